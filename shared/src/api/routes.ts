@@ -1,0 +1,55 @@
+/**
+ * Every API endpoint: method and path under `/api`. This table has no runtime dependencies so the
+ * mini program's main package can import it without the schemas; `contract.ts` pairs each key with
+ * its zod schemas. The server's controllers bind to these keys and a test checks both agree.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface RouteDef {
+  method: HttpMethod;
+  path: string;
+  summary: string;
+}
+
+export const routes = {
+  health: { method: 'GET', path: '/health', summary: '服务与数据库状态' },
+
+  authOptions: { method: 'GET', path: '/auth/options', summary: '登录方式（演示模式下列出演示账号）' },
+  authWechatLogin: { method: 'POST', path: '/auth/wechat-login', summary: '微信登录：用 wx.login 的 code 换取会话' },
+  authDevLogin: { method: 'POST', path: '/auth/dev-login', summary: '演示登录（仅演示/本地模式）' },
+  authLogout: { method: 'POST', path: '/auth/logout', summary: '退出登录，注销当前会话' },
+
+  me: { method: 'GET', path: '/me', summary: '当前用户' },
+  meUpdateProfile: { method: 'PATCH', path: '/me', summary: '修改姓名' },
+  mePrivacyConsent: { method: 'POST', path: '/me/privacy-consent', summary: '记录同意隐私保护指引' },
+
+  invitationsCreate: { method: 'POST', path: '/invitations', summary: '发放邀请码' },
+  invitationsList: { method: 'GET', path: '/invitations', summary: '本县邀请码列表' },
+  invitationsRevoke: { method: 'POST', path: '/invitations/:id/revoke', summary: '撤销邀请码' },
+  invitationsRedeem: { method: 'POST', path: '/invitations/redeem', summary: '使用邀请码成为监督员或工作人员' },
+
+  divisionsServed: { method: 'GET', path: '/divisions/served', summary: '本系统服务的县' },
+  divisionsSearch: { method: 'GET', path: '/divisions/search', summary: '按名称搜索行政区划' },
+  divisionsGet: { method: 'GET', path: '/divisions/:code', summary: '一个行政区划' },
+  divisionsChildren: { method: 'GET', path: '/divisions/:code/children', summary: '下级行政区划（级联选择）' },
+  divisionsImport: { method: 'POST', path: '/divisions/import', summary: '导入区划代码文件（CSV）' },
+
+  schoolsList: { method: 'GET', path: '/schools', summary: '学校列表' },
+  schoolsGet: { method: 'GET', path: '/schools/:id', summary: '一所学校' },
+  schoolsCreate: { method: 'POST', path: '/schools', summary: '新增学校' },
+  schoolsUpdate: { method: 'PATCH', path: '/schools/:id', summary: '修改学校' },
+
+  accountsList: { method: 'GET', path: '/accounts', summary: '本县账号列表' },
+  accountsUpdate: { method: 'PATCH', path: '/accounts/:id', summary: '停用或启用账号' },
+} as const satisfies Record<string, RouteDef>;
+
+export type RouteKey = keyof typeof routes;
+
+/** Fills `:param` placeholders; throws when one is missing so a bad call never reaches the server. */
+export function buildPath(key: RouteKey, params: Record<string, string> = {}): string {
+  return routes[key].path.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name} for ${key}`);
+    return encodeURIComponent(value);
+  });
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { INVITABLE_ROLES, POSITIONS } from '../../domain/roles';
+import { personNameField, textField } from '../fields';
+import { unitRef, unitView } from './common';
+
+export const INVITATION_STATUSES = ['active', 'used', 'expired', 'revoked'] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
+export const createInvitationRequest = z
+  .object({
+    role: z.enum(INVITABLE_ROLES, { error: '请选择身份（社会监督员或工作人员）' }),
+    unit: unitRef,
+    position: z.enum(POSITIONS, { error: '请选择职务' }).nullable().default(null),
+    /** Whom the code is for, so the admin can tell codes apart; not shown to others. */
+    note: textField('备注', 50).optional(),
+    expiresInHours: z.coerce
+      .number({ error: '有效期应为数字' })
+      .int('有效期应为整数小时')
+      .min(1, '有效期至少1小时')
+      .max(24 * 30, '有效期最长30天')
+      .default(72),
+  })
+  .superRefine((value, ctx) => {
+    if (value.role === 'official' && !value.position) {
+      ctx.addIssue({ code: 'custom', path: ['position'], message: '工作人员需选择职务' });
+    }
+    if (value.role === 'supervisor' && value.position) {
+      ctx.addIssue({ code: 'custom', path: ['position'], message: '社会监督员不设职务' });
+    }
+    if (value.role === 'supervisor' && value.unit.kind === 'school') {
+      ctx.addIssue({ code: 'custom', path: ['unit'], message: '社会监督员应归属行政区划，而非学校' });
+    }
+    if (value.position === 'school_staff' && value.unit.kind !== 'school') {
+      ctx.addIssue({ code: 'custom', path: ['unit'], message: '学校教职工的单位应为学校' });
+    }
+    if (value.unit.kind === 'school' && value.position && value.position !== 'school_staff') {
+      ctx.addIssue({ code: 'custom', path: ['position'], message: '学校单位的职务应为学校教职工' });
+    }
+  });
+export type CreateInvitationRequest = z.input<typeof createInvitationRequest>;
+
+export const invitationView = z.object({
+  id: z.string(),
+  role: z.enum(INVITABLE_ROLES),
+  position: z.enum(POSITIONS).nullable(),
+  unit: unitView,
+  note: z.string().nullable(),
+  status: z.enum(INVITATION_STATUSES),
+  expiresAt: z.string(),
+  createdAt: z.string(),
+  usedAt: z.string().nullable(),
+  usedByName: z.string().nullable(),
+  /** The last two characters, so an admin can tell which printed code this is. */
+  codeHint: z.string(),
+});
+export type InvitationView = z.infer<typeof invitationView>;
+
+/** The plain code is returned once, at creation; only its hash is stored. */
+export const createdInvitationResponse = invitationView.extend({ code: z.string() });
+
+export const listInvitationsQuery = z.object({
+  status: z.enum(INVITATION_STATUSES, { error: '状态不正确' }).optional(),
+});
+export const invitationListResponse = z.object({ items: z.array(invitationView) });
+
+export const redeemInvitationRequest = z.object({
+  code: z
+    .string({ error: '请输入邀请码' })
+    .overwrite((v) => v.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase())
+    .min(1, '请输入邀请码')
+    .max(16, '邀请码格式不正确'),
+  displayName: personNameField,
+});

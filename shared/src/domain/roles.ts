@@ -1,0 +1,35 @@
+/** Who a signed-in user is in the product. One working role per account. */
+export const Role = {
+  parent: 'parent', // 家长 / 监护人
+  supervisor: 'supervisor', // 社会监督员
+  official: 'official', // 乡镇、村干部，学校教职工
+  countyAdmin: 'county_admin', // 县教育局
+} as const;
+export type Role = (typeof Role)[keyof typeof Role];
+export const ROLES = Object.values(Role) as [Role, ...Role[]];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  parent: '家长',
+  supervisor: '社会监督员',
+  official: '工作人员',
+  county_admin: '县教育局管理员',
+};
+
+/** An official's position within their unit. */
+export const Position = {
+  leader: 'leader', // 分管领导 / 乡镇长 / 校长
+  cadre: 'cadre', // 包抓干部
+  schoolStaff: 'school_staff', // 校长、班主任
+} as const;
+export type Position = (typeof Position)[keyof typeof Position];
+export const POSITIONS = Object.values(Position) as [Position, ...Position[]];
+
+export const POSITION_LABELS: Record<Position, string> = {
+  leader: '负责人',
+  cadre: '包抓干部',
+  school_staff: '学校教职工',
+};
+
+/** Roles an invitation code can grant; county admins are created by the deployment's operators. */
+export const INVITABLE_ROLES = [Role.supervisor, Role.official] as const;
+export type InvitableRole = (typeof INVITABLE_ROLES)[number];

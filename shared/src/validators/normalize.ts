@@ -1,0 +1,18 @@
+/**
+ * Officials paste identifiers from Word, Excel and Chinese input methods: full-width digits
+ * (１２３), full-width letters, ideographic spaces and stray whitespace are common. Identifiers are
+ * normalised before they are validated so that a correct number is never refused for its typing.
+ */
+export function normalizeIdentifier(input: string): string {
+  return input.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
+}
+
+/** Trims and NFKC-normalises free text while keeping inner spaces (names, addresses). */
+export function normalizeText(input: string): string {
+  return input.normalize('NFKC').replace(/\s+/g, ' ').trim();
+}
+
+/** A person's name for matching: no spaces or middle dots, full-width folded. */
+export function normalizePersonName(input: string): string {
+  return input.normalize('NFKC').replace(/[\s·•・.]/g, '');
+}
