@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { defineConfig, type UserConfigFn } from '@tarojs/cli';
+import type { IProjectConfig } from '@tarojs/taro/types/compile';
+import devConfig from './dev';
+import prodConfig from './prod';
+import { resolveApiBase } from './api-base';
+
+const sharedSource = path.resolve(__dirname, '../../shared/src');
+
+const config: UserConfigFn<'webpack5'> = (merge) => {
+  const platform = process.env.TARO_ENV ?? 'weapp';
+  const development = process.env.NODE_ENV === 'development';
+  let apiBase: string;
+  try {
+    apiBase = resolveApiBase({ platform, development, configured: process.env.TARO_APP_API_BASE });
+  } catch (error) {
+    // Taro would print a long stack for a thrown config error; the message is what matters.
+    console.error(`\n✖ ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+
+  const baseConfig: IProjectConfig<'webpack5'> = {
+    projectName: 'baoxue',
+    designWidth: 750,
+    deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
+    sourceRoot: 'src',
+    outputRoot: `dist/${platform}`,
+    framework: 'react',
+    compiler: 'webpack5',
+    defineConstants: {
+      API_BASE: JSON.stringify(apiBase),
+    },
+    // The contract is compiled from its TypeScript source so webpack can tree-shake it: the main
+    // package takes the route table and labels, only subpackages with forms take zod.
+    alias: {
+      '@baoxue/shared': sharedSource,
+    },
+    mini: {
+      compile: { include: [sharedSource] },
+      optimizeMainPackage: { enable: true },
+      postcss: {
+        pxtransform: { enable: true, config: {} },
+        cssModules: { enable: false },
+      },
+    },
+    h5: {
+      publicPath: '/',
+      staticDirectory: 'static',
+      router: { mode: 'hash' },
+      compile: { include: [sharedSource] },
+      output: {
+        filename: 'js/[name].[contenthash:8].js',
+        chunkFilename: 'js/[name].[contenthash:8].js',
+      },
+      miniCssExtractPluginOption: {
+        ignoreOrder: true,
+        filename: 'css/[name].[contenthash:8].css',
+        chunkFilename: 'css/[name].[contenthash:8].css',
+      },
+      postcss: {
+        autoprefixer: { enable: true, config: {} },
+        cssModules: { enable: false },
+      },
+    },
+  };
+
+  return merge({}, baseConfig, development ? devConfig : prodConfig) as IProjectConfig<'webpack5'>;
+};
+
+export default defineConfig<'webpack5'>(config);

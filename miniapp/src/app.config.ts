@@ -1,0 +1,40 @@
+export default defineAppConfig({
+  // The main package holds the entry, sign-in and the two tab pages; everything else is a
+  // subpackage so each role downloads only what it uses.
+  pages: ['pages/index/index', 'pages/login/index', 'pages/home/index', 'pages/me/index'],
+  subPackages: [
+    { root: 'packages/account', pages: ['pages/redeem/index', 'pages/profile/index'] },
+    {
+      root: 'packages/county',
+      pages: [
+        'pages/invitations/index',
+        'pages/invitation-create/index',
+        'pages/schools/index',
+        'pages/school-edit/index',
+        'pages/accounts/index',
+        'pages/division-import/index',
+      ],
+    },
+    { root: 'packages/official', pages: ['pages/unit/index'] },
+  ],
+  tabBar: {
+    color: '#6b7280',
+    selectedColor: '#1f6feb',
+    backgroundColor: '#ffffff',
+    borderStyle: 'white',
+    list: [
+      { pagePath: 'pages/home/index', text: '首页', iconPath: 'assets/tab-home.png', selectedIconPath: 'assets/tab-home-active.png' },
+      { pagePath: 'pages/me/index', text: '我的', iconPath: 'assets/tab-me.png', selectedIconPath: 'assets/tab-me-active.png' },
+    ],
+  },
+  window: {
+    navigationBarTitleText: '保学通',
+    navigationBarBackgroundColor: '#1f6feb',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#f4f6fa',
+    backgroundTextStyle: 'light',
+  },
+  // WeChat requires the user to agree to the privacy guide before privacy APIs (choosing files,
+  // photos, location); stores/privacy.ts answers onNeedPrivacyAuthorization with our dialog.
+  __usePrivacyCheck__: true,
+});

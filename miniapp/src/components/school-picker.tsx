@@ -1,0 +1,46 @@
+import { useState } from 'react';
+import { Input, Text, View } from '@tarojs/components';
+import { SCHOOL_STAGE_LABELS } from '@baoxue/shared';
+import type { SchoolView } from '@baoxue/shared';
+import { useDebounced } from '../hooks/use-debounced';
+import { useLoader } from '../hooks/use-loader';
+import { schoolsApi } from '../services/schools';
+import { ErrorNotice, Loading } from './status';
+
+/** Search the county's schools by name and tap one. */
+export function SchoolPicker({ value, onChange }: { value: string | null; onChange: (school: SchoolView) => void }) {
+  const [query, setQuery] = useState('');
+  const [chosen, setChosen] = useState<SchoolView | null>(null);
+  const searchTerm = useDebounced(query.trim());
+  const schools = useLoader(() => schoolsApi.list({ q: searchTerm || undefined, limit: 20 }), [searchTerm]);
+
+  return (
+    <View className='picker-panel'>
+      <View className='picker-current'>
+        <Text className='picker-current-label'>已选</Text>
+        <Text className='picker-current-value'>{chosen && chosen.id === value ? `${chosen.name}（${chosen.townshipName}）` : '未选择'}</Text>
+      </View>
+      <Input className='input input-small' value={query} placeholder='搜索学校名称' onInput={(event) => setQuery(event.detail.value)} />
+      {schools.error && <ErrorNotice message={schools.error} onRetry={() => void schools.reload()} />}
+      {schools.loading && !schools.data && <Loading />}
+      <View className='picker-options'>
+        {schools.data?.items.map((school) => (
+          <View
+            key={school.id}
+            className={school.id === value ? 'picker-option picker-option-active' : 'picker-option'}
+            onClick={() => {
+              setChosen(school);
+              onChange(school);
+            }}
+          >
+            <Text>{school.name}</Text>
+            <Text className='picker-option-level'>
+              {school.townshipName} · {SCHOOL_STAGE_LABELS[school.stage]}
+            </Text>
+          </View>
+        ))}
+      </View>
+      {schools.data && schools.data.items.length === 0 && <Text className='field-hint'>没有找到学校</Text>}
+    </View>
+  );
+}

@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import type { z } from 'zod';
+import { ApiError, messageOf } from '../services/request';
+
+/** What the person has filled in so far: any field may still be missing. */
+export type Draft<S extends z.ZodType> = Partial<z.input<S>>;
+
+export interface Form<S extends z.ZodType> {
+  values: Draft<S>;
+  /** Dotted field path → message, from the shared schema or from the server. */
+  errors: Record<string, string>;
+  /** A message about the form as a whole. */
+  formError: string | null;
+  submitting: boolean;
+  set: <K extends keyof Draft<S>>(name: K, value: Draft<S>[K]) => void;
+  /** Validates with the shared schema, then sends the parsed value; server errors land on fields. */
+  submit: (send: (data: z.output<S>) => Promise<void>) => Promise<void>;
+}
+
+/**
+ * Form state validated by the same zod schema the server applies, so a person sees the same Chinese
+ * message beside the field before sending that the server would answer with.
+ */
+export function useForm<S extends z.ZodType>(schema: S, initial: Draft<S>): Form<S> {
+  const [values, setValues] = useState<Draft<S>>(initial);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  const set: Form<S>['set'] = (name, value) => {
+    setValues((current) => ({ ...current, [name]: value }));
+    setErrors((current) => withoutField(current, String(name)));
+    setFormError(null);
+  };
+
+  const submit: Form<S>['submit'] = async (send) => {
+    if (submitting) return;
+    const parsed = schema.safeParse(values);
+    if (!parsed.success) {
+      const { fields, general } = issuesToErrors(parsed.error.issues);
+      setErrors(fields);
+      setFormError(general ?? (Object.keys(fields).length ? '请按提示修改后再提交' : null));
+      return;
+    }
+    setSubmitting(true);
+    setErrors({});
+    setFormError(null);
+    try {
+      await send(parsed.data);
+    } catch (failure) {
+      if (failure instanceof ApiError) setErrors(failure.fields);
+      setFormError(messageOf(failure));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return { values, errors, formError, submitting, set, submit };
+}
+
+function issuesToErrors(issues: readonly z.core.$ZodIssue[]): { fields: Record<string, string>; general: string | null } {
+  const fields: Record<string, string> = {};
+  let general: string | null = null;
+  for (const issue of issues) {
+    const path = issue.path.map(String).join('.');
+    if (!path) general ??= issue.message;
+    else fields[path] ??= issue.message;
+  }
+  return { fields, general };
+}
+
+function withoutField(errors: Record<string, string>, name: string): Record<string, string> {
+  const next: Record<string, string> = {};
+  for (const [path, message] of Object.entries(errors)) {
+    if (path !== name && !path.startsWith(`${name}.`)) next[path] = message;
+  }
+  return next;
+}

@@ -1,0 +1,44 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { messageOf } from '../services/request';
+
+export interface Loaded<T> {
+  data: T | null;
+  error: string | null;
+  loading: boolean;
+  reload: () => Promise<void>;
+}
+
+/**
+ * Loads data for a page and reloads it when `deps` change. `load` returning null means there is
+ * nothing to load yet (e.g. the user is still being restored).
+ */
+export function useLoader<T>(load: () => Promise<T> | null, deps: readonly unknown[]): Loaded<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const latest = useRef(0);
+
+  const run = useCallback(load, deps);
+
+  const reload = useCallback(async () => {
+    const pending = run();
+    if (!pending) return;
+    const ticket = ++latest.current;
+    setLoading(true);
+    setError(null);
+    try {
+      const result = await pending;
+      if (ticket === latest.current) setData(result);
+    } catch (failure) {
+      if (ticket === latest.current) setError(messageOf(failure));
+    } finally {
+      if (ticket === latest.current) setLoading(false);
+    }
+  }, [run]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  return { data, error, loading, reload };
+}

@@ -1,0 +1,62 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { messageOf } from '../services/request';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface PagedList<T> {
+  items: T[];
+  error: string | null;
+  loading: boolean;
+  hasMore: boolean;
+  loadMore: () => Promise<void>;
+  reload: () => Promise<void>;
+  /** Replaces one item after an edit, without reloading the list. */
+  replace: (item: T, same: (a: T, b: T) => boolean) => void;
+}
+
+/** A keyset-paginated list: the first page on `deps` change, further pages on demand. */
+export function usePagedList<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>, deps: readonly unknown[]): PagedList<T> {
+  const [items, setItems] = useState<T[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const latest = useRef(0);
+
+  const fetcher = useCallback(fetchPage, deps);
+
+  const load = useCallback(
+    async (after: string | undefined) => {
+      const ticket = ++latest.current;
+      setLoading(true);
+      setError(null);
+      try {
+        const page = await fetcher(after);
+        if (ticket !== latest.current) return;
+        setItems((current) => (after ? [...current, ...page.items] : page.items));
+        setCursor(page.nextCursor);
+      } catch (failure) {
+        if (ticket === latest.current) setError(messageOf(failure));
+      } finally {
+        if (ticket === latest.current) setLoading(false);
+      }
+    },
+    [fetcher],
+  );
+
+  useEffect(() => {
+    void load(undefined);
+  }, [load]);
+
+  return {
+    items,
+    error,
+    loading,
+    hasMore: cursor !== null,
+    loadMore: () => (cursor && !loading ? load(cursor) : Promise.resolve()),
+    reload: () => load(undefined),
+    replace: (item, same) => setItems((current) => current.map((existing) => (same(existing, item) ? item : existing))),
+  };
+}

@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { Button, Input, Text, View } from '@tarojs/components';
+import { SCHOOL_STAGE_LABELS } from '@baoxue/shared';
+import type { SchoolStage } from '@baoxue/shared';
+import { Screen } from '../../../../components/screen';
+import { Segmented } from '../../../../components/segmented';
+import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useDebounced } from '../../../../hooks/use-debounced';
+import { useOnReturn } from '../../../../hooks/use-on-return';
+import { usePagedList } from '../../../../hooks/use-paged-list';
+import { PAGES } from '../../../../routes';
+import { schoolsApi } from '../../../../services/schools';
+import { openPage } from '../../../../utils/navigation';
+
+type StageFilter = SchoolStage | 'all';
+
+const STAGES: ReadonlyArray<{ value: StageFilter; label: string }> = [
+  { value: 'all', label: '全部' },
+  { value: 'primary', label: SCHOOL_STAGE_LABELS.primary },
+  { value: 'junior', label: SCHOOL_STAGE_LABELS.junior },
+  { value: 'both', label: SCHOOL_STAGE_LABELS.both },
+];
+
+export default function SchoolsPage() {
+  const [stage, setStage] = useState<StageFilter>('all');
+  const [query, setQuery] = useState('');
+  const searchTerm = useDebounced(query.trim());
+  const schools = usePagedList(
+    (cursor) => schoolsApi.list({ cursor, stage: stage === 'all' ? undefined : stage, q: searchTerm || undefined, limit: 20 }),
+    [stage, searchTerm],
+  );
+
+  // Back from adding or editing a school.
+  useOnReturn(() => void schools.reload());
+
+  return (
+    <Screen className='list-page'>
+      <Button className='btn btn-primary btn-block' onClick={() => openPage(PAGES.schoolEdit)}>
+        新增学校
+      </Button>
+      <Input className='input' value={query} placeholder='按学校名称搜索' onInput={(event) => setQuery(event.detail.value)} />
+      <Segmented choices={STAGES} value={stage} onChange={setStage} />
+      {schools.error && <ErrorNotice message={schools.error} onRetry={() => void schools.reload()} />}
+      {!schools.loading && !schools.error && schools.items.length === 0 && <Empty text='没有符合条件的学校' />}
+      {schools.items.map((school) => (
+        <View key={school.id} className='card list-item' onClick={() => openPage(PAGES.schoolEdit, { id: school.id })}>
+          <View className='list-item-head'>
+            <Text className='list-item-title'>{school.name}</Text>
+            <Text className='tag'>{SCHOOL_STAGE_LABELS[school.stage]}</Text>
+          </View>
+          <Text className='list-item-line'>
+            {school.townshipName}
+            {school.villageName ? ` ${school.villageName}` : ''}
+          </Text>
+          {school.code && <Text className='list-item-meta'>学校标识码 {school.code}</Text>}
+        </View>
+      ))}
+      {schools.loading && <Loading />}
+      {schools.hasMore && !schools.loading && (
+        <Button className='btn btn-plain btn-block' onClick={() => void schools.loadMore()}>
+          加载更多
+        </Button>
+      )}
+    </Screen>
+  );
+}

@@ -1,0 +1,55 @@
+import { type DynamicModule, Module, StandardSchemaValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config/config.schema';
+import { AuthGuard } from './common/auth/auth.guard';
+import { CoreModule } from './common/core.module';
+import { ErrorFilter } from './common/errors/error.filter';
+import { validationError } from './common/errors/validation-issues';
+import { ResponseContractInterceptor } from './common/http/response-contract.interceptor';
+import { RouteRegistry } from './common/http/route-registry';
+import { openDatabase } from './database/data-source';
+import { DemoSeeder } from './database/seed/demo-seed';
+import { AccountsModule } from './modules/accounts/accounts.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { DivisionsModule } from './modules/divisions/divisions.module';
+import { HealthModule } from './modules/health/health.module';
+import { InvitationsModule } from './modules/invitations/invitations.module';
+import { SchoolsModule } from './modules/schools/schools.module';
+import { WechatModule } from './modules/wechat/wechat.module';
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.register(config, logger),
+        TypeOrmModule.forRootAsync({
+          // Migrations run before the server accepts requests; a database that is not up yet is retried in production.
+          useFactory: () => ({ retryAttempts: config.mode === 'production' ? 10 : 0, retryDelay: 3000 }),
+          dataSourceFactory: () => openDatabase(config.database),
+        }),
+        DiscoveryModule,
+        AuditModule,
+        WechatModule,
+        DivisionsModule,
+        SchoolsModule,
+        AccountsModule,
+        AuthModule.register({ devLogin: config.auth.devLogin }),
+        InvitationsModule,
+        HealthModule,
+      ],
+      providers: [
+        RouteRegistry,
+        DemoSeeder,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useValue: new StandardSchemaValidationPipe({ exceptionFactory: validationError }) },
+        { provide: APP_FILTER, useValue: new ErrorFilter(logger) },
+        ...(config.validateResponses ? [{ provide: APP_INTERCEPTOR, useClass: ResponseContractInterceptor }] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/config.schema';
+import { AppError } from './common/errors/app-error';
+import { toAppError } from './common/errors/error.filter';
+import { buildOpenApiDocument } from './common/http/openapi';
+import { RouteRegistry } from './common/http/route-registry';
+import { httpLogger } from './common/logging/http-logger';
+import { NestPinoLogger } from './common/logging/logger';
+import { DemoSeeder } from './database/seed/demo-seed';
+
+const JSON_LIMIT = '1mb';
+const VERSION = process.env.npm_package_version ?? '0.1.0';
+
+/** Body-parser failures (broken JSON, oversize bodies) answered in the product's error shape. */
+function bodyErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
+  if (!error) return next();
+  const status = (error as { status?: number }).status;
+  const appError = status === 413 ? new AppError('FILE_TOO_LARGE', '提交的内容过大') : status && status < 500 ? new AppError('MALFORMED_REQUEST', '请求内容不是有效的 JSON') : toAppError(error);
+  response.status(appError.status).json({ code: appError.code, message: appError.message, fields: {} });
+}
+
+function securityHeaders(_request: Request, response: Response, next: NextFunction): void {
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('X-Frame-Options', 'DENY');
+  next();
+}
+
+/** Builds the whole server (not yet listening): API under /api, docs at /api/docs, the H5 app at /. */
+export async function createApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, logger), {
+    bodyParser: false,
+    logger: new NestPinoLogger(logger.child({ component: 'nest' })),
+    abortOnError: false,
+  });
+  app.set('trust proxy', config.http.trustProxy);
+  app.disable('x-powered-by');
+  if (config.http.corsOrigins.length) app.enableCors({ origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins });
+  app.use(securityHeaders, httpLogger(logger.child({ component: 'http' })));
+  app.use(express.json({ limit: JSON_LIMIT }), bodyErrors);
+  app.setGlobalPrefix('api');
+  app.enableShutdownHooks();
+
+  const h5Dir = config.http.h5Dir ? resolve(config.http.h5Dir) : null;
+  if (h5Dir && existsSync(resolve(h5Dir, 'index.html'))) {
+    app.useStaticAssets(h5Dir, { index: 'index.html', maxAge: '1h', setHeaders: (res, path) => path.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache') });
+  } else if (h5Dir) {
+    logger.warn({ h5Dir }, 'H5 build not found: serving the API only (run npm run build:h5)');
+  }
+
+  SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app.get(RouteRegistry).list(), VERSION) as never, {
+    customSiteTitle: '保学通 API',
+    jsonDocumentUrl: 'api/docs-json',
+  });
+  await app.init();
+  if (config.seedDemo) await app.get(DemoSeeder).seedIfEmpty();
+  return app;
+}

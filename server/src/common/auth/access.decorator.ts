@@ -1,0 +1,16 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Role } from '@baoxue/shared';
+
+export const ACCESS_METADATA = 'baoxue:access';
+
+/** Who may call an endpoint. Every endpoint declares it; the route registry refuses to boot otherwise. */
+export type AccessRule = { kind: 'public' } | { kind: 'signed-in' } | { kind: 'roles'; roles: readonly Role[] };
+
+/** No sign-in needed (health, sign-in itself). */
+export const Public = () => SetMetadata(ACCESS_METADATA, { kind: 'public' } satisfies AccessRule);
+
+/** Any signed-in user, whatever their role. Scope is still applied by the service. */
+export const SignedIn = () => SetMetadata(ACCESS_METADATA, { kind: 'signed-in' } satisfies AccessRule);
+
+/** Only these roles; the service still narrows to the caller's unit. */
+export const Roles = (...roles: Role[]) => SetMetadata(ACCESS_METADATA, { kind: 'roles', roles } satisfies AccessRule);

@@ -1,0 +1,32 @@
+import { ERRORS, type ApiRowError, type ErrorCode } from '@baoxue/shared';
+
+/**
+ * The one exception type services throw. The filter turns it into `{ code, message, fields }`
+ * with the status the shared error table assigns to the code.
+ */
+export class AppError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly fields: Record<string, string> = {},
+    readonly rows?: ApiRowError[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message ?? ERRORS[code].message);
+    this.status = ERRORS[code].status;
+  }
+
+  static notFound(): AppError {
+    return new AppError('NOT_FOUND');
+  }
+
+  static forbidden(message?: string, fields?: Record<string, string>): AppError {
+    return new AppError('FORBIDDEN', message, fields);
+  }
+
+  static invalid(fields: Record<string, string>, message?: string): AppError {
+    return new AppError('VALIDATION_FAILED', message, fields);
+  }
+}

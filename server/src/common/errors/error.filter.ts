@@ -1,0 +1,61 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import type { ApiErrorBody, ErrorCode } from '@baoxue/shared';
+import { ERRORS } from '@baoxue/shared';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { AppError } from './app-error';
+import { isDatabaseUnavailable, isDuplicateKey } from './database-errors';
+
+/** Framework exceptions (routing, body parsing, uploads) mapped onto the product's error codes. */
+function codeForHttpStatus(status: number): ErrorCode {
+  switch (status) {
+    case HttpStatus.NOT_FOUND:
+      return 'ROUTE_NOT_FOUND';
+    case HttpStatus.PAYLOAD_TOO_LARGE:
+      return 'FILE_TOO_LARGE';
+    case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
+      return 'UNSUPPORTED_FILE';
+    case HttpStatus.UNAUTHORIZED:
+      return 'UNAUTHENTICATED';
+    case HttpStatus.FORBIDDEN:
+      return 'FORBIDDEN';
+    case HttpStatus.TOO_MANY_REQUESTS:
+      return 'RATE_LIMITED';
+    case HttpStatus.METHOD_NOT_ALLOWED:
+      return 'ROUTE_NOT_FOUND';
+    default:
+      return status >= 500 ? 'INTERNAL' : 'MALFORMED_REQUEST';
+  }
+}
+
+export function toAppError(exception: unknown): AppError {
+  if (exception instanceof AppError) return exception;
+  if (isDatabaseUnavailable(exception)) return new AppError('DATABASE_UNAVAILABLE');
+  if (isDuplicateKey(exception)) return new AppError('ALREADY_EXISTS');
+  if (exception instanceof HttpException) return new AppError(codeForHttpStatus(exception.getStatus()));
+  const status = (exception as { status?: unknown; statusCode?: unknown })?.status ?? (exception as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return new AppError(codeForHttpStatus(status));
+  return new AppError('INTERNAL');
+}
+
+/** Every error leaves the server as `{ code, message, fields }` (and `rows` for file problems). */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const error = toAppError(exception);
+    if (error.status >= 500) {
+      // Logged with the route only: bodies and queries may hold personal data.
+      this.logger.error({ err: exception, method: request.method, route: request.route?.path ?? null }, 'request failed');
+    }
+    const body: ApiErrorBody = { code: error.code, message: error.message || ERRORS[error.code].message, fields: error.fields };
+    if (error.rows) body.rows = error.rows;
+    if (response.headersSent) return;
+    for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+    response.status(error.status).json(body);
+  }
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the server reads, validated once at boot. Nothing else reads `process.env`.
+ * The README's configuration table is written from this file; keep them together.
+ */
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const envSchema = z
+  .object({
+    /** production: real WeChat, no demo sign-in. demo: `npm start`, demo county and in-process fake WeChat. test: tests. */
+    APP_MODE: z.enum(['production', 'demo', 'test']).default('demo'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    /** Set when behind a reverse proxy (nginx) so client addresses, used by rate limits, are real. */
+    TRUST_PROXY: booleanFlag.default(false),
+    /** Origins allowed to call the API from a browser, comma-separated; `*` for any. The H5 app served at `/` needs none. */
+    CORS_ORIGINS: z.string().default(''),
+    /** `sqlite:./data/baoxue.sqlite` (default) or `mysql://user:password@host:3306/database`. */
+    DATABASE_URL: z.string().default('sqlite:./data/baoxue.sqlite'),
+    DATABASE_POOL_SIZE: positiveInt(10),
+    /** Load the demo county (光山县), schools and one account per role when the database is empty. */
+    SEED_DEMO: booleanFlag.optional(),
+    /** Directory of the built H5 app served at `/`; empty to serve the API only. */
+    H5_DIR: z.string().default('miniapp/dist/h5'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SESSION_TTL_HOURS: positiveInt(24 * 7),
+    /** Sign-in attempts allowed per client address per minute. */
+    LOGIN_RATE_PER_MINUTE: positiveInt(30),
+    /** Wrong invitation codes a user may try per hour before being locked out for the rest of it. */
+    INVITATION_ATTEMPTS_PER_HOUR: positiveInt(10),
+    /** Base URL of the WeChat API. Unset outside production: a local fake is started in-process. */
+    WECHAT_API_BASE: z.url().optional(),
+    WECHAT_APP_ID: z.string().default('wxbaoxuedemo0000001'),
+    WECHAT_APP_SECRET: z.string().default('demo-secret-not-for-production'),
+    WECHAT_TIMEOUT_MS: positiveInt(5000),
+    PRIVACY_POLICY_VERSION: z.string().default('2026-11'),
+    /** Check every response against the shared contract (on in tests; costs time in production). */
+    VALIDATE_RESPONSES: booleanFlag.optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.APP_MODE !== 'production') return;
+    if (!env.WECHAT_API_BASE) ctx.addIssue({ code: 'custom', path: ['WECHAT_API_BASE'], message: 'required in production' });
+    if (env.WECHAT_APP_SECRET === 'demo-secret-not-for-production' || env.WECHAT_APP_ID === 'wxbaoxuedemo0000001') {
+      ctx.addIssue({ code: 'custom', path: ['WECHAT_APP_SECRET'], message: 'set the real AppID and AppSecret in production' });
+    }
+    if (env.SEED_DEMO) ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'demo data is never loaded in production' });
+  });
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string; poolSize: number }
+  | { kind: 'mysql'; url: string; poolSize: number };
+
+export interface AppConfig {
+  mode: 'production' | 'demo' | 'test';
+  http: { port: number; host: string; h5Dir: string | null; trustProxy: boolean; corsOrigins: string[] };
+  database: DatabaseConfig;
+  seedDemo: boolean;
+  log: { level: string };
+  auth: {
+    sessionTtlHours: number;
+    loginRatePerMinute: number;
+    invitationAttemptsPerHour: number;
+    /** Demo sign-in: only outside production. */
+    devLogin: boolean;
+    privacyPolicyVersion: string;
+  };
+  wechat: { apiBase: string | null; appId: string; appSecret: string; timeoutMs: number };
+  validateResponses: boolean;
+}
+
+export class ConfigError extends Error {}
+
+function parseDatabaseUrl(url: string, poolSize: number): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!file) throw new ConfigError('DATABASE_URL: sqlite needs a file path, e.g. sqlite:./data/baoxue.sqlite');
+    return { kind: 'sqlite', file, poolSize };
+  }
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
+    return { kind: 'mysql', url: url.replace(/^mariadb:/, 'mysql:'), poolSize };
+  }
+  throw new ConfigError('DATABASE_URL must start with sqlite: or mysql://');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    mode: e.APP_MODE,
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      h5Dir: e.H5_DIR || null,
+      trustProxy: e.TRUST_PROXY,
+      corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    },
+    database: parseDatabaseUrl(e.DATABASE_URL, e.DATABASE_POOL_SIZE),
+    seedDemo: e.SEED_DEMO ?? e.APP_MODE === 'demo',
+    log: { level: e.LOG_LEVEL },
+    auth: {
+      sessionTtlHours: e.SESSION_TTL_HOURS,
+      loginRatePerMinute: e.LOGIN_RATE_PER_MINUTE,
+      invitationAttemptsPerHour: e.INVITATION_ATTEMPTS_PER_HOUR,
+      devLogin: e.APP_MODE !== 'production',
+      privacyPolicyVersion: e.PRIVACY_POLICY_VERSION,
+    },
+    wechat: {
+      apiBase: e.WECHAT_API_BASE ?? null,
+      appId: e.WECHAT_APP_ID,
+      appSecret: e.WECHAT_APP_SECRET,
+      timeoutMs: e.WECHAT_TIMEOUT_MS,
+    },
+    validateResponses: e.VALIDATE_RESPONSES ?? e.APP_MODE === 'test',
+  };
+}
+
+/** The injection token for the validated configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

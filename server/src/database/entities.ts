@@ -1,0 +1,8 @@
+import { AuditEntry } from '../modules/audit/audit-entry.entity';
+import { Session } from '../modules/auth/session.entity';
+import { User } from '../modules/accounts/user.entity';
+import { Division, ServedCounty } from '../modules/divisions/division.entity';
+import { Invitation } from '../modules/invitations/invitation.entity';
+import { School } from '../modules/schools/school.entity';
+
+export const entities = [Division, ServedCounty, School, User, Session, Invitation, AuditEntry];

@@ -1,0 +1,4 @@
+import { Foundation1764000000000 } from './1764000000000-foundation';
+
+/** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
+export const migrations = [Foundation1764000000000];

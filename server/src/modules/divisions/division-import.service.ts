@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DIVISION_LEVELS, type ApiRowError, type DivisionImportResponse, type DivisionLevel } from '@baoxue/shared';
+import { Readable } from 'node:stream';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { AppError } from '../../common/errors/app-error';
+import { Division } from './division.entity';
+import { DivisionFileError, readDivisionFile, type DivisionRow } from './division-file';
+
+const WRITE_CHUNK = 500;
+const LOOKUP_CHUNK = 2000;
+
+export interface ImportOptions {
+  /** Only rows inside this prefix are accepted (a county admin imports their own county). */
+  withinPrefix?: string;
+}
+
+/**
+ * Imports a division file all or nothing: every row is validated first, then the whole file is
+ * written in one transaction. Rows already present are updated (renamed villages), never deleted.
+ */
+@Injectable()
+export class DivisionImportService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Decodes an uploaded file: UTF-8 (with or without BOM), or GB18030 as Excel saves it in China. */
+  static decode(buffer: Buffer): string {
+    if (buffer.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) || buffer.includes(0)) {
+      throw new AppError('UNSUPPORTED_FILE', '请上传 CSV 格式的区划文件（Excel 请另存为 CSV）');
+    }
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+    } catch {
+      return new TextDecoder('gb18030').decode(buffer);
+    }
+  }
+
+  async importBuffer(buffer: Buffer, options: ImportOptions = {}): Promise<DivisionImportResponse> {
+    return this.importStream(Readable.from([DivisionImportService.decode(buffer)]), options);
+  }
+
+  async importStream(input: Readable, options: ImportOptions = {}): Promise<DivisionImportResponse> {
+    let parsed: Awaited<ReturnType<typeof readDivisionFile>>;
+    try {
+      parsed = await readDivisionFile(input);
+    } catch (error) {
+      if (error instanceof DivisionFileError) throw new AppError('FILE_INVALID', undefined, {}, error.rows);
+      throw error;
+    }
+    const { format, rows } = parsed;
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await this.existingCodes(manager, [...new Set(rows.flatMap((r) => (r.parentCode ? [r.code, r.parentCode] : [r.code])))]);
+      const errors = this.crossCheck(rows, existing, options);
+      if (errors.length) throw new AppError('FILE_INVALID', undefined, {}, errors.slice(0, 200));
+      for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
+        const chunk = rows.slice(i, i + WRITE_CHUNK).map(({ code, name, level, parentCode }) => ({ code, name, level, parentCode }));
+        await manager.createQueryBuilder().insert().into(Division).values(chunk).orUpdate(['name', 'level', 'parent_code'], ['code']).execute();
+      }
+      const byLevel = Object.fromEntries(DIVISION_LEVELS.map((l) => [l, 0])) as Record<DivisionLevel, number>;
+      for (const row of rows) byLevel[row.level]++;
+      const updated = rows.filter((r) => existing.has(r.code)).length;
+      return { format, rows: rows.length, created: rows.length - updated, updated, byLevel };
+    });
+  }
+
+  /** Duplicates, parents that exist neither in the file nor in the database, and scope. */
+  private crossCheck(rows: DivisionRow[], existing: Set<string>, options: ImportOptions): ApiRowError[] {
+    const errors: ApiRowError[] = [];
+    const inFile = new Map<string, number>();
+    for (const row of rows) {
+      const first = inFile.get(row.code);
+      if (first !== undefined) errors.push({ line: row.line, column: 'code', message: `区划代码 ${row.code} 与第${first}行重复` });
+      else inFile.set(row.code, row.line);
+    }
+    for (const row of rows) {
+      if (options.withinPrefix && !row.code.startsWith(options.withinPrefix)) {
+        errors.push({ line: row.line, column: 'code', message: `区划代码 ${row.code} 不在本县范围内` });
+        continue;
+      }
+      // Above township level the enclosing divisions are not needed by the product.
+      const needsParent = row.level === 'township' || row.level === 'village';
+      if (needsParent && row.parentCode && !inFile.has(row.parentCode) && !existing.has(row.parentCode)) {
+        errors.push({ line: row.line, column: 'parent_code', message: `上级区划 ${row.parentCode} 不存在，请先导入上级区划` });
+      }
+    }
+    return errors.sort((a, b) => a.line - b.line);
+  }
+
+  private async existingCodes(manager: EntityManager, codes: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < codes.length; i += LOOKUP_CHUNK) {
+      const rows = await manager.find(Division, { where: { code: In(codes.slice(i, i + LOOKUP_CHUNK)) }, select: { code: true } });
+      for (const row of rows) found.add(row.code);
+    }
+    return found;
+  }
+}

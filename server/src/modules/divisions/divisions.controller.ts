@@ -1,0 +1,60 @@
+import { Body, Controller, Param, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { contract, divisionPrefix } from '@baoxue/shared';
+import type { z } from 'zod';
+import { Roles, SignedIn } from '../../common/auth/access.decorator';
+import { CurrentCaller, type Caller } from '../../common/auth/caller';
+import { administeredCounty } from '../../common/auth/scope';
+import { AppError } from '../../common/errors/app-error';
+import { Endpoint } from '../../common/http/endpoint.decorator';
+import { AuditService } from '../audit/audit.service';
+import { DivisionImportService } from './division-import.service';
+import { DivisionsService } from './divisions.service';
+
+const upload = contract.divisionsImport.file;
+
+/** Divisions are public statistical data: any signed-in user may browse them for the pickers. */
+@Controller()
+export class DivisionsController {
+  constructor(
+    private readonly divisions: DivisionsService,
+    private readonly importer: DivisionImportService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Endpoint('divisionsServed')
+  @SignedIn()
+  async served() {
+    return { items: await this.divisions.served() };
+  }
+
+  @Endpoint('divisionsSearch')
+  @SignedIn()
+  async search(@Query({ schema: contract.divisionsSearch.query }) query: z.output<typeof contract.divisionsSearch.query>) {
+    return { items: await this.divisions.search(query) };
+  }
+
+  @Endpoint('divisionsGet')
+  @SignedIn()
+  get(@Param({ schema: contract.divisionsGet.params }) params: { code: string }) {
+    return this.divisions.get(params.code);
+  }
+
+  @Endpoint('divisionsChildren')
+  @SignedIn()
+  async children(@Param({ schema: contract.divisionsChildren.params }) params: { code: string }) {
+    return { items: await this.divisions.children(params.code) };
+  }
+
+  /** A county admin updates their own county's divisions (e.g. after villages merge). */
+  @Endpoint('divisionsImport')
+  @Roles('county_admin')
+  @UseInterceptors(FileInterceptor(upload.field, { limits: { fileSize: upload.maxBytes, files: 1 } }))
+  async import(@CurrentCaller() caller: Caller, @UploadedFile() file: Express.Multer.File | undefined, @Body() _body: unknown) {
+    const county = administeredCounty(caller);
+    if (!file) throw AppError.invalid({ file: '请选择要上传的区划文件' });
+    const result = await this.importer.importBuffer(file.buffer, { withinPrefix: divisionPrefix(county) });
+    await this.audit.record(caller, { action: 'divisions.import', targetType: 'county', targetId: county, details: { format: result.format, rows: result.rows, created: result.created, updated: result.updated } });
+    return result;
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  ancestorDivisionCode,
+  DIVISION_LEVELS,
+  divisionLevelOf,
+  divisionPrefix,
+  type DivisionLevel,
+  type DivisionView,
+} from '@baoxue/shared';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { AppError } from '../../common/errors/app-error';
+import { Division, ServedCounty } from './division.entity';
+
+export interface SearchDivisions {
+  q: string;
+  under?: string;
+  level?: string;
+  limit: number;
+}
+
+/** Codes of the divisions whose names make up a full name: the county (or the node itself above it) down. */
+function fullNameCodes(code: string): string[] {
+  const level = divisionLevelOf(code);
+  const index = DIVISION_LEVELS.indexOf(level);
+  const from = Math.min(DIVISION_LEVELS.indexOf('county'), index);
+  return DIVISION_LEVELS.slice(from, index + 1).map((l) => ancestorDivisionCode(code, l as DivisionLevel)!);
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+@Injectable()
+export class DivisionsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async get(code: string): Promise<DivisionView> {
+    const division = await this.dataSource.manager.findOneBy(Division, { code });
+    if (!division) throw AppError.notFound();
+    return (await this.toViews([division]))[0]!;
+  }
+
+  async children(code: string): Promise<DivisionView[]> {
+    if (!(await this.dataSource.manager.existsBy(Division, { code }))) throw AppError.notFound();
+    const rows = await this.dataSource.manager.find(Division, { where: { parentCode: code }, order: { code: 'ASC' } });
+    return this.toViews(rows);
+  }
+
+  async served(): Promise<DivisionView[]> {
+    const served = await this.dataSource.manager.find(ServedCounty, { order: { code: 'ASC' } });
+    if (served.length === 0) return [];
+    const rows = await this.dataSource.manager.find(Division, { where: { code: In(served.map((s) => s.code)) }, order: { code: 'ASC' } });
+    return this.toViews(rows);
+  }
+
+  async search(query: SearchDivisions): Promise<DivisionView[]> {
+    const qb = this.dataSource.manager
+      .createQueryBuilder(Division, 'd')
+      .where("d.name LIKE :name ESCAPE '\\'", { name: `%${escapeLike(query.q)}%` })
+      .orderBy('d.code', 'ASC')
+      .limit(query.limit);
+    if (query.under) qb.andWhere('d.code LIKE :prefix', { prefix: `${divisionPrefix(query.under)}%` });
+    if (query.level) qb.andWhere('d.level = :level', { level: query.level });
+    return this.toViews(await qb.getMany());
+  }
+
+  async isServedCounty(countyCode: string): Promise<boolean> {
+    return this.dataSource.manager.existsBy(ServedCounty, { code: countyCode });
+  }
+
+  async exists(code: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    return manager.existsBy(Division, { code });
+  }
+
+  /** The name of each division, in one query. */
+  async names(codes: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(codes)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.dataSource.manager.find(Division, { where: { code: In(unique) }, select: { code: true, name: true } });
+    return new Map(rows.map((r) => [r.code, r.name]));
+  }
+
+  /** `光山县 十里镇 吴明村民委员会` for each code, in one query. */
+  async fullNames(codes: string[]): Promise<Map<string, string>> {
+    const names = await this.names(codes.flatMap(fullNameCodes));
+    return new Map(codes.map((code) => [code, fullNameCodes(code).map((c) => names.get(c) ?? '').filter(Boolean).join(' ')]));
+  }
+
+  async toViews(rows: Division[]): Promise<DivisionView[]> {
+    const parents = rows.filter((r) => r.level !== 'village').map((r) => r.code);
+    const withChildren = new Set<string>();
+    if (parents.length) {
+      const counted = await this.dataSource.manager
+        .createQueryBuilder(Division, 'd')
+        .select('d.parent_code', 'parent')
+        .where({ parentCode: In(parents) })
+        .groupBy('d.parent_code')
+        .getRawMany<{ parent: string }>();
+      for (const c of counted) withChildren.add(c.parent);
+    }
+    const fullNames = await this.fullNames(rows.map((r) => r.code));
+    return rows.map((r) => ({
+      code: r.code,
+      name: r.name,
+      level: r.level,
+      parentCode: r.parentCode,
+      fullName: fullNames.get(r.code) || r.name,
+      hasChildren: withChildren.has(r.code),
+    }));
+  }
+}

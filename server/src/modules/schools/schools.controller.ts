@@ -1,0 +1,40 @@
+import { Body, Controller, Param, Query } from '@nestjs/common';
+import { contract } from '@baoxue/shared';
+import type { z } from 'zod';
+import { Roles, SignedIn } from '../../common/auth/access.decorator';
+import { CurrentCaller, type Caller } from '../../common/auth/caller';
+import { Endpoint } from '../../common/http/endpoint.decorator';
+import { SchoolsService } from './schools.service';
+
+@Controller()
+export class SchoolsController {
+  constructor(private readonly schools: SchoolsService) {}
+
+  @Endpoint('schoolsList')
+  @SignedIn()
+  list(@Query({ schema: contract.schoolsList.query }) query: z.output<typeof contract.schoolsList.query>) {
+    return this.schools.list(query);
+  }
+
+  @Endpoint('schoolsGet')
+  @SignedIn()
+  get(@Param({ schema: contract.schoolsGet.params }) params: { id: string }) {
+    return this.schools.get(params.id);
+  }
+
+  @Endpoint('schoolsCreate')
+  @Roles('county_admin')
+  create(@CurrentCaller() caller: Caller, @Body({ schema: contract.schoolsCreate.body }) body: z.output<typeof contract.schoolsCreate.body>) {
+    return this.schools.create(caller, body);
+  }
+
+  @Endpoint('schoolsUpdate')
+  @Roles('county_admin')
+  update(
+    @CurrentCaller() caller: Caller,
+    @Param({ schema: contract.schoolsUpdate.params }) params: { id: string },
+    @Body({ schema: contract.schoolsUpdate.body }) body: z.output<typeof contract.schoolsUpdate.body>,
+  ) {
+    return this.schools.update(caller, params.id, body);
+  }
+}

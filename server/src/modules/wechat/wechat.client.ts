@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../../common/logging/logger';
+import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
+import { Clock } from '../../common/clock';
+import { AppError } from '../../common/errors/app-error';
+
+/** The fields WeChat's API answers with when something went wrong. */
+interface WechatErrorFields {
+  errcode?: number;
+  errmsg?: string;
+}
+
+export interface WechatSession {
+  openid: string;
+  unionid: string | null;
+  sessionKey: string;
+}
+
+export class WechatApiError extends Error {
+  constructor(
+    readonly errcode: number,
+    readonly errmsg: string,
+  ) {
+    super(`WeChat API error ${errcode}: ${errmsg}`);
+  }
+}
+
+/** Tokens are renewed this long before WeChat says they expire. */
+const TOKEN_MARGIN_MS = 5 * 60_000;
+
+/**
+ * The server's only door to WeChat. Its base URL is configuration: the real API in production,
+ * the local fake (fake-wechat.server.ts) everywhere else. AppSecret and session_key stay here.
+ */
+@Injectable()
+export class WechatClient {
+  private token: { value: string; expiresAt: number } | null = null;
+  private tokenRequest: Promise<string> | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** `auth.code2Session`: exchanges a `wx.login` code (valid 5 minutes, once) for the user's openid. */
+  async code2Session(code: string): Promise<WechatSession> {
+    const { appId, appSecret } = this.config.wechat;
+    const query = new URLSearchParams({ appid: appId, secret: appSecret, js_code: code, grant_type: 'authorization_code' });
+    try {
+      const body = await this.call<{ openid: string; session_key: string; unionid?: string }>('GET', `/sns/jscode2session?${query}`);
+      return { openid: body.openid, unionid: body.unionid ?? null, sessionKey: body.session_key };
+    } catch (error) {
+      if (error instanceof WechatApiError) {
+        // 40029 invalid code, 40163 code already used: the user signs in again with a fresh code.
+        if (error.errcode === 40029 || error.errcode === 40163) throw new AppError('WECHAT_CODE_INVALID');
+        if (error.errcode === 45011) throw new AppError('RATE_LIMITED', '微信登录过于频繁，请一分钟后再试');
+        if (error.errcode === 40226) throw new AppError('FORBIDDEN', '微信提示该账号存在风险，暂时无法登录');
+      }
+      throw this.unavailable(error);
+    }
+  }
+
+  /** The access token from `stable_token`, kept here and shared by every caller in this process. */
+  async accessToken(forceRefresh = false): Promise<string> {
+    const now = this.clock.now().getTime();
+    if (!forceRefresh && this.token && this.token.expiresAt - TOKEN_MARGIN_MS > now) return this.token.value;
+    this.tokenRequest ??= this.fetchToken(forceRefresh).finally(() => (this.tokenRequest = null));
+    return this.tokenRequest;
+  }
+
+  /**
+   * `subscribeMessage.send`. Field values must already fit WeChat's limits (the notification
+   * builders check them); an expired token is refreshed once.
+   */
+  async sendSubscribeMessage(message: {
+    touser: string;
+    templateId: string;
+    page?: string;
+    data: Record<string, { value: string }>;
+  }): Promise<void> {
+    const body = { touser: message.touser, template_id: message.templateId, page: message.page, data: message.data, lang: 'zh_CN' };
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.accessToken(attempt > 0);
+      try {
+        await this.call('POST', `/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`, body);
+        return;
+      } catch (error) {
+        const expired = error instanceof WechatApiError && (error.errcode === 40001 || error.errcode === 42001);
+        if (!expired || attempt > 0) throw error;
+      }
+    }
+  }
+
+  private async fetchToken(forceRefresh: boolean): Promise<string> {
+    const { appId, appSecret } = this.config.wechat;
+    const body = await this.call<{ access_token: string; expires_in: number }>('POST', '/cgi-bin/stable_token', {
+      grant_type: 'client_credential',
+      appid: appId,
+      secret: appSecret,
+      force_refresh: forceRefresh,
+    });
+    this.token = { value: body.access_token, expiresAt: this.clock.now().getTime() + body.expires_in * 1000 };
+    return body.access_token;
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const base = this.config.wechat.apiBase;
+    if (!base) throw new AppError('WECHAT_UNAVAILABLE');
+    const response = await fetch(new URL(path, base), {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.config.wechat.timeoutMs),
+    });
+    if (!response.ok) throw new WechatApiError(-1, `HTTP ${response.status}`);
+    const json = (await response.json()) as T & WechatErrorFields;
+    if (json.errcode) throw new WechatApiError(json.errcode, json.errmsg ?? '');
+    return json;
+  }
+
+  private unavailable(error: unknown): AppError {
+    this.logger.warn({ err: error instanceof WechatApiError ? { errcode: error.errcode, errmsg: error.errmsg } : String(error) }, 'wechat call failed');
+    return new AppError('WECHAT_UNAVAILABLE');
+  }
+}
