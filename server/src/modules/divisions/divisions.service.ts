@@ -10,6 +10,7 @@ import {
 } from '@baoxue/shared';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
+import { containsPattern, LIKE_ESCAPE } from '../../common/sql/like';
 import { Division, ServedCounty } from './division.entity';
 
 export interface SearchDivisions {
@@ -25,10 +26,6 @@ function fullNameCodes(code: string): string[] {
   const index = DIVISION_LEVELS.indexOf(level);
   const from = Math.min(DIVISION_LEVELS.indexOf('county'), index);
   return DIVISION_LEVELS.slice(from, index + 1).map((l) => ancestorDivisionCode(code, l as DivisionLevel)!);
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 @Injectable()
@@ -57,7 +54,7 @@ export class DivisionsService {
   async search(query: SearchDivisions): Promise<DivisionView[]> {
     const qb = this.dataSource.manager
       .createQueryBuilder(Division, 'd')
-      .where("d.name LIKE :name ESCAPE '\\'", { name: `%${escapeLike(query.q)}%` })
+      .where(`d.name LIKE :name ${LIKE_ESCAPE}`, { name: containsPattern(query.q) })
       .orderBy('d.code', 'ASC')
       .limit(query.limit);
     if (query.under) qb.andWhere('d.code LIKE :prefix', { prefix: `${divisionPrefix(query.under)}%` });

@@ -7,6 +7,7 @@ import { administeredCounty, assertCountyScope } from '../../common/auth/scope';
 import { AppError } from '../../common/errors/app-error';
 import { isDuplicateKey } from '../../common/errors/database-errors';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
+import { containsPattern, LIKE_ESCAPE } from '../../common/sql/like';
 import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
 import { ServedCounty } from '../divisions/division.entity';
@@ -52,7 +53,7 @@ export class SchoolsService {
       else qb.andWhere('s.county_code LIKE :prefix', { prefix: `${divisionPrefix(query.under)}%` });
     }
     if (query.stage) qb.andWhere('s.stage = :stage', { stage: query.stage });
-    if (query.q) qb.andWhere("s.name LIKE :name ESCAPE '\\'", { name: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    if (query.q) qb.andWhere(`s.name LIKE :name ${LIKE_ESCAPE}`, { name: containsPattern(query.q) });
     if (query.cursor) {
       const [township, name, id] = decodeCursor(query.cursor, 3);
       qb.andWhere('(s.township_code > :ct OR (s.township_code = :ct AND (s.name > :cn OR (s.name = :cn AND s.id > :ci))))', {

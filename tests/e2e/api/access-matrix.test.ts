@@ -1,0 +1,243 @@
+import { routes, type RouteKey } from '@baoxue/shared';
+import { RouteRegistry, type RegisteredRoute } from '../../../server/src/common/http/route-registry';
+import { SessionsService } from '../../../server/src/modules/auth/sessions.service';
+import { User } from '../../../server/src/modules/accounts/user.entity';
+import { api, expectError, signInAs, type ApiClient, type ApiResponse } from '../../support/api';
+import { clientFor, createUser, OTHER_COUNTY, seedOtherCounty } from '../../support/factories';
+import { startTestServer, type TestServer } from '../../support/server';
+
+/**
+ * Every endpoint × every role × in and out of scope. The table of expectations must name exactly
+ * the routes the server registers, so a new endpoint fails this test until its access is decided.
+ */
+type Expected = 'public' | 'signed-in' | ReadonlyArray<'parent' | 'supervisor' | 'official' | 'county_admin'>;
+
+const EXPECTED: Record<RouteKey, Expected> = {
+  health: 'public',
+  authOptions: 'public',
+  authWechatLogin: 'public',
+  authDevLogin: 'public',
+  authLogout: 'signed-in',
+  me: 'signed-in',
+  meUpdateProfile: 'signed-in',
+  mePrivacyConsent: 'signed-in',
+  invitationsCreate: ['county_admin'],
+  invitationsList: ['county_admin'],
+  invitationsRevoke: ['county_admin'],
+  invitationsRedeem: 'signed-in',
+  divisionsServed: 'signed-in',
+  divisionsSearch: 'signed-in',
+  divisionsGet: 'signed-in',
+  divisionsChildren: 'signed-in',
+  divisionsImport: ['county_admin'],
+  schoolsList: 'signed-in',
+  schoolsGet: 'signed-in',
+  schoolsCreate: ['county_admin'],
+  schoolsUpdate: ['county_admin'],
+  accountsList: ['county_admin'],
+  accountsUpdate: ['county_admin'],
+};
+
+const ACCOUNTS = ['parent', 'supervisor', 'township-cadre', 'village-cadre', 'school-staff', 'county-admin'] as const;
+const ROLE_OF: Record<(typeof ACCOUNTS)[number], string> = {
+  parent: 'parent',
+  supervisor: 'supervisor',
+  'township-cadre': 'official',
+  'village-cadre': 'official',
+  'school-staff': 'official',
+  'county-admin': 'county_admin',
+};
+
+interface Context {
+  schoolId: string;
+  otherSchoolId: string;
+  invitationId: string;
+  otherInvitationId: string;
+  accountId: string;
+  otherAccountId: string;
+}
+
+interface Call {
+  path: string;
+  body?: Record<string, unknown> | FormData;
+}
+
+/** A request each route accepts from a role allowed to call it. */
+function sampleCall(key: RouteKey, ctx: Context): Call {
+  const path = (params: Record<string, string> = {}) => routes[key].path.replace(/:(\w+)/g, (_, name: string) => params[name]!);
+  switch (key) {
+    case 'authWechatLogin':
+      return { path: path(), body: { code: 'not-a-code' } };
+    case 'authDevLogin':
+      return { path: path(), body: { account: 'parent' } };
+    case 'meUpdateProfile':
+      return { path: path(), body: { displayName: '测试姓名' } };
+    case 'mePrivacyConsent':
+      return { path: path(), body: { version: '2026-11' } };
+    case 'invitationsCreate':
+      return { path: path(), body: { role: 'supervisor', unit: { kind: 'division', code: '411522101001' } } };
+    case 'invitationsRevoke':
+      return { path: path({ id: ctx.invitationId }) };
+    case 'invitationsRedeem':
+      return { path: path(), body: { code: 'WRONGCODE2', displayName: '测试姓名' } };
+    case 'divisionsSearch':
+      return { path: `${path()}?q=十里` };
+    case 'divisionsGet':
+    case 'divisionsChildren':
+      return { path: path({ code: '411522101000' }) };
+    case 'divisionsImport': {
+      const form = new FormData();
+      form.append('file', new Blob(['code,name,level,parent_code\n411522101001,十里街道社区居民委员会,village,411522101000\n']), 'd.csv');
+      return { path: path(), body: form };
+    }
+    case 'schoolsGet':
+      return { path: path({ id: ctx.schoolId }) };
+    case 'schoolsCreate':
+      return { path: path(), body: { name: '光山县十里镇测试小学', stage: 'primary', divisionCode: '411522101000' } };
+    case 'schoolsUpdate':
+      return { path: path({ id: ctx.schoolId }), body: { address: '十里镇政府路1号' } };
+    case 'accountsUpdate':
+      return { path: path({ id: ctx.accountId }), body: { disabled: false } };
+    default:
+      return { path: path() };
+  }
+}
+
+/** The same route aimed at a record of another county: reads as not found, writes are refused. */
+function outOfScopeCall(key: RouteKey, ctx: Context): { call: Call; status: number } | null {
+  switch (key) {
+    case 'invitationsRevoke':
+      return { call: { path: `/invitations/${ctx.otherInvitationId}/revoke` }, status: 404 };
+    case 'schoolsUpdate':
+      return { call: { path: `/schools/${ctx.otherSchoolId}`, body: { address: '别县' } }, status: 404 };
+    case 'accountsUpdate':
+      return { call: { path: `/accounts/${ctx.otherAccountId}`, body: { disabled: true } }, status: 404 };
+    case 'schoolsCreate':
+      return { call: { path: '/schools', body: { name: '罗山县周党镇测试小学', stage: 'primary', divisionCode: OTHER_COUNTY.township } }, status: 403 };
+    case 'invitationsCreate':
+      return { call: { path: '/invitations', body: { role: 'supervisor', unit: { kind: 'division', code: OTHER_COUNTY.village } } }, status: 403 };
+    case 'divisionsImport': {
+      const form = new FormData();
+      form.append('file', new Blob([`code,name,level,parent_code\n${OTHER_COUNTY.village},周党村民委员会,village,${OTHER_COUNTY.township}\n`]), 'd.csv');
+      return { call: { path: '/divisions/import', body: form }, status: 422 };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Open to every signed-in role, but refused to one by a rule of the service. */
+const REFUSED_BY_SERVICE: Partial<Record<RouteKey, (typeof ACCOUNTS)[number]>> = {
+  invitationsRedeem: 'county-admin', // a county admin cannot demote themselves with a code
+};
+
+/** Routes whose path names a record; each must have an out-of-scope case above (or be public data). */
+const PUBLIC_DATA_ROUTES: ReadonlySet<RouteKey> = new Set(['divisionsGet', 'divisionsChildren', 'schoolsGet']);
+
+function send(client: ApiClient, route: RegisteredRoute, call: Call): Promise<ApiResponse> {
+  return client.request(route.method, call.path, call.body ?? (route.method === 'GET' ? undefined : {}));
+}
+
+describe('access matrix', () => {
+  let server: TestServer;
+  let registered: readonly RegisteredRoute[];
+  let clients: Record<(typeof ACCOUNTS)[number], ApiClient>;
+  let ctx: Context;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    registered = server.app.get(RouteRegistry).list();
+    const other = await seedOtherCounty(server.dataSource);
+    clients = Object.fromEntries(await Promise.all(ACCOUNTS.map(async (a) => [a, await signInAs(server, a)] as const))) as typeof clients;
+    const otherAdmin = await clientFor(
+      server,
+      await createUser(server.dataSource, { role: 'county_admin', unitDivisionCode: OTHER_COUNTY.code, countyCode: OTHER_COUNTY.code }),
+    );
+    const otherOfficial = await createUser(server.dataSource, {
+      role: 'official',
+      position: 'cadre',
+      unitDivisionCode: OTHER_COUNTY.township,
+      countyCode: OTHER_COUNTY.code,
+    });
+    const schools = await clients['county-admin'].get<{ items: Array<{ id: string }> }>('/schools?under=411522101000');
+    const invitation = await clients['county-admin'].post<{ id: string }>('/invitations', { role: 'supervisor', unit: { kind: 'division', code: '411522101002' } });
+    const otherInvitation = await otherAdmin.post<{ id: string }>('/invitations', { role: 'supervisor', unit: { kind: 'division', code: OTHER_COUNTY.village } });
+    const cadre = await server.dataSource.manager.findOneByOrFail(User, { demoAccount: 'township-cadre' });
+    ctx = {
+      schoolId: schools.body.items[0]!.id,
+      otherSchoolId: other.schoolId,
+      invitationId: invitation.body.id,
+      otherInvitationId: otherInvitation.body.id,
+      accountId: cadre.id,
+      otherAccountId: otherOfficial.id,
+    };
+  });
+  afterAll(async () => server?.close());
+
+  it('names exactly the routes the server registers, with the access each declares', () => {
+    const declared = Object.fromEntries(
+      registered.map((r) => [r.key, r.access.kind === 'roles' ? [...r.access.roles].sort() : r.access.kind]),
+    );
+    const expected = Object.fromEntries(Object.entries(EXPECTED).map(([k, v]) => [k, Array.isArray(v) ? [...v].sort() : v]));
+    expect(declared).toEqual(expected);
+    // and the server implements every route of the shared table
+    expect(registered.map((r) => r.key).sort()).toEqual(Object.keys(routes).sort());
+  });
+
+  it('refuses every non-public route without a token, with a forged, an expired or a revoked token', async () => {
+    const sessions = server.app.get(SessionsService);
+    const parent = await server.dataSource.manager.findOneByOrFail(User, { demoAccount: 'parent' });
+    const expired = await sessions.issue(parent.id);
+    const revoked = await sessions.issue(parent.id);
+    await api(server, revoked.token).post('/auth/logout');
+    server.clock.advance(8 * 24 * 3_600_000); // beyond the 7-day session lifetime
+    try {
+      for (const route of registered.filter((r) => r.access.kind !== 'public')) {
+        const call = sampleCall(route.key, ctx);
+        expectError(await send(api(server), route, call), 401, 'UNAUTHENTICATED');
+        expectError(await send(api(server, 'bx1_forgedforgedforgedforgedforgedforgedforg'), route, call), 401, 'SESSION_EXPIRED');
+        expectError(await send(api(server, 'not-even-our-format'), route, call), 401, 'SESSION_EXPIRED');
+        expectError(await send(api(server, expired.token), route, call), 401, 'SESSION_EXPIRED');
+        expectError(await send(api(server, revoked.token), route, call), 401, 'SESSION_EXPIRED');
+      }
+    } finally {
+      server.clock.advance(-8 * 24 * 3_600_000);
+    }
+  });
+
+  it('lets each role call exactly the routes its role may call', async () => {
+    const wrong: string[] = [];
+    for (const route of registered) {
+      const expected = EXPECTED[route.key];
+      if (expected === 'public' || route.key === 'authLogout') continue;
+      for (const account of ACCOUNTS) {
+        const { status } = await send(clients[account], route, sampleCall(route.key, ctx));
+        const allowed = expected === 'signed-in' || expected.includes(ROLE_OF[account] as never);
+        const refusedByRule = REFUSED_BY_SERVICE[route.key] === account;
+        if (!allowed && status !== 403) wrong.push(`${route.key} as ${account}: ${status}, expected 403`);
+        if (allowed && !refusedByRule && (status === 401 || status === 403 || status >= 500)) wrong.push(`${route.key} as ${account}: ${status}`);
+        if (refusedByRule && status !== 403) wrong.push(`${route.key} as ${account}: ${status}, expected 403`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers requests for another county’s records as not found, and refuses writes into it', async () => {
+    const idRoutes = registered.filter((r) => /:\w+/.test(r.path) && !PUBLIC_DATA_ROUTES.has(r.key));
+    for (const route of idRoutes) expect({ route: route.key, covered: outOfScopeCall(route.key, ctx) !== null }).toEqual({ route: route.key, covered: true });
+    for (const route of registered) {
+      const outside = outOfScopeCall(route.key, ctx);
+      if (!outside) continue;
+      const response = await send(clients['county-admin'], route, outside.call);
+      expect({ route: route.key, status: response.status }).toEqual({ route: route.key, status: outside.status });
+    }
+  });
+
+  it('keeps lists to the caller’s county', async () => {
+    const accounts = await clients['county-admin'].get<{ items: Array<{ id: string }> }>('/accounts?limit=100');
+    expect(accounts.body.items.map((a) => a.id)).not.toContain(ctx.otherAccountId);
+    const invitations = await clients['county-admin'].get<{ items: Array<{ id: string }> }>('/invitations');
+    expect(invitations.body.items.map((i) => i.id)).toContain(ctx.invitationId);
+    expect(invitations.body.items.map((i) => i.id)).not.toContain(ctx.otherInvitationId);
+  });
+});
