@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../server/src/config/config.schema';
 import { Clock } from '../../server/src/common/clock';
 import { createLogger } from '../../server/src/common/logging/logger';
 import { startServer } from '../../server/src/main';
-import type { FakeWechatServer } from '../../server/src/modules/wechat/fake-wechat.server';
+import { startFakeWechat, type FakeWechatServer } from '../../server/src/modules/wechat/fake-wechat.server';
 import { createTestDatabase, currentDatabaseKind, type DatabaseKind } from './database';
 
 export interface TestServer {
@@ -23,51 +24,62 @@ export interface TestServer {
 
 export interface TestServerOptions {
   database?: DatabaseKind;
-  /** `test` (default) or `demo`; both allow the demo sign-in. */
-  mode?: 'test' | 'demo';
+  /** `test` (default) or `demo` allow the demo sign-in; `production` uses a separately started fake WeChat. */
+  mode?: 'test' | 'demo' | 'production';
   /** Load the demo county and accounts (default true). */
   seedDemo?: boolean;
   /** Serve the built H5 app from this directory. */
   h5Dir?: string;
   /** Extra environment variables, as the server would read them. */
   env?: Record<string, string>;
+  /** Where the server logs (silent by default; BX_TEST_LOG_LEVEL=info to see them). */
+  logger?: Logger;
 }
+
+const PRODUCTION_APP = { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_APP_SECRET: 'production-test-secret' };
 
 export const H5_DIST = resolve(__dirname, '../../miniapp/dist/h5');
 
 /** A real server on a random port with its own fresh database and fake WeChat API. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase(options.database ?? currentDatabaseKind());
+  const production = options.mode === 'production';
+  // Production never starts the fake itself: it is given a WeChat base URL like the real one.
+  const externalFake = production ? await startFakeWechat({ appId: PRODUCTION_APP.WECHAT_APP_ID, appSecret: PRODUCTION_APP.WECHAT_APP_SECRET }) : null;
   const config = loadConfig({
+    ...(externalFake ? { ...PRODUCTION_APP, WECHAT_API_BASE: externalFake.url } : {}),
     APP_MODE: options.mode ?? 'test',
     PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_URL: database.url,
-    SEED_DEMO: String(options.seedDemo ?? true),
+    SEED_DEMO: String(options.seedDemo ?? !production),
     H5_DIR: options.h5Dir ?? '',
     LOG_LEVEL: process.env.BX_TEST_LOG_LEVEL ?? 'silent',
     VALIDATE_RESPONSES: 'true',
     ...options.env,
   });
-  const logger = createLogger(config.log.level);
+  const logger = options.logger ?? createLogger(config.log.level);
   let server;
   try {
     server = await startServer(config, logger);
   } catch (error) {
+    await externalFake?.close();
     await database.drop();
     throw error;
   }
+  const fakeWechat = externalFake ?? server.fakeWechat!;
   const baseUrl = server.url.replace('localhost', '127.0.0.1');
   return {
     baseUrl,
     apiUrl: `${baseUrl}/api`,
-    wechatBaseUrl: server.fakeWechat!.url,
-    fakeWechat: server.fakeWechat!,
+    wechatBaseUrl: fakeWechat.url,
+    fakeWechat,
     app: server.app,
     dataSource: server.app.get<DataSource>(getDataSourceToken()),
     clock: server.app.get(Clock),
     close: async () => {
       await server.close();
+      await externalFake?.close();
       await database.drop();
     },
   };

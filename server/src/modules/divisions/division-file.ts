@@ -121,8 +121,27 @@ function validateRow(record: Record<string, string>, layout: Layout, line: numbe
 }
 
 
+export interface ParsedDivisionFile {
+  format: DivisionFileFormat;
+  /** The rows that are valid on their own. */
+  rows: DivisionRow[];
+  /** Problems of single rows, by line; at most `maxErrors`. */
+  errors: ApiRowError[];
+}
+
 /** Parses and validates the whole stream; throws DivisionFileError with every bad row found. */
 export async function readDivisionFile(input: Readable, maxErrors = 200): Promise<{ format: DivisionFileFormat; rows: DivisionRow[] }> {
+  const { format, rows, errors } = await parseDivisionFile(input, maxErrors);
+  if (errors.length) throw new DivisionFileError(errors);
+  return { format, rows };
+}
+
+/**
+ * Parses the stream, validating each row on its own. Only a file that cannot be read at all
+ * (unknown header, broken CSV, no rows) throws; row problems are returned with the good rows so
+ * the importer can add its cross-row checks and report everything at once.
+ */
+export async function parseDivisionFile(input: Readable, maxErrors = 200): Promise<ParsedDivisionFile> {
   const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false }));
   let layout: Layout | null = null;
   let header: string[] = [];
@@ -158,7 +177,6 @@ export async function readDivisionFile(input: Readable, maxErrors = 200): Promis
     throw new DivisionFileError([{ line: line ?? 0, message: 'CSV 格式错误：引号或分隔符不匹配，请用“另存为 CSV（UTF-8）”重新导出' }]);
   }
   if (!layout) throw new DivisionFileError([{ line: 1, message: '文件为空' }]);
-  if (errors.length) throw new DivisionFileError(errors);
-  if (rows.length === 0) throw new DivisionFileError([{ line: 2, message: '文件中没有区划数据' }]);
-  return { format: layout.format, rows };
+  if (rows.length === 0 && errors.length === 0) throw new DivisionFileError([{ line: 2, message: '文件中没有区划数据' }]);
+  return { format: layout.format, rows, errors };
 }

@@ -5,10 +5,11 @@ import { Readable } from 'node:stream';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { Division } from './division.entity';
-import { DivisionFileError, readDivisionFile, type DivisionRow } from './division-file';
+import { DivisionFileError, parseDivisionFile, type DivisionRow, type ParsedDivisionFile } from './division-file';
 
 const WRITE_CHUNK = 500;
 const LOOKUP_CHUNK = 2000;
+const MAX_REPORTED_ERRORS = 200;
 
 export interface ImportOptions {
   /** Only rows inside this prefix are accepted (a county admin imports their own county). */
@@ -40,9 +41,9 @@ export class DivisionImportService {
   }
 
   async importStream(input: Readable, options: ImportOptions = {}): Promise<DivisionImportResponse> {
-    let parsed: Awaited<ReturnType<typeof readDivisionFile>>;
+    let parsed: ParsedDivisionFile;
     try {
-      parsed = await readDivisionFile(input);
+      parsed = await parseDivisionFile(input, MAX_REPORTED_ERRORS);
     } catch (error) {
       if (error instanceof DivisionFileError) throw new AppError('FILE_INVALID', undefined, {}, error.rows);
       throw error;
@@ -50,8 +51,8 @@ export class DivisionImportService {
     const { format, rows } = parsed;
     return this.dataSource.transaction(async (manager) => {
       const existing = await this.existingCodes(manager, [...new Set(rows.flatMap((r) => (r.parentCode ? [r.code, r.parentCode] : [r.code])))]);
-      const errors = this.crossCheck(rows, existing, options);
-      if (errors.length) throw new AppError('FILE_INVALID', undefined, {}, errors.slice(0, 200));
+      const errors = [...parsed.errors, ...this.crossCheck(rows, existing, options)].sort((a, b) => a.line - b.line);
+      if (errors.length) throw new AppError('FILE_INVALID', undefined, {}, errors.slice(0, MAX_REPORTED_ERRORS));
       for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
         const chunk = rows.slice(i, i + WRITE_CHUNK).map(({ code, name, level, parentCode }) => ({ code, name, level, parentCode }));
         await manager.createQueryBuilder().insert().into(Division).values(chunk).orUpdate(['name', 'level', 'parent_code'], ['code']).execute();
@@ -83,7 +84,7 @@ export class DivisionImportService {
         errors.push({ line: row.line, column: 'parent_code', message: `上级区划 ${row.parentCode} 不存在，请先导入上级区划` });
       }
     }
-    return errors.sort((a, b) => a.line - b.line);
+    return errors;
   }
 
   private async existingCodes(manager: EntityManager, codes: string[]): Promise<Set<string>> {

