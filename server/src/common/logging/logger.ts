@@ -1,16 +1,17 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * One pino logger for the process. Request logs carry method, route pattern, status and timing;
  * never bodies, query strings, tokens or headers, which may hold children's personal data.
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'baoxue' },
     redact: { paths: ['req.headers', 'headers.authorization', '*.token', '*.idNumber', '*.code'], remove: true },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Lets Nest's own messages (module init, route mapping) go through pino. */

@@ -1,0 +1,46 @@
+import type { AccountView } from '@baoxue/shared';
+import { AuditEntry } from '../../server/src/modules/audit/audit-entry.entity';
+import { expectError, signInAs, signInWithWechat, type ApiClient } from '../support/api';
+import { startTestServer, type TestServer } from '../support/server';
+
+describe('accounts', () => {
+  let server: TestServer;
+  let admin: ApiClient;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    admin = await signInAs(server, 'county-admin');
+  });
+  afterAll(async () => server?.close());
+
+  it('lists the county’s supervisors and officials but never parents', async () => {
+    await signInWithWechat(server, 'o_some_parent');
+    const all = await admin.get<{ items: AccountView[]; nextCursor: string | null }>('/accounts?limit=100');
+    expect(all.body.items.map((a) => a.displayName).sort()).toEqual(['李建国', '王志强', '陈丽', '刘德明', '赵敏', '周国华'].sort());
+    expect(all.body.items.some((a) => a.role === 'parent')).toBe(false);
+    const officials = await admin.get<{ items: AccountView[] }>('/accounts?role=official');
+    expect(officials.body.items).toHaveLength(4);
+    const school = officials.body.items.find((a) => a.position === 'school_staff')!;
+    expect(school.unit).toMatchObject({ kind: 'school', name: '光山县十里镇中心小学' });
+  });
+
+  it('pages newest first', async () => {
+    const first = await admin.get<{ items: AccountView[]; nextCursor: string | null }>('/accounts?limit=4');
+    const second = await admin.get<{ items: AccountView[]; nextCursor: string | null }>(`/accounts?limit=4&cursor=${first.body.nextCursor}`);
+    expect(first.body.items).toHaveLength(4);
+    expect(second.body.items).toHaveLength(2);
+    expect(second.body.nextCursor).toBeNull();
+    expect(first.body.items[0]!.displayName).toBe('周国华');
+  });
+
+  it('disables and enables an account with an audit entry, but not the admin’s own', async () => {
+    const cadre = (await admin.get<{ items: AccountView[] }>('/accounts?role=official')).body.items.find((a) => a.displayName === '陈丽')!;
+    expect((await admin.patch<AccountView>(`/accounts/${cadre.id}`, { disabled: true })).body.disabled).toBe(true);
+    expect(await server.dataSource.manager.countBy(AuditEntry, { action: 'account.disable', targetId: cadre.id })).toBe(1);
+    expect((await admin.patch<AccountView>(`/accounts/${cadre.id}`, { disabled: false })).body.disabled).toBe(false);
+    const self = (await admin.get<{ items: AccountView[] }>('/accounts?role=county_admin')).body.items[0]!;
+    expectError(await admin.patch(`/accounts/${self.id}`, { disabled: true }), 403, 'FORBIDDEN');
+    const invalid = expectError(await admin.patch(`/accounts/${cadre.id}`, { disabled: 'yes' }), 400, 'VALIDATION_FAILED');
+    expect(invalid.fields).toEqual({ disabled: '请选择启用或停用' });
+  });
+});
