@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { AccountView, Me, Role } from '@baoxue/shared';
 import { IsNull, type DataSource } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
-import { administeredCounty, assertCountyScope } from '../../common/auth/scope';
+import { administeredCounty, applyScope, assertCountyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { isDuplicateKey } from '../../common/errors/database-errors';
@@ -60,10 +60,8 @@ export class AccountsService {
 
   /** Accounts of the admin's county, newest first. Parents belong to no county and are never listed. */
   async list(caller: Caller, query: { role?: Role; cursor?: string; limit: number }): Promise<{ items: AccountView[]; nextCursor: string | null }> {
-    const county = administeredCounty(caller);
-    const qb = this.dataSource.manager
-      .createQueryBuilder(User, 'u')
-      .where('u.county_code = :county', { county })
+    administeredCounty(caller);
+    const qb = applyScope(this.dataSource.manager.createQueryBuilder(User, 'u'), caller, { division: 'u.county_code' })
       // ids are time-ordered (UUIDv7): newest first, and a stable keyset.
       .orderBy('u.id', 'DESC')
       .limit(query.limit + 1);

@@ -14,7 +14,7 @@ import { In, type DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import type { Caller } from '../../common/auth/caller';
-import { administeredCounty, assertCountyScope } from '../../common/auth/scope';
+import { administeredCounty, applyScope, assertCountyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { RateLimiter } from '../../common/http/rate-limiter';
@@ -91,11 +91,9 @@ export class InvitationsService {
   }
 
   async list(caller: Caller, status?: InvitationStatus): Promise<InvitationView[]> {
-    const county = administeredCounty(caller);
+    administeredCounty(caller);
     const now = this.clock.now();
-    const qb = this.dataSource.manager
-      .createQueryBuilder(Invitation, 'i')
-      .where('i.county_code = :county', { county })
+    const qb = applyScope(this.dataSource.manager.createQueryBuilder(Invitation, 'i'), caller, { division: 'i.county_code' })
       .orderBy('i.created_at', 'DESC')
       .limit(LIST_LIMIT);
     if (status === 'revoked') qb.andWhere('i.revoked_at IS NOT NULL');
