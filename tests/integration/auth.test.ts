@@ -92,6 +92,28 @@ describe('sign-in and sessions', () => {
     expectError(await api(server).post('/auth/dev-login', { account: 'nobody' }), 404, 'NOT_FOUND');
   });
 
+  it('signs the same person in on a computer with a one-time code from the mini program', async () => {
+    const { client, session } = await signInWithWechat(server, 'o_desktop');
+    const issued = await client.post<{ code: string; expiresAt: string }>('/auth/desktop-codes');
+    expect(issued.body.code).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
+    const typed = `${issued.body.code.slice(0, 4).toLowerCase()} ${issued.body.code.slice(4)}`;
+    const desktop = await api(server).post<SessionResponse>('/auth/desktop-login', { code: typed });
+    expect(desktop.status).toBe(200);
+    expect(desktop.body.user.id).toBe(session.user.id);
+    expect(await server.dataSource.manager.countBy(AuditEntry, { action: 'auth.desktop-login', targetId: session.user.id })).toBe(1);
+    // once only
+    const again = expectError(await api(server).post('/auth/desktop-login', { code: issued.body.code }), 400, 'VALIDATION_FAILED');
+    expect(again.fields).toEqual({ code: '登录码无效或已过期' });
+    // and only for five minutes
+    const late = await client.post<{ code: string }>('/auth/desktop-codes');
+    server.clock.advance(5 * 60_000 + 1000);
+    try {
+      expectError(await api(server).post('/auth/desktop-login', { code: late.body.code }), 400, 'VALIDATION_FAILED');
+    } finally {
+      server.clock.advance(-(5 * 60_000 + 1000));
+    }
+  });
+
   it('records privacy consent with an audit entry, and profile changes', async () => {
     const { client, session } = await signInWithWechat(server, 'o_privacy');
     const consent = await client.post<Me>('/me/privacy-consent', { version: '2026-11' });

@@ -1,8 +1,9 @@
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
+import { LoginCode } from '../modules/auth/login-code.entity';
 import { Session } from '../modules/auth/session.entity';
 import { User } from '../modules/accounts/user.entity';
 import { Division, ServedCounty } from '../modules/divisions/division.entity';
 import { Invitation } from '../modules/invitations/invitation.entity';
 import { School } from '../modules/schools/school.entity';
 
-export const entities = [Division, ServedCounty, School, User, Session, Invitation, AuditEntry];
+export const entities = [Division, ServedCounty, School, User, Session, LoginCode, Invitation, AuditEntry];

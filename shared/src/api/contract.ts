@@ -26,6 +26,8 @@ export const contract = {
   authWechatLogin: { body: auth.wechatLoginRequest, response: auth.sessionResponse },
   authDevLogin: { body: auth.devLoginRequest, response: auth.sessionResponse },
   authLogout: { response: common.okResponse },
+  authDesktopCode: { response: auth.desktopCodeResponse },
+  authDesktopLogin: { body: auth.desktopLoginRequest, response: auth.sessionResponse },
 
   me: { response: auth.meResponse },
   meUpdateProfile: { body: auth.updateProfileRequest, response: auth.meResponse },

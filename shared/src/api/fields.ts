@@ -51,6 +51,15 @@ export function textField(label: string, max: number, min = 1) {
     .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), `${label}包含不可见的控制字符`);
 }
 
+/** A code people copy from paper or read aloud: case, spaces and dashes do not matter. */
+export function typedCodeField(label: string) {
+  return z
+    .string({ error: `请输入${label}` })
+    .overwrite((v) => v.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase())
+    .min(1, `请输入${label}`)
+    .max(16, `${label}格式不正确`);
+}
+
 export const isoDateTime = z.string();
 
 /** Keyset pagination: an opaque cursor in, the next cursor out (null when this was the last page). */

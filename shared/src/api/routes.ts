@@ -18,6 +18,8 @@ export const routes = {
   authWechatLogin: { method: 'POST', path: '/auth/wechat-login', summary: '微信登录：用 wx.login 的 code 换取会话' },
   authDevLogin: { method: 'POST', path: '/auth/dev-login', summary: '演示登录（仅演示/本地模式）' },
   authLogout: { method: 'POST', path: '/auth/logout', summary: '退出登录，注销当前会话' },
+  authDesktopCode: { method: 'POST', path: '/auth/desktop-codes', summary: '在小程序中获取电脑端登录码' },
+  authDesktopLogin: { method: 'POST', path: '/auth/desktop-login', summary: '电脑端（H5）用登录码登录' },
 
   me: { method: 'GET', path: '/me', summary: '当前用户' },
   meUpdateProfile: { method: 'PATCH', path: '/me', summary: '修改姓名' },

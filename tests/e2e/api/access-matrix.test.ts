@@ -18,6 +18,8 @@ const EXPECTED: Record<RouteKey, Expected> = {
   authWechatLogin: 'public',
   authDevLogin: 'public',
   authLogout: 'signed-in',
+  authDesktopCode: 'signed-in',
+  authDesktopLogin: 'public',
   me: 'signed-in',
   meUpdateProfile: 'signed-in',
   mePrivacyConsent: 'signed-in',

@@ -23,6 +23,19 @@ export class AuthController {
     return this.auth.wechatLogin(body.code, ip);
   }
 
+  @Endpoint('authDesktopCode')
+  @SignedIn()
+  desktopCode(@CurrentCaller() caller: Caller) {
+    return this.auth.desktopCode(caller);
+  }
+
+  @Endpoint('authDesktopLogin')
+  @Public()
+  @HttpCode(200)
+  desktopLogin(@Body({ schema: contract.authDesktopLogin.body }) body: z.output<typeof contract.authDesktopLogin.body>, @Ip() ip: string) {
+    return this.auth.desktopLogin(body.code, ip);
+  }
+
   @Endpoint('authLogout')
   @SignedIn()
   @HttpCode(200)

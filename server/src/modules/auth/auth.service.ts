@@ -1,19 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { POSITION_LABELS, ROLE_LABELS, type AuthOptions, type SessionResponse } from '@baoxue/shared';
-import { Not, IsNull, type DataSource } from 'typeorm';
+import { IsNull, MoreThan, Not, type DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import type { Caller } from '../../common/auth/caller';
 import { AppError } from '../../common/errors/app-error';
+import { Clock } from '../../common/clock';
 import { RateLimiter } from '../../common/http/rate-limiter';
+import { newId, newReadableCode } from '../../common/ids';
+import { AuditService } from '../audit/audit.service';
 import { AccountsService } from '../accounts/accounts.service';
 import { UnitsService } from '../accounts/units.service';
 import { User } from '../accounts/user.entity';
 import { toMe } from '../accounts/account.mapper';
 import { WechatClient } from '../wechat/wechat.client';
-import { SessionsService } from './sessions.service';
+import { LoginCode } from './login-code.entity';
+import { hashToken, SessionsService } from './sessions.service';
 
 const MINUTE = 60_000;
+/** 40 bits, valid five minutes, once: not guessable within the sign-in rate limit. */
+const DESKTOP_CODE_LENGTH = 8;
+const DESKTOP_CODE_TTL_MS = 5 * MINUTE;
 
 @Injectable()
 export class AuthService {
@@ -25,6 +32,8 @@ export class AuthService {
     private readonly accounts: AccountsService,
     private readonly units: UnitsService,
     private readonly limiter: RateLimiter,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   async options(): Promise<AuthOptions> {
@@ -60,6 +69,31 @@ export class AuthService {
     const user = await this.dataSource.manager.findOneBy(User, { demoAccount: account });
     if (!user) throw new AppError('NOT_FOUND', '演示账号不存在', { account: '演示账号不存在' });
     return this.startSession(user, null);
+  }
+
+  /** In the mini program: a code to type into the computer's sign-in page. */
+  async desktopCode(caller: Caller): Promise<{ code: string; expiresAt: string }> {
+    const code = newReadableCode(DESKTOP_CODE_LENGTH);
+    const expiresAt = new Date(this.clock.now().getTime() + DESKTOP_CODE_TTL_MS);
+    await this.dataSource.manager.insert(LoginCode, { id: newId(), codeHash: hashToken(code), userId: caller.userId, expiresAt, usedAt: null });
+    return { code, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** On the computer: the code from the mini program opens a session for the same person, once. */
+  async desktopLogin(code: string, clientAddress: string): Promise<SessionResponse> {
+    this.limiter.hit(`login:${clientAddress}`, this.config.auth.loginRatePerMinute, MINUTE, '登录尝试过于频繁，请一分钟后再试');
+    const now = this.clock.now();
+    const claimed = await this.dataSource.transaction(async (manager) => {
+      const row = await manager.findOneBy(LoginCode, { codeHash: hashToken(code), usedAt: IsNull(), expiresAt: MoreThan(now) });
+      if (!row) return null;
+      const result = await manager.update(LoginCode, { id: row.id, usedAt: IsNull() }, { usedAt: now });
+      return result.affected === 1 ? row : null;
+    });
+    if (!claimed) throw new AppError('VALIDATION_FAILED', '登录码无效或已过期，请在小程序中重新获取', { code: '登录码无效或已过期' });
+    const user = await this.dataSource.manager.findOneByOrFail(User, { id: claimed.userId });
+    const session = await this.startSession(user, null);
+    await this.audit.record({ userId: user.id, role: user.role }, { action: 'auth.desktop-login', targetType: 'user', targetId: user.id });
+    return session;
   }
 
   async logout(caller: Caller): Promise<{ ok: true }> {

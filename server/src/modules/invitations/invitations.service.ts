@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -18,7 +17,7 @@ import { administeredCounty, applyScope, assertCountyScope } from '../../common/
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { RateLimiter } from '../../common/http/rate-limiter';
-import { newId } from '../../common/ids';
+import { newId, newReadableCode } from '../../common/ids';
 import { AccountsService } from '../accounts/accounts.service';
 import { UnitsService } from '../accounts/units.service';
 import { User } from '../accounts/user.entity';
@@ -28,19 +27,12 @@ import { DivisionsService } from '../divisions/divisions.service';
 import { School } from '../schools/school.entity';
 import { Invitation } from './invitation.entity';
 
-/** No 0/O or 1/I: codes are read aloud over the phone and copied from paper. */
-const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+/** 50 bits: not guessable within the attempt limits. */
 const CODE_LENGTH = 10;
 const HOUR = 3_600_000;
 const LIST_LIMIT = 200;
 
 type CreateInput = z.output<typeof createInvitationRequest>;
-
-function generateCode(): string {
-  let code = '';
-  for (let i = 0; i < CODE_LENGTH; i++) code += ALPHABET[randomInt(ALPHABET.length)];
-  return code;
-}
 
 export function statusOf(invitation: Invitation, now: Date): InvitationStatus {
   if (invitation.revokedAt) return 'revoked';
@@ -65,7 +57,7 @@ export class InvitationsService {
   async create(caller: Caller, input: CreateInput): Promise<InvitationView & { code: string }> {
     const county = administeredCounty(caller);
     const unit = await this.resolveUnit(county, input.unit);
-    const code = generateCode();
+    const code = newReadableCode(CODE_LENGTH);
     const now = this.clock.now();
     const invitation = this.dataSource.manager.create(Invitation, {
       id: newId(),

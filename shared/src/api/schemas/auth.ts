@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { POSITIONS, ROLES } from '../../domain/roles';
-import { personNameField } from '../fields';
+import { personNameField, typedCodeField } from '../fields';
 import { unitView } from './common';
 
 export const wechatLoginRequest = z.object({
@@ -53,3 +53,9 @@ export const privacyConsentRequest = z.object({
 export const updateProfileRequest = z.object({
   displayName: personNameField,
 });
+
+/** A one-time code, shown in the mini program, that signs the same person in on a computer. */
+export const desktopCodeResponse = z.object({ code: z.string(), expiresAt: z.string() });
+export type DesktopCode = z.infer<typeof desktopCodeResponse>;
+
+export const desktopLoginRequest = z.object({ code: typedCodeField('登录码') });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INVITABLE_ROLES, POSITIONS } from '../../domain/roles';
-import { personNameField, textField } from '../fields';
+import { personNameField, textField, typedCodeField } from '../fields';
 import { unitRef, unitView } from './common';
 
 export const INVITATION_STATUSES = ['active', 'used', 'expired', 'revoked'] as const;
@@ -64,10 +64,6 @@ export const listInvitationsQuery = z.object({
 export const invitationListResponse = z.object({ items: z.array(invitationView) });
 
 export const redeemInvitationRequest = z.object({
-  code: z
-    .string({ error: '请输入邀请码' })
-    .overwrite((v) => v.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase())
-    .min(1, '请输入邀请码')
-    .max(16, '邀请码格式不正确'),
+  code: typedCodeField('邀请码'),
   displayName: personNameField,
 });
