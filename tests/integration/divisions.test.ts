@@ -67,7 +67,7 @@ describe('divisions', () => {
   it('updates renamed villages from the county’s file', async () => {
     const file = 'code,name,level,parent_code\n411522101203,吴明村,village,411522101000\n';
     const result = await admin.post<DivisionImportResponse>('/divisions/import', upload(file));
-    expect(result.body).toEqual({ format: 'baoxue', rows: 1, created: 0, updated: 1, byLevel: expect.objectContaining({ village: 1 }) });
+    expect(result.body).toEqual({ format: 'baoxue', rows: 1, created: 0, updated: 1, skipped: 0, byLevel: expect.objectContaining({ village: 1 }) });
     expect(await nameOf('411522101203')).toBe('吴明村');
     // the whole original file restores every name and changes nothing else
     const restore = await admin.post<DivisionImportResponse>('/divisions/import', upload(readFileSync(join(__dirname, '../../server/data/divisions-411522-guangshan.csv'))));

@@ -11,13 +11,15 @@ const booleanFlag = z
 const DEMO_APP_ID = 'wxbaoxuedemo0000001';
 const DEMO_APP_SECRET = 'demo-secret-not-for-production';
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** An empty variable (`PORT=`) means "not set", not zero. */
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+const positiveInt = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().positive().default(fallback));
 
 export const envSchema = z
   .object({
     /** production: real WeChat, no demo sign-in. demo: `npm start`, demo county and in-process fake WeChat. test: tests. */
     APP_MODE: z.enum(['production', 'demo', 'test']).default('demo'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(3000)),
     HOST: z.string().default('0.0.0.0'),
     /** Set when behind a reverse proxy (nginx) so client addresses, used by rate limits, are real. */
     TRUST_PROXY: booleanFlag.default(false),

@@ -35,11 +35,14 @@ export const studentNumberField = z
 
 export const entityId = z.uuid({ error: '编号格式不正确' });
 
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
 export const personNameField = z
   .string({ error: '请填写姓名' })
   .overwrite(normalizeText)
   .min(2, '姓名至少2个字')
-  .max(20, '姓名最多20个字');
+  .max(20, '姓名最多20个字')
+  .refine((v) => !CONTROL_CHARACTERS.test(v), '姓名包含不可见的控制字符');
 
 /** Free text a person typed: normalised, bounded, no control characters. */
 export function textField(label: string, max: number, min = 1) {
@@ -48,7 +51,7 @@ export function textField(label: string, max: number, min = 1) {
     .overwrite(normalizeText)
     .min(min, min === 1 ? `请填写${label}` : `${label}至少${min}个字`)
     .max(max, `${label}最多${max}个字`)
-    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), `${label}包含不可见的控制字符`);
+    .refine((v) => !CONTROL_CHARACTERS.test(v), `${label}包含不可见的控制字符`);
 }
 
 /** A code people copy from paper or read aloud: case, spaces and dashes do not matter. */

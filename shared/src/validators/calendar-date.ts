@@ -13,3 +13,12 @@ export function parseCompactDate(compact: string): { year: number; month: number
 export function formatIsoDate(d: { year: number; month: number; day: number }): string {
   return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 }
+
+const EARLIEST_BIRTH_YEAR = 1900;
+
+/** A birth date in `YYYYMMDD`: a real day, not before 1900 and not after `today`. */
+export function parseBirthDate(compact: string, today: Date): { year: number; month: number; day: number } | null {
+  const date = parseCompactDate(compact);
+  if (!date || date.year < EARLIEST_BIRTH_YEAR) return null;
+  return formatIsoDate(date) > today.toISOString().slice(0, 10) ? null : date;
+}

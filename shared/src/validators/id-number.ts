@@ -1,10 +1,9 @@
-import { formatIsoDate, parseCompactDate } from './calendar-date';
+import { formatIsoDate, parseBirthDate } from './calendar-date';
 import { normalizeIdentifier } from './normalize';
 
 // GB 11643-1999 居民身份证号: 6-digit area, 8-digit birth date, 3-digit sequence, check character.
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARACTERS = '10X98765432';
-const EARLIEST_BIRTH_YEAR = 1900;
 
 export type IdNumberProblem = 'empty' | 'fifteen_digits' | 'format' | 'birth_date' | 'check_digit';
 
@@ -46,10 +45,9 @@ export function parseIdNumber(input: string, today: Date = new Date()): IdNumber
   if (value === '') return fail('empty');
   if (/^\d{15}$/.test(value)) return fail('fifteen_digits');
   if (!/^\d{17}[\dX]$/.test(value)) return fail('format');
-  const birth = parseCompactDate(value.slice(6, 14));
-  if (!birth || birth.year < EARLIEST_BIRTH_YEAR) return fail('birth_date');
+  const birth = parseBirthDate(value.slice(6, 14), today);
+  if (!birth) return fail('birth_date');
   const birthDate = formatIsoDate(birth);
-  if (birthDate > today.toISOString().slice(0, 10)) return fail('birth_date');
   if (idNumberCheckCharacter(value.slice(0, 17)) !== value[17]) return fail('check_digit');
   return {
     ok: true,

@@ -1,4 +1,4 @@
-import { formatIsoDate, parseCompactDate } from './calendar-date';
+import { formatIsoDate, parseBirthDate } from './calendar-date';
 import { parseIdNumber } from './id-number';
 import { normalizeIdentifier } from './normalize';
 
@@ -29,7 +29,7 @@ export function parseStudentNumber(input: string, today: Date = new Date()): Stu
   }
   if (prefix === 'J') {
     if (!/^\d{17}[\dX]$/.test(rest)) return { ok: false, message: 'J字头学籍号后18位应为17位数字加1位校验码' };
-    const birth = parseCompactDate(rest.slice(6, 14));
+    const birth = parseBirthDate(rest.slice(6, 14), today);
     if (!birth) return { ok: false, message: 'J字头学籍号中的出生日期不是有效日期' };
     return { ok: true, value, kind: 'formal_no_id', birthDate: formatIsoDate(birth) };
   }
@@ -37,7 +37,7 @@ export function parseStudentNumber(input: string, today: Date = new Date()): Stu
     if (!/^\d{14}[0-9A-Z]{4}$/.test(rest)) {
       return { ok: false, message: 'L字头临时学籍号应为6位地区码、8位出生日期和4位随机码' };
     }
-    const birth = parseCompactDate(rest.slice(6, 14));
+    const birth = parseBirthDate(rest.slice(6, 14), today);
     if (!birth) return { ok: false, message: 'L字头学籍号中的出生日期不是有效日期' };
     return { ok: true, value, kind: 'temporary', birthDate: formatIsoDate(birth) };
   }

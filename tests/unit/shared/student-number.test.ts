@@ -8,6 +8,12 @@ function withCheck(first17: string): string {
 }
 
 describe('parseStudentNumber (全国学籍号)', () => {
+  it('refuses J and L numbers born in the future or before 1900', () => {
+    expect(parseStudentNumber('J411522209912311234', TODAY)).toEqual({ ok: false, message: 'J字头学籍号中的出生日期不是有效日期' });
+    expect(parseStudentNumber('L41152218000101ABCD', TODAY)).toEqual({ ok: false, message: 'L字头学籍号中的出生日期不是有效日期' });
+    expect(parseStudentNumber('L41152220261123ABCD', TODAY)).toMatchObject({ ok: true, birthDate: '2026-11-23' });
+  });
+
   describe('G + ID number (formal, with an ID card)', () => {
     it('accepts G followed by a valid ID number and reads the birth date from it', () => {
       expect(parseStudentNumber('G11010519491231002X', TODAY)).toEqual({
@@ -111,7 +117,11 @@ describe('parseStudentNumber (全国学籍号)', () => {
   describe('normalisation', () => {
     it('upper-cases the prefix, the check character and the random part', () => {
       expect(parseStudentNumber('g11010519491231002x', TODAY)).toMatchObject({ ok: true, value: 'G11010519491231002X', kind: 'formal_id' });
-      expect(parseStudentNumber('j41152220160229123x', TODAY)).toMatchObject({ ok: true, value: 'J41152220160229123X', kind: 'formal_no_id' });
+      expect(parseStudentNumber('j41152220160229123x', TODAY)).toMatchObject({
+        ok: true,
+        value: 'J41152220160229123X',
+        kind: 'formal_no_id',
+      });
       expect(parseStudentNumber('l41152220150301a1b2', TODAY)).toMatchObject({ ok: true, value: 'L41152220150301A1B2', kind: 'temporary' });
     });
 

@@ -67,7 +67,7 @@ export class AccountsService {
       .limit(query.limit + 1);
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (query.cursor) {
-      const [id] = decodeCursor(query.cursor, 1);
+      const [id] = decodeCursor(query.cursor, ['string']);
       qb.andWhere('u.id < :id', { id });
     }
     const rows = await qb.getMany();

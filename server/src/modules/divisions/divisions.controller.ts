@@ -54,7 +54,7 @@ export class DivisionsController {
     const county = administeredCounty(caller);
     if (!file) throw AppError.invalid({ file: '请选择要上传的区划文件' });
     const result = await this.importer.importBuffer(file.buffer, { withinPrefix: divisionPrefix(county) });
-    await this.audit.record(caller, { action: 'divisions.import', targetType: 'county', targetId: county, details: { format: result.format, rows: result.rows, created: result.created, updated: result.updated } });
+    await this.audit.record(caller, { action: 'divisions.import', targetType: 'county', targetId: county, details: { format: result.format, rows: result.rows, created: result.created, updated: result.updated, skipped: result.skipped } });
     return result;
   }
 }

@@ -55,7 +55,7 @@ export class SchoolsService {
     if (query.stage) qb.andWhere('s.stage = :stage', { stage: query.stage });
     if (query.q) qb.andWhere(`s.name LIKE :name ${LIKE_ESCAPE}`, { name: containsPattern(query.q) });
     if (query.cursor) {
-      const [township, name, id] = decodeCursor(query.cursor, 3);
+      const [township, name, id] = decodeCursor(query.cursor, ['string', 'string', 'string']);
       qb.andWhere('(s.township_code > :ct OR (s.township_code = :ct AND (s.name > :cn OR (s.name = :cn AND s.id > :ci))))', {
         ct: township,
         cn: name,

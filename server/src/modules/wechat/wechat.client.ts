@@ -27,7 +27,7 @@ export class WechatApiError extends Error {
 }
 
 /** Tokens are renewed this long before WeChat says they expire. */
-const TOKEN_MARGIN_MS = 5 * 60_000;
+const TOKEN_MARGIN_MS = 60_000;
 
 /**
  * The server's only door to WeChat. Its base URL is configuration: the real API in production,
@@ -101,6 +101,8 @@ export class WechatClient {
       secret: appSecret,
       force_refresh: forceRefresh,
     });
+    // stable_token hands back the current token until it expires; one about to expire is replaced at once.
+    if (!forceRefresh && body.expires_in * 1000 <= TOKEN_MARGIN_MS) return this.fetchToken(true);
     this.token = { value: body.access_token, expiresAt: this.clock.now().getTime() + body.expires_in * 1000 };
     return body.access_token;
   }
@@ -108,7 +110,8 @@ export class WechatClient {
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const base = this.config.wechat.apiBase;
     if (!base) throw new AppError('WECHAT_UNAVAILABLE');
-    const response = await fetch(new URL(path, base), {
+    // Concatenated, not resolved, so a base behind a path-prefixed proxy keeps its prefix.
+    const response = await fetch(`${base.replace(/\/+$/, '')}${path}`, {
       method,
       headers: body === undefined ? undefined : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -37,6 +37,8 @@ export const divisionImportResponse = z.object({
   rows: z.number(),
   created: z.number(),
   updated: z.number(),
+  /** Stand-in rows of the source data that are not divisions (e.g. 东莞市 repeated as its own county). */
+  skipped: z.number(),
   byLevel: z.record(z.string(), z.number()),
 });
 export type DivisionImportResponse = z.infer<typeof divisionImportResponse>;

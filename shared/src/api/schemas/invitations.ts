@@ -21,19 +21,15 @@ export const createInvitationRequest = z
       .default(72),
   })
   .superRefine((value, ctx) => {
-    if (value.role === 'official' && !value.position) {
-      ctx.addIssue({ code: 'custom', path: ['position'], message: '工作人员需选择职务' });
+    if (value.role === 'supervisor') {
+      if (value.position) ctx.addIssue({ code: 'custom', path: ['position'], message: '社会监督员不设职务' });
+      if (value.unit.kind === 'school') ctx.addIssue({ code: 'custom', path: ['unit'], message: '社会监督员应归属行政区划，而非学校' });
+      return;
     }
-    if (value.role === 'supervisor' && value.position) {
-      ctx.addIssue({ code: 'custom', path: ['position'], message: '社会监督员不设职务' });
-    }
-    if (value.role === 'supervisor' && value.unit.kind === 'school') {
-      ctx.addIssue({ code: 'custom', path: ['unit'], message: '社会监督员应归属行政区划，而非学校' });
-    }
-    if (value.position === 'school_staff' && value.unit.kind !== 'school') {
+    if (!value.position) ctx.addIssue({ code: 'custom', path: ['position'], message: '工作人员需选择职务' });
+    else if (value.position === 'school_staff' && value.unit.kind !== 'school') {
       ctx.addIssue({ code: 'custom', path: ['unit'], message: '学校教职工的单位应为学校' });
-    }
-    if (value.unit.kind === 'school' && value.position && value.position !== 'school_staff') {
+    } else if (value.position !== 'school_staff' && value.unit.kind === 'school') {
       ctx.addIssue({ code: 'custom', path: ['position'], message: '学校单位的职务应为学校教职工' });
     }
   });

@@ -1,0 +1,61 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+/** Debian's Chromium (PLATFORM.md); BX_CHROMIUM points elsewhere. Never a downloaded browser. */
+export const CHROMIUM = process.env.BX_CHROMIUM ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const ARTIFACTS_H5 = resolve(__dirname, '../../artifacts/h5');
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** A phone-sized page in a fresh context: its own storage, so its own session. */
+export async function openPhone(browser: Browser): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { context, page, errors };
+}
+
+/**
+ * Text on the page the user is looking at. Taro's H5 router keeps earlier pages of the stack in
+ * the DOM (hidden), so every lookup is restricted to what is visible.
+ */
+export function visibleText(page: Page, text: string | RegExp, exact = true): Locator {
+  return page.getByText(text, { exact }).filter({ visible: true });
+}
+
+/**
+ * Waits for navigation to finish: Taro's H5 router slides pages in with a CSS transition and hides
+ * the page underneath when it ends, so the app is settled when one page is shown and nothing moves.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const moving = document.getAnimations().some((animation) => animation instanceof CSSTransition && animation.playState === 'running');
+    const shown = [...document.querySelectorAll('.taro_page')].filter((element) => getComputedStyle(element).display !== 'none');
+    return !moving && shown.length === 1;
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await settled(page);
+  mkdirSync(ARTIFACTS_H5, { recursive: true });
+  const path = join(ARTIFACTS_H5, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

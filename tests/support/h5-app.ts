@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { visibleText } from './browser';
+import { H5_DIST } from './server';
+
+/** The H5 tier tests the built app; `npm test` builds it when it is missing. */
+export function requireH5Build(): string {
+  if (!existsSync(join(H5_DIST, 'index.html'))) {
+    throw new Error(`no H5 build at ${H5_DIST}: run npm run build:h5 (npm test does it when the build is missing)`);
+  }
+  return H5_DIST;
+}
+
+/** From a fresh start: the sign-in page, a tap on a demo account, agreement to the privacy guide. */
+export async function signInWithDemoAccount(page: Page, baseUrl: string, displayName: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await visibleText(page, '演示账号').waitFor();
+  await visibleText(page, displayName).click();
+  await visibleText(page, '同意并继续').click();
+  await page.waitForURL(/#\/pages\/home\/index/);
+  // The sign-in page leaves the DOM once the home tab has replaced it.
+  await page.locator('.login').waitFor({ state: 'detached' });
+  await page.locator('.user-card').filter({ visible: true }).waitFor();
+}

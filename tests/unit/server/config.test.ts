@@ -1,0 +1,256 @@
+import { ConfigError, loadConfig } from '../../../server/src/config/config.schema';
+
+/** A production environment that passes every check; each test removes or breaks one thing. */
+const PRODUCTION = {
+  APP_MODE: 'production',
+  WECHAT_API_BASE: 'https://api.weixin.qq.com',
+  WECHAT_APP_ID: 'wx8f3c2a1b0d9e7f65',
+  WECHAT_APP_SECRET: '4c1f0e9a8b7d6c5e4f3a2b1c0d9e8f7a',
+  DATABASE_URL: 'mysql://baoxue:s3cret@10.0.0.5:3306/baoxue',
+} as const;
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('starts the demo on SQLite, port 3000, with everything a newcomer needs', () => {
+    expect(loadConfig({})).toEqual({
+      mode: 'demo',
+      http: { port: 3000, host: '0.0.0.0', h5Dir: 'miniapp/dist/h5', trustProxy: false, corsOrigins: [] },
+      database: { kind: 'sqlite', file: './data/baoxue.sqlite', poolSize: 10 },
+      seedDemo: true,
+      log: { level: 'info' },
+      auth: {
+        sessionTtlHours: 168,
+        loginRatePerMinute: 30,
+        invitationAttemptsPerHour: 10,
+        devLogin: true,
+        privacyPolicyVersion: '2026-11',
+      },
+      wechat: { apiBase: null, appId: 'wxbaoxuedemo0000001', appSecret: 'demo-secret-not-for-production', timeoutMs: 5000 },
+      validateResponses: false,
+    });
+  });
+
+  it('reads only the environment it is given, not process.env', () => {
+    // The test setup sets APP_MODE=test in process.env; an explicit empty environment is still the demo.
+    expect(process.env.APP_MODE).toBe('test');
+    expect(loadConfig({}).mode).toBe('demo');
+  });
+
+  it('coerces numbers and flags from their string form', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_POOL_SIZE: '4',
+      SESSION_TTL_HOURS: '12',
+      LOGIN_RATE_PER_MINUTE: '5',
+      INVITATION_ATTEMPTS_PER_HOUR: '3',
+      WECHAT_TIMEOUT_MS: '1500',
+      TRUST_PROXY: '1',
+      H5_DIR: '',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config.http).toMatchObject({ port: 8080, trustProxy: true, h5Dir: null });
+    expect(config.database.poolSize).toBe(4);
+    expect(config.auth).toMatchObject({ sessionTtlHours: 12, loginRatePerMinute: 5, invitationAttemptsPerHour: 3 });
+    expect(config.wechat.timeoutMs).toBe(1500);
+    expect(config.log.level).toBe('debug');
+    expect(loadConfig({ PORT: '0' }).http.port).toBe(0);
+    // an empty variable is unset, not zero (a random port)
+    expect(loadConfig({ PORT: '' }).http.port).toBe(3000);
+    expect(loadConfig({ SESSION_TTL_HOURS: '' }).auth.sessionTtlHours).toBe(168);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).http.trustProxy).toBe(false);
+  });
+
+  describe('DATABASE_URL', () => {
+    it('reads SQLite file paths, relative, absolute and in-memory', () => {
+      expect(loadConfig({ DATABASE_URL: 'sqlite:./tmp/x.sqlite' }).database).toEqual({
+        kind: 'sqlite',
+        file: './tmp/x.sqlite',
+        poolSize: 10,
+      });
+      expect(loadConfig({ DATABASE_URL: 'sqlite:///var/lib/baoxue/db.sqlite' }).database).toEqual({
+        kind: 'sqlite',
+        file: '/var/lib/baoxue/db.sqlite',
+        poolSize: 10,
+      });
+      expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual({ kind: 'sqlite', file: ':memory:', poolSize: 10 });
+    });
+
+    it('switches to MySQL for mysql:// and mariadb:// URLs', () => {
+      expect(loadConfig({ DATABASE_URL: 'mysql://root:@127.0.0.1:3306/baoxue', DATABASE_POOL_SIZE: '20' }).database).toEqual({
+        kind: 'mysql',
+        url: 'mysql://root:@127.0.0.1:3306/baoxue',
+        poolSize: 20,
+      });
+      expect(loadConfig({ DATABASE_URL: 'mariadb://root@127.0.0.1:3306/baoxue' }).database).toEqual({
+        kind: 'mysql',
+        url: 'mysql://root@127.0.0.1:3306/baoxue',
+        poolSize: 10,
+      });
+    });
+
+    it('refuses other schemes and an empty SQLite path, naming the variable', () => {
+      for (const url of ['postgres://localhost/baoxue', 'baoxue.sqlite', 'MYSQL://x', '']) {
+        expect(configError({ DATABASE_URL: url }).message).toBe('DATABASE_URL must start with sqlite: or mysql://');
+      }
+      for (const url of ['sqlite:', 'sqlite://']) {
+        expect(configError({ DATABASE_URL: url }).message).toBe('DATABASE_URL: sqlite needs a file path, e.g. sqlite:./data/baoxue.sqlite');
+      }
+    });
+  });
+
+  describe('refuses bad values with a ConfigError naming the variable', () => {
+    it.each([
+      ['PORT', 'abc'],
+      ['PORT', '70000'],
+      ['PORT', '-1'],
+      ['PORT', '80.5'],
+      ['LOG_LEVEL', 'verbose'],
+      ['LOG_LEVEL', 'INFO'],
+      ['APP_MODE', 'staging'],
+      ['TRUST_PROXY', 'yes'],
+      ['SEED_DEMO', 'on'],
+      ['DATABASE_POOL_SIZE', '0'],
+      ['SESSION_TTL_HOURS', 'forever'],
+      ['WECHAT_TIMEOUT_MS', '-5'],
+      ['WECHAT_API_BASE', 'api.weixin.qq.com'],
+    ])('%s=%s', (name, value) => {
+      const error = configError({ [name]: value });
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toMatch(new RegExp(`^Invalid configuration:\\n  ${name}: `));
+      expect(error.message.split('\n')).toHaveLength(2);
+    });
+
+    it('lists every bad variable at once', () => {
+      expect(configError({ PORT: 'abc', LOG_LEVEL: 'loud', TRUST_PROXY: 'maybe' }).message).toBe(
+        [
+          'Invalid configuration:',
+          '  PORT: Invalid input: expected number, received NaN',
+          '  TRUST_PROXY: must be true or false',
+          '  LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"',
+        ].join('\n'),
+      );
+    });
+  });
+
+  describe('production', () => {
+    it('accepts a complete production environment: no demo sign-in, no demo data, no response checks', () => {
+      const config = loadConfig(PRODUCTION);
+      expect(config.mode).toBe('production');
+      expect(config.auth.devLogin).toBe(false);
+      expect(config.seedDemo).toBe(false);
+      expect(config.validateResponses).toBe(false);
+      expect(config.wechat).toEqual({
+        apiBase: 'https://api.weixin.qq.com',
+        appId: 'wx8f3c2a1b0d9e7f65',
+        appSecret: '4c1f0e9a8b7d6c5e4f3a2b1c0d9e8f7a',
+        timeoutMs: 5000,
+      });
+      expect(config.database).toEqual({ kind: 'mysql', url: 'mysql://baoxue:s3cret@10.0.0.5:3306/baoxue', poolSize: 10 });
+      expect(loadConfig({ ...PRODUCTION, SEED_DEMO: 'false' }).seedDemo).toBe(false);
+    });
+
+    it('requires WECHAT_API_BASE', () => {
+      const { WECHAT_API_BASE: _, ...withoutBase } = PRODUCTION;
+      expect(configError(withoutBase).message).toBe('Invalid configuration:\n  WECHAT_API_BASE: required in production');
+    });
+
+    it('refuses the demo AppID or the demo AppSecret', () => {
+      const message = 'Invalid configuration:\n  WECHAT_APP_ID, WECHAT_APP_SECRET: set the real AppID and AppSecret in production';
+      const { WECHAT_APP_ID: _id, ...withoutId } = PRODUCTION;
+      const { WECHAT_APP_SECRET: _secret, ...withoutSecret } = PRODUCTION;
+      expect(configError(withoutId).message).toBe(message);
+      expect(configError(withoutSecret).message).toBe(message);
+      expect(configError({ ...PRODUCTION, WECHAT_APP_ID: 'wxbaoxuedemo0000001' }).message).toBe(message);
+      expect(configError({ ...PRODUCTION, WECHAT_APP_SECRET: 'demo-secret-not-for-production' }).message).toBe(message);
+    });
+
+    it('refuses demo data, however the flag is spelled', () => {
+      for (const flag of ['true', '1']) {
+        expect(configError({ ...PRODUCTION, SEED_DEMO: flag }).message).toBe(
+          'Invalid configuration:\n  SEED_DEMO: demo data is never loaded in production',
+        );
+      }
+    });
+
+    it('reports every production problem together', () => {
+      expect(configError({ APP_MODE: 'production', SEED_DEMO: 'true' }).message).toBe(
+        [
+          'Invalid configuration:',
+          '  WECHAT_API_BASE: required in production',
+          '  WECHAT_APP_ID, WECHAT_APP_SECRET: set the real AppID and AppSecret in production',
+          '  SEED_DEMO: demo data is never loaded in production',
+        ].join('\n'),
+      );
+    });
+
+    it('reports production problems together with invalid values', () => {
+      const { WECHAT_API_BASE: _, ...withoutBase } = PRODUCTION;
+      expect(configError({ ...withoutBase, PORT: 'http' }).message).toBe(
+        [
+          'Invalid configuration:',
+          '  PORT: Invalid input: expected number, received NaN',
+          '  WECHAT_API_BASE: required in production',
+        ].join('\n'),
+      );
+    });
+  });
+
+  describe('modes', () => {
+    it('offers the demo sign-in everywhere but production', () => {
+      expect(loadConfig({ APP_MODE: 'demo' }).auth.devLogin).toBe(true);
+      expect(loadConfig({ APP_MODE: 'test' }).auth.devLogin).toBe(true);
+      expect(loadConfig(PRODUCTION).auth.devLogin).toBe(false);
+    });
+
+    it('allows the demo AppID, secret and no WeChat base URL outside production', () => {
+      expect(loadConfig({ APP_MODE: 'test' }).wechat).toEqual({
+        apiBase: null,
+        appId: 'wxbaoxuedemo0000001',
+        appSecret: 'demo-secret-not-for-production',
+        timeoutMs: 5000,
+      });
+    });
+
+    it('seeds the demo county in demo mode only, unless SEED_DEMO says otherwise', () => {
+      expect(loadConfig({ APP_MODE: 'demo' }).seedDemo).toBe(true);
+      expect(loadConfig({ APP_MODE: 'test' }).seedDemo).toBe(false);
+      expect(loadConfig({ APP_MODE: 'demo', SEED_DEMO: 'false' }).seedDemo).toBe(false);
+      expect(loadConfig({ APP_MODE: 'test', SEED_DEMO: '1' }).seedDemo).toBe(true);
+    });
+
+    it('checks responses against the contract in tests, unless told otherwise', () => {
+      expect(loadConfig({ APP_MODE: 'test' }).validateResponses).toBe(true);
+      expect(loadConfig({ APP_MODE: 'demo' }).validateResponses).toBe(false);
+      expect(loadConfig({ APP_MODE: 'test', VALIDATE_RESPONSES: '0' }).validateResponses).toBe(false);
+      expect(loadConfig({ APP_MODE: 'demo', VALIDATE_RESPONSES: 'true' }).validateResponses).toBe(true);
+    });
+  });
+
+  describe('CORS_ORIGINS', () => {
+    it('splits on commas, trims and drops empty entries', () => {
+      expect(loadConfig({ CORS_ORIGINS: ' https://a.example.cn , http://localhost:10086,, ' }).http.corsOrigins).toEqual([
+        'https://a.example.cn',
+        'http://localhost:10086',
+      ]);
+    });
+
+    it('keeps a single origin and the * wildcard', () => {
+      expect(loadConfig({ CORS_ORIGINS: 'https://bx.example.cn' }).http.corsOrigins).toEqual(['https://bx.example.cn']);
+      expect(loadConfig({ CORS_ORIGINS: '*' }).http.corsOrigins).toEqual(['*']);
+    });
+
+    it('is empty when unset or blank', () => {
+      expect(loadConfig({}).http.corsOrigins).toEqual([]);
+      expect(loadConfig({ CORS_ORIGINS: ' , ' }).http.corsOrigins).toEqual([]);
+    });
+  });
+});
