@@ -35,7 +35,12 @@ function integration(displayName, databaseKind) {
 
 module.exports = {
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts?(x)'], setupFiles: ['<rootDir>/tests/support/setup-env.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/tests/unit/**/*.test.ts?(x)'],
+      setupFiles: ['<rootDir>/tests/support/setup-env.ts'],
+    },
     integration('sqlite', 'sqlite'),
     integration('mysql', 'mysql'),
     {

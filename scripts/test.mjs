@@ -8,9 +8,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { isStale } from './lib/freshness.mjs';
 
 const ci = Boolean(process.env.CI);
-const requested = (process.env.BX_TEST_TIERS ?? 'unit,sqlite,mysql,weapp,h5').split(',').map((t) => t.trim()).filter(Boolean);
+const requested = (process.env.BX_TEST_TIERS ?? 'unit,sqlite,mysql,weapp,h5')
+  .split(',')
+  .map((t) => t.trim())
+  .filter(Boolean);
 const mysqlUrl = new URL(process.env.BX_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
 
 function reachable(host, port) {
@@ -24,7 +28,9 @@ function reachable(host, port) {
 
 const missing = {
   mysql: (await reachable(mysqlUrl.hostname, mysqlUrl.port)) ? null : `no MySQL/MariaDB at ${mysqlUrl.host}`,
-  h5: existsSync(process.env.BX_CHROMIUM ?? '/usr/bin/chromium') ? null : 'Chromium is not installed (apt-get install -y chromium fonts-noto-cjk)',
+  h5: existsSync(process.env.BX_CHROMIUM ?? '/usr/bin/chromium')
+    ? null
+    : 'Chromium is not installed (apt-get install -y chromium fonts-noto-cjk)',
 };
 
 const tiers = [];
@@ -45,12 +51,15 @@ for (const tier of requested) {
 const compiled = spawnSync('npx', ['tsc', '-b', 'shared', 'server'], { stdio: 'inherit' });
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 
-// The built apps are what the weapp and h5 tiers test; build them when they are missing.
-const needsBuild = { weapp: 'miniapp/dist/weapp/app.json', h5: 'miniapp/dist/h5/index.html' };
+// The built apps are what the weapp and h5 tiers test; build them when missing or out of date.
+const builtFile = { weapp: 'miniapp/dist/weapp/app.js', h5: 'miniapp/dist/h5/index.html' };
 for (const tier of ['weapp', 'h5']) {
-  if (!tiers.includes(tier) || existsSync(needsBuild[tier])) continue;
+  if (!tiers.includes(tier) || !isStale(builtFile[tier])) continue;
   console.log(`building the ${tier} app for its test tier…`);
-  const env = tier === 'weapp' ? { ...process.env, TARO_APP_API_BASE: process.env.TARO_APP_API_BASE ?? 'https://baoxue.example.org/api' } : process.env;
+  const env =
+    tier === 'weapp'
+      ? { ...process.env, TARO_APP_API_BASE: process.env.TARO_APP_API_BASE ?? 'https://baoxue.example.org/api' }
+      : process.env;
   const built = spawnSync('npm', ['run', `build:${tier}`], { stdio: 'inherit', env });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }

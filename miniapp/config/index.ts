@@ -6,6 +6,16 @@ import prodConfig from './prod';
 import { resolveApiBase } from './api-base';
 
 const sharedSource = path.resolve(__dirname, '../../shared/src');
+const ownModules = path.resolve(__dirname, '../node_modules');
+
+/**
+ * npm may install some Taro packages under miniapp/node_modules rather than the root; Taro's own
+ * runtime packages (hoisted to the root) must still find them.
+ */
+function resolveOwnModules(chain: { resolve: { modules: { add(path: string): unknown } } }): void {
+  chain.resolve.modules.add('node_modules');
+  chain.resolve.modules.add(ownModules);
+}
 
 const config: UserConfigFn<'webpack5'> = (merge) => {
   const platform = process.env.TARO_ENV ?? 'weapp';
@@ -38,6 +48,7 @@ const config: UserConfigFn<'webpack5'> = (merge) => {
     mini: {
       compile: { include: [sharedSource] },
       optimizeMainPackage: { enable: true },
+      webpackChain: resolveOwnModules,
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false },
@@ -47,6 +58,7 @@ const config: UserConfigFn<'webpack5'> = (merge) => {
       publicPath: '/',
       staticDirectory: 'static',
       router: { mode: 'hash' },
+      webpackChain: resolveOwnModules,
       compile: { include: [sharedSource] },
       output: {
         filename: 'js/[name].[contenthash:8].js',

@@ -3,7 +3,7 @@ export default defineAppConfig({
   // subpackage so each role downloads only what it uses.
   pages: ['pages/index/index', 'pages/login/index', 'pages/home/index', 'pages/me/index'],
   subPackages: [
-    { root: 'packages/account', pages: ['pages/redeem/index', 'pages/profile/index'] },
+    { root: 'packages/account', pages: ['pages/redeem/index', 'pages/profile/index', 'pages/desktop-code/index'] },
     {
       root: 'packages/county',
       pages: [

@@ -6,6 +6,7 @@ export const PAGES = {
   me: '/pages/me/index',
   redeemInvitation: '/packages/account/pages/redeem/index',
   profile: '/packages/account/pages/profile/index',
+  desktopCode: '/packages/account/pages/desktop-code/index',
   invitations: '/packages/county/pages/invitations/index',
   invitationCreate: '/packages/county/pages/invitation-create/index',
   schools: '/packages/county/pages/schools/index',

@@ -8,8 +8,8 @@ declare const API_BASE: string;
 
 declare namespace NodeJS {
   interface ProcessEnv {
-    NODE_ENV: 'development' | 'production';
-    TARO_ENV: 'weapp' | 'h5';
+    NODE_ENV?: 'development' | 'production';
+    TARO_ENV?: 'weapp' | 'h5';
     TARO_APP_API_BASE?: string;
     TARO_APP_ID?: string;
   }

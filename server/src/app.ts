@@ -22,7 +22,12 @@ const VERSION = process.env.npm_package_version ?? '0.1.0';
 function bodyErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
   if (!error) return next();
   const status = (error as { status?: number }).status;
-  const appError = status === 413 ? new AppError('FILE_TOO_LARGE', '提交的内容过大') : status && status < 500 ? new AppError('MALFORMED_REQUEST', '请求内容不是有效的 JSON') : toAppError(error);
+  const appError =
+    status === 413
+      ? new AppError('FILE_TOO_LARGE', '提交的内容过大')
+      : status && status < 500
+        ? new AppError('MALFORMED_REQUEST', '请求内容不是有效的 JSON')
+        : toAppError(error);
   response.status(appError.status).json({ code: appError.code, message: appError.message, fields: {} });
 }
 
@@ -50,7 +55,11 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
 
   const h5Dir = config.http.h5Dir ? resolve(config.http.h5Dir) : null;
   if (h5Dir && existsSync(resolve(h5Dir, 'index.html'))) {
-    app.useStaticAssets(h5Dir, { index: 'index.html', maxAge: '1h', setHeaders: (res, path) => path.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache') });
+    app.useStaticAssets(h5Dir, {
+      index: 'index.html',
+      maxAge: '1h',
+      setHeaders: (res, path) => path.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache'),
+    });
   } else if (h5Dir) {
     logger.warn({ h5Dir }, 'H5 build not found: serving the API only (run npm run build:h5)');
   }

@@ -37,7 +37,9 @@ async function main(argv: string[]): Promise<number> {
           const started = Date.now();
           const input = createReadStream(resolve(file));
           const result = await importer.importStream(Readable.from(decodeStream(input)));
-          console.log(`${file}: ${result.rows} rows (${result.created} new, ${result.updated} updated, ${result.skipped} stand-ins skipped) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          console.log(
+            `${file}: ${result.rows} rows (${result.created} new, ${result.updated} updated, ${result.skipped} stand-ins skipped) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          );
         }
         return 0;
       }

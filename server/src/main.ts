@@ -19,7 +19,10 @@ export interface RunningServer {
  * Starts the product: outside production without a configured WeChat base URL the local fake
  * WeChat API starts in-process first, so sign-in works with no network.
  */
-export async function startServer(config: AppConfig = loadConfig(), logger: Logger = createLogger(config.log.level)): Promise<RunningServer> {
+export async function startServer(
+  config: AppConfig = loadConfig(),
+  logger: Logger = createLogger(config.log.level),
+): Promise<RunningServer> {
   let fakeWechat: FakeWechatServer | null = null;
   if (!config.wechat.apiBase && config.mode !== 'production') {
     fakeWechat = await startFakeWechat({ appId: config.wechat.appId, appSecret: config.wechat.appSecret });

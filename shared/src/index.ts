@@ -5,6 +5,7 @@ export * from './validators/student-number';
 export * from './validators/division-code';
 export * from './domain/roles';
 export * from './domain/schools';
+export * from './domain/invitations';
 export * from './domain/errors';
 export * from './api/routes';
 export * from './api/fields';

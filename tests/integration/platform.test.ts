@@ -29,10 +29,15 @@ describe('platform: health, docs, errors, logs', () => {
     const page = await fetch(`${server.apiUrl}/docs`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('保学通 API');
-    const document = (await (await fetch(`${server.apiUrl}/docs-json`)).json()) as { paths: Record<string, Record<string, { operationId: string }>> };
+    const document = (await (await fetch(`${server.apiUrl}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { operationId: string }>>;
+    };
     const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((o) => o.operationId));
     expect(operations.sort()).toEqual(Object.keys(routes).sort());
-    expect(document.paths['/schools/{id}']!.patch).toMatchObject({ security: [{ bearer: [] }], description: expect.stringContaining('县教育局管理员') });
+    expect(document.paths['/schools/{id}']!.patch).toMatchObject({
+      security: [{ bearer: [] }],
+      description: expect.stringContaining('县教育局管理员'),
+    });
   });
 
   it('answers broken requests in the error shape, never with a 500', async () => {

@@ -38,7 +38,9 @@ describe('schools', () => {
       ['光山县十里镇中心小学', '光山县十里镇初级中学', '光山县十里镇十里街道小学', '光山县十里镇五里店小学'].sort(),
     );
     const village = await supervisor.get<Page>('/schools?under=411522101002');
-    expect(village.body.items).toEqual([expect.objectContaining({ name: '光山县十里镇五里店小学', villageName: '五里店社区居民委员会', townshipName: '十里镇' })]);
+    expect(village.body.items).toEqual([
+      expect.objectContaining({ name: '光山县十里镇五里店小学', villageName: '五里店社区居民委员会', townshipName: '十里镇' }),
+    ]);
     const junior = await supervisor.get<Page>('/schools?stage=junior&limit=100');
     expect(junior.body.items).toHaveLength(19);
     const named = await supervisor.get<Page>(`/schools?q=${encodeURIComponent('十里镇中心')}`);
@@ -68,15 +70,27 @@ describe('schools', () => {
 
   it('explains every invalid field and writes nothing', async () => {
     const before = await server.dataSource.manager.count(School);
-    const invalid = expectError(await admin.post('/schools', { name: '小学', stage: 'college', divisionCode: '4115' }), 400, 'VALIDATION_FAILED');
+    const invalid = expectError(
+      await admin.post('/schools', { name: '小学', stage: 'college', divisionCode: '4115' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(invalid.fields).toEqual({
       name: '学校名称至少4个字',
       stage: '请选择学段（小学、初中或九年一贯制）',
       divisionCode: '区划代码应为12位数字',
     });
-    const county = expectError(await admin.post('/schools', { name: '光山县某某小学', stage: 'primary', divisionCode: '411522000000' }), 400, 'VALIDATION_FAILED');
+    const county = expectError(
+      await admin.post('/schools', { name: '光山县某某小学', stage: 'primary', divisionCode: '411522000000' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(county.fields).toEqual({ divisionCode: '学校应归属到乡镇或村' });
-    const unknown = expectError(await admin.post('/schools', { name: '光山县某某小学', stage: 'primary', divisionCode: '411522199000' }), 400, 'VALIDATION_FAILED');
+    const unknown = expectError(
+      await admin.post('/schools', { name: '光山县某某小学', stage: 'primary', divisionCode: '411522199000' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(unknown.fields).toEqual({ divisionCode: '该行政区划不存在' });
     expectError(await admin.patch(`/schools/${(await supervisor.get<Page>('/schools')).body.items[0]!.id}`, {}), 400, 'VALIDATION_FAILED');
     expect(await server.dataSource.manager.count(School)).toBe(before);
@@ -97,7 +111,11 @@ describe('schools', () => {
     // served counties' schools are public names: readable
     expect((await supervisor.get<SchoolView>(`/schools/${schoolId}`)).status).toBe(200);
     expectError(await admin.patch(`/schools/${schoolId}`, { address: '别县' }), 404, 'NOT_FOUND');
-    expectError(await admin.post('/schools', { name: '罗山县周党镇新小学', stage: 'primary', divisionCode: OTHER_COUNTY.township }), 403, 'FORBIDDEN');
+    expectError(
+      await admin.post('/schools', { name: '罗山县周党镇新小学', stage: 'primary', divisionCode: OTHER_COUNTY.township }),
+      403,
+      'FORBIDDEN',
+    );
     // a school of a county this deployment does not serve does not exist for anyone
     await server.dataSource.manager.update(School, { id: schoolId }, { countyCode: '419001000000' });
     expectError(await supervisor.get(`/schools/${schoolId}`), 404, 'NOT_FOUND');

@@ -25,7 +25,12 @@ export async function launchChromium(): Promise<Browser> {
 
 /** A phone-sized page in a fresh context: its own storage, so its own session. */
 export async function openPhone(browser: Browser): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -41,15 +46,29 @@ export function visibleText(page: Page, text: string | RegExp, exact = true): Lo
 }
 
 /**
- * Waits for navigation to finish: Taro's H5 router slides pages in with a CSS transition and hides
- * the page underneath when it ends, so the app is settled when one page is shown and nothing moves.
+ * Waits for navigation to finish: the page the URL names is mounted (a subpackage page loads its
+ * chunk first), it is the only page shown, and Taro's slide-in transition has ended.
  */
 export async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => {
+    const path = location.hash.replace(/^#/, '').split('?')[0];
     const moving = document.getAnimations().some((animation) => animation instanceof CSSTransition && animation.playState === 'running');
-    const shown = [...document.querySelectorAll('.taro_page')].filter((element) => getComputedStyle(element).display !== 'none');
-    return !moving && shown.length === 1;
+    const shown = Array.from(document.querySelectorAll('.taro_page')).filter((element) => getComputedStyle(element).display !== 'none');
+    return !moving && shown.length === 1 && (!path || shown[0]!.id.split('?')[0] === path);
   });
+}
+
+/** Does something that navigates (a tap, going back) and waits until the new page has settled. */
+export async function navigate(page: Page, action: () => Promise<unknown>): Promise<void> {
+  const before = page.url();
+  await action();
+  await page.waitForURL((url) => url.href !== before);
+  await settled(page);
+}
+
+/** The input with this placeholder: Taro's H5 <Input> wraps a real <input> that carries it too. */
+export function input(page: Page, placeholder: string): Locator {
+  return page.locator(`input[placeholder="${placeholder}"]`).filter({ visible: true });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

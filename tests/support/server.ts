@@ -45,7 +45,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const database = await createTestDatabase(options.database ?? currentDatabaseKind());
   const production = options.mode === 'production';
   // Production never starts the fake itself: it is given a WeChat base URL like the real one.
-  const externalFake = production ? await startFakeWechat({ appId: PRODUCTION_APP.WECHAT_APP_ID, appSecret: PRODUCTION_APP.WECHAT_APP_SECRET }) : null;
+  const externalFake = production
+    ? await startFakeWechat({ appId: PRODUCTION_APP.WECHAT_APP_ID, appSecret: PRODUCTION_APP.WECHAT_APP_SECRET })
+    : null;
   const config = loadConfig({
     ...(externalFake ? { ...PRODUCTION_APP, WECHAT_API_BASE: externalFake.url } : {}),
     APP_MODE: options.mode ?? 'test',

@@ -42,7 +42,10 @@ export function DivisionPicker({ value, onChange, minLevel = 'county' }: Props) 
   }, [start.data]);
 
   const served = useLoader(() => (current ? null : divisionsApi.served()), [current === null]);
-  const children = useLoader(() => (current?.hasChildren ? divisionsApi.children(current.code) : Promise.resolve({ items: [] })), [current?.code]);
+  const children = useLoader(
+    () => (current?.hasChildren ? divisionsApi.children(current.code) : Promise.resolve({ items: [] })),
+    [current?.code],
+  );
   const searchTerm = useDebounced(query.trim());
   const found = useLoader(() => (searchTerm ? divisionsApi.search({ q: searchTerm, limit: 20 }) : null), [searchTerm]);
 
@@ -61,21 +64,26 @@ export function DivisionPicker({ value, onChange, minLevel = 'county' }: Props) 
   const error = start.error ?? (searching ? found.error : current ? children.error : served.error);
 
   return (
-    <View className='picker-panel'>
-      <View className='picker-current'>
-        <Text className='picker-current-label'>已选</Text>
-        <Text className='picker-current-value'>{current ? current.fullName : '未选择'}</Text>
+    <View className="picker-panel">
+      <View className="picker-current">
+        <Text className="picker-current-label">已选</Text>
+        <Text className="picker-current-value">{current ? current.fullName : '未选择'}</Text>
         {current && (
-          <Text className='link' onClick={() => void goUp()}>
+          <Text className="link" onClick={() => void goUp()}>
             上一级
           </Text>
         )}
       </View>
-      <Input className='input input-small' value={query} placeholder='搜索乡镇或村的名称' onInput={(event) => setQuery(event.detail.value)} />
+      <Input
+        className="input input-small"
+        value={query}
+        placeholder="搜索乡镇或村的名称"
+        onInput={(event) => setQuery(event.detail.value)}
+      />
       {error && <ErrorNotice message={error} />}
       {loading && !options && <Loading />}
       {options && options.length > 0 && (
-        <View className='picker-options'>
+        <View className="picker-options">
           {options.map((division) => (
             <View
               key={division.code}
@@ -83,12 +91,12 @@ export function DivisionPicker({ value, onChange, minLevel = 'county' }: Props) 
               onClick={() => choose(division)}
             >
               <Text>{searching ? division.fullName : division.name}</Text>
-              <Text className='picker-option-level'>{DIVISION_LEVEL_LABELS[division.level as DivisionLevel]}</Text>
+              <Text className="picker-option-level">{DIVISION_LEVEL_LABELS[division.level as DivisionLevel]}</Text>
             </View>
           ))}
         </View>
       )}
-      {options && options.length === 0 && searching && <Text className='field-hint'>没有找到名称包含“{searchTerm}”的区划</Text>}
+      {options && options.length === 0 && searching && <Text className="field-hint">没有找到名称包含“{searchTerm}”的区划</Text>}
     </View>
   );
 }

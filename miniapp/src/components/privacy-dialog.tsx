@@ -15,45 +15,45 @@ export function PrivacyDialog() {
   if (state.kind === 'closed') return null;
 
   return (
-    <View className='modal-mask'>
-      <View className='modal privacy-dialog'>
-        <Text className='modal-title'>{PRIVACY_GUIDE_TITLE}</Text>
-        <ScrollView scrollY className='privacy-body'>
+    <View className="modal-mask">
+      <View className="modal privacy-dialog">
+        <Text className="modal-title">{PRIVACY_GUIDE_TITLE}</Text>
+        <ScrollView scrollY className="privacy-body">
           {PRIVACY_GUIDE_SECTIONS.map((section) => (
-            <View key={section.heading} className='privacy-section'>
-              <Text className='privacy-heading'>{section.heading}</Text>
-              <Text className='privacy-text'>{section.body}</Text>
+            <View key={section.heading} className="privacy-section">
+              <Text className="privacy-heading">{section.heading}</Text>
+              <Text className="privacy-text">{section.body}</Text>
             </View>
           ))}
           {isWeapp && (
-            <Text className='link' onClick={() => void Taro.openPrivacyContract()}>
+            <Text className="link" onClick={() => void Taro.openPrivacyContract()}>
               查看完整的《用户隐私保护指引》
             </Text>
           )}
         </ScrollView>
         {state.kind === 'ask' ? (
-          <View className='modal-actions'>
-            <Button className='btn btn-plain' onClick={() => answerPrivacyDialog(false)}>
+          <View className="modal-actions">
+            <Button className="btn btn-plain" onClick={() => answerPrivacyDialog(false)}>
               不同意
             </Button>
             {isWeapp ? (
               <Button
                 id={PRIVACY_AGREE_BUTTON_ID}
-                className='btn btn-primary'
-                openType='agreePrivacyAuthorization'
+                className="btn btn-primary"
+                openType="agreePrivacyAuthorization"
                 onAgreePrivacyAuthorization={() => answerPrivacyDialog(true)}
               >
                 同意并继续
               </Button>
             ) : (
-              <Button className='btn btn-primary' onClick={() => answerPrivacyDialog(true)}>
+              <Button className="btn btn-primary" onClick={() => answerPrivacyDialog(true)}>
                 同意并继续
               </Button>
             )}
           </View>
         ) : (
-          <View className='modal-actions'>
-            <Button className='btn btn-primary' onClick={() => answerPrivacyDialog(false)}>
+          <View className="modal-actions">
+            <Button className="btn btn-primary" onClick={() => answerPrivacyDialog(false)}>
               关闭
             </Button>
           </View>

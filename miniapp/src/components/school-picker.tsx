@@ -15,15 +15,17 @@ export function SchoolPicker({ value, onChange }: { value: string | null; onChan
   const schools = useLoader(() => schoolsApi.list({ q: searchTerm || undefined, limit: 20 }), [searchTerm]);
 
   return (
-    <View className='picker-panel'>
-      <View className='picker-current'>
-        <Text className='picker-current-label'>已选</Text>
-        <Text className='picker-current-value'>{chosen && chosen.id === value ? `${chosen.name}（${chosen.townshipName}）` : '未选择'}</Text>
+    <View className="picker-panel">
+      <View className="picker-current">
+        <Text className="picker-current-label">已选</Text>
+        <Text className="picker-current-value">
+          {chosen && chosen.id === value ? `${chosen.name}（${chosen.townshipName}）` : '未选择'}
+        </Text>
       </View>
-      <Input className='input input-small' value={query} placeholder='搜索学校名称' onInput={(event) => setQuery(event.detail.value)} />
+      <Input className="input input-small" value={query} placeholder="搜索学校名称" onInput={(event) => setQuery(event.detail.value)} />
       {schools.error && <ErrorNotice message={schools.error} onRetry={() => void schools.reload()} />}
       {schools.loading && !schools.data && <Loading />}
-      <View className='picker-options'>
+      <View className="picker-options">
         {schools.data?.items.map((school) => (
           <View
             key={school.id}
@@ -34,13 +36,13 @@ export function SchoolPicker({ value, onChange }: { value: string | null; onChan
             }}
           >
             <Text>{school.name}</Text>
-            <Text className='picker-option-level'>
+            <Text className="picker-option-level">
               {school.townshipName} · {SCHOOL_STAGE_LABELS[school.stage]}
             </Text>
           </View>
         ))}
       </View>
-      {schools.data && schools.data.items.length === 0 && <Text className='field-hint'>没有找到学校</Text>}
+      {schools.data && schools.data.items.length === 0 && <Text className="field-hint">没有找到学校</Text>}
     </View>
   );
 }

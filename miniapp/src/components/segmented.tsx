@@ -6,9 +6,17 @@ export interface Choice<T extends string> {
 }
 
 /** One choice out of a few, all visible: easier on a phone than a picker wheel. */
-export function Segmented<T extends string>({ choices, value, onChange }: { choices: ReadonlyArray<Choice<T>>; value: T | null | undefined; onChange: (value: T) => void }) {
+export function Segmented<T extends string>({
+  choices,
+  value,
+  onChange,
+}: {
+  choices: ReadonlyArray<Choice<T>>;
+  value: T | null | undefined;
+  onChange: (value: T) => void;
+}) {
   return (
-    <View className='segmented'>
+    <View className="segmented">
       {choices.map((choice) => (
         <View
           key={choice.value}

@@ -21,9 +21,12 @@ export function useLoader<T>(load: () => Promise<T> | null, deps: readonly unkno
   const run = useCallback(load, deps);
 
   const reload = useCallback(async () => {
-    const pending = run();
-    if (!pending) return;
     const ticket = ++latest.current;
+    const pending = run();
+    if (!pending) {
+      setLoading(false);
+      return;
+    }
     setLoading(true);
     setError(null);
     try {

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import type { AuthOptions, Me, RequestBody, SessionResponse } from '@baoxue/shared';
+import type { AuthOptions, DesktopCode, Me, RequestBody, SessionResponse } from '@baoxue/shared';
 import { clearSession, sessionStore, startSession, updateUser } from '../stores/session';
 import { ApiError, call } from './request';
 
@@ -25,6 +25,16 @@ export async function signInWithWechat(): Promise<Me> {
 /** Demo accounts exist only when the server runs in demo or local mode. */
 export async function signInWithDemoAccount(account: string): Promise<Me> {
   return begin(await call('authDevLogin', { body: { account } }));
+}
+
+/** On a computer (H5): the one-time code the same person got in the mini program. */
+export async function signInWithDesktopCode(code: string): Promise<Me> {
+  return begin(await call('authDesktopLogin', { body: { code } }));
+}
+
+/** In the mini program: a one-time code to sign in on a computer. */
+export function createDesktopCode(): Promise<DesktopCode> {
+  return call('authDesktopCode');
 }
 
 /** Agreement ticked on the sign-in page is recorded as soon as there is someone to record it for. */

@@ -6,5 +6,5 @@ export const divisionsApi = {
   get: (code: string) => call('divisionsGet', { params: { code } }),
   children: (code: string) => call('divisionsChildren', { params: { code } }),
   search: (query: RequestQuery<'divisionsSearch'>) => call('divisionsSearch', { query }),
-  importFile: (file: { filePath: string; fileName: string }) => upload('divisionsImport', { ...file, field: 'file' }),
+  importFile: (file: { filePath: string; fileName: string }) => upload('divisionsImport', file),
 };

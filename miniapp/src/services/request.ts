@@ -57,7 +57,7 @@ const TIMEOUT_MS = 20_000;
 /** Calls one API route, typed by the contract: `call('schoolsGet', { params: { id } })`. */
 export async function call<K extends RouteKey>(
   key: K,
-  ...[input, options = {}]: {} extends CallInput<K> ? [CallInput<K>?, CallOptions?] : [CallInput<K>, CallOptions?]
+  ...[input, options = {}]: Partial<CallInput<K>> extends CallInput<K> ? [CallInput<K>?, CallOptions?] : [CallInput<K>, CallOptions?]
 ): Promise<ResponseOf<K>> {
   const method = routes[key].method;
   const url = API_BASE + buildPath(key, input?.params) + queryString(input?.query as Record<string, unknown> | undefined);
@@ -97,11 +97,12 @@ export interface UploadInput {
   /** A temporary file path from chooseMessageFile (weapp) or an object URL (H5). */
   filePath: string;
   fileName: string;
-  field: string;
 }
 
-/** Sends one file as multipart/form-data to an upload route; never retried. */
-export async function upload<K extends RouteKey>(key: K, { filePath, fileName, field }: UploadInput): Promise<ResponseOf<K>> {
+/** Sends one file as multipart/form-data to an upload route (its field from the route table); never retried. */
+export async function upload<K extends RouteKey>(key: K, { filePath, fileName }: UploadInput): Promise<ResponseOf<K>> {
+  const field = (routes[key] as { fileField?: string }).fileField;
+  if (!field) throw new Error(`${key} is not an upload route`);
   const token = sessionStore.get().token;
   let response: Taro.uploadFile.SuccessCallbackResult;
   try {
@@ -143,7 +144,12 @@ function queryString(query: Record<string, unknown> | undefined): string {
 }
 
 function isErrorBody(data: unknown): data is ApiErrorBody {
-  return typeof data === 'object' && data !== null && typeof (data as ApiErrorBody).code === 'string' && typeof (data as ApiErrorBody).message === 'string';
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    typeof (data as ApiErrorBody).code === 'string' &&
+    typeof (data as ApiErrorBody).message === 'string'
+  );
 }
 
 function errorFromResponse(status: number, data: unknown): ApiError {

@@ -4,9 +4,7 @@ import { z } from 'zod';
  * Every setting the server reads, validated once at boot. Nothing else reads `process.env`.
  * The README's configuration table is written from this file; keep them together.
  */
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1');
+const booleanFlag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 
 const DEMO_APP_ID = 'wxbaoxuedemo0000001';
 const DEMO_APP_SECRET = 'demo-secret-not-for-production';
@@ -15,39 +13,37 @@ const DEMO_APP_SECRET = 'demo-secret-not-for-production';
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 const positiveInt = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().positive().default(fallback));
 
-export const envSchema = z
-  .object({
-    /** production: real WeChat, no demo sign-in. demo: `npm start`, demo county and in-process fake WeChat. test: tests. */
-    APP_MODE: z.enum(['production', 'demo', 'test']).default('demo'),
-    PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(3000)),
-    HOST: z.string().default('0.0.0.0'),
-    /** Set when behind a reverse proxy (nginx) so client addresses, used by rate limits, are real. */
-    TRUST_PROXY: booleanFlag.default(false),
-    /** Origins allowed to call the API from a browser, comma-separated; `*` for any. The H5 app served at `/` needs none. */
-    CORS_ORIGINS: z.string().default(''),
-    /** `sqlite:./data/baoxue.sqlite` (default) or `mysql://user:password@host:3306/database`. */
-    DATABASE_URL: z.string().default('sqlite:./data/baoxue.sqlite'),
-    DATABASE_POOL_SIZE: positiveInt(10),
-    /** Load the demo county (光山县), schools and one account per role when the database is empty. */
-    SEED_DEMO: booleanFlag.optional(),
-    /** Directory of the built H5 app served at `/`; empty to serve the API only. */
-    H5_DIR: z.string().default('miniapp/dist/h5'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    SESSION_TTL_HOURS: positiveInt(24 * 7),
-    /** Sign-in attempts allowed per client address per minute. */
-    LOGIN_RATE_PER_MINUTE: positiveInt(30),
-    /** Wrong invitation codes a user may try per hour before being locked out for the rest of it. */
-    INVITATION_ATTEMPTS_PER_HOUR: positiveInt(10),
-    /** Base URL of the WeChat API. Unset outside production: a local fake is started in-process. */
-    WECHAT_API_BASE: z.url().optional(),
-    WECHAT_APP_ID: z.string().default(DEMO_APP_ID),
-    WECHAT_APP_SECRET: z.string().default(DEMO_APP_SECRET),
-    WECHAT_TIMEOUT_MS: positiveInt(5000),
-    PRIVACY_POLICY_VERSION: z.string().default('2026-11'),
-    /** Check every response against the shared contract (on in tests; costs time in production). */
-    VALIDATE_RESPONSES: booleanFlag.optional(),
-  })
-;
+export const envSchema = z.object({
+  /** production: real WeChat, no demo sign-in. demo: `npm start`, demo county and in-process fake WeChat. test: tests. */
+  APP_MODE: z.enum(['production', 'demo', 'test']).default('demo'),
+  PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.string().default('0.0.0.0'),
+  /** Set when behind a reverse proxy (nginx) so client addresses, used by rate limits, are real. */
+  TRUST_PROXY: booleanFlag.default(false),
+  /** Origins allowed to call the API from a browser, comma-separated; `*` for any. The H5 app served at `/` needs none. */
+  CORS_ORIGINS: z.string().default(''),
+  /** `sqlite:./data/baoxue.sqlite` (default) or `mysql://user:password@host:3306/database`. */
+  DATABASE_URL: z.string().default('sqlite:./data/baoxue.sqlite'),
+  DATABASE_POOL_SIZE: positiveInt(10),
+  /** Load the demo county (光山县), schools and one account per role when the database is empty. */
+  SEED_DEMO: booleanFlag.optional(),
+  /** Directory of the built H5 app served at `/`; empty to serve the API only. */
+  H5_DIR: z.string().default('miniapp/dist/h5'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_TTL_HOURS: positiveInt(24 * 7),
+  /** Sign-in attempts allowed per client address per minute. */
+  LOGIN_RATE_PER_MINUTE: positiveInt(30),
+  /** Wrong invitation codes a user may try per hour before being locked out for the rest of it. */
+  INVITATION_ATTEMPTS_PER_HOUR: positiveInt(10),
+  /** Base URL of the WeChat API. Unset outside production: a local fake is started in-process. */
+  WECHAT_API_BASE: z.url().optional(),
+  WECHAT_APP_ID: z.string().default(DEMO_APP_ID),
+  WECHAT_APP_SECRET: z.string().default(DEMO_APP_SECRET),
+  WECHAT_TIMEOUT_MS: positiveInt(5000),
+  PRIVACY_POLICY_VERSION: z.string().default('2026-11'),
+  /** Check every response against the shared contract (on in tests; costs time in production). */
+  VALIDATE_RESPONSES: booleanFlag.optional(),
+});
 
 type Env = z.output<typeof envSchema>;
 
@@ -63,9 +59,7 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   return problems;
 }
 
-export type DatabaseConfig =
-  | { kind: 'sqlite'; file: string; poolSize: number }
-  | { kind: 'mysql'; url: string; poolSize: number };
+export type DatabaseConfig = { kind: 'sqlite'; file: string; poolSize: number } | { kind: 'mysql'; url: string; poolSize: number };
 
 export interface AppConfig {
   mode: 'production' | 'demo' | 'test';
@@ -101,7 +95,10 @@ function parseDatabaseUrl(url: string, poolSize: number): DatabaseConfig {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
-  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)), ...productionProblems(env)];
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
+    ...productionProblems(env),
+  ];
   if (!parsed.success || problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const e: Env = parsed.data;
   return {
@@ -111,7 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       host: e.HOST,
       h5Dir: e.H5_DIR || null,
       trustProxy: e.TRUST_PROXY,
-      corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins: e.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
     },
     database: parseDatabaseUrl(e.DATABASE_URL, e.DATABASE_POOL_SIZE),
     seedDemo: e.SEED_DEMO ?? e.APP_MODE === 'demo',

@@ -12,8 +12,8 @@ export interface RouteSchemas {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
-  /** Multipart uploads name their file field here; the body schema covers the other fields. */
-  file?: { field: string; maxBytes: number; types: readonly string[] };
+  /** Multipart uploads: the file's limits (its form field is `fileField` in the route table). */
+  file?: { maxBytes: number; description: string };
   response: z.ZodType;
 }
 
@@ -43,7 +43,8 @@ export const contract = {
   divisionsGet: { params: divisions.divisionCodeParam, response: divisions.divisionView },
   divisionsChildren: { params: divisions.divisionCodeParam, response: divisions.divisionListResponse },
   divisionsImport: {
-    file: { field: 'file', maxBytes: 20 * MB, types: ['text/csv', 'text/plain', 'application/vnd.ms-excel'] },
+    // Checked by content, not by the declared type: WeChat uploads everything as octet-stream.
+    file: { maxBytes: 20 * MB, description: 'CSV 文件（UTF-8 或 GB18030）' },
     response: divisions.divisionImportResponse,
   },
 

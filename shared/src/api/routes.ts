@@ -9,6 +9,8 @@ export interface RouteDef {
   method: HttpMethod;
   path: string;
   summary: string;
+  /** For multipart uploads: the form field that carries the file. */
+  fileField?: string;
 }
 
 export const routes = {
@@ -34,7 +36,7 @@ export const routes = {
   divisionsSearch: { method: 'GET', path: '/divisions/search', summary: '按名称搜索行政区划' },
   divisionsGet: { method: 'GET', path: '/divisions/:code', summary: '一个行政区划' },
   divisionsChildren: { method: 'GET', path: '/divisions/:code/children', summary: '下级行政区划（级联选择）' },
-  divisionsImport: { method: 'POST', path: '/divisions/import', summary: '导入区划代码文件（CSV）' },
+  divisionsImport: { method: 'POST', path: '/divisions/import', summary: '导入区划代码文件（CSV）', fileField: 'file' },
 
   schoolsList: { method: 'GET', path: '/schools', summary: '学校列表' },
   schoolsGet: { method: 'GET', path: '/schools/:id', summary: '一所学校' },

@@ -10,9 +10,7 @@ import { normalizeIdentifier } from './normalize';
  */
 export type StudentNumberKind = 'formal_id' | 'formal_no_id' | 'temporary';
 
-export type StudentNumberResult =
-  | { ok: true; value: string; kind: StudentNumberKind; birthDate: string }
-  | { ok: false; message: string };
+export type StudentNumberResult = { ok: true; value: string; kind: StudentNumberKind; birthDate: string } | { ok: false; message: string };
 
 const LENGTH_MESSAGE = '学籍号应为19位：G、J或L开头';
 

@@ -115,12 +115,22 @@ function outOfScopeCall(key: RouteKey, ctx: Context): { call: Call; status: numb
     case 'accountsUpdate':
       return { call: { path: `/accounts/${ctx.otherAccountId}`, body: { disabled: true } }, status: 404 };
     case 'schoolsCreate':
-      return { call: { path: '/schools', body: { name: '罗山县周党镇测试小学', stage: 'primary', divisionCode: OTHER_COUNTY.township } }, status: 403 };
+      return {
+        call: { path: '/schools', body: { name: '罗山县周党镇测试小学', stage: 'primary', divisionCode: OTHER_COUNTY.township } },
+        status: 403,
+      };
     case 'invitationsCreate':
-      return { call: { path: '/invitations', body: { role: 'supervisor', unit: { kind: 'division', code: OTHER_COUNTY.village } } }, status: 403 };
+      return {
+        call: { path: '/invitations', body: { role: 'supervisor', unit: { kind: 'division', code: OTHER_COUNTY.village } } },
+        status: 403,
+      };
     case 'divisionsImport': {
       const form = new FormData();
-      form.append('file', new Blob([`code,name,level,parent_code\n${OTHER_COUNTY.village},周党村民委员会,village,${OTHER_COUNTY.township}\n`]), 'd.csv');
+      form.append(
+        'file',
+        new Blob([`code,name,level,parent_code\n${OTHER_COUNTY.village},周党村民委员会,village,${OTHER_COUNTY.township}\n`]),
+        'd.csv',
+      );
       return { call: { path: '/divisions/import', body: form }, status: 422 };
     }
     default:
@@ -162,8 +172,14 @@ describe('access matrix', () => {
       countyCode: OTHER_COUNTY.code,
     });
     const schools = await clients['county-admin'].get<{ items: Array<{ id: string }> }>('/schools?under=411522101000');
-    const invitation = await clients['county-admin'].post<{ id: string }>('/invitations', { role: 'supervisor', unit: { kind: 'division', code: '411522101002' } });
-    const otherInvitation = await otherAdmin.post<{ id: string }>('/invitations', { role: 'supervisor', unit: { kind: 'division', code: OTHER_COUNTY.village } });
+    const invitation = await clients['county-admin'].post<{ id: string }>('/invitations', {
+      role: 'supervisor',
+      unit: { kind: 'division', code: '411522101002' },
+    });
+    const otherInvitation = await otherAdmin.post<{ id: string }>('/invitations', {
+      role: 'supervisor',
+      unit: { kind: 'division', code: OTHER_COUNTY.village },
+    });
     const cadre = await server.dataSource.manager.findOneByOrFail(User, { demoAccount: 'township-cadre' });
     ctx = {
       schoolId: schools.body.items[0]!.id,
@@ -217,7 +233,8 @@ describe('access matrix', () => {
         const allowed = expected === 'signed-in' || expected.includes(ROLE_OF[account] as never);
         const refusedByRule = REFUSED_BY_SERVICE[route.key] === account;
         if (!allowed && status !== 403) wrong.push(`${route.key} as ${account}: ${status}, expected 403`);
-        if (allowed && !refusedByRule && (status === 401 || status === 403 || status >= 500)) wrong.push(`${route.key} as ${account}: ${status}`);
+        if (allowed && !refusedByRule && (status === 401 || status === 403 || status >= 500))
+          wrong.push(`${route.key} as ${account}: ${status}`);
         if (refusedByRule && status !== 403) wrong.push(`${route.key} as ${account}: ${status}, expected 403`);
       }
     }
@@ -226,7 +243,8 @@ describe('access matrix', () => {
 
   it('answers requests for another county’s records as not found, and refuses writes into it', async () => {
     const idRoutes = registered.filter((r) => /:\w+/.test(r.path) && !PUBLIC_DATA_ROUTES.has(r.key));
-    for (const route of idRoutes) expect({ route: route.key, covered: outOfScopeCall(route.key, ctx) !== null }).toEqual({ route: route.key, covered: true });
+    for (const route of idRoutes)
+      expect({ route: route.key, covered: outOfScopeCall(route.key, ctx) !== null }).toEqual({ route: route.key, covered: true });
     for (const route of registered) {
       const outside = outOfScopeCall(route.key, ctx);
       if (!outside) continue;

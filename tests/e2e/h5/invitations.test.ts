@@ -1,10 +1,9 @@
 import type { AuthOptions, ResponseOf } from '@baoxue/shared';
 import type { Browser, Page } from 'playwright-core';
-import { signInAs } from '../../support/api';
-import { launchChromium, openPhone, screenshot, settled, visibleText } from '../../support/browser';
+import { api, signInAs } from '../../support/api';
+import { input, launchChromium, navigate, openPhone, screenshot, visibleText } from '../../support/browser';
 import { requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { startTestServer, type TestServer } from '../../support/server';
-import { api } from '../../support/api';
 
 describe('the H5 app: a county admin issues an invitation code and a parent redeems it', () => {
   let server: TestServer;
@@ -29,13 +28,12 @@ describe('the H5 app: a county admin issues an invitation code and a parent rede
     try {
       // The county admin issues a supervisor code for a village, picked through the cascade.
       await signInWithDemoAccount(admin.page, server.baseUrl, names['county-admin']!);
-      await visibleText(admin.page, '邀请码管理').click();
-      await visibleText(admin.page, '发放邀请码').click();
-      await settled(admin.page);
+      await navigate(admin.page, () => visibleText(admin.page, '邀请码管理').click());
+      await navigate(admin.page, () => visibleText(admin.page, '发放邀请码').click());
       await visibleText(admin.page, '十里镇').click();
       await visibleText(admin.page, '吴明村民委员会').click();
       await visibleText(admin.page, '光山县 十里镇 吴明村民委员会').waitFor();
-      await admin.page.getByPlaceholder('被邀请人姓名或说明').filter({ visible: true }).fill('张秀英（监督员）');
+      await input(admin.page, '被邀请人姓名或说明').fill('交给张秀英');
       await visibleText(admin.page, '生成邀请码').click();
       const codeText = admin.page.locator('.invitation-code').filter({ visible: true });
       await codeText.waitFor();
@@ -45,31 +43,28 @@ describe('the H5 app: a county admin issues an invitation code and a parent rede
 
       // The parent first mistypes the code and is told so in Chinese, then enters it.
       await signInWithDemoAccount(parent.page, server.baseUrl, names.parent!);
-      await visibleText(parent.page, '输入邀请码').click();
-      await settled(parent.page);
-      const codeInput = parent.page.getByPlaceholder('请输入邀请码').filter({ visible: true });
+      await navigate(parent.page, () => visibleText(parent.page, '输入邀请码').click());
+      const codeInput = input(parent.page, '请输入邀请码');
       await codeInput.fill('WRONG0000');
       await visibleText(parent.page, '确认使用邀请码').click();
       await visibleText(parent.page, '邀请码无效，请核对后重新输入').waitFor();
       await codeInput.fill(code.toLowerCase());
-      await visibleText(parent.page, '确认使用邀请码').click();
-      await parent.page.waitForURL(/#\/pages\/home\/index/);
-      await settled(parent.page);
+      await navigate(parent.page, () => visibleText(parent.page, '确认使用邀请码').click());
+      expect(parent.page.url()).toMatch(/#\/pages\/home\/index/);
       const card = parent.page.locator('.user-card').filter({ visible: true });
       await card.locator('.user-role').getByText('社会监督员', { exact: true }).waitFor();
       expect(await card.locator('.user-unit').innerText()).toBe('光山县 十里镇 吴明村民委员会');
       await screenshot(parent.page, 'invitation-redeemed');
 
       // Back on the list, the admin sees the code used by the parent.
-      await visibleText(admin.page, '返回列表').click();
-      await settled(admin.page);
+      await navigate(admin.page, () => visibleText(admin.page, '返回列表').click());
       await visibleText(admin.page, `${names.parent} 于`, false).waitFor();
       await visibleText(admin.page, '已使用').first().waitFor();
 
       // And the server agrees.
       const adminApi = await signInAs(server, 'county-admin');
       const used = (await adminApi.get<ResponseOf<'invitationsList'>>('/invitations?status=used')).body.items;
-      expect(used).toEqual([expect.objectContaining({ role: 'supervisor', usedByName: names.parent, note: '张秀英（监督员）' })]);
+      expect(used).toEqual([expect.objectContaining({ role: 'supervisor', usedByName: names.parent, note: '交给张秀英' })]);
       expect([...admin.errors, ...parent.errors]).toEqual([]);
     } finally {
       await admin.context.close();
@@ -89,8 +84,7 @@ describe('the H5 app: a county admin issues an invitation code and a parent rede
     const { page, context, errors } = await openPhone(browser);
     try {
       await signInWithDemoAccount(page, server.baseUrl, names['county-admin']!);
-      await visibleText(page, '邀请码管理').click();
-      await settled(page);
+      await navigate(page, () => visibleText(page, '邀请码管理').click());
       const item = page.locator('.list-item').filter({ visible: true }).filter({ hasText: '待撤销' });
       await item.getByText('撤销', { exact: true }).click();
       await confirmModal(page, '撤销');

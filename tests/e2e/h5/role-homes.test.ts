@@ -2,7 +2,7 @@ import { POSITION_LABELS, ROLE_LABELS, SCHOOL_STAGE_LABELS } from '@baoxue/share
 import type { AuthOptions, Me, ResponseOf, SessionResponse } from '@baoxue/shared';
 import type { Browser, Page } from 'playwright-core';
 import { api, type ApiClient } from '../../support/api';
-import { launchChromium, openPhone, screenshot, settled, visibleText } from '../../support/browser';
+import { launchChromium, navigate, openPhone, screenshot, visibleText } from '../../support/browser';
 import { requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { startTestServer, type TestServer } from '../../support/server';
 
@@ -30,22 +30,26 @@ describe('the H5 app: every demo role signs in and reaches its home', () => {
     expect(options.demoAccounts.map((demo) => demo.account).sort()).toEqual([...DEMO_ACCOUNTS].sort());
   });
 
-  test.each(DEMO_ACCOUNTS)('%s', async (account) => {
-    const demo = options.demoAccounts.find((candidate) => candidate.account === account)!;
-    const session = (await api(server).post<SessionResponse>('/auth/dev-login', { account })).body;
-    const client = api(server, session.token);
-    const { context, page, errors } = await openPhone(browser);
-    try {
-      await signInWithDemoAccount(page, server.baseUrl, demo.displayName);
-      await expectUserCard(page, session.user);
-      await expectRoleSection(page, session.user);
-      await screenshot(page, account);
-      await exploreRolePages(page, session.user, client, account);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }, 60_000);
+  test.each(DEMO_ACCOUNTS)(
+    '%s',
+    async (account) => {
+      const demo = options.demoAccounts.find((candidate) => candidate.account === account)!;
+      const session = (await api(server).post<SessionResponse>('/auth/dev-login', { account })).body;
+      const client = api(server, session.token);
+      const { context, page, errors } = await openPhone(browser);
+      try {
+        await signInWithDemoAccount(page, server.baseUrl, demo.displayName);
+        await expectUserCard(page, session.user);
+        await expectRoleSection(page, session.user);
+        await screenshot(page, account);
+        await exploreRolePages(page, session.user, client, account);
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+    60_000,
+  );
 });
 
 async function expectUserCard(page: Page, user: Me): Promise<void> {
@@ -54,7 +58,8 @@ async function expectUserCard(page: Page, user: Me): Promise<void> {
   await card.waitFor();
   expect(await card.locator('.user-name').innerText()).toBe(user.displayName);
   expect(await card.locator('.user-role').innerText()).toBe(role);
-  if (user.unit) expect(await card.locator('.user-unit').innerText()).toBe(user.unit.kind === 'division' ? user.unit.fullName : user.unit.name);
+  if (user.unit)
+    expect(await card.locator('.user-unit').innerText()).toBe(user.unit.kind === 'division' ? user.unit.fullName : user.unit.name);
 }
 
 async function expectRoleSection(page: Page, user: Me): Promise<void> {
@@ -92,21 +97,18 @@ async function exploreRolePages(page: Page, user: Me, client: ApiClient, account
 
   if (user.unit.kind === 'school') {
     const school = (await client.get<ResponseOf<'schoolsGet'>>(`/schools/${user.unit.schoolId}`)).body;
-    await visibleText(page, '学校信息').click();
-    await page.waitForURL(/packages\/official\/pages\/unit/);
-    await settled(page);
+    await navigate(page, () => visibleText(page, '学校信息').click());
     const card = page.locator('.list-item').filter({ visible: true });
     expect(await card.locator('.list-item-title').innerText()).toBe(school.name);
     expect(await card.locator('.tag').innerText()).toBe(SCHOOL_STAGE_LABELS[school.stage]);
   } else {
-    const code = user.unit.code;
+    const { code, name, fullName } = user.unit;
     const [children, schools] = await Promise.all([
       client.get<ResponseOf<'divisionsChildren'>>(`/divisions/${code}/children`),
       client.get<ResponseOf<'schoolsList'>>(`/schools?under=${code}&limit=20`),
     ]);
-    await visibleText(page, `${user.unit.name}辖区`).click();
-    await page.waitForURL(/packages\/official\/pages\/unit/);
-    await visibleText(page, user.unit.fullName).waitFor();
+    await navigate(page, () => visibleText(page, `${name}辖区`).click());
+    await visibleText(page, fullName).waitFor();
     if (children.body.items.length) await visibleText(page, children.body.items[0]!.name).waitFor();
     if (schools.body.items.length) await visibleText(page, schools.body.items[0]!.name).waitFor();
     else await visibleText(page, '辖区内还没有登记学校').waitFor();
@@ -115,10 +117,8 @@ async function exploreRolePages(page: Page, user: Me, client: ApiClient, account
 }
 
 async function openAndCheck(page: Page, entry: string, expected: string[]): Promise<void> {
-  await visibleText(page, entry).click();
-  await settled(page);
+  await navigate(page, () => visibleText(page, entry).click());
   for (const text of expected) await visibleText(page, text).first().waitFor();
-  await page.goBack();
-  await settled(page);
+  await navigate(page, () => page.goBack());
   await visibleText(page, '县级管理').waitFor();
 }

@@ -3,7 +3,10 @@ import { decodeCursor, encodeCursor } from '../../../server/src/common/http/curs
 
 function refusal(cursor: string, arity: number, type: 'string' | 'number' = 'string'): AppError {
   try {
-    decodeCursor(cursor, Array.from({ length: arity }, () => type));
+    decodeCursor(
+      cursor,
+      Array.from({ length: arity }, () => type),
+    );
   } catch (error) {
     if (error instanceof AppError) return error;
     throw error;

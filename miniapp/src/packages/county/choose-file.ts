@@ -13,11 +13,14 @@ export interface ChosenFile {
 export async function chooseCsvFile(): Promise<ChosenFile | null> {
   if (process.env.TARO_ENV === 'h5') return chooseInBrowser();
   try {
-    const { tempFiles } = await promisify<Taro.chooseMessageFile.Option, Taro.chooseMessageFile.SuccessCallbackResult>(Taro.chooseMessageFile, {
-      count: 1,
-      type: 'file',
-      extension: ['csv', 'txt'],
-    });
+    const { tempFiles } = await promisify<Taro.chooseMessageFile.Option, Taro.chooseMessageFile.SuccessCallbackResult>(
+      Taro.chooseMessageFile,
+      {
+        count: 1,
+        type: 'file',
+        extension: ['csv', 'txt'],
+      },
+    );
     const file = tempFiles[0];
     return file ? { filePath: file.path, fileName: file.name } : null;
   } catch {

@@ -14,7 +14,7 @@ import { openPage } from '../../utils/navigation';
 export default function HomePage() {
   const user = useCurrentUser();
   return (
-    <Screen className='home'>
+    <Screen className="home">
       {user ? (
         <>
           <UserCard user={user} />
@@ -31,25 +31,25 @@ function RoleSection({ user }: { user: Me }) {
   switch (user.role) {
     case 'county_admin':
       return (
-        <Section title='县级管理'>
+        <Section title="县级管理">
           <Menu entries={countyEntries} />
         </Section>
       );
     case 'official':
       return (
-        <Section title='本单位'>
+        <Section title="本单位">
           <Menu entries={[officialEntry(user)]} />
         </Section>
       );
     case 'supervisor':
       return (
-        <Section title='社会监督员' note={user.unit ? `您是${unitName(user.unit)}的社会监督员。` : undefined}>
+        <Section title="社会监督员" note={user.unit ? `您是${unitName(user.unit)}的社会监督员。` : undefined}>
           <Menu entries={accountEntries} />
         </Section>
       );
     case 'parent':
       return (
-        <Section title='家长' note='如果县教育局邀请您担任社会监督员或工作人员，请在下方输入邀请码。'>
+        <Section title="家长" note="如果县教育局邀请您担任社会监督员或工作人员，请在下方输入邀请码。">
           <Menu entries={accountEntries} />
         </Section>
       );
@@ -58,9 +58,9 @@ function RoleSection({ user }: { user: Me }) {
 
 function Section({ title, note, children }: { title: string; note?: string; children: ReactNode }) {
   return (
-    <View className='section'>
-      <Text className='section-title'>{title}</Text>
-      {note && <Text className='section-note'>{note}</Text>}
+    <View className="section">
+      <Text className="section-title">{title}</Text>
+      {note && <Text className="section-note">{note}</Text>}
       {children}
     </View>
   );

@@ -27,12 +27,12 @@ export default function EntryPage() {
   });
 
   return (
-    <Screen className='entry'>
-      <View className='brand'>
-        <Text className='brand-name'>保学通</Text>
-        <Text className='brand-motto'>控辍保学，一个都不能少</Text>
+    <Screen className="entry">
+      <View className="brand">
+        <Text className="brand-name">保学通</Text>
+        <Text className="brand-motto">控辍保学，一个都不能少</Text>
       </View>
-      {failure ? <ErrorNotice message={failure} onRetry={() => void start()} /> : <Loading text='正在进入…' />}
+      {failure ? <ErrorNotice message={failure} onRetry={() => void start()} /> : <Loading text="正在进入…" />}
     </Screen>
   );
 }

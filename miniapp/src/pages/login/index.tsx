@@ -1,25 +1,30 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
-import { Button, Text, View } from '@tarojs/components';
+import { Button, Input, Text, View } from '@tarojs/components';
 import { ROLE_LABELS } from '@baoxue/shared';
 import type { Me } from '@baoxue/shared';
 import { Screen } from '../../components/screen';
 import { ErrorNotice, Loading } from '../../components/status';
 import { useLoader } from '../../hooks/use-loader';
 import { PAGES } from '../../routes';
-import { getAuthOptions, signInWithDemoAccount, signInWithWechat } from '../../services/auth';
+import { getAuthOptions, signInWithDemoAccount, signInWithDesktopCode, signInWithWechat } from '../../services/auth';
+import { messageOf } from '../../services/request';
 import { askPrivacyAgreement, showPrivacyGuide } from '../../stores/privacy';
 import { showError } from '../../utils/feedback';
 
 const isWeapp = process.env.TARO_ENV === 'weapp';
 
+/**
+ * Sign-in. In WeChat: WeChat sign-in. On a computer (H5): the one-time code shown in the mini
+ * program. Where the server runs in demo mode, the demo accounts too.
+ */
 export default function LoginPage() {
   const options = useLoader(() => getAuthOptions(), []);
   const [agreed, setAgreed] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
 
   /** Signing in needs the privacy guide agreed; an unticked box asks with the guide itself. */
-  const signIn = async (key: string, action: () => Promise<Me>) => {
+  const signIn = async (key: string, action: () => Promise<Me>, onError: (error: unknown) => void = showError) => {
     if (busy) return;
     if (!agreed) {
       if (!(await askPrivacyAgreement())) return;
@@ -30,62 +35,58 @@ export default function LoginPage() {
       await action();
       await Taro.switchTab({ url: PAGES.home });
     } catch (error) {
-      showError(error);
+      onError(error);
     } finally {
       setBusy(null);
     }
   };
 
   return (
-    <Screen className='login'>
-      <View className='brand'>
-        <Text className='brand-name'>保学通</Text>
-        <Text className='brand-motto'>控辍保学，一个都不能少</Text>
+    <Screen className="login">
+      <View className="brand">
+        <Text className="brand-name">保学通</Text>
+        <Text className="brand-motto">控辍保学，一个都不能少</Text>
       </View>
 
-      {isWeapp && (
-        <Button className='btn btn-primary btn-block' loading={busy === 'wechat'} onClick={() => void signIn('wechat', signInWithWechat)}>
+      {isWeapp ? (
+        <Button className="btn btn-primary btn-block" loading={busy === 'wechat'} onClick={() => void signIn('wechat', signInWithWechat)}>
           微信登录
         </Button>
+      ) : (
+        <DesktopCodeForm
+          busy={busy === 'desktop'}
+          onSubmit={(code, onError) => signIn('desktop', () => signInWithDesktopCode(code), onError)}
+        />
       )}
 
       {options.loading && !options.data && <Loading />}
       {options.error && <ErrorNotice message={options.error} onRetry={() => void options.reload()} />}
 
       {options.data?.devLogin && (
-        <View className='card demo-accounts'>
-          <Text className='card-title'>演示账号</Text>
-          <Text className='card-note'>演示环境中可直接以下列身份登录，数据为演示数据。</Text>
+        <View className="card demo-accounts">
+          <Text className="card-title">演示账号</Text>
+          <Text className="card-note">演示环境中可直接以下列身份登录，数据为演示数据。</Text>
           {options.data.demoAccounts.map((demo) => (
             <View
               key={demo.account}
-              className='demo-account'
+              className="demo-account"
               onClick={() => void signIn(demo.account, () => signInWithDemoAccount(demo.account))}
             >
-              <View className='demo-account-text'>
-                <Text className='demo-account-name'>{demo.displayName}</Text>
-                <Text className='demo-account-description'>{demo.description}</Text>
+              <View className="demo-account-text">
+                <Text className="demo-account-name">{demo.displayName}</Text>
+                <Text className="demo-account-description">{demo.description}</Text>
               </View>
-              <Text className='tag'>{busy === demo.account ? '登录中…' : ROLE_LABELS[demo.role]}</Text>
+              <Text className="tag">{busy === demo.account ? '登录中…' : ROLE_LABELS[demo.role]}</Text>
             </View>
           ))}
         </View>
       )}
 
-      {!isWeapp && options.data && !options.data.devLogin && (
-        <View className='card notice'>
-          <Text className='card-title'>请在微信中使用</Text>
-          <Text className='card-note'>
-            保学通通过微信登录。请在微信中搜索并打开「保学通」小程序，或扫描县教育局提供的小程序码。网页版仅在演示环境中提供演示账号登录。
-          </Text>
-        </View>
-      )}
-
-      <View className='agreement' onClick={() => setAgreed(!agreed)}>
+      <View className="agreement" onClick={() => setAgreed(!agreed)}>
         <View className={agreed ? 'checkbox checkbox-checked' : 'checkbox'}>{agreed ? '✓' : ''}</View>
         <Text>我已阅读并同意</Text>
         <Text
-          className='link'
+          className="link"
           onClick={(event) => {
             event.stopPropagation();
             showPrivacyGuide();
@@ -95,5 +96,47 @@ export default function LoginPage() {
         </Text>
       </View>
     </Screen>
+  );
+}
+
+/** The computer side of sign-in: people hold a WeChat account, so the phone vouches for them. */
+function DesktopCodeForm({
+  busy,
+  onSubmit,
+}: {
+  busy: boolean;
+  onSubmit: (code: string, onError: (error: unknown) => void) => Promise<void>;
+}) {
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = () => {
+    if (!code.trim()) {
+      setError('请输入登录码');
+      return;
+    }
+    setError(null);
+    void onSubmit(code, (failure) => setError(messageOf(failure)));
+  };
+
+  return (
+    <View className="card desktop-login">
+      <Text className="card-title">电脑端登录</Text>
+      <Text className="card-note">请在手机微信中打开「保学通」小程序，在「我的 → 电脑端登录」获取登录码，5分钟内有效。</Text>
+      <View className={error ? 'field field-invalid' : 'field'}>
+        <Input
+          className="input input-code"
+          value={code}
+          placeholder="请输入登录码"
+          maxlength={16}
+          onInput={(event) => setCode(event.detail.value)}
+          onConfirm={submit}
+        />
+        {error && <Text className="field-error">{error}</Text>}
+      </View>
+      <Button className="btn btn-primary btn-block" loading={busy} onClick={submit}>
+        登录
+      </Button>
+    </View>
   );
 }

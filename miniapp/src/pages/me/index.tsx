@@ -32,12 +32,15 @@ export default function MePage() {
   }
 
   return (
-    <Screen className='me'>
+    <Screen className="me">
       <UserCard user={user} />
       <Menu
         entries={[
           { title: '个人资料', description: '修改您的姓名', onClick: () => openPage(PAGES.profile) },
           { title: '输入邀请码', description: '成为社会监督员或工作人员', onClick: () => openPage(PAGES.redeemInvitation) },
+          ...(process.env.TARO_ENV === 'weapp'
+            ? [{ title: '电脑端登录', description: '获取登录码，在电脑上使用保学通', onClick: () => openPage(PAGES.desktopCode) }]
+            : []),
           {
             title: '隐私保护指引',
             description: user.privacyConsentVersion ? `您已同意（版本 ${user.privacyConsentVersion}）` : '尚未同意',
@@ -45,12 +48,12 @@ export default function MePage() {
           },
         ]}
       />
-      <View className='actions'>
-        <Button className='btn btn-danger btn-block' loading={leaving} onClick={() => void leave()}>
+      <View className="actions">
+        <Button className="btn btn-danger btn-block" loading={leaving} onClick={() => void leave()}>
           退出登录
         </Button>
       </View>
-      <Text className='footnote'>保学通 · 控辍保学工作平台</Text>
+      <Text className="footnote">保学通 · 控辍保学工作平台</Text>
     </Screen>
   );
 }

@@ -2,8 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Position, Role } from '@baoxue/shared';
 
 export type CallerUnit =
-  | { kind: 'division'; code: string }
-  | { kind: 'school'; schoolId: string; townshipCode: string; countyCode: string };
+  { kind: 'division'; code: string } | { kind: 'school'; schoolId: string; townshipCode: string; countyCode: string };
 
 /** The signed-in user as every service sees them; built once per request by the auth guard. */
 export interface Caller {

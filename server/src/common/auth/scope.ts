@@ -34,7 +34,11 @@ export interface ScopeColumns {
 }
 
 /** Narrows a query to the caller's scope. */
-export function applyScope<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, caller: Caller, columns: ScopeColumns): SelectQueryBuilder<T> {
+export function applyScope<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  caller: Caller,
+  columns: ScopeColumns,
+): SelectQueryBuilder<T> {
   const name = `scope_${(columns.division ?? columns.school ?? columns.owner ?? '').replace(/\W/g, '_')}`;
   const prefix = caller.role === 'supervisor' ? null : divisionScopePrefix(caller);
   if (prefix !== null && columns.division) return qb.andWhere(`${columns.division} LIKE :${name}`, { [name]: `${prefix}%` });

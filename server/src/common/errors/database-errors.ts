@@ -27,12 +27,17 @@ function codesOf(error: unknown): string[] {
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (error instanceof Error && /Pool is closed|Connection is closed|connect ECONNREFUSED|Can't add new command when connection is in closed state/.test(error.message)) {
+  if (
+    error instanceof Error &&
+    /Pool is closed|Connection is closed|connect ECONNREFUSED|Can't add new command when connection is in closed state/.test(error.message)
+  ) {
     return true;
   }
   return codesOf(error).some((code) => UNAVAILABLE_CODES.has(code));
 }
 
 export function isDuplicateKey(error: unknown): boolean {
-  return codesOf(error).some((code) => code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
+  return codesOf(error).some(
+    (code) => code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY',
+  );
 }

@@ -18,7 +18,9 @@ export function decodeCursor<const T extends CursorTypes>(cursor: string, types:
     if (
       Array.isArray(values) &&
       values.length === types.length &&
-      values.every((v, i) => typeof v === types[i] && (typeof v !== 'number' || Number.isFinite(v)) && (typeof v !== 'string' || v.length <= 100))
+      values.every(
+        (v, i) => typeof v === types[i] && (typeof v !== 'number' || Number.isFinite(v)) && (typeof v !== 'string' || v.length <= 100),
+      )
     ) {
       return values as Decoded<T>;
     }

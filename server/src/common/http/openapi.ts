@@ -31,7 +31,12 @@ export function buildOpenApiDocument(registered: readonly RegisteredRoute[], ver
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of registered) {
     const key = route.key as RouteKey;
-    const schemas = contract[key] as (typeof contract)[RouteKey] & { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; file?: { field: string; maxBytes: number } };
+    const schemas = contract[key] as (typeof contract)[RouteKey] & {
+      params?: z.ZodType;
+      query?: z.ZodType;
+      body?: z.ZodType;
+      file?: { maxBytes: number; description: string };
+    };
     const openApiPath = route.path.replace(/^\/api/, '').replace(/:([a-zA-Z]+)/g, '{$1}');
     const operation: Record<string, unknown> = {
       operationId: key,
@@ -41,16 +46,26 @@ export function buildOpenApiDocument(registered: readonly RegisteredRoute[], ver
       parameters: [...parametersOf(schemas.params, 'path'), ...parametersOf(schemas.query, 'query')],
       responses: {
         '200': { description: '成功', content: { 'application/json': { schema: jsonSchema(schemas.response, 'output') } } },
-        default: { description: '错误（code 为稳定的英文代码，message 为中文说明，fields 指明出错的字段）', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } },
+        default: {
+          description: '错误（code 为稳定的英文代码，message 为中文说明，fields 指明出错的字段）',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+        },
       },
     };
-    if (schemas.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(schemas.body, 'input') } } };
-    if (schemas.file) {
+    if (schemas.body)
+      operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(schemas.body, 'input') } } };
+    const fileField = (routes[key] as { fileField?: string }).fileField;
+    if (schemas.file && fileField) {
+      const description = `${schemas.file.description}，最大 ${Math.round(schemas.file.maxBytes / 1024 / 1024)} MB`;
       operation.requestBody = {
         required: true,
         content: {
           'multipart/form-data': {
-            schema: { type: 'object', required: [schemas.file.field], properties: { [schemas.file.field]: { type: 'string', format: 'binary', description: `最大 ${Math.round(schemas.file.maxBytes / 1024 / 1024)} MB` } } },
+            schema: {
+              type: 'object',
+              required: [fileField],
+              properties: { [fileField]: { type: 'string', format: 'binary', description } },
+            },
           },
         },
       };
@@ -73,7 +88,10 @@ export function buildOpenApiDocument(registered: readonly RegisteredRoute[], ver
             code: { type: 'string', enum: Object.keys(ERRORS) },
             message: { type: 'string' },
             fields: { type: 'object', additionalProperties: { type: 'string' } },
-            rows: { type: 'array', items: { type: 'object', properties: { line: { type: 'integer' }, column: { type: 'string' }, message: { type: 'string' } } } },
+            rows: {
+              type: 'array',
+              items: { type: 'object', properties: { line: { type: 'integer' }, column: { type: 'string' }, message: { type: 'string' } } },
+            },
           },
         },
       },

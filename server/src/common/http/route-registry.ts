@@ -47,9 +47,8 @@ export class RouteRegistry implements OnModuleInit {
         const handler = (prototype as Record<string, unknown>)[name] as (...args: unknown[]) => unknown;
         if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
         const key = Reflect.getMetadata(ENDPOINT_METADATA, handler) as RouteKey | undefined;
-        const access = (Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, wrapper.metatype as object)) as
-          | AccessRule
-          | undefined;
+        const access = (Reflect.getMetadata(ACCESS_METADATA, handler) ??
+          Reflect.getMetadata(ACCESS_METADATA, wrapper.metatype as object)) as AccessRule | undefined;
         const where = `${wrapper.name}.${name}`;
         if (!key) problems.push(`${where} is not bound to the shared route table (@Endpoint)`);
         if (!access) problems.push(`${where} declares no access rule (@Public, @SignedIn or @Roles)`);

@@ -60,7 +60,10 @@ export class DemoSeeder {
     await this.importer.importBuffer(readFileSync(DEMO_DIVISIONS_FILE));
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(ServedCounty, { code: DEMO_COUNTY_CODE, settings: {} });
-      const townships = await manager.find(Division, { where: { parentCode: DEMO_COUNTY_CODE, level: 'township' }, order: { code: 'ASC' } });
+      const townships = await manager.find(Division, {
+        where: { parentCode: DEMO_COUNTY_CODE, level: 'township' },
+        order: { code: 'ASC' },
+      });
       const schools: Array<Partial<School>> = [];
       const add = (name: string, stage: SchoolStage, townshipCode: string, villageCode: string | null) =>
         schools.push({ id: newId(), name, stage, code: null, countyCode: DEMO_COUNTY_CODE, townshipCode, villageCode, address: null });
@@ -68,7 +71,8 @@ export class DemoSeeder {
         add(`光山县${township.name}中心小学`, 'primary', township.code, null);
         add(`光山县${township.name}初级中学`, 'junior', township.code, null);
         const villages = await manager.find(Division, { where: { parentCode: township.code }, order: { code: 'ASC' }, take: 2 });
-        for (const village of villages) add(`光山县${township.name}${villageShortName(village.name)}小学`, 'primary', township.code, village.code);
+        for (const village of villages)
+          add(`光山县${township.name}${villageShortName(village.name)}小学`, 'primary', township.code, village.code);
       }
       await manager.insert(School, schools);
 

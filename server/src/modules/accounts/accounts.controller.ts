@@ -18,19 +18,28 @@ export class AccountsController {
 
   @Endpoint('meUpdateProfile')
   @SignedIn()
-  updateProfile(@CurrentCaller() caller: Caller, @Body({ schema: contract.meUpdateProfile.body }) body: z.output<typeof contract.meUpdateProfile.body>) {
+  updateProfile(
+    @CurrentCaller() caller: Caller,
+    @Body({ schema: contract.meUpdateProfile.body }) body: z.output<typeof contract.meUpdateProfile.body>,
+  ) {
     return this.accounts.updateProfile(caller, body.displayName);
   }
 
   @Endpoint('mePrivacyConsent')
   @SignedIn()
-  privacyConsent(@CurrentCaller() caller: Caller, @Body({ schema: contract.mePrivacyConsent.body }) body: z.output<typeof contract.mePrivacyConsent.body>) {
+  privacyConsent(
+    @CurrentCaller() caller: Caller,
+    @Body({ schema: contract.mePrivacyConsent.body }) body: z.output<typeof contract.mePrivacyConsent.body>,
+  ) {
     return this.accounts.recordPrivacyConsent(caller, body.version);
   }
 
   @Endpoint('accountsList')
   @Roles('county_admin')
-  list(@CurrentCaller() caller: Caller, @Query({ schema: contract.accountsList.query }) query: z.output<typeof contract.accountsList.query>) {
+  list(
+    @CurrentCaller() caller: Caller,
+    @Query({ schema: contract.accountsList.query }) query: z.output<typeof contract.accountsList.query>,
+  ) {
     return this.accounts.list(caller, query);
   }
 

@@ -32,7 +32,13 @@ export class AccountsService {
     const existing = await this.dataSource.manager.findOneBy(User, { openid });
     if (existing) return existing;
     try {
-      const user = this.dataSource.manager.create(User, { id: newId(), openid, role: 'parent', displayName: NEW_USER_NAME, disabled: false });
+      const user = this.dataSource.manager.create(User, {
+        id: newId(),
+        openid,
+        role: 'parent',
+        displayName: NEW_USER_NAME,
+        disabled: false,
+      });
       return await this.dataSource.manager.save(User, user);
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -53,13 +59,20 @@ export class AccountsService {
   async recordPrivacyConsent(caller: Caller, version: string): Promise<Me> {
     await this.dataSource.transaction(async (manager) => {
       await manager.update(User, { id: caller.userId }, { privacyConsentVersion: version, privacyConsentAt: this.clock.now() });
-      await this.audit.record(caller, { action: 'privacy.consent', targetType: 'user', targetId: caller.userId, details: { version } }, manager);
+      await this.audit.record(
+        caller,
+        { action: 'privacy.consent', targetType: 'user', targetId: caller.userId, details: { version } },
+        manager,
+      );
     });
     return this.me(caller.userId);
   }
 
   /** Accounts of the admin's county, newest first. Parents belong to no county and are never listed. */
-  async list(caller: Caller, query: { role?: Role; cursor?: string; limit: number }): Promise<{ items: AccountView[]; nextCursor: string | null }> {
+  async list(
+    caller: Caller,
+    query: { role?: Role; cursor?: string; limit: number },
+  ): Promise<{ items: AccountView[]; nextCursor: string | null }> {
     administeredCounty(caller);
     const qb = applyScope(this.dataSource.manager.createQueryBuilder(User, 'u'), caller, { division: 'u.county_code' })
       // ids are time-ordered (UUIDv7): newest first, and a stable keyset.
@@ -88,7 +101,11 @@ export class AccountsService {
     await this.dataSource.transaction(async (manager) => {
       await manager.update(User, { id }, { disabled });
       if (disabled) await manager.update(Session, { userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
-      await this.audit.record(caller, { action: disabled ? 'account.disable' : 'account.enable', targetType: 'user', targetId: id }, manager);
+      await this.audit.record(
+        caller,
+        { action: disabled ? 'account.disable' : 'account.enable', targetType: 'user', targetId: id },
+        manager,
+      );
     });
     const updated = await this.dataSource.manager.findOneByOrFail(User, { id });
     return toAccountView(updated, await this.units.describeOne(updated));

@@ -40,7 +40,8 @@ export class UnitsService {
         };
       }
       const school = h.unitSchoolId ? schoolsById.get(h.unitSchoolId) : undefined;
-      if (school) return { kind: 'school', schoolId: school.id, name: school.name, townshipCode: school.townshipCode, countyCode: school.countyCode };
+      if (school)
+        return { kind: 'school', schoolId: school.id, name: school.name, townshipCode: school.townshipCode, countyCode: school.countyCode };
       return null;
     });
   }

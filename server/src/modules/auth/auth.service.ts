@@ -47,7 +47,10 @@ export class AuthService {
         account: u.demoAccount!,
         displayName: u.displayName,
         role: u.role,
-        description: [u.position ? POSITION_LABELS[u.position] : ROLE_LABELS[u.role], units[i]?.kind === 'division' ? units[i].fullName : units[i]?.name]
+        description: [
+          u.position ? POSITION_LABELS[u.position] : ROLE_LABELS[u.role],
+          units[i]?.kind === 'division' ? units[i].fullName : units[i]?.name,
+        ]
           .filter(Boolean)
           .join(' · '),
       })),
@@ -75,7 +78,13 @@ export class AuthService {
   async desktopCode(caller: Caller): Promise<{ code: string; expiresAt: string }> {
     const code = newReadableCode(DESKTOP_CODE_LENGTH);
     const expiresAt = new Date(this.clock.now().getTime() + DESKTOP_CODE_TTL_MS);
-    await this.dataSource.manager.insert(LoginCode, { id: newId(), codeHash: hashToken(code), userId: caller.userId, expiresAt, usedAt: null });
+    await this.dataSource.manager.insert(LoginCode, {
+      id: newId(),
+      codeHash: hashToken(code),
+      userId: caller.userId,
+      expiresAt,
+      usedAt: null,
+    });
     return { code, expiresAt: expiresAt.toISOString() };
   }
 

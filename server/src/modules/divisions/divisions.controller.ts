@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { contract, divisionPrefix } from '@baoxue/shared';
+import { contract, divisionPrefix, routes } from '@baoxue/shared';
 import type { z } from 'zod';
 import { Roles, SignedIn } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
@@ -11,7 +11,7 @@ import { AuditService } from '../audit/audit.service';
 import { DivisionImportService } from './division-import.service';
 import { DivisionsService } from './divisions.service';
 
-const upload = contract.divisionsImport.file;
+const upload = { field: routes.divisionsImport.fileField, ...contract.divisionsImport.file };
 
 /** Divisions are public statistical data: any signed-in user may browse them for the pickers. */
 @Controller()
@@ -54,7 +54,12 @@ export class DivisionsController {
     const county = administeredCounty(caller);
     if (!file) throw AppError.invalid({ file: '请选择要上传的区划文件' });
     const result = await this.importer.importBuffer(file.buffer, { withinPrefix: divisionPrefix(county) });
-    await this.audit.record(caller, { action: 'divisions.import', targetType: 'county', targetId: county, details: { format: result.format, rows: result.rows, created: result.created, updated: result.updated, skipped: result.skipped } });
+    await this.audit.record(caller, {
+      action: 'divisions.import',
+      targetType: 'county',
+      targetId: county,
+      details: { format: result.format, rows: result.rows, created: result.created, updated: result.updated, skipped: result.skipped },
+    });
     return result;
   }
 }

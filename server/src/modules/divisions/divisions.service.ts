@@ -81,7 +81,15 @@ export class DivisionsService {
   /** `光山县 十里镇 吴明村民委员会` for each code, in one query. */
   async fullNames(codes: string[]): Promise<Map<string, string>> {
     const names = await this.names(codes.flatMap(fullNameCodes));
-    return new Map(codes.map((code) => [code, fullNameCodes(code).map((c) => names.get(c) ?? '').filter(Boolean).join(' ')]));
+    return new Map(
+      codes.map((code) => [
+        code,
+        fullNameCodes(code)
+          .map((c) => names.get(c) ?? '')
+          .filter(Boolean)
+          .join(' '),
+      ]),
+    );
   }
 
   async toViews(rows: Division[]): Promise<DivisionView[]> {

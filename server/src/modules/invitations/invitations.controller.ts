@@ -13,19 +13,28 @@ export class InvitationsController {
   @Endpoint('invitationsRedeem')
   @SignedIn()
   @HttpCode(200)
-  redeem(@CurrentCaller() caller: Caller, @Body({ schema: contract.invitationsRedeem.body }) body: z.output<typeof contract.invitationsRedeem.body>) {
+  redeem(
+    @CurrentCaller() caller: Caller,
+    @Body({ schema: contract.invitationsRedeem.body }) body: z.output<typeof contract.invitationsRedeem.body>,
+  ) {
     return this.invitations.redeem(caller, body.code, body.displayName);
   }
 
   @Endpoint('invitationsCreate')
   @Roles('county_admin')
-  create(@CurrentCaller() caller: Caller, @Body({ schema: contract.invitationsCreate.body }) body: z.output<typeof contract.invitationsCreate.body>) {
+  create(
+    @CurrentCaller() caller: Caller,
+    @Body({ schema: contract.invitationsCreate.body }) body: z.output<typeof contract.invitationsCreate.body>,
+  ) {
     return this.invitations.create(caller, body);
   }
 
   @Endpoint('invitationsList')
   @Roles('county_admin')
-  async list(@CurrentCaller() caller: Caller, @Query({ schema: contract.invitationsList.query }) query: z.output<typeof contract.invitationsList.query>) {
+  async list(
+    @CurrentCaller() caller: Caller,
+    @Query({ schema: contract.invitationsList.query }) query: z.output<typeof contract.invitationsList.query>,
+  ) {
     return { items: await this.invitations.list(caller, query.status) };
   }
 

@@ -1,13 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  divisionLevelOf,
-  divisionPrefix,
-  type InvitationStatus,
-  type InvitationView,
-  type Me,
-  type UnitRef,
-} from '@baoxue/shared';
+import { divisionLevelOf, divisionPrefix, type InvitationStatus, type InvitationView, type Me, type UnitRef } from '@baoxue/shared';
 import type { createInvitationRequest } from '@baoxue/shared';
 import { In, type DataSource } from 'typeorm';
 import type { z } from 'zod';
@@ -77,7 +70,11 @@ export class InvitationsService {
     });
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(Invitation, invitation);
-      await this.audit.record(caller, { action: 'invitation.create', targetType: 'invitation', targetId: invitation.id, details: { role: input.role } }, manager);
+      await this.audit.record(
+        caller,
+        { action: 'invitation.create', targetType: 'invitation', targetId: invitation.id, details: { role: input.role } },
+        manager,
+      );
     });
     return { ...(await this.toViews([invitation]))[0]!, code };
   }
@@ -141,14 +138,18 @@ export class InvitationsService {
         .where('id = :id AND used_at IS NULL AND revoked_at IS NULL AND expires_at > :now', { id: invitation.id, now })
         .execute();
       if (claimed.affected !== 1) throw new AppError('INVITATION_USED', undefined, { code: '邀请码已被使用' });
-      await manager.update(User, { id: caller.userId }, {
-        role: invitation.role,
-        position: invitation.position,
-        unitDivisionCode: invitation.unitDivisionCode,
-        unitSchoolId: invitation.unitSchoolId,
-        countyCode: invitation.countyCode,
-        displayName,
-      });
+      await manager.update(
+        User,
+        { id: caller.userId },
+        {
+          role: invitation.role,
+          position: invitation.position,
+          unitDivisionCode: invitation.unitDivisionCode,
+          unitSchoolId: invitation.unitSchoolId,
+          countyCode: invitation.countyCode,
+          displayName,
+        },
+      );
       await this.audit.record(
         caller,
         { action: 'invitation.redeem', targetType: 'invitation', targetId: invitation.id, details: { role: invitation.role } },
@@ -162,7 +163,8 @@ export class InvitationsService {
     if (unit.kind === 'division') {
       const level = divisionLevelOf(unit.code);
       if (!['county', 'township', 'village'].includes(level)) throw AppError.invalid({ 'unit.code': '单位应为县、乡镇或村' });
-      if (!unit.code.startsWith(divisionPrefix(county))) throw AppError.forbidden('只能为本县的单位发放邀请码', { 'unit.code': '不在本县范围内' });
+      if (!unit.code.startsWith(divisionPrefix(county)))
+        throw AppError.forbidden('只能为本县的单位发放邀请码', { 'unit.code': '不在本县范围内' });
       if (!(await this.divisions.exists(unit.code))) throw AppError.invalid({ 'unit.code': '该行政区划不存在' });
       return { unitDivisionCode: unit.code, unitSchoolId: null };
     }
@@ -176,7 +178,9 @@ export class InvitationsService {
     const now = this.clock.now();
     const units = await this.units.describe(invitations);
     const userIds = invitations.flatMap((i) => (i.usedBy ? [i.usedBy] : []));
-    const users = userIds.length ? await this.dataSource.manager.find(User, { where: { id: In(userIds) }, select: { id: true, displayName: true } }) : [];
+    const users = userIds.length
+      ? await this.dataSource.manager.find(User, { where: { id: In(userIds) }, select: { id: true, displayName: true } })
+      : [];
     const names = new Map(users.map((u) => [u.id, u.displayName]));
     return invitations.map((i, index) => ({
       id: i.id,

@@ -24,7 +24,10 @@ export class SchoolsController {
 
   @Endpoint('schoolsCreate')
   @Roles('county_admin')
-  create(@CurrentCaller() caller: Caller, @Body({ schema: contract.schoolsCreate.body }) body: z.output<typeof contract.schoolsCreate.body>) {
+  create(
+    @CurrentCaller() caller: Caller,
+    @Body({ schema: contract.schoolsCreate.body }) body: z.output<typeof contract.schoolsCreate.body>,
+  ) {
     return this.schools.create(caller, body);
   }
 

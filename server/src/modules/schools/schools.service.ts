@@ -48,7 +48,9 @@ export class SchoolsService {
       .addOrderBy('s.id', 'ASC')
       .limit(query.limit + 1);
     if (query.under) {
-      const column = { village: 's.village_code', township: 's.township_code', county: 's.county_code' }[divisionLevelOf(query.under) as string];
+      const column = { village: 's.village_code', township: 's.township_code', county: 's.county_code' }[
+        divisionLevelOf(query.under) as string
+      ];
       if (column) qb.andWhere(`${column} = :under`, { under: query.under });
       else qb.andWhere('s.county_code LIKE :prefix', { prefix: `${divisionPrefix(query.under)}%` });
     }
@@ -113,7 +115,8 @@ export class SchoolsService {
     const county = administeredCounty(caller);
     const level = divisionLevelOf(divisionCode);
     if (level !== 'township' && level !== 'village') throw AppError.invalid({ divisionCode: '学校应归属到乡镇或村' });
-    if (!divisionCode.startsWith(divisionPrefix(county))) throw AppError.forbidden('只能在本县范围内设置学校', { divisionCode: '不在本县范围内' });
+    if (!divisionCode.startsWith(divisionPrefix(county)))
+      throw AppError.forbidden('只能在本县范围内设置学校', { divisionCode: '不在本县范围内' });
     if (!(await this.divisions.exists(divisionCode))) throw AppError.invalid({ divisionCode: '该行政区划不存在' });
     return {
       countyCode: county,

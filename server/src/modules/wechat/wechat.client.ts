@@ -124,7 +124,10 @@ export class WechatClient {
   }
 
   private unavailable(error: unknown): AppError {
-    this.logger.warn({ err: error instanceof WechatApiError ? { errcode: error.errcode, errmsg: error.errmsg } : String(error) }, 'wechat call failed');
+    this.logger.warn(
+      { err: error instanceof WechatApiError ? { errcode: error.errcode, errmsg: error.errmsg } : String(error) },
+      'wechat call failed',
+    );
     return new AppError('WECHAT_UNAVAILABLE');
   }
 }

@@ -20,7 +20,6 @@ export const listAccountsQuery = pageQuery.extend({
 });
 export const accountPageResponse = pageOf(accountView);
 
-
 export const updateAccountRequest = z.object({
   disabled: z.boolean({ error: '请选择启用或停用' }),
 });

@@ -4,11 +4,7 @@ import { personNameField, typedCodeField } from '../fields';
 import { unitView } from './common';
 
 export const wechatLoginRequest = z.object({
-  code: z
-    .string({ error: '缺少微信登录凭证' })
-    .trim()
-    .min(1, '缺少微信登录凭证')
-    .max(128, '微信登录凭证格式不正确'),
+  code: z.string({ error: '缺少微信登录凭证' }).trim().min(1, '缺少微信登录凭证').max(128, '微信登录凭证格式不正确'),
 });
 
 export const devLoginRequest = z.object({

@@ -4,10 +4,7 @@ import { divisionCodeField, entityId } from '../fields';
 
 export const unitRef = z.discriminatedUnion(
   'kind',
-  [
-    z.object({ kind: z.literal('division'), code: divisionCodeField }),
-    z.object({ kind: z.literal('school'), schoolId: entityId }),
-  ],
+  [z.object({ kind: z.literal('division'), code: divisionCodeField }), z.object({ kind: z.literal('school'), schoolId: entityId })],
   { error: '请选择所属单位（行政区划或学校）' },
 );
 export type UnitRef = z.infer<typeof unitRef>;

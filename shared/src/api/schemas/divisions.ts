@@ -20,11 +20,7 @@ export const divisionCodeParam = z.object({ code: divisionCodeField });
 export const divisionListResponse = z.object({ items: z.array(divisionView) });
 
 export const searchDivisionsQuery = z.object({
-  q: z
-    .string({ error: '请输入要搜索的名称' })
-    .trim()
-    .min(1, '请输入要搜索的名称')
-    .max(20, '搜索词最多20个字'),
+  q: z.string({ error: '请输入要搜索的名称' }).trim().min(1, '请输入要搜索的名称').max(20, '搜索词最多20个字'),
   under: divisionCodeField.optional(),
   level: level.optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),

@@ -1,10 +1,8 @@
 import { z } from 'zod';
+import { INVITATION_STATUSES } from '../../domain/invitations';
 import { INVITABLE_ROLES, POSITIONS } from '../../domain/roles';
 import { personNameField, textField, typedCodeField } from '../fields';
 import { unitRef, unitView } from './common';
-
-export const INVITATION_STATUSES = ['active', 'used', 'expired', 'revoked'] as const;
-export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 export const createInvitationRequest = z
   .object({

@@ -43,7 +43,6 @@ export const updateSchoolRequest = z
   .partial()
   .refine((v) => Object.keys(v).length > 0, '没有需要修改的内容');
 
-
 export const listSchoolsQuery = pageQuery.extend({
   /** County, township or village: the schools inside it. */
   under: divisionCodeField.optional(),

@@ -14,7 +14,7 @@ import { goBack } from '../../../../utils/navigation';
 export default function ProfilePage() {
   const user = useCurrentUser();
   return (
-    <Screen className='form-page'>
+    <Screen className="form-page">
       {user ? (
         <>
           <UserCard user={user} />
@@ -38,17 +38,17 @@ function ProfileForm({ user }: { user: Me }) {
     });
 
   return (
-    <View className='card'>
-      <Field label='姓名' error={form.errors.displayName} hint='请填写真实姓名，便于工作人员联系您'>
+    <View className="card">
+      <Field label="姓名" error={form.errors.displayName} hint="请填写真实姓名，便于工作人员联系您">
         <Input
-          className='input'
+          className="input"
           value={form.values.displayName}
           maxlength={20}
           onInput={(event) => form.set('displayName', event.detail.value)}
         />
       </Field>
       <FormError message={form.formError} />
-      <Button className='btn btn-primary btn-block' loading={form.submitting} onClick={() => void submit()}>
+      <Button className="btn btn-primary btn-block" loading={form.submitting} onClick={() => void submit()}>
         保存
       </Button>
     </View>

@@ -27,7 +27,9 @@ export default function AccountsPage() {
 
   const toggle = async (account: AccountView) => {
     const disabling = !account.disabled;
-    const question = disabling ? `停用后「${account.displayName}」将无法登录和使用保学通。` : `启用后「${account.displayName}」可以重新登录。`;
+    const question = disabling
+      ? `停用后「${account.displayName}」将无法登录和使用保学通。`
+      : `启用后「${account.displayName}」可以重新登录。`;
     if (!(await confirm(disabling ? '停用账号' : '启用账号', question, disabling ? '停用' : '启用'))) return;
     setSaving(account.id);
     try {
@@ -41,19 +43,19 @@ export default function AccountsPage() {
   };
 
   return (
-    <Screen className='list-page'>
+    <Screen className="list-page">
       <Segmented choices={FILTERS} value={role} onChange={setRole} />
       {accounts.error && <ErrorNotice message={accounts.error} onRetry={() => void accounts.reload()} />}
-      {!accounts.loading && !accounts.error && accounts.items.length === 0 && <Empty text='没有账号' />}
+      {!accounts.loading && !accounts.error && accounts.items.length === 0 && <Empty text="没有账号" />}
       {accounts.items.map((account) => (
-        <View key={account.id} className='card list-item'>
-          <View className='list-item-head'>
-            <Text className='list-item-title'>{account.displayName}</Text>
-            {account.disabled ? <Text className='tag tag-revoked'>已停用</Text> : <Text className='tag'>{ROLE_LABELS[account.role]}</Text>}
+        <View key={account.id} className="card list-item">
+          <View className="list-item-head">
+            <Text className="list-item-title">{account.displayName}</Text>
+            {account.disabled ? <Text className="tag tag-revoked">已停用</Text> : <Text className="tag">{ROLE_LABELS[account.role]}</Text>}
           </View>
-          <Text className='list-item-line'>{roleTitle(account)}</Text>
-          {account.unit && <Text className='list-item-line'>单位：{unitName(account.unit)}</Text>}
-          <Text className='list-item-meta'>
+          <Text className="list-item-line">{roleTitle(account)}</Text>
+          {account.unit && <Text className="list-item-line">单位：{unitName(account.unit)}</Text>}
+          <Text className="list-item-meta">
             注册于 {formatDateTime(account.createdAt)}，最近使用 {formatDateTime(account.lastSeenAt)}
           </Text>
           {account.id !== me?.id && (
@@ -69,7 +71,7 @@ export default function AccountsPage() {
       ))}
       {accounts.loading && <Loading />}
       {accounts.hasMore && !accounts.loading && (
-        <Button className='btn btn-plain btn-block' onClick={() => void accounts.loadMore()}>
+        <Button className="btn btn-plain btn-block" onClick={() => void accounts.loadMore()}>
           加载更多
         </Button>
       )}

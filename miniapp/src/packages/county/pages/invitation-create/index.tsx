@@ -35,7 +35,11 @@ const VALIDITY: ReadonlyArray<{ value: string; label: string }> = [
 
 export default function InvitationCreatePage() {
   const [created, setCreated] = useState<CreatedInvitation | null>(null);
-  return <Screen className='form-page'>{created ? <Created invitation={created} onAnother={() => setCreated(null)} /> : <InvitationForm onCreated={setCreated} />}</Screen>;
+  return (
+    <Screen className="form-page">
+      {created ? <Created invitation={created} onAnother={() => setCreated(null)} /> : <InvitationForm onCreated={setCreated} />}
+    </Screen>
+  );
 }
 
 function InvitationForm({ onCreated }: { onCreated: (invitation: CreatedInvitation) => void }) {
@@ -63,16 +67,19 @@ function InvitationForm({ onCreated }: { onCreated: (invitation: CreatedInvitati
   const submit = () => form.submit(async (body) => onCreated(await invitationsApi.create(body)));
 
   return (
-    <View className='card'>
-      <Field label='身份' error={form.errors.role}>
+    <View className="card">
+      <Field label="身份" error={form.errors.role}>
         <Segmented choices={ROLES} value={role} onChange={chooseRole} />
       </Field>
       {role === 'official' && (
-        <Field label='职务' error={form.errors.position}>
+        <Field label="职务" error={form.errors.position}>
           <Segmented choices={POSITIONS} value={position} onChange={choosePosition} />
         </Field>
       )}
-      <Field label={unitKind === 'school' ? '所属学校' : '所属行政区划'} error={form.errors.unit ?? form.errors['unit.code'] ?? form.errors['unit.schoolId']}>
+      <Field
+        label={unitKind === 'school' ? '所属学校' : '所属行政区划'}
+        error={form.errors.unit ?? form.errors['unit.code'] ?? form.errors['unit.schoolId']}
+      >
         {unitKind === 'school' ? (
           <SchoolPicker
             value={form.values.unit?.kind === 'school' ? form.values.unit.schoolId : null}
@@ -85,20 +92,24 @@ function InvitationForm({ onCreated }: { onCreated: (invitation: CreatedInvitati
           />
         )}
       </Field>
-      <Field label='备注（选填）' error={form.errors.note} hint='例如被邀请人的姓名，仅县教育局可见'>
+      <Field label="备注（选填）" error={form.errors.note} hint="例如被邀请人的姓名，仅县教育局可见">
         <Input
-          className='input'
+          className="input"
           value={form.values.note ?? ''}
           maxlength={50}
-          placeholder='被邀请人姓名或说明'
+          placeholder="被邀请人姓名或说明"
           onInput={(event) => form.set('note', event.detail.value || undefined)}
         />
       </Field>
-      <Field label='有效期' error={form.errors.expiresInHours}>
-        <Segmented choices={VALIDITY} value={String(form.values.expiresInHours)} onChange={(hours) => form.set('expiresInHours', Number(hours))} />
+      <Field label="有效期" error={form.errors.expiresInHours}>
+        <Segmented
+          choices={VALIDITY}
+          value={String(form.values.expiresInHours)}
+          onChange={(hours) => form.set('expiresInHours', Number(hours))}
+        />
       </Field>
       <FormError message={form.formError} />
-      <Button className='btn btn-primary btn-block' loading={form.submitting} onClick={() => void submit()}>
+      <Button className="btn btn-primary btn-block" loading={form.submitting} onClick={() => void submit()}>
         生成邀请码
       </Button>
     </View>
@@ -112,23 +123,23 @@ function Created({ invitation, onAnother }: { invitation: CreatedInvitation; onA
   };
 
   return (
-    <View className='card created-invitation'>
-      <Text className='card-title'>邀请码已生成</Text>
-      <Text className='invitation-code'>{invitation.code}</Text>
-      <Text className='card-note'>
+    <View className="card created-invitation">
+      <Text className="card-title">邀请码已生成</Text>
+      <Text className="invitation-code">{invitation.code}</Text>
+      <Text className="card-note">
         邀请码只显示这一次，请现在复制或抄下，交给被邀请人。对方在「我的 → 输入邀请码」中使用后，将成为{unitName(invitation.unit)}的
         {ROLE_LABELS[invitation.role]}
         {invitation.position ? `（${POSITION_LABELS[invitation.position]}）` : ''}。
       </Text>
-      <Text className='list-item-meta'>有效期至 {formatDateTime(invitation.expiresAt)}，只能使用一次。</Text>
-      <View className='actions'>
-        <Button className='btn btn-primary btn-block' onClick={() => void copy()}>
+      <Text className="list-item-meta">有效期至 {formatDateTime(invitation.expiresAt)}，只能使用一次。</Text>
+      <View className="actions">
+        <Button className="btn btn-primary btn-block" onClick={() => void copy()}>
           复制邀请码
         </Button>
-        <Button className='btn btn-plain btn-block' onClick={onAnother}>
+        <Button className="btn btn-plain btn-block" onClick={onAnother}>
           继续发放
         </Button>
-        <Button className='btn btn-plain btn-block' onClick={goBack}>
+        <Button className="btn btn-plain btn-block" onClick={goBack}>
           返回列表
         </Button>
       </View>

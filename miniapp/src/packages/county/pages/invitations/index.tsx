@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
-import { POSITION_LABELS, ROLE_LABELS } from '@baoxue/shared';
+import { INVITATION_STATUS_LABELS, POSITION_LABELS, ROLE_LABELS } from '@baoxue/shared';
 import type { InvitationStatus, InvitationView } from '@baoxue/shared';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
@@ -13,7 +13,6 @@ import { confirm, showError, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { unitName } from '../../../../utils/labels';
 import { openPage } from '../../../../utils/navigation';
-import { INVITATION_STATUS_LABELS } from '../../invitation-labels';
 
 type Filter = InvitationStatus | 'all';
 
@@ -48,36 +47,36 @@ export default function InvitationsPage() {
   };
 
   return (
-    <Screen className='list-page'>
-      <Button className='btn btn-primary btn-block' onClick={() => openPage(PAGES.invitationCreate)}>
+    <Screen className="list-page">
+      <Button className="btn btn-primary btn-block" onClick={() => openPage(PAGES.invitationCreate)}>
         发放邀请码
       </Button>
       <Segmented choices={FILTERS} value={filter} onChange={setFilter} />
       {invitations.error && <ErrorNotice message={invitations.error} onRetry={() => void invitations.reload()} />}
       {invitations.loading && !invitations.data && <Loading />}
-      {invitations.data?.items.length === 0 && <Empty text='还没有邀请码' />}
+      {invitations.data?.items.length === 0 && <Empty text="还没有邀请码" />}
       {invitations.data?.items.map((invitation) => (
-        <View key={invitation.id} className='card list-item'>
-          <View className='list-item-head'>
-            <Text className='list-item-title'>
+        <View key={invitation.id} className="card list-item">
+          <View className="list-item-head">
+            <Text className="list-item-title">
               {ROLE_LABELS[invitation.role]}
               {invitation.position ? ` · ${POSITION_LABELS[invitation.position]}` : ''}
             </Text>
             <Text className={`tag tag-${invitation.status}`}>{INVITATION_STATUS_LABELS[invitation.status]}</Text>
           </View>
-          <Text className='list-item-line'>单位：{unitName(invitation.unit)}</Text>
-          {invitation.note && <Text className='list-item-line'>备注：{invitation.note}</Text>}
-          <Text className='list-item-line'>邀请码尾号：{invitation.codeHint}</Text>
-          <Text className='list-item-meta'>
+          <Text className="list-item-line">单位：{unitName(invitation.unit)}</Text>
+          {invitation.note && <Text className="list-item-line">备注：{invitation.note}</Text>}
+          <Text className="list-item-line">邀请码尾号：{invitation.codeHint}</Text>
+          <Text className="list-item-meta">
             发放于 {formatDateTime(invitation.createdAt)}，有效期至 {formatDateTime(invitation.expiresAt)}
           </Text>
           {invitation.usedAt && (
-            <Text className='list-item-meta'>
+            <Text className="list-item-meta">
               {invitation.usedByName ?? '用户'} 于 {formatDateTime(invitation.usedAt)} 使用
             </Text>
           )}
           {invitation.status === 'active' && (
-            <Button className='btn btn-plain btn-small' loading={revoking === invitation.id} onClick={() => void revoke(invitation)}>
+            <Button className="btn btn-plain btn-small" loading={revoking === invitation.id} onClick={() => void revoke(invitation)}>
               撤销
             </Button>
           )}

@@ -26,7 +26,7 @@ export default function SchoolEditPage() {
   }, [id]);
 
   return (
-    <Screen className='form-page'>
+    <Screen className="form-page">
       {school.error && <ErrorNotice message={school.error} onRetry={() => void school.reload()} />}
       {school.loading ? <Loading /> : !school.error && <SchoolForm school={school.data} />}
     </Screen>
@@ -38,7 +38,13 @@ function SchoolForm({ school }: { school: SchoolView | null }) {
   const form = useForm(
     createSchoolRequest,
     school
-      ? { name: school.name, stage: school.stage, code: school.code, divisionCode: school.villageCode ?? school.townshipCode, address: school.address }
+      ? {
+          name: school.name,
+          stage: school.stage,
+          code: school.code,
+          divisionCode: school.villageCode ?? school.townshipCode,
+          address: school.address,
+        }
       : { code: null, address: null },
   );
 
@@ -51,34 +57,45 @@ function SchoolForm({ school }: { school: SchoolView | null }) {
     });
 
   return (
-    <View className='card'>
-      <Field label='学校名称' error={form.errors.name}>
-        <Input className='input' value={form.values.name ?? ''} maxlength={50} placeholder='例如 光山县十里镇中心小学' onInput={(event) => form.set('name', event.detail.value)} />
+    <View className="card">
+      <Field label="学校名称" error={form.errors.name}>
+        <Input
+          className="input"
+          value={form.values.name ?? ''}
+          maxlength={50}
+          placeholder="例如 光山县十里镇中心小学"
+          onInput={(event) => form.set('name', event.detail.value)}
+        />
       </Field>
-      <Field label='学段' error={form.errors.stage}>
+      <Field label="学段" error={form.errors.stage}>
         <Segmented choices={STAGES} value={form.values.stage} onChange={(stage) => form.set('stage', stage)} />
       </Field>
-      <Field label='所属乡镇或村' error={form.errors.divisionCode}>
+      <Field label="所属乡镇或村" error={form.errors.divisionCode}>
         <DivisionPicker
           value={form.values.divisionCode ?? null}
-          minLevel='township'
+          minLevel="township"
           onChange={(division) => form.set('divisionCode', division?.code)}
         />
       </Field>
-      <Field label='学校标识码（选填）' error={form.errors.code} hint='教育统计系统中的10位学校标识码'>
+      <Field label="学校标识码（选填）" error={form.errors.code} hint="教育统计系统中的10位学校标识码">
         <Input
-          className='input'
-          type='number'
+          className="input"
+          type="number"
           value={form.values.code ?? ''}
           maxlength={10}
           onInput={(event) => form.set('code', event.detail.value || null)}
         />
       </Field>
-      <Field label='地址（选填）' error={form.errors.address}>
-        <Input className='input' value={form.values.address ?? ''} maxlength={100} onInput={(event) => form.set('address', event.detail.value || null)} />
+      <Field label="地址（选填）" error={form.errors.address}>
+        <Input
+          className="input"
+          value={form.values.address ?? ''}
+          maxlength={100}
+          onInput={(event) => form.set('address', event.detail.value || null)}
+        />
       </Field>
       <FormError message={form.formError} />
-      <Button className='btn btn-primary btn-block' loading={form.submitting} onClick={() => void submit()}>
+      <Button className="btn btn-primary btn-block" loading={form.submitting} onClick={() => void submit()}>
         保存
       </Button>
     </View>

@@ -34,30 +34,30 @@ export default function SchoolsPage() {
   useOnReturn(() => void schools.reload());
 
   return (
-    <Screen className='list-page'>
-      <Button className='btn btn-primary btn-block' onClick={() => openPage(PAGES.schoolEdit)}>
+    <Screen className="list-page">
+      <Button className="btn btn-primary btn-block" onClick={() => openPage(PAGES.schoolEdit)}>
         新增学校
       </Button>
-      <Input className='input' value={query} placeholder='按学校名称搜索' onInput={(event) => setQuery(event.detail.value)} />
+      <Input className="input" value={query} placeholder="按学校名称搜索" onInput={(event) => setQuery(event.detail.value)} />
       <Segmented choices={STAGES} value={stage} onChange={setStage} />
       {schools.error && <ErrorNotice message={schools.error} onRetry={() => void schools.reload()} />}
-      {!schools.loading && !schools.error && schools.items.length === 0 && <Empty text='没有符合条件的学校' />}
+      {!schools.loading && !schools.error && schools.items.length === 0 && <Empty text="没有符合条件的学校" />}
       {schools.items.map((school) => (
-        <View key={school.id} className='card list-item' onClick={() => openPage(PAGES.schoolEdit, { id: school.id })}>
-          <View className='list-item-head'>
-            <Text className='list-item-title'>{school.name}</Text>
-            <Text className='tag'>{SCHOOL_STAGE_LABELS[school.stage]}</Text>
+        <View key={school.id} className="card list-item" onClick={() => openPage(PAGES.schoolEdit, { id: school.id })}>
+          <View className="list-item-head">
+            <Text className="list-item-title">{school.name}</Text>
+            <Text className="tag">{SCHOOL_STAGE_LABELS[school.stage]}</Text>
           </View>
-          <Text className='list-item-line'>
+          <Text className="list-item-line">
             {school.townshipName}
             {school.villageName ? ` ${school.villageName}` : ''}
           </Text>
-          {school.code && <Text className='list-item-meta'>学校标识码 {school.code}</Text>}
+          {school.code && <Text className="list-item-meta">学校标识码 {school.code}</Text>}
         </View>
       ))}
       {schools.loading && <Loading />}
       {schools.hasMore && !schools.loading && (
-        <Button className='btn btn-plain btn-block' onClick={() => void schools.loadMore()}>
+        <Button className="btn btn-plain btn-block" onClick={() => void schools.loadMore()}>
           加载更多
         </Button>
       )}

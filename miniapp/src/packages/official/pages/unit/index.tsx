@@ -27,7 +27,11 @@ export default function UnitPage() {
       </Screen>
     );
   }
-  return <Screen className='list-page'>{user.unit?.kind === 'school' ? <SchoolUnit schoolId={user.unit.schoolId} /> : <DivisionUnit user={user} code={code} />}</Screen>;
+  return (
+    <Screen className="list-page">
+      {user.unit?.kind === 'school' ? <SchoolUnit schoolId={user.unit.schoolId} /> : <DivisionUnit user={user} code={code} />}
+    </Screen>
+  );
 }
 
 function DivisionUnit({ user, code }: { user: Me; code: string | undefined }) {
@@ -40,24 +44,24 @@ function DivisionUnit({ user, code }: { user: Me; code: string | undefined }) {
     if (division.data) void Taro.setNavigationBarTitle({ title: division.data.name });
   }, [division.data]);
 
-  if (!divisionCode) return <Empty text='您的账号还没有所属单位，请联系县教育局。' />;
+  if (!divisionCode) return <Empty text="您的账号还没有所属单位，请联系县教育局。" />;
 
   return (
     <>
       {division.error && <ErrorNotice message={division.error} onRetry={() => void division.reload()} />}
       {division.data && (
-        <View className='card'>
-          <Text className='card-title'>{division.data.fullName}</Text>
-          <Text className='list-item-meta'>
+        <View className="card">
+          <Text className="card-title">{division.data.fullName}</Text>
+          <Text className="list-item-meta">
             {DIVISION_LEVEL_LABELS[division.data.level as DivisionLevel]} · 区划代码 {division.data.code}
           </Text>
         </View>
       )}
 
       {(children.data?.items.length ?? 0) > 0 && (
-        <View className='section'>
-          <Text className='section-title'>下辖区划（{children.data!.items.length}）</Text>
-          <View className='card menu'>
+        <View className="section">
+          <Text className="section-title">下辖区划（{children.data!.items.length}）</Text>
+          <View className="card menu">
             {children.data!.items.map((child) => (
               <ChildRow key={child.code} division={child} />
             ))}
@@ -66,16 +70,16 @@ function DivisionUnit({ user, code }: { user: Me; code: string | undefined }) {
       )}
       {children.error && <ErrorNotice message={children.error} onRetry={() => void children.reload()} />}
 
-      <View className='section'>
-        <Text className='section-title'>辖区内学校</Text>
+      <View className="section">
+        <Text className="section-title">辖区内学校</Text>
         {schools.error && <ErrorNotice message={schools.error} onRetry={() => void schools.reload()} />}
-        {!schools.loading && !schools.error && schools.items.length === 0 && <Empty text='辖区内还没有登记学校' />}
+        {!schools.loading && !schools.error && schools.items.length === 0 && <Empty text="辖区内还没有登记学校" />}
         {schools.items.map((school) => (
           <SchoolCard key={school.id} school={school} />
         ))}
         {schools.loading && <Loading />}
         {schools.hasMore && !schools.loading && (
-          <Button className='btn btn-plain btn-block' onClick={() => void schools.loadMore()}>
+          <Button className="btn btn-plain btn-block" onClick={() => void schools.loadMore()}>
             加载更多
           </Button>
         )}
@@ -86,29 +90,29 @@ function DivisionUnit({ user, code }: { user: Me; code: string | undefined }) {
 
 function ChildRow({ division }: { division: DivisionView }) {
   return (
-    <View className='menu-row' onClick={() => openPage(PAGES.officialUnit, { code: division.code })}>
-      <View className='menu-text'>
-        <Text className='menu-title'>{division.name}</Text>
-        <Text className='menu-description'>{DIVISION_LEVEL_LABELS[division.level as DivisionLevel]}</Text>
+    <View className="menu-row" onClick={() => openPage(PAGES.officialUnit, { code: division.code })}>
+      <View className="menu-text">
+        <Text className="menu-title">{division.name}</Text>
+        <Text className="menu-description">{DIVISION_LEVEL_LABELS[division.level as DivisionLevel]}</Text>
       </View>
-      <Text className='menu-arrow'>›</Text>
+      <Text className="menu-arrow">›</Text>
     </View>
   );
 }
 
 function SchoolCard({ school }: { school: SchoolView }) {
   return (
-    <View className='card list-item'>
-      <View className='list-item-head'>
-        <Text className='list-item-title'>{school.name}</Text>
-        <Text className='tag'>{SCHOOL_STAGE_LABELS[school.stage]}</Text>
+    <View className="card list-item">
+      <View className="list-item-head">
+        <Text className="list-item-title">{school.name}</Text>
+        <Text className="tag">{SCHOOL_STAGE_LABELS[school.stage]}</Text>
       </View>
-      <Text className='list-item-line'>
+      <Text className="list-item-line">
         {school.townshipName}
         {school.villageName ? ` ${school.villageName}` : ''}
       </Text>
-      {school.address && <Text className='list-item-meta'>{school.address}</Text>}
-      {school.code && <Text className='list-item-meta'>学校标识码 {school.code}</Text>}
+      {school.address && <Text className="list-item-meta">{school.address}</Text>}
+      {school.code && <Text className="list-item-meta">学校标识码 {school.code}</Text>}
     </View>
   );
 }

@@ -1,4 +1,5 @@
-import type { InvitationStatus } from '@baoxue/shared';
+export const INVITATION_STATUSES = ['active', 'used', 'expired', 'revoked'] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 export const INVITATION_STATUS_LABELS: Record<InvitationStatus, string> = {
   active: '有效',
