@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { CASE_SOURCES, CASE_STATUSES, PRIORITY_GROUPS } from '../../domain/cases';
+import { CHILD_SEXES } from '../../domain/tips';
+import { divisionCodeField, entityId, pageOf, pageQuery, textField } from '../fields';
+import { officialTipView } from './tips';
+
+const keys = <T extends Record<string, string>>(record: T) => Object.keys(record) as [keyof T & string, ...Array<keyof T & string>];
+
+export const caseChildView = z.object({
+  name: z.string(),
+  sex: z.enum(keys(CHILD_SEXES)),
+  birthYear: z.number().nullable(),
+  idNumberMasked: z.string().nullable(),
+  priorityGroups: z.array(z.enum(keys(PRIORITY_GROUPS))),
+});
+
+/** One line of an inbox. */
+export const caseListItem = z.object({
+  id: z.string(),
+  status: z.enum(CASE_STATUSES),
+  source: z.enum(keys(CASE_SOURCES)),
+  child: caseChildView,
+  /** Where the child lives, as precisely as known (county … village). */
+  place: z.string().nullable(),
+  /** The township responsible, or null while the case waits in the county's triage queue. */
+  townshipCode: z.string().nullable(),
+  townshipName: z.string().nullable(),
+  schoolName: z.string().nullable(),
+  openedAt: z.string(),
+  /** When the current step is due (e.g. acceptance within 24 h). */
+  dueAt: z.string().nullable(),
+  overdue: z.boolean(),
+  tipCount: z.number(),
+  assigneeName: z.string().nullable(),
+});
+export type CaseListItem = z.infer<typeof caseListItem>;
+
+export const listCasesQuery = pageQuery.extend({
+  status: z.enum(CASE_STATUSES, { error: '状态不正确' }).optional(),
+  /** Only cases whose current step is overdue. */
+  overdue: z.enum(['true', 'false'], { error: '应为 true 或 false' }).optional(),
+});
+export const casePageResponse = pageOf(caseListItem).extend({ overdueCount: z.number() });
+
+export const routingView = z.object({
+  at: z.string(),
+  /** null: to the county's triage queue. */
+  townshipCode: z.string().nullable(),
+  townshipName: z.string().nullable(),
+  schoolName: z.string().nullable(),
+  rule: z.enum(['village', 'township', 'no_place', 'outside_served', 'manual', 'returned_by_township', 'merged']),
+  byName: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type RoutingView = z.infer<typeof routingView>;
+
+export const caseEventView = z.object({
+  at: z.string(),
+  kind: z.string(),
+  /** A Chinese sentence describing the event. */
+  summary: z.string(),
+  byName: z.string().nullable(),
+});
+
+export const caseDetail = caseListItem.extend({
+  version: z.number(),
+  villageCode: z.string().nullable(),
+  countyCode: z.string(),
+  tips: z.array(officialTipView),
+  routings: z.array(routingView),
+  events: z.array(caseEventView),
+  /** Transitions the caller may make now. */
+  actions: z.array(z.string()),
+});
+export type CaseDetail = z.infer<typeof caseDetail>;
+
+export const acceptCaseRequest = z.object({
+  /** The responsible cadre (包抓干部); the caller when omitted. */
+  assigneeId: entityId.nullable().default(null),
+  version: z.number({ error: '缺少版本号' }).int().min(0).optional(),
+});
+
+export const routeCaseRequest = z.object({
+  townshipCode: divisionCodeField,
+  reason: textField('分派原因', 200, 2),
+});
+
+export const returnToTriageRequest = z.object({ reason: textField('退回原因', 200, 5) });
+
+export const mergeCaseRequest = z.object({
+  intoCaseId: entityId,
+  reason: textField('合并原因', 200, 2),
+});
+
+export const assigneeView = z.object({ id: z.string(), displayName: z.string(), position: z.string().nullable(), unitName: z.string() });
+export const assigneeListResponse = z.object({ items: z.array(assigneeView) });

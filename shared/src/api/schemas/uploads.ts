@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+export const UPLOAD_PURPOSES = ['tip_evidence'] as const;
+
+export const uploadResponse = z.object({
+  id: z.string(),
+  mime: z.string(),
+  bytes: z.number(),
+  /** A short-lived link to show the image (images cannot send a token). */
+  url: z.string(),
+});
+export type UploadResponse = z.infer<typeof uploadResponse>;
+
+export const uploadQuery = z.object({ purpose: z.enum(UPLOAD_PURPOSES, { error: '上传用途不正确' }).default('tip_evidence') });
+
+export const signedFileQuery = z.object({
+  expires: z.coerce.number({ error: '链接无效' }).int(),
+  signature: z.string({ error: '链接无效' }).regex(/^[A-Za-z0-9_-]{20,100}$/, '链接无效'),
+});
