@@ -14,9 +14,9 @@ import { RouteRegistry } from './common/http/route-registry';
 import { httpLogger } from './common/logging/http-logger';
 import { NestPinoLogger } from './common/logging/logger';
 import { DemoSeeder } from './database/seed/demo-seed';
+import { APP_VERSION } from './common/version';
 
 const JSON_LIMIT = '1mb';
-const VERSION = process.env.npm_package_version ?? '0.1.0';
 
 /** Body-parser failures (broken JSON, oversize bodies) answered in the product's error shape. */
 function bodyErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
@@ -64,7 +64,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     logger.warn({ h5Dir }, 'H5 build not found: serving the API only (run npm run build:h5)');
   }
 
-  SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app.get(RouteRegistry).list(), VERSION) as never, {
+  SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app.get(RouteRegistry).list(), APP_VERSION) as never, {
     customSiteTitle: '保学通 API',
     jsonDocumentUrl: 'api/docs-json',
   });

@@ -6,9 +6,9 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { Public } from '../../common/auth/access.decorator';
 import { Endpoint } from '../../common/http/endpoint.decorator';
+import { APP_VERSION } from '../../common/version';
 
 const PROBE_TIMEOUT_MS = 2000;
-const VERSION = process.env.npm_package_version ?? '0.1.0';
 
 @Controller()
 export class HealthController {
@@ -26,7 +26,7 @@ export class HealthController {
     return {
       status: up ? 'ok' : 'degraded',
       database: { status: up ? 'up' : 'down', kind: this.config.database.kind },
-      version: VERSION,
+      version: APP_VERSION,
       mode: this.config.mode,
       time: new Date().toISOString(),
     };

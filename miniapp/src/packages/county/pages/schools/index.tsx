@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { Button, Input, Text, View } from '@tarojs/components';
+import { Button, Input } from '@tarojs/components';
 import { SCHOOL_STAGE_LABELS } from '@baoxue/shared';
 import type { SchoolStage } from '@baoxue/shared';
+import { SchoolCard } from '../../../../components/school-card';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
@@ -43,17 +44,7 @@ export default function SchoolsPage() {
       {schools.error && <ErrorNotice message={schools.error} onRetry={() => void schools.reload()} />}
       {!schools.loading && !schools.error && schools.items.length === 0 && <Empty text="没有符合条件的学校" />}
       {schools.items.map((school) => (
-        <View key={school.id} className="card list-item" onClick={() => openPage(PAGES.schoolEdit, { id: school.id })}>
-          <View className="list-item-head">
-            <Text className="list-item-title">{school.name}</Text>
-            <Text className="tag">{SCHOOL_STAGE_LABELS[school.stage]}</Text>
-          </View>
-          <Text className="list-item-line">
-            {school.townshipName}
-            {school.villageName ? ` ${school.villageName}` : ''}
-          </Text>
-          {school.code && <Text className="list-item-meta">学校标识码 {school.code}</Text>}
-        </View>
+        <SchoolCard key={school.id} school={school} onClick={() => openPage(PAGES.schoolEdit, { id: school.id })} />
       ))}
       {schools.loading && <Loading />}
       {schools.hasMore && !schools.loading && (

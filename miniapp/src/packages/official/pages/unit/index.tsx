@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
-import { DIVISION_LEVEL_LABELS, SCHOOL_STAGE_LABELS } from '@baoxue/shared';
-import type { DivisionLevel, DivisionView, Me, SchoolView } from '@baoxue/shared';
+import { DIVISION_LEVEL_LABELS } from '@baoxue/shared';
+import type { DivisionLevel, DivisionView, Me } from '@baoxue/shared';
+import { SchoolCard } from '../../../../components/school-card';
 import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
@@ -96,23 +97,6 @@ function ChildRow({ division }: { division: DivisionView }) {
         <Text className="menu-description">{DIVISION_LEVEL_LABELS[division.level as DivisionLevel]}</Text>
       </View>
       <Text className="menu-arrow">›</Text>
-    </View>
-  );
-}
-
-function SchoolCard({ school }: { school: SchoolView }) {
-  return (
-    <View className="card list-item">
-      <View className="list-item-head">
-        <Text className="list-item-title">{school.name}</Text>
-        <Text className="tag">{SCHOOL_STAGE_LABELS[school.stage]}</Text>
-      </View>
-      <Text className="list-item-line">
-        {school.townshipName}
-        {school.villageName ? ` ${school.villageName}` : ''}
-      </Text>
-      {school.address && <Text className="list-item-meta">{school.address}</Text>}
-      {school.code && <Text className="list-item-meta">学校标识码 {school.code}</Text>}
     </View>
   );
 }
