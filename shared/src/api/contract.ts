@@ -5,7 +5,11 @@ import * as common from './schemas/common';
 import * as divisions from './schemas/divisions';
 import * as health from './schemas/health';
 import * as invitations from './schemas/invitations';
+import * as cases from './schemas/cases';
+import * as messages from './schemas/messages';
 import * as schools from './schemas/schools';
+import * as tips from './schemas/tips';
+import * as uploads from './schemas/uploads';
 import type { RouteKey } from './routes';
 
 export interface RouteSchemas {
@@ -14,6 +18,8 @@ export interface RouteSchemas {
   body?: z.ZodType;
   /** Multipart uploads: the file's limits (its form field is `fileField` in the route table). */
   file?: { maxBytes: number; description: string };
+  /** Answers with a file of this type instead of JSON; `response` is then not checked. */
+  binary?: string;
   response: z.ZodType;
 }
 
@@ -52,6 +58,34 @@ export const contract = {
   schoolsGet: { params: common.idParam, response: schools.schoolView },
   schoolsCreate: { body: schools.createSchoolRequest, response: schools.schoolView },
   schoolsUpdate: { params: common.idParam, body: schools.updateSchoolRequest, response: schools.schoolView },
+
+  tipsCreate: { body: tips.createTipRequest, response: tips.createTipResponse },
+  tipsMine: { query: tips.myTipsQuery, response: tips.myTipsResponse },
+  tipsGet: { params: common.idParam, response: tips.ownTipView },
+  tipsReveal: { params: common.idParam, body: tips.revealTipsterRequest, response: tips.tipsterView },
+  tipsSplit: { params: common.idParam, body: tips.splitTipRequest, response: cases.caseDetail },
+
+  uploadsCreate: {
+    query: uploads.uploadQuery,
+    file: { maxBytes: 8 * MB, description: 'JPG、PNG 或 WebP 图片' },
+    response: uploads.uploadResponse,
+  },
+  uploadsFile: { params: common.idParam, query: uploads.signedFileQuery, binary: 'image/jpeg', response: uploads.fileResponse },
+
+  casesList: { query: cases.listCasesQuery, response: cases.casePageResponse },
+  casesTriage: { query: cases.listCasesQuery, response: cases.casePageResponse },
+  casesGet: { params: common.idParam, response: cases.caseDetail },
+  casesAssignees: { params: common.idParam, response: cases.assigneeListResponse },
+  casesAccept: { params: common.idParam, body: cases.acceptCaseRequest, response: cases.caseDetail },
+  casesRoute: { params: common.idParam, body: cases.routeCaseRequest, response: cases.caseDetail },
+  casesReturnToTriage: { params: common.idParam, body: cases.returnToTriageRequest, response: cases.caseDetail },
+  casesMerge: { params: common.idParam, body: cases.mergeCaseRequest, response: cases.caseDetail },
+
+  messagesList: { query: messages.listMessagesQuery, response: messages.messagePageResponse },
+  messagesRead: { params: common.idParam, response: messages.messageView },
+  messagesReadAll: { response: common.okResponse },
+  subscriptionsGet: { response: messages.subscriptionsResponse },
+  subscriptionsRecord: { body: messages.recordSubscriptionsRequest, response: messages.subscriptionsResponse },
 
   accountsList: { query: accounts.listAccountsQuery, response: accounts.accountPageResponse },
   accountsUpdate: { params: common.idParam, body: accounts.updateAccountRequest, response: accounts.accountView },

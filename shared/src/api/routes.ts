@@ -43,6 +43,30 @@ export const routes = {
   schoolsCreate: { method: 'POST', path: '/schools', summary: '新增学校' },
   schoolsUpdate: { method: 'PATCH', path: '/schools/:id', summary: '修改学校' },
 
+  tipsCreate: { method: 'POST', path: '/tips', summary: '监督员提交疑似辍学线索' },
+  tipsMine: { method: 'GET', path: '/tips/mine', summary: '我提交的线索及进展' },
+  tipsGet: { method: 'GET', path: '/tips/:id', summary: '我提交的一条线索' },
+  tipsReveal: { method: 'POST', path: '/tips/:id/reveal', summary: '说明理由后查看线索提供人（留痕）' },
+  tipsSplit: { method: 'POST', path: '/tips/:id/split', summary: '把误并入的线索拆分为新案件' },
+
+  uploadsCreate: { method: 'POST', path: '/uploads', summary: '上传证据照片', fileField: 'file' },
+  uploadsFile: { method: 'GET', path: '/uploads/:id/file', summary: '查看已上传的照片（限时签名链接）' },
+
+  casesList: { method: 'GET', path: '/cases', summary: '本单位的案件（收件箱）' },
+  casesTriage: { method: 'GET', path: '/cases/triage', summary: '县级待分派线索' },
+  casesGet: { method: 'GET', path: '/cases/:id', summary: '一个案件' },
+  casesAssignees: { method: 'GET', path: '/cases/:id/assignees', summary: '可担任包抓干部的人员' },
+  casesAccept: { method: 'POST', path: '/cases/:id/accept', summary: '受理案件并指定包抓干部' },
+  casesRoute: { method: 'POST', path: '/cases/:id/route', summary: '县教育局人工分派到乡镇' },
+  casesReturnToTriage: { method: 'POST', path: '/cases/:id/return-to-triage', summary: '非本乡镇案件，退回县级分派' },
+  casesMerge: { method: 'POST', path: '/cases/:id/merge', summary: '合并同一儿童的重复案件' },
+
+  messagesList: { method: 'GET', path: '/messages', summary: '我的消息' },
+  messagesRead: { method: 'POST', path: '/messages/:id/read', summary: '标记消息已读' },
+  messagesReadAll: { method: 'POST', path: '/messages/read-all', summary: '全部标记已读' },
+  subscriptionsGet: { method: 'GET', path: '/me/subscriptions', summary: '订阅消息模板与剩余次数' },
+  subscriptionsRecord: { method: 'POST', path: '/me/subscriptions', summary: '记录用户同意的订阅消息' },
+
   accountsList: { method: 'GET', path: '/accounts', summary: '本县账号列表' },
   accountsUpdate: { method: 'PATCH', path: '/accounts/:id', summary: '停用或启用账号' },
 } as const satisfies Record<string, RouteDef>;

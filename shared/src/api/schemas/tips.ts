@@ -62,7 +62,8 @@ export const ownTipView = z.object({
   locationNote: z.string().nullable(),
   observation: z.string(),
   contact: z.string().nullable(),
-  hasPhoto: z.boolean(),
+  /** A short-lived link to the evidence photo, when there is one. */
+  photoUrl: z.string().nullable(),
   /** The child was already being followed when this tip arrived. */
   alreadyFollowed: z.boolean(),
   milestones: z.array(tipMilestone),
@@ -93,3 +94,5 @@ export const revealTipsterRequest = z.object({ reason: textField('查看原因',
 export const tipsterView = z.object({ name: z.string(), contact: z.string().nullable() });
 
 
+
+export const splitTipRequest = z.object({ reason: textField('拆分原因', 200, 2) });

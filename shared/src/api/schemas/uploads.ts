@@ -17,3 +17,6 @@ export const signedFileQuery = z.object({
   expires: z.coerce.number({ error: '链接无效' }).int(),
   signature: z.string({ error: '链接无效' }).regex(/^[A-Za-z0-9_-]{20,100}$/, '链接无效'),
 });
+
+/** The file itself (binary); a placeholder for the contract, never parsed. */
+export const fileResponse = z.unknown();

@@ -1,0 +1,18 @@
+/**
+ * Pages of the mini program that server-side messages link to. The mini program declares these
+ * paths in its app config; a test checks every one exists in the build.
+ */
+export const APP_PAGES = {
+  supervisorTip: '/packages/supervisor/pages/tip/index',
+  officialCase: '/packages/official/pages/case/index',
+  countyTriage: '/packages/county/pages/triage/index',
+  messages: '/pages/messages/index',
+} as const;
+export type AppPage = keyof typeof APP_PAGES;
+
+export function pageLink(page: AppPage, query: Record<string, string> = {}): string {
+  const search = Object.entries(query)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join('&');
+  return search ? `${APP_PAGES[page]}?${search}` : APP_PAGES[page];
+}
