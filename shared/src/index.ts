@@ -9,6 +9,7 @@ export * from './domain/invitations';
 export * from './domain/cases';
 export * from './domain/tips';
 export * from './domain/pages';
+export * from './domain/county-settings';
 export * from './domain/errors';
 export * from './api/routes';
 export * from './api/fields';

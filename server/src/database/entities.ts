@@ -1,4 +1,9 @@
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
+import { CaseEvent, CaseRouting, DropoutCase } from '../modules/cases/case.entity';
+import { Child } from '../modules/children/child.entity';
+import { InboxMessage, OutboxMessage, SubscriptionGrant } from '../modules/notifications/notification.entities';
+import { Tip } from '../modules/tips/tip.entity';
+import { Upload } from '../modules/uploads/upload.entity';
 import { LoginCode } from '../modules/auth/login-code.entity';
 import { Session } from '../modules/auth/session.entity';
 import { User } from '../modules/accounts/user.entity';
@@ -6,4 +11,4 @@ import { Division, ServedCounty } from '../modules/divisions/division.entity';
 import { Invitation } from '../modules/invitations/invitation.entity';
 import { School } from '../modules/schools/school.entity';
 
-export const entities = [Division, ServedCounty, School, User, Session, LoginCode, Invitation, AuditEntry];
+export const entities = [Division, ServedCounty, School, User, Session, LoginCode, Invitation, AuditEntry, Child, DropoutCase, CaseRouting, CaseEvent, Tip, Upload, OutboxMessage, InboxMessage, SubscriptionGrant];

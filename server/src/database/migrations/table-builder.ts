@@ -37,7 +37,8 @@ export class ColumnKit {
   }
 
   int(name: string, nullable = false): TableColumnOptions {
-    return { name, type: 'int', isNullable: nullable };
+    // `integer` is what SQLite reports and what MySQL reads as `int`.
+    return { name, type: 'integer', isNullable: nullable };
   }
 
   timestamp(name: string, nullable = false): TableColumnOptions {

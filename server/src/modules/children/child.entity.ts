@@ -1,0 +1,53 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { ChildSex, PriorityGroup } from '@baoxue/shared';
+import { divisionCodeColumn, idColumn, timestampColumn } from '../../database/columns';
+
+/**
+ * A child the system knows of, from tips now and from the registries later. Fields stay null
+ * until someone knows them; the ID number is sensitive and only ever leaves the server masked.
+ */
+@Entity('children')
+@Index('idx_children_identity', ['nameKey', 'villageCode', 'birthYear'])
+export class Child {
+  @PrimaryColumn(idColumn)
+  id: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  name: string;
+
+  /** The name as matched: no spaces or dots, full-width folded. */
+  @Column({ type: 'varchar', length: 32, name: 'name_key' })
+  nameKey: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  sex: ChildSex;
+
+  @Column({ type: 'int', name: 'birth_year', nullable: true })
+  birthYear: number | null;
+
+  /** Whether the birth year is exact (from an ID number) or estimated from an age. */
+  @Column({ type: 'boolean', name: 'birth_year_exact', default: false })
+  birthYearExact: boolean;
+
+  @Index('idx_children_id_number')
+  @Column({ type: 'varchar', length: 18, name: 'id_number', nullable: true })
+  idNumber: string | null;
+
+  @Column({ ...divisionCodeColumn, name: 'village_code', nullable: true })
+  villageCode: string | null;
+
+  @Column({ ...idColumn, name: 'school_id', nullable: true })
+  schoolId: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  grade: number | null;
+
+  @Column({ type: 'simple-json', name: 'priority_groups' })
+  priorityGroups: PriorityGroup[];
+
+  @CreateDateColumn({ ...timestampColumn, name: 'created_at' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ ...timestampColumn, name: 'updated_at' })
+  updatedAt: Date;
+}

@@ -1,0 +1,31 @@
+/**
+ * Local policy, configurable per county (served_counties.settings); these are the defaults of
+ * BRIEF §4 (即辍即劝: acknowledge within 24 h, verify within 3 days, …).
+ */
+export interface CountySettings {
+  /** A new tip or case is accepted by the township within this many hours. */
+  acknowledgeHours: number;
+  /** Verification is done within this many days of acceptance. */
+  verifyDays: number;
+  /** The first home visit happens within this many days of confirmation. */
+  firstVisitDays: number;
+  /** A written notice (限期返校通知书) goes out if the child is not back within this many days. */
+  noticeDays: number;
+  /** A school reports a pupil absent without leave for this many consecutive school days. */
+  absenceReportDays: number;
+  /** Tips one supervisor may send in 24 hours. */
+  tipsPerSupervisorPerDay: number;
+}
+
+export const DEFAULT_COUNTY_SETTINGS: CountySettings = {
+  acknowledgeHours: 24,
+  verifyDays: 3,
+  firstVisitDays: 3,
+  noticeDays: 15,
+  absenceReportDays: 3,
+  tipsPerSupervisorPerDay: 20,
+};
+
+export function countySettings(stored: Partial<CountySettings> | null | undefined): CountySettings {
+  return { ...DEFAULT_COUNTY_SETTINGS, ...(stored ?? {}) };
+}
