@@ -14,10 +14,14 @@ import { DemoSeeder } from './database/seed/demo-seed';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { CasesModule } from './modules/cases/cases.module';
 import { DivisionsModule } from './modules/divisions/divisions.module';
 import { HealthModule } from './modules/health/health.module';
 import { InvitationsModule } from './modules/invitations/invitations.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { SchoolsModule } from './modules/schools/schools.module';
+import { TipsModule } from './modules/tips/tips.module';
+import { UploadsModule } from './modules/uploads/uploads.module';
 import { WechatModule } from './modules/wechat/wechat.module';
 
 @Module({})
@@ -40,6 +44,10 @@ export class AppModule {
         AccountsModule,
         AuthModule.register({ devLogin: config.auth.devLogin }),
         InvitationsModule,
+        NotificationsModule,
+        UploadsModule,
+        CasesModule,
+        TipsModule,
         HealthModule,
       ],
       providers: [

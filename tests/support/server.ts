@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
@@ -36,7 +38,13 @@ export interface TestServerOptions {
   logger?: Logger;
 }
 
-const PRODUCTION_APP = { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_APP_SECRET: 'production-test-secret' };
+const PRODUCTION_APP = {
+  WECHAT_APP_ID: 'wx1234567890abcdef',
+  WECHAT_APP_SECRET: 'production-test-secret',
+  FILE_URL_SECRET: 'production-test-file-url-secret-0123456789',
+  WECHAT_TEMPLATE_NEW_CASE: 'tmpl-new-case',
+  WECHAT_TEMPLATE_TIP_PROGRESS: 'tmpl-tip-progress',
+};
 
 export const H5_DIST = resolve(__dirname, '../../miniapp/dist/h5');
 
@@ -44,6 +52,7 @@ export const H5_DIST = resolve(__dirname, '../../miniapp/dist/h5');
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase(options.database ?? currentDatabaseKind());
   const production = options.mode === 'production';
+  const uploadDir = mkdtempSync(join(tmpdir(), 'bx-uploads-'));
   // Production never starts the fake itself: it is given a WeChat base URL like the real one.
   const externalFake = production
     ? await startFakeWechat({ appId: PRODUCTION_APP.WECHAT_APP_ID, appSecret: PRODUCTION_APP.WECHAT_APP_SECRET })
@@ -56,6 +65,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     DATABASE_URL: database.url,
     SEED_DEMO: String(options.seedDemo ?? !production),
     H5_DIR: options.h5Dir ?? '',
+    UPLOAD_DIR: uploadDir,
     LOG_LEVEL: process.env.BX_TEST_LOG_LEVEL ?? 'silent',
     VALIDATE_RESPONSES: 'true',
     ...options.env,
@@ -67,6 +77,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   } catch (error) {
     await externalFake?.close();
     await database.drop();
+    rmSync(uploadDir, { recursive: true, force: true });
     throw error;
   }
   const fakeWechat = externalFake ?? server.fakeWechat!;
@@ -83,6 +94,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await server.close();
       await externalFake?.close();
       await database.drop();
+      rmSync(uploadDir, { recursive: true, force: true });
     },
   };
 }

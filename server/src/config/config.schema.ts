@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -41,6 +42,15 @@ export const envSchema = z.object({
   WECHAT_APP_SECRET: z.string().default(DEMO_APP_SECRET),
   WECHAT_TIMEOUT_MS: positiveInt(5000),
   PRIVACY_POLICY_VERSION: z.string().default('2026-11'),
+  /** Where uploaded files (evidence photos) are kept; never served directly. */
+  UPLOAD_DIR: z.string().default('./data/uploads'),
+  /** Signs the short-lived links to uploaded files; required in production (32+ characters). */
+  FILE_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** How often the notification worker looks for messages to send, in ms; 0 turns it off (tests drive it). */
+  OUTBOX_POLL_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).optional()),
+  /** Subscribe-message template ids assigned to this mini program in the WeChat admin console. */
+  WECHAT_TEMPLATE_NEW_CASE: z.string().default('demo-template-new-case'),
+  WECHAT_TEMPLATE_TIP_PROGRESS: z.string().default('demo-template-tip-progress'),
   /** Check every response against the shared contract (on in tests; costs time in production). */
   VALIDATE_RESPONSES: booleanFlag.optional(),
 });
@@ -56,6 +66,10 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
     problems.push('WECHAT_APP_ID, WECHAT_APP_SECRET: set the real AppID and AppSecret in production');
   }
   if (env.SEED_DEMO === 'true' || env.SEED_DEMO === '1') problems.push('SEED_DEMO: demo data is never loaded in production');
+  if (!env.FILE_URL_SECRET) problems.push('FILE_URL_SECRET: required in production (32+ random characters)');
+  if (!env.WECHAT_TEMPLATE_NEW_CASE || !env.WECHAT_TEMPLATE_TIP_PROGRESS) {
+    problems.push('WECHAT_TEMPLATE_NEW_CASE, WECHAT_TEMPLATE_TIP_PROGRESS: the subscribe-message template ids are required in production');
+  }
   return problems;
 }
 
@@ -75,7 +89,15 @@ export interface AppConfig {
     devLogin: boolean;
     privacyPolicyVersion: string;
   };
-  wechat: { apiBase: string | null; appId: string; appSecret: string; timeoutMs: number };
+  wechat: {
+    apiBase: string | null;
+    appId: string;
+    appSecret: string;
+    timeoutMs: number;
+    templates: { new_case: string; tip_progress: string };
+  };
+  uploads: { dir: string; urlSecret: string };
+  outbox: { pollMs: number };
   validateResponses: boolean;
 }
 
@@ -127,7 +149,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       appId: e.WECHAT_APP_ID,
       appSecret: e.WECHAT_APP_SECRET,
       timeoutMs: e.WECHAT_TIMEOUT_MS,
+      templates: { new_case: e.WECHAT_TEMPLATE_NEW_CASE, tip_progress: e.WECHAT_TEMPLATE_TIP_PROGRESS },
     },
+    // Outside production a per-process secret is fine: links only need to outlive a page view.
+    uploads: { dir: e.UPLOAD_DIR, urlSecret: e.FILE_URL_SECRET ?? randomBytes(32).toString('hex') },
+    outbox: { pollMs: e.OUTBOX_POLL_MS ?? (e.APP_MODE === 'test' ? 0 : 2000) },
     validateResponses: e.VALIDATE_RESPONSES ?? e.APP_MODE === 'test',
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isDivisionCode, normalizeDivisionCode } from '../validators/division-code';
 import { parseIdNumber } from '../validators/id-number';
-import { normalizeText } from '../validators/normalize';
+import { normalizeName, normalizeText } from '../validators/normalize';
 import { parseStudentNumber } from '../validators/student-number';
 
 /** Field schemas shared by many requests; each carries its own Chinese message. */
@@ -39,10 +39,20 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 export const personNameField = z
   .string({ error: '请填写姓名' })
-  .overwrite(normalizeText)
+  .overwrite(normalizeName)
   .min(2, '姓名至少2个字')
   .max(20, '姓名最多20个字')
   .refine((v) => !CONTROL_CHARACTERS.test(v), '姓名包含不可见的控制字符');
+
+/** A child's name as a tipster knows it: may be a single character or a nickname (小红). */
+export function nameField(label: string, max: number) {
+  return z
+    .string({ error: `请填写${label}` })
+    .overwrite(normalizeName)
+    .min(1, `请填写${label}`)
+    .max(max, `${label}最多${max}个字`)
+    .refine((v) => !CONTROL_CHARACTERS.test(v), `${label}包含不可见的控制字符`);
+}
 
 /** Free text a person typed: normalised, bounded, no control characters. */
 export function textField(label: string, max: number, min = 1) {

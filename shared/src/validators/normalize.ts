@@ -7,8 +7,17 @@ export function normalizeIdentifier(input: string): string {
   return input.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
 }
 
-/** Trims and NFKC-normalises free text while keeping inner spaces (names, addresses). */
+/**
+ * Free text (observations, addresses, notes): trimmed, runs of whitespace made one space. Only
+ * canonical (NFC) normalisation: compatibility folding would turn Chinese punctuation (，！？)
+ * into ASCII.
+ */
 export function normalizeText(input: string): string {
+  return input.normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
+/** A name as displayed: full-width letters and digits folded (ＬＩ → LI), spaces trimmed and collapsed. */
+export function normalizeName(input: string): string {
   return input.normalize('NFKC').replace(/\s+/g, ' ').trim();
 }
 

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 
@@ -44,7 +46,8 @@ describe('the server process', () => {
 
   it('migrates and seeds on first start, serves, and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const { child, output } = startProcess({ DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', H5_DIR: '', APP_MODE: 'demo' });
+    const uploadDir = mkdtempSync(join(tmpdir(), 'bx-uploads-'));
+    const { child, output } = startProcess({ DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', H5_DIR: '', APP_MODE: 'demo', UPLOAD_DIR: uploadDir });
     try {
       await waitForHealth(`http://127.0.0.1:${port}/api/health`);
       const options = (await (await fetch(`http://127.0.0.1:${port}/api/auth/options`)).json()) as { demoAccounts: unknown[] };
@@ -55,6 +58,7 @@ describe('the server process', () => {
       expect(output()).toContain('shutting down');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(uploadDir, { recursive: true, force: true });
     }
   }, 60_000);
 

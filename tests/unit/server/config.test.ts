@@ -7,7 +7,12 @@ const PRODUCTION = {
   WECHAT_APP_ID: 'wx8f3c2a1b0d9e7f65',
   WECHAT_APP_SECRET: '4c1f0e9a8b7d6c5e4f3a2b1c0d9e8f7a',
   DATABASE_URL: 'mysql://baoxue:s3cret@10.0.0.5:3306/baoxue',
+  FILE_URL_SECRET: 'a-production-secret-of-forty-characters!!',
+  WECHAT_TEMPLATE_NEW_CASE: 'tmpl-new-case-0001',
+  WECHAT_TEMPLATE_TIP_PROGRESS: 'tmpl-tip-progress-0001',
 } as const;
+
+const DEMO_TEMPLATES = { new_case: 'demo-template-new-case', tip_progress: 'demo-template-tip-progress' };
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -34,9 +39,24 @@ describe('loadConfig', () => {
         devLogin: true,
         privacyPolicyVersion: '2026-11',
       },
-      wechat: { apiBase: null, appId: 'wxbaoxuedemo0000001', appSecret: 'demo-secret-not-for-production', timeoutMs: 5000 },
+      wechat: {
+        apiBase: null,
+        appId: 'wxbaoxuedemo0000001',
+        appSecret: 'demo-secret-not-for-production',
+        timeoutMs: 5000,
+        templates: DEMO_TEMPLATES,
+      },
+      uploads: { dir: './data/uploads', urlSecret: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      outbox: { pollMs: 2000 },
       validateResponses: false,
     });
+  });
+
+  it('keeps uploads private with a per-process secret outside production, and drives the outbox by hand in tests', () => {
+    expect(loadConfig({}).uploads.urlSecret).not.toBe(loadConfig({}).uploads.urlSecret);
+    expect(loadConfig({ APP_MODE: 'test' }).outbox.pollMs).toBe(0);
+    expect(loadConfig({ OUTBOX_POLL_MS: '500' }).outbox.pollMs).toBe(500);
+    expect(configError({ FILE_URL_SECRET: 'short' }).message).toContain('FILE_URL_SECRET: must be at least 32 characters');
   });
 
   it('reads only the environment it is given, not process.env', () => {
@@ -153,7 +173,9 @@ describe('loadConfig', () => {
         appId: 'wx8f3c2a1b0d9e7f65',
         appSecret: '4c1f0e9a8b7d6c5e4f3a2b1c0d9e8f7a',
         timeoutMs: 5000,
+        templates: { new_case: 'tmpl-new-case-0001', tip_progress: 'tmpl-tip-progress-0001' },
       });
+      expect(config.uploads.urlSecret).toBe(PRODUCTION.FILE_URL_SECRET);
       expect(config.database).toEqual({ kind: 'mysql', url: 'mysql://baoxue:s3cret@10.0.0.5:3306/baoxue', poolSize: 10 });
       expect(loadConfig({ ...PRODUCTION, SEED_DEMO: 'false' }).seedDemo).toBe(false);
     });
@@ -188,6 +210,8 @@ describe('loadConfig', () => {
           '  WECHAT_API_BASE: required in production',
           '  WECHAT_APP_ID, WECHAT_APP_SECRET: set the real AppID and AppSecret in production',
           '  SEED_DEMO: demo data is never loaded in production',
+          '  FILE_URL_SECRET: required in production (32+ random characters)',
+          '  WECHAT_TEMPLATE_NEW_CASE, WECHAT_TEMPLATE_TIP_PROGRESS: the subscribe-message template ids are required in production',
         ].join('\n'),
       );
     });
@@ -217,6 +241,7 @@ describe('loadConfig', () => {
         appId: 'wxbaoxuedemo0000001',
         appSecret: 'demo-secret-not-for-production',
         timeoutMs: 5000,
+        templates: DEMO_TEMPLATES,
       });
     });
 

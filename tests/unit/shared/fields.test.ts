@@ -126,6 +126,11 @@ describe('textField', () => {
     expect(valid(note.safeParse('  给 王\t\n书记  '))).toBe('给 王 书记');
   });
 
+  it('keeps Chinese punctuation as typed (no compatibility folding of free text)', () => {
+    const observation = textField('观察到的情况', 50);
+    expect(valid(observation.safeParse('开学两周没来，在家带弟弟！真的？（听邻居说）'))).toBe('开学两周没来，在家带弟弟！真的？（听邻居说）');
+  });
+
   it('counts its limits after normalising', () => {
     expect(valid(note.safeParse('一二三四五六七八九十'))).toBe('一二三四五六七八九十');
     expect(valid(note.safeParse('  一二三四五六七八九十  '))).toBe('一二三四五六七八九十');

@@ -12,7 +12,8 @@ import { ENDPOINT_METADATA } from './endpoint.decorator';
 export class ResponseContractInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const key = Reflect.getMetadata(ENDPOINT_METADATA, context.getHandler()) as RouteKey | undefined;
-    if (!key) return next.handle();
+    // Files (binary answers) are not JSON and have no shape to check.
+    if (!key || 'binary' in contract[key]) return next.handle();
     const schema = contract[key].response;
     return next.handle().pipe(
       map((body: unknown) => {

@@ -18,6 +18,7 @@ export const DEMO_DIVISIONS_FILE = resolve(__dirname, '../../../data/divisions-4
 export const DEMO_TOWNSHIP_CODE = '411522101000'; // 十里镇
 export const DEMO_VILLAGE_CODE = '411522101203'; // 吴明村
 export const DEMO_SCHOOL_NAME = '光山县十里镇中心小学';
+export const DEMO_OTHER_TOWNSHIP_CODE = '411522102000'; // 寨河镇
 
 interface DemoAccount {
   account: string;
@@ -35,6 +36,7 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { account: 'township-cadre', displayName: '陈丽', role: 'official', position: 'cadre', unit: { division: DEMO_TOWNSHIP_CODE } },
   { account: 'village-cadre', displayName: '刘德明', role: 'official', position: 'cadre', unit: { division: DEMO_VILLAGE_CODE } },
   { account: 'school-staff', displayName: '赵敏', role: 'official', position: 'school_staff', unit: { school: DEMO_SCHOOL_NAME } },
+  { account: 'zhaihe-cadre', displayName: '孙志刚', role: 'official', position: 'cadre', unit: { division: DEMO_OTHER_TOWNSHIP_CODE } },
   { account: 'county-admin', displayName: '周国华', role: 'county_admin', position: null, unit: { division: DEMO_COUNTY_CODE } },
 ];
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { CHILD_SEXES, TIP_LIMITS, TIP_MILESTONES } from '../../domain/tips';
 
-import { divisionCodeField, entityId, idNumberField, pageOf, pageQuery, textField } from '../fields';
+import { divisionCodeField, entityId, idNumberField, nameField, pageOf, pageQuery, textField } from '../fields';
 
 const keys = <T extends Record<string, string>>(record: T) => Object.keys(record) as [keyof T & string, ...Array<keyof T & string>];
 
 /** The child as far as the tipster knows. */
 export const reportedChild = z.object({
-  name: textField('孩子姓名', 20),
+  name: nameField('孩子姓名', 20),
   sex: z.enum(keys(CHILD_SEXES), { error: '请选择性别（或“不清楚”）' }).default('unknown'),
   /** Approximate age in years. */
   age: z.coerce

@@ -1,0 +1,28 @@
+import { divisionLevelOf, divisionPrefix } from '@baoxue/shared';
+import type { Caller } from '../../common/auth/caller';
+import { divisionScopePrefix } from '../../common/auth/scope';
+import type { DropoutCase } from './case.entity';
+
+/**
+ * Who may see and handle a case. The same rules as `applyScope` with the case columns
+ * (routing_code for divisions, school_id for schools), for a single record.
+ */
+export const CASE_SCOPE = { division: 'c.routing_code', school: 'c.school_id' } as const;
+
+export function canSeeCase(caller: Caller, record: Pick<DropoutCase, 'routingCode' | 'schoolId' | 'countyCode'>): boolean {
+  if (caller.role === 'county_admin') return !!caller.countyCode && record.countyCode === caller.countyCode;
+  if (caller.role !== 'official' || !caller.unit) return false;
+  if (caller.unit.kind === 'school') return record.schoolId === caller.unit.schoolId;
+  const prefix = divisionScopePrefix(caller);
+  return prefix !== null && record.routingCode.startsWith(prefix);
+}
+
+/** Township-level work (accepting, handing back): a county admin, or a leader or cadre of the county or the township. */
+export function canHandleForTownship(caller: Caller, record: Pick<DropoutCase, 'routingCode' | 'schoolId' | 'countyCode' | 'townshipCode'>): boolean {
+  if (!canSeeCase(caller, record)) return false;
+  if (caller.role === 'county_admin') return true;
+  if (caller.position !== 'leader' && caller.position !== 'cadre') return false;
+  if (caller.unit?.kind !== 'division') return false;
+  const level = divisionLevelOf(caller.unit.code);
+  return (level === 'county' || level === 'township') && !!record.townshipCode && record.townshipCode.startsWith(divisionPrefix(caller.unit.code));
+}

@@ -1,0 +1,165 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { MessageView, SubscriptionKey } from '@baoxue/shared';
+import { SUBSCRIPTION_KEYS } from '@baoxue/shared';
+import type { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
+import type { Caller } from '../../common/auth/caller';
+import { Clock } from '../../common/clock';
+import { AppError } from '../../common/errors/app-error';
+import { decodeCursor, encodeCursor } from '../../common/http/cursor';
+import { newId } from '../../common/ids';
+import { InboxMessage, OutboxMessage, SubscriptionGrant } from './notification.entities';
+import { SUBSCRIBE_TEMPLATES, templateData } from './subscribe-templates';
+
+export interface Notice {
+  /** Unique per event: the same event is never announced twice to the same person. */
+  key: string;
+  title: string;
+  body: string;
+  link: string | null;
+  /** The WeChat subscribe message, for recipients who granted one. */
+  wechat?: { template: SubscriptionKey; values: Record<string, string> };
+}
+
+/** Grants accumulate as people accept again; this bounds a runaway client. */
+const MAX_GRANTS = 50;
+
+@Injectable()
+export class NotificationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Announces an event to users: an in-app message now, and a WeChat message through the outbox.
+   * Call it with the manager of the transaction that made the change, so both commit with it.
+   */
+  async notify(manager: EntityManager, userIds: readonly string[], notice: Notice): Promise<void> {
+    const recipients = [...new Set(userIds)];
+    if (recipients.length === 0) return;
+    const now = this.clock.now();
+    const data = notice.wechat ? templateData(notice.wechat.template, notice.wechat.values) : null;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(InboxMessage)
+      .values(
+        recipients.map((userId) => ({
+          id: newId(),
+          userId,
+          dedupeKey: `${notice.key}:${userId}`,
+          title: notice.title,
+          body: notice.body,
+          link: notice.link,
+          createdAt: now,
+          readAt: null,
+        })),
+      )
+      .orIgnore()
+      .execute();
+    if (!notice.wechat || !data) return;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(OutboxMessage)
+      .values(
+        recipients.map((userId) => ({
+          id: newId(),
+          dedupeKey: `${notice.key}:${userId}`,
+          userId,
+          template: notice.wechat!.template,
+          payload: { data, page: notice.link },
+          status: 'pending' as const,
+          attempts: 0,
+          nextAttemptAt: now,
+          leasedUntil: null,
+          lastError: null,
+          createdAt: now,
+          sentAt: null,
+        })),
+      )
+      .orIgnore()
+      .execute();
+  }
+
+  async list(caller: Caller, query: { cursor?: string; limit: number }): Promise<{ items: MessageView[]; nextCursor: string | null; unread: number }> {
+    const qb = this.dataSource.manager
+      .createQueryBuilder(InboxMessage, 'm')
+      .where('m.user_id = :user', { user: caller.userId })
+      .orderBy('m.id', 'DESC')
+      .limit(query.limit + 1);
+    if (query.cursor) {
+      const [id] = decodeCursor(query.cursor, ['string']);
+      qb.andWhere('m.id < :id', { id });
+    }
+    const [rows, unread] = await Promise.all([
+      qb.getMany(),
+      this.dataSource.manager.createQueryBuilder(InboxMessage, 'm').where('m.user_id = :user AND m.read_at IS NULL', { user: caller.userId }).getCount(),
+    ]);
+    const page = rows.slice(0, query.limit);
+    return {
+      items: page.map(toMessageView),
+      nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null,
+      unread,
+    };
+  }
+
+  async markRead(caller: Caller, id: string): Promise<MessageView> {
+    const message = await this.dataSource.manager.findOneBy(InboxMessage, { id, userId: caller.userId });
+    if (!message) throw AppError.notFound();
+    if (!message.readAt) {
+      message.readAt = this.clock.now();
+      await this.dataSource.manager.update(InboxMessage, { id }, { readAt: message.readAt });
+    }
+    return toMessageView(message);
+  }
+
+  async markAllRead(caller: Caller): Promise<{ ok: true }> {
+    await this.dataSource.manager
+      .createQueryBuilder()
+      .update(InboxMessage)
+      .set({ readAt: this.clock.now() })
+      .where('user_id = :user AND read_at IS NULL', { user: caller.userId })
+      .execute();
+    return { ok: true };
+  }
+
+  async subscriptions(caller: Caller) {
+    const grants = await this.dataSource.manager.findBy(SubscriptionGrant, { userId: caller.userId });
+    const remaining = new Map(grants.map((g) => [g.template, g.remaining]));
+    return {
+      items: SUBSCRIPTION_KEYS.map((key) => ({
+        key,
+        templateId: this.config.wechat.templates[key],
+        title: SUBSCRIBE_TEMPLATES[key].title,
+        remaining: remaining.get(key) ?? 0,
+      })),
+    };
+  }
+
+  /** Each acceptance in wx.requestSubscribeMessage allows one message of that template. */
+  async recordSubscriptions(caller: Caller, accepted: SubscriptionKey[]) {
+    await this.dataSource.transaction(async (manager) => {
+      for (const template of new Set(accepted)) {
+        const grant = await manager.findOneBy(SubscriptionGrant, { userId: caller.userId, template });
+        if (grant) await manager.update(SubscriptionGrant, { userId: caller.userId, template }, { remaining: Math.min(MAX_GRANTS, grant.remaining + 1) });
+        else await manager.insert(SubscriptionGrant, { userId: caller.userId, template, remaining: 1 });
+      }
+    });
+    return this.subscriptions(caller);
+  }
+}
+
+function toMessageView(message: InboxMessage): MessageView {
+  return {
+    id: message.id,
+    title: message.title,
+    body: message.body,
+    link: message.link,
+    createdAt: message.createdAt.toISOString(),
+    read: message.readAt !== null,
+  };
+}

@@ -1,0 +1,49 @@
+import type { SubscriptionKey } from '@baoxue/shared';
+
+/**
+ * The subscribe-message templates and WeChat's limits on their field values (subscribeMessage.send):
+ * `thing` ≤ 20 characters, `phrase` ≤ 5 (and Chinese only), `time` a date-time. Values are fitted
+ * here, before they are queued, so WeChat never refuses a message for its content (47003).
+ */
+type FieldKind = 'thing' | 'phrase' | 'time';
+
+interface TemplateDefinition {
+  /** What the mini program shows when asking for the subscription. */
+  title: string;
+  fields: Record<string, FieldKind>;
+}
+
+export const SUBSCRIBE_TEMPLATES: Record<SubscriptionKey, TemplateDefinition> = {
+  new_case: { title: '新线索提醒', fields: { thing1: 'thing', thing2: 'thing', time3: 'time', thing4: 'thing' } },
+  tip_progress: { title: '线索进展通知', fields: { thing1: 'thing', phrase2: 'phrase', time3: 'time', thing4: 'thing' } },
+};
+
+const LIMITS: Record<Exclude<FieldKind, 'time'>, number> = { thing: 20, phrase: 5 };
+
+/** `2026年11月23日 20:15` in China time, as WeChat's `time` fields expect. */
+export function wechatTime(date: Date): string {
+  const china = new Date(date.getTime() + 8 * 3_600_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${china.getUTCFullYear()}年${pad(china.getUTCMonth() + 1)}月${pad(china.getUTCDate())}日 ${pad(china.getUTCHours())}:${pad(china.getUTCMinutes())}`;
+}
+
+function fit(kind: FieldKind, value: string): string {
+  if (kind === 'time') return value;
+  const characters = [...value.replace(/\s+/g, ' ').trim()];
+  const limit = LIMITS[kind];
+  if (characters.length <= limit) return characters.join('');
+  return kind === 'thing' ? `${characters.slice(0, limit - 1).join('')}…` : characters.slice(0, limit).join('');
+}
+
+/** The template's values, each within its field's limit; throws for a missing or unknown field. */
+export function templateData(key: SubscriptionKey, values: Record<string, string>): Record<string, string> {
+  const { fields } = SUBSCRIBE_TEMPLATES[key];
+  const data: Record<string, string> = {};
+  for (const [field, kind] of Object.entries(fields)) {
+    const value = values[field];
+    if (!value || !value.trim()) throw new Error(`template ${key} needs a value for ${field}`);
+    data[field] = fit(kind, value);
+  }
+  for (const field of Object.keys(values)) if (!(field in fields)) throw new Error(`template ${key} has no field ${field}`);
+  return data;
+}

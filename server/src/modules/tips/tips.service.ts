@@ -1,0 +1,327 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  divisionLevelOf,
+  maskIdNumber,
+  parseIdNumber,
+  type CaseDetail,
+  type createTipRequest,
+  type OwnTipView,
+  type TipMilestoneView,
+} from '@baoxue/shared';
+import { MoreThan, type DataSource, type EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import type { Caller } from '../../common/auth/caller';
+import { Clock } from '../../common/clock';
+import { AppError } from '../../common/errors/app-error';
+import { isDuplicateKey } from '../../common/errors/database-errors';
+import { decodeCursor, encodeCursor } from '../../common/http/cursor';
+import { newId } from '../../common/ids';
+import { User } from '../accounts/user.entity';
+import { AuditService } from '../audit/audit.service';
+import { DropoutCase } from '../cases/case.entity';
+import { CaseViewsService } from '../cases/case-views.service';
+import { canSeeCase } from '../cases/case-access';
+import { CaseRoutingService } from '../cases/case-routing.service';
+import { CasesService } from '../cases/cases.service';
+import { TipMilestonesService } from '../cases/tip-milestones.service';
+import { ChildrenService, type ChildIdentity } from '../children/children.service';
+import { DivisionsService } from '../divisions/divisions.service';
+import { School } from '../schools/school.entity';
+import { UploadsService } from '../uploads/uploads.service';
+import { Tip } from './tip.entity';
+
+type TipInput = z.output<typeof createTipRequest>;
+
+const DAY = 24 * 3_600_000;
+const CONFIRMED_OR_LATER = ['confirmed', 'persuading', 'escalated', 'returned', 'closed'];
+const RETURNED_OR_LATER = ['returned', 'closed'];
+
+const MESSAGES = {
+  routed: '线索已提交，乡镇将尽快受理。感谢您的监督！',
+  triage: '线索已提交，县教育局将尽快分派到乡镇。感谢您的监督！',
+  followed: '这个孩子已有工作人员在跟进，您的线索已补充到现有案件。感谢您的监督！',
+};
+
+/** A fingerprint of what was submitted: a retry matches it, a different tip under the same key does not. */
+function requestHash(input: TipInput): string {
+  const { idempotencyKey: _key, ...content } = input;
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+@Injectable()
+export class TipsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly cases: CasesService,
+    private readonly routing: CaseRoutingService,
+    private readonly children: ChildrenService,
+    private readonly divisions: DivisionsService,
+    private readonly uploads: UploadsService,
+    private readonly milestones: TipMilestonesService,
+    private readonly views: CaseViewsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Stores a tip and routes it in one transaction. The same idempotency key returns the tip
+   * already stored, so a flaky network never makes two.
+   */
+  async create(caller: Caller, input: TipInput): Promise<{ tip: OwnTipView; message: string; created: boolean }> {
+    const hash = requestHash(input);
+    const replay = await this.replay(caller, input.idempotencyKey, hash);
+    if (replay) return replay;
+    await this.checkRate(caller);
+    await this.checkPlace(input.divisionCode);
+    if (input.child.lastSchoolId) await this.checkSchool(input.child.lastSchoolId);
+
+    let message: string;
+    let tipId: string;
+    try {
+      ({ message, tipId } = await this.dataSource.transaction(async (manager) => this.store(manager, caller, input, hash)));
+    } catch (error) {
+      // Two submissions of one key at the same moment: the second finds the first.
+      if (isDuplicateKey(error)) {
+        const raced = await this.replay(caller, input.idempotencyKey, hash);
+        if (raced) return raced;
+      }
+      throw error;
+    }
+    const tip = await this.dataSource.manager.findOneByOrFail(Tip, { id: tipId });
+    return { tip: (await this.ownViews([tip]))[0]!, message, created: true };
+  }
+
+  async mine(caller: Caller, query: { cursor?: string; limit: number }) {
+    const qb = this.dataSource.manager
+      .createQueryBuilder(Tip, 't')
+      .where('t.supervisor_id = :me', { me: caller.userId })
+      .orderBy('t.id', 'DESC')
+      .limit(query.limit + 1);
+    if (query.cursor) {
+      const [id] = decodeCursor(query.cursor, ['string']);
+      qb.andWhere('t.id < :id', { id });
+    }
+    const [rows, stats] = await Promise.all([qb.getMany(), this.stats(caller)]);
+    const page = rows.slice(0, query.limit);
+    return {
+      items: await this.ownViews(page),
+      nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null,
+      stats,
+    };
+  }
+
+  /** A supervisor's own tip; anyone else's reads as not found. */
+  async getOwn(caller: Caller, id: string): Promise<OwnTipView> {
+    const tip = await this.dataSource.manager.findOneBy(Tip, { id, supervisorId: caller.userId });
+    if (!tip) throw AppError.notFound();
+    return (await this.ownViews([tip]))[0]!;
+  }
+
+  /** Who sent a tip: only with a stated reason, recorded in the audit log and on the case. */
+  async revealTipster(caller: Caller, id: string, reason: string): Promise<{ name: string; contact: string | null }> {
+    const { tip } = await this.visibleTip(caller, id);
+    const supervisor = await this.dataSource.manager.findOneByOrFail(User, { id: tip.supervisorId });
+    await this.dataSource.transaction(async (manager) => {
+      await this.audit.record(caller, { action: 'tip.reveal_tipster', targetType: 'tip', targetId: tip.id, reason }, manager);
+      await this.cases.event(manager, tip.caseId, caller.userId, 'tipster_revealed', { reason });
+    });
+    return { name: supervisor.displayName, contact: tip.contact };
+  }
+
+  /** A tip wrongly attached to a case becomes a case of its own, routed like a new tip. */
+  async split(caller: Caller, id: string, reason: string): Promise<CaseDetail> {
+    const { tip, record } = await this.visibleTip(caller, id);
+    if (record.tipCount < 2) throw new AppError('CONFLICT', '案件只有这一条线索，无需拆分');
+    const supervisor = await this.dataSource.manager.findOneByOrFail(User, { id: tip.supervisorId });
+    const created = await this.dataSource.transaction(async (manager) => {
+      const child = await this.children.create(manager, this.identityOf(tip));
+      const decision = await this.routing.decide(manager, tip.divisionCode, supervisor.countyCode ?? record.countyCode);
+      const opened = await this.cases.open(manager, {
+        childId: child.id,
+        source: 'tip',
+        decision,
+        schoolId: await this.servedSchool(manager, tip.lastSchoolId),
+        actorId: caller.userId,
+        tipCount: 1,
+      });
+      await manager.update(Tip, { id: tip.id }, { caseId: opened.id, alreadyFollowed: false });
+      await manager
+        .createQueryBuilder()
+        .update(DropoutCase)
+        .set({ tipCount: () => 'tip_count - 1', version: () => 'version + 1' })
+        .where('id = :id', { id: record.id })
+        .execute();
+      await this.cases.event(manager, record.id, caller.userId, 'split_out', { caseId: opened.id, reason });
+      await this.cases.event(manager, opened.id, caller.userId, 'split_from', { caseId: record.id, reason });
+      return opened;
+    });
+    return this.cases.get(caller, created.id);
+  }
+
+  private async store(manager: EntityManager, caller: Caller, input: TipInput, hash: string): Promise<{ tipId: string; message: string }> {
+    const identity = this.identityOf({
+      childName: input.child.name,
+      childSex: input.child.sex,
+      childIdNumber: input.child.idNumber,
+      childAge: input.child.age,
+      childGrade: input.child.grade,
+      divisionCode: input.divisionCode,
+      lastSchoolId: input.child.lastSchoolId,
+      createdAt: this.clock.now(),
+    });
+    const tipId = newId();
+    const existing = await this.children.findOpenCase(manager, identity);
+    let caseId: string;
+    let message: string;
+    if (existing) {
+      caseId = existing.id;
+      message = MESSAGES.followed;
+      await this.children.complete(manager, existing.childId, identity);
+      await manager
+        .createQueryBuilder()
+        .update(DropoutCase)
+        .set({ tipCount: () => 'tip_count + 1', version: () => 'version + 1' })
+        .where('id = :id', { id: existing.id })
+        .execute();
+      await this.cases.event(manager, existing.id, null, 'tip_attached', { tipId });
+    } else {
+      const child = await this.children.create(manager, identity);
+      const decision = await this.routing.decide(manager, input.divisionCode, caller.countyCode!);
+      const opened = await this.cases.open(manager, {
+        childId: child.id,
+        source: 'tip',
+        decision,
+        schoolId: await this.servedSchool(manager, input.child.lastSchoolId),
+        actorId: null,
+        tipCount: 1,
+      });
+      caseId = opened.id;
+      message = decision.townshipCode ? MESSAGES.routed : MESSAGES.triage;
+    }
+    await manager.insert(Tip, {
+      id: tipId,
+      supervisorId: caller.userId,
+      idempotencyKey: input.idempotencyKey,
+      requestHash: hash,
+      caseId,
+      alreadyFollowed: !!existing,
+      childName: input.child.name,
+      childSex: input.child.sex,
+      childAge: input.child.age,
+      childGrade: input.child.grade,
+      lastSchoolId: input.child.lastSchoolId,
+      lastSchoolName: input.child.lastSchoolId ? null : input.child.lastSchoolName,
+      childIdNumber: input.child.idNumber,
+      divisionCode: input.divisionCode,
+      locationNote: input.locationNote,
+      observation: input.observation,
+      contact: input.contact,
+      photoId: input.photoId,
+      createdAt: this.clock.now(),
+    });
+    if (input.photoId) await this.uploads.attach(manager, input.photoId, caller.userId, tipId, 'photoId');
+    return { tipId, message };
+  }
+
+  private async replay(caller: Caller, key: string, hash: string): Promise<{ tip: OwnTipView; message: string; created: boolean } | null> {
+    const stored = await this.dataSource.manager.findOneBy(Tip, { supervisorId: caller.userId, idempotencyKey: key });
+    if (!stored) return null;
+    if (stored.requestHash !== hash) throw new AppError('CONFLICT', '该提交编号已用于另一条线索，请刷新后重新提交', { idempotencyKey: '提交编号重复' });
+    const tip = (await this.ownViews([stored]))[0]!;
+    return { tip, message: stored.alreadyFollowed ? MESSAGES.followed : '这条线索已提交过，无需重复提交。', created: false };
+  }
+
+  private async checkRate(caller: Caller): Promise<void> {
+    const settings = await this.cases.settingsOf(caller.countyCode!);
+    const since = new Date(this.clock.now().getTime() - DAY);
+    const recent = await this.dataSource.manager.countBy(Tip, { supervisorId: caller.userId, createdAt: MoreThan(since) });
+    if (recent >= settings.tipsPerSupervisorPerDay) {
+      throw new AppError('RATE_LIMITED', `每位监督员每天最多提交${settings.tipsPerSupervisorPerDay}条线索，请明天再提交；紧急情况请直接联系乡镇或县教育局`);
+    }
+  }
+
+  private async checkPlace(code: string | null): Promise<void> {
+    if (!code) return;
+    const level = divisionLevelOf(code);
+    if (level !== 'county' && level !== 'township' && level !== 'village') throw AppError.invalid({ divisionCode: '请选择到县、乡镇或村' });
+    if (!(await this.divisions.exists(code))) throw AppError.invalid({ divisionCode: '所选地区不存在，请重新选择' });
+  }
+
+  private async checkSchool(id: string): Promise<void> {
+    if (!(await this.dataSource.manager.existsBy(School, { id }))) throw AppError.invalid({ 'child.lastSchoolId': '所选学校不存在，请重新选择' });
+  }
+
+  /** The school of the education line: only one of a served county. */
+  private async servedSchool(manager: EntityManager, id: string | null): Promise<string | null> {
+    if (!id) return null;
+    const school = await manager.findOneBy(School, { id });
+    return school && (await this.divisions.isServedCounty(school.countyCode)) ? school.id : null;
+  }
+
+  private identityOf(tip: Pick<Tip, 'childName' | 'childSex' | 'childIdNumber' | 'childAge' | 'childGrade' | 'divisionCode' | 'lastSchoolId' | 'createdAt'>): ChildIdentity {
+    const id = tip.childIdNumber ? parseIdNumber(tip.childIdNumber) : null;
+    const exactYear = id?.ok ? Number(id.birthDate.slice(0, 4)) : null;
+    const estimatedYear = tip.childAge !== null ? tip.createdAt.getUTCFullYear() - tip.childAge : null;
+    return {
+      name: tip.childName,
+      sex: tip.childSex === 'unknown' && id?.ok ? id.sex : tip.childSex,
+      idNumber: tip.childIdNumber,
+      birthYear: exactYear ?? estimatedYear,
+      birthYearExact: exactYear !== null,
+      villageCode: tip.divisionCode && divisionLevelOf(tip.divisionCode) === 'village' ? tip.divisionCode : null,
+      schoolId: tip.lastSchoolId,
+      grade: tip.childGrade,
+    };
+  }
+
+  /** A tip and its case, for an official who may see the case. */
+  private async visibleTip(caller: Caller, id: string): Promise<{ tip: Tip; record: DropoutCase }> {
+    const tip = await this.dataSource.manager.findOneBy(Tip, { id });
+    const record = tip ? await this.dataSource.manager.findOneBy(DropoutCase, { id: tip.caseId }) : null;
+    if (!tip || !record || !canSeeCase(caller, record)) throw AppError.notFound();
+    return { tip, record };
+  }
+
+  private async stats(caller: Caller): Promise<{ sent: number; confirmed: number; returned: number }> {
+    const rows = await this.dataSource.manager
+      .createQueryBuilder(Tip, 't')
+      .innerJoin(DropoutCase, 'c', 'c.id = t.case_id')
+      .select('c.status', 'status')
+      .addSelect('COUNT(*)', 'count')
+      .where('t.supervisor_id = :me', { me: caller.userId })
+      .groupBy('c.status')
+      .getRawMany<{ status: string; count: string | number }>();
+    const count = (statuses?: string[]) => rows.filter((r) => !statuses || statuses.includes(r.status)).reduce((sum, r) => sum + Number(r.count), 0);
+    return { sent: count(), confirmed: count(CONFIRMED_OR_LATER), returned: count(RETURNED_OR_LATER) };
+  }
+
+  private async ownViews(tips: Tip[]): Promise<OwnTipView[]> {
+    const manager = this.dataSource.manager;
+    const [milestones, places, schools] = await Promise.all([
+      this.milestones.forTips(manager, tips),
+      this.divisions.fullNames(tips.flatMap((t) => (t.divisionCode ? [t.divisionCode] : []))),
+      this.views.schoolNames(manager, tips.map((t) => t.lastSchoolId)),
+    ]);
+    return tips.map((t) => ({
+      id: t.id,
+      createdAt: t.createdAt.toISOString(),
+      child: {
+        name: t.childName,
+        sex: t.childSex,
+        age: t.childAge,
+        grade: t.childGrade,
+        schoolName: t.lastSchoolId ? (schools.get(t.lastSchoolId) ?? null) : t.lastSchoolName,
+        idNumberMasked: t.childIdNumber ? maskIdNumber(t.childIdNumber) : null,
+      },
+      place: t.divisionCode ? (places.get(t.divisionCode) ?? null) : null,
+      locationNote: t.locationNote,
+      observation: t.observation,
+      contact: t.contact,
+      photoUrl: t.photoId ? this.uploads.signedUrl(t.photoId) : null,
+      alreadyFollowed: t.alreadyFollowed,
+      milestones: milestones.get(t.id) ?? ([] as TipMilestoneView[]),
+    }));
+  }
+}

@@ -1,0 +1,116 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { UploadResponse } from '@baoxue/shared';
+import sharp from 'sharp';
+import type { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
+import type { Caller } from '../../common/auth/caller';
+import { Clock } from '../../common/clock';
+import { AppError } from '../../common/errors/app-error';
+import { newId } from '../../common/ids';
+import { Upload } from './upload.entity';
+
+const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp']);
+const MAX_EDGE = 2048;
+/** Decompression bombs: a small file that decodes to billions of pixels. */
+const MAX_INPUT_PIXELS = 40_000_000;
+const LINK_TTL_SECONDS = 10 * 60;
+
+/**
+ * Evidence photos. Every image is decoded and re-encoded as JPEG: that proves it is an image
+ * whatever its name or declared type, bounds its size, and drops EXIF metadata — a phone's GPS
+ * position would tell a village who the tipster is. Files live outside any static path and are
+ * served only through short-lived signed links.
+ */
+@Injectable()
+export class UploadsService {
+  private readonly dir: string;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    this.dir = resolve(config.uploads.dir);
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  }
+
+  async storeImage(caller: Caller, purpose: Upload['purpose'], input: Buffer): Promise<UploadResponse> {
+    const image = await this.normalise(input);
+    const id = newId();
+    await writeFile(this.pathOf(id), image, { mode: 0o600 });
+    await this.dataSource.manager.insert(Upload, {
+      id,
+      ownerId: caller.userId,
+      purpose,
+      mime: 'image/jpeg',
+      bytes: image.length,
+      sha256: createHash('sha256').update(image).digest('hex'),
+      attachedTo: null,
+      createdAt: this.clock.now(),
+    });
+    return { id, mime: 'image/jpeg', bytes: image.length, url: this.signedUrl(id) };
+  }
+
+  /** Ties an upload to the record it belongs to; only its owner's unused uploads qualify. */
+  async attach(manager: EntityManager, uploadId: string, ownerId: string, recordId: string, field: string): Promise<void> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Upload)
+      .set({ attachedTo: recordId })
+      .where('id = :uploadId AND owner_id = :ownerId AND attached_to IS NULL', { uploadId, ownerId })
+      .execute();
+    if (result.affected !== 1) throw AppError.invalid({ [field]: '照片不存在或已被使用，请重新上传' });
+  }
+
+  /** A link an <Image> can load without a token, valid for ten minutes. Relative to the API origin. */
+  signedUrl(id: string): string {
+    const expires = Math.floor(this.clock.now().getTime() / 1000) + LINK_TTL_SECONDS;
+    return `/api/uploads/${id}/file?expires=${expires}&signature=${this.sign(id, expires)}`;
+  }
+
+  async readSigned(id: string, expires: number, signature: string): Promise<Buffer> {
+    const expected = Buffer.from(this.sign(id, expires));
+    const given = Buffer.from(signature);
+    const valid = expected.length === given.length && timingSafeEqual(expected, given);
+    if (!valid || expires * 1000 < this.clock.now().getTime()) throw AppError.forbidden('图片链接已失效，请刷新页面后重试');
+    try {
+      return await readFile(this.pathOf(id));
+    } catch {
+      throw AppError.notFound();
+    }
+  }
+
+  private async normalise(input: Buffer): Promise<Buffer> {
+    const unsupported = new AppError('UNSUPPORTED_FILE', '请上传 JPG、PNG 或 WebP 格式的照片', { file: '不是支持的图片格式' });
+    let format: string | undefined;
+    try {
+      format = (await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata()).format;
+    } catch {
+      throw unsupported;
+    }
+    if (!format || !ACCEPTED_FORMATS.has(format)) throw unsupported;
+    try {
+      return await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
+        .rotate()
+        .resize(MAX_EDGE, MAX_EDGE, { fit: 'inside', withoutEnlargement: true })
+        .jpeg({ quality: 82, mozjpeg: true })
+        .toBuffer();
+    } catch {
+      throw unsupported;
+    }
+  }
+
+  private sign(id: string, expires: number): string {
+    return createHmac('sha256', this.config.uploads.urlSecret).update(`${id}:${expires}`).digest('base64url');
+  }
+
+  private pathOf(id: string): string {
+    // ids are UUIDs validated by the route schema; join never leaves the directory.
+    return join(this.dir, `${id}.jpg`);
+  }
+}
