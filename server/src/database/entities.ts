@@ -11,4 +11,22 @@ import { Division, ServedCounty } from '../modules/divisions/division.entity';
 import { Invitation } from '../modules/invitations/invitation.entity';
 import { School } from '../modules/schools/school.entity';
 
-export const entities = [Division, ServedCounty, School, User, Session, LoginCode, Invitation, AuditEntry, Child, DropoutCase, CaseRouting, CaseEvent, Tip, Upload, OutboxMessage, InboxMessage, SubscriptionGrant];
+export const entities = [
+  Division,
+  ServedCounty,
+  School,
+  User,
+  Session,
+  LoginCode,
+  Invitation,
+  AuditEntry,
+  Child,
+  DropoutCase,
+  CaseRouting,
+  CaseEvent,
+  Tip,
+  Upload,
+  OutboxMessage,
+  InboxMessage,
+  SubscriptionGrant,
+];

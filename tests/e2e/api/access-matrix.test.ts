@@ -3,7 +3,11 @@ import { RouteRegistry, type RegisteredRoute } from '../../../server/src/common/
 import { SessionsService } from '../../../server/src/modules/auth/sessions.service';
 import { User } from '../../../server/src/modules/accounts/user.entity';
 import { api, expectError, signInAs, type ApiClient, type ApiResponse } from '../../support/api';
+import { InboxMessage } from '../../../server/src/modules/notifications/notification.entities';
+import { NotificationsService } from '../../../server/src/modules/notifications/notifications.service';
+import { Tip } from '../../../server/src/modules/tips/tip.entity';
 import { clientFor, createUser, OTHER_COUNTY, seedOtherCounty } from '../../support/factories';
+import { fileTip, imageForm, photoWithGps, raiseTipLimit, tipBody } from '../../support/tips';
 import { startTestServer, type TestServer } from '../../support/server';
 
 /**
@@ -36,11 +40,32 @@ const EXPECTED: Record<RouteKey, Expected> = {
   schoolsGet: 'signed-in',
   schoolsCreate: ['county_admin'],
   schoolsUpdate: ['county_admin'],
+  tipsCreate: ['supervisor'],
+  tipsMine: ['supervisor'],
+  tipsGet: ['supervisor'],
+  tipsReveal: ['official', 'county_admin'],
+  tipsSplit: ['official', 'county_admin'],
+  uploadsCreate: ['supervisor'],
+  uploadsFile: 'public',
+  casesList: ['official', 'county_admin'],
+  casesTriage: ['county_admin'],
+  casesGet: ['official', 'county_admin'],
+  casesAssignees: ['official', 'county_admin'],
+  casesAccept: ['official', 'county_admin'],
+  casesRoute: ['county_admin'],
+  casesReturnToTriage: ['official'],
+  casesMerge: ['official', 'county_admin'],
+  messagesList: 'signed-in',
+  messagesRead: 'signed-in',
+  messagesReadAll: 'signed-in',
+  subscriptionsGet: 'signed-in',
+  subscriptionsRecord: 'signed-in',
   accountsList: ['county_admin'],
   accountsUpdate: ['county_admin'],
 };
 
-const ACCOUNTS = ['parent', 'supervisor', 'township-cadre', 'village-cadre', 'school-staff', 'county-admin'] as const;
+// The village cadre comes before the township cadre: its refusals are checked while the cases are still in its village.
+const ACCOUNTS = ['parent', 'supervisor', 'village-cadre', 'township-cadre', 'school-staff', 'county-admin'] as const;
 const ROLE_OF: Record<(typeof ACCOUNTS)[number], string> = {
   parent: 'parent',
   supervisor: 'supervisor',
@@ -57,6 +82,19 @@ interface Context {
   otherInvitationId: string;
   accountId: string;
   otherAccountId: string;
+  /** A tip of the demo supervisor in 吴明村, and its case; another case to merge into; one to hand back. */
+  tipId: string;
+  caseId: string;
+  mergeIntoCaseId: string;
+  returnCaseId: string;
+  /** A case with two tips, for splitting. */
+  splitTipId: string;
+  /** Records of the other county. */
+  otherTipId: string;
+  otherCaseId: string;
+  /** A message of the demo parent. */
+  messageId: string;
+  photo: Buffer;
 }
 
 interface Call {
@@ -100,14 +138,74 @@ function sampleCall(key: RouteKey, ctx: Context): Call {
       return { path: path({ id: ctx.schoolId }), body: { address: '十里镇政府路1号' } };
     case 'accountsUpdate':
       return { path: path({ id: ctx.accountId }), body: { disabled: false } };
+    case 'tipsCreate':
+      return { path: path(), body: tipBody({ child: { name: '矩阵测试' } }) as never };
+    case 'tipsGet':
+      return { path: path({ id: ctx.tipId }) };
+    case 'tipsReveal':
+      return { path: path({ id: ctx.tipId }), body: { reason: '需要向提供人核实' } };
+    case 'tipsSplit':
+      return { path: path({ id: ctx.splitTipId }), body: { reason: '不是同一个孩子' } };
+    case 'uploadsCreate':
+      return { path: path(), body: imageForm(ctx.photo) };
+    case 'casesGet':
+    case 'casesAssignees':
+      return { path: path({ id: ctx.caseId }) };
+    case 'casesAccept':
+      return { path: path({ id: ctx.caseId }), body: {} };
+    case 'casesRoute':
+      return { path: path({ id: ctx.caseId }), body: { townshipCode: '411522101000', reason: '核实后仍属十里镇' } };
+    case 'casesReturnToTriage':
+      return { path: path({ id: ctx.returnCaseId }), body: { reason: '孩子不住在本乡镇' } };
+    case 'casesMerge':
+      return { path: path({ id: ctx.caseId }), body: { intoCaseId: ctx.mergeIntoCaseId, reason: '同一个孩子' } };
+    case 'messagesRead':
+      return { path: path({ id: ctx.messageId }) };
+    case 'subscriptionsRecord':
+      return { path: path(), body: { accepted: ['tip_progress'] } };
     default:
       return { path: path() };
   }
 }
 
-/** The same route aimed at a record of another county: reads as not found, writes are refused. */
-function outOfScopeCall(key: RouteKey, ctx: Context): { call: Call; status: number } | null {
+/** The same route aimed at a record of another county (or person): reads as not found, writes are refused. */
+function outOfScopeCall(key: RouteKey, ctx: Context): { call: Call; status: number; as?: (typeof ACCOUNTS)[number] } | null {
   switch (key) {
+    case 'tipsGet':
+      return { call: { path: `/tips/${ctx.otherTipId}` }, status: 404, as: 'supervisor' };
+    case 'tipsReveal':
+      return { call: { path: `/tips/${ctx.otherTipId}/reveal`, body: { reason: '需要向提供人核实' } }, status: 404 };
+    case 'tipsSplit':
+      return { call: { path: `/tips/${ctx.otherTipId}/split`, body: { reason: '不是同一个孩子' } }, status: 404 };
+    case 'casesGet':
+    case 'casesAssignees':
+      return { call: { path: routes[key].path.replace(':id', ctx.otherCaseId) }, status: 404 };
+    case 'casesAccept':
+      return { call: { path: `/cases/${ctx.otherCaseId}/accept`, body: {} }, status: 404 };
+    case 'casesRoute':
+      return {
+        call: { path: `/cases/${ctx.otherCaseId}/route`, body: { townshipCode: OTHER_COUNTY.township, reason: '别县案件' } },
+        status: 404,
+      };
+    case 'casesReturnToTriage':
+      return {
+        call: { path: `/cases/${ctx.otherCaseId}/return-to-triage`, body: { reason: '孩子不住在本乡镇' } },
+        status: 404,
+        as: 'township-cadre',
+      };
+    case 'casesMerge':
+      return {
+        call: { path: `/cases/${ctx.otherCaseId}/merge`, body: { intoCaseId: ctx.mergeIntoCaseId, reason: '同一个孩子' } },
+        status: 404,
+      };
+    case 'messagesRead':
+      return { call: { path: `/messages/${ctx.messageId}/read` }, status: 404, as: 'county-admin' };
+    case 'uploadsFile':
+      return {
+        call: { path: `/uploads/${ctx.otherCaseId}/file?expires=9999999999&signature=${'A'.repeat(43)}` },
+        status: 403,
+        as: 'parent',
+      };
     case 'invitationsRevoke':
       return { call: { path: `/invitations/${ctx.otherInvitationId}/revoke` }, status: 404 };
     case 'schoolsUpdate':
@@ -139,8 +237,10 @@ function outOfScopeCall(key: RouteKey, ctx: Context): { call: Call; status: numb
 }
 
 /** Open to every signed-in role, but refused to one by a rule of the service. */
-const REFUSED_BY_SERVICE: Partial<Record<RouteKey, (typeof ACCOUNTS)[number]>> = {
-  invitationsRedeem: 'county-admin', // a county admin cannot demote themselves with a code
+const REFUSED_BY_SERVICE: Partial<Record<RouteKey, ReadonlyArray<(typeof ACCOUNTS)[number]>>> = {
+  invitationsRedeem: ['county-admin'], // a county admin cannot demote themselves with a code
+  casesAccept: ['village-cadre'], // accepting is the township's
+  casesReturnToTriage: ['village-cadre'], // so is handing back
 };
 
 /** Routes whose path names a record; each must have an out-of-scope case above (or be public data). */
@@ -181,7 +281,37 @@ describe('access matrix', () => {
       unit: { kind: 'division', code: OTHER_COUNTY.village },
     });
     const cadre = await server.dataSource.manager.findOneByOrFail(User, { demoAccount: 'township-cadre' });
+    await raiseTipLimit(server.dataSource);
+    const supervisor = clients.supervisor;
+    const caseOf = async (tipId: string) => (await server.dataSource.manager.findOneByOrFail(Tip, { id: tipId })).caseId;
+    const tipId = (await fileTip(supervisor, { child: { name: '矩阵甲' } })).body.tip.id;
+    const mergeTarget = (await fileTip(supervisor, { child: { name: '矩阵乙' } })).body.tip.id;
+    const toReturn = (await fileTip(supervisor, { child: { name: '矩阵丙' } })).body.tip.id;
+    await fileTip(supervisor, { child: { name: '矩阵丁', age: 8 } });
+    const splitTipId = (await fileTip(supervisor, { child: { name: '矩阵丁', age: 8 }, observation: '第二次看到这个孩子没去上学了。' }))
+      .body.tip.id;
+    const otherSupervisor = await clientFor(
+      server,
+      await createUser(server.dataSource, { role: 'supervisor', unitDivisionCode: OTHER_COUNTY.village, countyCode: OTHER_COUNTY.code }),
+    );
+    const otherTipId = (await fileTip(otherSupervisor, { divisionCode: OTHER_COUNTY.village, child: { name: '别县孩子' } })).body.tip.id;
+    const parentMessage = await server.dataSource.transaction(async (manager) => {
+      const parent = await manager.findOneByOrFail(User, { demoAccount: 'parent' });
+      await server.app
+        .get(NotificationsService)
+        .notify(manager, [parent.id], { key: 'matrix-test', title: '测试', body: '测试消息', link: null });
+      return manager.findOneByOrFail(InboxMessage, { userId: parent.id });
+    });
     ctx = {
+      tipId,
+      caseId: await caseOf(tipId),
+      mergeIntoCaseId: await caseOf(mergeTarget),
+      returnCaseId: await caseOf(toReturn),
+      splitTipId,
+      otherTipId,
+      otherCaseId: await caseOf(otherTipId),
+      messageId: parentMessage.id,
+      photo: await photoWithGps(64, 64),
       schoolId: schools.body.items[0]!.id,
       otherSchoolId: other.schoolId,
       invitationId: invitation.body.id,
@@ -231,7 +361,7 @@ describe('access matrix', () => {
       for (const account of ACCOUNTS) {
         const { status } = await send(clients[account], route, sampleCall(route.key, ctx));
         const allowed = expected === 'signed-in' || expected.includes(ROLE_OF[account] as never);
-        const refusedByRule = REFUSED_BY_SERVICE[route.key] === account;
+        const refusedByRule = REFUSED_BY_SERVICE[route.key]?.includes(account) ?? false;
         if (!allowed && status !== 403) wrong.push(`${route.key} as ${account}: ${status}, expected 403`);
         if (allowed && !refusedByRule && (status === 401 || status === 403 || status >= 500))
           wrong.push(`${route.key} as ${account}: ${status}`);
@@ -248,7 +378,7 @@ describe('access matrix', () => {
     for (const route of registered) {
       const outside = outOfScopeCall(route.key, ctx);
       if (!outside) continue;
-      const response = await send(clients['county-admin'], route, outside.call);
+      const response = await send(clients[outside.as ?? 'county-admin'], route, outside.call);
       expect({ route: route.key, status: response.status }).toEqual({ route: route.key, status: outside.status });
     }
   });

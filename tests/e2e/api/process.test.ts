@@ -47,11 +47,18 @@ describe('the server process', () => {
   it('migrates and seeds on first start, serves, and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort();
     const uploadDir = mkdtempSync(join(tmpdir(), 'bx-uploads-'));
-    const { child, output } = startProcess({ DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', H5_DIR: '', APP_MODE: 'demo', UPLOAD_DIR: uploadDir });
+    const { child, output } = startProcess({
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      H5_DIR: '',
+      APP_MODE: 'demo',
+      UPLOAD_DIR: uploadDir,
+    });
     try {
       await waitForHealth(`http://127.0.0.1:${port}/api/health`);
       const options = (await (await fetch(`http://127.0.0.1:${port}/api/auth/options`)).json()) as { demoAccounts: unknown[] };
-      expect(options.demoAccounts).toHaveLength(7);
+      expect(options.demoAccounts).toHaveLength(8);
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);

@@ -128,7 +128,9 @@ describe('textField', () => {
 
   it('keeps Chinese punctuation as typed (no compatibility folding of free text)', () => {
     const observation = textField('观察到的情况', 50);
-    expect(valid(observation.safeParse('开学两周没来，在家带弟弟！真的？（听邻居说）'))).toBe('开学两周没来，在家带弟弟！真的？（听邻居说）');
+    expect(valid(observation.safeParse('开学两周没来，在家带弟弟！真的？（听邻居说）'))).toBe(
+      '开学两周没来，在家带弟弟！真的？（听邻居说）',
+    );
   });
 
   it('counts its limits after normalising', () => {

@@ -172,7 +172,17 @@ export class TipsAndCases1764200000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['subscription_grants', 'messages', 'outbox', 'uploads', 'tips', 'case_events', 'case_routings', 'cases', 'children']) {
+    for (const table of [
+      'subscription_grants',
+      'messages',
+      'outbox',
+      'uploads',
+      'tips',
+      'case_events',
+      'case_routings',
+      'cases',
+      'children',
+    ]) {
       await queryRunner.dropTable(table);
     }
   }

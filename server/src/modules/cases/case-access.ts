@@ -18,11 +18,18 @@ export function canSeeCase(caller: Caller, record: Pick<DropoutCase, 'routingCod
 }
 
 /** Township-level work (accepting, handing back): a county admin, or a leader or cadre of the county or the township. */
-export function canHandleForTownship(caller: Caller, record: Pick<DropoutCase, 'routingCode' | 'schoolId' | 'countyCode' | 'townshipCode'>): boolean {
+export function canHandleForTownship(
+  caller: Caller,
+  record: Pick<DropoutCase, 'routingCode' | 'schoolId' | 'countyCode' | 'townshipCode'>,
+): boolean {
   if (!canSeeCase(caller, record)) return false;
   if (caller.role === 'county_admin') return true;
   if (caller.position !== 'leader' && caller.position !== 'cadre') return false;
   if (caller.unit?.kind !== 'division') return false;
   const level = divisionLevelOf(caller.unit.code);
-  return (level === 'county' || level === 'township') && !!record.townshipCode && record.townshipCode.startsWith(divisionPrefix(caller.unit.code));
+  return (
+    (level === 'county' || level === 'township') &&
+    !!record.townshipCode &&
+    record.townshipCode.startsWith(divisionPrefix(caller.unit.code))
+  );
 }

@@ -33,19 +33,31 @@ export class CaseRoutingService {
     });
     if (!divisionCode) return triage(reporterCounty, 'no_place', '未注明孩子住在哪个乡镇');
     const county = ancestorDivisionCode(divisionCode, 'county')!;
-    if (!(await manager.existsBy(ServedCounty, { code: county }))) return triage(reporterCounty, 'outside_served', '所报地点不在本系统服务的县内');
+    if (!(await manager.existsBy(ServedCounty, { code: county })))
+      return triage(reporterCounty, 'outside_served', '所报地点不在本系统服务的县内');
     const level = divisionLevelOf(divisionCode);
     if (level === 'county') return triage(county, 'no_place', '只注明到县，未注明乡镇');
     const townshipCode = ancestorDivisionCode(divisionCode, 'township')!;
     const villageCode = level === 'village' ? divisionCode : null;
-    return { countyCode: county, townshipCode, villageCode, routingCode: villageCode ?? townshipCode, rule: level === 'village' ? 'village' : 'township', reason: null };
+    return {
+      countyCode: county,
+      townshipCode,
+      villageCode,
+      routingCode: villageCode ?? townshipCode,
+      rule: level === 'village' ? 'village' : 'township',
+      reason: null,
+    };
   }
 
   /**
    * Who is told of a newly routed case: the leaders and cadres of its township and of its village,
    * the staff of its school; for a case in triage, the county's admins.
    */
-  async recipients(manager: EntityManager, route: Pick<RoutingDecision, 'countyCode' | 'townshipCode' | 'villageCode'>, schoolId: string | null): Promise<string[]> {
+  async recipients(
+    manager: EntityManager,
+    route: Pick<RoutingDecision, 'countyCode' | 'townshipCode' | 'villageCode'>,
+    schoolId: string | null,
+  ): Promise<string[]> {
     const ids = new Set<string>();
     if (route.townshipCode) {
       const units = [route.townshipCode, ...(route.villageCode ? [route.villageCode] : [])];
@@ -55,11 +67,17 @@ export class CaseRoutingService {
       });
       officials.forEach((u) => ids.add(u.id));
     } else {
-      const admins = await manager.find(User, { where: { role: 'county_admin', countyCode: route.countyCode, disabled: false }, select: { id: true } });
+      const admins = await manager.find(User, {
+        where: { role: 'county_admin', countyCode: route.countyCode, disabled: false },
+        select: { id: true },
+      });
       admins.forEach((u) => ids.add(u.id));
     }
     if (schoolId) {
-      const staff = await manager.find(User, { where: { role: 'official', unitSchoolId: schoolId, disabled: false }, select: { id: true } });
+      const staff = await manager.find(User, {
+        where: { role: 'official', unitSchoolId: schoolId, disabled: false },
+        select: { id: true },
+      });
       staff.forEach((u) => ids.add(u.id));
     }
     return [...ids];
@@ -68,7 +86,12 @@ export class CaseRoutingService {
   /** Leaders and cadres who may be named 包抓干部: of the township or of a village inside it. */
   async assignees(manager: EntityManager, townshipCode: string): Promise<User[]> {
     return manager.find(User, {
-      where: { role: 'official', position: In(['leader', 'cadre']), unitDivisionCode: Like(`${townshipCode.slice(0, 9)}%`), disabled: false },
+      where: {
+        role: 'official',
+        position: In(['leader', 'cadre']),
+        unitDivisionCode: Like(`${townshipCode.slice(0, 9)}%`),
+        disabled: false,
+      },
       order: { displayName: 'ASC' },
     });
   }

@@ -69,8 +69,14 @@ export class CaseViewsService {
     const [fullNames, names, schools, users] = await Promise.all([
       this.divisions.fullNames(places.filter((p): p is string => !!p)),
       this.divisions.names(cases.flatMap((c) => (c.townshipCode ? [c.townshipCode] : []))),
-      this.schoolNames(manager, cases.map((c) => c.schoolId)),
-      this.userNames(manager, cases.map((c) => c.assigneeId)),
+      this.schoolNames(
+        manager,
+        cases.map((c) => c.schoolId),
+      ),
+      this.userNames(
+        manager,
+        cases.map((c) => c.assigneeId),
+      ),
     ]);
     return cases.map((c, i) => {
       const child = childById.get(c.childId)!;
@@ -126,17 +132,15 @@ export class CaseViewsService {
       villageCode: record.villageCode,
       countyCode: record.countyCode,
       tips: await this.officialTips(tips, schools),
-      routings: routings.map(
-        (r): RoutingView => ({
-          at: r.at.toISOString(),
-          townshipCode: r.townshipCode,
-          townshipName: r.townshipCode ? (divisionNames.get(r.townshipCode) ?? null) : null,
-          schoolName: r.schoolId ? (schools.get(r.schoolId) ?? null) : null,
-          rule: r.rule,
-          byName: r.actorId ? (users.get(r.actorId) ?? null) : null,
-          reason: r.reason,
-        }),
-      ),
+      routings: routings.map((r): RoutingView => ({
+        at: r.at.toISOString(),
+        townshipCode: r.townshipCode,
+        townshipName: r.townshipCode ? (divisionNames.get(r.townshipCode) ?? null) : null,
+        schoolName: r.schoolId ? (schools.get(r.schoolId) ?? null) : null,
+        rule: r.rule,
+        byName: r.actorId ? (users.get(r.actorId) ?? null) : null,
+        reason: r.reason,
+      })),
       events: events.map((e) => ({
         at: e.at.toISOString(),
         kind: e.kind,

@@ -18,7 +18,10 @@ export class CasesController {
 
   @Endpoint('casesTriage')
   @Roles('county_admin')
-  triage(@CurrentCaller() caller: Caller, @Query({ schema: contract.casesTriage.query }) query: z.output<typeof contract.casesTriage.query>) {
+  triage(
+    @CurrentCaller() caller: Caller,
+    @Query({ schema: contract.casesTriage.query }) query: z.output<typeof contract.casesTriage.query>,
+  ) {
     return this.cases.list(caller, query, true);
   }
 

@@ -59,14 +59,22 @@ export class CasesService {
   ) {}
 
   /** The inbox: the caller's cases (or, for `triage`, the county's unrouted ones), newest first. */
-  async list(caller: Caller, query: ListCases, triage = false): Promise<{ items: CaseListItem[]; nextCursor: string | null; overdueCount: number }> {
+  async list(
+    caller: Caller,
+    query: ListCases,
+    triage = false,
+  ): Promise<{ items: CaseListItem[]; nextCursor: string | null; overdueCount: number }> {
     const now = this.clock.now();
     const scoped = () => {
-      const qb = applyScope(this.dataSource.manager.createQueryBuilder(DropoutCase, 'c'), caller, CASE_SCOPE).andWhere('c.merged_into_id IS NULL');
+      const qb = applyScope(this.dataSource.manager.createQueryBuilder(DropoutCase, 'c'), caller, CASE_SCOPE).andWhere(
+        'c.merged_into_id IS NULL',
+      );
       if (triage) qb.andWhere('c.township_code IS NULL');
       return qb;
     };
-    const qb = scoped().orderBy('c.id', 'DESC').limit(query.limit + 1);
+    const qb = scoped()
+      .orderBy('c.id', 'DESC')
+      .limit(query.limit + 1);
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
     if (query.overdue === 'true') qb.andWhere('c.due_at < :now', { now });
     if (query.overdue === 'false') qb.andWhere('(c.due_at IS NULL OR c.due_at >= :now)', { now });
@@ -96,7 +104,12 @@ export class CasesService {
     const users = await this.routing.assignees(this.dataSource.manager, record.townshipCode);
     const units = await this.divisions.names(users.map((u) => u.unitDivisionCode!));
     return {
-      items: users.map((u) => ({ id: u.id, displayName: u.displayName, position: u.position, unitName: units.get(u.unitDivisionCode!) ?? '' })),
+      items: users.map((u) => ({
+        id: u.id,
+        displayName: u.displayName,
+        position: u.position,
+        unitName: units.get(u.unitDivisionCode!) ?? '',
+      })),
     };
   }
 
@@ -113,7 +126,11 @@ export class CasesService {
     const now = this.clock.now();
     const settings = await this.settingsOf(record.countyCode);
     await this.dataSource.transaction(async (manager) => {
-      await this.update(manager, record, input.version, { status: next, assigneeId, dueAt: new Date(now.getTime() + settings.verifyDays * DAY) });
+      await this.update(manager, record, input.version, {
+        status: next,
+        assigneeId,
+        dueAt: new Date(now.getTime() + settings.verifyDays * DAY),
+      });
       await this.event(manager, record.id, caller.userId, 'accepted', { assigneeId });
       await this.milestones.announce(manager, record.id, 'assigned', null);
       if (assigneeId !== caller.userId) {
@@ -157,7 +174,8 @@ export class CasesService {
   async returnToTriage(caller: Caller, id: string, reason: string): Promise<CaseDetail> {
     const record = await this.visible(caller, id);
     if (!record.townshipCode) throw new AppError('CONFLICT', '案件已在县级待分派队列中');
-    if (caller.role !== 'official' || !canHandleForTownship(caller, record)) throw AppError.forbidden('只有本乡镇的负责人或包抓干部可以退回案件');
+    if (caller.role !== 'official' || !canHandleForTownship(caller, record))
+      throw AppError.forbidden('只有本乡镇的负责人或包抓干部可以退回案件');
     if (record.status !== 'reported' && record.status !== 'assigned') throw new AppError('CONFLICT', '案件已在核查或处理中，不能退回');
     const decision: RoutingDecision = {
       countyCode: record.countyCode,
@@ -209,7 +227,14 @@ export class CasesService {
    */
   async open(
     manager: EntityManager,
-    input: { childId: string; source: CaseSource; decision: RoutingDecision; schoolId: string | null; actorId: string | null; tipCount: number },
+    input: {
+      childId: string;
+      source: CaseSource;
+      decision: RoutingDecision;
+      schoolId: string | null;
+      actorId: string | null;
+      tipCount: number;
+    },
   ): Promise<DropoutCase> {
     const now = this.clock.now();
     const settings = await this.settingsOf(input.decision.countyCode, manager);
@@ -258,7 +283,11 @@ export class CasesService {
     if (!isOpenCase(record.status)) return actions;
     if (canHandleForTownship(caller, record) && nextCaseStatus(record.status, 'accept')) actions.push('accept');
     if (caller.role === 'county_admin') actions.push('route');
-    if (caller.role === 'official' && canHandleForTownship(caller, record) && (record.status === 'reported' || record.status === 'assigned')) {
+    if (
+      caller.role === 'official' &&
+      canHandleForTownship(caller, record) &&
+      (record.status === 'reported' || record.status === 'assigned')
+    ) {
       actions.push('return_to_triage');
     }
     actions.push('merge');
@@ -274,7 +303,9 @@ export class CasesService {
       townshipCode: decision.townshipCode,
       villageCode: decision.villageCode,
       routingCode: decision.routingCode,
-      ...(restart ? { status: 'reported' as const, assigneeId: null, dueAt: new Date(now.getTime() + settings.acknowledgeHours * HOUR) } : {}),
+      ...(restart
+        ? { status: 'reported' as const, assigneeId: null, dueAt: new Date(now.getTime() + settings.acknowledgeHours * HOUR) }
+        : {}),
     };
     await this.update(manager, record, undefined, changes);
     Object.assign(record, changes);
@@ -282,7 +313,12 @@ export class CasesService {
     await this.announceRouting(manager, record, settings.acknowledgeHours);
   }
 
-  private async recordRouting(manager: EntityManager, record: DropoutCase, decision: RoutingDecision, actorId: string | null): Promise<void> {
+  private async recordRouting(
+    manager: EntityManager,
+    record: DropoutCase,
+    decision: RoutingDecision,
+    actorId: string | null,
+  ): Promise<void> {
     await manager.insert(CaseRouting, {
       id: newId(),
       caseId: record.id,
@@ -320,7 +356,12 @@ export class CasesService {
     });
   }
 
-  private async update(manager: EntityManager, record: DropoutCase, expectedVersion: number | undefined, changes: Partial<DropoutCase>): Promise<void> {
+  private async update(
+    manager: EntityManager,
+    record: DropoutCase,
+    expectedVersion: number | undefined,
+    changes: Partial<DropoutCase>,
+  ): Promise<void> {
     const version = expectedVersion ?? record.version;
     const result = await manager
       .createQueryBuilder()

@@ -73,7 +73,12 @@ export class TipMilestonesService {
         link: pageLink('supervisorTip', { id: tip.id }),
         wechat: {
           template: 'tip_progress',
-          values: { thing1: '您提交的疑似辍学线索', phrase2: PHRASE[milestone], time3: wechatTime(now), thing4: note ?? '感谢您对控辍保学的支持' },
+          values: {
+            thing1: '您提交的疑似辍学线索',
+            phrase2: PHRASE[milestone],
+            time3: wechatTime(now),
+            thing4: note ?? '感谢您对控辍保学的支持',
+          },
         },
       });
     }

@@ -42,7 +42,10 @@ export class ChildrenService {
     const qb = open('c')
       .addSelect('ch.birth_year', 'child_birth_year')
       .addSelect('ch.birth_year_exact', 'child_birth_year_exact')
-      .andWhere('ch.name_key = :nameKey AND ch.village_code = :village', { nameKey: normalizePersonName(identity.name), village: identity.villageCode })
+      .andWhere('ch.name_key = :nameKey AND ch.village_code = :village', {
+        nameKey: normalizePersonName(identity.name),
+        village: identity.villageCode,
+      })
       .andWhere('ch.birth_year BETWEEN :from AND :to', { from: identity.birthYear - 1, to: identity.birthYear + 1 })
       .limit(10);
     if (identity.idNumber) qb.andWhere('(ch.id_number IS NULL OR ch.id_number = :idNumber)', { idNumber: identity.idNumber });

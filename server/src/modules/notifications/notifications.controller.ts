@@ -13,7 +13,10 @@ export class NotificationsController {
 
   @Endpoint('messagesList')
   @SignedIn()
-  list(@CurrentCaller() caller: Caller, @Query({ schema: contract.messagesList.query }) query: z.output<typeof contract.messagesList.query>) {
+  list(
+    @CurrentCaller() caller: Caller,
+    @Query({ schema: contract.messagesList.query }) query: z.output<typeof contract.messagesList.query>,
+  ) {
     return this.notifications.list(caller, query);
   }
 
@@ -40,7 +43,10 @@ export class NotificationsController {
   @Endpoint('subscriptionsRecord')
   @SignedIn()
   @HttpCode(200)
-  record(@CurrentCaller() caller: Caller, @Body({ schema: contract.subscriptionsRecord.body }) body: z.output<typeof contract.subscriptionsRecord.body>) {
+  record(
+    @CurrentCaller() caller: Caller,
+    @Body({ schema: contract.subscriptionsRecord.body }) body: z.output<typeof contract.subscriptionsRecord.body>,
+  ) {
     return this.notifications.recordSubscriptions(caller, body.accepted);
   }
 }

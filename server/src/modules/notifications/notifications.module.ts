@@ -4,5 +4,9 @@ import { NotificationsService } from './notifications.service';
 import { OutboxWorker } from './outbox.worker';
 
 @Global()
-@Module({ controllers: [NotificationsController], providers: [NotificationsService, OutboxWorker], exports: [NotificationsService, OutboxWorker] })
+@Module({
+  controllers: [NotificationsController],
+  providers: [NotificationsService, OutboxWorker],
+  exports: [NotificationsService, OutboxWorker],
+})
 export class NotificationsModule {}

@@ -85,7 +85,10 @@ export class NotificationsService {
       .execute();
   }
 
-  async list(caller: Caller, query: { cursor?: string; limit: number }): Promise<{ items: MessageView[]; nextCursor: string | null; unread: number }> {
+  async list(
+    caller: Caller,
+    query: { cursor?: string; limit: number },
+  ): Promise<{ items: MessageView[]; nextCursor: string | null; unread: number }> {
     const qb = this.dataSource.manager
       .createQueryBuilder(InboxMessage, 'm')
       .where('m.user_id = :user', { user: caller.userId })
@@ -97,7 +100,10 @@ export class NotificationsService {
     }
     const [rows, unread] = await Promise.all([
       qb.getMany(),
-      this.dataSource.manager.createQueryBuilder(InboxMessage, 'm').where('m.user_id = :user AND m.read_at IS NULL', { user: caller.userId }).getCount(),
+      this.dataSource.manager
+        .createQueryBuilder(InboxMessage, 'm')
+        .where('m.user_id = :user AND m.read_at IS NULL', { user: caller.userId })
+        .getCount(),
     ]);
     const page = rows.slice(0, query.limit);
     return {
@@ -145,7 +151,12 @@ export class NotificationsService {
     await this.dataSource.transaction(async (manager) => {
       for (const template of new Set(accepted)) {
         const grant = await manager.findOneBy(SubscriptionGrant, { userId: caller.userId, template });
-        if (grant) await manager.update(SubscriptionGrant, { userId: caller.userId, template }, { remaining: Math.min(MAX_GRANTS, grant.remaining + 1) });
+        if (grant)
+          await manager.update(
+            SubscriptionGrant,
+            { userId: caller.userId, template },
+            { remaining: Math.min(MAX_GRANTS, grant.remaining + 1) },
+          );
         else await manager.insert(SubscriptionGrant, { userId: caller.userId, template, remaining: 1 });
       }
     });

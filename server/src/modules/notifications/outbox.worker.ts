@@ -123,7 +123,8 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
         await this.dataSource.manager.update(SubscriptionGrant, { userId: message.userId, template: message.template }, { remaining: 0 });
         return { status: 'skipped', error: 'user refused' };
       }
-      if (error instanceof WechatApiError && PERMANENT_ERRORS.has(error.errcode)) return { status: 'failed', error: `${error.errcode} ${error.errmsg}` };
+      if (error instanceof WechatApiError && PERMANENT_ERRORS.has(error.errcode))
+        return { status: 'failed', error: `${error.errcode} ${error.errmsg}` };
       const description = error instanceof WechatApiError ? `${error.errcode} ${error.errmsg}` : String((error as Error)?.message ?? error);
       return { status: 'retry', error: description };
     }
@@ -141,11 +142,19 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
     const error = outcome.error?.slice(0, 200) ?? null;
     if (outcome.status === 'retry' && message.attempts < MAX_ATTEMPTS) {
       const delay = Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** (message.attempts - 1));
-      await this.dataSource.manager.update(OutboxMessage, { id: message.id }, { nextAttemptAt: new Date(now.getTime() + delay), leasedUntil: null, lastError: error });
+      await this.dataSource.manager.update(
+        OutboxMessage,
+        { id: message.id },
+        { nextAttemptAt: new Date(now.getTime() + delay), leasedUntil: null, lastError: error },
+      );
       return;
     }
     const status = outcome.status === 'retry' ? 'failed' : outcome.status;
-    await this.dataSource.manager.update(OutboxMessage, { id: message.id }, { status, leasedUntil: null, lastError: error, sentAt: status === 'sent' ? now : null });
+    await this.dataSource.manager.update(
+      OutboxMessage,
+      { id: message.id },
+      { status, leasedUntil: null, lastError: error, sentAt: status === 'sent' ? now : null },
+    );
     if (status === 'failed') this.logger.warn({ outbox: message.id, error }, 'notification not delivered');
   }
 }

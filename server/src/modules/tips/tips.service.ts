@@ -228,7 +228,8 @@ export class TipsService {
   private async replay(caller: Caller, key: string, hash: string): Promise<{ tip: OwnTipView; message: string; created: boolean } | null> {
     const stored = await this.dataSource.manager.findOneBy(Tip, { supervisorId: caller.userId, idempotencyKey: key });
     if (!stored) return null;
-    if (stored.requestHash !== hash) throw new AppError('CONFLICT', '该提交编号已用于另一条线索，请刷新后重新提交', { idempotencyKey: '提交编号重复' });
+    if (stored.requestHash !== hash)
+      throw new AppError('CONFLICT', '该提交编号已用于另一条线索，请刷新后重新提交', { idempotencyKey: '提交编号重复' });
     const tip = (await this.ownViews([stored]))[0]!;
     return { tip, message: stored.alreadyFollowed ? MESSAGES.followed : '这条线索已提交过，无需重复提交。', created: false };
   }
@@ -238,7 +239,10 @@ export class TipsService {
     const since = new Date(this.clock.now().getTime() - DAY);
     const recent = await this.dataSource.manager.countBy(Tip, { supervisorId: caller.userId, createdAt: MoreThan(since) });
     if (recent >= settings.tipsPerSupervisorPerDay) {
-      throw new AppError('RATE_LIMITED', `每位监督员每天最多提交${settings.tipsPerSupervisorPerDay}条线索，请明天再提交；紧急情况请直接联系乡镇或县教育局`);
+      throw new AppError(
+        'RATE_LIMITED',
+        `每位监督员每天最多提交${settings.tipsPerSupervisorPerDay}条线索，请明天再提交；紧急情况请直接联系乡镇或县教育局`,
+      );
     }
   }
 
@@ -250,7 +254,8 @@ export class TipsService {
   }
 
   private async checkSchool(id: string): Promise<void> {
-    if (!(await this.dataSource.manager.existsBy(School, { id }))) throw AppError.invalid({ 'child.lastSchoolId': '所选学校不存在，请重新选择' });
+    if (!(await this.dataSource.manager.existsBy(School, { id })))
+      throw AppError.invalid({ 'child.lastSchoolId': '所选学校不存在，请重新选择' });
   }
 
   /** The school of the education line: only one of a served county. */
@@ -260,7 +265,9 @@ export class TipsService {
     return school && (await this.divisions.isServedCounty(school.countyCode)) ? school.id : null;
   }
 
-  private identityOf(tip: Pick<Tip, 'childName' | 'childSex' | 'childIdNumber' | 'childAge' | 'childGrade' | 'divisionCode' | 'lastSchoolId' | 'createdAt'>): ChildIdentity {
+  private identityOf(
+    tip: Pick<Tip, 'childName' | 'childSex' | 'childIdNumber' | 'childAge' | 'childGrade' | 'divisionCode' | 'lastSchoolId' | 'createdAt'>,
+  ): ChildIdentity {
     const id = tip.childIdNumber ? parseIdNumber(tip.childIdNumber) : null;
     const exactYear = id?.ok ? Number(id.birthDate.slice(0, 4)) : null;
     const estimatedYear = tip.childAge !== null ? tip.createdAt.getUTCFullYear() - tip.childAge : null;
@@ -293,7 +300,8 @@ export class TipsService {
       .where('t.supervisor_id = :me', { me: caller.userId })
       .groupBy('c.status')
       .getRawMany<{ status: string; count: string | number }>();
-    const count = (statuses?: string[]) => rows.filter((r) => !statuses || statuses.includes(r.status)).reduce((sum, r) => sum + Number(r.count), 0);
+    const count = (statuses?: string[]) =>
+      rows.filter((r) => !statuses || statuses.includes(r.status)).reduce((sum, r) => sum + Number(r.count), 0);
     return { sent: count(), confirmed: count(CONFIRMED_OR_LATER), returned: count(RETURNED_OR_LATER) };
   }
 
@@ -302,7 +310,10 @@ export class TipsService {
     const [milestones, places, schools] = await Promise.all([
       this.milestones.forTips(manager, tips),
       this.divisions.fullNames(tips.flatMap((t) => (t.divisionCode ? [t.divisionCode] : []))),
-      this.views.schoolNames(manager, tips.map((t) => t.lastSchoolId)),
+      this.views.schoolNames(
+        manager,
+        tips.map((t) => t.lastSchoolId),
+      ),
     ]);
     return tips.map((t) => ({
       id: t.id,

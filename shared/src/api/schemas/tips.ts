@@ -17,7 +17,13 @@ export const reportedChild = z.object({
     .max(17, '义务教育阶段的孩子应在17岁以下')
     .nullable()
     .default(null),
-  grade: z.coerce.number({ error: '年级应为数字' }).int('年级不正确').min(1, '年级应为一年级到初三').max(9, '年级应为一年级到初三').nullable().default(null),
+  grade: z.coerce
+    .number({ error: '年级应为数字' })
+    .int('年级不正确')
+    .min(1, '年级应为一年级到初三')
+    .max(9, '年级应为一年级到初三')
+    .nullable()
+    .default(null),
   /** Picked from the list when the school is known… */
   lastSchoolId: entityId.nullable().default(null),
   /** …or typed when it is not in the list. */
@@ -92,7 +98,5 @@ export type OfficialTipView = z.infer<typeof officialTipView>;
 
 export const revealTipsterRequest = z.object({ reason: textField('查看原因', 200, 5) });
 export const tipsterView = z.object({ name: z.string(), contact: z.string().nullable() });
-
-
 
 export const splitTipRequest = z.object({ reason: textField('拆分原因', 200, 2) });
