@@ -1,5 +1,7 @@
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
-import { CaseEvent, CaseRouting, DropoutCase } from '../modules/cases/case.entity';
+import { CaseEvent, CaseNotice, CaseRecheck, CaseRouting, CaseTransfer, CaseVisit, DropoutCase } from '../modules/cases/case.entity';
+import { AttendanceDay } from '../modules/children/attendance.entity';
+import { Guardianship } from '../modules/children/guardianship.entity';
 import { Child } from '../modules/children/child.entity';
 import { InboxMessage, OutboxMessage, SubscriptionGrant } from '../modules/notifications/notification.entities';
 import { Tip } from '../modules/tips/tip.entity';
@@ -29,4 +31,10 @@ export const entities = [
   OutboxMessage,
   InboxMessage,
   SubscriptionGrant,
+  Guardianship,
+  AttendanceDay,
+  CaseVisit,
+  CaseNotice,
+  CaseTransfer,
+  CaseRecheck,
 ];

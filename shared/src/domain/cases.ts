@@ -132,3 +132,78 @@ export type PriorityGroup = keyof typeof PRIORITY_GROUPS;
 /** Where a case came from. */
 export const CASE_SOURCES = { tip: '监督员线索', cross_check: '四查三比对', absence: '缺勤监测', manual: '工作人员登记' } as const;
 export type CaseSource = keyof typeof CASE_SOURCES;
+
+/**
+ * Who may make each transition, relative to the case: its responsible cadre (assignee), the
+ * township's leader or cadres, a cadre of the child's village, staff of the child's school, the
+ * county education bureau. The server computes which of these the caller is.
+ */
+export const CaseActor = {
+  assignee: 'assignee',
+  townshipLeader: 'township_leader',
+  townshipCadre: 'township_cadre',
+  villageCadre: 'village_cadre',
+  schoolStaff: 'school_staff',
+  countyAdmin: 'county_admin',
+} as const;
+export type CaseActor = (typeof CaseActor)[keyof typeof CaseActor];
+
+export const TRANSITION_ACTORS: Record<CaseTransition, readonly CaseActor[]> = {
+  accept: ['township_leader', 'township_cadre', 'county_admin'],
+  start_verification: ['assignee', 'township_leader', 'county_admin'],
+  close_not_dropout: ['assignee', 'township_leader', 'county_admin'],
+  confirm: ['assignee', 'township_leader', 'county_admin'],
+  log_visit: ['assignee', 'township_leader', 'township_cadre', 'village_cadre', 'school_staff', 'county_admin'],
+  escalate: ['township_leader', 'county_admin'],
+  record_return: ['assignee', 'township_leader', 'school_staff', 'county_admin'],
+  close: ['township_leader', 'county_admin'],
+  reopen: ['assignee', 'township_leader', 'school_staff', 'county_admin'],
+};
+
+export function mayMakeTransition(actors: ReadonlySet<CaseActor>, transition: CaseTransition): boolean {
+  return TRANSITION_ACTORS[transition].some((actor) => actors.has(actor));
+}
+
+/** The escalation ladder after home visits (义务教育法 第58条), taken in this order. */
+export const ESCALATION_STEPS = {
+  written_notice: '发出《限期返校通知书》',
+  order_to_correct: '批评教育、责令限期改正',
+  judicial_referral: '移送司法机关',
+} as const;
+export type EscalationStep = keyof typeof ESCALATION_STEPS;
+export const ESCALATION_ORDER = Object.keys(ESCALATION_STEPS) as EscalationStep[];
+
+/** The next step of the ladder after those already taken, or null at the top. */
+export function nextEscalationStep(taken: readonly EscalationStep[]): EscalationStep | null {
+  return ESCALATION_ORDER.find((step) => !taken.includes(step)) ?? null;
+}
+
+/** How a home visit (家访劝返) ended. */
+export const VISIT_OUTCOMES = {
+  agreed_to_return: '同意返校',
+  considering: '答应考虑',
+  refused: '拒绝返校',
+  not_met: '未见到监护人',
+} as const;
+export type VisitOutcome = keyof typeof VISIT_OUTCOMES;
+
+/** The support each dropout cause suggests (BRIEF §4). */
+export const CAUSE_SUPPORT: Record<DropoutCause, string> = {
+  learning_difficulty: '安排教师一对一帮扶（师生结对）',
+  poverty: '核查资助资格（两免一补、营养改善计划等）',
+  distance: '协调寄宿、校车或就近入学',
+  lack_of_care: '对接民政和留守儿童关爱服务',
+  migrant_work: '联系务工地或家长，劝返复学',
+  early_marriage: '依法制止，联系妇联和司法部门',
+  health_disability: '安排送教上门或特殊教育',
+  religious_interference: '联系统战、民宗部门协同劝返',
+  other: '按实际情况制定帮扶措施',
+};
+
+/** Placement by time out of school (青海 practice): < 3 months original grade, 3–12 one lower, > 1 year by age. */
+export function suggestedGrade(gradeWhenLeft: number, monthsOut: number, age: number | null): number {
+  if (monthsOut < 3) return gradeWhenLeft;
+  if (monthsOut <= 12) return Math.max(1, gradeWhenLeft - 1);
+  if (age === null) return Math.max(1, gradeWhenLeft - 1);
+  return Math.min(9, Math.max(1, age - 6));
+}

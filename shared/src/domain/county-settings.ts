@@ -15,6 +15,17 @@ export interface CountySettings {
   absenceReportDays: number;
   /** Tips one supervisor may send in 24 hours. */
   tipsPerSupervisorPerDay: number;
+  /** An overdue case climbs from the township leader to the county after this many more hours. */
+  escalateToCountyHours: number;
+  /** A transfer not accepted within this many days escalates. */
+  transferAcceptDays: number;
+  /** 销号 rule: present on at least `closeMinPresentDays` of the first `closeWindowDays` school days after return. */
+  closeMinPresentDays: number;
+  closeWindowDays: number;
+  /** Relapse watch: re-checks this many days after 销号. */
+  recheckDays: number[];
+  /** A returned child absent this many consecutive school days reopens the case. */
+  relapseAbsenceDays: number;
 }
 
 export const DEFAULT_COUNTY_SETTINGS: CountySettings = {
@@ -24,6 +35,12 @@ export const DEFAULT_COUNTY_SETTINGS: CountySettings = {
   noticeDays: 15,
   absenceReportDays: 3,
   tipsPerSupervisorPerDay: 20,
+  escalateToCountyHours: 24,
+  transferAcceptDays: 3,
+  closeMinPresentDays: 20,
+  closeWindowDays: 30,
+  recheckDays: [30, 90],
+  relapseAbsenceDays: 3,
 };
 
 export function countySettings(stored: Partial<CountySettings> | null | undefined): CountySettings {

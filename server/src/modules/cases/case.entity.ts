@@ -1,6 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn, VersionColumn } from 'typeorm';
-import type { CaseSource, CaseStatus } from '@baoxue/shared';
+import type { CaseSource, CaseStatus, DropoutCause, EscalationStep, NotDropoutReason, PlacementMode } from '@baoxue/shared';
 import { divisionCodeColumn, idColumn, timestampColumn } from '../../database/columns';
+
+/** What a case's due date is for; each has its own deadline rule in the county settings. */
+export type DueKind = 'accept' | 'verify' | 'first_visit' | 'notice' | 'notice_deadline' | 'attendance' | 'school_confirmation';
 
 /** The case of one child (BRIEF §4). Named DropoutCase: `Case` reads badly next to `switch`. */
 @Entity('cases')
@@ -54,6 +57,44 @@ export class DropoutCase {
   /** When the current step is due; null when nothing is pending. */
   @Column({ ...timestampColumn, name: 'due_at', nullable: true })
   dueAt: Date | null;
+
+  /** What is due at `dueAt` (a DueKind). */
+  @Column({ type: 'varchar', length: 24, name: 'due_kind', nullable: true })
+  dueKind: DueKind | null;
+
+  /** Who an overdue step has climbed to: null (the cadre), the township leader, the county. */
+  @Column({ type: 'varchar', length: 16, name: 'escalated_to', nullable: true })
+  escalatedTo: 'leader' | 'county' | null;
+
+  @Column({ type: 'simple-json', nullable: true })
+  causes: DropoutCause[] | null;
+
+  /** Steps of the escalation ladder taken, in order. */
+  @Column({ type: 'simple-json', name: 'escalation_steps', nullable: true })
+  escalationSteps: EscalationStep[] | null;
+
+  @Column({ ...timestampColumn, name: 'confirmed_at', nullable: true })
+  confirmedAt: Date | null;
+
+  @Column({ type: 'varchar', length: 16, name: 'not_dropout_reason', nullable: true })
+  notDropoutReason: NotDropoutReason | null;
+
+  /** A transfer given as the reason: the receiving school must confirm before the case closes. */
+  @Column({ ...idColumn, name: 'confirming_school_id', nullable: true })
+  confirmingSchoolId: string | null;
+
+  /** 返校: the school, grade, placement and date of return. */
+  @Column({ type: 'varchar', length: 10, name: 'returned_on', nullable: true })
+  returnedOn: string | null;
+
+  @Column({ ...idColumn, name: 'return_school_id', nullable: true })
+  returnSchoolId: string | null;
+
+  @Column({ type: 'int', name: 'return_grade', nullable: true })
+  returnGrade: number | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  placement: PlacementMode | null;
 
   @Column({ ...timestampColumn, name: 'closed_at', nullable: true })
   closedAt: Date | null;
@@ -120,4 +161,154 @@ export class CaseEvent {
 
   @Column({ type: 'simple-json', nullable: true })
   data: Record<string, string | number | boolean | null> | null;
+}
+
+/** 家访劝返: one home visit, several per case. */
+@Entity('case_visits')
+@Index('idx_case_visits_case', ['caseId', 'visitedOn'])
+export class CaseVisit {
+  @PrimaryColumn(idColumn)
+  id: string;
+
+  @Column({ ...idColumn, name: 'case_id' })
+  caseId: string;
+
+  @Column({ type: 'varchar', length: 10, name: 'visited_on' })
+  visitedOn: string;
+
+  /** Who went (names and positions, as written by the official). */
+  @Column({ type: 'varchar', length: 200 })
+  visitors: string;
+
+  /** Whom they met (e.g. 母亲、祖父). */
+  @Column({ type: 'varchar', length: 100 })
+  met: string;
+
+  @Column({ type: 'varchar', length: 500, name: 'stated_reason' })
+  statedReason: string;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  commitments: string | null;
+
+  @Column({ type: 'varchar', length: 24 })
+  outcome: string;
+
+  @Column({ ...idColumn, name: 'recorded_by' })
+  recordedBy: string;
+
+  @Column({ ...timestampColumn, name: 'recorded_at' })
+  recordedAt: Date;
+}
+
+/** A formal notice to the guardian (《限期返校通知书》), delivered in the app or on paper. */
+@Entity('case_notices')
+@Index('idx_case_notices_case', ['caseId'])
+@Index('idx_case_notices_child', ['childId'])
+export class CaseNotice {
+  @PrimaryColumn(idColumn)
+  id: string;
+
+  @Column({ ...idColumn, name: 'case_id' })
+  caseId: string;
+
+  @Column({ ...idColumn, name: 'child_id' })
+  childId: string;
+
+  @Column({ ...idColumn, name: 'issued_by' })
+  issuedBy: string;
+
+  @Column({ ...timestampColumn, name: 'issued_at' })
+  issuedAt: Date;
+
+  /** The date by which the child must be back in school. */
+  @Column({ type: 'varchar', length: 10, name: 'deadline_on' })
+  deadlineOn: string;
+
+  /** The notice as issued: its text does not change if a template does. */
+  @Column({ type: 'text' })
+  text: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  delivery: 'app' | 'paper';
+
+  @Column({ ...timestampColumn, name: 'delivered_at', nullable: true })
+  deliveredAt: Date | null;
+
+  @Column({ type: 'varchar', length: 64, name: 'received_by', nullable: true })
+  receivedBy: string | null;
+
+  @Column({ ...timestampColumn, name: 'acknowledged_at', nullable: true })
+  acknowledgedAt: Date | null;
+
+  @Column({ ...idColumn, name: 'acknowledged_by', nullable: true })
+  acknowledgedBy: string | null;
+}
+
+/** A transfer of a case to another township or school; the receiver must accept it. */
+@Entity('case_transfers')
+@Index('idx_case_transfers_case', ['caseId'])
+@Index('idx_case_transfers_to', ['toTownshipCode', 'status'])
+export class CaseTransfer {
+  @PrimaryColumn(idColumn)
+  id: string;
+
+  @Column({ ...idColumn, name: 'case_id' })
+  caseId: string;
+
+  @Column({ ...divisionCodeColumn, name: 'to_township_code', nullable: true })
+  toTownshipCode: string | null;
+
+  @Column({ ...idColumn, name: 'to_school_id', nullable: true })
+  toSchoolId: string | null;
+
+  @Column({ type: 'varchar', length: 200 })
+  reason: string;
+
+  @Column({ ...idColumn, name: 'requested_by' })
+  requestedBy: string;
+
+  @Column({ ...timestampColumn, name: 'requested_at' })
+  requestedAt: Date;
+
+  @Column({ ...timestampColumn, name: 'due_at' })
+  dueAt: Date;
+
+  @Column({ type: 'varchar', length: 12 })
+  status: 'pending' | 'accepted' | 'rejected' | 'cancelled';
+
+  /** Set when the transfer went unaccepted past its deadline and the county was told. */
+  @Column({ ...timestampColumn, name: 'escalated_at', nullable: true })
+  escalatedAt: Date | null;
+
+  @Column({ ...idColumn, name: 'decided_by', nullable: true })
+  decidedBy: string | null;
+
+  @Column({ ...timestampColumn, name: 'decided_at', nullable: true })
+  decidedAt: Date | null;
+
+  @Column({ type: 'varchar', length: 200, name: 'decision_note', nullable: true })
+  decisionNote: string | null;
+}
+
+/** Relapse watch: re-checks about one and three months after 销号. */
+@Entity('case_rechecks')
+@Index('idx_case_rechecks_due', ['dueOn', 'doneAt'])
+export class CaseRecheck {
+  @PrimaryColumn(idColumn)
+  id: string;
+
+  @Column({ ...idColumn, name: 'case_id' })
+  caseId: string;
+
+  @Column({ type: 'varchar', length: 10, name: 'due_on' })
+  dueOn: string;
+
+  @Column({ ...timestampColumn, name: 'done_at', nullable: true })
+  doneAt: Date | null;
+
+  @Column({ ...idColumn, name: 'done_by', nullable: true })
+  doneBy: string | null;
+
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  result: 'attending' | 'absent' | null;
 }
