@@ -25,3 +25,4 @@ export * from './api/schemas/tips';
 export * from './api/schemas/cases';
 export * from './api/schemas/uploads';
 export * from './api/schemas/messages';
+export * from './api/schemas/case-handling';

@@ -5,6 +5,7 @@ import * as common from './schemas/common';
 import * as divisions from './schemas/divisions';
 import * as health from './schemas/health';
 import * as invitations from './schemas/invitations';
+import * as handling from './schemas/case-handling';
 import * as cases from './schemas/cases';
 import * as messages from './schemas/messages';
 import * as schools from './schemas/schools';
@@ -80,6 +81,29 @@ export const contract = {
   casesRoute: { params: common.idParam, body: cases.routeCaseRequest, response: cases.caseDetail },
   casesReturnToTriage: { params: common.idParam, body: cases.returnToTriageRequest, response: cases.caseDetail },
   casesMerge: { params: common.idParam, body: cases.mergeCaseRequest, response: cases.caseDetail },
+  casesLedger: {
+    query: handling.ledgerQuery,
+    binary: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    response: uploads.fileResponse,
+  },
+  casesTransition: { params: common.idParam, body: handling.caseTransitionRequest, response: cases.caseDetail },
+  casesLogVisit: { params: common.idParam, body: handling.logVisitRequest, response: cases.caseDetail },
+  casesSetCauses: { params: common.idParam, body: handling.setCausesRequest, response: cases.caseDetail },
+  casesSetAssignee: { params: common.idParam, body: handling.setAssigneeRequest, response: cases.caseDetail },
+  casesConfirmEnrolment: { params: common.idParam, response: cases.caseDetail },
+  casesAttendance: { params: common.idParam, response: handling.attendanceSummary },
+  casesRecordAttendance: { params: common.idParam, body: handling.attendanceRequest, response: handling.attendanceSummary },
+  casesTransfer: { params: common.idParam, body: handling.transferRequest, response: cases.caseDetail },
+  transfersIncoming: { response: handling.transferListResponse },
+  transfersAccept: { params: common.idParam, body: handling.transferDecisionRequest, response: cases.caseDetail },
+  transfersReject: { params: common.idParam, body: handling.rejectTransferRequest, response: handling.transferView },
+  noticesPaperDelivery: { params: common.idParam, body: handling.paperDeliveryRequest, response: handling.noticeView },
+  noticesMine: { response: handling.noticeListResponse },
+  noticesAcknowledge: { params: common.idParam, response: handling.noticeView },
+  rechecksComplete: { params: common.idParam, body: handling.recheckRequest, response: common.okResponse },
+  dispatchList: { response: handling.dispatchResponse },
+  countySettingsGet: { response: handling.countySettingsView },
+  countySettingsUpdate: { body: handling.countySettingsRequest, response: handling.countySettingsView },
 
   messagesList: { query: messages.listMessagesQuery, response: messages.messagePageResponse },
   messagesRead: { params: common.idParam, response: messages.messageView },

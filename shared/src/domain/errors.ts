@@ -8,6 +8,8 @@ export interface ApiErrorBody {
   message: string;
   fields: Record<string, string>;
   rows?: ApiRowError[];
+  /** After a conflict (409): the record as it is now, so the client can show it without another request. */
+  current?: unknown;
 }
 
 export interface ApiRowError {

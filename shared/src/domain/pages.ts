@@ -6,6 +6,8 @@ export const APP_PAGES = {
   supervisorTip: '/packages/supervisor/pages/tip/index',
   officialCase: '/packages/official/pages/case/index',
   countyTriage: '/packages/county/pages/triage/index',
+  parentNotices: '/packages/parent/pages/notices/index',
+  countyDispatch: '/packages/county/pages/dispatch/index',
   messages: '/pages/messages/index',
 } as const;
 export type AppPage = keyof typeof APP_PAGES;

@@ -6,7 +6,7 @@ export const TIP_MILESTONES = {
   received: '已收到',
   assigned: '已受理',
   visited: '已家访',
-  returned: '已返校',
+  returned: '已复学',
   closed: '已销号',
   unfounded: '经核实非辍学',
 } as const;

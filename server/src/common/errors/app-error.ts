@@ -6,6 +6,8 @@ import { ERRORS, type ApiRowError, type ErrorCode } from '@baoxue/shared';
  */
 export class AppError extends Error {
   readonly status: number;
+  /** For a conflict: the latest state of the record, sent back with the error. */
+  current?: unknown;
 
   constructor(
     readonly code: ErrorCode,
@@ -28,5 +30,11 @@ export class AppError extends Error {
 
   static invalid(fields: Record<string, string>, message?: string): AppError {
     return new AppError('VALIDATION_FAILED', message, fields);
+  }
+
+  static conflict(message: string, current?: unknown): AppError {
+    const error = new AppError('CONFLICT', message);
+    error.current = current;
+    return error;
   }
 }

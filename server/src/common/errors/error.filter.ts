@@ -54,6 +54,7 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const body: ApiErrorBody = { code: error.code, message: error.message || ERRORS[error.code].message, fields: error.fields };
     if (error.rows) body.rows = error.rows;
+    if (error.current !== undefined) body.current = error.current;
     if (response.headersSent) return;
     for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
     response.status(error.status).json(body);

@@ -86,7 +86,14 @@ export class CaseHandling1764300000000 implements MigrationInterface {
     await createTable(
       queryRunner,
       'case_rechecks',
-      [c.id(), c.ref('case_id'), c.varchar('due_on', 10), c.timestamp('done_at', true), c.ref('done_by', true), c.varchar('result', 12, true)],
+      [
+        c.id(),
+        c.ref('case_id'),
+        c.varchar('due_on', 10),
+        c.timestamp('done_at', true),
+        c.ref('done_by', true),
+        c.varchar('result', 12, true),
+      ],
       [index('idx_case_rechecks_due', ['due_on', 'done_at'])],
     );
 
@@ -110,7 +117,12 @@ export class CaseHandling1764300000000 implements MigrationInterface {
     await createTable(
       queryRunner,
       'guardianships',
-      [{ ...c.ref('child_id'), isPrimary: true }, { ...c.ref('user_id'), isPrimary: true }, c.varchar('relation', 16), c.timestamp('created_at')],
+      [
+        { ...c.ref('child_id'), isPrimary: true },
+        { ...c.ref('user_id'), isPrimary: true },
+        c.varchar('relation', 16),
+        c.timestamp('created_at'),
+      ],
       [index('idx_guardianships_user', ['user_id'])],
     );
   }

@@ -1,14 +1,19 @@
-import { Body, Controller, HttpCode, Param, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Query, Res } from '@nestjs/common';
 import { contract } from '@baoxue/shared';
+import type { Response } from 'express';
 import type { z } from 'zod';
 import { Roles } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
 import { Endpoint } from '../../common/http/endpoint.decorator';
 import { CasesService } from './cases.service';
+import { LedgerService } from './ledger.service';
 
 @Controller()
 export class CasesController {
-  constructor(private readonly cases: CasesService) {}
+  constructor(
+    private readonly cases: CasesService,
+    private readonly ledgers: LedgerService,
+  ) {}
 
   @Endpoint('casesList')
   @Roles('official', 'county_admin')
@@ -23,6 +28,21 @@ export class CasesController {
     @Query({ schema: contract.casesTriage.query }) query: z.output<typeof contract.casesTriage.query>,
   ) {
     return this.cases.list(caller, query, true);
+  }
+
+  /** Registered before `/cases/:id` so `ledger` is not read as an id. */
+  @Endpoint('casesLedger')
+  @Roles('official', 'county_admin')
+  async ledger(
+    @CurrentCaller() caller: Caller,
+    @Query({ schema: contract.casesLedger.query }) query: z.output<typeof contract.casesLedger.query>,
+    @Res() response: Response,
+  ) {
+    const { fileName, content } = await this.ledgers.export(caller, query);
+    response.setHeader('Content-Type', contract.casesLedger.binary);
+    response.setHeader('Content-Disposition', `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+    response.setHeader('Cache-Control', 'no-store');
+    response.end(content);
   }
 
   @Endpoint('casesGet')

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AttendanceService } from '../children/attendance.service';
 import { ChildrenService } from '../children/children.service';
+import { CaseHandlingController } from './case-handling.controller';
+import { CaseHandlingService } from './case-handling.service';
+import { CountySettingsService } from './county-settings.service';
+import { DeadlinesService } from './deadlines.service';
+import { LedgerService } from './ledger.service';
 import { DivisionsModule } from '../divisions/divisions.module';
 import { UploadsModule } from '../uploads/uploads.module';
 import { CaseRoutingService } from './case-routing.service';
@@ -10,8 +16,19 @@ import { TipMilestonesService } from './tip-milestones.service';
 
 @Module({
   imports: [DivisionsModule, UploadsModule],
-  controllers: [CasesController],
-  providers: [CasesService, CaseRoutingService, CaseViewsService, TipMilestonesService, ChildrenService],
-  exports: [CasesService, CaseRoutingService, CaseViewsService, TipMilestonesService, ChildrenService],
+  controllers: [CasesController, CaseHandlingController],
+  providers: [
+    CasesService,
+    CaseRoutingService,
+    CaseViewsService,
+    TipMilestonesService,
+    ChildrenService,
+    AttendanceService,
+    CaseHandlingService,
+    DeadlinesService,
+    LedgerService,
+    CountySettingsService,
+  ],
+  exports: [CasesService, CaseRoutingService, CaseViewsService, TipMilestonesService, ChildrenService, AttendanceService, DeadlinesService],
 })
 export class CasesModule {}

@@ -1,17 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  allowedCaseTransitions,
   CASE_STATUS_LABELS,
   countySettings,
   divisionLevelOf,
   divisionPrefix,
   isOpenCase,
+  mayMakeTransition,
   nextCaseStatus,
   pageLink,
   type CaseDetail,
   type CaseListItem,
   type CaseSource,
   type CaseStatus,
+  type CountySettings,
+  type DropoutCause,
+  type PriorityGroup,
 } from '@baoxue/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
@@ -21,6 +26,7 @@ import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
+import { AttendanceService } from '../children/attendance.service';
 import { Child } from '../children/child.entity';
 import { ChildrenService } from '../children/children.service';
 import { ServedCounty } from '../divisions/division.entity';
@@ -29,17 +35,22 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { wechatTime } from '../notifications/subscribe-templates';
 import { Tip } from '../tips/tip.entity';
 import { CASE_SCOPE, canHandleForTownship, canSeeCase } from './case-access';
-import { CaseEvent, CaseRouting, DropoutCase } from './case.entity';
+import { actorsFor } from './case-actors';
+import { CaseEvent, CaseRouting, DropoutCase, type DueKind } from './case.entity';
 import { CaseRoutingService, type RoutingDecision } from './case-routing.service';
+import { deadline } from './case-steps';
 import { CaseViewsService } from './case-views.service';
 import { TipMilestonesService } from './tip-milestones.service';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+const STALE = '案件已被他人修改，以下是最新情况，请确认后重试';
 
 export interface ListCases {
   status?: CaseStatus;
   overdue?: 'true' | 'false';
+  priorityGroup?: PriorityGroup;
+  cause?: DropoutCause;
+  under?: string;
+  schoolId?: string;
   cursor?: string;
   limit: number;
 }
@@ -55,6 +66,7 @@ export class CasesService {
     private readonly divisions: DivisionsService,
     private readonly notifications: NotificationsService,
     private readonly milestones: TipMilestonesService,
+    private readonly attendance: AttendanceService,
     private readonly audit: AuditService,
   ) {}
 
@@ -78,6 +90,13 @@ export class CasesService {
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
     if (query.overdue === 'true') qb.andWhere('c.due_at < :now', { now });
     if (query.overdue === 'false') qb.andWhere('(c.due_at IS NULL OR c.due_at >= :now)', { now });
+    // JSON arrays are stored as text: an element is matched with its quotes
+    if (query.cause) qb.andWhere('c.causes LIKE :cause', { cause: `%"${query.cause}"%` });
+    if (query.under) qb.andWhere('c.routing_code LIKE :under', { under: `${divisionPrefix(query.under)}%` });
+    if (query.schoolId) qb.andWhere('c.school_id = :schoolId', { schoolId: query.schoolId });
+    if (query.priorityGroup) {
+      qb.innerJoin(Child, 'ch', 'ch.id = c.child_id').andWhere('ch.priority_groups LIKE :group', { group: `%"${query.priorityGroup}"%` });
+    }
     if (query.cursor) {
       const [id] = decodeCursor(query.cursor, ['string']);
       qb.andWhere('c.id < :cursorId', { cursorId: id });
@@ -91,7 +110,7 @@ export class CasesService {
     };
   }
 
-  /** One case, with its tips (tipsters hidden), routing and timeline. Reading it is audited. */
+  /** One case, with its tips (tipsters hidden), visits, notices and timeline. Reading it is audited. */
   async get(caller: Caller, id: string): Promise<CaseDetail> {
     const record = await this.visible(caller, id);
     await this.audit.record(caller, { action: 'case.read', targetType: 'case', targetId: id });
@@ -115,106 +134,82 @@ export class CasesService {
 
   /** 受理: the township takes the case and names the responsible cadre. */
   async accept(caller: Caller, id: string, input: { assigneeId: string | null; version?: number }): Promise<CaseDetail> {
-    const record = await this.visible(caller, id);
-    if (!canHandleForTownship(caller, record)) throw AppError.forbidden('只有乡镇负责人、包抓干部或县教育局可以受理案件');
-    const next = nextCaseStatus(record.status, 'accept');
-    if (!next) throw this.illegal(record.status, '受理');
-    const assigneeId = input.assigneeId ?? (caller.role === 'official' ? caller.userId : null);
-    if (!assigneeId) throw AppError.invalid({ assigneeId: '请指定包抓干部' });
-    const candidates = await this.routing.assignees(this.dataSource.manager, record.townshipCode!);
-    if (!candidates.some((u) => u.id === assigneeId)) throw AppError.invalid({ assigneeId: '包抓干部应为本乡镇或其所辖村的负责人或干部' });
-    const now = this.clock.now();
-    const settings = await this.settingsOf(record.countyCode);
-    await this.dataSource.transaction(async (manager) => {
-      await this.update(manager, record, input.version, {
-        status: next,
-        assigneeId,
-        dueAt: new Date(now.getTime() + settings.verifyDays * DAY),
-      });
+    return this.mutate(caller, id, input.version, async (manager, record) => {
+      if (!canHandleForTownship(caller, record)) throw AppError.forbidden('只有乡镇负责人、包抓干部或县教育局可以受理案件');
+      const next = this.next(record, 'accept', '受理');
+      const assigneeId = input.assigneeId ?? (caller.role === 'official' ? caller.userId : null);
+      if (!assigneeId) throw AppError.invalid({ assigneeId: '请指定包抓干部' });
+      await this.checkAssignee(manager, record, assigneeId);
+      const settings = await this.settingsOf(record.countyCode, manager);
+      await this.update(manager, record, { status: next, assigneeId, ...this.due('verify', this.clock.now(), settings) });
       await this.event(manager, record.id, caller.userId, 'accepted', { assigneeId });
       await this.milestones.announce(manager, record.id, 'assigned', null);
-      if (assigneeId !== caller.userId) {
-        await this.notifications.notify(manager, [assigneeId], {
-          key: `case-assigned:${record.id}:${assigneeId}:${now.getTime()}`,
-          title: '您被指定为包抓干部',
-          body: '请在规定时间内完成核查。',
-          link: pageLink('officialCase', { id: record.id }),
-        });
-      }
+      if (assigneeId !== caller.userId) await this.tellAssignee(manager, record.id, assigneeId);
     });
-    return this.detail(caller, await this.reload(record.id));
   }
 
   /** The county admin sends a case (from triage, or elsewhere in the county) to a township. */
   async route(caller: Caller, id: string, input: { townshipCode: string; reason: string }): Promise<CaseDetail> {
-    const record = await this.visible(caller, id);
-    if (caller.role !== 'county_admin') throw AppError.forbidden();
-    if (!isOpenCase(record.status)) throw new AppError('CONFLICT', '案件已结案，不能再分派');
-    if (divisionLevelOf(input.townshipCode) !== 'township' || !input.townshipCode.startsWith(divisionPrefix(record.countyCode))) {
-      throw AppError.invalid({ townshipCode: '请选择本县的一个乡镇' });
-    }
-    if (!(await this.divisions.exists(input.townshipCode))) throw AppError.invalid({ townshipCode: '该乡镇不存在' });
-    const child = await this.dataSource.manager.findOneByOrFail(Child, { id: record.childId });
-    const villageCode = child.villageCode?.startsWith(divisionPrefix(input.townshipCode)) ? child.villageCode : null;
-    const decision: RoutingDecision = {
-      countyCode: record.countyCode,
-      townshipCode: input.townshipCode,
-      villageCode,
-      routingCode: villageCode ?? input.townshipCode,
-      rule: 'manual',
-      reason: input.reason,
-    };
-    await this.dataSource.transaction(async (manager) => {
-      await this.applyRouting(manager, record, decision, caller.userId);
+    return this.mutate(caller, id, undefined, async (manager, record) => {
+      if (caller.role !== 'county_admin') throw AppError.forbidden();
+      if (!isOpenCase(record.status)) throw new AppError('CONFLICT', '案件已结案，不能再分派');
+      if (divisionLevelOf(input.townshipCode) !== 'township' || !input.townshipCode.startsWith(divisionPrefix(record.countyCode))) {
+        throw AppError.invalid({ townshipCode: '请选择本县的一个乡镇' });
+      }
+      if (!(await this.divisions.exists(input.townshipCode, manager))) throw AppError.invalid({ townshipCode: '该乡镇不存在' });
+      const child = await manager.findOneByOrFail(Child, { id: record.childId });
+      const villageCode = child.villageCode?.startsWith(divisionPrefix(input.townshipCode)) ? child.villageCode : null;
+      await this.applyRouting(
+        manager,
+        record,
+        {
+          countyCode: record.countyCode,
+          townshipCode: input.townshipCode,
+          villageCode,
+          routingCode: villageCode ?? input.townshipCode,
+          rule: 'manual',
+          reason: input.reason,
+        },
+        caller.userId,
+      );
     });
-    return this.detail(caller, await this.reload(record.id));
   }
 
   /** "Not ours": the township hands the case back to the county's triage queue, with a reason. */
   async returnToTriage(caller: Caller, id: string, reason: string): Promise<CaseDetail> {
-    const record = await this.visible(caller, id);
-    if (!record.townshipCode) throw new AppError('CONFLICT', '案件已在县级待分派队列中');
-    if (caller.role !== 'official' || !canHandleForTownship(caller, record))
-      throw AppError.forbidden('只有本乡镇的负责人或包抓干部可以退回案件');
-    if (record.status !== 'reported' && record.status !== 'assigned') throw new AppError('CONFLICT', '案件已在核查或处理中，不能退回');
-    const decision: RoutingDecision = {
-      countyCode: record.countyCode,
-      townshipCode: null,
-      villageCode: null,
-      routingCode: record.countyCode,
-      rule: 'returned_by_township',
-      reason,
-    };
-    const from = record.townshipCode;
-    await this.dataSource.transaction(async (manager) => {
-      await this.event(manager, record.id, caller.userId, 'returned_to_triage', { townshipCode: from, reason });
-      await this.applyRouting(manager, record, decision, caller.userId);
+    return this.mutate(caller, id, undefined, async (manager, record) => {
+      if (!record.townshipCode) throw new AppError('CONFLICT', '案件已在县级待分派队列中');
+      if (caller.role !== 'official' || !canHandleForTownship(caller, record))
+        throw AppError.forbidden('只有本乡镇的负责人或包抓干部可以退回案件');
+      if (record.status !== 'reported' && record.status !== 'assigned') throw new AppError('CONFLICT', '案件已在核查或处理中，不能退回');
+      await this.event(manager, record.id, caller.userId, 'returned_to_triage', { townshipCode: record.townshipCode, reason });
+      await this.applyRouting(
+        manager,
+        record,
+        {
+          countyCode: record.countyCode,
+          townshipCode: null,
+          villageCode: null,
+          routingCode: record.countyCode,
+          rule: 'returned_by_township',
+          reason,
+        },
+        caller.userId,
+      );
     });
-    return this.detail(caller, await this.reload(record.id));
   }
 
   /** Two cases turned out to be about one child: the tips of this one join the other. */
   async merge(caller: Caller, id: string, intoId: string, reason: string): Promise<CaseDetail> {
     if (id === intoId) throw AppError.invalid({ intoCaseId: '不能合并到同一个案件' });
-    const source = await this.visible(caller, id);
     const target = await this.visible(caller, intoId, 'intoCaseId');
-    if (!isOpenCase(source.status) || !isOpenCase(target.status)) throw new AppError('CONFLICT', '已结案的案件不能合并');
-    const now = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    await this.mutate(caller, id, undefined, async (manager, source) => {
+      if (!isOpenCase(source.status) || !isOpenCase(target.status)) throw new AppError('CONFLICT', '已结案的案件不能合并');
       await manager.update(Tip, { caseId: source.id }, { caseId: target.id });
-      await this.update(manager, source, undefined, { mergedIntoId: target.id, closedAt: now, dueAt: null, tipCount: 0 });
-      await this.update(manager, target, undefined, { tipCount: target.tipCount + source.tipCount });
+      await this.update(manager, source, { mergedIntoId: target.id, closedAt: this.clock.now(), dueAt: null, dueKind: null, tipCount: 0 });
+      await this.update(manager, target, { tipCount: target.tipCount + source.tipCount });
       const sourceChild = await manager.findOneByOrFail(Child, { id: source.childId });
-      await this.children.complete(manager, target.childId, {
-        name: sourceChild.name,
-        sex: sourceChild.sex,
-        idNumber: sourceChild.idNumber,
-        birthYear: sourceChild.birthYear,
-        birthYearExact: sourceChild.birthYearExact,
-        villageCode: sourceChild.villageCode,
-        schoolId: sourceChild.schoolId,
-        grade: sourceChild.grade,
-      });
+      await this.children.complete(manager, target.childId, { ...sourceChild, idNumber: sourceChild.idNumber });
       await this.event(manager, source.id, caller.userId, 'merged_into', { caseId: target.id, reason });
       await this.event(manager, target.id, caller.userId, 'merged_from', { caseId: source.id, tips: source.tipCount, reason });
     });
@@ -250,7 +245,16 @@ export class CasesService {
       schoolId: input.schoolId,
       assigneeId: null,
       openedAt: now,
-      dueAt: new Date(now.getTime() + settings.acknowledgeHours * HOUR),
+      ...this.due('accept', now, settings),
+      causes: null,
+      escalationSteps: null,
+      confirmedAt: null,
+      notDropoutReason: null,
+      confirmingSchoolId: null,
+      returnedOn: null,
+      returnSchoolId: null,
+      returnGrade: null,
+      placement: null,
       closedAt: null,
       mergedIntoId: null,
       tipCount: input.tipCount,
@@ -263,6 +267,28 @@ export class CasesService {
     return record;
   }
 
+  /**
+   * Every change to a case goes through here: a stale version is refused with the latest state
+   * (two officials never silently overwrite each other), and the work runs in one transaction.
+   */
+  async mutate(
+    caller: Caller,
+    id: string,
+    version: number | undefined,
+    work: (manager: EntityManager, record: DropoutCase) => Promise<void>,
+  ): Promise<CaseDetail> {
+    const record = await this.visible(caller, id);
+    if (version !== undefined && version !== record.version) throw AppError.conflict(STALE, await this.detail(caller, record));
+    try {
+      await this.dataSource.transaction((manager) => work(manager, record));
+    } catch (error) {
+      if (error instanceof AppError && error.message === STALE)
+        throw AppError.conflict(STALE, await this.detail(caller, await this.reload(id)));
+      throw error;
+    }
+    return this.detail(caller, await this.reload(id));
+  }
+
   /** Cases the caller may see; anything else reads as not found. */
   async visible(caller: Caller, id: string, field?: string): Promise<DropoutCase> {
     const record = await this.dataSource.manager.findOneBy(DropoutCase, { id });
@@ -273,42 +299,79 @@ export class CasesService {
     return record;
   }
 
-  private async detail(caller: Caller, record: DropoutCase): Promise<CaseDetail> {
-    return this.views.detail(this.dataSource.manager, record, this.clock.now(), this.actionsFor(caller, record));
+  async detail(caller: Caller, record: DropoutCase): Promise<CaseDetail> {
+    const manager = this.dataSource.manager;
+    const settings = await this.settingsOf(record.countyCode);
+    const attendance = record.returnedOn ? await this.attendance.summary(manager, record.childId, record.returnedOn, settings) : null;
+    return this.views.detail(
+      manager,
+      record,
+      this.clock.now(),
+      this.actionsFor(caller, record, attendance?.satisfied ?? false),
+      attendance,
+    );
   }
 
   /** What the caller may do next with the case, for the mini program to offer. */
-  private actionsFor(caller: Caller, record: DropoutCase): string[] {
-    const actions: string[] = [];
+  actionsFor(caller: Caller, record: DropoutCase, attendanceSatisfied: boolean): string[] {
+    const actors = actorsFor(caller, record);
+    const actions: string[] = allowedCaseTransitions(record.status).filter(
+      (t) => mayMakeTransition(actors, t) && (t !== 'close' || attendanceSatisfied),
+    );
+    if (record.confirmingSchoolId && actors.has('school_staff') && isOpenCase(record.status)) actions.push('confirm_enrolment');
+    if (record.returnedOn && (actors.has('school_staff') || actors.has('county_admin'))) actions.push('record_attendance');
     if (!isOpenCase(record.status)) return actions;
-    if (canHandleForTownship(caller, record) && nextCaseStatus(record.status, 'accept')) actions.push('accept');
+    const township = actors.has('township_leader') || actors.has('township_cadre') || actors.has('county_admin');
     if (caller.role === 'county_admin') actions.push('route');
     if (
       caller.role === 'official' &&
       canHandleForTownship(caller, record) &&
       (record.status === 'reported' || record.status === 'assigned')
-    ) {
+    )
       actions.push('return_to_triage');
-    }
-    actions.push('merge');
+    if (township || actors.has('assignee')) actions.push('set_causes', 'transfer', 'merge');
+    if (actors.has('township_leader') || actors.has('county_admin')) actions.push('set_assignee');
     return actions;
   }
 
-  private async applyRouting(manager: EntityManager, record: DropoutCase, decision: RoutingDecision, actorId: string): Promise<void> {
+  /** The status a transition leads to, or a clear refusal. */
+  next(record: DropoutCase, transition: Parameters<typeof nextCaseStatus>[1], action: string): CaseStatus {
+    const next = nextCaseStatus(record.status, transition);
+    if (!next) throw new AppError('CONFLICT', `案件当前状态为“${CASE_STATUS_LABELS[record.status]}”，不能${action}`);
+    return next;
+  }
+
+  /** The next step and its deadline; an overdue escalation starts over with it. */
+  due(kind: DueKind | null, from: Date, settings: CountySettings): Pick<DropoutCase, 'dueKind' | 'dueAt' | 'escalatedTo'> {
+    return { dueKind: kind, dueAt: kind ? deadline(kind, from, settings) : null, escalatedTo: null };
+  }
+
+  async checkAssignee(manager: EntityManager, record: DropoutCase, assigneeId: string): Promise<void> {
+    if (!record.townshipCode) throw AppError.invalid({ assigneeId: '案件尚未分派到乡镇' });
+    const candidates = await this.routing.assignees(manager, record.townshipCode);
+    if (!candidates.some((u) => u.id === assigneeId)) throw AppError.invalid({ assigneeId: '包抓干部应为本乡镇或其所辖村的负责人或干部' });
+  }
+
+  async tellAssignee(manager: EntityManager, caseId: string, assigneeId: string): Promise<void> {
+    await this.notifications.notify(manager, [assigneeId], {
+      key: `case-assigned:${caseId}:${assigneeId}:${this.clock.now().getTime()}`,
+      title: '您被指定为包抓干部',
+      body: '请在规定时间内完成核查和劝返。',
+      link: pageLink('officialCase', { id: caseId }),
+    });
+  }
+
+  async applyRouting(manager: EntityManager, record: DropoutCase, decision: RoutingDecision, actorId: string): Promise<void> {
     const settings = await this.settingsOf(record.countyCode, manager);
-    const now = this.clock.now();
     // A case sent to a township starts over there: it must be accepted again, on a fresh deadline.
     const restart = record.status === 'reported' || record.status === 'assigned';
     const changes: Partial<DropoutCase> = {
       townshipCode: decision.townshipCode,
       villageCode: decision.villageCode,
       routingCode: decision.routingCode,
-      ...(restart
-        ? { status: 'reported' as const, assigneeId: null, dueAt: new Date(now.getTime() + settings.acknowledgeHours * HOUR) }
-        : {}),
+      ...(restart ? { status: 'reported' as const, assigneeId: null, ...this.due('accept', this.clock.now(), settings) } : {}),
     };
-    await this.update(manager, record, undefined, changes);
-    Object.assign(record, changes);
+    await this.update(manager, record, changes);
     await this.recordRouting(manager, record, decision, actorId);
     await this.announceRouting(manager, record, settings.acknowledgeHours);
   }
@@ -356,37 +419,28 @@ export class CasesService {
     });
   }
 
-  private async update(
-    manager: EntityManager,
-    record: DropoutCase,
-    expectedVersion: number | undefined,
-    changes: Partial<DropoutCase>,
-  ): Promise<void> {
-    const version = expectedVersion ?? record.version;
+  /** A guarded write: the row must still have the version this request read. */
+  async update(manager: EntityManager, record: DropoutCase, changes: Partial<DropoutCase>): Promise<void> {
     const result = await manager
       .createQueryBuilder()
       .update(DropoutCase)
       .set({ ...changes, version: () => 'version + 1' })
-      .where('id = :id AND version = :version', { id: record.id, version })
+      .where('id = :id AND version = :version', { id: record.id, version: record.version })
       .execute();
-    if (result.affected !== 1) throw new AppError('CONFLICT', '案件已被他人修改，请刷新后重试');
-    record.version = version + 1;
+    if (result.affected !== 1) throw new AppError('CONFLICT', STALE);
+    Object.assign(record, changes, { version: record.version + 1 });
   }
 
   async event(manager: EntityManager, caseId: string, actorId: string | null, kind: string, data: CaseEvent['data'] = null): Promise<void> {
     await manager.insert(CaseEvent, { id: newId(), caseId, at: this.clock.now(), actorId, kind, data });
   }
 
-  private illegal(status: CaseStatus, action: string): AppError {
-    return new AppError('CONFLICT', `案件当前状态为“${CASE_STATUS_LABELS[status]}”，不能${action}`);
-  }
-
-  async settingsOf(countyCode: string, manager: EntityManager = this.dataSource.manager) {
+  async settingsOf(countyCode: string, manager: EntityManager = this.dataSource.manager): Promise<CountySettings> {
     const county = await manager.findOneBy(ServedCounty, { code: countyCode });
     return countySettings(county?.settings);
   }
 
-  private async reload(id: string): Promise<DropoutCase> {
+  async reload(id: string): Promise<DropoutCase> {
     return this.dataSource.manager.findOneByOrFail(DropoutCase, { id });
   }
 }

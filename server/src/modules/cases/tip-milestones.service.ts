@@ -21,7 +21,7 @@ const PHRASE: Record<TipMilestone, string> = {
   received: '已收到',
   assigned: '已受理',
   visited: '已家访',
-  returned: '已返校',
+  returned: '已复学',
   closed: '已销号',
   unfounded: '非辍学',
 };

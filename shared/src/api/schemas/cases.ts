@@ -1,7 +1,16 @@
 import { z } from 'zod';
-import { CASE_SOURCES, CASE_STATUSES, PRIORITY_GROUPS } from '../../domain/cases';
+import {
+  CASE_SOURCES,
+  CASE_STATUSES,
+  DROPOUT_CAUSES,
+  ESCALATION_STEPS,
+  NOT_DROPOUT_REASONS,
+  PLACEMENT_MODES,
+  PRIORITY_GROUPS,
+} from '../../domain/cases';
+import { attendanceSummary, caseFilters, noticeView, transferView, visitView } from './case-handling';
 import { CHILD_SEXES } from '../../domain/tips';
-import { divisionCodeField, entityId, pageOf, pageQuery, textField } from '../fields';
+import { divisionCodeField, entityId, pageOf, textField } from '../fields';
 import { officialTipView } from './tips';
 
 const keys = <T extends Record<string, string>>(record: T) => Object.keys(record) as [keyof T & string, ...Array<keyof T & string>];
@@ -32,10 +41,14 @@ export const caseListItem = z.object({
   overdue: z.boolean(),
   tipCount: z.number(),
   assigneeName: z.string().nullable(),
+  /** Who an overdue step has climbed to. */
+  escalatedTo: z.enum(['leader', 'county']).nullable(),
+  /** A transfer to another unit waits for the receiver. */
+  transferPending: z.boolean(),
 });
 export type CaseListItem = z.infer<typeof caseListItem>;
 
-export const listCasesQuery = pageQuery.extend({
+export const listCasesQuery = caseFilters.extend({
   status: z.enum(CASE_STATUSES, { error: '状态不正确' }).optional(),
   /** Only cases whose current step is overdue. */
   overdue: z.enum(['true', 'false'], { error: '应为 true 或 false' }).optional(),
@@ -66,10 +79,27 @@ export const caseDetail = caseListItem.extend({
   version: z.number(),
   villageCode: z.string().nullable(),
   countyCode: z.string(),
+  assigneeId: z.string().nullable(),
   tips: z.array(officialTipView),
   routings: z.array(routingView),
   events: z.array(caseEventView),
-  /** Transitions the caller may make now. */
+  /** The next required step and its due date. */
+  nextStep: z.object({ kind: z.string(), label: z.string(), dueAt: z.string().nullable() }).nullable(),
+  causes: z.array(z.object({ cause: z.enum(keys(DROPOUT_CAUSES)), label: z.string(), support: z.string() })),
+  confirmedAt: z.string().nullable(),
+  notDropoutReason: z.enum(keys(NOT_DROPOUT_REASONS)).nullable(),
+  /** A transferred child: the receiving school that must confirm the enrolment. */
+  confirmingSchoolName: z.string().nullable(),
+  escalationSteps: z.array(z.enum(keys(ESCALATION_STEPS))),
+  nextEscalationStep: z.enum(keys(ESCALATION_STEPS)).nullable(),
+  visits: z.array(visitView),
+  notices: z.array(noticeView),
+  transfers: z.array(transferView),
+  returned: z
+    .object({ returnedOn: z.string(), schoolName: z.string().nullable(), grade: z.number(), placement: z.enum(keys(PLACEMENT_MODES)) })
+    .nullable(),
+  attendance: attendanceSummary.nullable(),
+  /** What the caller may do now: transitions and other actions. */
   actions: z.array(z.string()),
 });
 export type CaseDetail = z.infer<typeof caseDetail>;

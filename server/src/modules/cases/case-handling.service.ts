@@ -1,0 +1,643 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  ESCALATION_ORDER,
+  isOpenCase,
+  mayMakeTransition,
+  NOT_DROPOUT_REASONS,
+  pageLink,
+  TRANSITION_ACTORS,
+  type AttendanceSummary,
+  type CaseDetail,
+  type CaseTransition,
+  type caseTransitionRequest,
+  type DropoutCause,
+  type logVisitRequest,
+  type NoticeView,
+  type TransferView,
+} from '@baoxue/shared';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import type { Caller } from '../../common/auth/caller';
+import { Clock } from '../../common/clock';
+import { AppError } from '../../common/errors/app-error';
+import { newId } from '../../common/ids';
+import { User } from '../accounts/user.entity';
+import { AuditService } from '../audit/audit.service';
+import { AttendanceService } from '../children/attendance.service';
+import { Child } from '../children/child.entity';
+import { Guardianship } from '../children/guardianship.entity';
+import { DivisionsService } from '../divisions/divisions.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { School } from '../schools/school.entity';
+import { actorsFor } from './case-actors';
+import { CaseNotice, CaseRecheck, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
+import { endOfChinaDay } from './case-steps';
+import { CaseViewsService, toNoticeView } from './case-views.service';
+import { CasesService } from './cases.service';
+import { returnNoticeText } from './notice-text';
+import { TipMilestonesService } from './tip-milestones.service';
+
+type TransitionInput = z.output<typeof caseTransitionRequest>;
+type VisitInput = z.output<typeof logVisitRequest>;
+
+const DAY = 24 * 3_600_000;
+const ACTOR_LABELS: Record<string, string> = {
+  assignee: '包抓干部',
+  township_leader: '乡镇负责人',
+  township_cadre: '乡镇干部',
+  village_cadre: '村干部',
+  school_staff: '学校教职工',
+  county_admin: '县教育局',
+};
+
+function chinaToday(now: Date): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+function addDays(isoDate: string, days: number): string {
+  return new Date(new Date(`${isoDate}T00:00:00Z`).getTime() + days * DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * Handling a case from verification to 销号 (BRIEF §4): each step checks the state machine and who
+ * the caller is to the case, records who, when, what and why on the timeline, and sets the next
+ * deadline. Parents and the tipster hear of what concerns them.
+ */
+@Injectable()
+export class CaseHandlingService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly cases: CasesService,
+    private readonly views: CaseViewsService,
+    private readonly milestones: TipMilestonesService,
+    private readonly attendance: AttendanceService,
+    private readonly notifications: NotificationsService,
+    private readonly divisions: DivisionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async transition(caller: Caller, id: string, input: TransitionInput): Promise<CaseDetail> {
+    return this.cases.mutate(caller, id, input.version, async (manager, record) => {
+      this.authorise(caller, record, input.transition);
+      const settings = await this.cases.settingsOf(record.countyCode, manager);
+      const now = this.clock.now();
+      switch (input.transition) {
+        case 'start_verification': {
+          const status = this.cases.next(record, 'start_verification', '开始核查');
+          await this.cases.update(manager, record, { status });
+          await this.cases.event(manager, record.id, caller.userId, 'verification_started', { note: input.note });
+          return;
+        }
+        case 'close_not_dropout': {
+          const status = this.cases.next(record, 'close_not_dropout', '按非辍学结案');
+          if (input.reason === 'transferred') {
+            // the receiving school confirms before the case closes
+            const school = await manager.findOneBy(School, { id: input.receivingSchoolId! });
+            if (!school) throw AppError.invalid({ receivingSchoolId: '接收学校不存在' });
+            if (!(await this.divisions.isServedCounty(school.countyCode))) {
+              throw AppError.invalid({ receivingSchoolId: '接收学校不在本系统服务的县内，请选择“已迁出本地”并上传转学证明' });
+            }
+            await this.cases.update(manager, record, {
+              status: record.status === 'verifying' ? record.status : 'verifying',
+              notDropoutReason: 'transferred',
+              confirmingSchoolId: school.id,
+              schoolId: school.id,
+              ...this.cases.due('school_confirmation', now, settings),
+            });
+            await this.cases.event(manager, record.id, caller.userId, 'awaiting_school_confirmation', {
+              schoolId: school.id,
+              evidence: input.evidence,
+            });
+            await this.tellSchool(manager, record.id, school.id, '请确认转入学生已在校就读');
+            return;
+          }
+          await this.cases.update(manager, record, {
+            status,
+            notDropoutReason: input.reason,
+            closedAt: now,
+            ...this.cases.due(null, now, settings),
+          });
+          await this.cases.event(manager, record.id, caller.userId, 'closed_not_dropout', {
+            reason: input.reason,
+            evidence: input.evidence,
+          });
+          await this.milestones.announce(manager, record.id, 'unfounded', NOT_DROPOUT_REASONS[input.reason]);
+          return;
+        }
+        case 'confirm': {
+          const status = this.cases.next(record, 'confirm', '确认辍学');
+          await this.cases.update(manager, record, {
+            status,
+            causes: input.causes,
+            confirmedAt: now,
+            ...this.cases.due('first_visit', now, settings),
+          });
+          await this.cases.event(manager, record.id, caller.userId, 'confirmed', { note: input.note });
+          return;
+        }
+        case 'escalate': {
+          const status = this.cases.next(record, 'escalate', '升级处理');
+          const taken = record.escalationSteps ?? [];
+          if (taken.includes(input.step)) throw new AppError('CONFLICT', '该措施已经采取过');
+          const expected = ESCALATION_ORDER.find((step) => !taken.includes(step));
+          if (input.step !== expected)
+            throw AppError.invalid({ step: '请按顺序采取升级措施：先发出书面通知，再批评教育、责令改正，最后移送司法' });
+          if (input.step === 'written_notice' && !input.deadlineOn) throw AppError.invalid({ deadlineOn: '请填写限期返校日期' });
+          if (input.deadlineOn && input.deadlineOn <= chinaToday(now)) throw AppError.invalid({ deadlineOn: '限期返校日期应晚于今天' });
+          const due = input.deadlineOn
+            ? { dueKind: 'notice_deadline' as const, dueAt: endOfChinaDay(input.deadlineOn), escalatedTo: null }
+            : this.cases.due('notice', now, settings);
+          await this.cases.update(manager, record, { status, escalationSteps: [...taken, input.step], ...due });
+          await this.cases.event(manager, record.id, caller.userId, 'escalated', {
+            step: input.step,
+            note: input.note,
+            deadlineOn: input.deadlineOn,
+          });
+          if (input.step === 'written_notice') await this.issueNotice(manager, caller, record, input.deadlineOn!);
+          return;
+        }
+        case 'record_return': {
+          const status = this.cases.next(record, 'record_return', '登记返校');
+          const school = await manager.findOneBy(School, { id: input.schoolId });
+          if (!school || school.countyCode !== record.countyCode) throw AppError.invalid({ schoolId: '请选择本县的一所学校' });
+          if (input.returnedOn > chinaToday(now)) throw AppError.invalid({ returnedOn: '返校日期不能晚于今天' });
+          await this.cases.update(manager, record, {
+            status,
+            returnedOn: input.returnedOn,
+            returnSchoolId: school.id,
+            returnGrade: input.grade,
+            placement: input.placement,
+            schoolId: school.id,
+            ...this.cases.due('attendance', endOfChinaDay(input.returnedOn), settings),
+          });
+          await this.cases.event(manager, record.id, caller.userId, 'returned', {
+            schoolId: school.id,
+            grade: input.grade,
+            placement: input.placement,
+          });
+          await this.milestones.announce(manager, record.id, 'returned', null);
+          await this.tellSchool(manager, record.id, school.id, '有劝返学生到校，请每天登记出勤');
+          return;
+        }
+        case 'close': {
+          const status = this.cases.next(record, 'close', '销号');
+          const summary = await this.attendance.summary(manager, record.childId, record.returnedOn, settings);
+          if (!summary.satisfied) {
+            throw new AppError(
+              'CONFLICT',
+              `返校后前${settings.closeWindowDays}个上学日中需至少出勤${settings.closeMinPresentDays}天才能销号，目前出勤${summary.present}天`,
+            );
+          }
+          await this.cases.update(manager, record, { status, closedAt: now, ...this.cases.due(null, now, settings) });
+          await this.cases.event(manager, record.id, caller.userId, 'closed', { note: input.note });
+          const today = chinaToday(now);
+          for (const days of settings.recheckDays) {
+            await manager.insert(CaseRecheck, {
+              id: newId(),
+              caseId: record.id,
+              dueOn: addDays(today, days),
+              doneAt: null,
+              doneBy: null,
+              result: null,
+            });
+          }
+          await this.milestones.announce(manager, record.id, 'closed', null);
+          return;
+        }
+        case 'reopen': {
+          await this.reopen(manager, record, caller.userId, 'reopened', { reason: input.reason });
+          return;
+        }
+      }
+    });
+  }
+
+  /** 家访劝返: one visit on the record; the first one after confirmation starts persuasion. */
+  async logVisit(caller: Caller, id: string, input: VisitInput): Promise<CaseDetail> {
+    return this.cases.mutate(caller, id, input.version, async (manager, record) => {
+      this.authorise(caller, record, 'log_visit');
+      const status = this.cases.next(record, 'log_visit', '登记家访');
+      const now = this.clock.now();
+      if (input.visitedOn > chinaToday(now)) throw AppError.invalid({ visitedOn: '家访日期不能晚于今天' });
+      const settings = await this.cases.settingsOf(record.countyCode, manager);
+      const first = record.status === 'confirmed';
+      await manager.insert(CaseVisit, { id: newId(), caseId: record.id, ...input, recordedBy: caller.userId, recordedAt: now });
+      // after the first visit, the written notice is due within the notice period from confirmation
+      const due = first
+        ? {
+            dueKind: 'notice' as const,
+            dueAt: new Date((record.confirmedAt ?? now).getTime() + settings.noticeDays * DAY),
+            escalatedTo: null,
+          }
+        : {};
+      await this.cases.update(manager, record, { status, ...due });
+      await this.cases.event(manager, record.id, caller.userId, 'visit_logged', { outcome: input.outcome });
+      if (first) await this.milestones.announce(manager, record.id, 'visited', null);
+    });
+  }
+
+  async setCauses(caller: Caller, id: string, version: number, causes: DropoutCause[]): Promise<CaseDetail> {
+    return this.cases.mutate(caller, id, version, async (manager, record) => {
+      if (!isOpenCase(record.status)) throw new AppError('CONFLICT', '案件已结案');
+      this.requireActors(caller, record, ['assignee', 'township_leader', 'township_cadre', 'county_admin'], '设置辍学原因');
+      await this.cases.update(manager, record, { causes: [...new Set(causes)] });
+      await this.cases.event(manager, record.id, caller.userId, 'causes_set', { causes: causes.join(',') });
+    });
+  }
+
+  async setAssignee(caller: Caller, id: string, version: number, assigneeId: string): Promise<CaseDetail> {
+    return this.cases.mutate(caller, id, version, async (manager, record) => {
+      if (!isOpenCase(record.status) || record.status === 'reported') throw new AppError('CONFLICT', '案件尚未受理或已结案');
+      this.requireActors(caller, record, ['township_leader', 'county_admin'], '更换包抓干部');
+      await this.cases.checkAssignee(manager, record, assigneeId);
+      await this.cases.update(manager, record, { assigneeId });
+      await this.cases.event(manager, record.id, caller.userId, 'assignee_changed', { assigneeId });
+      await this.cases.tellAssignee(manager, record.id, assigneeId);
+    });
+  }
+
+  /** The receiving school confirms a transferred child attends: the case closes as not a dropout. */
+  async confirmEnrolment(caller: Caller, id: string): Promise<CaseDetail> {
+    return this.cases.mutate(caller, id, undefined, async (manager, record) => {
+      if (!record.confirmingSchoolId || caller.unit?.kind !== 'school' || caller.unit.schoolId !== record.confirmingSchoolId) {
+        throw AppError.forbidden('只有接收学校可以确认');
+      }
+      const now = this.clock.now();
+      await this.cases.update(manager, record, {
+        status: 'not_dropout',
+        closedAt: now,
+        confirmingSchoolId: null,
+        dueAt: null,
+        dueKind: null,
+        escalatedTo: null,
+      });
+      await this.cases.event(manager, record.id, caller.userId, 'enrolment_confirmed', null);
+      await this.cases.event(manager, record.id, caller.userId, 'closed_not_dropout', { reason: 'transferred' });
+      await this.milestones.announce(manager, record.id, 'unfounded', NOT_DROPOUT_REASONS.transferred);
+    });
+  }
+
+  async attendanceOf(caller: Caller, id: string): Promise<AttendanceSummary> {
+    const record = await this.cases.visible(caller, id);
+    return this.attendance.summary(
+      this.dataSource.manager,
+      record.childId,
+      record.returnedOn,
+      await this.cases.settingsOf(record.countyCode),
+    );
+  }
+
+  /** The school records a returned child's school days; a run of absences reopens the case. */
+  async recordAttendance(
+    caller: Caller,
+    id: string,
+    days: Array<{ day: string; present: boolean; excused: boolean }>,
+  ): Promise<AttendanceSummary> {
+    const record = await this.cases.visible(caller, id);
+    this.requireActors(caller, record, ['school_staff', 'county_admin'], '登记出勤');
+    if (!record.returnedOn || !record.returnSchoolId) throw new AppError('CONFLICT', '孩子尚未登记返校，不能登记出勤');
+    const today = chinaToday(this.clock.now());
+    days.forEach((d, i) => {
+      if (d.day < record.returnedOn!) throw AppError.invalid({ [`days.${i}.day`]: '出勤日期不能早于返校日期' });
+      if (d.day > today) throw AppError.invalid({ [`days.${i}.day`]: '出勤日期不能晚于今天' });
+    });
+    const settings = await this.cases.settingsOf(record.countyCode);
+    await this.dataSource.transaction(async (manager) => {
+      await this.attendance.record(manager, record.childId, record.returnSchoolId!, days, caller.userId, 'school');
+      const current = await manager.findOneByOrFail(DropoutCase, { id: record.id });
+      const relapsed =
+        (current.status === 'returned' || current.status === 'closed') &&
+        (await this.attendance.absentInARow(manager, record.childId, record.returnedOn!, settings.relapseAbsenceDays));
+      if (relapsed) await this.reopen(manager, current, null, 'relapse_detected', { days: settings.relapseAbsenceDays });
+    });
+    return this.attendanceOf(caller, id);
+  }
+
+  /** Sends a case to another township or school; it stays with the sender until accepted. */
+  async transfer(
+    caller: Caller,
+    id: string,
+    input: { version: number; toTownshipCode: string | null; toSchoolId: string | null; reason: string },
+  ): Promise<CaseDetail> {
+    return this.cases.mutate(caller, id, input.version, async (manager, record) => {
+      if (!isOpenCase(record.status)) throw new AppError('CONFLICT', '案件已结案');
+      this.requireActors(caller, record, ['assignee', 'township_leader', 'township_cadre', 'county_admin'], '移交案件');
+      if (await manager.existsBy(CaseTransfer, { caseId: record.id, status: 'pending' }))
+        throw new AppError('CONFLICT', '已有一个待接收的移交');
+      if (input.toTownshipCode) {
+        const ok =
+          input.toTownshipCode.startsWith(record.countyCode.slice(0, 6)) && (await this.divisions.exists(input.toTownshipCode, manager));
+        if (!ok || input.toTownshipCode.slice(9) !== '000' || input.toTownshipCode === record.townshipCode) {
+          throw AppError.invalid({ toTownshipCode: '请选择本县的另一个乡镇' });
+        }
+      }
+      if (input.toSchoolId) {
+        const school = await manager.findOneBy(School, { id: input.toSchoolId });
+        if (!school || school.countyCode !== record.countyCode || school.id === record.schoolId)
+          throw AppError.invalid({ toSchoolId: '请选择本县的另一所学校' });
+      }
+      const settings = await this.cases.settingsOf(record.countyCode, manager);
+      const now = this.clock.now();
+      const transfer = {
+        id: newId(),
+        caseId: record.id,
+        toTownshipCode: input.toTownshipCode,
+        toSchoolId: input.toSchoolId,
+        reason: input.reason,
+        requestedBy: caller.userId,
+        requestedAt: now,
+        dueAt: new Date(now.getTime() + settings.transferAcceptDays * DAY),
+        status: 'pending' as const,
+        escalatedAt: null,
+        decidedBy: null,
+        decidedAt: null,
+        decisionNote: null,
+      };
+      await manager.insert(CaseTransfer, transfer);
+      await this.cases.update(manager, record, {});
+      await this.cases.event(manager, record.id, caller.userId, 'transfer_requested', { reason: input.reason });
+      const recipients = input.toSchoolId
+        ? await this.schoolStaff(manager, input.toSchoolId)
+        : await this.townshipLeaders(manager, input.toTownshipCode!);
+      await this.notifications.notify(manager, recipients, {
+        key: `transfer:${transfer.id}`,
+        title: '有案件移交给本单位',
+        body: `请在${settings.transferAcceptDays}天内接收或说明理由拒绝。`,
+        link: pageLink('officialCase', { id: record.id }),
+      });
+    });
+  }
+
+  async incomingTransfers(caller: Caller): Promise<{ items: TransferView[] }> {
+    const where = this.receivingWhere(caller);
+    if (!where) return { items: [] };
+    const transfers = await this.dataSource.manager.find(CaseTransfer, {
+      where: { ...where, status: 'pending' },
+      order: { requestedAt: 'ASC' },
+    });
+    return { items: await this.views.transferViews(this.dataSource.manager, transfers, this.clock.now()) };
+  }
+
+  async acceptTransfer(caller: Caller, transferId: string): Promise<CaseDetail> {
+    const transfer = await this.receivable(caller, transferId);
+    const record = await this.dataSource.manager.findOneByOrFail(DropoutCase, { id: transfer.caseId });
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      const claimed = await manager.update(
+        CaseTransfer,
+        { id: transfer.id, status: 'pending' },
+        { status: 'accepted', decidedBy: caller.userId, decidedAt: now },
+      );
+      if (claimed.affected !== 1) throw new AppError('CONFLICT', '该移交已处理');
+      if (transfer.toSchoolId) {
+        await this.cases.update(manager, record, { schoolId: transfer.toSchoolId });
+      } else {
+        const child = await manager.findOneByOrFail(Child, { id: record.childId });
+        const township = transfer.toTownshipCode!;
+        const villageCode = child.villageCode?.startsWith(township.slice(0, 9)) ? child.villageCode : null;
+        await this.cases.update(manager, record, {
+          townshipCode: township,
+          villageCode,
+          routingCode: villageCode ?? township,
+          assigneeId: caller.role === 'official' ? caller.userId : null,
+        });
+      }
+      await this.cases.event(manager, record.id, caller.userId, 'transfer_accepted', null);
+    });
+    // the receiver now sees the case
+    return this.cases.get(caller, record.id);
+  }
+
+  async rejectTransfer(caller: Caller, transferId: string, note: string): Promise<TransferView> {
+    const transfer = await this.receivable(caller, transferId);
+    await this.dataSource.transaction(async (manager) => {
+      const claimed = await manager.update(
+        CaseTransfer,
+        { id: transfer.id, status: 'pending' },
+        { status: 'rejected', decidedBy: caller.userId, decidedAt: this.clock.now(), decisionNote: note },
+      );
+      if (claimed.affected !== 1) throw new AppError('CONFLICT', '该移交已处理');
+      await this.cases.event(manager, transfer.caseId, caller.userId, 'transfer_rejected', { note });
+      await this.notifications.notify(manager, [transfer.requestedBy], {
+        key: `transfer-rejected:${transfer.id}`,
+        title: '移交被拒绝',
+        body: note,
+        link: pageLink('officialCase', { id: transfer.caseId }),
+      });
+    });
+    const updated = await this.dataSource.manager.findOneByOrFail(CaseTransfer, { id: transfer.id });
+    return (await this.views.transferViews(this.dataSource.manager, [updated], this.clock.now()))[0]!;
+  }
+
+  /** A notice no bound parent could receive in the app, handed over on paper. */
+  async paperDelivery(caller: Caller, noticeId: string, input: { deliveredOn: string; receivedBy: string }): Promise<NoticeView> {
+    const notice = await this.dataSource.manager.findOneBy(CaseNotice, { id: noticeId });
+    if (!notice) throw AppError.notFound();
+    const record = await this.cases.visible(caller, notice.caseId);
+    this.requireActors(caller, record, ['assignee', 'township_leader', 'township_cadre', 'village_cadre', 'county_admin'], '登记送达');
+    if (notice.deliveredAt) throw new AppError('CONFLICT', '该通知已送达');
+    const deliveredAt = endOfChinaDay(input.deliveredOn);
+    if (deliveredAt.getTime() - DAY > this.clock.now().getTime()) throw AppError.invalid({ deliveredOn: '送达日期不能晚于今天' });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(CaseNotice, { id: notice.id }, { delivery: 'paper', deliveredAt, receivedBy: input.receivedBy });
+      await this.cases.event(manager, record.id, caller.userId, 'notice_paper_delivered', { receivedBy: input.receivedBy });
+    });
+    const child = await this.dataSource.manager.findOneByOrFail(Child, { id: notice.childId });
+    return toNoticeView(await this.dataSource.manager.findOneByOrFail(CaseNotice, { id: notice.id }), child.name);
+  }
+
+  /** A parent's formal notices: only those about children bound to them. */
+  async myNotices(caller: Caller): Promise<{ items: NoticeView[] }> {
+    const bound = await this.dataSource.manager.find(Guardianship, { where: { userId: caller.userId }, select: { childId: true } });
+    if (bound.length === 0) return { items: [] };
+    const childIds = bound.map((g) => g.childId);
+    const [notices, children] = await Promise.all([
+      this.dataSource.manager.find(CaseNotice, { where: { childId: In(childIds), delivery: 'app' }, order: { issuedAt: 'DESC' } }),
+      this.dataSource.manager.find(Child, { where: { id: In(childIds) }, select: { id: true, name: true } }),
+    ]);
+    const names = new Map(children.map((c) => [c.id, c.name]));
+    return { items: notices.map((n) => toNoticeView(n, names.get(n.childId) ?? '')) };
+  }
+
+  /** 回执: the parent confirms they received the notice; the responsible cadre is told. */
+  async acknowledgeNotice(caller: Caller, noticeId: string): Promise<NoticeView> {
+    const notice = await this.dataSource.manager.findOneBy(CaseNotice, { id: noticeId });
+    const guardian = notice
+      ? await this.dataSource.manager.existsBy(Guardianship, { childId: notice.childId, userId: caller.userId })
+      : false;
+    if (!notice || !guardian || notice.delivery !== 'app') throw AppError.notFound();
+    if (!notice.acknowledgedAt) {
+      const now = this.clock.now();
+      await this.dataSource.transaction(async (manager) => {
+        const first = await manager
+          .createQueryBuilder()
+          .update(CaseNotice)
+          .set({ acknowledgedAt: now, acknowledgedBy: caller.userId })
+          .where('id = :id AND acknowledged_at IS NULL', { id: notice.id })
+          .execute();
+        if (first.affected !== 1) return;
+        await this.cases.event(manager, notice.caseId, caller.userId, 'notice_acknowledged', null);
+        await this.audit.record(caller, { action: 'notice.acknowledge', targetType: 'case_notice', targetId: notice.id }, manager);
+        const record = await manager.findOneByOrFail(DropoutCase, { id: notice.caseId });
+        if (record.assigneeId) {
+          await this.notifications.notify(manager, [record.assigneeId], {
+            key: `notice-acknowledged:${notice.id}`,
+            title: '监护人已确认收到通知书',
+            body: `监护人已确认收到《限期返校通知书》，限期${notice.deadlineOn}。`,
+            link: pageLink('officialCase', { id: record.id }),
+          });
+        }
+      });
+    }
+    const child = await this.dataSource.manager.findOneByOrFail(Child, { id: notice.childId });
+    return toNoticeView(await this.dataSource.manager.findOneByOrFail(CaseNotice, { id: notice.id }), child.name);
+  }
+
+  async completeRecheck(caller: Caller, recheckId: string, result: 'attending' | 'absent'): Promise<{ ok: true }> {
+    const recheck = await this.dataSource.manager.findOneBy(CaseRecheck, { id: recheckId });
+    if (!recheck) throw AppError.notFound();
+    const record = await this.cases.visible(caller, recheck.caseId);
+    this.requireActors(
+      caller,
+      record,
+      ['assignee', 'township_leader', 'township_cadre', 'village_cadre', 'school_staff', 'county_admin'],
+      '登记复查',
+    );
+    if (recheck.doneAt) throw new AppError('CONFLICT', '该复查已登记');
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(CaseRecheck, { id: recheck.id }, { doneAt: this.clock.now(), doneBy: caller.userId, result });
+      await this.cases.event(manager, record.id, caller.userId, 'recheck_done', { result });
+      if (result === 'absent')
+        await this.reopen(manager, await manager.findOneByOrFail(DropoutCase, { id: record.id }), caller.userId, 'reopened', {
+          reason: '复查发现未在校',
+        });
+    });
+    return { ok: true };
+  }
+
+  /** Back to persuasion: the child left school again. */
+  private async reopen(
+    manager: EntityManager,
+    record: DropoutCase,
+    actorId: string | null,
+    kind: string,
+    data: Record<string, string | number>,
+  ): Promise<void> {
+    const status = this.cases.next(record, 'reopen', '重新劝返');
+    const settings = await this.cases.settingsOf(record.countyCode, manager);
+    await this.cases.update(manager, record, { status, closedAt: null, ...this.cases.due('notice', this.clock.now(), settings) });
+    await this.cases.event(manager, record.id, actorId, kind, data);
+    const recipients = [
+      ...(record.assigneeId ? [record.assigneeId] : []),
+      ...(record.townshipCode ? await this.townshipLeaders(manager, record.townshipCode) : []),
+    ];
+    await this.notifications.notify(manager, recipients, {
+      key: `reopened:${record.id}:${this.clock.now().getTime()}`,
+      title: '返校学生再次缺勤，案件重新打开',
+      body: '请尽快家访劝返。',
+      link: pageLink('officialCase', { id: record.id }),
+    });
+  }
+
+  /** 《限期返校通知书》: delivered in the app to bound parents, otherwise printed and handed over. */
+  private async issueNotice(manager: EntityManager, caller: Caller, record: DropoutCase, deadlineOn: string): Promise<void> {
+    const child = await manager.findOneByOrFail(Child, { id: record.childId });
+    const guardians = await manager.find(Guardianship, { where: { childId: child.id } });
+    const users = guardians.length
+      ? await manager.find(User, { where: { id: In(guardians.map((g) => g.userId)) }, select: { id: true, displayName: true } })
+      : [];
+    const now = this.clock.now();
+    const townshipName = record.townshipCode ? ((await this.divisions.names([record.townshipCode])).get(record.townshipCode) ?? '') : '';
+    const schoolName = record.schoolId ? ((await this.views.schoolNames(manager, [record.schoolId])).get(record.schoolId) ?? null) : null;
+    const notice = {
+      id: newId(),
+      caseId: record.id,
+      childId: child.id,
+      issuedBy: caller.userId,
+      issuedAt: now,
+      deadlineOn,
+      text: returnNoticeText({
+        childName: child.name,
+        guardianNames: users.map((u) => u.displayName),
+        townshipName,
+        schoolName,
+        issuedOn: chinaToday(now),
+        deadlineOn,
+      }),
+      delivery: guardians.length ? ('app' as const) : ('paper' as const),
+      deliveredAt: guardians.length ? now : null,
+      receivedBy: null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+    };
+    await manager.insert(CaseNotice, notice);
+    await this.notifications.notify(
+      manager,
+      guardians.map((g) => g.userId),
+      {
+        key: `notice:${notice.id}`,
+        title: '限期返校通知书',
+        body: `请于${deadlineOn}前送${child.name}到校复学，并在小程序中确认收到。`,
+        link: pageLink('parentNotices'),
+      },
+    );
+  }
+
+  private authorise(caller: Caller, record: DropoutCase, transition: CaseTransition): void {
+    if (!mayMakeTransition(actorsFor(caller, record), transition)) {
+      const allowed = TRANSITION_ACTORS[transition].map((a) => ACTOR_LABELS[a]).join('、');
+      throw AppError.forbidden(`此操作只能由${allowed}进行`);
+    }
+  }
+
+  private requireActors(caller: Caller, record: DropoutCase, allowed: readonly string[], action: string): void {
+    const actors = actorsFor(caller, record);
+    if (!allowed.some((a) => actors.has(a as never)))
+      throw AppError.forbidden(`您不能${action}：只能由${allowed.map((a) => ACTOR_LABELS[a]).join('、')}进行`);
+  }
+
+  private receivingWhere(caller: Caller): { toSchoolId: string } | { toTownshipCode: string } | null {
+    if (caller.role !== 'official' || !caller.unit) return null;
+    if (caller.unit.kind === 'school') return { toSchoolId: caller.unit.schoolId };
+    if (caller.position !== 'leader' && caller.position !== 'cadre') return null;
+    return caller.unit.code.endsWith('000') && !caller.unit.code.endsWith('000000') ? { toTownshipCode: caller.unit.code } : null;
+  }
+
+  private async receivable(caller: Caller, transferId: string): Promise<CaseTransfer> {
+    const transfer = await this.dataSource.manager.findOneBy(CaseTransfer, { id: transferId });
+    const where = this.receivingWhere(caller);
+    const mine =
+      transfer &&
+      where &&
+      ('toSchoolId' in where ? transfer.toSchoolId === where.toSchoolId : transfer.toTownshipCode === where.toTownshipCode);
+    if (!transfer || !mine) throw AppError.notFound();
+    if (transfer.status !== 'pending') throw new AppError('CONFLICT', '该移交已处理');
+    return transfer;
+  }
+
+  private async tellSchool(manager: EntityManager, caseId: string, schoolId: string, body: string): Promise<void> {
+    await this.notifications.notify(manager, await this.schoolStaff(manager, schoolId), {
+      key: `school:${caseId}:${schoolId}:${this.clock.now().getTime()}`,
+      title: '控辍保学：学校需处理的事项',
+      body,
+      link: pageLink('officialCase', { id: caseId }),
+    });
+  }
+
+  private async schoolStaff(manager: EntityManager, schoolId: string): Promise<string[]> {
+    return (await manager.find(User, { where: { role: 'official', unitSchoolId: schoolId, disabled: false }, select: { id: true } })).map(
+      (u) => u.id,
+    );
+  }
+
+  private async townshipLeaders(manager: EntityManager, townshipCode: string): Promise<string[]> {
+    return (
+      await manager.find(User, {
+        where: { role: 'official', position: 'leader', unitDivisionCode: townshipCode, disabled: false },
+        select: { id: true },
+      })
+    ).map((u) => u.id);
+  }
+}

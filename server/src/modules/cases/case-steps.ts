@@ -1,0 +1,40 @@
+import type { CountySettings } from '@baoxue/shared';
+import type { DueKind } from './case.entity';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export const DUE_LABELS: Record<DueKind, string> = {
+  accept: '受理线索',
+  verify: '完成核查',
+  first_visit: '首次家访',
+  notice: '发出《限期返校通知书》',
+  notice_deadline: '通知书限期返校',
+  attendance: '核验返校出勤并销号',
+  school_confirmation: '接收学校确认就读',
+};
+
+/** The end of a day in China (UTC+8), as a deadline. */
+export function endOfChinaDay(isoDate: string): Date {
+  return new Date(new Date(`${isoDate}T23:59:59.999+08:00`).getTime());
+}
+
+/** When the next step of a case is due, by the county's rules (BRIEF §4 time limits). */
+export function deadline(kind: DueKind, from: Date, settings: CountySettings): Date {
+  switch (kind) {
+    case 'accept':
+      return new Date(from.getTime() + settings.acknowledgeHours * HOUR);
+    case 'verify':
+    case 'school_confirmation':
+      return new Date(from.getTime() + settings.verifyDays * DAY);
+    case 'first_visit':
+      return new Date(from.getTime() + settings.firstVisitDays * DAY);
+    case 'notice':
+      return new Date(from.getTime() + settings.noticeDays * DAY);
+    case 'attendance':
+      // the school days of the window, with weekends
+      return new Date(from.getTime() + Math.ceil((settings.closeWindowDays * 7) / 5) * DAY);
+    case 'notice_deadline':
+      return from;
+  }
+}

@@ -1,0 +1,223 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CASE_STATUS_LABELS, FINISHED_CASE_STATUSES, pageLink } from '@baoxue/shared';
+import type { Logger } from 'pino';
+import { In, IsNull, LessThan, Not, type DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
+import type { Caller } from '../../common/auth/caller';
+import { divisionScopePrefix } from '../../common/auth/scope';
+import { Clock } from '../../common/clock';
+import { AppError } from '../../common/errors/app-error';
+import { LOGGER } from '../../common/logging/logger';
+import { User } from '../accounts/user.entity';
+import { Child } from '../children/child.entity';
+import { DivisionsService } from '../divisions/divisions.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { CaseRecheck, CaseTransfer, DropoutCase } from './case.entity';
+import { DUE_LABELS } from './case-steps';
+import { CaseViewsService } from './case-views.service';
+import { CasesService } from './cases.service';
+
+const HOUR = 3_600_000;
+
+/**
+ * Deadlines (BRIEF §4): an overdue step climbs one level of the hierarchy — from the responsible
+ * cadre to the township leader, then after a further period to the county — and everyone it
+ * reaches is told. Unaccepted transfers escalate to the county. The county's daily dispatch list
+ * (一日一调度) shows what is overdue, where, and who owns it.
+ */
+@Injectable()
+export class DeadlinesService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly cases: CasesService,
+    private readonly views: CaseViewsService,
+    private readonly divisions: DivisionsService,
+    private readonly notifications: NotificationsService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // the same cadence as the outbox: both are off in tests, which drive them by hand
+    if (this.config.outbox.pollMs > 0) {
+      this.timer = setInterval(() => void this.tick(), Math.max(60_000, this.config.outbox.pollMs));
+      this.timer.unref();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.run()
+      .then(() => undefined)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'deadline run failed'))
+      .finally(() => (this.running = null));
+    await this.running;
+  }
+
+  /** One pass: escalates what became overdue since the last. Returns how many cases and transfers moved. */
+  async run(): Promise<{ toLeader: number; toCounty: number; transfers: number }> {
+    const now = this.clock.now();
+    const open = { status: Not(In(FINISHED_CASE_STATUSES as string[])), mergedIntoId: IsNull() };
+    const toLeader = await this.dataSource.manager.find(DropoutCase, { where: { ...open, dueAt: LessThan(now), escalatedTo: IsNull() } });
+    let countedLeader = 0;
+    let countedCounty = 0;
+    for (const record of toLeader) {
+      // a case nobody in a township owns yet (triage) goes straight to the county
+      const level = record.townshipCode ? 'leader' : 'county';
+      if (await this.escalate(record, level)) level === 'leader' ? countedLeader++ : countedCounty++;
+    }
+    const stillOverdue = await this.dataSource.manager.find(DropoutCase, { where: { ...open, escalatedTo: 'leader' } });
+    for (const record of stillOverdue) {
+      const settings = await this.cases.settingsOf(record.countyCode);
+      if (
+        record.dueAt &&
+        record.dueAt.getTime() + settings.escalateToCountyHours * HOUR < now.getTime() &&
+        (await this.escalate(record, 'county'))
+      )
+        countedCounty++;
+    }
+    const transfers = await this.dataSource.manager.find(CaseTransfer, {
+      where: { status: 'pending', dueAt: LessThan(now), escalatedAt: IsNull() },
+    });
+    for (const transfer of transfers) await this.escalateTransfer(transfer);
+    return { toLeader: countedLeader, toCounty: countedCounty, transfers: transfers.length };
+  }
+
+  private async escalate(record: DropoutCase, level: 'leader' | 'county'): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const moved = await manager
+        .createQueryBuilder()
+        .update(DropoutCase)
+        .set({ escalatedTo: level })
+        .where('id = :id AND due_at = :due AND (escalated_to IS NULL OR escalated_to = :from)', {
+          id: record.id,
+          due: record.dueAt,
+          from: level === 'county' ? 'leader' : '',
+        })
+        .execute();
+      if (moved.affected !== 1) return false;
+      await this.cases.event(manager, record.id, null, 'overdue', { to: level, kind: record.dueKind });
+      const recipients = level === 'leader' ? await this.leaders(manager, record) : await this.countyAdmins(manager, record.countyCode);
+      await this.notifications.notify(manager, [...recipients, ...(record.assigneeId ? [record.assigneeId] : [])], {
+        key: `overdue:${record.id}:${level}:${record.dueAt?.getTime()}`,
+        title: level === 'leader' ? '案件逾期，请督办' : '案件逾期，已升级到县教育局',
+        body: `“${record.dueKind ? DUE_LABELS[record.dueKind] : '当前步骤'}”已超过时限。`,
+        link: pageLink('officialCase', { id: record.id }),
+      });
+      return true;
+    });
+  }
+
+  private async escalateTransfer(transfer: CaseTransfer): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const moved = await manager.update(
+        CaseTransfer,
+        { id: transfer.id, escalatedAt: IsNull(), status: 'pending' },
+        { escalatedAt: this.clock.now() },
+      );
+      if (moved.affected !== 1) return;
+      const record = await manager.findOneByOrFail(DropoutCase, { id: transfer.caseId });
+      await this.cases.event(manager, record.id, null, 'transfer_escalated', null);
+      await this.notifications.notify(manager, [...(await this.countyAdmins(manager, record.countyCode)), transfer.requestedBy], {
+        key: `transfer-overdue:${transfer.id}`,
+        title: '移交逾期未接收',
+        body: '有案件移交超过时限仍未被接收，请协调处理。',
+        link: pageLink('countyDispatch'),
+      });
+    });
+  }
+
+  /** 一日一调度 for the county (county admin) or a township (its leaders and cadres). */
+  async dispatch(caller: Caller) {
+    const prefix = divisionScopePrefix(caller);
+    const county = caller.role === 'county_admin';
+    if (!prefix || (!county && !(caller.position === 'leader' || caller.position === 'cadre')))
+      throw AppError.forbidden('调度清单仅对县教育局和乡镇负责人开放');
+    const now = this.clock.now();
+    const manager = this.dataSource.manager;
+    const overdue = await manager
+      .createQueryBuilder(DropoutCase, 'c')
+      .where('c.routing_code LIKE :prefix AND c.merged_into_id IS NULL AND c.due_at < :now', { prefix: `${prefix}%`, now })
+      .andWhere('c.status NOT IN (:...finished)', { finished: FINISHED_CASE_STATUSES })
+      .orderBy('c.due_at', 'ASC')
+      .getMany();
+    const [children, townships, owners] = await Promise.all([
+      overdue.length ? manager.find(Child, { where: { id: In(overdue.map((c) => c.childId)) }, select: { id: true, name: true } }) : [],
+      this.divisions.names(overdue.flatMap((c) => (c.townshipCode ? [c.townshipCode] : []))),
+      this.views.userNames(
+        manager,
+        overdue.map((c) => c.assigneeId),
+      ),
+    ]);
+    const childNames = new Map(children.map((c) => [c.id, c.name]));
+    const items = overdue.map((c) => ({
+      caseId: c.id,
+      childName: childNames.get(c.childId) ?? '',
+      townshipName: c.townshipCode ? (townships.get(c.townshipCode) ?? null) : null,
+      status: CASE_STATUS_LABELS[c.status],
+      dueKind: c.dueKind ?? 'accept',
+      dueLabel: c.dueKind ? DUE_LABELS[c.dueKind] : '当前步骤',
+      dueAt: c.dueAt!.toISOString(),
+      overdueHours: Math.floor((now.getTime() - c.dueAt!.getTime()) / HOUR),
+      escalatedTo: c.escalatedTo,
+      ownerName: c.assigneeId ? (owners.get(c.assigneeId) ?? null) : null,
+    }));
+    const counts = new Map<string, number>();
+    for (const item of items) counts.set(item.townshipName ?? '县级待分派', (counts.get(item.townshipName ?? '县级待分派') ?? 0) + 1);
+    const caseIdsInScope = manager
+      .createQueryBuilder(DropoutCase, 'c')
+      .select('c.id')
+      .where('c.routing_code LIKE :prefix', { prefix: `${prefix}%` });
+    const [transfers, rechecks] = await Promise.all([
+      manager
+        .createQueryBuilder(CaseTransfer, 't')
+        .where(`t.case_id IN (${caseIdsInScope.getQuery()})`, caseIdsInScope.getParameters())
+        .andWhere("t.status = 'pending' AND t.due_at < :now", { now })
+        .getMany(),
+      manager
+        .createQueryBuilder(CaseRecheck, 'r')
+        .where(`r.case_id IN (${caseIdsInScope.getQuery()})`, caseIdsInScope.getParameters())
+        .andWhere('r.done_at IS NULL AND r.due_on <= :today', { today: new Date(now.getTime() + 8 * HOUR).toISOString().slice(0, 10) })
+        .orderBy('r.due_on', 'ASC')
+        .getMany(),
+    ]);
+    const recheckCases = rechecks.length ? await manager.findBy(DropoutCase, { id: In(rechecks.map((r) => r.caseId)) }) : [];
+    const recheckChildren = recheckCases.length
+      ? await manager.find(Child, { where: { id: In(recheckCases.map((c) => c.childId)) }, select: { id: true, name: true } })
+      : [];
+    const childOfCase = new Map(recheckCases.map((c) => [c.id, recheckChildren.find((ch) => ch.id === c.childId)?.name ?? '']));
+    return {
+      generatedAt: now.toISOString(),
+      items,
+      byTownship: [...counts].map(([townshipName, count]) => ({ townshipName, overdue: count })).sort((a, b) => b.overdue - a.overdue),
+      pendingTransfers: await this.views.transferViews(manager, transfers, now),
+      rechecksDue: rechecks.map((r) => ({ id: r.id, caseId: r.caseId, childName: childOfCase.get(r.caseId) ?? '', dueOn: r.dueOn })),
+    };
+  }
+
+  private async leaders(manager: EntityManager, record: DropoutCase): Promise<string[]> {
+    if (!record.townshipCode) return [];
+    return (
+      await manager.find(User, {
+        where: { role: 'official', position: 'leader', unitDivisionCode: record.townshipCode, disabled: false },
+        select: { id: true },
+      })
+    ).map((u) => u.id);
+  }
+
+  private async countyAdmins(manager: EntityManager, countyCode: string): Promise<string[]> {
+    return (await manager.find(User, { where: { role: 'county_admin', countyCode, disabled: false }, select: { id: true } })).map(
+      (u) => u.id,
+    );
+  }
+}
