@@ -74,7 +74,9 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
     for (const record of toLeader) {
       // a case nobody in a township owns yet (triage) goes straight to the county
       const level = record.townshipCode ? 'leader' : 'county';
-      if (await this.escalate(record, level)) level === 'leader' ? countedLeader++ : countedCounty++;
+      if (!(await this.escalate(record, level))) continue;
+      if (level === 'leader') countedLeader++;
+      else countedCounty++;
     }
     const stillOverdue = await this.dataSource.manager.find(DropoutCase, { where: { ...open, escalatedTo: 'leader' } });
     for (const record of stillOverdue) {
