@@ -16,7 +16,9 @@ describe('accounts', () => {
   it('lists the county’s supervisors and officials but never parents', async () => {
     await signInWithWechat(server, 'o_some_parent');
     const all = await admin.get<{ items: AccountView[]; nextCursor: string | null }>('/accounts?limit=100');
-    expect(all.body.items.map((a) => a.displayName).sort()).toEqual(['李建国', '王志强', '陈丽', '刘德明', '赵敏', '孙志刚', '周国华'].sort());
+    expect(all.body.items.map((a) => a.displayName).sort()).toEqual(
+      ['李建国', '王志强', '陈丽', '刘德明', '赵敏', '孙志刚', '周国华'].sort(),
+    );
     expect(all.body.items.some((a) => a.role === 'parent')).toBe(false);
     const officials = await admin.get<{ items: AccountView[] }>('/accounts?role=official');
     expect(officials.body.items).toHaveLength(5);

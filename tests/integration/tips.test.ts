@@ -122,6 +122,17 @@ describe('tips: routing, duplicates, protection', () => {
     expect(conflict.fields).toEqual({ idempotencyKey: '提交编号重复' });
   });
 
+  it('stores many tips submitted at once without exhausting the connection pool', async () => {
+    const before = await tipCount();
+    const responses = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        fileTip(supervisor, { divisionCode: i % 2 ? WUMING : ZHANGWEIZI, child: { name: `同时提交${i}` } }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(16).fill(201));
+    expect(await tipCount()).toBe(before + 16);
+  }, 30_000);
+
   it('attaches a tip about a child already followed to the open case and says so', async () => {
     const idNumber = `41152220150301123${idNumberCheckCharacter('41152220150301123')}`;
     const first = await fileTip(supervisor, { child: { name: '李明', sex: 'male', age: 11, idNumber } });

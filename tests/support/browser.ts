@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium (PLATFORM.md); BX_CHROMIUM points elsewhere. Never a downloaded browser. */
 export const CHROMIUM = process.env.BX_CHROMIUM ?? '/usr/bin/chromium';
@@ -23,13 +23,20 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-/** A phone-sized page in a fresh context: its own storage, so its own session. */
-export async function openPhone(browser: Browser): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+/**
+ * A phone-sized page in a fresh context: its own storage, so its own session. `storageState` (from
+ * an earlier context's `storageState()`) reopens the app on a phone that already has data.
+ */
+export async function openPhone(
+  browser: Browser,
+  { storageState }: { storageState?: BrowserContextOptions['storageState'] } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    storageState,
   });
   const page = await context.newPage();
   const errors: string[] = [];

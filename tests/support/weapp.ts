@@ -31,6 +31,15 @@ export interface WeappEnvironment {
   privacy: { needAuthorization: boolean };
   /** Calls of wx.chooseMessageFile, a privacy API; each is answered as cancelled. */
   fileChoices: Array<Record<string, unknown>>;
+  /** Calls of wx.chooseMedia (photos), a privacy API; each is answered as cancelled. */
+  mediaChoices: Array<Record<string, unknown>>;
+  /** Calls of wx.requestSubscribeMessage, answered with `subscribeAnswer` for every template. */
+  subscribeRequests: Array<{ tmplIds: string[] }>;
+  subscribeAnswer: 'accept' | 'reject';
+  /** The tab bar's badges as set and removed (`text` null when removed). */
+  badges: Array<{ index: number; text: string | null }>;
+  /** Tells the app the network went away or came back, as wx.onNetworkStatusChange does. */
+  setNetwork(isConnected: boolean): void;
   /** Renders a page of the build as WeChat would show it and waits for it to settle. */
   open(pagePath: string, query?: Record<string, string>): Promise<WeappPage>;
 }
@@ -100,8 +109,15 @@ export function startWeapp({ apiOrigin, wechatBaseUrl }: { apiOrigin: string; we
     storage: new Map(),
     privacy: { needAuthorization: true },
     fileChoices: [],
+    mediaChoices: [],
+    subscribeRequests: [],
+    subscribeAnswer: 'accept',
+    badges: [],
+    setNetwork: (isConnected) =>
+      networkListeners.forEach((listener) => listener({ isConnected, networkType: isConnected ? 'wifi' : 'none' })),
     open: () => Promise.reject(new Error('not ready')),
   };
+  const networkListeners = new Set<(status: { isConnected: boolean; networkType: string }) => void>();
   const stack: Array<{ route: string; options: Record<string, string> }> = [];
 
   const navigate = (api: Navigation['api']) => (options: Callbacks<unknown> & { url?: string }) => {
@@ -151,6 +167,27 @@ export function startWeapp({ apiOrigin, wechatBaseUrl }: { apiOrigin: string; we
     chooseMessageFile: (options: Callbacks<unknown> & Record<string, unknown>) => {
       env.fileChoices.push(options);
       refuse(options, 'chooseMessageFile:fail cancel');
+    },
+    chooseMedia: (options: Callbacks<unknown> & Record<string, unknown>) => {
+      env.mediaChoices.push(options);
+      refuse(options, 'chooseMedia:fail cancel');
+    },
+    requestSubscribeMessage: (options: Callbacks<Record<string, string>> & { tmplIds: string[] }) => {
+      env.subscribeRequests.push({ tmplIds: options.tmplIds });
+      const answers = Object.fromEntries(options.tmplIds.map((id) => [id, env.subscribeAnswer]));
+      answer(options, { ...answers, errMsg: 'requestSubscribeMessage:ok' });
+    },
+    onNetworkStatusChange: (listener: (status: { isConnected: boolean; networkType: string }) => void) =>
+      void networkListeners.add(listener),
+    offNetworkStatusChange: (listener: (status: { isConnected: boolean; networkType: string }) => void) =>
+      void networkListeners.delete(listener),
+    setTabBarBadge: (options: Callbacks<unknown> & { index: number; text: string }) => {
+      env.badges.push({ index: options.index, text: options.text });
+      answer(options, { errMsg: 'setTabBarBadge:ok' });
+    },
+    removeTabBarBadge: (options: Callbacks<unknown> & { index: number }) => {
+      env.badges.push({ index: options.index, text: null });
+      answer(options, { errMsg: 'removeTabBarBadge:ok' });
     },
     showToast: (options: Callbacks<unknown> & { title: string }) => {
       env.toasts.push(options.title);

@@ -55,6 +55,25 @@ const EXPECTED: Record<RouteKey, Expected> = {
   casesRoute: ['county_admin'],
   casesReturnToTriage: ['official'],
   casesMerge: ['official', 'county_admin'],
+  casesLedger: ['official', 'county_admin'],
+  casesTransition: ['official', 'county_admin'],
+  casesLogVisit: ['official', 'county_admin'],
+  casesSetCauses: ['official', 'county_admin'],
+  casesSetAssignee: ['official', 'county_admin'],
+  casesConfirmEnrolment: ['official'],
+  casesAttendance: ['official', 'county_admin'],
+  casesRecordAttendance: ['official', 'county_admin'],
+  casesTransfer: ['official', 'county_admin'],
+  transfersIncoming: ['official'],
+  transfersAccept: ['official'],
+  transfersReject: ['official'],
+  noticesPaperDelivery: ['official', 'county_admin'],
+  noticesMine: 'signed-in',
+  noticesAcknowledge: 'signed-in',
+  rechecksComplete: ['official', 'county_admin'],
+  dispatchList: ['official', 'county_admin'],
+  countySettingsGet: ['official', 'county_admin'],
+  countySettingsUpdate: ['county_admin'],
   messagesList: 'signed-in',
   messagesRead: 'signed-in',
   messagesReadAll: 'signed-in',
@@ -92,6 +111,8 @@ interface Context {
   /** Records of the other county. */
   otherTipId: string;
   otherCaseId: string;
+  /** A case for the handling routes (the matrix merges `caseId` away before they run). */
+  handlingCaseId: string;
   /** A message of the demo parent. */
   messageId: string;
   photo: Buffer;
@@ -161,6 +182,36 @@ function sampleCall(key: RouteKey, ctx: Context): Call {
       return { path: path({ id: ctx.caseId }), body: { intoCaseId: ctx.mergeIntoCaseId, reason: '同一个孩子' } };
     case 'messagesRead':
       return { path: path({ id: ctx.messageId }) };
+    case 'casesTransition':
+      return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, transition: 'start_verification' } };
+    case 'casesLogVisit':
+      return {
+        path: path({ id: ctx.handlingCaseId }),
+        body: { version: 1, visitedOn: '2026-11-20', visitors: '陈丽', met: '母亲', statedReason: '不想上学', outcome: 'refused' },
+      };
+    case 'casesSetCauses':
+      return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, causes: ['poverty'] } };
+    case 'casesSetAssignee':
+      return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, assigneeId: ctx.accountId } };
+    case 'casesConfirmEnrolment':
+    case 'casesAttendance':
+      return { path: path({ id: ctx.handlingCaseId }) };
+    case 'casesRecordAttendance':
+      return { path: path({ id: ctx.handlingCaseId }), body: { days: [{ day: '2026-11-20', present: true }] } };
+    case 'casesTransfer':
+      return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, toTownshipCode: '411522102000', reason: '搬家' } };
+    case 'transfersAccept':
+      return { path: path({ id: ctx.caseId }), body: {} };
+    case 'transfersReject':
+      return { path: path({ id: ctx.caseId }), body: { note: '不是本乡镇的孩子' } };
+    case 'noticesPaperDelivery':
+      return { path: path({ id: ctx.caseId }), body: { deliveredOn: '2026-11-20', receivedBy: '王某' } };
+    case 'noticesAcknowledge':
+      return { path: path({ id: ctx.caseId }) };
+    case 'rechecksComplete':
+      return { path: path({ id: ctx.caseId }), body: { result: 'attending' } };
+    case 'countySettingsUpdate':
+      return { path: path(), body: { acknowledgeHours: 24 } };
     case 'subscriptionsRecord':
       return { path: path(), body: { accepted: ['tip_progress'] } };
     default:
@@ -200,6 +251,29 @@ function outOfScopeCall(key: RouteKey, ctx: Context): { call: Call; status: numb
       };
     case 'messagesRead':
       return { call: { path: `/messages/${ctx.messageId}/read` }, status: 404, as: 'county-admin' };
+    case 'casesTransition':
+    case 'casesLogVisit':
+    case 'casesSetCauses':
+    case 'casesSetAssignee':
+    case 'casesTransfer':
+    case 'casesRecordAttendance':
+    case 'casesAttendance':
+      return { call: { path: routes[key].path.replace(':id', ctx.otherCaseId), body: sampleCall(key, ctx).body }, status: 404 };
+    case 'casesConfirmEnrolment':
+      return { call: { path: `/cases/${ctx.otherCaseId}/confirm-enrolment` }, status: 404, as: 'school-staff' };
+    case 'transfersAccept':
+    case 'transfersReject':
+      return {
+        call: { path: routes[key].path.replace(':id', ctx.otherCaseId), body: sampleCall(key, ctx).body },
+        status: 404,
+        as: 'township-cadre',
+      };
+    case 'noticesPaperDelivery':
+      return { call: { path: `/case-notices/${ctx.otherCaseId}/paper-delivery`, body: sampleCall(key, ctx).body }, status: 404 };
+    case 'noticesAcknowledge':
+      return { call: { path: `/notices/${ctx.otherCaseId}/acknowledge` }, status: 404, as: 'parent' };
+    case 'rechecksComplete':
+      return { call: { path: `/rechecks/${ctx.otherCaseId}`, body: { result: 'attending' } }, status: 404 };
     case 'uploadsFile':
       return {
         call: { path: `/uploads/${ctx.otherCaseId}/file?expires=9999999999&signature=${'A'.repeat(43)}` },
@@ -241,6 +315,12 @@ const REFUSED_BY_SERVICE: Partial<Record<RouteKey, ReadonlyArray<(typeof ACCOUNT
   invitationsRedeem: ['county-admin'], // a county admin cannot demote themselves with a code
   casesAccept: ['village-cadre'], // accepting is the township's
   casesReturnToTriage: ['village-cadre'], // so is handing back
+  casesSetCauses: ['village-cadre'],
+  casesSetAssignee: ['village-cadre', 'township-cadre'], // naming the cadre is the leader's
+  casesTransfer: ['village-cadre'],
+  casesRecordAttendance: ['village-cadre', 'township-cadre'], // attendance is the school's
+  casesConfirmEnrolment: ['village-cadre', 'township-cadre'], // only the receiving school confirms
+  dispatchList: ['school-staff'], // the dispatch list is the county's and the townships'
 };
 
 /** Routes whose path names a record; each must have an out-of-scope case above (or be public data). */
@@ -287,6 +367,7 @@ describe('access matrix', () => {
     const tipId = (await fileTip(supervisor, { child: { name: '矩阵甲' } })).body.tip.id;
     const mergeTarget = (await fileTip(supervisor, { child: { name: '矩阵乙' } })).body.tip.id;
     const toReturn = (await fileTip(supervisor, { child: { name: '矩阵丙' } })).body.tip.id;
+    const forHandling = (await fileTip(supervisor, { child: { name: '矩阵戊' } })).body.tip.id;
     await fileTip(supervisor, { child: { name: '矩阵丁', age: 8 } });
     const splitTipId = (await fileTip(supervisor, { child: { name: '矩阵丁', age: 8 }, observation: '第二次看到这个孩子没去上学了。' }))
       .body.tip.id;
@@ -307,6 +388,7 @@ describe('access matrix', () => {
       caseId: await caseOf(tipId),
       mergeIntoCaseId: await caseOf(mergeTarget),
       returnCaseId: await caseOf(toReturn),
+      handlingCaseId: await caseOf(forHandling),
       splitTipId,
       otherTipId,
       otherCaseId: await caseOf(otherTipId),

@@ -51,6 +51,18 @@ const ACTOR_LABELS: Record<string, string> = {
   county_admin: '县教育局',
 };
 
+const TRANSITION_LABELS: Record<CaseTransition, string> = {
+  accept: '受理',
+  start_verification: '开始核查',
+  close_not_dropout: '按非辍学结案',
+  confirm: '确认辍学',
+  log_visit: '登记家访',
+  escalate: '升级处理',
+  record_return: '登记返校',
+  close: '销号',
+  reopen: '重新劝返',
+};
+
 function chinaToday(now: Date): string {
   return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
@@ -79,183 +91,212 @@ export class CaseHandlingService {
   ) {}
 
   async transition(caller: Caller, id: string, input: TransitionInput): Promise<CaseDetail> {
-    return this.cases.mutate(caller, id, input.version, async (manager, record) => {
+    const guard = (record: DropoutCase) => {
+      // an impossible step is refused as such, whoever asks; then who may take it
+      this.cases.next(record, input.transition, TRANSITION_LABELS[input.transition]);
       this.authorise(caller, record, input.transition);
-      const settings = await this.cases.settingsOf(record.countyCode, manager);
-      const now = this.clock.now();
-      switch (input.transition) {
-        case 'start_verification': {
-          const status = this.cases.next(record, 'start_verification', '开始核查');
-          await this.cases.update(manager, record, { status });
-          await this.cases.event(manager, record.id, caller.userId, 'verification_started', { note: input.note });
-          return;
-        }
-        case 'close_not_dropout': {
-          const status = this.cases.next(record, 'close_not_dropout', '按非辍学结案');
-          if (input.reason === 'transferred') {
-            // the receiving school confirms before the case closes
-            const school = await manager.findOneBy(School, { id: input.receivingSchoolId! });
-            if (!school) throw AppError.invalid({ receivingSchoolId: '接收学校不存在' });
-            if (!(await this.divisions.isServedCounty(school.countyCode))) {
-              throw AppError.invalid({ receivingSchoolId: '接收学校不在本系统服务的县内，请选择“已迁出本地”并上传转学证明' });
-            }
-            await this.cases.update(manager, record, {
-              status: record.status === 'verifying' ? record.status : 'verifying',
-              notDropoutReason: 'transferred',
-              confirmingSchoolId: school.id,
-              schoolId: school.id,
-              ...this.cases.due('school_confirmation', now, settings),
-            });
-            await this.cases.event(manager, record.id, caller.userId, 'awaiting_school_confirmation', {
-              schoolId: school.id,
-              evidence: input.evidence,
-            });
-            await this.tellSchool(manager, record.id, school.id, '请确认转入学生已在校就读');
+    };
+    return this.cases.mutate(
+      caller,
+      id,
+      input.version,
+      async (manager, record) => {
+        const settings = await this.cases.settingsOf(record.countyCode, manager);
+        const now = this.clock.now();
+        switch (input.transition) {
+          case 'start_verification': {
+            const status = this.cases.next(record, 'start_verification', '开始核查');
+            await this.cases.update(manager, record, { status });
+            await this.cases.event(manager, record.id, caller.userId, 'verification_started', { note: input.note });
             return;
           }
-          await this.cases.update(manager, record, {
-            status,
-            notDropoutReason: input.reason,
-            closedAt: now,
-            ...this.cases.due(null, now, settings),
-          });
-          await this.cases.event(manager, record.id, caller.userId, 'closed_not_dropout', {
-            reason: input.reason,
-            evidence: input.evidence,
-          });
-          await this.milestones.announce(manager, record.id, 'unfounded', NOT_DROPOUT_REASONS[input.reason]);
-          return;
-        }
-        case 'confirm': {
-          const status = this.cases.next(record, 'confirm', '确认辍学');
-          await this.cases.update(manager, record, {
-            status,
-            causes: input.causes,
-            confirmedAt: now,
-            ...this.cases.due('first_visit', now, settings),
-          });
-          await this.cases.event(manager, record.id, caller.userId, 'confirmed', { note: input.note });
-          return;
-        }
-        case 'escalate': {
-          const status = this.cases.next(record, 'escalate', '升级处理');
-          const taken = record.escalationSteps ?? [];
-          if (taken.includes(input.step)) throw new AppError('CONFLICT', '该措施已经采取过');
-          const expected = ESCALATION_ORDER.find((step) => !taken.includes(step));
-          if (input.step !== expected)
-            throw AppError.invalid({ step: '请按顺序采取升级措施：先发出书面通知，再批评教育、责令改正，最后移送司法' });
-          if (input.step === 'written_notice' && !input.deadlineOn) throw AppError.invalid({ deadlineOn: '请填写限期返校日期' });
-          if (input.deadlineOn && input.deadlineOn <= chinaToday(now)) throw AppError.invalid({ deadlineOn: '限期返校日期应晚于今天' });
-          const due = input.deadlineOn
-            ? { dueKind: 'notice_deadline' as const, dueAt: endOfChinaDay(input.deadlineOn), escalatedTo: null }
-            : this.cases.due('notice', now, settings);
-          await this.cases.update(manager, record, { status, escalationSteps: [...taken, input.step], ...due });
-          await this.cases.event(manager, record.id, caller.userId, 'escalated', {
-            step: input.step,
-            note: input.note,
-            deadlineOn: input.deadlineOn,
-          });
-          if (input.step === 'written_notice') await this.issueNotice(manager, caller, record, input.deadlineOn!);
-          return;
-        }
-        case 'record_return': {
-          const status = this.cases.next(record, 'record_return', '登记返校');
-          const school = await manager.findOneBy(School, { id: input.schoolId });
-          if (!school || school.countyCode !== record.countyCode) throw AppError.invalid({ schoolId: '请选择本县的一所学校' });
-          if (input.returnedOn > chinaToday(now)) throw AppError.invalid({ returnedOn: '返校日期不能晚于今天' });
-          await this.cases.update(manager, record, {
-            status,
-            returnedOn: input.returnedOn,
-            returnSchoolId: school.id,
-            returnGrade: input.grade,
-            placement: input.placement,
-            schoolId: school.id,
-            ...this.cases.due('attendance', endOfChinaDay(input.returnedOn), settings),
-          });
-          await this.cases.event(manager, record.id, caller.userId, 'returned', {
-            schoolId: school.id,
-            grade: input.grade,
-            placement: input.placement,
-          });
-          await this.milestones.announce(manager, record.id, 'returned', null);
-          await this.tellSchool(manager, record.id, school.id, '有劝返学生到校，请每天登记出勤');
-          return;
-        }
-        case 'close': {
-          const status = this.cases.next(record, 'close', '销号');
-          const summary = await this.attendance.summary(manager, record.childId, record.returnedOn, settings);
-          if (!summary.satisfied) {
-            throw new AppError(
-              'CONFLICT',
-              `返校后前${settings.closeWindowDays}个上学日中需至少出勤${settings.closeMinPresentDays}天才能销号，目前出勤${summary.present}天`,
-            );
-          }
-          await this.cases.update(manager, record, { status, closedAt: now, ...this.cases.due(null, now, settings) });
-          await this.cases.event(manager, record.id, caller.userId, 'closed', { note: input.note });
-          const today = chinaToday(now);
-          for (const days of settings.recheckDays) {
-            await manager.insert(CaseRecheck, {
-              id: newId(),
-              caseId: record.id,
-              dueOn: addDays(today, days),
-              doneAt: null,
-              doneBy: null,
-              result: null,
+          case 'close_not_dropout': {
+            const status = this.cases.next(record, 'close_not_dropout', '按非辍学结案');
+            if (input.reason === 'transferred') {
+              // the receiving school confirms before the case closes
+              const school = await manager.findOneBy(School, { id: input.receivingSchoolId! });
+              if (!school) throw AppError.invalid({ receivingSchoolId: '接收学校不存在' });
+              if (!(await this.divisions.isServedCounty(school.countyCode, manager))) {
+                throw AppError.invalid({ receivingSchoolId: '接收学校不在本系统服务的县内，请选择“已迁出本地”并上传转学证明' });
+              }
+              await this.cases.update(manager, record, {
+                status: record.status === 'verifying' ? record.status : 'verifying',
+                notDropoutReason: 'transferred',
+                confirmingSchoolId: school.id,
+                schoolId: school.id,
+                ...this.cases.due('school_confirmation', now, settings),
+              });
+              await this.cases.event(manager, record.id, caller.userId, 'awaiting_school_confirmation', {
+                schoolId: school.id,
+                evidence: input.evidence,
+              });
+              await this.tellSchool(manager, record.id, school.id, '请确认转入学生已在校就读');
+              return;
+            }
+            await this.cases.update(manager, record, {
+              status,
+              notDropoutReason: input.reason,
+              closedAt: now,
+              ...this.cases.due(null, now, settings),
             });
+            await this.cases.event(manager, record.id, caller.userId, 'closed_not_dropout', {
+              reason: input.reason,
+              evidence: input.evidence,
+            });
+            await this.milestones.announce(manager, record.id, 'unfounded', NOT_DROPOUT_REASONS[input.reason]);
+            return;
           }
-          await this.milestones.announce(manager, record.id, 'closed', null);
-          return;
+          case 'confirm': {
+            const status = this.cases.next(record, 'confirm', '确认辍学');
+            await this.cases.update(manager, record, {
+              status,
+              causes: input.causes,
+              confirmedAt: now,
+              ...this.cases.due('first_visit', now, settings),
+            });
+            await this.cases.event(manager, record.id, caller.userId, 'confirmed', { note: input.note });
+            return;
+          }
+          case 'escalate': {
+            const status = this.cases.next(record, 'escalate', '升级处理');
+            const taken = record.escalationSteps ?? [];
+            if (taken.includes(input.step)) throw new AppError('CONFLICT', '该措施已经采取过');
+            const expected = ESCALATION_ORDER.find((step) => !taken.includes(step));
+            if (input.step !== expected)
+              throw AppError.invalid({ step: '请按顺序采取升级措施：先发出书面通知，再批评教育、责令改正，最后移送司法' });
+            if (input.step === 'written_notice' && !input.deadlineOn) throw AppError.invalid({ deadlineOn: '请填写限期返校日期' });
+            if (input.deadlineOn && input.deadlineOn <= chinaToday(now)) throw AppError.invalid({ deadlineOn: '限期返校日期应晚于今天' });
+            const due = input.deadlineOn
+              ? { dueKind: 'notice_deadline' as const, dueAt: endOfChinaDay(input.deadlineOn), escalatedTo: null }
+              : this.cases.due('notice', now, settings);
+            await this.cases.update(manager, record, { status, escalationSteps: [...taken, input.step], ...due });
+            await this.cases.event(manager, record.id, caller.userId, 'escalated', {
+              step: input.step,
+              note: input.note,
+              deadlineOn: input.deadlineOn,
+            });
+            if (input.step === 'written_notice') await this.issueNotice(manager, caller, record, input.deadlineOn!);
+            return;
+          }
+          case 'record_return': {
+            const status = this.cases.next(record, 'record_return', '登记返校');
+            const school = await manager.findOneBy(School, { id: input.schoolId });
+            if (!school || school.countyCode !== record.countyCode) throw AppError.invalid({ schoolId: '请选择本县的一所学校' });
+            if (input.returnedOn > chinaToday(now)) throw AppError.invalid({ returnedOn: '返校日期不能晚于今天' });
+            await this.cases.update(manager, record, {
+              status,
+              returnedOn: input.returnedOn,
+              returnSchoolId: school.id,
+              returnGrade: input.grade,
+              placement: input.placement,
+              schoolId: school.id,
+              ...this.cases.due('attendance', endOfChinaDay(input.returnedOn), settings),
+            });
+            await this.cases.event(manager, record.id, caller.userId, 'returned', {
+              schoolId: school.id,
+              grade: input.grade,
+              placement: input.placement,
+            });
+            await this.milestones.announce(manager, record.id, 'returned', null);
+            await this.tellSchool(manager, record.id, school.id, '有劝返学生到校，请每天登记出勤');
+            return;
+          }
+          case 'close': {
+            const status = this.cases.next(record, 'close', '销号');
+            const summary = await this.attendance.summary(manager, record.childId, record.returnedOn, settings);
+            if (!summary.satisfied) {
+              throw new AppError(
+                'CONFLICT',
+                `返校后前${settings.closeWindowDays}个上学日中需至少出勤${settings.closeMinPresentDays}天才能销号，目前出勤${summary.present}天`,
+              );
+            }
+            await this.cases.update(manager, record, { status, closedAt: now, ...this.cases.due(null, now, settings) });
+            await this.cases.event(manager, record.id, caller.userId, 'closed', { note: input.note });
+            const today = chinaToday(now);
+            for (const days of settings.recheckDays) {
+              await manager.insert(CaseRecheck, {
+                id: newId(),
+                caseId: record.id,
+                dueOn: addDays(today, days),
+                doneAt: null,
+                doneBy: null,
+                result: null,
+              });
+            }
+            await this.milestones.announce(manager, record.id, 'closed', null);
+            return;
+          }
+          case 'reopen': {
+            await this.reopen(manager, record, caller.userId, 'reopened', { reason: input.reason });
+            return;
+          }
         }
-        case 'reopen': {
-          await this.reopen(manager, record, caller.userId, 'reopened', { reason: input.reason });
-          return;
-        }
-      }
-    });
+      },
+      guard,
+    );
   }
 
   /** 家访劝返: one visit on the record; the first one after confirmation starts persuasion. */
   async logVisit(caller: Caller, id: string, input: VisitInput): Promise<CaseDetail> {
-    return this.cases.mutate(caller, id, input.version, async (manager, record) => {
+    const guard = (record: DropoutCase) => {
+      this.cases.next(record, 'log_visit', '登记家访');
       this.authorise(caller, record, 'log_visit');
-      const status = this.cases.next(record, 'log_visit', '登记家访');
-      const now = this.clock.now();
-      if (input.visitedOn > chinaToday(now)) throw AppError.invalid({ visitedOn: '家访日期不能晚于今天' });
-      const settings = await this.cases.settingsOf(record.countyCode, manager);
-      const first = record.status === 'confirmed';
-      await manager.insert(CaseVisit, { id: newId(), caseId: record.id, ...input, recordedBy: caller.userId, recordedAt: now });
-      // after the first visit, the written notice is due within the notice period from confirmation
-      const due = first
-        ? {
-            dueKind: 'notice' as const,
-            dueAt: new Date((record.confirmedAt ?? now).getTime() + settings.noticeDays * DAY),
-            escalatedTo: null,
-          }
-        : {};
-      await this.cases.update(manager, record, { status, ...due });
-      await this.cases.event(manager, record.id, caller.userId, 'visit_logged', { outcome: input.outcome });
-      if (first) await this.milestones.announce(manager, record.id, 'visited', null);
-    });
+    };
+    return this.cases.mutate(
+      caller,
+      id,
+      input.version,
+      async (manager, record) => {
+        const status = this.cases.next(record, 'log_visit', '登记家访');
+        const now = this.clock.now();
+        if (input.visitedOn > chinaToday(now)) throw AppError.invalid({ visitedOn: '家访日期不能晚于今天' });
+        const settings = await this.cases.settingsOf(record.countyCode, manager);
+        const first = record.status === 'confirmed';
+        await manager.insert(CaseVisit, { id: newId(), caseId: record.id, ...input, recordedBy: caller.userId, recordedAt: now });
+        // after the first visit, the written notice is due within the notice period from confirmation
+        const due = first
+          ? {
+              dueKind: 'notice' as const,
+              dueAt: new Date((record.confirmedAt ?? now).getTime() + settings.noticeDays * DAY),
+              escalatedTo: null,
+            }
+          : {};
+        await this.cases.update(manager, record, { status, ...due });
+        await this.cases.event(manager, record.id, caller.userId, 'visit_logged', { outcome: input.outcome });
+        if (first) await this.milestones.announce(manager, record.id, 'visited', null);
+      },
+      guard,
+    );
   }
 
   async setCauses(caller: Caller, id: string, version: number, causes: DropoutCause[]): Promise<CaseDetail> {
-    return this.cases.mutate(caller, id, version, async (manager, record) => {
-      if (!isOpenCase(record.status)) throw new AppError('CONFLICT', '案件已结案');
-      this.requireActors(caller, record, ['assignee', 'township_leader', 'township_cadre', 'county_admin'], '设置辍学原因');
-      await this.cases.update(manager, record, { causes: [...new Set(causes)] });
-      await this.cases.event(manager, record.id, caller.userId, 'causes_set', { causes: causes.join(',') });
-    });
+    return this.cases.mutate(
+      caller,
+      id,
+      version,
+      async (manager, record) => {
+        if (!isOpenCase(record.status)) throw new AppError('CONFLICT', '案件已结案');
+        await this.cases.update(manager, record, { causes: [...new Set(causes)] });
+        await this.cases.event(manager, record.id, caller.userId, 'causes_set', { causes: causes.join(',') });
+      },
+      (record) => this.requireActors(caller, record, ['assignee', 'township_leader', 'township_cadre', 'county_admin'], '设置辍学原因'),
+    );
   }
 
   async setAssignee(caller: Caller, id: string, version: number, assigneeId: string): Promise<CaseDetail> {
-    return this.cases.mutate(caller, id, version, async (manager, record) => {
-      if (!isOpenCase(record.status) || record.status === 'reported') throw new AppError('CONFLICT', '案件尚未受理或已结案');
-      this.requireActors(caller, record, ['township_leader', 'county_admin'], '更换包抓干部');
-      await this.cases.checkAssignee(manager, record, assigneeId);
-      await this.cases.update(manager, record, { assigneeId });
-      await this.cases.event(manager, record.id, caller.userId, 'assignee_changed', { assigneeId });
-      await this.cases.tellAssignee(manager, record.id, assigneeId);
-    });
+    return this.cases.mutate(
+      caller,
+      id,
+      version,
+      async (manager, record) => {
+        if (!isOpenCase(record.status) || record.status === 'reported') throw new AppError('CONFLICT', '案件尚未受理或已结案');
+        await this.cases.checkAssignee(manager, record, assigneeId);
+        await this.cases.update(manager, record, { assigneeId });
+        await this.cases.event(manager, record.id, caller.userId, 'assignee_changed', { assigneeId });
+        await this.cases.tellAssignee(manager, record.id, assigneeId);
+      },
+      (record) => this.requireActors(caller, record, ['township_leader', 'county_admin'], '更换包抓干部'),
+    );
   }
 
   /** The receiving school confirms a transferred child attends: the case closes as not a dropout. */
@@ -321,53 +362,58 @@ export class CaseHandlingService {
     id: string,
     input: { version: number; toTownshipCode: string | null; toSchoolId: string | null; reason: string },
   ): Promise<CaseDetail> {
-    return this.cases.mutate(caller, id, input.version, async (manager, record) => {
-      if (!isOpenCase(record.status)) throw new AppError('CONFLICT', '案件已结案');
-      this.requireActors(caller, record, ['assignee', 'township_leader', 'township_cadre', 'county_admin'], '移交案件');
-      if (await manager.existsBy(CaseTransfer, { caseId: record.id, status: 'pending' }))
-        throw new AppError('CONFLICT', '已有一个待接收的移交');
-      if (input.toTownshipCode) {
-        const ok =
-          input.toTownshipCode.startsWith(record.countyCode.slice(0, 6)) && (await this.divisions.exists(input.toTownshipCode, manager));
-        if (!ok || input.toTownshipCode.slice(9) !== '000' || input.toTownshipCode === record.townshipCode) {
-          throw AppError.invalid({ toTownshipCode: '请选择本县的另一个乡镇' });
+    return this.cases.mutate(
+      caller,
+      id,
+      input.version,
+      async (manager, record) => {
+        if (!isOpenCase(record.status)) throw new AppError('CONFLICT', '案件已结案');
+        if (await manager.existsBy(CaseTransfer, { caseId: record.id, status: 'pending' }))
+          throw new AppError('CONFLICT', '已有一个待接收的移交');
+        if (input.toTownshipCode) {
+          const ok =
+            input.toTownshipCode.startsWith(record.countyCode.slice(0, 6)) && (await this.divisions.exists(input.toTownshipCode, manager));
+          if (!ok || input.toTownshipCode.slice(9) !== '000' || input.toTownshipCode === record.townshipCode) {
+            throw AppError.invalid({ toTownshipCode: '请选择本县的另一个乡镇' });
+          }
         }
-      }
-      if (input.toSchoolId) {
-        const school = await manager.findOneBy(School, { id: input.toSchoolId });
-        if (!school || school.countyCode !== record.countyCode || school.id === record.schoolId)
-          throw AppError.invalid({ toSchoolId: '请选择本县的另一所学校' });
-      }
-      const settings = await this.cases.settingsOf(record.countyCode, manager);
-      const now = this.clock.now();
-      const transfer = {
-        id: newId(),
-        caseId: record.id,
-        toTownshipCode: input.toTownshipCode,
-        toSchoolId: input.toSchoolId,
-        reason: input.reason,
-        requestedBy: caller.userId,
-        requestedAt: now,
-        dueAt: new Date(now.getTime() + settings.transferAcceptDays * DAY),
-        status: 'pending' as const,
-        escalatedAt: null,
-        decidedBy: null,
-        decidedAt: null,
-        decisionNote: null,
-      };
-      await manager.insert(CaseTransfer, transfer);
-      await this.cases.update(manager, record, {});
-      await this.cases.event(manager, record.id, caller.userId, 'transfer_requested', { reason: input.reason });
-      const recipients = input.toSchoolId
-        ? await this.schoolStaff(manager, input.toSchoolId)
-        : await this.townshipLeaders(manager, input.toTownshipCode!);
-      await this.notifications.notify(manager, recipients, {
-        key: `transfer:${transfer.id}`,
-        title: '有案件移交给本单位',
-        body: `请在${settings.transferAcceptDays}天内接收或说明理由拒绝。`,
-        link: pageLink('officialCase', { id: record.id }),
-      });
-    });
+        if (input.toSchoolId) {
+          const school = await manager.findOneBy(School, { id: input.toSchoolId });
+          if (!school || school.countyCode !== record.countyCode || school.id === record.schoolId)
+            throw AppError.invalid({ toSchoolId: '请选择本县的另一所学校' });
+        }
+        const settings = await this.cases.settingsOf(record.countyCode, manager);
+        const now = this.clock.now();
+        const transfer = {
+          id: newId(),
+          caseId: record.id,
+          toTownshipCode: input.toTownshipCode,
+          toSchoolId: input.toSchoolId,
+          reason: input.reason,
+          requestedBy: caller.userId,
+          requestedAt: now,
+          dueAt: new Date(now.getTime() + settings.transferAcceptDays * DAY),
+          status: 'pending' as const,
+          escalatedAt: null,
+          decidedBy: null,
+          decidedAt: null,
+          decisionNote: null,
+        };
+        await manager.insert(CaseTransfer, transfer);
+        await this.cases.update(manager, record, {});
+        await this.cases.event(manager, record.id, caller.userId, 'transfer_requested', { reason: input.reason });
+        const recipients = input.toSchoolId
+          ? await this.schoolStaff(manager, input.toSchoolId)
+          : await this.townshipLeaders(manager, input.toTownshipCode!);
+        await this.notifications.notify(manager, recipients, {
+          key: `transfer:${transfer.id}`,
+          title: '有案件移交给本单位',
+          body: `请在${settings.transferAcceptDays}天内接收或说明理由拒绝。`,
+          link: pageLink('officialCase', { id: record.id }),
+        });
+      },
+      (record) => this.requireActors(caller, record, ['assignee', 'township_leader', 'township_cadre', 'county_admin'], '移交案件'),
+    );
   }
 
   async incomingTransfers(caller: Caller): Promise<{ items: TransferView[] }> {
@@ -549,7 +595,9 @@ export class CaseHandlingService {
       ? await manager.find(User, { where: { id: In(guardians.map((g) => g.userId)) }, select: { id: true, displayName: true } })
       : [];
     const now = this.clock.now();
-    const townshipName = record.townshipCode ? ((await this.divisions.names([record.townshipCode])).get(record.townshipCode) ?? '') : '';
+    const townshipName = record.townshipCode
+      ? ((await this.divisions.names([record.townshipCode], manager)).get(record.townshipCode) ?? '')
+      : '';
     const schoolName = record.schoolId ? ((await this.views.schoolNames(manager, [record.schoolId])).get(record.schoolId) ?? null) : null;
     const notice = {
       id: newId(),

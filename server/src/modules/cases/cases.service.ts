@@ -205,13 +205,14 @@ export class CasesService {
     const target = await this.visible(caller, intoId, 'intoCaseId');
     await this.mutate(caller, id, undefined, async (manager, source) => {
       if (!isOpenCase(source.status) || !isOpenCase(target.status)) throw new AppError('CONFLICT', '已结案的案件不能合并');
+      const moved = source.tipCount;
       await manager.update(Tip, { caseId: source.id }, { caseId: target.id });
       await this.update(manager, source, { mergedIntoId: target.id, closedAt: this.clock.now(), dueAt: null, dueKind: null, tipCount: 0 });
-      await this.update(manager, target, { tipCount: target.tipCount + source.tipCount });
+      await this.update(manager, target, { tipCount: target.tipCount + moved });
       const sourceChild = await manager.findOneByOrFail(Child, { id: source.childId });
       await this.children.complete(manager, target.childId, { ...sourceChild, idNumber: sourceChild.idNumber });
       await this.event(manager, source.id, caller.userId, 'merged_into', { caseId: target.id, reason });
-      await this.event(manager, target.id, caller.userId, 'merged_from', { caseId: source.id, tips: source.tipCount, reason });
+      await this.event(manager, target.id, caller.userId, 'merged_from', { caseId: source.id, tips: moved, reason });
     });
     return this.detail(caller, await this.reload(target.id));
   }
@@ -276,8 +277,11 @@ export class CasesService {
     id: string,
     version: number | undefined,
     work: (manager: EntityManager, record: DropoutCase) => Promise<void>,
+    /** Who may do this at all: checked before the version, so a refusal is never hidden behind a conflict. */
+    guard?: (record: DropoutCase) => void,
   ): Promise<CaseDetail> {
     const record = await this.visible(caller, id);
+    guard?.(record);
     if (version !== undefined && version !== record.version) throw AppError.conflict(STALE, await this.detail(caller, record));
     try {
       await this.dataSource.transaction((manager) => work(manager, record));
@@ -399,7 +403,7 @@ export class CasesService {
   private async announceRouting(manager: EntityManager, record: DropoutCase, acknowledgeHours: number): Promise<void> {
     const recipients = await this.routing.recipients(manager, record, record.schoolId);
     const placeCode = record.villageCode ?? record.townshipCode;
-    const place = placeCode ? ((await this.divisions.fullNames([placeCode])).get(placeCode) ?? '') : '';
+    const place = placeCode ? ((await this.divisions.fullNames([placeCode], manager)).get(placeCode) ?? '') : '';
     const triage = !record.townshipCode;
     const now = this.clock.now();
     await this.notifications.notify(manager, recipients, {

@@ -62,8 +62,14 @@ export class DivisionsService {
     return this.toViews(await qb.getMany());
   }
 
-  async isServedCounty(countyCode: string): Promise<boolean> {
-    return this.dataSource.manager.existsBy(ServedCounty, { code: countyCode });
+  /*
+   * Lookups take the caller's EntityManager when they run inside a transaction: a second pool
+   * connection there can deadlock the pool under load (every connection held by a transaction
+   * waiting for another).
+   */
+
+  async isServedCounty(countyCode: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    return manager.existsBy(ServedCounty, { code: countyCode });
   }
 
   async exists(code: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
@@ -71,16 +77,16 @@ export class DivisionsService {
   }
 
   /** The name of each division, in one query. */
-  async names(codes: string[]): Promise<Map<string, string>> {
+  async names(codes: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
     const unique = [...new Set(codes)];
     if (unique.length === 0) return new Map();
-    const rows = await this.dataSource.manager.find(Division, { where: { code: In(unique) }, select: { code: true, name: true } });
+    const rows = await manager.find(Division, { where: { code: In(unique) }, select: { code: true, name: true } });
     return new Map(rows.map((r) => [r.code, r.name]));
   }
 
   /** `光山县 十里镇 吴明村民委员会` for each code, in one query. */
-  async fullNames(codes: string[]): Promise<Map<string, string>> {
-    const names = await this.names(codes.flatMap(fullNameCodes));
+  async fullNames(codes: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
+    const names = await this.names(codes.flatMap(fullNameCodes), manager);
     return new Map(
       codes.map((code) => [
         code,

@@ -262,7 +262,7 @@ export class TipsService {
   private async servedSchool(manager: EntityManager, id: string | null): Promise<string | null> {
     if (!id) return null;
     const school = await manager.findOneBy(School, { id });
-    return school && (await this.divisions.isServedCounty(school.countyCode)) ? school.id : null;
+    return school && (await this.divisions.isServedCounty(school.countyCode, manager)) ? school.id : null;
   }
 
   private identityOf(
