@@ -1,6 +1,8 @@
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
 import { CaseEvent, CaseNotice, CaseRecheck, CaseRouting, CaseTransfer, CaseVisit, DropoutCase } from '../modules/cases/case.entity';
 import { AttendanceDay } from '../modules/children/attendance.entity';
+import { ChildGuardian } from '../modules/children/child-guardian.entity';
+import { CrosscheckReview, CrosscheckRun, HouseholdMember, PovertyRegistration, RegistryImport } from '../modules/registry/registry.entities';
 import { Guardianship } from '../modules/children/guardianship.entity';
 import { Child } from '../modules/children/child.entity';
 import { InboxMessage, OutboxMessage, SubscriptionGrant } from '../modules/notifications/notification.entities';
@@ -37,4 +39,10 @@ export const entities = [
   CaseNotice,
   CaseTransfer,
   CaseRecheck,
+  ChildGuardian,
+  RegistryImport,
+  HouseholdMember,
+  PovertyRegistration,
+  CrosscheckRun,
+  CrosscheckReview,
 ];

@@ -8,6 +8,7 @@ import * as invitations from './schemas/invitations';
 import * as handling from './schemas/case-handling';
 import * as cases from './schemas/cases';
 import * as messages from './schemas/messages';
+import * as registry from './schemas/registry';
 import * as schools from './schemas/schools';
 import * as tips from './schemas/tips';
 import * as uploads from './schemas/uploads';
@@ -25,6 +26,7 @@ export interface RouteSchemas {
 }
 
 const MB = 1024 * 1024;
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export const contract = {
   health: { response: health.healthResponse },
@@ -83,7 +85,7 @@ export const contract = {
   casesMerge: { params: common.idParam, body: cases.mergeCaseRequest, response: cases.caseDetail },
   casesLedger: {
     query: handling.ledgerQuery,
-    binary: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    binary: XLSX,
     response: uploads.fileResponse,
   },
   casesTransition: { params: common.idParam, body: handling.caseTransitionRequest, response: cases.caseDetail },
@@ -110,6 +112,22 @@ export const contract = {
   messagesReadAll: { response: common.okResponse },
   subscriptionsGet: { response: messages.subscriptionsResponse },
   subscriptionsRecord: { body: messages.recordSubscriptionsRequest, response: messages.subscriptionsResponse },
+
+  registryTemplate: { params: registry.registryKindParam, binary: XLSX, response: uploads.fileResponse },
+  registryImport: {
+    query: registry.registryImportQuery,
+    file: { maxBytes: 200 * MB, description: 'Excel（.xlsx）或 CSV 文件，按模板填写' },
+    response: registry.importView,
+  },
+  registryImports: { query: registry.listImportsQuery, response: registry.importPageResponse },
+  registryImportGet: { params: common.idParam, response: registry.importView },
+  crosscheckStart: { body: registry.startCrosscheckRequest, response: registry.crosscheckRunView },
+  crosscheckRuns: { response: registry.crosscheckRunListResponse },
+  crosscheckRunGet: { params: common.idParam, response: registry.crosscheckRunView },
+  crosscheckReviews: { query: registry.listReviewsQuery, response: registry.reviewPageResponse },
+  crosscheckDecide: { params: registry.reviewIdParam, body: registry.decideReviewRequest, response: registry.reviewPairView },
+  statsDropout: { query: registry.statsQuery, response: registry.statsResponse },
+  statsExport: { query: registry.statsQuery, binary: XLSX, response: uploads.fileResponse },
 
   accountsList: { query: accounts.listAccountsQuery, response: accounts.accountPageResponse },
   accountsUpdate: { params: common.idParam, body: accounts.updateAccountRequest, response: accounts.accountView },

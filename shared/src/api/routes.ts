@@ -90,6 +90,18 @@ export const routes = {
   subscriptionsGet: { method: 'GET', path: '/me/subscriptions', summary: '订阅消息模板与剩余次数' },
   subscriptionsRecord: { method: 'POST', path: '/me/subscriptions', summary: '记录用户同意的订阅消息' },
 
+  registryTemplate: { method: 'GET', path: '/registry/templates/:kind', summary: '下载名册导入模板（.xlsx）' },
+  registryImport: { method: 'POST', path: '/registry/imports', summary: '导入名册（.xlsx 或 .csv）', fileField: 'file' },
+  registryImports: { method: 'GET', path: '/registry/imports', summary: '导入记录' },
+  registryImportGet: { method: 'GET', path: '/registry/imports/:id', summary: '一次导入的进度与结果' },
+  crosscheckStart: { method: 'POST', path: '/crosscheck/runs', summary: '运行四查三比对' },
+  crosscheckRuns: { method: 'GET', path: '/crosscheck/runs', summary: '比对记录' },
+  crosscheckRunGet: { method: 'GET', path: '/crosscheck/runs/:id', summary: '一次比对的结果' },
+  crosscheckReviews: { method: 'GET', path: '/crosscheck/reviews', summary: '待人工确认的疑似同一人' },
+  crosscheckDecide: { method: 'POST', path: '/crosscheck/reviews/:id', summary: '确认或否认是同一人' },
+  statsDropout: { method: 'GET', path: '/stats/dropout', summary: '辍学率与案件统计' },
+  statsExport: { method: 'GET', path: '/stats/export', summary: '导出统计（.xlsx）' },
+
   accountsList: { method: 'GET', path: '/accounts', summary: '本县账号列表' },
   accountsUpdate: { method: 'PATCH', path: '/accounts/:id', summary: '停用或启用账号' },
 } as const satisfies Record<string, RouteDef>;

@@ -45,6 +45,30 @@ export class Child {
   @Column({ type: 'simple-json', name: 'priority_groups' })
   priorityGroups: PriorityGroup[];
 
+  /** 全国学籍号: set once the child is on a school roster. */
+  @Index('uq_children_student_number', { unique: true })
+  @Column({ type: 'varchar', length: 19, name: 'student_number', nullable: true })
+  studentNumber: string | null;
+
+  @Column({ type: 'varchar', length: 10, name: 'birth_date', nullable: true })
+  birthDate: string | null;
+
+  @Column({ type: 'varchar', length: 16, name: 'class_name', nullable: true })
+  className: string | null;
+
+  @Column({ type: 'boolean', nullable: true })
+  boarding: boolean | null;
+
+  /** Printed on notices; with the child's name it binds a parent to the child. */
+  @Index('uq_children_binding_code', { unique: true })
+  @Column({ type: 'varchar', length: 12, name: 'binding_code', nullable: true })
+  bindingCode: string | null;
+
+  /** The county the child lives or studies in (scope of officials over the record). */
+  @Index('idx_children_county')
+  @Column({ ...divisionCodeColumn, name: 'county_code', nullable: true })
+  countyCode: string | null;
+
   @CreateDateColumn({ ...timestampColumn, name: 'created_at' })
   createdAt: Date;
 

@@ -1,0 +1,187 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { ImportStatus, PovertyCategory, RegistryKind } from '@baoxue/shared';
+import { divisionCodeColumn, idColumn, timestampColumn } from '../../database/columns';
+
+/** One import of a registry file: who, when, what came of it. */
+@Entity('registry_imports')
+@Index('idx_registry_imports_county', ['countyCode', 'createdAt'])
+export class RegistryImport {
+  @PrimaryColumn(idColumn)
+  id: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  kind: RegistryKind;
+
+  @Column({ ...divisionCodeColumn, name: 'county_code' })
+  countyCode: string;
+
+  @Column({ type: 'varchar', length: 128, name: 'file_name' })
+  fileName: string;
+
+  @Column({ type: 'varchar', length: 64, name: 'file_sha256' })
+  fileSha256: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  status: ImportStatus;
+
+  @Column({ type: 'int' })
+  processed: number;
+
+  @Column({ type: 'int', nullable: true })
+  total: number | null;
+
+  @Column({ type: 'int' })
+  created: number;
+
+  @Column({ type: 'int' })
+  updated: number;
+
+  @Column({ type: 'int' })
+  unchanged: number;
+
+  @Column({ type: 'int', name: 'error_count' })
+  errorCount: number;
+
+  /** The first problems found, by row and column. */
+  @Column({ type: 'simple-json' })
+  errors: Array<{ line: number; column?: string; message: string }>;
+
+  @Column({ ...idColumn, name: 'created_by' })
+  createdBy: string;
+
+  @Column({ ...timestampColumn, name: 'created_at' })
+  createdAt: Date;
+
+  @Column({ ...timestampColumn, name: 'finished_at', nullable: true })
+  finishedAt: Date | null;
+}
+
+/** A child of the household registration (户籍): the population the roster is checked against. */
+@Entity('household_members')
+@Index('uq_household_members_id', ['countyCode', 'idNumber'], { unique: true })
+@Index('idx_household_members_identity', ['countyCode', 'nameKey', 'birthDate'])
+export class HouseholdMember {
+  @PrimaryColumn(idColumn)
+  id: string;
+
+  @Column({ ...divisionCodeColumn, name: 'county_code' })
+  countyCode: string;
+
+  @Column({ type: 'varchar', length: 18, name: 'id_number', nullable: true })
+  idNumber: string | null;
+
+  @Column({ type: 'varchar', length: 32 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 32, name: 'name_key' })
+  nameKey: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  sex: 'male' | 'female' | 'unknown';
+
+  @Column({ type: 'varchar', length: 10, name: 'birth_date' })
+  birthDate: string;
+
+  @Column({ ...divisionCodeColumn, name: 'village_code' })
+  villageCode: string;
+
+  @Column({ type: 'varchar', length: 32, name: 'guardian_name', nullable: true })
+  guardianName: string | null;
+
+  @Column({ type: 'varchar', length: 20, name: 'guardian_phone', nullable: true })
+  guardianPhone: string | null;
+
+  @Column({ ...idColumn, name: 'import_id' })
+  importId: string;
+}
+
+/** A person on the poor-household list (脱贫户, 监测户, 低保, …). */
+@Entity('poverty_registrations')
+@Index('uq_poverty_registrations', ['countyCode', 'idNumber', 'category'], { unique: true })
+export class PovertyRegistration {
+  @PrimaryColumn(idColumn)
+  id: string;
+
+  @Column({ ...divisionCodeColumn, name: 'county_code' })
+  countyCode: string;
+
+  @Column({ type: 'varchar', length: 18, name: 'id_number' })
+  idNumber: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  category: PovertyCategory;
+
+  @Column({ ...divisionCodeColumn, name: 'village_code', nullable: true })
+  villageCode: string | null;
+
+  @Column({ ...idColumn, name: 'import_id' })
+  importId: string;
+}
+
+/** One run of the cross-check 四查三比对. */
+@Entity('crosscheck_runs')
+@Index('idx_crosscheck_runs_county', ['countyCode', 'startedAt'])
+export class CrosscheckRun {
+  @PrimaryColumn(idColumn)
+  id: string;
+
+  @Column({ ...divisionCodeColumn, name: 'county_code' })
+  countyCode: string;
+
+  @Column({ type: 'int', name: 'school_year' })
+  schoolYear: number;
+
+  @Column({ type: 'varchar', length: 12 })
+  status: 'running' | 'completed' | 'failed';
+
+  @Column({ type: 'simple-json' })
+  counts: Record<string, number>;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  error: string | null;
+
+  @Column({ ...idColumn, name: 'started_by' })
+  startedBy: string;
+
+  @Column({ ...timestampColumn, name: 'started_at' })
+  startedAt: Date;
+
+  @Column({ ...timestampColumn, name: 'finished_at', nullable: true })
+  finishedAt: Date | null;
+}
+
+/** A household child and a pupil who may be the same person: an official decides. */
+@Entity('crosscheck_reviews')
+@Index('uq_crosscheck_reviews_pair', ['householdMemberId', 'childId'], { unique: true })
+@Index('idx_crosscheck_reviews_county', ['countyCode', 'status'])
+export class CrosscheckReview {
+  @PrimaryColumn(idColumn)
+  id: string;
+
+  @Column({ ...divisionCodeColumn, name: 'county_code' })
+  countyCode: string;
+
+  @Column({ ...idColumn, name: 'run_id' })
+  runId: string;
+
+  @Column({ ...idColumn, name: 'household_member_id' })
+  householdMemberId: string;
+
+  @Column({ ...idColumn, name: 'child_id' })
+  childId: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  reason: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  status: 'pending' | 'same' | 'different';
+
+  @Column({ ...idColumn, name: 'decided_by', nullable: true })
+  decidedBy: string | null;
+
+  @Column({ ...timestampColumn, name: 'decided_at', nullable: true })
+  decidedAt: Date | null;
+}
