@@ -19,6 +19,7 @@ import { DivisionsModule } from './modules/divisions/divisions.module';
 import { HealthModule } from './modules/health/health.module';
 import { InvitationsModule } from './modules/invitations/invitations.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { RegistryModule } from './modules/registry/registry.module';
 import { SchoolsModule } from './modules/schools/schools.module';
 import { TipsModule } from './modules/tips/tips.module';
 import { UploadsModule } from './modules/uploads/uploads.module';
@@ -48,6 +49,7 @@ export class AppModule {
         UploadsModule,
         CasesModule,
         TipsModule,
+        RegistryModule,
         HealthModule,
       ],
       providers: [

@@ -1,0 +1,501 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { divisionPrefix, normalizePersonName, type ApiRowError, type ImportView, type RegistryKind } from '@baoxue/shared';
+import type { Logger } from 'pino';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { Caller } from '../../common/auth/caller';
+import { administeredCounty, assertCountyScope } from '../../common/auth/scope';
+import { Clock } from '../../common/clock';
+import { AppError } from '../../common/errors/app-error';
+import { decodeCursor, encodeCursor } from '../../common/http/cursor';
+import { newId, newReadableCode } from '../../common/ids';
+import { LOGGER } from '../../common/logging/logger';
+import { AuditService } from '../audit/audit.service';
+import { AttendanceDay } from '../children/attendance.entity';
+import { ChildGuardian } from '../children/child-guardian.entity';
+import { Child } from '../children/child.entity';
+import { Division } from '../divisions/division.entity';
+import { School } from '../schools/school.entity';
+import { User } from '../accounts/user.entity';
+import { HouseholdMember, PovertyRegistration, RegistryImport } from './registry.entities';
+import {
+  mapHeader,
+  parseRow,
+  type AbsenceRow,
+  type HouseholdRow,
+  type PovertyRow,
+  type RegistryRow,
+  type RosterRow,
+  type RowContext,
+} from './registry-formats';
+import { readTable, UnreadableFileError } from './tabular-reader';
+
+const BATCH = 1000;
+const MAX_REPORTED_ERRORS = 200;
+const PROGRESS_EVERY = 5000;
+
+type Counts = { created: number; updated: number; unchanged: number };
+
+function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return Object.keys(b).every((key) => (a[key] ?? null) === (b[key] ?? null));
+}
+
+/**
+ * Imports the county's registries (BRIEF §5). The file is streamed twice: a first pass validates
+ * every row (nothing is written while any row is wrong), a second writes in batches in one
+ * transaction. Records are keyed by 学籍号 / ID number, so importing the same file again changes
+ * nothing. Each import is recorded with who, when and its counts; a running one reports progress.
+ */
+@Injectable()
+export class RegistryImportService implements OnApplicationBootstrap {
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Imports a restarted server cannot finish are marked as failed. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.dataSource.manager.update(
+      RegistryImport,
+      { status: 'running' },
+      { status: 'failed', errors: [{ line: 0, message: '导入被中断（服务器重启），请重新导入' }], errorCount: 1 },
+    );
+  }
+
+  async start(caller: Caller, kind: RegistryKind, file: { path: string; originalname: string }): Promise<ImportView> {
+    const countyCode = administeredCounty(caller);
+    const record: RegistryImport = {
+      id: newId(),
+      kind,
+      countyCode,
+      fileName: Buffer.from(file.originalname, 'latin1').toString('utf8').slice(0, 128),
+      fileSha256: await this.sha256(file.path),
+      status: 'running',
+      processed: 0,
+      total: null,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      errorCount: 0,
+      errors: [],
+      createdBy: caller.userId,
+      createdAt: this.clock.now(),
+      finishedAt: null,
+    };
+    await this.dataSource.manager.insert(RegistryImport, record);
+    await this.audit.record(caller, { action: 'registry.import', targetType: 'registry_import', targetId: record.id, details: { kind } });
+    const job = this.process(record, file.path)
+      .catch(async (error: unknown) => {
+        this.logger.error({ err: error, importId: record.id }, 'registry import failed');
+        await this.finish(record, 'failed', [{ line: 0, message: '导入时出现系统错误，未导入任何数据，请稍后重试' }], {
+          created: 0,
+          updated: 0,
+          unchanged: 0,
+        });
+      })
+      .finally(async () => {
+        this.running.delete(record.id);
+        await rm(file.path, { force: true });
+      });
+    this.running.set(record.id, job);
+    return this.view(caller, record.id);
+  }
+
+  /** Resolves when the import has finished (tests; the app polls). */
+  async settled(id: string): Promise<void> {
+    await this.running.get(id);
+  }
+
+  async view(caller: Caller, id: string): Promise<ImportView> {
+    const record = await this.dataSource.manager.findOneBy(RegistryImport, { id });
+    if (!record) throw AppError.notFound();
+    assertCountyScope(caller, record.countyCode);
+    return (await this.toViews([record]))[0]!;
+  }
+
+  async list(caller: Caller, query: { kind?: RegistryKind; cursor?: string; limit: number }) {
+    const countyCode = administeredCounty(caller);
+    const qb = this.dataSource.manager
+      .createQueryBuilder(RegistryImport, 'i')
+      .where('i.county_code = :countyCode', { countyCode })
+      .orderBy('i.id', 'DESC')
+      .limit(query.limit + 1);
+    if (query.kind) qb.andWhere('i.kind = :kind', { kind: query.kind });
+    if (query.cursor) qb.andWhere('i.id < :id', { id: decodeCursor(query.cursor, ['string'])[0] });
+    const rows = await qb.getMany();
+    const page = rows.slice(0, query.limit);
+    return { items: await this.toViews(page), nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null };
+  }
+
+  private async process(record: RegistryImport, path: string): Promise<void> {
+    const context = await this.context(record.countyCode);
+    // pass 1: every row on its own, plus what only the database knows (pupils exist for absences)
+    const errors: ApiRowError[] = [];
+    let errorCount = 0;
+    let total = 0;
+    let columns: Map<string, number> | null = null;
+    const seen = new Map<string, number>();
+    let pendingAbsences: Array<{ line: number; row: AbsenceRow }> = [];
+    const report = (found: ApiRowError[]) => {
+      errorCount += found.length;
+      for (const error of found) if (errors.length < MAX_REPORTED_ERRORS) errors.push(error);
+    };
+    try {
+      for await (const { line, cells } of readTable(path)) {
+        if (!columns) {
+          const header = mapHeader(record.kind, cells);
+          if (header.errors.length) return this.finish(record, 'failed', header.errors, { created: 0, updated: 0, unchanged: 0 });
+          columns = header.columns;
+          continue;
+        }
+        total++;
+        const rowErrors: ApiRowError[] = [];
+        const row = parseRow(record.kind, cells, columns, line, context, rowErrors);
+        if (row) {
+          const key = this.keyOf(record.kind, row);
+          const first = seen.get(key);
+          if (first !== undefined) rowErrors.push({ line, message: `与第${first}行重复` });
+          else seen.set(key, line);
+          if (record.kind === 'absence' && !rowErrors.length) pendingAbsences.push({ line, row: row as AbsenceRow });
+        }
+        report(rowErrors);
+        if (pendingAbsences.length >= BATCH) {
+          report(await this.checkPupils(record.countyCode, pendingAbsences));
+          pendingAbsences = [];
+        }
+        if (total % PROGRESS_EVERY === 0) await this.dataSource.manager.update(RegistryImport, { id: record.id }, { processed: total });
+      }
+      report(await this.checkPupils(record.countyCode, pendingAbsences));
+    } catch (error) {
+      if (error instanceof UnreadableFileError)
+        return this.finish(record, 'failed', [{ line: 0, message: error.message }], { created: 0, updated: 0, unchanged: 0 });
+      throw error;
+    }
+    seen.clear();
+    if (!columns) return this.finish(record, 'failed', [{ line: 1, message: '文件是空的' }], { created: 0, updated: 0, unchanged: 0 });
+    if (total === 0)
+      return this.finish(record, 'failed', [{ line: 2, message: '文件中没有数据行' }], { created: 0, updated: 0, unchanged: 0 });
+    if (errorCount) {
+      record.errorCount = errorCount;
+      return this.finish(record, 'failed', errors, { created: 0, updated: 0, unchanged: 0 }, total);
+    }
+    await this.dataSource.manager.update(RegistryImport, { id: record.id }, { total, processed: 0 });
+
+    // pass 2: everything in one transaction, in batches
+    const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
+    await this.dataSource.transaction(async (manager) => {
+      let batch: RegistryRow[] = [];
+      let processed = 0;
+      const flush = async () => {
+        if (!batch.length) return;
+        const result = await this.apply(manager, record, batch);
+        counts.created += result.created;
+        counts.updated += result.updated;
+        counts.unchanged += result.unchanged;
+        processed += batch.length;
+        batch = [];
+        if (processed % PROGRESS_EVERY < BATCH) await this.dataSource.manager.update(RegistryImport, { id: record.id }, { processed });
+      };
+      for await (const { line, cells } of readTable(path)) {
+        if (line === 1 || !columns) continue;
+        const row = parseRow(record.kind, cells, columns, line, context, []);
+        if (row) batch.push(row);
+        if (batch.length >= BATCH) await flush();
+      }
+      await flush();
+    });
+    await this.finish(record, 'completed', [], counts, total);
+  }
+
+  private async finish(
+    record: RegistryImport,
+    status: 'completed' | 'failed',
+    errors: ApiRowError[],
+    counts: Counts,
+    total?: number,
+  ): Promise<void> {
+    await this.dataSource.manager.update(
+      RegistryImport,
+      { id: record.id },
+      {
+        status,
+        errors,
+        errorCount: status === 'failed' ? Math.max(record.errorCount, errors.length) : 0,
+        ...counts,
+        processed: total ?? record.processed,
+        total: total ?? record.total,
+        finishedAt: this.clock.now(),
+      },
+    );
+  }
+
+  private keyOf(kind: RegistryKind, row: RegistryRow): string {
+    switch (kind) {
+      case 'household':
+        return (row as HouseholdRow).idNumber;
+      case 'roster':
+        return (row as RosterRow).studentNumber;
+      case 'absence':
+        return `${(row as AbsenceRow).studentNumber}@${(row as AbsenceRow).day}`;
+      case 'poverty':
+        return `${(row as PovertyRow).idNumber}@${(row as PovertyRow).category}`;
+    }
+  }
+
+  /** Absences must name pupils on this county's rosters. */
+  private async checkPupils(countyCode: string, rows: Array<{ line: number; row: AbsenceRow }>): Promise<ApiRowError[]> {
+    if (!rows.length) return [];
+    const numbers = [...new Set(rows.map((r) => r.row.studentNumber))];
+    const found = await this.dataSource.manager.find(Child, {
+      where: { studentNumber: In(numbers), countyCode },
+      select: { studentNumber: true },
+    });
+    const known = new Set(found.map((c) => c.studentNumber));
+    return rows
+      .filter((r) => !known.has(r.row.studentNumber))
+      .map((r) => ({ line: r.line, column: '学籍号', message: `学籍号 ${r.row.studentNumber} 不在本县的学籍花名册中，请先导入学籍` }));
+  }
+
+  private async apply(manager: EntityManager, record: RegistryImport, rows: RegistryRow[]): Promise<Counts> {
+    switch (record.kind) {
+      case 'household':
+        return this.applyHousehold(manager, record, rows as HouseholdRow[]);
+      case 'roster':
+        return this.applyRoster(manager, record, rows as RosterRow[]);
+      case 'absence':
+        return this.applyAbsences(manager, record, rows as AbsenceRow[]);
+      case 'poverty':
+        return this.applyPoverty(manager, record, rows as PovertyRow[]);
+    }
+  }
+
+  private async applyHousehold(manager: EntityManager, record: RegistryImport, rows: HouseholdRow[]): Promise<Counts> {
+    const existing = await manager.findBy(HouseholdMember, { countyCode: record.countyCode, idNumber: In(rows.map((r) => r.idNumber)) });
+    const byId = new Map(existing.map((m) => [m.idNumber!, m]));
+    const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
+    const inserts: HouseholdMember[] = [];
+    for (const row of rows) {
+      const values = {
+        name: row.name,
+        nameKey: normalizePersonName(row.name),
+        sex: row.sex,
+        birthDate: row.birthDate,
+        villageCode: row.villageCode,
+        guardianName: row.guardianName,
+        guardianPhone: row.guardianPhone,
+      };
+      const found = byId.get(row.idNumber);
+      if (!found) {
+        inserts.push({ id: newId(), countyCode: record.countyCode, idNumber: row.idNumber, ...values, importId: record.id });
+        counts.created++;
+      } else if (sameValues(found as never, values)) counts.unchanged++;
+      else {
+        await manager.update(HouseholdMember, { id: found.id }, { ...values, importId: record.id });
+        counts.updated++;
+      }
+    }
+    if (inserts.length) await manager.insert(HouseholdMember, inserts);
+    return counts;
+  }
+
+  private async applyRoster(manager: EntityManager, record: RegistryImport, rows: RosterRow[]): Promise<Counts> {
+    const byNumber = new Map(
+      (await manager.findBy(Child, { studentNumber: In(rows.map((r) => r.studentNumber)) })).map((c) => [c.studentNumber!, c]),
+    );
+    const ids = rows.filter((r) => r.idNumber && !byNumber.has(r.studentNumber)).map((r) => r.idNumber!);
+    // a child known from a tip (by ID number) joins the roster rather than being created twice
+    const byId = new Map(
+      ids.length
+        ? (await manager.find(Child, { where: { idNumber: In(ids) } })).filter((c) => !c.studentNumber).map((c) => [c.idNumber!, c])
+        : [],
+    );
+    const guardians = await manager.findBy(ChildGuardian, { childId: In([...byNumber.values()].map((c) => c.id)) });
+    const guardianOf = new Map(guardians.map((g) => [g.childId, g]));
+    const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
+    const inserts: Child[] = [];
+    const newGuardians: ChildGuardian[] = [];
+    const now = this.clock.now();
+    for (const row of rows) {
+      const values = {
+        name: row.name,
+        nameKey: normalizePersonName(row.name),
+        sex: row.sex,
+        idNumber: row.idNumber,
+        birthDate: row.birthDate,
+        birthYear: row.birthDate ? Number(row.birthDate.slice(0, 4)) : null,
+        birthYearExact: !!row.birthDate,
+        schoolId: row.schoolId,
+        grade: row.grade,
+        className: row.className,
+        boarding: row.boarding,
+        villageCode: row.villageCode,
+        countyCode: record.countyCode,
+      };
+      const existing = byNumber.get(row.studentNumber) ?? (row.idNumber ? byId.get(row.idNumber) : undefined);
+      if (!existing) {
+        const id = newId();
+        inserts.push({
+          id,
+          ...values,
+          studentNumber: row.studentNumber,
+          priorityGroups: [],
+          bindingCode: newReadableCode(8),
+          createdAt: now,
+          updatedAt: now,
+        } as Child);
+        if (row.guardian) newGuardians.push({ id: newId(), childId: id, ...row.guardian, createdAt: now });
+        counts.created++;
+        continue;
+      }
+      const guardian = guardianOf.get(existing.id);
+      const guardianSame = row.guardian
+        ? !!guardian &&
+          guardian.name === row.guardian.name &&
+          guardian.relation === row.guardian.relation &&
+          guardian.phone === row.guardian.phone
+        : true;
+      if (existing.studentNumber === row.studentNumber && sameValues(existing as never, values) && guardianSame && existing.bindingCode) {
+        counts.unchanged++;
+        continue;
+      }
+      await manager.update(
+        Child,
+        { id: existing.id },
+        { ...values, studentNumber: row.studentNumber, bindingCode: existing.bindingCode ?? newReadableCode(8) },
+      );
+      if (row.guardian && !guardianSame) {
+        if (guardian) await manager.update(ChildGuardian, { id: guardian.id }, row.guardian);
+        else newGuardians.push({ id: newId(), childId: existing.id, ...row.guardian, createdAt: now });
+      }
+      counts.updated++;
+    }
+    if (inserts.length) await manager.insert(Child, inserts);
+    if (newGuardians.length) await manager.insert(ChildGuardian, newGuardians);
+    return counts;
+  }
+
+  private async applyAbsences(manager: EntityManager, record: RegistryImport, rows: AbsenceRow[]): Promise<Counts> {
+    const children = await manager.find(Child, {
+      where: { studentNumber: In(rows.map((r) => r.studentNumber)), countyCode: record.countyCode },
+      select: { id: true, studentNumber: true, schoolId: true },
+    });
+    const byNumber = new Map(children.map((c) => [c.studentNumber!, c]));
+    const existing = await manager.find(AttendanceDay, {
+      where: { childId: In(children.map((c) => c.id)), day: In([...new Set(rows.map((r) => r.day))]) },
+    });
+    const recorded = new Map(existing.map((a) => [`${a.childId}@${a.day}`, a]));
+    const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
+    const inserts: AttendanceDay[] = [];
+    const now = this.clock.now();
+    for (const row of rows) {
+      const child = byNumber.get(row.studentNumber)!;
+      const found = recorded.get(`${child.id}@${row.day}`);
+      if (!found) {
+        inserts.push({
+          id: newId(),
+          childId: child.id,
+          schoolId: child.schoolId!,
+          day: row.day,
+          present: false,
+          excused: row.excused,
+          source: 'import',
+          recordedBy: record.createdBy,
+          recordedAt: now,
+        });
+        counts.created++;
+      } else if (!found.present && found.excused === row.excused) counts.unchanged++;
+      else {
+        await manager.update(AttendanceDay, { id: found.id }, { present: false, excused: row.excused, source: 'import', recordedAt: now });
+        counts.updated++;
+      }
+    }
+    if (inserts.length) await manager.insert(AttendanceDay, inserts);
+    return counts;
+  }
+
+  private async applyPoverty(manager: EntityManager, record: RegistryImport, rows: PovertyRow[]): Promise<Counts> {
+    const existing = await manager.findBy(PovertyRegistration, {
+      countyCode: record.countyCode,
+      idNumber: In(rows.map((r) => r.idNumber)),
+    });
+    const byKey = new Map(existing.map((p) => [`${p.idNumber}@${p.category}`, p]));
+    const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
+    const inserts: PovertyRegistration[] = [];
+    for (const row of rows) {
+      const found = byKey.get(`${row.idNumber}@${row.category}`);
+      if (!found) {
+        inserts.push({ id: newId(), countyCode: record.countyCode, ...row, importId: record.id });
+        counts.created++;
+      } else if (found.name === row.name && found.villageCode === row.villageCode) counts.unchanged++;
+      else {
+        await manager.update(PovertyRegistration, { id: found.id }, { name: row.name, villageCode: row.villageCode, importId: record.id });
+        counts.updated++;
+      }
+    }
+    if (inserts.length) await manager.insert(PovertyRegistration, inserts);
+    return counts;
+  }
+
+  private async context(countyCode: string): Promise<RowContext> {
+    const manager = this.dataSource.manager;
+    const prefix = divisionPrefix(countyCode);
+    const divisions = await manager
+      .createQueryBuilder(Division, 'd')
+      .where('d.code LIKE :prefix AND d.level IN (:...levels)', { prefix: `${prefix}%`, levels: ['township', 'village'] })
+      .getMany();
+    const townshipNames = new Map(divisions.filter((d) => d.level === 'township').map((d) => [d.code, d.name]));
+    const villages = divisions.filter((d) => d.level === 'village');
+    const schools = await manager.find(School, { where: { countyCode }, select: { id: true, name: true, code: true } });
+    return {
+      countyCode,
+      villages: new Map(villages.map((v) => [v.code, v.name])),
+      villagesByName: new Map(villages.map((v) => [`${townshipNames.get(v.parentCode!) ?? ''}/${v.name}`, v.code])),
+      schoolsByName: new Map(schools.map((s) => [s.name, s.id])),
+      schoolsByCode: new Map(schools.flatMap((s) => (s.code ? [[s.code, s.id] as const] : []))),
+      today: this.clock.now(),
+    };
+  }
+
+  private sha256(path: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const hash = createHash('sha256');
+      createReadStream(path)
+        .on('data', (chunk) => hash.update(chunk))
+        .on('end', () => resolve(hash.digest('hex')))
+        .on('error', reject);
+    });
+  }
+
+  private async toViews(records: RegistryImport[]): Promise<ImportView[]> {
+    const users = records.length
+      ? await this.dataSource.manager.find(User, {
+          where: { id: In(records.map((r) => r.createdBy)) },
+          select: { id: true, displayName: true },
+        })
+      : [];
+    const names = new Map(users.map((u) => [u.id, u.displayName]));
+    return records.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      fileName: r.fileName,
+      status: r.status,
+      processed: r.processed,
+      total: r.total,
+      created: r.created,
+      updated: r.updated,
+      unchanged: r.unchanged,
+      errors: r.errors,
+      errorCount: r.errorCount,
+      createdByName: names.get(r.createdBy) ?? null,
+      createdAt: r.createdAt.toISOString(),
+      finishedAt: r.finishedAt?.toISOString() ?? null,
+    }));
+  }
+}

@@ -1,0 +1,37 @@
+import { REGISTRY_KINDS, type RegistryKind } from '@baoxue/shared';
+import ExcelJS from 'exceljs';
+import { REGISTRY_COLUMNS } from './registry-formats';
+
+/** A template officials fill in: the header (required columns marked ＊), an example row, and notes. */
+export async function registryTemplate(kind: RegistryKind): Promise<{ fileName: string; content: Buffer }> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = '保学通';
+  const columns = REGISTRY_COLUMNS[kind];
+  const sheet = workbook.addWorksheet(REGISTRY_KINDS[kind]);
+  sheet.columns = columns.map((c) => ({ header: c.header, key: c.key, width: Math.max(12, c.example.length + 4), style: { numFmt: '@' } }));
+  sheet.getRow(1).font = { bold: true };
+  columns.forEach((c, i) => {
+    if (c.required) sheet.getRow(1).getCell(i + 1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFDE68A' } };
+  });
+  // the example row is text, so ID numbers and 学籍号 keep every digit
+  sheet.addRow(Object.fromEntries(columns.map((c) => [c.key, c.example])));
+  const notes = workbook.addWorksheet('填写说明');
+  notes.columns = [
+    { header: '列名', key: 'header', width: 16 },
+    { header: '是否必填', key: 'required', width: 10 },
+    { header: '说明', key: 'note', width: 60 },
+  ];
+  notes.getRow(1).font = { bold: true };
+  for (const c of columns)
+    notes.addRow({
+      header: c.header,
+      required: c.required ? '必填' : '选填',
+      note: [c.note, c.aliases?.length ? `也可写作：${c.aliases.join('、')}` : ''].filter(Boolean).join('；'),
+    });
+  notes.addRow({});
+  notes.addRow({
+    header: '注意',
+    note: '黄色表头为必填列；身份证号、学籍号请设为“文本”格式；第2行是示例，导入前请删除；每次导入全部通过校验才会写入，重复导入同一文件不会产生重复数据。',
+  });
+  return { fileName: `${REGISTRY_KINDS[kind]}导入模板.xlsx`, content: Buffer.from(await workbook.xlsx.writeBuffer()) };
+}
