@@ -199,7 +199,7 @@ function yesNo(value: string, line: number, column: string, errors: ApiRowError[
 }
 
 function dateValue(value: string, line: number, column: string, errors: ApiRowError[], today: Date): string | null {
-  const compact = value.replace(/[年月./\-]/g, '-').replace(/日$/, '');
+  const compact = value.replace(/[年月./-]/g, '-').replace(/日$/, '');
   const match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(compact) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(value);
   const date = match ? parseCompactDate(`${match[1]}${match[2]!.padStart(2, '0')}${match[3]!.padStart(2, '0')}`) : null;
   if (!date) {
