@@ -26,6 +26,11 @@ export interface CountySettings {
   recheckDays: number[];
   /** A returned child absent this many consecutive school days reopens the case. */
   relapseAbsenceDays: number;
+  /** Absence monitoring (after `absenceReportDays`, the school is alerted): this many consecutive ones open a suspected-dropout case… */
+  absenceCaseConsecutiveDays: number;
+  /** …as do `absenceCaseMinDays` of the last `absenceCaseWindowDays` school days. */
+  absenceCaseMinDays: number;
+  absenceCaseWindowDays: number;
 }
 
 export const DEFAULT_COUNTY_SETTINGS: CountySettings = {
@@ -41,6 +46,9 @@ export const DEFAULT_COUNTY_SETTINGS: CountySettings = {
   closeWindowDays: 30,
   recheckDays: [30, 90],
   relapseAbsenceDays: 3,
+  absenceCaseConsecutiveDays: 7,
+  absenceCaseMinDays: 20,
+  absenceCaseWindowDays: 30,
 };
 
 export function countySettings(stored: Partial<CountySettings> | null | undefined): CountySettings {

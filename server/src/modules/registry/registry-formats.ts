@@ -207,7 +207,8 @@ function dateValue(value: string, line: number, column: string, errors: ApiRowEr
     return null;
   }
   const iso = `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
-  if (iso > today.toISOString().slice(0, 10)) {
+  // officials date things in China time
+  if (iso > new Date(today.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)) {
     errors.push({ line, column, message: `日期 ${iso} 晚于今天` });
     return null;
   }

@@ -9,6 +9,7 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { administeredCounty, assertCountyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
+import { bulkInsert } from '../../database/bulk-insert';
 import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId, newReadableCode } from '../../common/ids';
@@ -20,6 +21,7 @@ import { Child } from '../children/child.entity';
 import { Division } from '../divisions/division.entity';
 import { School } from '../schools/school.entity';
 import { User } from '../accounts/user.entity';
+import { AbsenceMonitorService } from './absence-monitor.service';
 import { HouseholdMember, PovertyRegistration, RegistryImport } from './registry.entities';
 import {
   mapHeader,
@@ -57,6 +59,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly absences: AbsenceMonitorService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -212,6 +215,8 @@ export class RegistryImportService implements OnApplicationBootstrap {
       await flush();
     });
     await this.finish(record, 'completed', [], counts, total);
+    // new absences may meet the county's rules: alert schools, open cases
+    if (record.kind === 'absence') await this.absences.run(record.countyCode);
   }
 
   private async finish(
@@ -301,7 +306,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
         counts.updated++;
       }
     }
-    if (inserts.length) await manager.insert(HouseholdMember, inserts);
+    await bulkInsert(manager, HouseholdMember, inserts);
     return counts;
   }
 
@@ -376,8 +381,8 @@ export class RegistryImportService implements OnApplicationBootstrap {
       }
       counts.updated++;
     }
-    if (inserts.length) await manager.insert(Child, inserts);
-    if (newGuardians.length) await manager.insert(ChildGuardian, newGuardians);
+    await bulkInsert(manager, Child, inserts);
+    await bulkInsert(manager, ChildGuardian, newGuardians);
     return counts;
   }
 
@@ -416,7 +421,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
         counts.updated++;
       }
     }
-    if (inserts.length) await manager.insert(AttendanceDay, inserts);
+    await bulkInsert(manager, AttendanceDay, inserts);
     return counts;
   }
 
@@ -439,7 +444,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
         counts.updated++;
       }
     }
-    if (inserts.length) await manager.insert(PovertyRegistration, inserts);
+    await bulkInsert(manager, PovertyRegistration, inserts);
     return counts;
   }
 

@@ -1,6 +1,17 @@
 import { Module } from '@nestjs/common';
+import { CasesModule } from '../cases/cases.module';
+import { DivisionsModule } from '../divisions/divisions.module';
+import { AbsenceMonitorService } from './absence-monitor.service';
+import { CrosscheckController } from './crosscheck.controller';
+import { CrosscheckService } from './crosscheck.service';
 import { RegistryController } from './registry.controller';
 import { RegistryImportService } from './registry-import.service';
+import { StatsService } from './stats.service';
 
-@Module({ controllers: [RegistryController], providers: [RegistryImportService], exports: [RegistryImportService] })
+@Module({
+  imports: [CasesModule, DivisionsModule],
+  controllers: [RegistryController, CrosscheckController],
+  providers: [RegistryImportService, CrosscheckService, AbsenceMonitorService, StatsService],
+  exports: [RegistryImportService, CrosscheckService, AbsenceMonitorService],
+})
 export class RegistryModule {}

@@ -200,6 +200,9 @@ export const countySettingsView = z.object({
   closeWindowDays: z.number(),
   recheckDays: z.array(z.number()),
   relapseAbsenceDays: z.number(),
+  absenceCaseConsecutiveDays: z.number(),
+  absenceCaseMinDays: z.number(),
+  absenceCaseWindowDays: z.number(),
 });
 
 const positive = (label: string, max: number) =>
@@ -223,6 +226,9 @@ export const countySettingsRequest = z
     closeWindowDays: positive('销号观察期（上学日）', 90),
     recheckDays: z.array(positive('复查天数', 365)).max(4, '最多设置4次复查'),
     relapseAbsenceDays: positive('再次辍学判定天数', 30),
+    absenceCaseConsecutiveDays: positive('连续缺勤立案天数', 60),
+    absenceCaseMinDays: positive('累计缺勤立案天数', 90),
+    absenceCaseWindowDays: positive('累计缺勤观察天数', 90),
   })
   .partial()
   .refine((v) => v.closeMinPresentDays === undefined || v.closeWindowDays === undefined || v.closeMinPresentDays <= v.closeWindowDays, {

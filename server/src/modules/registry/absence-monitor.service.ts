@@ -1,0 +1,186 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { FINISHED_CASE_STATUSES, pageLink, type CountySettings } from '@baoxue/shared';
+import { In, type DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
+import { Clock } from '../../common/clock';
+import { LOGGER } from '../../common/logging/logger';
+import { ServedCounty } from '../divisions/division.entity';
+import { AttendanceDay } from '../children/attendance.entity';
+import { Child } from '../children/child.entity';
+import { User } from '../accounts/user.entity';
+import { DropoutCase } from '../cases/case.entity';
+import { CaseRoutingService } from '../cases/case-routing.service';
+import { CasesService } from '../cases/cases.service';
+import { NotificationsService } from '../notifications/notifications.service';
+
+const BATCH = 500;
+
+function isWeekday(iso: string): boolean {
+  const day = new Date(`${iso}T00:00:00Z`).getUTCDay();
+  return day !== 0 && day !== 6;
+}
+
+function shiftDays(iso: string, days: number): string {
+  return new Date(new Date(`${iso}T00:00:00Z`).getTime() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The school days (weekdays) up to and including `last`, most recent last. */
+export function schoolDaysUpTo(last: string, count: number): string[] {
+  const days: string[] = [];
+  for (let d = last; days.length < count; d = shiftDays(d, -1)) if (isWeekday(d)) days.unshift(d);
+  return days;
+}
+
+export interface AbsenceVerdict {
+  /** Unexcused school days in a row, ending with the latest record, and the day it began. */
+  streak: number;
+  streakStart: string | null;
+  /** Unexcused absences among the last `absenceCaseWindowDays` school days. */
+  inWindow: number;
+  alert: boolean;
+  openCase: boolean;
+}
+
+/**
+ * The county's absence rules (BRIEF §4–5): a pupil absent without leave for 3 school days in a row
+ * is reported to the school to contact the family; 7 in a row, or 20 of the last 30 school days,
+ * opens a suspected-dropout case routed like a tip. School days are weekdays: the records list
+ * absences only.
+ */
+export function judgeAbsences(unexcused: Set<string>, today: string, settings: CountySettings): AbsenceVerdict {
+  const window = schoolDaysUpTo(today, settings.absenceCaseWindowDays);
+  const latest = [...window].reverse().find((d) => unexcused.has(d));
+  let streak = 0;
+  let streakStart: string | null = null;
+  if (latest) {
+    const upToLatest = schoolDaysUpTo(latest, window.length);
+    for (let i = upToLatest.length - 1; i >= 0 && unexcused.has(upToLatest[i]!); i--) {
+      streak++;
+      streakStart = upToLatest[i]!;
+    }
+  }
+  const inWindow = window.filter((d) => unexcused.has(d)).length;
+  return {
+    streak,
+    streakStart,
+    inWindow,
+    alert: streak >= settings.absenceReportDays,
+    openCase: streak >= settings.absenceCaseConsecutiveDays || inWindow >= settings.absenceCaseMinDays,
+  };
+}
+
+@Injectable()
+export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | null = null;
+  private lastDay: string | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly clock: Clock,
+    private readonly cases: CasesService,
+    private readonly routing: CaseRoutingService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  /** Once a day, every served county (off in tests, which call `run`). */
+  onApplicationBootstrap(): void {
+    if (this.config.outbox.pollMs <= 0) return;
+    this.timer = setInterval(() => void this.daily(), 3_600_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private async daily(): Promise<void> {
+    const today = this.chinaToday();
+    if (this.lastDay === today) return;
+    this.lastDay = today;
+    for (const county of await this.dataSource.manager.find(ServedCounty)) {
+      await this.run(county.code, today).catch((error: unknown) => this.logger.warn({ err: error, county: county.code }, 'absence monitoring failed'));
+    }
+  }
+
+  /** Applies the rules to every pupil of the county with recent unexcused absences. */
+  async run(countyCode: string, today: string = this.chinaToday()): Promise<{ alerts: number; opened: number; alreadyFollowed: number }> {
+    const settings = await this.cases.settingsOf(countyCode);
+    const window = schoolDaysUpTo(today, settings.absenceCaseWindowDays);
+    const candidates = await this.dataSource.manager
+      .createQueryBuilder(AttendanceDay, 'a')
+      .innerJoin(Child, 'ch', 'ch.id = a.child_id')
+      .select('a.child_id', 'childId')
+      .where('ch.county_code = :countyCode AND a.present = :absent AND a.excused = :unexcused AND a.day >= :from AND a.day <= :to', {
+        countyCode,
+        absent: false,
+        unexcused: false,
+        from: window[0],
+        to: today,
+      })
+      .groupBy('a.child_id')
+      .having('COUNT(*) >= :min', { min: Math.min(settings.absenceReportDays, settings.absenceCaseMinDays) })
+      .getRawMany<{ childId: string }>();
+    const result = { alerts: 0, opened: 0, alreadyFollowed: 0 };
+    for (let i = 0; i < candidates.length; i += BATCH) {
+      const ids = candidates.slice(i, i + BATCH).map((c) => c.childId);
+      const records = await this.dataSource.manager.find(AttendanceDay, { where: { childId: In(ids), present: false, excused: false } });
+      const byChild = new Map<string, Set<string>>();
+      for (const r of records) if (r.day >= window[0]! && r.day <= today) byChild.set(r.childId, (byChild.get(r.childId) ?? new Set()).add(r.day));
+      for (const childId of ids) {
+        const verdict = judgeAbsences(byChild.get(childId) ?? new Set(), today, settings);
+        if (verdict.openCase) {
+          const opened = await this.openCase(childId, countyCode);
+          if (opened) result.opened++;
+          else result.alreadyFollowed++;
+        } else if (verdict.alert) {
+          await this.alertSchool(childId, verdict.streak, verdict.streakStart!);
+          result.alerts++;
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Opens a suspected-dropout case unless the child already has an open one. */
+  private async openCase(childId: string, countyCode: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const open = await manager
+        .createQueryBuilder(DropoutCase, 'c')
+        .where('c.child_id = :childId AND c.merged_into_id IS NULL AND c.status NOT IN (:...finished)', { childId, finished: FINISHED_CASE_STATUSES })
+        .getExists();
+      if (open) return false;
+      const child = await manager.findOneByOrFail(Child, { id: childId });
+      const decision = await this.routing.decide(manager, child.villageCode, countyCode);
+      await this.cases.open(manager, { childId, source: 'absence', decision, schoolId: child.schoolId, actorId: null, tipCount: 0 });
+      return true;
+    });
+  }
+
+  /** Tells the child's school (once per streak) to contact the family. */
+  private async alertSchool(childId: string, streak: number, streakStart: string): Promise<void> {
+    const child = await this.dataSource.manager.findOneByOrFail(Child, { id: childId });
+    if (!child.schoolId) return;
+    const staff = await this.dataSource.manager.find(User, { where: { role: 'official', unitSchoolId: child.schoolId, disabled: false }, select: { id: true } });
+    await this.dataSource.transaction((manager) =>
+      this.notifications.notify(
+        manager,
+        staff.map((u) => u.id),
+        {
+          // one alert per streak: the key names the day the streak started
+          key: `absence-alert:${childId}:${streakStart}`,
+          title: '学生连续缺勤，请联系家长',
+          body: `${child.name}（${child.className ?? ''}）已连续${streak}个上学日未请假缺勤，请尽快联系家长了解情况。`,
+          link: pageLink('messages'),
+        },
+      ),
+    );
+  }
+
+  private chinaToday(): string {
+    return new Date(this.clock.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  }
+}

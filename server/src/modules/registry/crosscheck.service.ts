@@ -1,0 +1,388 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  FINISHED_CASE_STATUSES,
+  isCompulsoryAge,
+  maskIdNumber,
+  maskStudentNumber,
+  schoolYearRange,
+  type CrosscheckRunView,
+  type PriorityGroup,
+  type PovertyCategory,
+} from '@baoxue/shared';
+import type { Logger } from 'pino';
+import { In, MoreThan, type DataSource } from 'typeorm';
+import type { Caller } from '../../common/auth/caller';
+import { administeredCounty, assertCountyScope } from '../../common/auth/scope';
+import { Clock } from '../../common/clock';
+import { AppError } from '../../common/errors/app-error';
+import { decodeCursor, encodeCursor } from '../../common/http/cursor';
+import { newId } from '../../common/ids';
+import { LOGGER } from '../../common/logging/logger';
+import { User } from '../accounts/user.entity';
+import { AuditService } from '../audit/audit.service';
+import { Child } from '../children/child.entity';
+import { DropoutCase } from '../cases/case.entity';
+import { CaseRoutingService } from '../cases/case-routing.service';
+import { CasesService } from '../cases/cases.service';
+import { DivisionsService } from '../divisions/divisions.service';
+import { School } from '../schools/school.entity';
+import { AbsenceMonitorService } from './absence-monitor.service';
+import { nameDistance, nearDates } from './name-similarity';
+import { CrosscheckReview, CrosscheckRun, HouseholdMember, PovertyRegistration } from './registry.entities';
+
+const BATCH = 2000;
+
+/** The priority group each poor-household category flags on a child. */
+const PRIORITY_OF: Record<PovertyCategory, PriorityGroup> = {
+  registered_poor: 'registered_poor',
+  monitored: 'monitored',
+  subsistence: 'subsistence',
+  extreme_poverty: 'in_difficulty',
+  orphan: 'orphan',
+  disabled: 'disabled',
+};
+
+type Counts = CrosscheckRunView['counts'];
+
+interface RosterIndex {
+  byId: Map<string, string>;
+  byIdentity: Map<string, string>;
+  /** `birthDate|village` → pupils, for names typed differently. */
+  byBirthVillage: Map<string, Array<{ id: string; nameKey: string }>>;
+  /** `nameKey|village` → pupils, for birth dates typed differently. */
+  byNameVillage: Map<string, Array<{ id: string; birthDate: string }>>;
+}
+
+/**
+ * 四查三比对 (BRIEF §5): household registration against the roster finds children of school age who
+ * are not enrolled (失学); the roster against attendance finds pupils who stopped coming (辍学);
+ * both against the poor-household list flag priority children. Matching is by ID number first,
+ * then by name, birth date and village; pairs that are nearly alike go to a review list. Every
+ * child found out of school becomes a case routed like a tip — never twice.
+ */
+@Injectable()
+export class CrosscheckService {
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly cases: CasesService,
+    private readonly routing: CaseRoutingService,
+    private readonly absences: AbsenceMonitorService,
+    private readonly divisions: DivisionsService,
+    private readonly audit: AuditService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async start(caller: Caller, schoolYear: number): Promise<CrosscheckRunView> {
+    const countyCode = administeredCounty(caller);
+    if (await this.dataSource.manager.existsBy(CrosscheckRun, { countyCode, status: 'running' })) throw new AppError('CONFLICT', '已有一次比对正在运行，请稍后');
+    const run: CrosscheckRun = {
+      id: newId(),
+      countyCode,
+      schoolYear,
+      status: 'running',
+      counts: {},
+      error: null,
+      startedBy: caller.userId,
+      startedAt: this.clock.now(),
+      finishedAt: null,
+    };
+    await this.dataSource.manager.insert(CrosscheckRun, run);
+    await this.audit.record(caller, { action: 'crosscheck.run', targetType: 'crosscheck_run', targetId: run.id, details: { schoolYear } });
+    const job = this.execute(run)
+      .then((counts) => this.dataSource.manager.update(CrosscheckRun, { id: run.id }, { status: 'completed', counts, finishedAt: this.clock.now() }))
+      .catch(async (error: unknown) => {
+        this.logger.error({ err: error, run: run.id }, 'cross-check failed');
+        await this.dataSource.manager.update(CrosscheckRun, { id: run.id }, { status: 'failed', error: '比对时出现系统错误，请稍后重试', finishedAt: this.clock.now() });
+      })
+      .finally(() => this.running.delete(run.id));
+    this.running.set(run.id, job.then(() => undefined));
+    return this.view(caller, run.id);
+  }
+
+  async settled(id: string): Promise<void> {
+    await this.running.get(id);
+  }
+
+  async view(caller: Caller, id: string): Promise<CrosscheckRunView> {
+    const run = await this.dataSource.manager.findOneBy(CrosscheckRun, { id });
+    if (!run) throw AppError.notFound();
+    assertCountyScope(caller, run.countyCode);
+    return (await this.runViews([run]))[0]!;
+  }
+
+  async list(caller: Caller): Promise<{ items: CrosscheckRunView[] }> {
+    const countyCode = administeredCounty(caller);
+    const runs = await this.dataSource.manager.find(CrosscheckRun, { where: { countyCode }, order: { startedAt: 'DESC' }, take: 50 });
+    return { items: await this.runViews(runs) };
+  }
+
+  async reviews(caller: Caller, query: { status: 'pending' | 'same' | 'different'; cursor?: string; limit: number }) {
+    const countyCode = administeredCounty(caller);
+    const qb = this.dataSource.manager
+      .createQueryBuilder(CrosscheckReview, 'r')
+      .where('r.county_code = :countyCode AND r.status = :status', { countyCode, status: query.status })
+      .orderBy('r.id', 'ASC')
+      .limit(query.limit + 1);
+    if (query.cursor) qb.andWhere('r.id > :id', { id: decodeCursor(query.cursor, ['string'])[0] });
+    const rows = await qb.getMany();
+    const page = rows.slice(0, query.limit);
+    return { items: await this.reviewViews(page), nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null };
+  }
+
+  /** An official decides: the same person (nothing to do) or not (the household child is out of school). */
+  async decide(caller: Caller, id: string, decision: 'same' | 'different') {
+    const review = await this.dataSource.manager.findOneBy(CrosscheckReview, { id });
+    if (!review) throw AppError.notFound();
+    assertCountyScope(caller, review.countyCode);
+    if (review.status !== 'pending') throw new AppError('CONFLICT', '该比对已处理');
+    await this.dataSource.transaction(async (manager) => {
+      const claimed = await manager.update(CrosscheckReview, { id, status: 'pending' }, { status: decision, decidedBy: caller.userId, decidedAt: this.clock.now() });
+      if (claimed.affected !== 1) throw new AppError('CONFLICT', '该比对已处理');
+      await this.audit.record(caller, { action: 'crosscheck.review', targetType: 'crosscheck_review', targetId: id, details: { decision } }, manager);
+    });
+    if (decision === 'different') {
+      const member = await this.dataSource.manager.findOneByOrFail(HouseholdMember, { id: review.householdMemberId });
+      const run = await this.dataSource.manager.findOneByOrFail(CrosscheckRun, { id: review.runId });
+      await this.openNotEnrolled(member, run.schoolYear);
+    }
+    return (await this.reviewViews([await this.dataSource.manager.findOneByOrFail(CrosscheckReview, { id })]))[0]!;
+  }
+
+  private async execute(run: CrosscheckRun): Promise<Counts> {
+    const counts: Counts = { householdChecked: 0, matchedById: 0, matchedByName: 0, review: 0, notEnrolled: 0, alreadyFollowed: 0, absent: 0, priorityFlagged: 0 };
+    counts.priorityFlagged = await this.flagPriorities(run.countyCode);
+    const roster = await this.rosterIndex(run.countyCode);
+    const decided = await this.decidedPairs(run.countyCode);
+    let cursor = '';
+    for (;;) {
+      const members = await this.dataSource.manager.find(HouseholdMember, {
+        where: { countyCode: run.countyCode, id: MoreThan(cursor) },
+        order: { id: 'ASC' },
+        take: BATCH,
+      });
+      if (members.length === 0) break;
+      cursor = members[members.length - 1]!.id;
+      for (const member of members) {
+        if (!isCompulsoryAge(member.birthDate, run.schoolYear)) continue;
+        counts.householdChecked++;
+        if (member.idNumber && roster.byId.has(member.idNumber)) {
+          counts.matchedById++;
+          continue;
+        }
+        if (roster.byIdentity.has(`${member.nameKey}|${member.birthDate}|${member.villageCode}`)) {
+          counts.matchedByName++;
+          continue;
+        }
+        const candidates = this.nearMatches(member, roster);
+        const same = candidates.find((c) => decided.get(`${member.id}|${c.childId}`) === 'same');
+        if (same) {
+          counts.matchedByName++;
+          continue;
+        }
+        const open = candidates.filter((c) => decided.get(`${member.id}|${c.childId}`) !== 'different');
+        if (open.length) {
+          for (const candidate of open) await this.addReview(run, member, candidate);
+          counts.review++;
+          continue;
+        }
+        if (await this.openNotEnrolled(member, run.schoolYear)) counts.notEnrolled++;
+        else counts.alreadyFollowed++;
+      }
+    }
+    const absence = await this.absences.run(run.countyCode);
+    counts.absent = absence.opened;
+    counts.alreadyFollowed += absence.alreadyFollowed;
+    return counts;
+  }
+
+  /** Pupils who may be this household child under a mistyped name or birth date. */
+  private nearMatches(member: HouseholdMember, roster: RosterIndex): Array<{ childId: string; reason: string }> {
+    const found = new Map<string, string>();
+    for (const pupil of roster.byBirthVillage.get(`${member.birthDate}|${member.villageCode}`) ?? []) {
+      if (nameDistance(member.nameKey, pupil.nameKey, 1) <= 1) found.set(pupil.id, '出生日期和村相同，姓名相差一个字');
+    }
+    for (const pupil of roster.byNameVillage.get(`${member.nameKey}|${member.villageCode}`) ?? []) {
+      if (nearDates(member.birthDate, pupil.birthDate)) found.set(pupil.id, '姓名和村相同，出生日期相近');
+    }
+    return [...found].map(([childId, reason]) => ({ childId, reason }));
+  }
+
+  private async addReview(run: CrosscheckRun, member: HouseholdMember, candidate: { childId: string; reason: string }): Promise<void> {
+    await this.dataSource.manager
+      .createQueryBuilder()
+      .insert()
+      .into(CrosscheckReview)
+      .values({
+        id: newId(),
+        countyCode: run.countyCode,
+        runId: run.id,
+        householdMemberId: member.id,
+        childId: candidate.childId,
+        reason: candidate.reason,
+        status: 'pending',
+        decidedBy: null,
+        decidedAt: null,
+      })
+      .orIgnore()
+      .execute();
+  }
+
+  /**
+   * A child of school age on no roster: a case routed to the township of the household's village,
+   * unless the child already has an open case or one from a cross-check of the same school year.
+   */
+  private async openNotEnrolled(member: HouseholdMember, schoolYear: number): Promise<boolean> {
+    const { from, to } = schoolYearRange(schoolYear);
+    return this.dataSource.transaction(async (manager) => {
+      let child = member.idNumber ? await manager.findOneBy(Child, { idNumber: member.idNumber }) : null;
+      if (child) {
+        const followed = await manager
+          .createQueryBuilder(DropoutCase, 'c')
+          .where('c.child_id = :childId AND c.merged_into_id IS NULL', { childId: child.id })
+          .andWhere(
+            "(c.status NOT IN (:...finished) OR (c.source = 'cross_check' AND c.opened_at >= :from AND c.opened_at <= :to))",
+            { finished: FINISHED_CASE_STATUSES, from: new Date(`${from}T00:00:00+08:00`), to: new Date(`${to}T23:59:59+08:00`) },
+          )
+          .getExists();
+        if (followed) return false;
+      } else {
+        child = manager.create(Child, {
+          id: newId(),
+          name: member.name,
+          nameKey: member.nameKey,
+          sex: member.sex,
+          birthYear: Number(member.birthDate.slice(0, 4)),
+          birthYearExact: true,
+          birthDate: member.birthDate,
+          idNumber: member.idNumber,
+          villageCode: member.villageCode,
+          countyCode: member.countyCode,
+          schoolId: null,
+          grade: null,
+          priorityGroups: await this.priorityOf(member.idNumber, member.countyCode),
+        });
+        await manager.insert(Child, child);
+      }
+      const decision = await this.routing.decide(manager, member.villageCode, member.countyCode);
+      await this.cases.open(manager, { childId: child.id, source: 'cross_check', decision, schoolId: null, actorId: null, tipCount: 0 });
+      return true;
+    });
+  }
+
+  /** Flags children on the poor-household list; returns how many gained a flag. */
+  private async flagPriorities(countyCode: string): Promise<number> {
+    let flagged = 0;
+    let cursor = '';
+    for (;;) {
+      const registrations = await this.dataSource.manager.find(PovertyRegistration, { where: { countyCode, id: MoreThan(cursor) }, order: { id: 'ASC' }, take: BATCH });
+      if (registrations.length === 0) return flagged;
+      cursor = registrations[registrations.length - 1]!.id;
+      const groups = new Map<string, Set<PriorityGroup>>();
+      for (const r of registrations) groups.set(r.idNumber, (groups.get(r.idNumber) ?? new Set()).add(PRIORITY_OF[r.category]));
+      const children = await this.dataSource.manager.findBy(Child, { idNumber: In([...groups.keys()]) });
+      for (const child of children) {
+        const merged = [...new Set([...child.priorityGroups, ...groups.get(child.idNumber!)!])];
+        if (merged.length === child.priorityGroups.length) continue;
+        await this.dataSource.manager.update(Child, { id: child.id }, { priorityGroups: merged });
+        flagged++;
+      }
+    }
+  }
+
+  private async priorityOf(idNumber: string | null, countyCode: string): Promise<PriorityGroup[]> {
+    if (!idNumber) return [];
+    const registrations = await this.dataSource.manager.findBy(PovertyRegistration, { countyCode, idNumber });
+    return [...new Set(registrations.map((r) => PRIORITY_OF[r.category]))];
+  }
+
+  /** Every pupil of the county on a roster, indexed for the matching rules. */
+  private async rosterIndex(countyCode: string): Promise<RosterIndex> {
+    const index: RosterIndex = { byId: new Map(), byIdentity: new Map(), byBirthVillage: new Map(), byNameVillage: new Map() };
+    let cursor = '';
+    for (;;) {
+      const pupils = await this.dataSource.manager
+        .createQueryBuilder(Child, 'c')
+        .select(['c.id', 'c.idNumber', 'c.nameKey', 'c.birthDate', 'c.villageCode'])
+        .where('c.county_code = :countyCode AND c.student_number IS NOT NULL AND c.id > :cursor', { countyCode, cursor })
+        .orderBy('c.id', 'ASC')
+        .limit(BATCH * 5)
+        .getMany();
+      if (pupils.length === 0) return index;
+      cursor = pupils[pupils.length - 1]!.id;
+      for (const p of pupils) {
+        if (p.idNumber) index.byId.set(p.idNumber, p.id);
+        if (!p.birthDate || !p.villageCode) continue;
+        index.byIdentity.set(`${p.nameKey}|${p.birthDate}|${p.villageCode}`, p.id);
+        const byBirth = `${p.birthDate}|${p.villageCode}`;
+        const sameBirth = index.byBirthVillage.get(byBirth);
+        if (sameBirth) sameBirth.push({ id: p.id, nameKey: p.nameKey });
+        else index.byBirthVillage.set(byBirth, [{ id: p.id, nameKey: p.nameKey }]);
+        const byName = `${p.nameKey}|${p.villageCode}`;
+        const sameName = index.byNameVillage.get(byName);
+        if (sameName) sameName.push({ id: p.id, birthDate: p.birthDate });
+        else index.byNameVillage.set(byName, [{ id: p.id, birthDate: p.birthDate }]);
+      }
+    }
+  }
+
+  private async decidedPairs(countyCode: string): Promise<Map<string, 'same' | 'different' | 'pending'>> {
+    const reviews = await this.dataSource.manager.find(CrosscheckReview, { where: { countyCode }, select: { householdMemberId: true, childId: true, status: true } });
+    return new Map(reviews.map((r) => [`${r.householdMemberId}|${r.childId}`, r.status]));
+  }
+
+  private async runViews(runs: CrosscheckRun[]): Promise<CrosscheckRunView[]> {
+    const users = runs.length ? await this.dataSource.manager.find(User, { where: { id: In(runs.map((r) => r.startedBy)) }, select: { id: true, displayName: true } }) : [];
+    const names = new Map(users.map((u) => [u.id, u.displayName]));
+    const zero = { householdChecked: 0, matchedById: 0, matchedByName: 0, review: 0, notEnrolled: 0, alreadyFollowed: 0, absent: 0, priorityFlagged: 0 };
+    return runs.map((r) => ({
+      id: r.id,
+      status: r.status,
+      schoolYear: r.schoolYear,
+      startedAt: r.startedAt.toISOString(),
+      finishedAt: r.finishedAt?.toISOString() ?? null,
+      startedByName: names.get(r.startedBy) ?? null,
+      counts: { ...zero, ...r.counts },
+      error: r.error,
+    }));
+  }
+
+  private async reviewViews(reviews: CrosscheckReview[]) {
+    if (reviews.length === 0) return [];
+    const manager = this.dataSource.manager;
+    const [members, pupils, users] = await Promise.all([
+      manager.findBy(HouseholdMember, { id: In(reviews.map((r) => r.householdMemberId)) }),
+      manager.findBy(Child, { id: In(reviews.map((r) => r.childId)) }),
+      manager.find(User, { where: { id: In(reviews.flatMap((r) => (r.decidedBy ? [r.decidedBy] : []))) }, select: { id: true, displayName: true } }),
+    ]);
+    const memberById = new Map(members.map((m) => [m.id, m]));
+    const pupilById = new Map(pupils.map((p) => [p.id, p]));
+    const villages = await this.divisions.names([...members.map((m) => m.villageCode), ...pupils.flatMap((p) => (p.villageCode ? [p.villageCode] : []))]);
+    const schools = pupils.length ? await manager.find(School, { where: { id: In(pupils.flatMap((p) => (p.schoolId ? [p.schoolId] : []))) }, select: { id: true, name: true } }) : [];
+    const schoolNames = new Map(schools.map((s) => [s.id, s.name]));
+    const userNames = new Map(users.map((u) => [u.id, u.displayName]));
+    return reviews.map((r) => {
+      const member = memberById.get(r.householdMemberId)!;
+      const pupil = pupilById.get(r.childId)!;
+      return {
+        id: r.id,
+        runId: r.runId,
+        status: r.status,
+        reason: r.reason,
+        household: { name: member.name, birthDate: member.birthDate, villageName: villages.get(member.villageCode) ?? null, idNumberMasked: member.idNumber ? maskIdNumber(member.idNumber) : null },
+        pupil: {
+          name: pupil.name,
+          birthDate: pupil.birthDate,
+          villageName: pupil.villageCode ? (villages.get(pupil.villageCode) ?? null) : null,
+          schoolName: pupil.schoolId ? (schoolNames.get(pupil.schoolId) ?? null) : null,
+          grade: pupil.grade,
+          studentNumberMasked: pupil.studentNumber ? maskStudentNumber(pupil.studentNumber) : null,
+        },
+        decidedByName: r.decidedBy ? (userNames.get(r.decidedBy) ?? null) : null,
+      };
+    });
+  }
+}
