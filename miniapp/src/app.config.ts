@@ -1,9 +1,11 @@
 export default defineAppConfig({
-  // The main package holds the entry, sign-in and the two tab pages; everything else is a
+  // The main package holds the entry, sign-in and the three tab pages; everything else is a
   // subpackage so each role downloads only what it uses.
-  pages: ['pages/index/index', 'pages/login/index', 'pages/home/index', 'pages/me/index'],
+  pages: ['pages/index/index', 'pages/login/index', 'pages/home/index', 'pages/messages/index', 'pages/me/index'],
   subPackages: [
     { root: 'packages/account', pages: ['pages/redeem/index', 'pages/profile/index', 'pages/desktop-code/index'] },
+    { root: 'packages/supervisor', pages: ['pages/tip-form/index', 'pages/tips/index', 'pages/tip/index'] },
+    { root: 'packages/official', pages: ['pages/unit/index', 'pages/inbox/index', 'pages/case/index'] },
     {
       root: 'packages/county',
       pages: [
@@ -13,9 +15,9 @@ export default defineAppConfig({
         'pages/school-edit/index',
         'pages/accounts/index',
         'pages/division-import/index',
+        'pages/triage/index',
       ],
     },
-    { root: 'packages/official', pages: ['pages/unit/index'] },
   ],
   tabBar: {
     color: '#6b7280',
@@ -24,6 +26,12 @@ export default defineAppConfig({
     borderStyle: 'white',
     list: [
       { pagePath: 'pages/home/index', text: '首页', iconPath: 'assets/tab-home.png', selectedIconPath: 'assets/tab-home-active.png' },
+      {
+        pagePath: 'pages/messages/index',
+        text: '消息',
+        iconPath: 'assets/tab-messages.png',
+        selectedIconPath: 'assets/tab-messages-active.png',
+      },
       { pagePath: 'pages/me/index', text: '我的', iconPath: 'assets/tab-me.png', selectedIconPath: 'assets/tab-me-active.png' },
     ],
   },

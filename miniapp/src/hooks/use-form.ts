@@ -21,15 +21,17 @@ export interface Form<S extends z.ZodType> {
  * Form state validated by the same zod schema the server applies, so a person sees the same Chinese
  * message beside the field before sending that the server would answer with.
  */
-export function useForm<S extends z.ZodType>(schema: S, initial: Draft<S>): Form<S> {
+export function useForm<S extends z.ZodType>(schema: S, initial: Draft<S>, initialErrors: Record<string, string> = {}): Form<S> {
   const [values, setValues] = useState<Draft<S>>(initial);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>(initialErrors);
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
   const set: Form<S>['set'] = (name, value) => {
+    const previous = values[name];
     setValues((current) => ({ ...current, [name]: value }));
-    setErrors((current) => withoutField(current, String(name)));
+    // For a nested value (e.g. `child`), only the messages of the parts that changed go away.
+    setErrors((current) => withoutChanged(current, String(name), previous, value));
     setFormError(null);
   };
 
@@ -69,10 +71,23 @@ function issuesToErrors(issues: readonly z.core.$ZodIssue[]): { fields: Record<s
   return { fields, general };
 }
 
-function withoutField(errors: Record<string, string>, name: string): Record<string, string> {
+function withoutChanged(errors: Record<string, string>, name: string, before: unknown, after: unknown): Record<string, string> {
   const next: Record<string, string> = {};
   for (const [path, message] of Object.entries(errors)) {
-    if (path !== name && !path.startsWith(`${name}.`)) next[path] = message;
+    const within = path === name || path.startsWith(`${name}.`);
+    const subPath = path.split('.').slice(1);
+    if (!within || (subPath.length > 0 && sameValue(valueAt(before, subPath), valueAt(after, subPath)))) next[path] = message;
   }
   return next;
+}
+
+function valueAt(value: unknown, path: string[]): unknown {
+  return path.reduce<unknown>(
+    (current, key) => (current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined),
+    value,
+  );
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }

@@ -6,8 +6,10 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface PagedList<T> {
+export interface PagedList<T, P extends Page<unknown> = Page<T>> {
   items: T[];
+  /** The latest page as the server sent it, for what it says beside the items (counts, totals). */
+  lastPage: P | null;
   error: string | null;
   loading: boolean;
   hasMore: boolean;
@@ -18,8 +20,12 @@ export interface PagedList<T> {
 }
 
 /** A keyset-paginated list: the first page on `deps` change, further pages on demand. */
-export function usePagedList<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>, deps: readonly unknown[]): PagedList<T> {
+export function usePagedList<P extends Page<unknown>, T = P['items'][number]>(
+  fetchPage: (cursor: string | undefined) => Promise<P>,
+  deps: readonly unknown[],
+): PagedList<T, P> {
   const [items, setItems] = useState<T[]>([]);
+  const [lastPage, setLastPage] = useState<P | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -35,7 +41,8 @@ export function usePagedList<T>(fetchPage: (cursor: string | undefined) => Promi
       try {
         const page = await fetcher(after);
         if (ticket !== latest.current) return;
-        setItems((current) => (after ? [...current, ...page.items] : page.items));
+        setItems((current) => (after ? [...current, ...(page.items as T[])] : (page.items as T[])));
+        setLastPage(page);
         setCursor(page.nextCursor);
       } catch (failure) {
         if (ticket === latest.current) setError(messageOf(failure));
@@ -52,6 +59,7 @@ export function usePagedList<T>(fetchPage: (cursor: string | undefined) => Promi
 
   return {
     items,
+    lastPage,
     error,
     loading,
     hasMore: cursor !== null,

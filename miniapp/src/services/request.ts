@@ -122,6 +122,16 @@ export async function upload<K extends RouteKey>(key: K, { filePath, fileName }:
   throw handleUnauthorized(errorFromResponse(response.statusCode, data), token, {});
 }
 
+/**
+ * A link the server gave for a file (e.g. a signed photo link) as something <Image> can load: the
+ * server answers with paths under its own `/api`, which WeChat would read as a file in the package.
+ */
+export function fileUrl(url: string): string {
+  if (/^https?:\/\//.test(url)) return url;
+  if (url.startsWith('/api/') && API_BASE.endsWith('/api')) return API_BASE + url.slice('/api'.length);
+  return (/^https?:\/\/[^/]+/.exec(API_BASE)?.[0] ?? '') + url;
+}
+
 /** The message to show a person for anything a call can throw. */
 export function messageOf(error: unknown): string {
   if (error instanceof ApiError) return error.message;

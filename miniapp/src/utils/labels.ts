@@ -16,3 +16,8 @@ export function unitName(unit: UnitView | null): string {
 export function unitKindLabel(unit: UnitView): string {
   return unit.kind === 'division' ? (DIVISION_LEVEL_LABELS[unit.level as DivisionLevel] ?? '行政区划') : '学校';
 }
+
+/** `吴明村民委员会` → `吴明村`, `十里街道社区居民委员会` → `十里街道社区`: names as villagers say them. */
+export function shortDivisionName(name: string): string {
+  return name.replace(/村民委员会$/, '村').replace(/居民委员会$/, '');
+}

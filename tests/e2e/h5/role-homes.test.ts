@@ -7,7 +7,16 @@ import { requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { startTestServer, type TestServer } from '../../support/server';
 
 /** The demo accounts the product ships (README, BRIEF §1): one per role and official position. */
-const DEMO_ACCOUNTS = ['parent', 'supervisor', 'township-leader', 'township-cadre', 'village-cadre', 'school-staff', 'county-admin'];
+const DEMO_ACCOUNTS = [
+  'parent',
+  'supervisor',
+  'township-leader',
+  'township-cadre',
+  'village-cadre',
+  'school-staff',
+  'zhaihe-cadre',
+  'county-admin',
+];
 
 describe('the H5 app: every demo role signs in and reaches its home', () => {
   let server: TestServer;

@@ -1,18 +1,27 @@
 import type { ReactNode } from 'react';
-import { Text, View } from '@tarojs/components';
+import { Button, Text, View } from '@tarojs/components';
+import { TIP_MILESTONES } from '@baoxue/shared';
 import type { Me } from '@baoxue/shared';
 import { Menu, type MenuEntry } from '../../components/menu';
 import { Screen } from '../../components/screen';
 import { Loading } from '../../components/status';
 import { UserCard } from '../../components/user-card';
 import { useCurrentUser } from '../../hooks/use-current-user';
+import { useLoader } from '../../hooks/use-loader';
+import { useOnReturn } from '../../hooks/use-on-return';
+import { useStore } from '../../hooks/use-store';
+import { useUnreadBadge } from '../../hooks/use-unread-badge';
 import { PAGES } from '../../routes';
+import { formatCount, inboxSummary, triageSummary } from '../../services/cases';
+import { outboxStore, queuedFor } from '../../services/tip-outbox';
+import { tipsApi } from '../../services/tips';
 import { unitName } from '../../utils/labels';
 import { openPage } from '../../utils/navigation';
 
 /** The role home: who you are and the work that exists for your role today. */
 export default function HomePage() {
   const user = useCurrentUser();
+  useUnreadBadge();
   return (
     <Screen className="home">
       {user ? (
@@ -32,19 +41,19 @@ function RoleSection({ user }: { user: Me }) {
     case 'county_admin':
       return (
         <Section title="县级管理">
-          <Menu entries={countyEntries} />
+          <CountyMenu />
         </Section>
       );
     case 'official':
       return (
         <Section title="本单位">
-          <Menu entries={[officialEntry(user)]} />
+          <OfficialMenu user={user} />
         </Section>
       );
     case 'supervisor':
       return (
         <Section title="社会监督员" note={user.unit ? `您是${unitName(user.unit)}的社会监督员。` : undefined}>
-          <Menu entries={accountEntries} />
+          <SupervisorMenu user={user} />
         </Section>
       );
     case 'parent':
@@ -64,6 +73,57 @@ function Section({ title, note, children }: { title: string; note?: string; chil
       {children}
     </View>
   );
+}
+
+/** Counts on the home page refresh whenever the person comes back to it. */
+function useSummary<T>(load: () => Promise<T>) {
+  const summary = useLoader(load, []);
+  useOnReturn(() => void summary.reload());
+  return summary;
+}
+
+function SupervisorMenu({ user }: { user: Me }) {
+  const mine = useSummary(() => tipsApi.mine({ limit: 1 }));
+  const waiting = queuedFor(user.id, useStore(outboxStore)).length;
+  const stats = mine.data?.stats;
+  const record = stats
+    ? `已提交 ${stats.sent} 条 · 确认辍学 ${stats.confirmed} · ${TIP_MILESTONES.returned} ${stats.returned}`
+    : '提交过的线索和办理进展';
+
+  return (
+    <>
+      <Button className="btn btn-primary btn-block btn-large" onClick={() => openPage(PAGES.supervisorTipForm)}>
+        提交线索
+      </Button>
+      <Text className="section-note">发现义务教育阶段的孩子疑似辍学，请及时报告。没有网络也可以填写提交。</Text>
+      <Menu
+        entries={[
+          {
+            title: waiting ? `我的线索（${waiting} 条待发送）` : '我的线索',
+            description: record,
+            onClick: () => openPage(PAGES.supervisorTips),
+          },
+          ...accountEntries,
+        ]}
+      />
+    </>
+  );
+}
+
+function OfficialMenu({ user }: { user: Me }) {
+  const inbox = useSummary(() => inboxSummary());
+  const counts = inbox.data
+    ? `待受理 ${formatCount(inbox.data.pending)} 件${inbox.data.overdue ? ` · 已超期 ${inbox.data.overdue} 件` : ''}`
+    : '本辖区的线索和案件';
+  return <Menu entries={[{ title: '收件箱', description: counts, onClick: () => openPage(PAGES.officialInbox) }, officialEntry(user)]} />;
+}
+
+function CountyMenu() {
+  const triage = useSummary(() => triageSummary());
+  const counts = triage.data
+    ? `${formatCount(triage.data.waiting)} 条待分派${triage.data.overdue ? ` · ${triage.data.overdue} 条已超期` : ''}`
+    : '居住地不清楚或被退回、需要人工分派的线索';
+  return <Menu entries={[{ title: '待分派线索', description: counts, onClick: () => openPage(PAGES.countyTriage) }, ...countyEntries]} />;
 }
 
 const countyEntries: MenuEntry[] = [

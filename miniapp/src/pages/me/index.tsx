@@ -6,6 +6,7 @@ import { Screen } from '../../components/screen';
 import { Loading } from '../../components/status';
 import { UserCard } from '../../components/user-card';
 import { useCurrentUser } from '../../hooks/use-current-user';
+import { useUnreadBadge } from '../../hooks/use-unread-badge';
 import { PAGES } from '../../routes';
 import { signOut } from '../../services/auth';
 import { showPrivacyGuide } from '../../stores/privacy';
@@ -15,6 +16,7 @@ import { openPage } from '../../utils/navigation';
 export default function MePage() {
   const user = useCurrentUser();
   const [leaving, setLeaving] = useState(false);
+  useUnreadBadge();
 
   const leave = async () => {
     if (!(await confirm('退出登录', '退出后需要重新登录才能使用保学通。', '退出'))) return;

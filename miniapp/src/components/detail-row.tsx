@@ -1,0 +1,12 @@
+import type { ReactNode } from 'react';
+import { Text, View } from '@tarojs/components';
+
+/** A label and its value on a detail page. */
+export function DetailRow({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <View className="detail-row">
+      <Text className="detail-label">{label}</Text>
+      <Text className="detail-value">{children}</Text>
+    </View>
+  );
+}

@@ -1,0 +1,71 @@
+import { useState } from 'react';
+import { Button, Text, Textarea, View } from '@tarojs/components';
+import type { z } from 'zod';
+import { ApiError, messageOf } from '../services/request';
+
+interface Props {
+  title: string;
+  /** What the reason is for and who will see it. */
+  note: string;
+  placeholder: string;
+  confirmText: string;
+  /** The request's shared schema: the same limits and messages the server applies to `reason`. */
+  schema: z.ZodType;
+  onConfirm: (reason: string) => Promise<void>;
+  onCancel: () => void;
+}
+
+/** Asks for the reason an action needs (revealing a tipster, sending a case back…) before doing it. */
+export function ReasonDialog({ title, note, placeholder, confirmText, schema, onConfirm, onCancel }: Props) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const confirm = async () => {
+    if (busy) return;
+    const parsed = schema.safeParse({ reason });
+    if (!parsed.success) {
+      setError(parsed.error.issues.find((issue) => issue.path[0] === 'reason')?.message ?? parsed.error.issues[0]?.message ?? '请填写原因');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm((parsed.data as { reason: string }).reason);
+    } catch (failure) {
+      setError(failure instanceof ApiError && failure.fields.reason ? failure.fields.reason : messageOf(failure));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <View className="modal-mask">
+      <View className="modal reason-dialog">
+        <Text className="modal-title">{title}</Text>
+        <Text className="card-note">{note}</Text>
+        <View className={error ? 'field field-invalid' : 'field'}>
+          <Textarea
+            className="textarea textarea-small"
+            value={reason}
+            maxlength={200}
+            placeholder={placeholder}
+            onInput={(event) => {
+              setReason(event.detail.value);
+              setError(null);
+            }}
+          />
+          {error && <Text className="field-error">{error}</Text>}
+        </View>
+        <View className="modal-actions">
+          {/* Only a present `disabled` means disabled: Taro's H5 styles disabled="false" as disabled too. */}
+          <Button className="btn btn-plain" disabled={busy || undefined} onClick={onCancel}>
+            取消
+          </Button>
+          <Button className="btn btn-primary" loading={busy} onClick={() => void confirm()}>
+            {confirmText}
+          </Button>
+        </View>
+      </View>
+    </View>
+  );
+}

@@ -1,0 +1,52 @@
+import { useState } from 'react';
+import { Button, Text, View } from '@tarojs/components';
+import { POSITION_LABELS } from '@baoxue/shared';
+import type { Position } from '@baoxue/shared';
+import { ErrorNotice, Loading } from '../../../components/status';
+import { useLoader } from '../../../hooks/use-loader';
+import { casesApi, type CaseDetailView } from '../../../services/cases';
+import { messageOf } from '../../../services/request';
+
+/** 受理: the township takes the case and names the responsible cadre (包抓干部). */
+export function AcceptPanel({ detail, userId, onAccepted }: { detail: CaseDetailView; userId: string; onAccepted: () => void }) {
+  const assignees = useLoader(() => casesApi.assignees(detail.id), [detail.id]);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const selected = chosen ?? assignees.data?.items.find((person) => person.id === userId)?.id ?? null;
+
+  const accept = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await casesApi.accept(detail.id, { assigneeId: selected, version: detail.version });
+      onAccepted();
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <View className="action-panel">
+      <Text className="field-label">指定包抓干部</Text>
+      {assignees.error && <ErrorNotice message={assignees.error} onRetry={() => void assignees.reload()} />}
+      {assignees.loading && !assignees.data && <Loading />}
+      <View className="chips">
+        {assignees.data?.items.map((person) => (
+          <View key={person.id} className={person.id === selected ? 'chip chip-active' : 'chip'} onClick={() => setChosen(person.id)}>
+            {person.displayName}
+            {person.position && POSITION_LABELS[person.position as Position] ? `（${POSITION_LABELS[person.position as Position]}）` : ''}
+          </View>
+        ))}
+      </View>
+      {!selected && assignees.data && <Text className="field-hint">请选择一位包抓干部</Text>}
+      {error && <Text className="field-error">{error}</Text>}
+      {/* `disabled` only when it applies: Taro's H5 styles disabled="false" as disabled too. */}
+      <Button className="btn btn-primary btn-block" loading={busy} disabled={selected ? undefined : true} onClick={() => void accept()}>
+        受理
+      </Button>
+    </View>
+  );
+}
