@@ -258,6 +258,16 @@ describe('WechatClient.accessToken (stable_token)', () => {
 });
 
 describe('WechatClient.sendSubscribeMessage', () => {
+  it('sends the delivery key with every attempt, and the fake delivers a key once', async () => {
+    const client = clientWith();
+    const payload = { ...message({ thing1: { value: '重发测试' } }), deliveryKey: 'outbox-1' };
+    await client.sendSubscribeMessage(payload);
+    await client.sendSubscribeMessage(payload);
+    expect(fake.messages).toHaveLength(1);
+    expect(fake.messages[0]!.deliveryKey).toBe('outbox-1');
+    expect(fake.duplicateDeliveries).toBe(1);
+  });
+
   it('delivers the message with the template, page and data', async () => {
     const before = clock.now().getTime();
     await clientWith().sendSubscribeMessage(message({ thing1: { value: '张小明已返校' }, time2: { value: '2026-11-23 09:00' } }));
@@ -268,6 +278,7 @@ describe('WechatClient.sendSubscribeMessage', () => {
         page: 'packages/parent/pages/child/index',
         data: { thing1: { value: '张小明已返校' }, time2: { value: '2026-11-23 09:00' } },
         receivedAt: expect.any(Number),
+        deliveryKey: null,
       },
     ]);
     expect(fake.messages[0]!.receivedAt).toBeGreaterThanOrEqual(before);
@@ -414,8 +425,9 @@ describe('the fake WeChat server over HTTP', () => {
     await clientWith().sendSubscribeMessage(message());
     expect((await get('/__fake__/messages')).body).toEqual({
       messages: [expect.objectContaining({ touser: OPENID, templateId: TEMPLATE })],
+      duplicateDeliveries: 0,
     });
     expect(await post('/__fake__/reset', {})).toEqual({ status: 200, body: { ok: true } });
-    expect((await get('/__fake__/messages')).body).toEqual({ messages: [] });
+    expect((await get('/__fake__/messages')).body).toEqual({ messages: [], duplicateDeliveries: 0 });
   });
 });

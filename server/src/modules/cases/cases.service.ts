@@ -21,6 +21,7 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { applyScope } from '../../common/auth/scope';
+import { containsPattern, LIKE_ESCAPE } from '../../common/sql/like';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
@@ -51,6 +52,7 @@ export interface ListCases {
   cause?: DropoutCause;
   under?: string;
   schoolId?: string;
+  q?: string;
   cursor?: string;
   limit: number;
 }
@@ -94,9 +96,9 @@ export class CasesService {
     if (query.cause) qb.andWhere('c.causes LIKE :cause', { cause: `%"${query.cause}"%` });
     if (query.under) qb.andWhere('c.routing_code LIKE :under', { under: `${divisionPrefix(query.under)}%` });
     if (query.schoolId) qb.andWhere('c.school_id = :schoolId', { schoolId: query.schoolId });
-    if (query.priorityGroup) {
-      qb.innerJoin(Child, 'ch', 'ch.id = c.child_id').andWhere('ch.priority_groups LIKE :group', { group: `%"${query.priorityGroup}"%` });
-    }
+    if (query.priorityGroup || query.q) qb.innerJoin(Child, 'ch', 'ch.id = c.child_id');
+    if (query.priorityGroup) qb.andWhere('ch.priority_groups LIKE :group', { group: `%"${query.priorityGroup}"%` });
+    if (query.q) qb.andWhere(`ch.name LIKE :name ${LIKE_ESCAPE}`, { name: containsPattern(query.q) });
     if (query.cursor) {
       const [id] = decodeCursor(query.cursor, ['string']);
       qb.andWhere('c.id < :cursorId', { cursorId: id });
@@ -334,6 +336,8 @@ export class CasesService {
     )
       actions.push('return_to_triage');
     if (township || actors.has('assignee')) actions.push('set_causes', 'transfer', 'merge');
+    if (record.tipCount > 0) actions.push('reveal_tipster');
+    if (record.tipCount > 1 && (township || actors.has('assignee'))) actions.push('split');
     if (actors.has('township_leader') || actors.has('county_admin')) actions.push('set_assignee');
     return actions;
   }

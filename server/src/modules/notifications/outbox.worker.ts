@@ -117,6 +117,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
         templateId: this.config.wechat.templates[message.template],
         page: message.payload.page ?? undefined,
         data: Object.fromEntries(Object.entries(message.payload.data).map(([key, value]) => [key, { value }])),
+        deliveryKey: message.id,
       });
     } catch (error) {
       if (error instanceof WechatApiError && error.errcode === NOT_SUBSCRIBED) {

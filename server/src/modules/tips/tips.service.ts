@@ -157,7 +157,8 @@ export class TipsService {
       await this.cases.event(manager, opened.id, caller.userId, 'split_from', { caseId: record.id, reason });
       return opened;
     });
-    return this.cases.get(caller, created.id);
+    // the new case may be routed outside the caller's area: then they see the case they split from
+    return canSeeCase(caller, created) ? this.cases.get(caller, created.id) : this.cases.get(caller, record.id);
   }
 
   private async store(manager: EntityManager, caller: Caller, input: TipInput, hash: string): Promise<{ tipId: string; message: string }> {

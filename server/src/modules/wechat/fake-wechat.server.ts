@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
  *
  *   POST /__fake__/codes {openid?}      mint a wx.login code (valid 5 minutes, once)
  *   POST /__fake__/faults {path, errcode, count?, delayMs?}   fail the next calls to an endpoint
- *   GET  /__fake__/messages             subscribe messages received
+ *   GET  /__fake__/messages             subscribe messages received (each delivery key once)
+ *   POST /__fake__/chaos {failureRate, timeoutRate, timeoutMs, seed}   fail or delay a share of sends
  *   POST /__fake__/reset
  */
 export interface FakeWechatOptions {
@@ -28,6 +29,7 @@ export interface FakeSubscribeMessage {
   page: string | null;
   data: Record<string, { value: string }>;
   receivedAt: number;
+  deliveryKey: string | null;
 }
 
 interface Fault {
@@ -38,6 +40,8 @@ interface Fault {
 }
 
 const CODE_TTL_MS = 5 * 60_000;
+/** The header the server's WeChat client sends with each attempt at one subscribe message. */
+const DELIVERY_KEY = 'x-baoxue-delivery-key';
 const TOKEN_TTL_S = 7200;
 /** Documented value limits of subscribe message fields, by key prefix. */
 const FIELD_LIMITS: Record<string, number> = {
@@ -63,6 +67,10 @@ export class FakeWechatServer {
   private currentToken: string | null = null;
   private faults: Fault[] = [];
   readonly messages: FakeSubscribeMessage[] = [];
+  /** Sends that repeated a delivery key already delivered: recognised, not delivered again. */
+  duplicateDeliveries = 0;
+  /** Chaos for reliability tests: a share of sends fail (-1) or time out after being delivered. */
+  private chaos = { failureRate: 0, timeoutRate: 0, timeoutMs: 0, seed: 1 };
   /** Openids that have not granted a subscription: sends to them fail with 43101. */
   readonly refusingUsers = new Set<string>();
 
@@ -98,12 +106,18 @@ export class FakeWechatServer {
     this.faults.push({ path: fault.path, errcode: fault.errcode, remaining: fault.count ?? 1, delayMs: fault.delayMs ?? 0 });
   }
 
+  setChaos(chaos: { failureRate: number; timeoutRate: number; timeoutMs: number; seed?: number }): void {
+    this.chaos = { ...chaos, seed: chaos.seed ?? 1 };
+  }
+
   reset(): void {
     this.codes.clear();
     this.logins.clear();
     this.faults = [];
     this.messages.length = 0;
     this.refusingUsers.clear();
+    this.duplicateDeliveries = 0;
+    this.chaos = { failureRate: 0, timeoutRate: 0, timeoutMs: 0, seed: 1 };
   }
 
   private now(): number {
@@ -123,7 +137,11 @@ export class FakeWechatServer {
     if (url.pathname === '/sns/jscode2session' && req.method === 'GET') return this.jscode2session(url.searchParams, res);
     if (url.pathname === '/cgi-bin/stable_token' && req.method === 'POST') return this.stableToken(body, res);
     if (url.pathname === '/cgi-bin/message/subscribe/send' && req.method === 'POST') {
-      return this.subscribeSend(url.searchParams.get('access_token'), body, res);
+      const roll = this.nextChaos();
+      if (roll < this.chaos.failureRate) return this.reply(res, 200, { errcode: -1, errmsg: 'system error' });
+      const key = req.headers[DELIVERY_KEY] as string | undefined;
+      this.subscribeSend(url.searchParams.get('access_token'), body, res, key ?? null, roll < this.chaos.failureRate + this.chaos.timeoutRate ? this.chaos.timeoutMs : 0);
+      return;
     }
     return this.reply(res, 404, { errcode: 404, errmsg: 'no such api' });
   }
@@ -158,7 +176,13 @@ export class FakeWechatServer {
     this.reply(res, 200, { access_token: this.currentToken, expires_in: remaining });
   }
 
-  private subscribeSend(token: string | null, body: Record<string, unknown>, res: ServerResponse): void {
+  private nextChaos(): number {
+    // a small LCG: the same failures for the same seed
+    this.chaos.seed = (this.chaos.seed * 1103515245 + 12345) % 2147483648;
+    return this.chaos.seed / 2147483648;
+  }
+
+  private subscribeSend(token: string | null, body: Record<string, unknown>, res: ServerResponse, deliveryKey: string | null = null, answerAfterMs = 0): void {
     const expiry = token ? this.tokens.get(token) : undefined;
     if (!expiry) return this.reply(res, 200, { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' });
     if (expiry <= this.now()) return this.reply(res, 200, { errcode: 42001, errmsg: 'access_token expired' });
@@ -176,14 +200,20 @@ export class FakeWechatServer {
       }
     }
     if (this.refusingUsers.has(touser)) return this.reply(res, 200, { errcode: 43101, errmsg: 'user refuse to accept the msg' });
-    this.messages.push({
-      touser,
-      templateId,
-      page: typeof body.page === 'string' ? body.page : null,
-      data: data as Record<string, { value: string }>,
-      receivedAt: this.now(),
-    });
-    this.reply(res, 200, { errcode: 0, errmsg: 'ok' });
+    if (deliveryKey && this.messages.some((m) => m.deliveryKey === deliveryKey)) this.duplicateDeliveries++;
+    else {
+      this.messages.push({
+        touser,
+        templateId,
+        page: typeof body.page === 'string' ? body.page : null,
+        data: data as Record<string, { value: string }>,
+        receivedAt: this.now(),
+        deliveryKey,
+      });
+    }
+    // a timeout after delivery: the sender never learns it worked
+    if (answerAfterMs > 0) setTimeout(() => this.reply(res, 200, { errcode: 0, errmsg: 'ok' }), answerAfterMs).unref();
+    else this.reply(res, 200, { errcode: 0, errmsg: 'ok' });
   }
 
   private control(path: string, body: Record<string, unknown>, res: ServerResponse): void {
@@ -199,7 +229,15 @@ export class FakeWechatServer {
         });
         return this.reply(res, 200, { ok: true });
       case '/__fake__/messages':
-        return this.reply(res, 200, { messages: this.messages });
+        return this.reply(res, 200, { messages: this.messages, duplicateDeliveries: this.duplicateDeliveries });
+      case '/__fake__/chaos':
+        this.setChaos({
+          failureRate: Number(body.failureRate ?? 0),
+          timeoutRate: Number(body.timeoutRate ?? 0),
+          timeoutMs: Number(body.timeoutMs ?? 0),
+          seed: Number(body.seed ?? 1),
+        });
+        return this.reply(res, 200, { ok: true });
       case '/__fake__/reset':
         this.reset();
         return this.reply(res, 200, { ok: true });

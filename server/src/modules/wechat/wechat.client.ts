@@ -26,6 +26,12 @@ export class WechatApiError extends Error {
   }
 }
 
+/**
+ * Sent with every attempt at one subscribe message. WeChat ignores it; a gateway or the local fake
+ * uses it to recognise a retry of a message whose answer was lost (a timeout after delivery).
+ */
+export const DELIVERY_KEY_HEADER = 'x-baoxue-delivery-key';
+
 /** Tokens are renewed this long before WeChat says they expire. */
 const TOKEN_MARGIN_MS = 60_000;
 
@@ -79,12 +85,15 @@ export class WechatClient {
     templateId: string;
     page?: string;
     data: Record<string, { value: string }>;
+    /** The same for every attempt at one message, so a retry after a lost answer is recognised. */
+    deliveryKey?: string;
   }): Promise<void> {
     const body = { touser: message.touser, template_id: message.templateId, page: message.page, data: message.data, lang: 'zh_CN' };
+    const headers: Record<string, string> = message.deliveryKey ? { [DELIVERY_KEY_HEADER]: message.deliveryKey } : {};
     for (let attempt = 0; ; attempt++) {
       const token = await this.accessToken(attempt > 0);
       try {
-        await this.call('POST', `/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`, body);
+        await this.call('POST', `/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`, body, headers);
         return;
       } catch (error) {
         const expired = error instanceof WechatApiError && (error.errcode === 40001 || error.errcode === 42001);
@@ -107,13 +116,13 @@ export class WechatClient {
     return body.access_token;
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const base = this.config.wechat.apiBase;
     if (!base) throw new AppError('WECHAT_UNAVAILABLE');
     // Concatenated, not resolved, so a base behind a path-prefixed proxy keeps its prefix.
     const response = await fetch(`${base.replace(/\/+$/, '')}${path}`, {
       method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(this.config.wechat.timeoutMs),
     });

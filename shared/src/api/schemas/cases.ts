@@ -49,6 +49,8 @@ export const caseListItem = z.object({
 export type CaseListItem = z.infer<typeof caseListItem>;
 
 export const listCasesQuery = caseFilters.extend({
+  /** Part of the child's name. */
+  q: z.string().trim().max(20, '搜索词最多20个字').optional(),
   status: z.enum(CASE_STATUSES, { error: '状态不正确' }).optional(),
   /** Only cases whose current step is overdue. */
   overdue: z.enum(['true', 'false'], { error: '应为 true 或 false' }).optional(),
