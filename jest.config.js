@@ -44,6 +44,14 @@ module.exports = {
     integration('sqlite', 'sqlite'),
     integration('mysql', 'mysql'),
     {
+      // Faults: the server as a process killed mid-run, a database that goes away, flaky delivery, hostile input.
+      ...base,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/tests/faults/**/*.test.ts'],
+      globals: { BX_TEST_DATABASE: 'mysql' },
+      setupFiles: ['<rootDir>/tests/support/setup-env.ts'],
+    },
+    {
       ...base,
       displayName: 'h5',
       testMatch: ['<rootDir>/tests/e2e/h5/**/*.test.ts'],

@@ -2,6 +2,7 @@
 // `npm test`: every tier of the suite. Extra arguments go to jest (e.g. a path filter).
 //
 // Tiers: unit, sqlite, mysql (MariaDB/MySQL at BX_TEST_MYSQL_URL, default mysql://root@127.0.0.1:3306),
+// faults (crashes, database loss, flaky delivery, hostile input; needs MariaDB and mariadbd),
 // weapp (the built mini program in WeChat's component framework), h5 (the H5 build in Chromium).
 // Outside CI a tier whose service is missing is skipped with a warning; with CI set, it fails.
 // BX_TEST_TIERS=unit,sqlite limits the run to some tiers.
@@ -11,7 +12,7 @@ import { createConnection } from 'node:net';
 import { isStale } from './lib/freshness.mjs';
 
 const ci = Boolean(process.env.CI);
-const requested = (process.env.BX_TEST_TIERS ?? 'unit,sqlite,mysql,weapp,h5')
+const requested = (process.env.BX_TEST_TIERS ?? 'unit,sqlite,mysql,faults,weapp,h5')
   .split(',')
   .map((t) => t.trim())
   .filter(Boolean);
@@ -26,8 +27,11 @@ function reachable(host, port) {
   });
 }
 
+const mysqlMissing = (await reachable(mysqlUrl.hostname, mysqlUrl.port)) ? null : `no MySQL/MariaDB at ${mysqlUrl.host}`;
 const missing = {
-  mysql: (await reachable(mysqlUrl.hostname, mysqlUrl.port)) ? null : `no MySQL/MariaDB at ${mysqlUrl.host}`,
+  mysql: mysqlMissing,
+  // the fault tests also start a MariaDB server of their own, to stop it under the application
+  faults: mysqlMissing ?? (existsSync('/usr/sbin/mariadbd') ? null : 'mariadbd is not installed'),
   h5: existsSync(process.env.BX_CHROMIUM ?? '/usr/bin/chromium')
     ? null
     : 'Chromium is not installed (apt-get install -y chromium fonts-noto-cjk)',

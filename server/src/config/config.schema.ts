@@ -48,9 +48,22 @@ export const envSchema = z.object({
   FILE_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** How often the notification worker looks for messages to send, in ms; 0 turns it off (tests drive it). */
   OUTBOX_POLL_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).optional()),
+  /** The first retry of a failed WeChat send waits this long (then doubles, up to an hour). */
+  OUTBOX_RETRY_MS: positiveInt(30_000),
+  /** A worker holds a message this long; a crashed worker's messages are taken over afterwards. */
+  OUTBOX_LEASE_MS: positiveInt(60_000),
   /** Subscribe-message template ids assigned to this mini program in the WeChat admin console. */
   WECHAT_TEMPLATE_NEW_CASE: z.string().default('demo-template-new-case'),
   WECHAT_TEMPLATE_TIP_PROGRESS: z.string().default('demo-template-tip-progress'),
+  WECHAT_TEMPLATE_SUBSIDY_PAID: z.string().default('demo-template-subsidy-paid'),
+  /** Wrong binding codes (or names) a user may enter within the lockout window before binding is locked for them. */
+  BINDING_MAX_FAILURES: positiveInt(5),
+  BINDING_LOCKOUT_MINUTES: positiveInt(30),
+  /** Days the county's student-aid office has to answer a parent's complaint (资助投诉). */
+  COMPLAINT_ANSWER_DAYS: positiveInt(7),
+  /** The Chinese font embedded in printed notices (a .ttf, .otf or .ttc), and its PostScript name inside a collection. */
+  PDF_FONT_PATH: z.string().default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
+  PDF_FONT_NAME: z.string().default('NotoSansCJKsc-Regular'),
   /** Check every response against the shared contract (on in tests; costs time in production). */
   VALIDATE_RESPONSES: booleanFlag.optional(),
 });
@@ -67,8 +80,10 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   }
   if (env.SEED_DEMO === 'true' || env.SEED_DEMO === '1') problems.push('SEED_DEMO: demo data is never loaded in production');
   if (!env.FILE_URL_SECRET) problems.push('FILE_URL_SECRET: required in production (32+ random characters)');
-  if (!env.WECHAT_TEMPLATE_NEW_CASE || !env.WECHAT_TEMPLATE_TIP_PROGRESS) {
-    problems.push('WECHAT_TEMPLATE_NEW_CASE, WECHAT_TEMPLATE_TIP_PROGRESS: the subscribe-message template ids are required in production');
+  if (!env.WECHAT_TEMPLATE_NEW_CASE || !env.WECHAT_TEMPLATE_TIP_PROGRESS || !env.WECHAT_TEMPLATE_SUBSIDY_PAID) {
+    problems.push(
+      'WECHAT_TEMPLATE_NEW_CASE, WECHAT_TEMPLATE_TIP_PROGRESS, WECHAT_TEMPLATE_SUBSIDY_PAID: the subscribe-message template ids are required in production',
+    );
   }
   return problems;
 }
@@ -94,10 +109,12 @@ export interface AppConfig {
     appId: string;
     appSecret: string;
     timeoutMs: number;
-    templates: { new_case: string; tip_progress: string };
+    templates: { new_case: string; tip_progress: string; subsidy_paid: string };
   };
+  parents: { bindingMaxFailures: number; bindingLockoutMinutes: number; complaintAnswerDays: number };
+  pdf: { fontPath: string; fontName: string };
   uploads: { dir: string; urlSecret: string };
-  outbox: { pollMs: number };
+  outbox: { pollMs: number; retryMs: number; leaseMs: number };
   validateResponses: boolean;
 }
 
@@ -149,11 +166,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       appId: e.WECHAT_APP_ID,
       appSecret: e.WECHAT_APP_SECRET,
       timeoutMs: e.WECHAT_TIMEOUT_MS,
-      templates: { new_case: e.WECHAT_TEMPLATE_NEW_CASE, tip_progress: e.WECHAT_TEMPLATE_TIP_PROGRESS },
+      templates: {
+        new_case: e.WECHAT_TEMPLATE_NEW_CASE,
+        tip_progress: e.WECHAT_TEMPLATE_TIP_PROGRESS,
+        subsidy_paid: e.WECHAT_TEMPLATE_SUBSIDY_PAID,
+      },
     },
+    parents: {
+      bindingMaxFailures: e.BINDING_MAX_FAILURES,
+      bindingLockoutMinutes: e.BINDING_LOCKOUT_MINUTES,
+      complaintAnswerDays: e.COMPLAINT_ANSWER_DAYS,
+    },
+    pdf: { fontPath: e.PDF_FONT_PATH, fontName: e.PDF_FONT_NAME },
     // Outside production a per-process secret is fine: links only need to outlive a page view.
     uploads: { dir: e.UPLOAD_DIR, urlSecret: e.FILE_URL_SECRET ?? randomBytes(32).toString('hex') },
-    outbox: { pollMs: e.OUTBOX_POLL_MS ?? (e.APP_MODE === 'test' ? 0 : 2000) },
+    outbox: { pollMs: e.OUTBOX_POLL_MS ?? (e.APP_MODE === 'test' ? 0 : 2000), retryMs: e.OUTBOX_RETRY_MS, leaseMs: e.OUTBOX_LEASE_MS },
     validateResponses: e.VALIDATE_RESPONSES ?? e.APP_MODE === 'test',
   };
 }

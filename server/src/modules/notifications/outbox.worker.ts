@@ -10,10 +10,7 @@ import { WechatApiError, WechatClient } from '../wechat/wechat.client';
 import { OutboxMessage, SubscriptionGrant } from './notification.entities';
 
 const BATCH = 20;
-/** How long a worker holds a message; a crashed worker's messages are taken over afterwards. */
-const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 10;
-const FIRST_RETRY_MS = 30_000;
 const LONGEST_RETRY_MS = 3_600_000;
 /** WeChat answers that retrying cannot fix: bad openid, bad template, bad data, bad page. */
 const PERMANENT_ERRORS = new Set([40003, 40037, 47003, 41030]);
@@ -95,7 +92,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
     const result = await this.dataSource.manager
       .createQueryBuilder()
       .update(OutboxMessage)
-      .set({ leasedUntil: new Date(now.getTime() + LEASE_MS), attempts: message.attempts + 1 })
+      .set({ leasedUntil: new Date(now.getTime() + this.config.outbox.leaseMs), attempts: message.attempts + 1 })
       .where("id = :id AND status = 'pending' AND attempts = :attempts AND (leased_until IS NULL OR leased_until < :now)", {
         id: message.id,
         attempts: message.attempts,
@@ -142,7 +139,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
     const now = this.clock.now();
     const error = outcome.error?.slice(0, 200) ?? null;
     if (outcome.status === 'retry' && message.attempts < MAX_ATTEMPTS) {
-      const delay = Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** (message.attempts - 1));
+      const delay = Math.min(LONGEST_RETRY_MS, this.config.outbox.retryMs * 2 ** (message.attempts - 1));
       await this.dataSource.manager.update(
         OutboxMessage,
         { id: message.id },
