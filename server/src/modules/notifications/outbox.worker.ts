@@ -126,12 +126,6 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
       const description = error instanceof WechatApiError ? `${error.errcode} ${error.errmsg}` : String((error as Error)?.message ?? error);
       return { status: 'retry', error: description };
     }
-    await this.dataSource.manager
-      .createQueryBuilder()
-      .update(SubscriptionGrant)
-      .set({ remaining: () => 'remaining - 1' })
-      .where('user_id = :user AND template = :template AND remaining > 0', { user: message.userId, template: message.template })
-      .execute();
     return { status: 'sent' };
   }
 
@@ -148,11 +142,23 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
       return;
     }
     const status = outcome.status === 'retry' ? 'failed' : outcome.status;
-    await this.dataSource.manager.update(
-      OutboxMessage,
-      { id: message.id },
-      { status, leasedUntil: null, lastError: error, sentAt: status === 'sent' ? now : null },
-    );
+    // Marking the message sent and using up the grant happen together: a worker killed between
+    // the two would otherwise spend the grant twice when the message is taken over and re-sent.
+    await this.dataSource.transaction(async (manager) => {
+      const settled = await manager
+        .createQueryBuilder()
+        .update(OutboxMessage)
+        .set({ status, leasedUntil: null, lastError: error, sentAt: status === 'sent' ? now : null })
+        .where("id = :id AND status = 'pending'", { id: message.id })
+        .execute();
+      if (status !== 'sent' || settled.affected !== 1) return;
+      await manager
+        .createQueryBuilder()
+        .update(SubscriptionGrant)
+        .set({ remaining: () => 'remaining - 1' })
+        .where('user_id = :user AND template = :template AND remaining > 0', { user: message.userId, template: message.template })
+        .execute();
+    });
     if (status === 'failed') this.logger.warn({ outbox: message.id, error }, 'notification not delivered');
   }
 }
