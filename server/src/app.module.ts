@@ -16,11 +16,15 @@ import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CasesModule } from './modules/cases/cases.module';
 import { DivisionsModule } from './modules/divisions/divisions.module';
+import { EnrolmentModule } from './modules/enrolment/enrolment.module';
+import { GuardiansModule } from './modules/guardians/guardians.module';
 import { HealthModule } from './modules/health/health.module';
 import { InvitationsModule } from './modules/invitations/invitations.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { RegistryModule } from './modules/registry/registry.module';
+import { SchoolNoticesModule } from './modules/school-notices/school-notices.module';
 import { SchoolsModule } from './modules/schools/schools.module';
+import { SubsidiesModule } from './modules/subsidies/subsidies.module';
 import { TipsModule } from './modules/tips/tips.module';
 import { UploadsModule } from './modules/uploads/uploads.module';
 import { WechatModule } from './modules/wechat/wechat.module';
@@ -50,6 +54,10 @@ export class AppModule {
         CasesModule,
         TipsModule,
         RegistryModule,
+        GuardiansModule,
+        EnrolmentModule,
+        SchoolNoticesModule,
+        SubsidiesModule,
         HealthModule,
       ],
       providers: [

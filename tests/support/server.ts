@@ -44,6 +44,7 @@ const PRODUCTION_APP = {
   FILE_URL_SECRET: 'production-test-file-url-secret-0123456789',
   WECHAT_TEMPLATE_NEW_CASE: 'tmpl-new-case',
   WECHAT_TEMPLATE_TIP_PROGRESS: 'tmpl-tip-progress',
+  WECHAT_TEMPLATE_SUBSIDY_PAID: 'tmpl-subsidy-paid',
 };
 
 export const H5_DIST = resolve(__dirname, '../../miniapp/dist/h5');

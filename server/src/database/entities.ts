@@ -2,8 +2,24 @@ import { AuditEntry } from '../modules/audit/audit-entry.entity';
 import { CaseEvent, CaseNotice, CaseRecheck, CaseRouting, CaseTransfer, CaseVisit, DropoutCase } from '../modules/cases/case.entity';
 import { AttendanceDay } from '../modules/children/attendance.entity';
 import { ChildGuardian } from '../modules/children/child-guardian.entity';
-import { CrosscheckReview, CrosscheckRun, HouseholdMember, PovertyRegistration, RegistryImport } from '../modules/registry/registry.entities';
+import {
+  CrosscheckReview,
+  CrosscheckRun,
+  HouseholdMember,
+  PovertyRegistration,
+  RegistryImport,
+} from '../modules/registry/registry.entities';
 import { Guardianship } from '../modules/children/guardianship.entity';
+import { DeferralApplication, EnrolmentBatch, EnrolmentNotice } from '../modules/enrolment/enrolment.entities';
+import { BindingAttempt } from '../modules/guardians/binding-attempt.entity';
+import { SchoolNotice, SchoolNoticeReceipt } from '../modules/school-notices/school-notice.entities';
+import {
+  SubsidyComplaint,
+  SubsidyComplaintEvent,
+  SubsidyEligibilityRow,
+  SubsidyPayment,
+  SubsidyPolicyRow,
+} from '../modules/subsidies/subsidy.entities';
 import { Child } from '../modules/children/child.entity';
 import { InboxMessage, OutboxMessage, SubscriptionGrant } from '../modules/notifications/notification.entities';
 import { Tip } from '../modules/tips/tip.entity';
@@ -45,4 +61,15 @@ export const entities = [
   PovertyRegistration,
   CrosscheckRun,
   CrosscheckReview,
+  BindingAttempt,
+  EnrolmentBatch,
+  EnrolmentNotice,
+  DeferralApplication,
+  SchoolNotice,
+  SchoolNoticeReceipt,
+  SubsidyPolicyRow,
+  SubsidyEligibilityRow,
+  SubsidyPayment,
+  SubsidyComplaint,
+  SubsidyComplaintEvent,
 ];

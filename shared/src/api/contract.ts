@@ -8,10 +8,13 @@ import * as invitations from './schemas/invitations';
 import * as handling from './schemas/case-handling';
 import * as cases from './schemas/cases';
 import * as messages from './schemas/messages';
+import * as parents from './schemas/parents';
 import * as registry from './schemas/registry';
 import * as schools from './schemas/schools';
+import * as subsidies from './schemas/subsidies';
 import * as tips from './schemas/tips';
 import * as uploads from './schemas/uploads';
+import { pageQuery } from './fields';
 import type { RouteKey } from './routes';
 
 export interface RouteSchemas {
@@ -27,6 +30,7 @@ export interface RouteSchemas {
 
 const MB = 1024 * 1024;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const PDF = 'application/pdf';
 
 export const contract = {
   health: { response: health.healthResponse },
@@ -106,6 +110,54 @@ export const contract = {
   dispatchList: { response: handling.dispatchResponse },
   countySettingsGet: { response: handling.countySettingsView },
   countySettingsUpdate: { body: handling.countySettingsRequest, response: handling.countySettingsView },
+
+  childrenBind: { body: parents.bindChildRequest, response: parents.boundChildView },
+  childrenMine: { response: parents.myChildrenResponse },
+  childrenUnbind: { params: common.idParam, response: common.okResponse },
+  childrenGuardians: { params: common.idParam, response: parents.childGuardiansResponse },
+  childrenSubsidies: { params: common.idParam, response: subsidies.childSubsidiesResponse },
+
+  enrolmentIssue: { body: parents.issueEnrolmentRequest, response: parents.issueEnrolmentResponse },
+  enrolmentBatches: { response: parents.enrolmentBatchListResponse },
+  enrolmentBatchPdf: { params: common.idParam, binary: PDF, response: uploads.fileResponse },
+  enrolmentRemind: { params: common.idParam, body: parents.remindRequest, response: parents.remindResponse },
+  enrolmentFollowUp: { query: parents.followUpQuery, response: parents.followUpResponse },
+  enrolmentMine: { response: parents.enrolmentNoticeListResponse },
+  enrolmentGet: { params: common.idParam, response: parents.enrolmentNoticeView },
+  enrolmentPdf: { params: common.idParam, binary: PDF, response: uploads.fileResponse },
+  enrolmentAcknowledge: { params: common.idParam, response: parents.enrolmentNoticeView },
+  deferralsApply: { params: common.idParam, body: parents.applyDeferralRequest, response: parents.enrolmentNoticeView },
+  deferralsList: { query: parents.listDeferralsQuery, response: parents.deferralListResponse },
+  deferralsDecide: { params: common.idParam, body: parents.decideDeferralRequest, response: parents.deferralView },
+
+  schoolNoticesSend: { body: parents.sendSchoolNoticeRequest, response: parents.schoolNoticeView },
+  schoolNoticesList: { query: parents.listSchoolNoticesQuery, response: parents.schoolNoticePageResponse },
+  schoolNoticesMine: { query: pageQuery, response: parents.receivedSchoolNoticePageResponse },
+  schoolNoticesGet: { params: common.idParam, response: parents.schoolNoticeView },
+  schoolNoticesRead: { params: common.idParam, response: parents.receivedSchoolNoticeView },
+
+  subsidyPolicies: { response: subsidies.policyListResponse },
+  subsidyPoliciesCreate: { body: subsidies.createPolicyRequest, response: subsidies.policyView },
+  subsidyPoliciesEnd: { params: common.idParam, body: subsidies.endPolicyRequest, response: subsidies.policyView },
+  eligibilityList: { query: subsidies.listEligibilityQuery, response: subsidies.eligibilityPageResponse },
+  eligibilitySet: { body: subsidies.setEligibilityRequest, response: subsidies.eligibilityView },
+  eligibilityRevoke: { params: common.idParam, response: common.okResponse },
+  eligibilityTemplate: { binary: XLSX, response: uploads.fileResponse },
+  eligibilityImport: {
+    file: { maxBytes: 20 * MB, description: 'Excel（.xlsx）文件，按模板填写' },
+    response: subsidies.subsidyImportResponse,
+  },
+  paymentsList: { query: subsidies.listPaymentsQuery, response: subsidies.paymentPageResponse },
+  paymentsTemplate: { binary: XLSX, response: uploads.fileResponse },
+  paymentsImport: {
+    file: { maxBytes: 20 * MB, description: 'Excel（.xlsx）文件，按模板填写' },
+    response: subsidies.subsidyImportResponse,
+  },
+  complaintsCreate: { body: subsidies.createComplaintRequest, response: subsidies.complaintView },
+  complaintsMine: { response: subsidies.complaintListResponse },
+  complaintsList: { query: subsidies.listComplaintsQuery, response: subsidies.complaintPageResponse },
+  complaintsGet: { params: common.idParam, response: subsidies.complaintView },
+  complaintsTransition: { params: common.idParam, body: subsidies.complaintTransitionRequest, response: subsidies.complaintView },
 
   messagesList: { query: messages.listMessagesQuery, response: messages.messagePageResponse },
   messagesRead: { params: common.idParam, response: messages.messageView },

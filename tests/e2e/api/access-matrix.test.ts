@@ -2,12 +2,15 @@ import { routes, type RouteKey } from '@baoxue/shared';
 import { RouteRegistry, type RegisteredRoute } from '../../../server/src/common/http/route-registry';
 import { SessionsService } from '../../../server/src/modules/auth/sessions.service';
 import { User } from '../../../server/src/modules/accounts/user.entity';
+import { AuditEntry } from '../../../server/src/modules/audit/audit-entry.entity';
 import { api, expectError, signInAs, type ApiClient, type ApiResponse } from '../../support/api';
 import { InboxMessage } from '../../../server/src/modules/notifications/notification.entities';
 import { NotificationsService } from '../../../server/src/modules/notifications/notifications.service';
 import { Tip } from '../../../server/src/modules/tips/tip.entity';
 import { clientFor, createUser, OTHER_COUNTY, seedOtherCounty } from '../../support/factories';
 import { fileTip, imageForm, photoWithGps, raiseTipLimit, tipBody } from '../../support/tips';
+import { parentOutOfScopeCall, parentSampleCall, seedParentRecords, type ParentRecords } from '../../support/parents-matrix';
+import { registryOutOfScopeCall, registrySampleCall, seedRegistryRecords, type RegistryRecords } from '../../support/registry-matrix';
 import { startTestServer, type TestServer } from '../../support/server';
 
 /**
@@ -45,7 +48,7 @@ const EXPECTED: Record<RouteKey, Expected> = {
   tipsGet: ['supervisor'],
   tipsReveal: ['official', 'county_admin'],
   tipsSplit: ['official', 'county_admin'],
-  uploadsCreate: ['supervisor'],
+  uploadsCreate: ['supervisor', 'parent'],
   uploadsFile: 'public',
   casesList: ['official', 'county_admin'],
   casesTriage: ['county_admin'],
@@ -74,6 +77,44 @@ const EXPECTED: Record<RouteKey, Expected> = {
   dispatchList: ['official', 'county_admin'],
   countySettingsGet: ['official', 'county_admin'],
   countySettingsUpdate: ['county_admin'],
+  childrenBind: ['parent'],
+  childrenMine: ['parent'],
+  childrenUnbind: ['parent'],
+  childrenGuardians: ['official', 'county_admin'],
+  childrenSubsidies: ['parent', 'official', 'county_admin'],
+  enrolmentIssue: ['official', 'county_admin'],
+  enrolmentBatches: ['official', 'county_admin'],
+  enrolmentBatchPdf: ['official', 'county_admin'],
+  enrolmentRemind: ['official', 'county_admin'],
+  enrolmentFollowUp: ['official', 'county_admin'],
+  enrolmentMine: ['parent'],
+  enrolmentGet: ['parent', 'official', 'county_admin'],
+  enrolmentPdf: ['parent', 'official', 'county_admin'],
+  enrolmentAcknowledge: ['parent'],
+  deferralsApply: ['parent'],
+  deferralsList: ['official', 'county_admin'],
+  deferralsDecide: ['official', 'county_admin'],
+  schoolNoticesSend: ['official'],
+  schoolNoticesList: ['official', 'county_admin'],
+  schoolNoticesMine: ['parent'],
+  schoolNoticesGet: ['official', 'county_admin'],
+  schoolNoticesRead: ['parent'],
+  subsidyPolicies: ['official', 'county_admin'],
+  subsidyPoliciesCreate: ['county_admin'],
+  subsidyPoliciesEnd: ['county_admin'],
+  eligibilityList: ['county_admin'],
+  eligibilitySet: ['county_admin'],
+  eligibilityRevoke: ['county_admin'],
+  eligibilityTemplate: ['county_admin'],
+  eligibilityImport: ['county_admin'],
+  paymentsList: ['county_admin'],
+  paymentsTemplate: ['county_admin'],
+  paymentsImport: ['county_admin'],
+  complaintsCreate: ['parent'],
+  complaintsMine: ['parent'],
+  complaintsList: ['county_admin'],
+  complaintsGet: ['parent', 'county_admin'],
+  complaintsTransition: ['parent', 'county_admin'],
   messagesList: 'signed-in',
   messagesRead: 'signed-in',
   messagesReadAll: 'signed-in',
@@ -81,6 +122,17 @@ const EXPECTED: Record<RouteKey, Expected> = {
   subscriptionsRecord: 'signed-in',
   accountsList: ['county_admin'],
   accountsUpdate: ['county_admin'],
+  registryTemplate: ['county_admin'],
+  registryImport: ['county_admin'],
+  registryImports: ['county_admin'],
+  registryImportGet: ['county_admin'],
+  crosscheckStart: ['county_admin'],
+  crosscheckRuns: ['county_admin'],
+  crosscheckRunGet: ['county_admin'],
+  crosscheckReviews: ['county_admin'],
+  crosscheckDecide: ['county_admin'],
+  statsDropout: ['official', 'county_admin'],
+  statsExport: ['official', 'county_admin'],
 };
 
 // The village cadre comes before the township cadre: its refusals are checked while the cases are still in its village.
@@ -116,6 +168,10 @@ interface Context {
   /** A message of the demo parent. */
   messageId: string;
   photo: Buffer;
+  /** Children, notices and subsidy records of the parent routes. */
+  parents: ParentRecords;
+  /** Imports, cross-check runs and review pairs of the registry routes. */
+  registry: RegistryRecords;
 }
 
 interface Call {
@@ -215,7 +271,7 @@ function sampleCall(key: RouteKey, ctx: Context): Call {
     case 'subscriptionsRecord':
       return { path: path(), body: { accepted: ['tip_progress'] } };
     default:
-      return { path: path() };
+      return parentSampleCall(key, ctx.parents) ?? registrySampleCall(key, ctx.registry) ?? { path: path() };
   }
 }
 
@@ -306,7 +362,7 @@ function outOfScopeCall(key: RouteKey, ctx: Context): { call: Call; status: numb
       return { call: { path: '/divisions/import', body: form }, status: 422 };
     }
     default:
-      return null;
+      return parentOutOfScopeCall(key, ctx.parents) ?? registryOutOfScopeCall(key, ctx.registry);
   }
 }
 
@@ -321,10 +377,27 @@ const REFUSED_BY_SERVICE: Partial<Record<RouteKey, ReadonlyArray<(typeof ACCOUNT
   casesRecordAttendance: ['village-cadre', 'township-cadre'], // attendance is the school's
   casesConfirmEnrolment: ['village-cadre', 'township-cadre'], // only the receiving school confirms
   dispatchList: ['school-staff'], // the dispatch list is the county's and the townships'
+  enrolmentIssue: ['village-cadre', 'township-cadre'], // enrolment notices come from the county or a school
+  schoolNoticesSend: ['village-cadre', 'township-cadre'], // school notices from school staff
+  deferralsDecide: ['village-cadre'], // deferrals are the township's or the county's to decide
 };
 
 /** Routes whose path names a record; each must have an out-of-scope case above (or be public data). */
-const PUBLIC_DATA_ROUTES: ReadonlySet<RouteKey> = new Set(['divisionsGet', 'divisionsChildren', 'schoolsGet']);
+const PUBLIC_DATA_ROUTES: ReadonlySet<RouteKey> = new Set(['divisionsGet', 'divisionsChildren', 'schoolsGet', 'registryTemplate']);
+
+/** An 18-character ID number in full; responses carry them masked (411522********1238). */
+const FULL_ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/;
+
+/** Routes that read one child's record, and the audit action each leaves (who, when, which record). */
+const CHILD_RECORD_READS: Partial<Record<RouteKey, string>> = {
+  casesGet: 'case.read',
+  childrenGuardians: 'child.guardians.read',
+  childrenSubsidies: 'child.subsidies.read',
+  enrolmentGet: 'enrolment.notice.read',
+  enrolmentPdf: 'enrolment.notice.pdf',
+  casesLedger: 'ledger.export',
+  tipsReveal: 'tip.reveal_tipster',
+};
 
 function send(client: ApiClient, route: RegisteredRoute, call: Call): Promise<ApiResponse> {
   return client.request(route.method, call.path, call.body ?? (route.method === 'GET' ? undefined : {}));
@@ -383,7 +456,15 @@ describe('access matrix', () => {
         .notify(manager, [parent.id], { key: 'matrix-test', title: '测试', body: '测试消息', link: null });
       return manager.findOneByOrFail(InboxMessage, { userId: parent.id });
     });
+    const parents = await seedParentRecords(
+      server,
+      { parent: clients.parent, county: clients['county-admin'], staff: clients['school-staff'] },
+      other.schoolId,
+    );
+    const registry = await seedRegistryRecords(server, { county: clients['county-admin'], otherCounty: otherAdmin }, '罗山县周党镇中心小学');
     ctx = {
+      parents,
+      registry,
       tipId,
       caseId: await caseOf(tipId),
       mergeIntoCaseId: await caseOf(mergeTarget),
@@ -401,7 +482,7 @@ describe('access matrix', () => {
       accountId: cadre.id,
       otherAccountId: otherOfficial.id,
     };
-  });
+  }, 60_000);
   afterAll(async () => server?.close());
 
   it('names exactly the routes the server registers, with the access each declares', () => {
@@ -441,7 +522,8 @@ describe('access matrix', () => {
       const expected = EXPECTED[route.key];
       if (expected === 'public' || route.key === 'authLogout') continue;
       for (const account of ACCOUNTS) {
-        const { status } = await send(clients[account], route, sampleCall(route.key, ctx));
+        const { status, body } = await send(clients[account], route, sampleCall(route.key, ctx));
+        if (typeof body === 'object' && FULL_ID_NUMBER.test(JSON.stringify(body))) wrong.push(`${route.key} as ${account}: an unmasked ID number`);
         const allowed = expected === 'signed-in' || expected.includes(ROLE_OF[account] as never);
         const refusedByRule = REFUSED_BY_SERVICE[route.key]?.includes(account) ?? false;
         if (!allowed && status !== 403) wrong.push(`${route.key} as ${account}: ${status}, expected 403`);
@@ -451,7 +533,7 @@ describe('access matrix', () => {
       }
     }
     expect(wrong).toEqual([]);
-  });
+  }, 60_000);
 
   it('answers requests for another county’s records as not found, and refuses writes into it', async () => {
     const idRoutes = registered.filter((r) => /:\w+/.test(r.path) && !PUBLIC_DATA_ROUTES.has(r.key));
@@ -462,6 +544,21 @@ describe('access matrix', () => {
       if (!outside) continue;
       const response = await send(clients[outside.as ?? 'county-admin'], route, outside.call);
       expect({ route: route.key, status: response.status }).toEqual({ route: route.key, status: outside.status });
+    }
+  });
+
+  it('audits every read of a child’s record: who, when and which record', async () => {
+    const admin = await server.dataSource.manager.findOneByOrFail(User, { demoAccount: 'county-admin' });
+    for (const [key, action] of Object.entries(CHILD_RECORD_READS) as Array<[RouteKey, string]>) {
+      const route = registered.find((r) => r.key === key)!;
+      const before = await server.dataSource.manager.countBy(AuditEntry, { action, actorId: admin.id });
+      // the sample case has been merged away by now; the handling case is still there to read
+      const call = key === 'casesGet' ? { path: `/cases/${ctx.handlingCaseId}` } : sampleCall(key, ctx);
+      const response = await send(clients['county-admin'], route, call);
+      expect({ key, ok: response.status === 200 || response.status === 201 }).toEqual({ key, ok: true });
+      const after = await server.dataSource.manager.findBy(AuditEntry, { action, actorId: admin.id });
+      expect({ key, audited: after.length - before }).toEqual({ key, audited: 1 });
+      expect(after.every((entry) => entry.at instanceof Date && entry.actorRole === 'county_admin')).toBe(true);
     }
   });
 

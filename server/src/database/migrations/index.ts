@@ -2,7 +2,15 @@ import { Foundation1764000000000 } from './1764000000000-foundation';
 import { LoginCodes1764100000000 } from './1764100000000-login-codes';
 import { TipsAndCases1764200000000 } from './1764200000000-tips-and-cases';
 import { CaseHandling1764300000000 } from './1764300000000-case-handling';
+import { ParentsAndSubsidies1764400000000 } from './1764400000000-parents-and-subsidies';
 import { Registry1764500000000 } from './1764500000000-registry';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
-export const migrations = [Foundation1764000000000, LoginCodes1764100000000, TipsAndCases1764200000000, CaseHandling1764300000000, Registry1764500000000];
+export const migrations = [
+  Foundation1764000000000,
+  LoginCodes1764100000000,
+  TipsAndCases1764200000000,
+  CaseHandling1764300000000,
+  ParentsAndSubsidies1764400000000,
+  Registry1764500000000,
+];

@@ -137,7 +137,7 @@ export class NotificationsService {
     const grants = await this.dataSource.manager.findBy(SubscriptionGrant, { userId: caller.userId });
     const remaining = new Map(grants.map((g) => [g.template, g.remaining]));
     return {
-      items: SUBSCRIPTION_KEYS.map((key) => ({
+      items: SUBSCRIPTION_KEYS.filter((key) => SUBSCRIBE_TEMPLATES[key].roles?.includes(caller.role) ?? true).map((key) => ({
         key,
         templateId: this.config.wechat.templates[key],
         title: SUBSCRIBE_TEMPLATES[key].title,

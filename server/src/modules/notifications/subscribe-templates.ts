@@ -1,24 +1,33 @@
-import type { SubscriptionKey } from '@baoxue/shared';
+import type { Role, SubscriptionKey } from '@baoxue/shared';
 
 /**
  * The subscribe-message templates and WeChat's limits on their field values (subscribeMessage.send):
- * `thing` ≤ 20 characters, `phrase` ≤ 5 (and Chinese only), `time` a date-time. Values are fitted
+ * `thing` ≤ 20 characters, `phrase` ≤ 5 (and Chinese only), `time` a date-time, `amount` a number with
+ * an optional currency sign and 元. Values are fitted
  * here, before they are queued, so WeChat never refuses a message for its content (47003).
  */
-type FieldKind = 'thing' | 'phrase' | 'time';
+type FieldKind = 'thing' | 'phrase' | 'time' | 'amount';
 
 interface TemplateDefinition {
   /** What the mini program shows when asking for the subscription. */
   title: string;
   fields: Record<string, FieldKind>;
+  /** Who is offered it; everyone when not given. */
+  roles?: readonly Role[];
 }
 
 export const SUBSCRIBE_TEMPLATES: Record<SubscriptionKey, TemplateDefinition> = {
   new_case: { title: '新线索提醒', fields: { thing1: 'thing', thing2: 'thing', time3: 'time', thing4: 'thing' } },
   tip_progress: { title: '线索进展通知', fields: { thing1: 'thing', phrase2: 'phrase', time3: 'time', thing4: 'thing' } },
+  subsidy_paid: {
+    title: '资助到账通知',
+    fields: { thing1: 'thing', thing2: 'thing', amount3: 'amount', time4: 'time' },
+    roles: ['parent'],
+  },
 };
 
-const LIMITS: Record<Exclude<FieldKind, 'time'>, number> = { thing: 20, phrase: 5 };
+const LIMITS: Record<Exclude<FieldKind, 'time' | 'amount'>, number> = { thing: 20, phrase: 5 };
+const AMOUNT = /^[¥￥]?\d{1,10}(\.\d{1,2})?元?$/;
 
 /** `2026年11月23日 20:15` in China time, as WeChat's `time` fields expect. */
 export function wechatTime(date: Date): string {
@@ -29,6 +38,10 @@ export function wechatTime(date: Date): string {
 
 function fit(kind: FieldKind, value: string): string {
   if (kind === 'time') return value;
+  if (kind === 'amount') {
+    if (!AMOUNT.test(value)) throw new Error(`not an amount WeChat accepts: ${value}`);
+    return value;
+  }
   const characters = [...value.replace(/\s+/g, ' ').trim()];
   const limit = LIMITS[kind];
   if (characters.length <= limit) return characters.join('');

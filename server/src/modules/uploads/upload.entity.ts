@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { UploadPurpose } from '@baoxue/shared';
 import { idColumn, timestampColumn } from '../../database/columns';
 
 /** A file a user uploaded, stored privately on disk and only served through signed links. */
@@ -12,7 +13,7 @@ export class Upload {
   ownerId: string;
 
   @Column({ type: 'varchar', length: 24 })
-  purpose: 'tip_evidence';
+  purpose: UploadPurpose;
 
   @Column({ type: 'varchar', length: 32 })
   mime: string;
@@ -23,7 +24,7 @@ export class Upload {
   @Column({ type: 'varchar', length: 64 })
   sha256: string;
 
-  /** The record it became part of (a tip); null until then. */
+  /** The record it became part of (a tip, a deferral application); null until then. */
   @Column({ ...idColumn, name: 'attached_to', nullable: true })
   attachedTo: string | null;
 

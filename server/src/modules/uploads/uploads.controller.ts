@@ -16,7 +16,7 @@ export class UploadsController {
   constructor(private readonly uploads: UploadsService) {}
 
   @Endpoint('uploadsCreate')
-  @Roles('supervisor')
+  @Roles('supervisor', 'parent')
   @UseInterceptors(FileInterceptor(field, { limits: { fileSize: contract.uploadsCreate.file.maxBytes, files: 1 } }))
   create(
     @CurrentCaller() caller: Caller,

@@ -19,6 +19,8 @@ const MAX_EDGE = 2048;
 /** Decompression bombs: a small file that decodes to billions of pixels. */
 const MAX_INPUT_PIXELS = 40_000_000;
 const LINK_TTL_SECONDS = 10 * 60;
+/** Who uploads what: supervisors their evidence, parents the documents of their applications. */
+const PURPOSE_ROLES: Record<Upload['purpose'], Caller['role']> = { tip_evidence: 'supervisor', deferral_document: 'parent' };
 
 /**
  * Evidence photos. Every image is decoded and re-encoded as JPEG: that proves it is an image
@@ -39,7 +41,9 @@ export class UploadsService {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 
-  async storeImage(caller: Caller, purpose: Upload['purpose'], input: Buffer): Promise<UploadResponse> {
+  async storeImage(caller: Caller, requested: Upload['purpose'] | undefined, input: Buffer): Promise<UploadResponse> {
+    const purpose = requested ?? (caller.role === 'parent' ? 'deferral_document' : 'tip_evidence');
+    if (PURPOSE_ROLES[purpose] !== caller.role) throw AppError.forbidden('您不能上传此类照片', { purpose: '上传用途与您的身份不符' });
     const image = await this.normalise(input);
     const id = newId();
     await writeFile(this.pathOf(id), image, { mode: 0o600 });

@@ -78,6 +78,7 @@ export const reviewPairView = z.object({
   }),
   decidedByName: z.string().nullable(),
 });
+export type ReviewPairView = z.infer<typeof reviewPairView>;
 export const reviewPageResponse = pageOf(reviewPairView);
 export const listReviewsQuery = pageQuery.extend({ status: z.enum(['pending', 'same', 'different'], { error: '状态不正确' }).default('pending') });
 export const decideReviewRequest = z.object({

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-export const UPLOAD_PURPOSES = ['tip_evidence'] as const;
+/** What a photo is for: a supervisor's evidence, or the document a parent attaches to a deferral application. */
+export const UPLOAD_PURPOSES = ['tip_evidence', 'deferral_document'] as const;
+export type UploadPurpose = (typeof UPLOAD_PURPOSES)[number];
 
 export const uploadResponse = z.object({
   id: z.string(),
@@ -11,7 +13,8 @@ export const uploadResponse = z.object({
 });
 export type UploadResponse = z.infer<typeof uploadResponse>;
 
-export const uploadQuery = z.object({ purpose: z.enum(UPLOAD_PURPOSES, { error: '上传用途不正确' }).default('tip_evidence') });
+/** Without a purpose, the caller's own kind of photo (a supervisor's evidence, a parent's document). */
+export const uploadQuery = z.object({ purpose: z.enum(UPLOAD_PURPOSES, { error: '上传用途不正确' }).optional() });
 
 export const signedFileQuery = z.object({
   expires: z.coerce.number({ error: '链接无效' }).int(),

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { DivisionsModule } from '../divisions/divisions.module';
+import { UploadsModule } from '../uploads/uploads.module';
+import { EnrolmentNoticesService } from './enrolment-notices.service';
+import { EnrolmentController } from './enrolment.controller';
+import { EnrolmentService } from './enrolment.service';
+import { NoticePdfService } from './notice-pdf.service';
+
+@Module({
+  imports: [DivisionsModule, UploadsModule],
+  controllers: [EnrolmentController],
+  providers: [EnrolmentService, EnrolmentNoticesService, NoticePdfService],
+})
+export class EnrolmentModule {}

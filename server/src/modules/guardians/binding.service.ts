@@ -1,0 +1,169 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { GUARDIAN_RELATIONS, maskIdNumber, normalizePersonName, type BoundChildView, type GuardianRelation } from '@baoxue/shared';
+import { In, MoreThan, type DataSource, type EntityManager } from 'typeorm';
+import type { Caller } from '../../common/auth/caller';
+import { Clock } from '../../common/clock';
+import { AppError } from '../../common/errors/app-error';
+import { newId } from '../../common/ids';
+import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
+import { User } from '../accounts/user.entity';
+import { AuditService } from '../audit/audit.service';
+import { assertGuardian, officialCanSeeChild } from '../children/child-access';
+import { ChildGuardian } from '../children/child-guardian.entity';
+import { Child } from '../children/child.entity';
+import { Guardianship } from '../children/guardianship.entity';
+import { schoolNamesOf } from '../children/lookups';
+import { DivisionsService } from '../divisions/divisions.service';
+import { BindingAttempt } from './binding-attempt.entity';
+
+/** A leaked code should not let a whole village bind one child. */
+const MAX_GUARDIANS = 6;
+
+/**
+ * Binding a parent to a child (BRIEF §6): the binding code printed on the paper notice plus the
+ * child's name, never an ID number alone. Wrong attempts are counted per user in the database and
+ * lock binding for a while; a wrong code and a wrong name are answered alike, so neither can be
+ * guessed on its own.
+ */
+@Injectable()
+export class BindingService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly divisions: DivisionsService,
+  ) {}
+
+  async bind(caller: Caller, input: { bindingCode: string; childName: string; relation: GuardianRelation }): Promise<BoundChildView> {
+    const { bindingMaxFailures: max, bindingLockoutMinutes: minutes } = this.config.parents;
+    const now = this.clock.now();
+    const windowMs = minutes * 60_000;
+    const failures = await this.dataSource.manager.find(BindingAttempt, {
+      where: { userId: caller.userId, succeeded: false, at: MoreThan(new Date(now.getTime() - windowMs)) },
+      order: { at: 'ASC' },
+    });
+    if (failures.length >= max) {
+      // the lock lifts when the oldest of the last `max` failures leaves the window
+      const until = failures[failures.length - max]!.at.getTime() + windowMs;
+      const wait = Math.max(1, Math.ceil((until - now.getTime()) / 60_000));
+      throw new AppError('RATE_LIMITED', `绑定码或姓名输错次数过多，为保护孩子信息，请${wait}分钟后再试`, {}, undefined, {
+        'Retry-After': String(Math.max(1, Math.ceil((until - now.getTime()) / 1000))),
+      });
+    }
+    const child = await this.dataSource.manager.findOneBy(Child, { bindingCode: input.bindingCode });
+    if (!child || child.nameKey !== normalizePersonName(input.childName)) {
+      await this.dataSource.manager.insert(BindingAttempt, {
+        id: newId(),
+        userId: caller.userId,
+        at: now,
+        succeeded: false,
+        childId: null,
+      });
+      const left = max - failures.length - 1;
+      throw new AppError(
+        'BINDING_INVALID',
+        left > 0
+          ? `绑定码或孩子姓名不正确，请核对通知书后重新输入（还可尝试${left}次）`
+          : `绑定码或孩子姓名不正确，输错次数过多，请${minutes}分钟后再试`,
+        { bindingCode: '绑定码或孩子姓名不正确', childName: '绑定码或孩子姓名不正确' },
+      );
+    }
+    const relation = GUARDIAN_RELATIONS[input.relation];
+    await this.dataSource.transaction(async (manager) => {
+      const existing = await manager.findOneBy(Guardianship, { childId: child.id, userId: caller.userId });
+      if (existing) {
+        if (existing.relation !== relation) await manager.update(Guardianship, { childId: child.id, userId: caller.userId }, { relation });
+      } else {
+        if ((await manager.countBy(Guardianship, { childId: child.id })) >= MAX_GUARDIANS)
+          throw new AppError('CONFLICT', `该孩子已绑定${MAX_GUARDIANS}位家长，如需更换请联系学校`);
+        await manager.insert(Guardianship, { childId: child.id, userId: caller.userId, relation, createdAt: now });
+      }
+      await manager.insert(BindingAttempt, { id: newId(), userId: caller.userId, at: now, succeeded: true, childId: child.id });
+      await this.audit.record(
+        caller,
+        { action: 'child.bind', targetType: 'child', targetId: child.id, details: { relation: input.relation, again: !!existing } },
+        manager,
+      );
+    });
+    return (await this.views(this.dataSource.manager, caller.userId, [child.id]))[0]!;
+  }
+
+  async mine(caller: Caller): Promise<{ items: BoundChildView[] }> {
+    return { items: await this.views(this.dataSource.manager, caller.userId, null) };
+  }
+
+  async unbind(caller: Caller, childId: string): Promise<{ ok: true }> {
+    await this.dataSource.transaction(async (manager) => {
+      await assertGuardian(manager, caller.userId, childId);
+      await manager.delete(Guardianship, { childId, userId: caller.userId });
+      await this.audit.record(caller, { action: 'child.unbind', targetType: 'child', targetId: childId }, manager);
+    });
+    return { ok: true };
+  }
+
+  /** A child's guardians, for officials in scope: the roster's (with phone numbers, to call them) and the accounts bound in the app. */
+  async guardiansOf(caller: Caller, childId: string) {
+    const manager = this.dataSource.manager;
+    const child = await manager.findOneBy(Child, { id: childId });
+    if (!child || !officialCanSeeChild(caller, child)) throw AppError.notFound();
+    const [roster, bound, schools, places] = await Promise.all([
+      manager.find(ChildGuardian, { where: { childId }, order: { createdAt: 'ASC' } }),
+      manager.find(Guardianship, { where: { childId }, order: { createdAt: 'ASC' } }),
+      schoolNamesOf(manager, [child.schoolId]),
+      child.villageCode ? this.divisions.fullNames([child.villageCode], manager) : Promise.resolve(new Map<string, string>()),
+    ]);
+    const users = bound.length
+      ? await manager.find(User, { where: { id: In(bound.map((g) => g.userId)) }, select: { id: true, displayName: true } })
+      : [];
+    await this.audit.record(caller, { action: 'child.guardians.read', targetType: 'child', targetId: childId });
+    return {
+      child: {
+        id: child.id,
+        name: child.name,
+        schoolName: child.schoolId ? (schools.get(child.schoolId) ?? null) : null,
+        place: child.villageCode ? (places.get(child.villageCode) ?? null) : null,
+      },
+      roster: roster.map((g) => ({ name: g.name, relation: g.relation || null, phone: g.phone })),
+      accounts: bound.map((g) => ({
+        displayName: users.find((u) => u.id === g.userId)?.displayName ?? '家长',
+        relation: g.relation,
+        boundAt: g.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  private async views(manager: EntityManager, userId: string, only: string[] | null): Promise<BoundChildView[]> {
+    const bound = await manager.find(Guardianship, {
+      where: only ? { userId, childId: In(only) } : { userId },
+      order: { createdAt: 'ASC' },
+    });
+    if (!bound.length) return [];
+    const children = await manager.findBy(Child, { id: In(bound.map((g) => g.childId)) });
+    const schools = await schoolNamesOf(
+      manager,
+      children.map((c) => c.schoolId),
+    );
+    const byId = new Map(children.map((c) => [c.id, c]));
+    return bound.flatMap((g) => {
+      const child = byId.get(g.childId);
+      if (!child) return [];
+      return [
+        {
+          id: child.id,
+          name: child.name,
+          sex: child.sex,
+          birthYear: child.birthYear,
+          idNumberMasked: child.idNumber ? maskIdNumber(child.idNumber) : null,
+          schoolId: child.schoolId,
+          schoolName: child.schoolId ? (schools.get(child.schoolId) ?? null) : null,
+          grade: child.grade,
+          className: child.className,
+          relation: g.relation,
+          boundAt: g.createdAt.toISOString(),
+        },
+      ];
+    });
+  }
+}

@@ -1,0 +1,227 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  GRADE_LABELS,
+  pageLink,
+  SCHOOL_NOTICE_AUDIENCES,
+  type ReceivedSchoolNoticeView,
+  type SchoolNoticeView,
+  type sendSchoolNoticeRequest,
+} from '@baoxue/shared';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import type { Caller } from '../../common/auth/caller';
+import { applyScope } from '../../common/auth/scope';
+import { Clock } from '../../common/clock';
+import { AppError } from '../../common/errors/app-error';
+import { decodeCursor, encodeCursor } from '../../common/http/cursor';
+import { newId } from '../../common/ids';
+import { AuditService } from '../audit/audit.service';
+import { Child } from '../children/child.entity';
+import { Guardianship } from '../children/guardianship.entity';
+import { schoolNamesOf, userNamesOf } from '../children/lookups';
+import { NotificationsService } from '../notifications/notifications.service';
+import { School } from '../schools/school.entity';
+import { SchoolNotice, SchoolNoticeReceipt } from './school-notice.entities';
+
+type SendInput = z.output<typeof sendSchoolNoticeRequest>;
+
+const SCOPE = { division: 'sn.county_code', school: 'sn.school_id' } as const;
+
+function audienceLabel(notice: Pick<SchoolNotice, 'audience' | 'grade' | 'className'>): string {
+  if (notice.audience === 'school') return SCHOOL_NOTICE_AUDIENCES.school;
+  const grade = GRADE_LABELS[notice.grade ?? 0] ?? `${notice.grade}年级`;
+  return notice.audience === 'grade' ? grade : `${grade}${notice.className}`;
+}
+
+/**
+ * Notices a school sends to the guardians of its pupils: the whole school, a grade or a class.
+ * Each guardian bound in the app gets one copy (naming which of their children it concerns) and an
+ * in-app message; the school sees how many have read it.
+ */
+@Injectable()
+export class SchoolNoticesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async send(caller: Caller, input: SendInput): Promise<SchoolNoticeView> {
+    const unit = caller.unit;
+    if (caller.role !== 'official' || unit?.kind !== 'school') throw AppError.forbidden('学校通知只能由学校教职工发出');
+    const now = this.clock.now();
+    const id = newId(now.getTime());
+    await this.dataSource.transaction(async (manager) => {
+      const school = await manager.findOneByOrFail(School, { id: unit.schoolId });
+      const where: Record<string, unknown> = { schoolId: school.id };
+      if (input.audience.kind !== 'school') where.grade = input.audience.grade;
+      if (input.audience.kind === 'class') where.className = input.audience.className;
+      const pupils = await manager.find(Child, { where, select: { id: true, name: true } });
+      if (!pupils.length) throw AppError.invalid({ audience: '所选范围内没有学生' });
+      const guardianships: Guardianship[] = [];
+      for (let i = 0; i < pupils.length; i += 1000)
+        guardianships.push(...(await manager.findBy(Guardianship, { childId: In(pupils.slice(i, i + 1000).map((p) => p.id)) })));
+      const names = new Map(pupils.map((p) => [p.id, p.name]));
+      const byUser = new Map<string, string[]>();
+      for (const g of guardianships) byUser.set(g.userId, [...(byUser.get(g.userId) ?? []), names.get(g.childId)!]);
+      await manager.insert(SchoolNotice, {
+        id,
+        schoolId: school.id,
+        countyCode: school.countyCode,
+        audience: input.audience.kind,
+        grade: input.audience.kind === 'school' ? null : input.audience.grade,
+        className: input.audience.kind === 'class' ? input.audience.className : null,
+        title: input.title,
+        body: input.body,
+        sentBy: caller.userId,
+        sentAt: now,
+        pupils: pupils.length,
+        pupilsReached: new Set(guardianships.map((g) => g.childId)).size,
+        recipients: byUser.size,
+      });
+      const receipts = [...byUser].map(([userId, childNames]) => ({ noticeId: id, userId, childNames, readAt: null }));
+      for (let i = 0; i < receipts.length; i += 500) await manager.insert(SchoolNoticeReceipt, receipts.slice(i, i + 500));
+      await this.notifications.notify(manager, [...byUser.keys()], {
+        key: `school-notice:${id}`,
+        title: `${school.name}：${input.title}`.slice(0, 64),
+        body: input.body.length > 120 ? `${input.body.slice(0, 119)}…` : input.body,
+        link: pageLink('messages'),
+      });
+      await this.audit.record(
+        caller,
+        { action: 'school_notice.send', targetType: 'school_notice', targetId: id, details: { recipients: byUser.size } },
+        manager,
+      );
+    });
+    return (await this.views(this.dataSource.manager, [await this.dataSource.manager.findOneByOrFail(SchoolNotice, { id })]))[0]!;
+  }
+
+  async list(caller: Caller, query: { cursor?: string; limit: number; schoolId?: string }) {
+    const qb = applyScope(this.dataSource.manager.createQueryBuilder(SchoolNotice, 'sn'), caller, SCOPE)
+      .orderBy('sn.id', 'DESC')
+      .limit(query.limit + 1);
+    if (query.schoolId) qb.andWhere('sn.school_id = :schoolId', { schoolId: query.schoolId });
+    if (query.cursor) {
+      const [id] = decodeCursor(query.cursor, ['string']);
+      qb.andWhere('sn.id < :cursorId', { cursorId: id });
+    }
+    const rows = await qb.getMany();
+    const page = rows.slice(0, query.limit);
+    return {
+      items: await this.views(this.dataSource.manager, page),
+      nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null,
+    };
+  }
+
+  async get(caller: Caller, id: string): Promise<SchoolNoticeView> {
+    const notice = await applyScope(this.dataSource.manager.createQueryBuilder(SchoolNotice, 'sn'), caller, SCOPE)
+      .andWhere('sn.id = :id', { id })
+      .getOne();
+    if (!notice) throw AppError.notFound();
+    return (await this.views(this.dataSource.manager, [notice]))[0]!;
+  }
+
+  /** A parent's school notices, newest first, with unread markers. */
+  async mine(caller: Caller, query: { cursor?: string; limit: number }) {
+    const manager = this.dataSource.manager;
+    const qb = manager
+      .createQueryBuilder(SchoolNoticeReceipt, 'r')
+      .where('r.user_id = :user', { user: caller.userId })
+      .orderBy('r.notice_id', 'DESC')
+      .limit(query.limit + 1);
+    if (query.cursor) {
+      const [id] = decodeCursor(query.cursor, ['string']);
+      qb.andWhere('r.notice_id < :cursorId', { cursorId: id });
+    }
+    const [rows, unread] = await Promise.all([
+      qb.getMany(),
+      manager
+        .createQueryBuilder(SchoolNoticeReceipt, 'r')
+        .where('r.user_id = :user AND r.read_at IS NULL', { user: caller.userId })
+        .getCount(),
+    ]);
+    const page = rows.slice(0, query.limit);
+    return {
+      items: await this.received(manager, page),
+      nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.noticeId]) : null,
+      unread,
+    };
+  }
+
+  async read(caller: Caller, id: string): Promise<ReceivedSchoolNoticeView> {
+    const manager = this.dataSource.manager;
+    const receipt = await manager.findOneBy(SchoolNoticeReceipt, { noticeId: id, userId: caller.userId });
+    if (!receipt) throw AppError.notFound();
+    if (!receipt.readAt) {
+      receipt.readAt = this.clock.now();
+      await manager
+        .createQueryBuilder()
+        .update(SchoolNoticeReceipt)
+        .set({ readAt: receipt.readAt })
+        .where('notice_id = :id AND user_id = :user AND read_at IS NULL', { id, user: caller.userId })
+        .execute();
+    }
+    return (await this.received(manager, [receipt]))[0]!;
+  }
+
+  private async received(manager: EntityManager, receipts: SchoolNoticeReceipt[]): Promise<ReceivedSchoolNoticeView[]> {
+    if (!receipts.length) return [];
+    const notices = await manager.findBy(SchoolNotice, { id: In(receipts.map((r) => r.noticeId)) });
+    const byId = new Map(notices.map((n) => [n.id, n]));
+    const schools = await schoolNamesOf(
+      manager,
+      notices.map((n) => n.schoolId),
+    );
+    return receipts.map((r) => {
+      const notice = byId.get(r.noticeId)!;
+      return {
+        id: notice.id,
+        schoolName: schools.get(notice.schoolId) ?? '',
+        title: notice.title,
+        body: notice.body,
+        sentAt: notice.sentAt.toISOString(),
+        childNames: r.childNames,
+        read: r.readAt !== null,
+      };
+    });
+  }
+
+  private async views(manager: EntityManager, notices: SchoolNotice[]): Promise<SchoolNoticeView[]> {
+    if (!notices.length) return [];
+    const ids = notices.map((n) => n.id);
+    const [schools, senders, reads] = await Promise.all([
+      schoolNamesOf(
+        manager,
+        notices.map((n) => n.schoolId),
+      ),
+      userNamesOf(
+        manager,
+        notices.map((n) => n.sentBy),
+      ),
+      manager
+        .createQueryBuilder(SchoolNoticeReceipt, 'r')
+        .select('r.notice_id', 'noticeId')
+        .addSelect('COUNT(*)', 'read')
+        .where('r.notice_id IN (:...ids) AND r.read_at IS NOT NULL', { ids })
+        .groupBy('r.notice_id')
+        .getRawMany<{ noticeId: string; read: number | string }>(),
+    ]);
+    const readCounts = new Map(reads.map((r) => [r.noticeId, Number(r.read)]));
+    return notices.map((n) => ({
+      id: n.id,
+      schoolName: schools.get(n.schoolId) ?? '',
+      audience: n.audience,
+      audienceLabel: audienceLabel(n),
+      title: n.title,
+      body: n.body,
+      sentAt: n.sentAt.toISOString(),
+      sentByName: senders.get(n.sentBy) ?? null,
+      pupils: n.pupils,
+      pupilsReached: n.pupilsReached,
+      recipients: n.recipients,
+      read: readCounts.get(n.id) ?? 0,
+    }));
+  }
+}

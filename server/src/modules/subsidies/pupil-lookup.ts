@@ -1,0 +1,55 @@
+import { divisionPrefix, normalizeIdentifier, normalizePersonName } from '@baoxue/shared';
+import { In, type EntityManager } from 'typeorm';
+import { Child } from '../children/child.entity';
+import { School } from '../schools/school.entity';
+
+/** The county a child belongs to: its own record, else its village's, else its school's. */
+export async function countyOfChild(manager: EntityManager, child: Child): Promise<string | null> {
+  if (child.countyCode) return child.countyCode;
+  if (child.villageCode) return `${child.villageCode.slice(0, 6)}000000`;
+  if (child.schoolId)
+    return (await manager.findOne(School, { where: { id: child.schoolId }, select: { countyCode: true } }))?.countyCode ?? null;
+  return null;
+}
+
+/**
+ * Finds the pupils of sheet rows by 学籍号 or ID number, within one county, in a few queries. The
+ * name on the row must match the record: a typo in a number must not pay another child.
+ */
+export class PupilLookup {
+  private constructor(
+    private readonly byStudentNumber: Map<string, Child>,
+    private readonly byIdNumber: Map<string, Child>,
+  ) {}
+
+  static async load(manager: EntityManager, countyCode: string, studentNumbers: string[], idNumbers: string[]): Promise<PupilLookup> {
+    const prefix = divisionPrefix(countyCode);
+    const inCounty = (c: Child) => c.countyCode === countyCode || (c.villageCode ?? '').startsWith(prefix);
+    const find = async (field: 'studentNumber' | 'idNumber', values: string[]) => {
+      const found: Child[] = [];
+      const unique = [...new Set(values.filter(Boolean))];
+      for (let i = 0; i < unique.length; i += 1000)
+        found.push(...(await manager.findBy(Child, { [field]: In(unique.slice(i, i + 1000)) })));
+      return new Map(found.filter(inCounty).map((c) => [c[field]!, c]));
+    };
+    return new PupilLookup(
+      await find('studentNumber', studentNumbers.map(normalizeIdentifier)),
+      await find('idNumber', idNumbers.map(normalizeIdentifier)),
+    );
+  }
+
+  /** The pupil, or a problem to report on the row. */
+  find(studentNumber: string, idNumber: string, name: string): { child: Child } | { column: string; message: string } {
+    if (!studentNumber && !idNumber) return { column: '学籍号', message: '请填写学籍号或身份证号' };
+    const child = studentNumber
+      ? this.byStudentNumber.get(normalizeIdentifier(studentNumber))
+      : this.byIdNumber.get(normalizeIdentifier(idNumber));
+    if (!child)
+      return studentNumber
+        ? { column: '学籍号', message: '本县学籍中没有这个学籍号' }
+        : { column: '身份证号', message: '本县没有这个身份证号的学生' };
+    if (!name) return { column: '姓名', message: '请填写姓名' };
+    if (child.nameKey !== normalizePersonName(name)) return { column: '姓名', message: `姓名与学籍不一致（学籍中为${child.name}）` };
+    return { child };
+  }
+}
