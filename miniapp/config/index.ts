@@ -34,7 +34,8 @@ const config: UserConfigFn<'webpack5'> = (merge) => {
     designWidth: 750,
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
-    outputRoot: `dist/${platform}`,
+    // BX_OUTPUT_ROOT lets parallel work build into its own folder (tests read BX_H5_DIST/BX_WEAPP_DIST).
+    outputRoot: process.env.BX_OUTPUT_ROOT ?? `dist/${platform}`,
     framework: 'react',
     compiler: 'webpack5',
     defineConstants: {
@@ -45,6 +46,10 @@ const config: UserConfigFn<'webpack5'> = (merge) => {
     alias: {
       '@baoxue/shared': sharedSource,
     },
+    // Taro's mini program terser defaults write every non-ASCII character as \uXXXX (6 bytes for
+    // a Chinese character that takes 3 in UTF-8). WeChat reads UTF-8 sources, and the main
+    // package's 2 MB budget is mostly Chinese UI text, so the weapp build keeps it as UTF-8.
+    ...(platform === 'h5' ? {} : { terser: { enable: true, config: { output: { ascii_only: false } } } }),
     mini: {
       compile: { include: [sharedSource] },
       optimizeMainPackage: { enable: true },

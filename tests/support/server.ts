@@ -47,7 +47,7 @@ const PRODUCTION_APP = {
   WECHAT_TEMPLATE_SUBSIDY_PAID: 'tmpl-subsidy-paid',
 };
 
-export const H5_DIST = resolve(__dirname, '../../miniapp/dist/h5');
+export const H5_DIST = process.env.BX_H5_DIST ?? resolve(__dirname, '../../miniapp/dist/h5');
 
 /** A real server on a random port with its own fresh database and fake WeChat API. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {

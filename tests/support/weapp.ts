@@ -13,7 +13,7 @@ const { JSDOM } = require('jsdom') as { JSDOM: new (html: string, options: { pre
  *
  * Taro keeps its state in module globals: one app per test file (jest gives each file its own).
  */
-export const WEAPP_DIST = resolve(__dirname, '../../miniapp/dist/weapp');
+export const WEAPP_DIST = process.env.BX_WEAPP_DIST ?? resolve(__dirname, '../../miniapp/dist/weapp');
 
 export interface Navigation {
   api: 'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch' | 'navigateBack';

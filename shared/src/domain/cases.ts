@@ -31,6 +31,9 @@ export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
 /** Statuses in which a case is finished; anything else is open. */
 export const FINISHED_CASE_STATUSES: readonly CaseStatus[] = ['not_dropout', 'closed'];
 
+/** What replaces a name or a free-text note once a finished case has outlived its retention period. */
+export const PSEUDONYMISED_TEXT = '（已匿名）';
+
 export function isOpenCase(status: CaseStatus): boolean {
   return !FINISHED_CASE_STATUSES.includes(status);
 }

@@ -31,6 +31,8 @@ export interface CountySettings {
   /** …as do `absenceCaseMinDays` of the last `absenceCaseWindowDays` school days. */
   absenceCaseMinDays: number;
   absenceCaseWindowDays: number;
+  /** Retention (BRIEF §7): a case finished this many years ago is pseudonymised — names, ID numbers, notes and photos go. */
+  retentionYears: number;
 }
 
 export const DEFAULT_COUNTY_SETTINGS: CountySettings = {
@@ -49,6 +51,7 @@ export const DEFAULT_COUNTY_SETTINGS: CountySettings = {
   absenceCaseConsecutiveDays: 7,
   absenceCaseMinDays: 20,
   absenceCaseWindowDays: 30,
+  retentionYears: 5,
 };
 
 export function countySettings(stored: Partial<CountySettings> | null | undefined): CountySettings {

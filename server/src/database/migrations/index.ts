@@ -4,6 +4,7 @@ import { TipsAndCases1764200000000 } from './1764200000000-tips-and-cases';
 import { CaseHandling1764300000000 } from './1764300000000-case-handling';
 import { ParentsAndSubsidies1764400000000 } from './1764400000000-parents-and-subsidies';
 import { Registry1764500000000 } from './1764500000000-registry';
+import { Retention1764700000000 } from './1764700000000-retention';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CaseHandling1764300000000,
   ParentsAndSubsidies1764400000000,
   Registry1764500000000,
+  Retention1764700000000,
 ];

@@ -11,6 +11,7 @@ export type DueKind = 'accept' | 'verify' | 'first_visit' | 'notice' | 'notice_d
 @Index('idx_cases_school', ['schoolId', 'openedAt'])
 @Index('idx_cases_due', ['routingCode', 'dueAt'])
 @Index('idx_cases_child', ['childId'])
+@Index('idx_cases_retention', ['countyCode', 'closedAt'])
 export class DropoutCase {
   @PrimaryColumn(idColumn)
   id: string;
@@ -102,6 +103,10 @@ export class DropoutCase {
   /** Set when this case was merged into another; it then leaves every list. */
   @Column({ ...idColumn, name: 'merged_into_id', nullable: true })
   mergedIntoId: string | null;
+
+  /** Set once the finished case outlived the county's retention period and its personal data went. */
+  @Column({ ...timestampColumn, name: 'pseudonymised_at', nullable: true })
+  pseudonymisedAt: Date | null;
 
   @Column({ type: 'int', name: 'tip_count' })
   tipCount: number;

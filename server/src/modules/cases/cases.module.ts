@@ -6,6 +6,7 @@ import { CaseHandlingService } from './case-handling.service';
 import { CountySettingsService } from './county-settings.service';
 import { DeadlinesService } from './deadlines.service';
 import { LedgerService } from './ledger.service';
+import { RetentionService } from './retention.service';
 import { DivisionsModule } from '../divisions/divisions.module';
 import { UploadsModule } from '../uploads/uploads.module';
 import { CaseRoutingService } from './case-routing.service';
@@ -28,7 +29,17 @@ import { TipMilestonesService } from './tip-milestones.service';
     DeadlinesService,
     LedgerService,
     CountySettingsService,
+    RetentionService,
   ],
-  exports: [CasesService, CaseRoutingService, CaseViewsService, TipMilestonesService, ChildrenService, AttendanceService, DeadlinesService],
+  exports: [
+    CasesService,
+    CaseRoutingService,
+    CaseViewsService,
+    TipMilestonesService,
+    ChildrenService,
+    AttendanceService,
+    DeadlinesService,
+    RetentionService,
+  ],
 })
 export class CasesModule {}

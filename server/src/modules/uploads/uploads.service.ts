@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -87,6 +87,13 @@ export class UploadsService {
     } catch {
       throw AppError.notFound();
     }
+  }
+
+  /** Deletes a stored file for good (its row is gone already); a file already missing is fine. */
+  async removeFile(id: string): Promise<void> {
+    await unlink(this.pathOf(id)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
   }
 
   private async normalise(input: Buffer): Promise<Buffer> {

@@ -203,6 +203,7 @@ export const countySettingsView = z.object({
   absenceCaseConsecutiveDays: z.number(),
   absenceCaseMinDays: z.number(),
   absenceCaseWindowDays: z.number(),
+  retentionYears: z.number(),
 });
 
 const positive = (label: string, max: number) =>
@@ -229,6 +230,7 @@ export const countySettingsRequest = z
     absenceCaseConsecutiveDays: positive('连续缺勤立案天数', 60),
     absenceCaseMinDays: positive('累计缺勤立案天数', 90),
     absenceCaseWindowDays: positive('累计缺勤观察天数', 90),
+    retentionYears: positive('案件资料保存年限', 30),
   })
   .partial()
   .refine((v) => v.closeMinPresentDays === undefined || v.closeWindowDays === undefined || v.closeMinPresentDays <= v.closeWindowDays, {

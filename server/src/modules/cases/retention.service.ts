@@ -1,0 +1,200 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { countySettings, FINISHED_CASE_STATUSES, PSEUDONYMISED_TEXT } from '@baoxue/shared';
+import type { Logger } from 'pino';
+import { Brackets, In, IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
+import { Clock } from '../../common/clock';
+import { LOGGER } from '../../common/logging/logger';
+import { AuditService } from '../audit/audit.service';
+import { ChildGuardian } from '../children/child-guardian.entity';
+import { Child } from '../children/child.entity';
+import { Guardianship } from '../children/guardianship.entity';
+import { ServedCounty } from '../divisions/division.entity';
+import { InboxMessage } from '../notifications/notification.entities';
+import { Tip } from '../tips/tip.entity';
+import { Upload } from '../uploads/upload.entity';
+import { UploadsService } from '../uploads/uploads.service';
+import { CaseEvent, CaseNotice, CaseRouting, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
+
+/** Cases handled per transaction: small enough to keep locks short on a county's first run. */
+const BATCH = 100;
+/** Free-text keys of case events (reasons, notes, who received a notice). */
+const EVENT_TEXT_KEYS = ['note', 'reason', 'receivedBy'];
+
+export interface RetentionResult {
+  cases: number;
+  photos: number;
+}
+
+/**
+ * Retention (BRIEF §7): once a finished case (closed, not a dropout, or merged away) is older than
+ * the county's `retentionYears`, everything in it that names or describes a person is replaced —
+ * the child's name and ID number on its tips, the tipsters' observations, addresses and contacts,
+ * visit notes, notice texts, reasons, and the messages about it — and its photos are deleted.
+ * What remains (dates, places, statuses, causes) keeps the statistics true. The child's own record
+ * goes too when nothing else needs it: not on a school roster, no guardian, no other live case.
+ */
+@Injectable()
+export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly uploads: UploadsService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // off in tests with the other schedulers; otherwise a few times a day is plenty
+    if (this.config.outbox.pollMs > 0) {
+      this.timer = setInterval(() => void this.tick(), Math.max(6 * 3_600_000, this.config.outbox.pollMs));
+      this.timer.unref();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.run()
+      .then(() => undefined)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'retention run failed'))
+      .finally(() => (this.running = null));
+    await this.running;
+  }
+
+  /** One pass over every served county; safe to repeat (a pseudonymised case is never touched again). */
+  async run(): Promise<RetentionResult> {
+    const total: RetentionResult = { cases: 0, photos: 0 };
+    for (const county of await this.dataSource.manager.find(ServedCounty)) {
+      const years = countySettings(county.settings).retentionYears;
+      const cutoff = yearsBefore(this.clock.now(), years);
+      const result = await this.runCounty(county.code, cutoff);
+      if (result.cases === 0) continue;
+      total.cases += result.cases;
+      total.photos += result.photos;
+      await this.audit.record(null, {
+        action: 'retention.pseudonymise',
+        targetType: 'county',
+        targetId: county.code,
+        details: { cases: result.cases, photos: result.photos, retentionYears: years },
+      });
+      this.logger.info({ county: county.code, ...result }, 'finished cases pseudonymised');
+    }
+    return total;
+  }
+
+  private async runCounty(countyCode: string, cutoff: Date): Promise<RetentionResult> {
+    const result: RetentionResult = { cases: 0, photos: 0 };
+    for (;;) {
+      const due = await this.dataSource.manager
+        .createQueryBuilder(DropoutCase, 'c')
+        .select(['c.id', 'c.childId'])
+        .where('c.county_code = :countyCode AND c.closed_at < :cutoff AND c.pseudonymised_at IS NULL', { countyCode, cutoff })
+        .andWhere(
+          new Brackets((qb) =>
+            qb.where('c.status IN (:...finished)', { finished: FINISHED_CASE_STATUSES }).orWhere('c.merged_into_id IS NOT NULL'),
+          ),
+        )
+        .orderBy('c.closed_at', 'ASC')
+        .limit(BATCH)
+        .getMany();
+      if (due.length === 0) return result;
+      const photos = await this.dataSource.transaction((manager) => this.pseudonymise(manager, due));
+      // files go after the commit: a rolled-back batch keeps its photos
+      for (const id of photos) await this.uploads.removeFile(id);
+      result.cases += due.length;
+      result.photos += photos.length;
+    }
+  }
+
+  /** Strips a batch of cases; returns the ids of the photos to delete once committed. */
+  private async pseudonymise(manager: EntityManager, cases: Array<Pick<DropoutCase, 'id' | 'childId'>>): Promise<string[]> {
+    const caseIds = cases.map((c) => c.id);
+    const tips = await manager.find(Tip, { where: { caseId: In(caseIds) }, select: { id: true, photoId: true } });
+    const tipIds = tips.map((t) => t.id);
+    const notices = await manager.find(CaseNotice, { where: { caseId: In(caseIds) }, select: { id: true } });
+    const photos = tips.flatMap((t) => (t.photoId ? [t.photoId] : []));
+
+    if (tipIds.length) {
+      await manager.update(
+        Tip,
+        { id: In(tipIds) },
+        {
+          childName: PSEUDONYMISED_TEXT,
+          childIdNumber: null,
+          locationNote: null,
+          observation: PSEUDONYMISED_TEXT,
+          contact: null,
+          photoId: null,
+        },
+      );
+    }
+    if (photos.length) await manager.delete(Upload, { id: In(photos) });
+    await manager.update(
+      CaseVisit,
+      { caseId: In(caseIds) },
+      { visitors: PSEUDONYMISED_TEXT, met: PSEUDONYMISED_TEXT, statedReason: PSEUDONYMISED_TEXT, commitments: null },
+    );
+    await manager.update(CaseNotice, { caseId: In(caseIds) }, { text: PSEUDONYMISED_TEXT, receivedBy: null });
+    await manager.update(CaseRouting, { caseId: In(caseIds), reason: Not(IsNull()) }, { reason: PSEUDONYMISED_TEXT });
+    await manager.update(CaseTransfer, { caseId: In(caseIds) }, { reason: PSEUDONYMISED_TEXT, decisionNote: null });
+    for (const event of await manager.find(CaseEvent, { where: { caseId: In(caseIds) }, select: { id: true, data: true } })) {
+      if (!event.data || !EVENT_TEXT_KEYS.some((key) => typeof event.data![key] === 'string')) continue;
+      const data = { ...event.data };
+      for (const key of EVENT_TEXT_KEYS) if (typeof data[key] === 'string') data[key] = PSEUDONYMISED_TEXT;
+      await manager.update(CaseEvent, { id: event.id }, { data });
+    }
+    // messages that named the child: to officials (the case), supervisors (their tip), parents (the notice)
+    const linked = [...caseIds, ...tipIds, ...notices.map((n) => n.id)];
+    for (const id of linked) {
+      await manager
+        .createQueryBuilder()
+        .update(InboxMessage)
+        .set({ body: PSEUDONYMISED_TEXT })
+        .where('link LIKE :link', { link: `%=${id}%` })
+        .execute();
+    }
+    await manager.update(DropoutCase, { id: In(caseIds) }, { pseudonymisedAt: this.clock.now() });
+    await this.forgetChildren(manager, [...new Set(cases.map((c) => c.childId))]);
+    return photos;
+  }
+
+  /** Children known only through these cases: not on a roster, no guardian or bound parent, no case still kept. */
+  private async forgetChildren(manager: EntityManager, childIds: string[]): Promise<void> {
+    if (childIds.length === 0) return;
+    const candidates = await manager.find(Child, { where: { id: In(childIds), studentNumber: IsNull() }, select: { id: true } });
+    const ids = candidates.map((c) => c.id);
+    if (ids.length === 0) return;
+    const kept = new Set([
+      ...(await manager.find(DropoutCase, { where: { childId: In(ids), pseudonymisedAt: IsNull() }, select: { childId: true } })).map(
+        (c) => c.childId,
+      ),
+      ...(await manager.find(ChildGuardian, { where: { childId: In(ids) }, select: { childId: true } })).map((g) => g.childId),
+      ...(await manager.find(Guardianship, { where: { childId: In(ids) }, select: { childId: true } })).map((g) => g.childId),
+    ]);
+    const forget = ids.filter((id) => !kept.has(id));
+    if (forget.length === 0) return;
+    await manager.update(
+      Child,
+      { id: In(forget) },
+      { name: PSEUDONYMISED_TEXT, nameKey: PSEUDONYMISED_TEXT, idNumber: null, birthDate: null, bindingCode: null },
+    );
+  }
+}
+
+/** The same calendar moment `years` earlier (29 February falls back to the 28th). */
+export function yearsBefore(now: Date, years: number): Date {
+  const then = new Date(now);
+  then.setUTCFullYear(now.getUTCFullYear() - years);
+  if (then.getUTCDate() !== now.getUTCDate()) then.setUTCDate(0);
+  return then;
+}
