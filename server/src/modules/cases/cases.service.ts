@@ -53,6 +53,7 @@ export interface ListCases {
   under?: string;
   schoolId?: string;
   q?: string;
+  source?: CaseSource;
   cursor?: string;
   limit: number;
 }
@@ -90,6 +91,7 @@ export class CasesService {
       .orderBy('c.id', 'DESC')
       .limit(query.limit + 1);
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+    if (query.source) qb.andWhere('c.source = :source', { source: query.source });
     if (query.overdue === 'true') qb.andWhere('c.due_at < :now', { now });
     if (query.overdue === 'false') qb.andWhere('(c.due_at IS NULL OR c.due_at >= :now)', { now });
     // JSON arrays are stored as text: an element is matched with its quotes
@@ -264,8 +266,10 @@ export class CasesService {
       version: 1,
     });
     await manager.insert(DropoutCase, record);
-    await this.event(manager, record.id, input.actorId, 'opened', { source: input.source });
-    await this.recordRouting(manager, record, input.decision, null);
+    // 'opened' goes in with the 'routed' event of the first routing: one statement, same order
+    await this.recordRouting(manager, record, input.decision, null, [
+      { id: newId(), caseId: record.id, at: now, actorId: input.actorId, kind: 'opened', data: { source: input.source } },
+    ]);
     await this.announceRouting(manager, record, settings.acknowledgeHours);
     return record;
   }
@@ -389,6 +393,7 @@ export class CasesService {
     record: DropoutCase,
     decision: RoutingDecision,
     actorId: string | null,
+    earlierEvents: CaseEvent[] = [],
   ): Promise<void> {
     await manager.insert(CaseRouting, {
       id: newId(),
@@ -400,7 +405,17 @@ export class CasesService {
       actorId,
       reason: decision.reason,
     });
-    await this.event(manager, record.id, actorId, 'routed', { townshipCode: decision.townshipCode, rule: decision.rule });
+    await manager.insert(CaseEvent, [
+      ...earlierEvents,
+      {
+        id: newId(),
+        caseId: record.id,
+        at: this.clock.now(),
+        actorId,
+        kind: 'routed',
+        data: { townshipCode: decision.townshipCode, rule: decision.rule },
+      },
+    ]);
   }
 
   /** Tells the township (or, in triage, the county) that a case waits for them. */

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DIVISION_LEVELS, type ApiRowError, type DivisionImportResponse, type DivisionLevel } from '@baoxue/shared';
 import { Readable } from 'node:stream';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { Division } from './division.entity';
+import { DivisionsService } from './divisions.service';
 import { DivisionFileError, parseDivisionFile, type DivisionRow, type ParsedDivisionFile } from './division-file';
 
 const WRITE_CHUNK = 500;
@@ -22,7 +23,11 @@ export interface ImportOptions {
  */
 @Injectable()
 export class DivisionImportService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    /** Its cached names are dropped after an import (absent in the CLI, which has no cache to drop). */
+    @Optional() private readonly divisions?: DivisionsService,
+  ) {}
 
   /** Decodes an uploaded file: UTF-8 (with or without BOM), or GB18030 as Excel saves it in China. */
   static decode(buffer: Buffer): string {
@@ -48,6 +53,14 @@ export class DivisionImportService {
       if (error instanceof DivisionFileError) throw new AppError('FILE_INVALID', undefined, {}, error.rows);
       throw error;
     }
+    try {
+      return await this.write(parsed, options);
+    } finally {
+      this.divisions?.forget();
+    }
+  }
+
+  private async write(parsed: ParsedDivisionFile, options: ImportOptions): Promise<DivisionImportResponse> {
     const { format, rows } = parsed;
     return this.dataSource.transaction(async (manager) => {
       const existing = await this.existingCodes(manager, [

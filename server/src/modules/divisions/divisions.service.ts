@@ -28,9 +28,29 @@ function fullNameCodes(code: string): string[] {
   return DIVISION_LEVELS.slice(from, index + 1).map((l) => ancestorDivisionCode(code, l as DivisionLevel)!);
 }
 
+/** Bounds the name cache: a county needs a few hundred entries, the whole country would need 700 000. */
+const NAME_CACHE_LIMIT = 50_000;
+
 @Injectable()
 export class DivisionsService {
+  /*
+   * Names of divisions read so far. Divisions change only through an import, which calls `forget()`
+   * after it commits; every tip and inbox page looks names up, so they are read once per process.
+   * Only divisions found are cached: a code missing now may be imported later.
+   */
+  private readonly nameCache = new Map<string, string>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Drops the cached names (after an import renamed or added divisions). */
+  forget(): void {
+    this.nameCache.clear();
+  }
+
+  private remember(rows: Array<{ code: string; name: string }>): void {
+    if (this.nameCache.size + rows.length > NAME_CACHE_LIMIT) this.nameCache.clear();
+    for (const row of rows) this.nameCache.set(row.code, row.name);
+  }
 
   async get(code: string): Promise<DivisionView> {
     const division = await this.dataSource.manager.findOneBy(Division, { code });
@@ -73,15 +93,24 @@ export class DivisionsService {
   }
 
   async exists(code: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    return manager.existsBy(Division, { code });
+    return (await this.names([code], manager)).has(code);
   }
 
-  /** The name of each division, in one query. */
+  /** The name of each division, in at most one query (none when all are cached). */
   async names(codes: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
-    const unique = [...new Set(codes)];
-    if (unique.length === 0) return new Map();
-    const rows = await manager.find(Division, { where: { code: In(unique) }, select: { code: true, name: true } });
-    return new Map(rows.map((r) => [r.code, r.name]));
+    const found = new Map<string, string>();
+    const missing: string[] = [];
+    for (const code of new Set(codes)) {
+      const name = this.nameCache.get(code);
+      if (name === undefined) missing.push(code);
+      else found.set(code, name);
+    }
+    if (missing.length) {
+      const rows = await manager.find(Division, { where: { code: In(missing) }, select: { code: true, name: true } });
+      for (const row of rows) found.set(row.code, row.name);
+      this.remember(rows);
+    }
+    return found;
   }
 
   /** `光山县 十里镇 吴明村民委员会` for each code, in one query. */

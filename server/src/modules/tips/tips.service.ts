@@ -77,10 +77,9 @@ export class TipsService {
     await this.checkPlace(input.divisionCode);
     if (input.child.lastSchoolId) await this.checkSchool(input.child.lastSchoolId);
 
-    let message: string;
-    let tipId: string;
+    let stored: { tip: Tip; message: string; openedCase: boolean };
     try {
-      ({ message, tipId } = await this.dataSource.transaction(async (manager) => this.store(manager, caller, input, hash)));
+      stored = await this.dataSource.transaction(async (manager) => this.store(manager, caller, input, hash));
     } catch (error) {
       // Two submissions of one key at the same moment: the second finds the first.
       if (isDuplicateKey(error)) {
@@ -89,8 +88,9 @@ export class TipsService {
       }
       throw error;
     }
-    const tip = await this.dataSource.manager.findOneByOrFail(Tip, { id: tipId });
-    return { tip: (await this.ownViews([tip]))[0]!, message, created: true };
+    // The row just written is the tip (no read back); a case opened by it has no milestone yet.
+    const [tip] = await this.ownViews([stored.tip], stored.openedCase);
+    return { tip: tip!, message: stored.message, created: true };
   }
 
   async mine(caller: Caller, query: { cursor?: string; limit: number }) {
@@ -161,7 +161,12 @@ export class TipsService {
     return canSeeCase(caller, created) ? this.cases.get(caller, created.id) : this.cases.get(caller, record.id);
   }
 
-  private async store(manager: EntityManager, caller: Caller, input: TipInput, hash: string): Promise<{ tipId: string; message: string }> {
+  private async store(
+    manager: EntityManager,
+    caller: Caller,
+    input: TipInput,
+    hash: string,
+  ): Promise<{ tip: Tip; message: string; openedCase: boolean }> {
     const identity = this.identityOf({
       childName: input.child.name,
       childSex: input.child.sex,
@@ -201,7 +206,7 @@ export class TipsService {
       caseId = opened.id;
       message = decision.townshipCode ? MESSAGES.routed : MESSAGES.triage;
     }
-    await manager.insert(Tip, {
+    const tip = manager.create(Tip, {
       id: tipId,
       supervisorId: caller.userId,
       idempotencyKey: input.idempotencyKey,
@@ -222,8 +227,10 @@ export class TipsService {
       photoId: input.photoId,
       createdAt: this.clock.now(),
     });
+    // a copy: on MySQL the insert writes the driver's raw values (0/1) back into what it is given
+    await manager.insert(Tip, { ...tip });
     if (input.photoId) await this.uploads.attach(manager, input.photoId, caller.userId, tipId, 'photoId');
-    return { tipId, message };
+    return { tip, message, openedCase: !existing };
   }
 
   private async replay(caller: Caller, key: string, hash: string): Promise<{ tip: OwnTipView; message: string; created: boolean } | null> {
@@ -306,10 +313,11 @@ export class TipsService {
     return { sent: count(), confirmed: count(CONFIRMED_OR_LATER), returned: count(RETURNED_OR_LATER) };
   }
 
-  private async ownViews(tips: Tip[]): Promise<OwnTipView[]> {
+  /** `newCases`: every tip opened its case just now, so the only milestone is its own receipt. */
+  private async ownViews(tips: Tip[], newCases = false): Promise<OwnTipView[]> {
     const manager = this.dataSource.manager;
     const [milestones, places, schools] = await Promise.all([
-      this.milestones.forTips(manager, tips),
+      newCases ? new Map<string, TipMilestoneView[]>() : this.milestones.forTips(manager, tips),
       this.divisions.fullNames(tips.flatMap((t) => (t.divisionCode ? [t.divisionCode] : []))),
       this.views.schoolNames(
         manager,
@@ -333,7 +341,7 @@ export class TipsService {
       contact: t.contact,
       photoUrl: t.photoId ? this.uploads.signedUrl(t.photoId) : null,
       alreadyFollowed: t.alreadyFollowed,
-      milestones: milestones.get(t.id) ?? ([] as TipMilestoneView[]),
+      milestones: milestones.get(t.id) ?? [{ kind: 'received', at: t.createdAt.toISOString(), note: null }],
     }));
   }
 }

@@ -1,0 +1,85 @@
+/**
+ * `npm run bench [-- <section>...] [--quick] [--profile]`: measures the product against baselines
+ * run in the same process on the same machine and writes bench/RESULTS.md (all sections) or
+ * bench/RESULTS.partial.md (a subset, or --quick). Generates all of its data in a temp directory
+ * and in databases of its own, which it drops at the end.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BenchContext, Section } from './lib/context';
+import type { SectionResult } from './lib/figures';
+import { dropAllCreated, serverVersion } from './lib/mysql';
+import { describeMachine, renderReport } from './lib/report';
+import { crosscheckSection } from './sections/crosscheck';
+import { divisionsSection } from './sections/divisions';
+import { inboxSection } from './sections/inbox';
+import { miniappSection } from './sections/miniapp';
+import { statsSection } from './sections/stats';
+import { tipsSection } from './sections/tips';
+
+const SECTIONS: Section[] = [tipsSection, inboxSection, statsSection, crosscheckSection, divisionsSection, miniappSection];
+const ROOT = resolve(__dirname, '..');
+
+function usage(): never {
+  console.error(`usage: npm run bench -- [${SECTIONS.map((s) => s.key).join('|')} ...] [--quick] [--profile]`);
+  process.exit(64);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const flags = new Set(args.filter((a) => a.startsWith('--')));
+  for (const flag of flags) if (flag !== '--quick' && flag !== '--profile') usage();
+  const names = args.filter((a) => !a.startsWith('--'));
+  for (const name of names) if (!SECTIONS.some((s) => s.key === name)) usage();
+  const chosen = names.length ? SECTIONS.filter((s) => names.includes(s.key)) : SECTIONS;
+  const complete = chosen.length === SECTIONS.length && !flags.has('--quick');
+  const output = join(__dirname, complete ? 'RESULTS.md' : 'RESULTS.partial.md');
+
+  const started = Date.now();
+  const stamp = () => `[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s]`;
+  const log = (message: string) => console.log(`${stamp()} ${message}`);
+  const tmp = mkdtempSync(join(tmpdir(), 'bx-bench-'));
+  const ctx: BenchContext = { tmp, quick: flags.has('--quick'), profile: flags.has('--profile'), log };
+  const machine = describeMachine(await serverVersion());
+
+  // The server the bench measures is the compiled one; tsc -b does nothing when it is up to date.
+  log('building shared and server (tsc -b)');
+  execFileSync('npm', ['run', '--silent', 'build:shared'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
+
+  const results: SectionResult[] = [];
+  const interrupted = async () => {
+    await dropAllCreated();
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  try {
+    for (const section of chosen) {
+      log(`── ${section.title}`);
+      const sectionStart = Date.now();
+      try {
+        results.push(await section.run(ctx));
+      } catch (error) {
+        console.error(error);
+        results.push({ key: section.key, title: section.title, setup: [], figures: [], notes: [], error: (error as Error).message });
+      }
+      log(`── ${section.key} took ${((Date.now() - sectionStart) / 1000).toFixed(0)} s`);
+      await dropAllCreated();
+    }
+  } finally {
+    await dropAllCreated();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
+  writeFileSync(output, renderReport(machine, results, (Date.now() - started) / 1000, command));
+  log(`wrote ${output}`);
+  if (results.some((r) => r.error)) process.exitCode = 1;
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await dropAllCreated();
+  process.exit(1);
+});
