@@ -6,6 +6,10 @@ import { parseStudentNumber } from '../validators/student-number';
 
 /** Field schemas shared by many requests; each carries its own Chinese message. */
 
+// Whatever a schema does not word itself (a body that is not an object, a missing nested object)
+// is still answered in Chinese: zod's own messages in its Simplified Chinese locale.
+z.config(z.locales.zhCN());
+
 export const divisionCodeField = z
   .string({ error: '请选择行政区划' })
   .overwrite(normalizeDivisionCode)

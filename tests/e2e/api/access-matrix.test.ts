@@ -3,14 +3,19 @@ import { RouteRegistry, type RegisteredRoute } from '../../../server/src/common/
 import { SessionsService } from '../../../server/src/modules/auth/sessions.service';
 import { User } from '../../../server/src/modules/accounts/user.entity';
 import { AuditEntry } from '../../../server/src/modules/audit/audit-entry.entity';
-import { api, expectError, signInAs, type ApiClient, type ApiResponse } from '../../support/api';
-import { InboxMessage } from '../../../server/src/modules/notifications/notification.entities';
-import { NotificationsService } from '../../../server/src/modules/notifications/notifications.service';
-import { Tip } from '../../../server/src/modules/tips/tip.entity';
-import { clientFor, createUser, OTHER_COUNTY, seedOtherCounty } from '../../support/factories';
-import { fileTip, imageForm, photoWithGps, raiseTipLimit, tipBody } from '../../support/tips';
-import { parentOutOfScopeCall, parentSampleCall, seedParentRecords, type ParentRecords } from '../../support/parents-matrix';
-import { registryOutOfScopeCall, registrySampleCall, seedRegistryRecords, type RegistryRecords } from '../../support/registry-matrix';
+import { api, expectError, type ApiClient, type ApiResponse } from '../../support/api';
+import { OTHER_COUNTY } from '../../support/factories';
+import { parentOutOfScopeCall } from '../../support/parents-matrix';
+import { registryOutOfScopeCall } from '../../support/registry-matrix';
+import {
+  ACCOUNTS,
+  REFUSED_BY_SERVICE,
+  ROLE_OF,
+  sampleCall as sampleOf,
+  seedSampleContext,
+  type Call,
+  type SampleContext,
+} from '../../support/sample-calls';
 import { startTestServer, type TestServer } from '../../support/server';
 
 /**
@@ -135,148 +140,13 @@ const EXPECTED: Record<RouteKey, Expected> = {
   statsExport: ['official', 'county_admin'],
 };
 
-// The village cadre comes before the township cadre: its refusals are checked while the cases are still in its village.
-const ACCOUNTS = ['parent', 'supervisor', 'village-cadre', 'township-cadre', 'school-staff', 'county-admin'] as const;
-const ROLE_OF: Record<(typeof ACCOUNTS)[number], string> = {
-  parent: 'parent',
-  supervisor: 'supervisor',
-  'township-cadre': 'official',
-  'village-cadre': 'official',
-  'school-staff': 'official',
-  'county-admin': 'county_admin',
-};
-
-interface Context {
-  schoolId: string;
-  otherSchoolId: string;
-  invitationId: string;
-  otherInvitationId: string;
-  accountId: string;
-  otherAccountId: string;
-  /** A tip of the demo supervisor in 吴明村, and its case; another case to merge into; one to hand back. */
-  tipId: string;
-  caseId: string;
-  mergeIntoCaseId: string;
-  returnCaseId: string;
-  /** A case with two tips, for splitting. */
-  splitTipId: string;
-  /** Records of the other county. */
-  otherTipId: string;
-  otherCaseId: string;
-  /** A case for the handling routes (the matrix merges `caseId` away before they run). */
-  handlingCaseId: string;
-  /** A message of the demo parent. */
-  messageId: string;
-  photo: Buffer;
-  /** Children, notices and subsidy records of the parent routes. */
-  parents: ParentRecords;
-  /** Imports, cross-check runs and review pairs of the registry routes. */
-  registry: RegistryRecords;
-}
-
-interface Call {
-  path: string;
-  body?: Record<string, unknown> | FormData;
-}
-
-/** A request each route accepts from a role allowed to call it. */
-function sampleCall(key: RouteKey, ctx: Context): Call {
-  const path = (params: Record<string, string> = {}) => routes[key].path.replace(/:(\w+)/g, (_, name: string) => params[name]!);
-  switch (key) {
-    case 'authWechatLogin':
-      return { path: path(), body: { code: 'not-a-code' } };
-    case 'authDevLogin':
-      return { path: path(), body: { account: 'parent' } };
-    case 'meUpdateProfile':
-      return { path: path(), body: { displayName: '测试姓名' } };
-    case 'mePrivacyConsent':
-      return { path: path(), body: { version: '2026-11' } };
-    case 'invitationsCreate':
-      return { path: path(), body: { role: 'supervisor', unit: { kind: 'division', code: '411522101001' } } };
-    case 'invitationsRevoke':
-      return { path: path({ id: ctx.invitationId }) };
-    case 'invitationsRedeem':
-      return { path: path(), body: { code: 'WRONGCODE2', displayName: '测试姓名' } };
-    case 'divisionsSearch':
-      return { path: `${path()}?q=十里` };
-    case 'divisionsGet':
-    case 'divisionsChildren':
-      return { path: path({ code: '411522101000' }) };
-    case 'divisionsImport': {
-      const form = new FormData();
-      form.append('file', new Blob(['code,name,level,parent_code\n411522101001,十里街道社区居民委员会,village,411522101000\n']), 'd.csv');
-      return { path: path(), body: form };
-    }
-    case 'schoolsGet':
-      return { path: path({ id: ctx.schoolId }) };
-    case 'schoolsCreate':
-      return { path: path(), body: { name: '光山县十里镇测试小学', stage: 'primary', divisionCode: '411522101000' } };
-    case 'schoolsUpdate':
-      return { path: path({ id: ctx.schoolId }), body: { address: '十里镇政府路1号' } };
-    case 'accountsUpdate':
-      return { path: path({ id: ctx.accountId }), body: { disabled: false } };
-    case 'tipsCreate':
-      return { path: path(), body: tipBody({ child: { name: '矩阵测试' } }) as never };
-    case 'tipsGet':
-      return { path: path({ id: ctx.tipId }) };
-    case 'tipsReveal':
-      return { path: path({ id: ctx.tipId }), body: { reason: '需要向提供人核实' } };
-    case 'tipsSplit':
-      return { path: path({ id: ctx.splitTipId }), body: { reason: '不是同一个孩子' } };
-    case 'uploadsCreate':
-      return { path: path(), body: imageForm(ctx.photo) };
-    case 'casesGet':
-    case 'casesAssignees':
-      return { path: path({ id: ctx.caseId }) };
-    case 'casesAccept':
-      return { path: path({ id: ctx.caseId }), body: {} };
-    case 'casesRoute':
-      return { path: path({ id: ctx.caseId }), body: { townshipCode: '411522101000', reason: '核实后仍属十里镇' } };
-    case 'casesReturnToTriage':
-      return { path: path({ id: ctx.returnCaseId }), body: { reason: '孩子不住在本乡镇' } };
-    case 'casesMerge':
-      return { path: path({ id: ctx.caseId }), body: { intoCaseId: ctx.mergeIntoCaseId, reason: '同一个孩子' } };
-    case 'messagesRead':
-      return { path: path({ id: ctx.messageId }) };
-    case 'casesTransition':
-      return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, transition: 'start_verification' } };
-    case 'casesLogVisit':
-      return {
-        path: path({ id: ctx.handlingCaseId }),
-        body: { version: 1, visitedOn: '2026-11-20', visitors: '陈丽', met: '母亲', statedReason: '不想上学', outcome: 'refused' },
-      };
-    case 'casesSetCauses':
-      return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, causes: ['poverty'] } };
-    case 'casesSetAssignee':
-      return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, assigneeId: ctx.accountId } };
-    case 'casesConfirmEnrolment':
-    case 'casesAttendance':
-      return { path: path({ id: ctx.handlingCaseId }) };
-    case 'casesRecordAttendance':
-      return { path: path({ id: ctx.handlingCaseId }), body: { days: [{ day: '2026-11-20', present: true }] } };
-    case 'casesTransfer':
-      return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, toTownshipCode: '411522102000', reason: '搬家' } };
-    case 'transfersAccept':
-      return { path: path({ id: ctx.caseId }), body: {} };
-    case 'transfersReject':
-      return { path: path({ id: ctx.caseId }), body: { note: '不是本乡镇的孩子' } };
-    case 'noticesPaperDelivery':
-      return { path: path({ id: ctx.caseId }), body: { deliveredOn: '2026-11-20', receivedBy: '王某' } };
-    case 'noticesAcknowledge':
-      return { path: path({ id: ctx.caseId }) };
-    case 'rechecksComplete':
-      return { path: path({ id: ctx.caseId }), body: { result: 'attending' } };
-    case 'countySettingsUpdate':
-      return { path: path(), body: { acknowledgeHours: 24 } };
-    case 'subscriptionsRecord':
-      return { path: path(), body: { accepted: ['tip_progress'] } };
-    default:
-      return parentSampleCall(key, ctx.parents) ?? registrySampleCall(key, ctx.registry) ?? { path: path() };
-  }
+/** The sample of the shared table, or the bare path for a route that needs nothing more. */
+function sampleCall(key: RouteKey, ctx: SampleContext): Call {
+  return sampleOf(key, ctx) ?? { path: routes[key].path };
 }
 
 /** The same route aimed at a record of another county (or person): reads as not found, writes are refused. */
-function outOfScopeCall(key: RouteKey, ctx: Context): { call: Call; status: number; as?: (typeof ACCOUNTS)[number] } | null {
+function outOfScopeCall(key: RouteKey, ctx: SampleContext): { call: Call; status: number; as?: (typeof ACCOUNTS)[number] } | null {
   switch (key) {
     case 'tipsGet':
       return { call: { path: `/tips/${ctx.otherTipId}` }, status: 404, as: 'supervisor' };
@@ -366,22 +236,6 @@ function outOfScopeCall(key: RouteKey, ctx: Context): { call: Call; status: numb
   }
 }
 
-/** Open to every signed-in role, but refused to one by a rule of the service. */
-const REFUSED_BY_SERVICE: Partial<Record<RouteKey, ReadonlyArray<(typeof ACCOUNTS)[number]>>> = {
-  invitationsRedeem: ['county-admin'], // a county admin cannot demote themselves with a code
-  casesAccept: ['village-cadre'], // accepting is the township's
-  casesReturnToTriage: ['village-cadre'], // so is handing back
-  casesSetCauses: ['village-cadre'],
-  casesSetAssignee: ['village-cadre', 'township-cadre'], // naming the cadre is the leader's
-  casesTransfer: ['village-cadre'],
-  casesRecordAttendance: ['village-cadre', 'township-cadre'], // attendance is the school's
-  casesConfirmEnrolment: ['village-cadre', 'township-cadre'], // only the receiving school confirms
-  dispatchList: ['school-staff'], // the dispatch list is the county's and the townships'
-  enrolmentIssue: ['village-cadre', 'township-cadre'], // enrolment notices come from the county or a school
-  schoolNoticesSend: ['village-cadre', 'township-cadre'], // school notices from school staff
-  deferralsDecide: ['village-cadre'], // deferrals are the township's or the county's to decide
-};
-
 /** Routes whose path names a record; each must have an out-of-scope case above (or be public data). */
 const PUBLIC_DATA_ROUTES: ReadonlySet<RouteKey> = new Set(['divisionsGet', 'divisionsChildren', 'schoolsGet', 'registryTemplate']);
 
@@ -403,85 +257,19 @@ function send(client: ApiClient, route: RegisteredRoute, call: Call): Promise<Ap
   return client.request(route.method, call.path, call.body ?? (route.method === 'GET' ? undefined : {}));
 }
 
+// Each test walks every route for every role: seconds on a quiet machine, more on a loaded one.
+jest.setTimeout(120_000);
+
 describe('access matrix', () => {
   let server: TestServer;
   let registered: readonly RegisteredRoute[];
   let clients: Record<(typeof ACCOUNTS)[number], ApiClient>;
-  let ctx: Context;
+  let ctx: SampleContext;
 
   beforeAll(async () => {
     server = await startTestServer();
     registered = server.app.get(RouteRegistry).list();
-    const other = await seedOtherCounty(server.dataSource);
-    clients = Object.fromEntries(await Promise.all(ACCOUNTS.map(async (a) => [a, await signInAs(server, a)] as const))) as typeof clients;
-    const otherAdmin = await clientFor(
-      server,
-      await createUser(server.dataSource, { role: 'county_admin', unitDivisionCode: OTHER_COUNTY.code, countyCode: OTHER_COUNTY.code }),
-    );
-    const otherOfficial = await createUser(server.dataSource, {
-      role: 'official',
-      position: 'cadre',
-      unitDivisionCode: OTHER_COUNTY.township,
-      countyCode: OTHER_COUNTY.code,
-    });
-    const schools = await clients['county-admin'].get<{ items: Array<{ id: string }> }>('/schools?under=411522101000');
-    const invitation = await clients['county-admin'].post<{ id: string }>('/invitations', {
-      role: 'supervisor',
-      unit: { kind: 'division', code: '411522101002' },
-    });
-    const otherInvitation = await otherAdmin.post<{ id: string }>('/invitations', {
-      role: 'supervisor',
-      unit: { kind: 'division', code: OTHER_COUNTY.village },
-    });
-    const cadre = await server.dataSource.manager.findOneByOrFail(User, { demoAccount: 'township-cadre' });
-    await raiseTipLimit(server.dataSource);
-    const supervisor = clients.supervisor;
-    const caseOf = async (tipId: string) => (await server.dataSource.manager.findOneByOrFail(Tip, { id: tipId })).caseId;
-    const tipId = (await fileTip(supervisor, { child: { name: '矩阵甲' } })).body.tip.id;
-    const mergeTarget = (await fileTip(supervisor, { child: { name: '矩阵乙' } })).body.tip.id;
-    const toReturn = (await fileTip(supervisor, { child: { name: '矩阵丙' } })).body.tip.id;
-    const forHandling = (await fileTip(supervisor, { child: { name: '矩阵戊' } })).body.tip.id;
-    await fileTip(supervisor, { child: { name: '矩阵丁', age: 8 } });
-    const splitTipId = (await fileTip(supervisor, { child: { name: '矩阵丁', age: 8 }, observation: '第二次看到这个孩子没去上学了。' }))
-      .body.tip.id;
-    const otherSupervisor = await clientFor(
-      server,
-      await createUser(server.dataSource, { role: 'supervisor', unitDivisionCode: OTHER_COUNTY.village, countyCode: OTHER_COUNTY.code }),
-    );
-    const otherTipId = (await fileTip(otherSupervisor, { divisionCode: OTHER_COUNTY.village, child: { name: '别县孩子' } })).body.tip.id;
-    const parentMessage = await server.dataSource.transaction(async (manager) => {
-      const parent = await manager.findOneByOrFail(User, { demoAccount: 'parent' });
-      await server.app
-        .get(NotificationsService)
-        .notify(manager, [parent.id], { key: 'matrix-test', title: '测试', body: '测试消息', link: null });
-      return manager.findOneByOrFail(InboxMessage, { userId: parent.id });
-    });
-    const parents = await seedParentRecords(
-      server,
-      { parent: clients.parent, county: clients['county-admin'], staff: clients['school-staff'] },
-      other.schoolId,
-    );
-    const registry = await seedRegistryRecords(server, { county: clients['county-admin'], otherCounty: otherAdmin }, '罗山县周党镇中心小学');
-    ctx = {
-      parents,
-      registry,
-      tipId,
-      caseId: await caseOf(tipId),
-      mergeIntoCaseId: await caseOf(mergeTarget),
-      returnCaseId: await caseOf(toReturn),
-      handlingCaseId: await caseOf(forHandling),
-      splitTipId,
-      otherTipId,
-      otherCaseId: await caseOf(otherTipId),
-      messageId: parentMessage.id,
-      photo: await photoWithGps(64, 64),
-      schoolId: schools.body.items[0]!.id,
-      otherSchoolId: other.schoolId,
-      invitationId: invitation.body.id,
-      otherInvitationId: otherInvitation.body.id,
-      accountId: cadre.id,
-      otherAccountId: otherOfficial.id,
-    };
+    ({ clients, ctx } = await seedSampleContext(server));
   }, 60_000);
   afterAll(async () => server?.close());
 
@@ -523,7 +311,8 @@ describe('access matrix', () => {
       if (expected === 'public' || route.key === 'authLogout') continue;
       for (const account of ACCOUNTS) {
         const { status, body } = await send(clients[account], route, sampleCall(route.key, ctx));
-        if (typeof body === 'object' && FULL_ID_NUMBER.test(JSON.stringify(body))) wrong.push(`${route.key} as ${account}: an unmasked ID number`);
+        if (typeof body === 'object' && FULL_ID_NUMBER.test(JSON.stringify(body)))
+          wrong.push(`${route.key} as ${account}: an unmasked ID number`);
         const allowed = expected === 'signed-in' || expected.includes(ROLE_OF[account] as never);
         const refusedByRule = REFUSED_BY_SERVICE[route.key]?.includes(account) ?? false;
         if (!allowed && status !== 403) wrong.push(`${route.key} as ${account}: ${status}, expected 403`);
