@@ -44,7 +44,15 @@ describe('no tip lost when the server is killed mid-run', () => {
 
   it('stores every acknowledged tip exactly once across a SIGKILL and restart', async () => {
     const port = await freePort();
-    const env = { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', H5_DIR: '', APP_MODE: 'test', SEED_DEMO: 'true', LOG_LEVEL: 'silent' };
+    const env = {
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      H5_DIR: '',
+      APP_MODE: 'test',
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'silent',
+    };
     server = startServerProcess(env);
     await waitForHealth(`http://127.0.0.1:${port}/api/health`);
     conn = await sql(db.url);
@@ -53,7 +61,13 @@ describe('no tip lost when the server is killed mid-run', () => {
     const codes = (villages as Array<{ code: string }>).map((v) => v.code);
     const tokens = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => insertSupervisor(conn, codes[i * 40]!, i)));
     const bodies = tokens.map((_, c) =>
-      Array.from({ length: TIPS_PER_CLIENT }, (_, i) => tipBody({ idempotencyKey: randomUUID(), divisionCode: codes[(c * 53 + i * 7) % codes.length]!, child: { name: `崩溃测试${c}-${i}` } })),
+      Array.from({ length: TIPS_PER_CLIENT }, (_, i) =>
+        tipBody({
+          idempotencyKey: randomUUID(),
+          divisionCode: codes[(c * 53 + i * 7) % codes.length]!,
+          child: { name: `崩溃测试${c}-${i}` },
+        }),
+      ),
     );
 
     const base = () => `http://127.0.0.1:${port}`;
@@ -75,7 +89,9 @@ describe('no tip lost when the server is killed mid-run', () => {
     await Promise.all([...clients, killer]);
 
     expect(acknowledged).toBe(CLIENTS * TIPS_PER_CLIENT);
-    const [duplicates] = await conn.query('SELECT idempotency_key, COUNT(*) AS n FROM tips GROUP BY supervisor_id, idempotency_key HAVING COUNT(*) > 1');
+    const [duplicates] = await conn.query(
+      'SELECT idempotency_key, COUNT(*) AS n FROM tips GROUP BY supervisor_id, idempotency_key HAVING COUNT(*) > 1',
+    );
     expect(duplicates).toEqual([]);
     const [[{ n: stored }]] = (await conn.query('SELECT COUNT(*) AS n FROM tips')) as unknown as [[{ n: number }]];
     expect(Number(stored)).toBe(CLIENTS * TIPS_PER_CLIENT);

@@ -13,7 +13,15 @@ describe('losing the database', () => {
     const url = await mariadb.createDatabase('baoxue');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = startServerProcess({ DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', H5_DIR: '', APP_MODE: 'test', SEED_DEMO: 'true', LOG_LEVEL: 'silent' });
+    server = startServerProcess({
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      H5_DIR: '',
+      APP_MODE: 'test',
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'silent',
+    });
     await waitForHealth(`${base}/api/health`);
   }, 90_000);
   afterAll(async () => {
@@ -22,7 +30,11 @@ describe('losing the database', () => {
   });
 
   const post = (path: string, body: unknown, token?: string) =>
-    fetch(`${base}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    fetch(`${base}/api${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
 
   it('answers 503 in Chinese while the database is down, and recovers without a restart', async () => {
     const session = (await (await post('/auth/dev-login', { account: 'supervisor' })).json()) as SessionResponse;
@@ -52,7 +64,9 @@ describe('losing the database', () => {
     expect([200, 201]).toContain((await post('/tips', during, session.token)).status);
     const replay = await post('/tips', before, session.token);
     expect(replay.status).toBe(200);
-    const mine = (await (await fetch(`${base}/api/tips/mine`, { headers: { authorization: `Bearer ${session.token}` } })).json()) as { items: Array<{ child: { name: string } }> };
+    const mine = (await (await fetch(`${base}/api/tips/mine`, { headers: { authorization: `Bearer ${session.token}` } })).json()) as {
+      items: Array<{ child: { name: string } }>;
+    };
     expect(mine.items.map((t) => t.child.name).sort()).toEqual(['停库前', '停库时']);
   }, 90_000);
 });

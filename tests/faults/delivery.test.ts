@@ -65,7 +65,10 @@ describe('notification delivery through a flaky WeChat and a killed worker', () 
         "INSERT INTO users (id, openid, demo_account, role, display_name, position, unit_division_code, unit_school_id, county_code, disabled) VALUES (?, ?, NULL, 'supervisor', ?, NULL, NULL, NULL, '411522000000', 0)",
         [userId, `o_delivery_${u}_${randomBytes(4).toString('hex')}`, `监督员${u}`],
       );
-      await conn.query("INSERT INTO subscription_grants (user_id, template, remaining) VALUES (?, 'tip_progress', ?)", [userId, MESSAGES_PER_USER]);
+      await conn.query("INSERT INTO subscription_grants (user_id, template, remaining) VALUES (?, 'tip_progress', ?)", [
+        userId,
+        MESSAGES_PER_USER,
+      ]);
       for (let m = 0; m < MESSAGES_PER_USER; m++) {
         const id = newId();
         ids.push(id);

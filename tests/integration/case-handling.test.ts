@@ -35,7 +35,7 @@ describe('case handling from suspicion to 销号', () => {
     );
     const staff = await server.dataSource.manager.findOneByOrFail(User, { demoAccount: 'school-staff' });
     schoolId = staff.unitSchoolId!;
-  });
+  }, 30_000);
   afterAll(async () => server?.close());
 
   async function newCase(name: string, extra: Record<string, unknown> = {}): Promise<{ caseId: string; tipId: string }> {
@@ -169,7 +169,7 @@ describe('case handling from suspicion to 销号', () => {
     const reopened = (await leader.get<CaseDetail>(`/cases/${caseId}`)).body;
     expect(reopened.status).toBe('persuading');
     expect(reopened.events.map((e) => e.summary)).toContain('返校后连续3个上学日缺勤，重新劝返');
-  });
+  }, 30_000);
 
   it('refuses illegal transitions with a clear Chinese error', async () => {
     const { caseId } = await newCase('非法流转');
@@ -239,11 +239,32 @@ describe('case handling from suspicion to 销号', () => {
       }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
-    const loser = (a.status === 409 ? a : b).body as ApiErrorBody & { current: CaseDetail };
+    const loser = (a.status === 409 ? a : b).body as unknown as ApiErrorBody & { current: CaseDetail };
     expect(loser.code).toBe('CONFLICT');
     expect(loser.message).toBe('案件已被他人修改，以下是最新情况，请确认后重试');
     expect(loser.current.version).toBe(version + 1);
     expect(loser.current.status).toBe((a.status === 200 ? a : b).body.status);
+  });
+
+  it('climbs one level per period even when a case is found long overdue', async () => {
+    const { caseId } = await newCase('久未处理');
+    const deadlines = server.app.get(DeadlinesService);
+    // The deadline run did not happen for 30 hours (the server was down): the leader is told first…
+    server.clock.advance(54 * HOUR);
+    try {
+      await deadlines.run();
+      const escalatedTo = async () => (await admin.get<CaseDetail>(`/cases/${caseId}`)).body.escalatedTo;
+      await expect(escalatedTo()).resolves.toBe('leader');
+      // …and has the county's full period (24 hours) to act before the county is.
+      server.clock.advance(23 * HOUR);
+      await deadlines.run();
+      await expect(escalatedTo()).resolves.toBe('leader');
+      server.clock.advance(2 * HOUR);
+      await deadlines.run();
+      await expect(escalatedTo()).resolves.toBe('county');
+    } finally {
+      server.clock.advance(-79 * HOUR);
+    }
   });
 
   it('moves overdue cases up the hierarchy as the clock runs, and shows them on the dispatch list', async () => {

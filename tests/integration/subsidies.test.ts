@@ -1,4 +1,4 @@
-import type { ApiErrorBody, ChildSubsidiesResponse, ComplaintView, PolicyView } from '@baoxue/shared';
+import { pageLink, type ApiErrorBody, type ChildSubsidiesResponse, type ComplaintView, type PolicyView } from '@baoxue/shared';
 import ExcelJS from 'exceljs';
 import { AuditEntry } from '../../server/src/modules/audit/audit-entry.entity';
 import type { Child } from '../../server/src/modules/children/child.entity';
@@ -224,7 +224,8 @@ describe('subsidies 资助', () => {
     const outbox = await server.dataSource.manager.findBy(OutboxMessage, { userId: mother.id, template: 'subsidy_paid' });
     expect(outbox).toHaveLength(1);
     expect(outbox[0]!.payload.data).toMatchObject({ thing1: '2023年秋季学期生活补助', thing2: '陈寄宿', amount3: '500元' });
-    expect(await server.dataSource.manager.countBy(InboxMessage, { userId: mother.id, title: '资助资金已到账' })).toBe(1);
+    const paid = await server.dataSource.manager.findBy(InboxMessage, { userId: mother.id, title: '资助资金已到账' });
+    expect(paid.map((m) => m.link)).toEqual([pageLink('parentSubsidies', { childId: boarder.id })]);
 
     // a later sheet moves a payment on; it cannot move one back
     const later = await workbook(PAYMENT_HEADER, [
@@ -315,6 +316,10 @@ describe('subsidies 资助', () => {
         text: '经核实，银行入账延迟，已于4月5日到账，请查询一卡通余额。',
       });
       expect(answered.body).toMatchObject({ status: 'answered', overdue: false });
+      // each message opens the complaint itself: the office's in the county pages, the parent's in theirs
+      const links = async (title: string) => (await server.dataSource.manager.findBy(InboxMessage, { title })).map((m) => m.link);
+      expect(await links('新的学生资助投诉')).toContain(pageLink('countyComplaint', { id: item.id }));
+      expect(await links('资助投诉已答复')).toEqual([pageLink('parentComplaint', { id: item.id })]);
       const mine = await (await signInAs(server, 'parent')).get<{ items: ComplaintView[] }>('/subsidies/complaints/mine');
       const seen = mine.body.items[0]!;
       expect(seen).toMatchObject({

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { visibleText } from './browser';
-import { H5_DIST } from './server';
+
+/** The H5 build the browser tests drive (BX_H5_DIST points elsewhere, e.g. a parallel build). */
+export const H5_DIST = process.env.BX_H5_DIST ?? resolve(__dirname, '../../miniapp/dist/h5');
 
 /** The H5 tier tests the built app; `npm test` builds it when it is missing. */
 export function requireH5Build(): string {

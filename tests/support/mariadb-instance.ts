@@ -20,7 +20,11 @@ export class MariadbInstance {
   static async create(): Promise<MariadbInstance> {
     const dir = mkdtempSync(join(tmpdir(), 'bx-mariadb-'));
     chownSync(dir, uid('mysql'), gid('mysql'));
-    const installed = spawnSync('mariadb-install-db', [`--datadir=${dir}/data`, '--user=mysql', '--skip-test-db', '--auth-root-authentication-method=normal'], { encoding: 'utf8' });
+    const installed = spawnSync(
+      'mariadb-install-db',
+      [`--datadir=${dir}/data`, '--user=mysql', '--skip-test-db', '--auth-root-authentication-method=normal'],
+      { encoding: 'utf8' },
+    );
     if (installed.status !== 0) throw new Error(`mariadb-install-db failed: ${installed.stderr}`);
     const instance = new MariadbInstance(dir, await freePort());
     await instance.start();

@@ -15,12 +15,9 @@ export async function insertSupervisor(db: Connection, village: string, index: n
     [userId, `o_load_${index}_${randomBytes(4).toString('hex')}`, `监督员${index}`, village],
   );
   const token = `bx1_${randomBytes(32).toString('base64url')}`;
-  await db.query('INSERT INTO sessions (id, token_hash, user_id, wechat_session_key, created_at, expires_at, revoked_at) VALUES (?, ?, ?, NULL, ?, ?, NULL)', [
-    newId(),
-    createHash('sha256').update(token).digest('hex'),
-    userId,
-    new Date(),
-    new Date(Date.now() + 24 * 3_600_000),
-  ]);
+  await db.query(
+    'INSERT INTO sessions (id, token_hash, user_id, wechat_session_key, created_at, expires_at, revoked_at) VALUES (?, ?, ?, NULL, ?, ?, NULL)',
+    [newId(), createHash('sha256').update(token).digest('hex'), userId, new Date(), new Date(Date.now() + 24 * 3_600_000)],
+  );
   return token;
 }

@@ -60,7 +60,10 @@ export async function seedRegistryRecords(
   otherSchoolName: string,
 ): Promise<RegistryRecords> {
   const own = await seedCounty(server, clients.county, { village: WUMING, school: DEMO_SCHOOL }, ['矩阵户籍', '矩阵户箱']);
-  const other = await seedCounty(server, clients.otherCounty, { village: OTHER_COUNTY.village, school: otherSchoolName }, ['别县户籍', '别县户箱']);
+  const other = await seedCounty(server, clients.otherCounty, { village: OTHER_COUNTY.village, school: otherSchoolName }, [
+    '别县户籍',
+    '别县户箱',
+  ]);
   return { ...own, other };
 }
 
@@ -78,7 +81,11 @@ export function registrySampleCall(key: RouteKey, r: RegistryRecords): Call | nu
       return { path: routes[key].path.replace(':kind', 'roster') };
     case 'registryImport': {
       const form = new FormData();
-      form.append('file', new Blob([new Uint8Array(csv(HOUSEHOLD_HEADER, [[idNumberFor('2016-03-03'), '矩阵导入', WUMING, '', '']]))]), 'h.csv');
+      form.append(
+        'file',
+        new Blob([new Uint8Array(csv(HOUSEHOLD_HEADER, [[idNumberFor('2016-03-03'), '矩阵导入', WUMING, '', '']]))]),
+        'h.csv',
+      );
       return { path: `${routes[key].path}?kind=household`, body: form };
     }
     case 'registryImportGet':

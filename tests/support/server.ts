@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
@@ -46,8 +46,6 @@ const PRODUCTION_APP = {
   WECHAT_TEMPLATE_TIP_PROGRESS: 'tmpl-tip-progress',
   WECHAT_TEMPLATE_SUBSIDY_PAID: 'tmpl-subsidy-paid',
 };
-
-export const H5_DIST = process.env.BX_H5_DIST ?? resolve(__dirname, '../../miniapp/dist/h5');
 
 /** A real server on a random port with its own fresh database and fake WeChat API. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {

@@ -15,7 +15,9 @@ export const ZHAIHE = '411522102000';
 export type TipResponse = ApiResponse<{ tip: OwnTipView; message: string }>;
 
 /** A valid tip about a child of 吴明村; override any part. */
-export function tipBody(overrides: Partial<CreateTipRequest> & { child?: Partial<CreateTipRequest['child']> } = {}): CreateTipRequest {
+export function tipBody(
+  overrides: Omit<Partial<CreateTipRequest>, 'child'> & { child?: Partial<CreateTipRequest['child']> } = {},
+): CreateTipRequest {
   const { child, ...rest } = overrides;
   return {
     idempotencyKey: randomUUID(),

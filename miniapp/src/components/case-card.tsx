@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import { CASE_SOURCES, CASE_STATUS_LABELS, CHILD_SEXES, PRIORITY_GROUPS } from '@baoxue/shared';
 import type { CaseItem } from '../services/cases';
 import { formatDateTime } from '../utils/format';
+import { ESCALATED_TO_LABELS } from './case-labels';
 
 /** The facts about a child that fit on one line: sex, birth year, masked ID number. */
 export function childFacts(child: CaseItem['child']): string {
@@ -26,6 +27,7 @@ export function CaseCard({ item, onClick, active }: { item: CaseItem; onClick?: 
         <Text className="list-item-title">{item.child.name}</Text>
         <View className="tags">
           {item.overdue && <Text className="tag tag-overdue">已超期</Text>}
+          {item.transferPending && <Text className="tag tag-waiting">移交待接收</Text>}
           <Text className={`tag tag-status-${item.status}`}>{CASE_STATUS_LABELS[item.status]}</Text>
         </View>
       </View>
@@ -43,13 +45,15 @@ export function CaseCard({ item, onClick, active }: { item: CaseItem; onClick?: 
       {item.schoolName && <Text className="list-item-line">学校：{item.schoolName}</Text>}
       {item.assigneeName && <Text className="list-item-line">包抓干部：{item.assigneeName}</Text>}
       <Text className="list-item-meta">
-        {CASE_SOURCES[item.source]} · {item.tipCount} 条线索 · {formatDateTime(item.openedAt)} 收到
+        {CASE_SOURCES[item.source]}
+        {item.tipCount > 0 && ` · ${item.tipCount} 条线索`} · {formatDateTime(item.openedAt)} 收到
       </Text>
       {item.dueAt && (
         <Text className={item.overdue ? 'list-item-error' : 'list-item-meta'}>
           {item.overdue ? '已超过办理期限' : '办理期限'} {formatDateTime(item.dueAt)}
         </Text>
       )}
+      {item.escalatedTo && <Text className="list-item-error">逾期已升级到{ESCALATED_TO_LABELS[item.escalatedTo]}督办</Text>}
     </View>
   );
 }

@@ -11,29 +11,33 @@ interface Props {
   confirmText: string;
   /** The request's shared schema: the same limits and messages the server applies to `reason`. */
   schema: z.ZodType;
+  /** The request field the text goes in (`reason` unless the request names it otherwise, e.g. `note`). */
+  field?: string;
+  /** The request's other fields, for a schema that needs them to validate (e.g. a transition's name). */
+  extra?: Record<string, unknown>;
   onConfirm: (reason: string) => Promise<void>;
   onCancel: () => void;
 }
 
 /** Asks for the reason an action needs (revealing a tipster, sending a case back…) before doing it. */
-export function ReasonDialog({ title, note, placeholder, confirmText, schema, onConfirm, onCancel }: Props) {
+export function ReasonDialog({ title, note, placeholder, confirmText, schema, field = 'reason', extra, onConfirm, onCancel }: Props) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const confirm = async () => {
     if (busy) return;
-    const parsed = schema.safeParse({ reason });
+    const parsed = schema.safeParse({ ...extra, [field]: reason });
     if (!parsed.success) {
-      setError(parsed.error.issues.find((issue) => issue.path[0] === 'reason')?.message ?? parsed.error.issues[0]?.message ?? '请填写原因');
+      setError(parsed.error.issues.find((issue) => issue.path[0] === field)?.message ?? parsed.error.issues[0]?.message ?? '请填写原因');
       return;
     }
     setBusy(true);
     setError(null);
     try {
-      await onConfirm((parsed.data as { reason: string }).reason);
+      await onConfirm((parsed.data as Record<string, string>)[field]!);
     } catch (failure) {
-      setError(failure instanceof ApiError && failure.fields.reason ? failure.fields.reason : messageOf(failure));
+      setError(failure instanceof ApiError && failure.fields[field] ? failure.fields[field] : messageOf(failure));
       setBusy(false);
     }
   };

@@ -13,8 +13,12 @@ export interface Form<S extends z.ZodType> {
   formError: string | null;
   submitting: boolean;
   set: <K extends keyof Draft<S>>(name: K, value: Draft<S>[K]) => void;
-  /** Validates with the shared schema, then sends the parsed value; server errors land on fields. */
-  submit: (send: (data: z.output<S>) => Promise<void>) => Promise<void>;
+  /**
+   * Validates with the shared schema, then sends the parsed value; server errors land on fields.
+   * `fixed` holds values decided at the moment of sending rather than typed (e.g. the version of
+   * the record on screen, which changes when someone else edits it).
+   */
+  submit: (send: (data: z.output<S>) => Promise<void>, fixed?: Draft<S>) => Promise<void>;
 }
 
 /**
@@ -35,9 +39,9 @@ export function useForm<S extends z.ZodType>(schema: S, initial: Draft<S>, initi
     setFormError(null);
   };
 
-  const submit: Form<S>['submit'] = async (send) => {
+  const submit: Form<S>['submit'] = async (send, fixed) => {
     if (submitting) return;
-    const parsed = schema.safeParse(values);
+    const parsed = schema.safeParse(fixed ? { ...values, ...fixed } : values);
     if (!parsed.success) {
       const { fields, general } = issuesToErrors(parsed.error.issues);
       setErrors(fields);

@@ -6,6 +6,8 @@ export interface Loaded<T> {
   error: string | null;
   loading: boolean;
   reload: () => Promise<void>;
+  /** Shows data that came another way (e.g. the answer to an edit) without loading again. */
+  set: (data: T) => void;
 }
 
 /**
@@ -43,5 +45,12 @@ export function useLoader<T>(load: () => Promise<T> | null, deps: readonly unkno
     void reload();
   }, [reload]);
 
-  return { data, error, loading, reload };
+  const set = useCallback((next: T) => {
+    latest.current++;
+    setData(next);
+    setError(null);
+    setLoading(false);
+  }, []);
+
+  return { data, error, loading, reload, set };
 }

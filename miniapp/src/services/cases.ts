@@ -8,10 +8,11 @@ export type CaseDetailView = ResponseOf<'casesGet'>;
 export type Assignee = ResponseOf<'casesAssignees'>['items'][number];
 
 /** A case as pages use it: its tips' photo links loadable by <Image>. */
-const withPhotos = async (pending: Promise<CaseDetailView>): Promise<CaseDetailView> => {
-  const detail = await pending;
+export function withCasePhotos(detail: CaseDetailView): CaseDetailView {
   return { ...detail, tips: detail.tips.map(withPhotoUrl) };
-};
+}
+
+export const withPhotos = async (pending: Promise<CaseDetailView>): Promise<CaseDetailView> => withCasePhotos(await pending);
 
 export const casesApi = {
   list: (query: RequestQuery<'casesList'>) => call('casesList', { query }),

@@ -20,14 +20,24 @@ export class ApiError extends Error {
   readonly fields: Record<string, string>;
   /** Problems in an uploaded file, by line. */
   readonly rows: ApiRowError[];
+  /** After a conflict (409): the record as it is now, as the server sent it. */
+  readonly current: unknown;
 
-  constructor(status: number, code: ClientErrorCode, message: string, fields: Record<string, string> = {}, rows: ApiRowError[] = []) {
+  constructor(
+    status: number,
+    code: ClientErrorCode,
+    message: string,
+    fields: Record<string, string> = {},
+    rows: ApiRowError[] = [],
+    current: unknown = null,
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.fields = fields;
     this.rows = rows;
+    this.current = current;
   }
 }
 
@@ -100,14 +110,18 @@ export interface UploadInput {
 }
 
 /** Sends one file as multipart/form-data to an upload route (its field from the route table); never retried. */
-export async function upload<K extends RouteKey>(key: K, { filePath, fileName }: UploadInput): Promise<ResponseOf<K>> {
+export async function upload<K extends RouteKey>(
+  key: K,
+  { filePath, fileName }: UploadInput,
+  query?: RequestQuery<K>,
+): Promise<ResponseOf<K>> {
   const field = (routes[key] as { fileField?: string }).fileField;
   if (!field) throw new Error(`${key} is not an upload route`);
   const token = sessionStore.get().token;
   let response: Taro.uploadFile.SuccessCallbackResult;
   try {
     response = await Taro.uploadFile({
-      url: API_BASE + buildPath(key),
+      url: API_BASE + buildPath(key) + queryString(query as Record<string, unknown> | undefined),
       filePath,
       name: field,
       fileName,
@@ -132,20 +146,28 @@ export function fileUrl(url: string): string {
   return (/^https?:\/\/[^/]+/.exec(API_BASE)?.[0] ?? '') + url;
 }
 
+/**
+ * The error for a response that was not a success, for callers that fetch files themselves
+ * (services/download.ts): the same shape, messages and sign-out on 401 as `call`.
+ */
+export function responseError(status: number, data: unknown, sentToken: string | null): ApiError {
+  return handleUnauthorized(errorFromResponse(status, parseJson(data)), sentToken, {});
+}
+
 /** The message to show a person for anything a call can throw. */
 export function messageOf(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   return '操作没有完成，请稍后再试';
 }
 
-function headers(token: string | null, json: boolean): Record<string, string> {
+export function headers(token: string | null, json: boolean): Record<string, string> {
   const result: Record<string, string> = { Accept: 'application/json' };
   if (json) result['Content-Type'] = 'application/json';
   if (token) result.Authorization = `Bearer ${token}`;
   return result;
 }
 
-function queryString(query: Record<string, unknown> | undefined): string {
+export function queryString(query: Record<string, unknown> | undefined): string {
   if (!query) return '';
   const pairs = Object.entries(query)
     .filter(([, value]) => value !== undefined && value !== null && value !== '')
@@ -163,7 +185,7 @@ function isErrorBody(data: unknown): data is ApiErrorBody {
 }
 
 function errorFromResponse(status: number, data: unknown): ApiError {
-  if (isErrorBody(data)) return new ApiError(status, data.code, data.message, data.fields ?? {}, data.rows ?? []);
+  if (isErrorBody(data)) return new ApiError(status, data.code, data.message, data.fields ?? {}, data.rows ?? [], data.current ?? null);
   if (status === 401) return new ApiError(status, 'UNAUTHENTICATED', '请先登录');
   if (status >= 500) return new ApiError(status, 'BAD_RESPONSE', `服务器暂时无法处理请求（${status}），请稍后再试`);
   return new ApiError(status, 'BAD_RESPONSE', `请求没有成功（${status}），请稍后再试`);
@@ -178,7 +200,7 @@ function parseJson(data: unknown): unknown {
   }
 }
 
-function networkError(failure: unknown): ApiError {
+export function networkError(failure: unknown): ApiError {
   const detail = typeof failure === 'object' && failure !== null ? String((failure as { errMsg?: string }).errMsg ?? '') : '';
   const message = /timeout/i.test(detail) ? '网络较慢，请求超时，请稍后重试' : '网络连接失败，请检查网络后重试';
   return new ApiError(0, 'NETWORK_ERROR', message);

@@ -8,6 +8,12 @@ export const APP_PAGES = {
   countyTriage: '/packages/county/pages/triage/index',
   parentNotices: '/packages/parent/pages/notices/index',
   countyDispatch: '/packages/county/pages/dispatch/index',
+  parentEnrolment: '/packages/parent/pages/enrolment/index',
+  parentSchoolNotices: '/packages/parent/pages/school-notices/index',
+  parentSubsidies: '/packages/parent/pages/subsidies/index',
+  parentComplaint: '/packages/parent/pages/complaint/index',
+  deferrals: '/packages/notices/pages/deferrals/index',
+  countyComplaint: '/packages/county/pages/complaint/index',
   messages: '/pages/messages/index',
 } as const;
 export type AppPage = keyof typeof APP_PAGES;

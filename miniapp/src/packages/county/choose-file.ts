@@ -6,19 +6,41 @@ export interface ChosenFile {
   fileName: string;
 }
 
+interface FileKind {
+  /** Extensions WeChat lets the person pick, without the dot. */
+  extensions: string[];
+  /** The browser file dialog's filter. */
+  accept: string;
+}
+
+const CSV: FileKind = { extensions: ['csv', 'txt'], accept: '.csv,text/csv,text/plain' };
+const SPREADSHEET: FileKind = {
+  extensions: ['xlsx', 'csv'],
+  accept: '.xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv',
+};
+
 /**
  * Lets the person pick one CSV file: from a WeChat chat in the mini program (the only place a
  * phone keeps such files), with the browser's file dialog in H5. Null when they cancel.
  */
-export async function chooseCsvFile(): Promise<ChosenFile | null> {
-  if (process.env.TARO_ENV === 'h5') return chooseInBrowser();
+export function chooseCsvFile(): Promise<ChosenFile | null> {
+  return chooseFile(CSV);
+}
+
+/** One Excel (.xlsx) or CSV file, the way officials hold their registries. */
+export function chooseSpreadsheetFile(): Promise<ChosenFile | null> {
+  return chooseFile(SPREADSHEET);
+}
+
+async function chooseFile(kind: FileKind): Promise<ChosenFile | null> {
+  if (process.env.TARO_ENV === 'h5') return chooseInBrowser(kind.accept);
   try {
     const { tempFiles } = await promisify<Taro.chooseMessageFile.Option, Taro.chooseMessageFile.SuccessCallbackResult>(
       Taro.chooseMessageFile,
       {
         count: 1,
         type: 'file',
-        extension: ['csv', 'txt'],
+        extension: kind.extensions,
       },
     );
     const file = tempFiles[0];
@@ -28,11 +50,11 @@ export async function chooseCsvFile(): Promise<ChosenFile | null> {
   }
 }
 
-function chooseInBrowser(): Promise<ChosenFile | null> {
+function chooseInBrowser(accept: string): Promise<ChosenFile | null> {
   return new Promise((resolve) => {
     const input = document.createElement('input');
     input.type = 'file';
-    input.accept = '.csv,text/csv,text/plain';
+    input.accept = accept;
     input.style.display = 'none';
     input.addEventListener('change', () => {
       const file = input.files?.[0];

@@ -13,6 +13,8 @@ import { useStore } from '../../hooks/use-store';
 import { useUnreadBadge } from '../../hooks/use-unread-badge';
 import { PAGES } from '../../routes';
 import { formatCount, inboxSummary, triageSummary } from '../../services/cases';
+import { noticesApi } from '../../services/notices';
+import { parentSummary } from '../../services/parent-summary';
 import { outboxStore, queuedFor } from '../../services/tip-outbox';
 import { tipsApi } from '../../services/tips';
 import { unitName } from '../../utils/labels';
@@ -59,7 +61,7 @@ function RoleSection({ user }: { user: Me }) {
     case 'parent':
       return (
         <Section title="家长" note="如果县教育局邀请您担任社会监督员或工作人员，请在下方输入邀请码。">
-          <Menu entries={accountEntries} />
+          <ParentMenu />
         </Section>
       );
   }
@@ -110,12 +112,63 @@ function SupervisorMenu({ user }: { user: Me }) {
   );
 }
 
+function ParentMenu() {
+  const notices = useSummary(() => noticesApi.mine());
+  const summary = useSummary(parentSummary).data;
+  const waiting = notices.data?.items.filter((notice) => notice.acknowledgedAt === null).length ?? 0;
+  const counted = (title: string, count: number | undefined, unit: string) => (count ? `${title}（${count} ${unit}）` : title);
+  return (
+    <Menu
+      entries={[
+        {
+          title: summary?.children === 0 ? '绑定孩子' : '我的孩子',
+          description: '用通知书上的绑定码和孩子姓名绑定',
+          onClick: () => openPage(summary?.children === 0 ? PAGES.parentBind : PAGES.parentChildren),
+        },
+        {
+          title: counted('入学通知书', summary?.enrolmentPending, '份待回执'),
+          description: '报到时间、地点和材料，阅读后请回执',
+          onClick: () => openPage(PAGES.parentEnrolment),
+        },
+        {
+          title: counted('学校通知', summary?.schoolUnread, '条未读'),
+          description: '学校发给家长的通知',
+          onClick: () => openPage(PAGES.parentSchoolNotices),
+        },
+        { title: '资助', description: '孩子应享的资助和每一笔发放', onClick: () => openPage(PAGES.parentSubsidies) },
+        {
+          title: waiting ? `正式通知（${waiting} 份待回执）` : '正式通知',
+          description: '乡镇、学校发给您的《限期返校通知书》等，阅读后请确认收到',
+          onClick: () => openPage(PAGES.parentNotices),
+        },
+        ...accountEntries,
+      ]}
+    />
+  );
+}
+
 function OfficialMenu({ user }: { user: Me }) {
   const inbox = useSummary(() => inboxSummary());
   const counts = inbox.data
     ? `待受理 ${formatCount(inbox.data.pending)} 件${inbox.data.overdue ? ` · 已超期 ${inbox.data.overdue} 件` : ''}`
     : '本辖区的线索和案件';
-  return <Menu entries={[{ title: '收件箱', description: counts, onClick: () => openPage(PAGES.officialInbox) }, officialEntry(user)]} />;
+  // 一日一调度 is the township's (and the county's) daily list; villages and schools work from the inbox.
+  const dispatches =
+    user.unit?.kind === 'division' && user.unit.level !== 'village' && (user.position === 'leader' || user.position === 'cadre');
+  return (
+    <Menu
+      entries={[
+        { title: '收件箱', description: counts, onClick: () => openPage(PAGES.officialInbox) },
+        ...(dispatches ? [dispatchEntry] : []),
+        followUpEntry,
+        enrolmentEntry,
+        ...(user.unit?.kind === 'school' ? [schoolNoticesEntry] : [deferralsEntry]),
+        ledgerEntry,
+        statsEntry,
+        officialEntry(user),
+      ]}
+    />
+  );
 }
 
 function CountyMenu() {
@@ -123,10 +176,70 @@ function CountyMenu() {
   const counts = triage.data
     ? `${formatCount(triage.data.waiting)} 条待分派${triage.data.overdue ? ` · ${triage.data.overdue} 条已超期` : ''}`
     : '居住地不清楚或被退回、需要人工分派的线索';
-  return <Menu entries={[{ title: '待分派线索', description: counts, onClick: () => openPage(PAGES.countyTriage) }, ...countyEntries]} />;
+  return (
+    <Menu
+      entries={[
+        { title: '待分派线索', description: counts, onClick: () => openPage(PAGES.countyTriage) },
+        dispatchEntry,
+        followUpEntry,
+        enrolmentEntry,
+        deferralsEntry,
+        schoolNoticesEntry,
+        { title: '学生资助', description: '资助标准、资助对象、发放和投诉', onClick: () => openPage(PAGES.subsidies) },
+        { title: '时限与规则', description: '受理、核查、家访、通知书的时限和销号规则', onClick: () => openPage(PAGES.countySettings) },
+        ledgerEntry,
+        statsEntry,
+        ...countyEntries,
+      ]}
+    />
+  );
 }
 
+const dispatchEntry: MenuEntry = {
+  title: '一日一调度',
+  description: '逾期事项、逾期未接收的移交和待复查的孩子',
+  onClick: () => openPage(PAGES.countyDispatch),
+};
+
+const followUpEntry: MenuEntry = {
+  title: '入学通知书回执',
+  description: '按学校和村查看未回执的家长，提醒回执',
+  onClick: () => openPage(PAGES.enrolmentFollowUp),
+};
+
+const enrolmentEntry: MenuEntry = {
+  title: '入学通知书',
+  description: '批量发出、回执情况和打印',
+  onClick: () => openPage(PAGES.enrolmentBatches),
+};
+
+const deferralsEntry: MenuEntry = {
+  title: '延缓入学审批',
+  description: '家长因孩子身体原因提出的申请',
+  onClick: () => openPage(PAGES.deferrals),
+};
+
+const schoolNoticesEntry: MenuEntry = {
+  title: '学校通知',
+  description: '发给全校、年级或班级家长，查看阅读人数',
+  onClick: () => openPage(PAGES.schoolNotices),
+};
+
+const ledgerEntry: MenuEntry = {
+  title: '导出台账',
+  description: '按时间和单位导出案件台账（Excel）',
+  onClick: () => openPage(PAGES.ledger),
+};
+
+const statsEntry: MenuEntry = {
+  title: '辍学统计',
+  description: '各单位辍学率对照国家目标，可导出 Excel',
+  onClick: () => openPage(PAGES.dropoutStats),
+};
+
 const countyEntries: MenuEntry[] = [
+  { title: '名册导入', description: '导入户籍、学籍、缺勤和困难家庭名单（Excel）', onClick: () => openPage(PAGES.registryImport) },
+  { title: '四查三比对', description: '比对名册，找出失学、辍学的孩子', onClick: () => openPage(PAGES.crosscheck) },
   { title: '邀请码管理', description: '发放、查看和撤销监督员与工作人员的邀请码', onClick: () => openPage(PAGES.invitations) },
   { title: '学校管理', description: '本县学校的名称、学段和所属乡镇', onClick: () => openPage(PAGES.schools) },
   { title: '账号管理', description: '查看账号，停用或启用', onClick: () => openPage(PAGES.accounts) },

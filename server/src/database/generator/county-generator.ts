@@ -70,10 +70,37 @@ function random(seed: number): () => number {
   };
 }
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split('');
-const GIVEN = '子涵浩宇欣怡梓萱俊杰雨桐思远佳怡晨阳一诺紫涵宇轩梓涵博文诗琪嘉怡欣然雅琪子轩浩然梦瑶家豪晓峰丽娜海燕志强秀英建华桂兰明辉春梅国强玉兰小红小明小兵小军小芳小燕文静文博天宇天佑思琪思雨俊熙梓轩'.match(/../g)!;
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split(
+    '',
+  );
+const GIVEN =
+  '子涵浩宇欣怡梓萱俊杰雨桐思远佳怡晨阳一诺紫涵宇轩梓涵博文诗琪嘉怡欣然雅琪子轩浩然梦瑶家豪晓峰丽娜海燕志强秀英建华桂兰明辉春梅国强玉兰小红小明小兵小军小芳小燕文静文博天宇天佑思琪思雨俊熙梓轩'.match(
+    /../g,
+  )!;
 /** Characters that look or sound alike, as clerks mistype them. */
-const LOOKALIKES: Record<string, string> = { 小: '晓', 晓: '小', 子: '梓', 梓: '子', 宇: '雨', 雨: '宇', 涵: '含', 轩: '宣', 俊: '骏', 杰: '洁', 文: '雯', 静: '婧', 明: '鸣', 红: '虹', 军: '君', 芳: '方', 博: '波', 佳: '家', 欣: '心', 怡: '宜' };
+const LOOKALIKES: Record<string, string> = {
+  小: '晓',
+  晓: '小',
+  子: '梓',
+  梓: '子',
+  宇: '雨',
+  雨: '宇',
+  涵: '含',
+  轩: '宣',
+  俊: '骏',
+  杰: '洁',
+  文: '雯',
+  静: '婧',
+  明: '鸣',
+  红: '虹',
+  军: '君',
+  芳: '方',
+  博: '波',
+  佳: '家',
+  欣: '心',
+  怡: '宜',
+};
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
@@ -117,17 +144,31 @@ export function generateCounty(input: GeneratorInput): GeneratedCounty {
     const age = 6 + Math.floor(next() * 10);
     const birthYear = input.schoolYear - age - (next() < 0.66 ? 0 : 1);
     const birthDate = `${birthYear}-${pad(1 + Math.floor(next() * 12), 2)}-${pad(1 + Math.floor(next() * 28), 2)}`;
-    const safeBirth = birthDate > `${input.schoolYear - 6}-08-31` ? `${input.schoolYear - 6}-08-31` : birthDate < `${input.schoolYear - 16}-09-01` ? `${input.schoolYear - 16}-09-01` : birthDate;
+    const safeBirth =
+      birthDate > `${input.schoolYear - 6}-08-31`
+        ? `${input.schoolYear - 6}-08-31`
+        : birthDate < `${input.schoolYear - 16}-09-01`
+          ? `${input.schoolYear - 16}-09-01`
+          : birthDate;
     const sex: 'male' | 'female' = next() < 0.52 ? 'male' : 'female';
     let id: string;
     do {
-      const sequence = pad(Math.floor(next() * 500), 3).slice(0, 2) + String(sex === 'male' ? 2 * Math.floor(next() * 5) + 1 : 2 * Math.floor(next() * 5));
+      const sequence =
+        pad(Math.floor(next() * 500), 3).slice(0, 2) + String(sex === 'male' ? 2 * Math.floor(next() * 5) + 1 : 2 * Math.floor(next() * 5));
       const first17 = `${village.code.slice(0, 6)}${safeBirth.replace(/-/g, '')}${sequence}`;
       id = first17 + idNumberCheckCharacter(first17);
     } while (usedIds.has(id));
     usedIds.add(id);
     const name = pick(SURNAMES) + pick(GIVEN);
-    const child: GeneratedChild = { idNumber: id, name, sex, birthDate: safeBirth, villageCode: village.code, guardianName: pick(SURNAMES) + pick(GIVEN), guardianPhone: `1${pick(['3', '5', '8'])}${pad(Math.floor(next() * 1e9), 9)}` };
+    const child: GeneratedChild = {
+      idNumber: id,
+      name,
+      sex,
+      birthDate: safeBirth,
+      villageCode: village.code,
+      guardianName: pick(SURNAMES) + pick(GIVEN),
+      guardianPhone: `1${pick(['3', '5', '8'])}${pad(Math.floor(next() * 1e9), 9)}`,
+    };
     households.push(child);
 
     const roll = next();
@@ -139,11 +180,21 @@ export function generateCounty(input: GeneratorInput): GeneratedCounty {
     const years = Number(start.slice(0, 4)) - Number(safeBirth.slice(0, 4)) - (safeBirth.slice(5) > start.slice(5) ? 1 : 0);
     const grade = Math.min(9, Math.max(1, years - 5));
     const school = pick(schoolsOf(village.township, grade));
-    const nearDuplicate = roll < rates.notEnrolled + rates.nearDuplicate && name.length >= 2 && LOOKALIKES[name[name.length - 1]!] !== undefined;
+    const nearDuplicate =
+      roll < rates.notEnrolled + rates.nearDuplicate && name.length >= 2 && LOOKALIKES[name[name.length - 1]!] !== undefined;
     // the near-duplicate is on the roster without its ID number, under a mistyped name
     const pupilName = nearDuplicate ? name.slice(0, -1) + LOOKALIKES[name[name.length - 1]!] : name;
     const studentNumber = nearDuplicate ? `L${id.slice(0, 6)}${safeBirth.replace(/-/g, '')}${pad(i % 10000, 4)}` : `G${id}`;
-    roster.push({ studentNumber, name: pupilName, sex, idNumber: nearDuplicate ? '' : id, school: school.name, grade, boarding: grade >= 7 && next() < 0.5, villageCode: village.code });
+    roster.push({
+      studentNumber,
+      name: pupilName,
+      sex,
+      idNumber: nearDuplicate ? '' : id,
+      school: school.name,
+      grade,
+      boarding: grade >= 7 && next() < 0.5,
+      villageCode: village.code,
+    });
     if (nearDuplicate) truth.nearDuplicates.push(studentNumber);
 
     if (next() < rates.poor) {

@@ -27,7 +27,14 @@ export class Registry1764500000000 implements MigrationInterface {
     await createTable(
       queryRunner,
       'child_guardians',
-      [c.id(), c.ref('child_id'), c.varchar('name', 32), c.varchar('relation', 16), c.varchar('phone', 20, true), c.timestamp('created_at')],
+      [
+        c.id(),
+        c.ref('child_id'),
+        c.varchar('name', 32),
+        c.varchar('relation', 16),
+        c.varchar('phone', 20, true),
+        c.timestamp('created_at'),
+      ],
       [index('idx_child_guardians_child', ['child_id'])],
     );
 
@@ -71,13 +78,24 @@ export class Registry1764500000000 implements MigrationInterface {
         c.varchar('guardian_phone', 20, true),
         c.ref('import_id'),
       ],
-      [index('uq_household_members_id', ['county_code', 'id_number'], true), index('idx_household_members_identity', ['county_code', 'name_key', 'birth_date'])],
+      [
+        index('uq_household_members_id', ['county_code', 'id_number'], true),
+        index('idx_household_members_identity', ['county_code', 'name_key', 'birth_date']),
+      ],
     );
 
     await createTable(
       queryRunner,
       'poverty_registrations',
-      [c.id(), c.divisionCode('county_code'), c.varchar('id_number', 18), c.varchar('name', 32), c.varchar('category', 16), c.divisionCode('village_code', true), c.ref('import_id')],
+      [
+        c.id(),
+        c.divisionCode('county_code'),
+        c.varchar('id_number', 18),
+        c.varchar('name', 32),
+        c.varchar('category', 16),
+        c.divisionCode('village_code', true),
+        c.ref('import_id'),
+      ],
       [index('uq_poverty_registrations', ['county_code', 'id_number', 'category'], true)],
     );
 
@@ -112,15 +130,27 @@ export class Registry1764500000000 implements MigrationInterface {
         c.ref('decided_by', true),
         c.timestamp('decided_at', true),
       ],
-      [index('uq_crosscheck_reviews_pair', ['household_member_id', 'child_id'], true), index('idx_crosscheck_reviews_county', ['county_code', 'status'])],
+      [
+        index('uq_crosscheck_reviews_pair', ['household_member_id', 'child_id'], true),
+        index('idx_crosscheck_reviews_county', ['county_code', 'status']),
+      ],
     );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['crosscheck_reviews', 'crosscheck_runs', 'poverty_registrations', 'household_members', 'registry_imports', 'child_guardians']) {
+    for (const table of [
+      'crosscheck_reviews',
+      'crosscheck_runs',
+      'poverty_registrations',
+      'household_members',
+      'registry_imports',
+      'child_guardians',
+    ]) {
       await queryRunner.dropTable(table);
     }
-    for (const name of ['idx_children_county', 'uq_children_binding_code', 'uq_children_student_number']) await queryRunner.dropIndex('children', name);
-    for (const column of ['county_code', 'binding_code', 'boarding', 'class_name', 'birth_date', 'student_number']) await queryRunner.dropColumn('children', column);
+    for (const name of ['idx_children_county', 'uq_children_binding_code', 'uq_children_student_number'])
+      await queryRunner.dropIndex('children', name);
+    for (const column of ['county_code', 'binding_code', 'boarding', 'class_name', 'birth_date', 'student_number'])
+      await queryRunner.dropColumn('children', column);
   }
 }

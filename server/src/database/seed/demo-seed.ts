@@ -5,12 +5,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Position, Role, SchoolStage } from '@baoxue/shared';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { Clock } from '../../common/clock';
 import { newId } from '../../common/ids';
 import { LOGGER } from '../../common/logging/logger';
+import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { User } from '../../modules/accounts/user.entity';
 import { Division, ServedCounty } from '../../modules/divisions/division.entity';
 import { DivisionImportService } from '../../modules/divisions/division-import.service';
 import { School } from '../../modules/schools/school.entity';
+import { seedParentsWalkThrough } from './demo-parents';
 
 /** 光山县, Henan: 19 townships, 365 villages (NBS 2023), shipped in `server/data/`. */
 export const DEMO_COUNTY_CODE = '411522000000';
@@ -47,7 +50,8 @@ function villageShortName(name: string): string {
 
 /**
  * Loads the demo county into an empty database: its real divisions, a central primary and a junior
- * school in every township, a primary school in a few villages, and the demo accounts.
+ * school in every township, a primary school in a few villages, and the demo accounts; in demo
+ * mode also pupils, notices and subsidies for the parents' walk-through (demo-parents.ts).
  */
 @Injectable()
 export class DemoSeeder {
@@ -55,6 +59,8 @@ export class DemoSeeder {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly importer: DivisionImportService,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async seedIfEmpty(): Promise<boolean> {
@@ -99,6 +105,8 @@ export class DemoSeeder {
           };
         }),
       );
+      // The parents' walk-through (README) is for people trying the demo; test servers keep the bare county.
+      if (this.config.mode === 'demo') await seedParentsWalkThrough(manager, this.clock.now());
     });
     this.logger.info({ county: DEMO_COUNTY_CODE }, 'demo county loaded');
     return true;

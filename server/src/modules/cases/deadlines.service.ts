@@ -9,11 +9,12 @@ import { divisionScopePrefix } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { LOGGER } from '../../common/logging/logger';
+import { PeriodicJob } from '../../common/periodic-job';
 import { User } from '../accounts/user.entity';
 import { Child } from '../children/child.entity';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { CaseRecheck, CaseTransfer, DropoutCase } from './case.entity';
+import { CaseEvent, CaseRecheck, CaseTransfer, DropoutCase } from './case.entity';
 import { DUE_LABELS } from './case-steps';
 import { CaseViewsService } from './case-views.service';
 import { CasesService } from './cases.service';
@@ -28,8 +29,7 @@ const HOUR = 3_600_000;
  */
 @Injectable()
 export class DeadlinesService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly job: PeriodicJob;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -39,29 +39,20 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
     private readonly views: CaseViewsService,
     private readonly divisions: DivisionsService,
     private readonly notifications: NotificationsService,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.job = new PeriodicJob('deadline run', () => this.run(), logger);
+  }
 
   onApplicationBootstrap(): void {
     // the same cadence as the outbox: both are off in tests, which drive them by hand
     if (this.config.outbox.pollMs > 0) {
-      this.timer = setInterval(() => void this.tick(), Math.max(60_000, this.config.outbox.pollMs));
-      this.timer.unref();
+      this.job.start(Math.max(60_000, this.config.outbox.pollMs));
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.run()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'deadline run failed'))
-      .finally(() => (this.running = null));
-    await this.running;
+    await this.job.stop();
   }
 
   /** One pass: escalates what became overdue since the last. Returns how many cases and transfers moved. */
@@ -81,11 +72,10 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
     const stillOverdue = await this.dataSource.manager.find(DropoutCase, { where: { ...open, escalatedTo: 'leader' } });
     for (const record of stillOverdue) {
       const settings = await this.cases.settingsOf(record.countyCode);
-      if (
-        record.dueAt &&
-        record.dueAt.getTime() + settings.escalateToCountyHours * HOUR < now.getTime() &&
-        (await this.escalate(record, 'county'))
-      )
+      // The leader gets the county's full period to act, counted from when they were told: a case
+      // found long overdue (the server was down) still climbs one level at a time.
+      const since = await this.escalatedToLeaderAt(record);
+      if (since && since.getTime() + settings.escalateToCountyHours * HOUR < now.getTime() && (await this.escalate(record, 'county')))
         countedCounty++;
     }
     const transfers = await this.dataSource.manager.find(CaseTransfer, {
@@ -93,6 +83,18 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
     });
     for (const transfer of transfers) await this.escalateTransfer(transfer);
     return { toLeader: countedLeader, toCounty: countedCounty, transfers: transfers.length };
+  }
+
+  /** When the current overdue step reached the township leader (its `overdue` event), or the due time for older records. */
+  private async escalatedToLeaderAt(record: DropoutCase): Promise<Date | null> {
+    const events = await this.dataSource.manager.find(CaseEvent, {
+      where: { caseId: record.id, kind: 'overdue' },
+      order: { at: 'DESC' },
+      take: 5,
+    });
+    const due = record.dueAt?.getTime() ?? 0;
+    const told = events.find((event) => event.data?.to === 'leader' && event.at.getTime() >= due);
+    return told?.at ?? record.dueAt;
   }
 
   private async escalate(record: DropoutCase, level: 'leader' | 'county'): Promise<boolean> {

@@ -6,6 +6,7 @@ import { Brackets, In, IsNull, Not, type DataSource, type EntityManager } from '
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { Clock } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logger';
+import { PeriodicJob } from '../../common/periodic-job';
 import { AuditService } from '../audit/audit.service';
 import { ChildGuardian } from '../children/child-guardian.entity';
 import { Child } from '../children/child.entity';
@@ -37,8 +38,7 @@ export interface RetentionResult {
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly job: PeriodicJob;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -47,28 +47,19 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly audit: AuditService,
     private readonly uploads: UploadsService,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.job = new PeriodicJob('retention run', () => this.run(), logger);
+  }
 
   onApplicationBootstrap(): void {
     // off in tests with the other schedulers; otherwise a few times a day is plenty
     if (this.config.outbox.pollMs > 0) {
-      this.timer = setInterval(() => void this.tick(), Math.max(6 * 3_600_000, this.config.outbox.pollMs));
-      this.timer.unref();
+      this.job.start(Math.max(6 * 3_600_000, this.config.outbox.pollMs));
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.run()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'retention run failed'))
-      .finally(() => (this.running = null));
-    await this.running;
+    await this.job.stop();
   }
 
   /** One pass over every served county; safe to repeat (a pseudonymised case is never touched again). */

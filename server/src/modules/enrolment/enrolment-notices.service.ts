@@ -135,7 +135,7 @@ export class EnrolmentNoticesService {
         key: `deferral:${application.id}`,
         title: '延缓入学申请待审批',
         body: '有家长因孩子身体原因申请延缓入学，请审核证明材料后批准或不批准。',
-        link: pageLink('messages'),
+        link: pageLink('deferrals'),
       });
     });
     const manager = this.dataSource.manager;
@@ -182,7 +182,7 @@ export class EnrolmentNoticesService {
           status === 'approved'
             ? `${unit}已批准延缓入学。${input.note ?? ''}`.trim()
             : `${unit}未批准延缓入学：${input.note ?? ''}请按通知书按时送孩子报到。`,
-        link: pageLink('parentNotices', { kind: 'enrolment', id: application.noticeId }),
+        link: pageLink('parentEnrolment', { id: application.noticeId }),
       });
     });
     return (await this.deferralViews(manager, [await manager.findOneByOrFail(DeferralApplication, { id })]))[0]!;

@@ -204,7 +204,7 @@ export class EnrolmentService {
           key: `enrolment:${notice.id}`,
           title: '入学通知书',
           body: `请于${input.reportOn}送${byChild.get(notice.childId)!.name}到${school.name}报到，并在${input.acknowledgeBy}前确认收到通知（回执）。`,
-          link: pageLink('parentNotices', { kind: 'enrolment', id: notice.id }),
+          link: pageLink('parentEnrolment', { id: notice.id }),
         });
       }
       await this.audit.record(
@@ -375,7 +375,7 @@ export class EnrolmentService {
           key: `enrolment-reminder:${notice.id}:${now.getTime()}`,
           title: '请确认收到入学通知书',
           body: `${names.get(notice.childId) ?? '孩子'}的入学通知书还未回执，请在${batch.acknowledgeBy}前确认，并按时送孩子报到。`,
-          link: pageLink('parentNotices', { kind: 'enrolment', id: notice.id }),
+          link: pageLink('parentEnrolment', { id: notice.id }),
         });
         await manager.update(EnrolmentNotice, { id: notice.id }, { remindedAt: now, reminders: notice.reminders + 1 });
         result.reminded++;

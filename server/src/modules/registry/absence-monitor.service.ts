@@ -102,7 +102,9 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
     if (this.lastDay === today) return;
     this.lastDay = today;
     for (const county of await this.dataSource.manager.find(ServedCounty)) {
-      await this.run(county.code, today).catch((error: unknown) => this.logger.warn({ err: error, county: county.code }, 'absence monitoring failed'));
+      await this.run(county.code, today).catch((error: unknown) =>
+        this.logger.warn({ err: error, county: county.code }, 'absence monitoring failed'),
+      );
     }
   }
 
@@ -129,7 +131,8 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
       const ids = candidates.slice(i, i + BATCH).map((c) => c.childId);
       const records = await this.dataSource.manager.find(AttendanceDay, { where: { childId: In(ids), present: false, excused: false } });
       const byChild = new Map<string, Set<string>>();
-      for (const r of records) if (r.day >= window[0]! && r.day <= today) byChild.set(r.childId, (byChild.get(r.childId) ?? new Set()).add(r.day));
+      for (const r of records)
+        if (r.day >= window[0]! && r.day <= today) byChild.set(r.childId, (byChild.get(r.childId) ?? new Set()).add(r.day));
       for (const childId of ids) {
         const verdict = judgeAbsences(byChild.get(childId) ?? new Set(), today, settings);
         if (verdict.openCase) {
@@ -150,7 +153,10 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
     return this.dataSource.transaction(async (manager) => {
       const open = await manager
         .createQueryBuilder(DropoutCase, 'c')
-        .where('c.child_id = :childId AND c.merged_into_id IS NULL AND c.status NOT IN (:...finished)', { childId, finished: FINISHED_CASE_STATUSES })
+        .where('c.child_id = :childId AND c.merged_into_id IS NULL AND c.status NOT IN (:...finished)', {
+          childId,
+          finished: FINISHED_CASE_STATUSES,
+        })
         .getExists();
       if (open) return false;
       const child = await manager.findOneByOrFail(Child, { id: childId });
@@ -164,7 +170,10 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
   private async alertSchool(childId: string, streak: number, streakStart: string): Promise<void> {
     const child = await this.dataSource.manager.findOneByOrFail(Child, { id: childId });
     if (!child.schoolId) return;
-    const staff = await this.dataSource.manager.find(User, { where: { role: 'official', unitSchoolId: child.schoolId, disabled: false }, select: { id: true } });
+    const staff = await this.dataSource.manager.find(User, {
+      where: { role: 'official', unitSchoolId: child.schoolId, disabled: false },
+      select: { id: true },
+    });
     await this.dataSource.transaction((manager) =>
       this.notifications.notify(
         manager,

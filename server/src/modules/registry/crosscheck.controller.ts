@@ -17,7 +17,10 @@ export class CrosscheckController {
 
   @Endpoint('crosscheckStart')
   @Roles('county_admin')
-  start(@CurrentCaller() caller: Caller, @Body({ schema: contract.crosscheckStart.body }) body: z.output<typeof contract.crosscheckStart.body>) {
+  start(
+    @CurrentCaller() caller: Caller,
+    @Body({ schema: contract.crosscheckStart.body }) body: z.output<typeof contract.crosscheckStart.body>,
+  ) {
     return this.crosscheck.start(caller, body.schoolYear);
   }
 
@@ -35,7 +38,10 @@ export class CrosscheckController {
 
   @Endpoint('crosscheckReviews')
   @Roles('county_admin')
-  reviews(@CurrentCaller() caller: Caller, @Query({ schema: contract.crosscheckReviews.query }) query: z.output<typeof contract.crosscheckReviews.query>) {
+  reviews(
+    @CurrentCaller() caller: Caller,
+    @Query({ schema: contract.crosscheckReviews.query }) query: z.output<typeof contract.crosscheckReviews.query>,
+  ) {
     return this.crosscheck.reviews(caller, query);
   }
 
@@ -52,13 +58,20 @@ export class CrosscheckController {
 
   @Endpoint('statsDropout')
   @Roles('official', 'county_admin')
-  dropout(@CurrentCaller() caller: Caller, @Query({ schema: contract.statsDropout.query }) query: z.output<typeof contract.statsDropout.query>) {
+  dropout(
+    @CurrentCaller() caller: Caller,
+    @Query({ schema: contract.statsDropout.query }) query: z.output<typeof contract.statsDropout.query>,
+  ) {
     return this.stats.dropout(caller, query);
   }
 
   @Endpoint('statsExport')
   @Roles('official', 'county_admin')
-  async export(@CurrentCaller() caller: Caller, @Query({ schema: contract.statsExport.query }) query: z.output<typeof contract.statsExport.query>, @Res() response: Response) {
+  async export(
+    @CurrentCaller() caller: Caller,
+    @Query({ schema: contract.statsExport.query }) query: z.output<typeof contract.statsExport.query>,
+    @Res() response: Response,
+  ) {
     const { fileName, content } = await this.stats.export(caller, query);
     response.setHeader('Content-Type', contract.statsExport.binary);
     response.setHeader('Content-Disposition', `attachment; filename="stats.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`);

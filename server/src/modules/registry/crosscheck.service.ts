@@ -78,7 +78,8 @@ export class CrosscheckService {
 
   async start(caller: Caller, schoolYear: number): Promise<CrosscheckRunView> {
     const countyCode = administeredCounty(caller);
-    if (await this.dataSource.manager.existsBy(CrosscheckRun, { countyCode, status: 'running' })) throw new AppError('CONFLICT', '已有一次比对正在运行，请稍后');
+    if (await this.dataSource.manager.existsBy(CrosscheckRun, { countyCode, status: 'running' }))
+      throw new AppError('CONFLICT', '已有一次比对正在运行，请稍后');
     const run: CrosscheckRun = {
       id: newId(),
       countyCode,
@@ -93,13 +94,22 @@ export class CrosscheckService {
     await this.dataSource.manager.insert(CrosscheckRun, run);
     await this.audit.record(caller, { action: 'crosscheck.run', targetType: 'crosscheck_run', targetId: run.id, details: { schoolYear } });
     const job = this.execute(run)
-      .then((counts) => this.dataSource.manager.update(CrosscheckRun, { id: run.id }, { status: 'completed', counts, finishedAt: this.clock.now() }))
+      .then((counts) =>
+        this.dataSource.manager.update(CrosscheckRun, { id: run.id }, { status: 'completed', counts, finishedAt: this.clock.now() }),
+      )
       .catch(async (error: unknown) => {
         this.logger.error({ err: error, run: run.id }, 'cross-check failed');
-        await this.dataSource.manager.update(CrosscheckRun, { id: run.id }, { status: 'failed', error: '比对时出现系统错误，请稍后重试', finishedAt: this.clock.now() });
+        await this.dataSource.manager.update(
+          CrosscheckRun,
+          { id: run.id },
+          { status: 'failed', error: '比对时出现系统错误，请稍后重试', finishedAt: this.clock.now() },
+        );
       })
       .finally(() => this.running.delete(run.id));
-    this.running.set(run.id, job.then(() => undefined));
+    this.running.set(
+      run.id,
+      job.then(() => undefined),
+    );
     return this.view(caller, run.id);
   }
 
@@ -130,7 +140,10 @@ export class CrosscheckService {
     if (query.cursor) qb.andWhere('r.id > :id', { id: decodeCursor(query.cursor, ['string'])[0] });
     const rows = await qb.getMany();
     const page = rows.slice(0, query.limit);
-    return { items: await this.reviewViews(page), nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null };
+    return {
+      items: await this.reviewViews(page),
+      nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null,
+    };
   }
 
   /** An official decides: the same person (nothing to do) or not (the household child is out of school). */
@@ -140,9 +153,17 @@ export class CrosscheckService {
     assertCountyScope(caller, review.countyCode);
     if (review.status !== 'pending') throw new AppError('CONFLICT', '该比对已处理');
     await this.dataSource.transaction(async (manager) => {
-      const claimed = await manager.update(CrosscheckReview, { id, status: 'pending' }, { status: decision, decidedBy: caller.userId, decidedAt: this.clock.now() });
+      const claimed = await manager.update(
+        CrosscheckReview,
+        { id, status: 'pending' },
+        { status: decision, decidedBy: caller.userId, decidedAt: this.clock.now() },
+      );
       if (claimed.affected !== 1) throw new AppError('CONFLICT', '该比对已处理');
-      await this.audit.record(caller, { action: 'crosscheck.review', targetType: 'crosscheck_review', targetId: id, details: { decision } }, manager);
+      await this.audit.record(
+        caller,
+        { action: 'crosscheck.review', targetType: 'crosscheck_review', targetId: id, details: { decision } },
+        manager,
+      );
     });
     if (decision === 'different') {
       const member = await this.dataSource.manager.findOneByOrFail(HouseholdMember, { id: review.householdMemberId });
@@ -153,7 +174,16 @@ export class CrosscheckService {
   }
 
   private async execute(run: CrosscheckRun): Promise<Counts> {
-    const counts: Counts = { householdChecked: 0, matchedById: 0, matchedByName: 0, review: 0, notEnrolled: 0, alreadyFollowed: 0, absent: 0, priorityFlagged: 0 };
+    const counts: Counts = {
+      householdChecked: 0,
+      matchedById: 0,
+      matchedByName: 0,
+      review: 0,
+      notEnrolled: 0,
+      alreadyFollowed: 0,
+      absent: 0,
+      priorityFlagged: 0,
+    };
     counts.priorityFlagged = await this.flagPriorities(run.countyCode);
     const roster = await this.rosterIndex(run.countyCode);
     const decided = await this.decidedPairs(run.countyCode);
@@ -243,10 +273,11 @@ export class CrosscheckService {
         const followed = await manager
           .createQueryBuilder(DropoutCase, 'c')
           .where('c.child_id = :childId AND c.merged_into_id IS NULL', { childId: child.id })
-          .andWhere(
-            "(c.status NOT IN (:...finished) OR (c.source = 'cross_check' AND c.opened_at >= :from AND c.opened_at <= :to))",
-            { finished: FINISHED_CASE_STATUSES, from: new Date(`${from}T00:00:00+08:00`), to: new Date(`${to}T23:59:59+08:00`) },
-          )
+          .andWhere("(c.status NOT IN (:...finished) OR (c.source = 'cross_check' AND c.opened_at >= :from AND c.opened_at <= :to))", {
+            finished: FINISHED_CASE_STATUSES,
+            from: new Date(`${from}T00:00:00+08:00`),
+            to: new Date(`${to}T23:59:59+08:00`),
+          })
           .getExists();
         if (followed) return false;
       } else {
@@ -278,7 +309,11 @@ export class CrosscheckService {
     let flagged = 0;
     let cursor = '';
     for (;;) {
-      const registrations = await this.dataSource.manager.find(PovertyRegistration, { where: { countyCode, id: MoreThan(cursor) }, order: { id: 'ASC' }, take: BATCH });
+      const registrations = await this.dataSource.manager.find(PovertyRegistration, {
+        where: { countyCode, id: MoreThan(cursor) },
+        order: { id: 'ASC' },
+        take: BATCH,
+      });
       if (registrations.length === 0) return flagged;
       cursor = registrations[registrations.length - 1]!.id;
       const groups = new Map<string, Set<PriorityGroup>>();
@@ -330,14 +365,31 @@ export class CrosscheckService {
   }
 
   private async decidedPairs(countyCode: string): Promise<Map<string, 'same' | 'different' | 'pending'>> {
-    const reviews = await this.dataSource.manager.find(CrosscheckReview, { where: { countyCode }, select: { householdMemberId: true, childId: true, status: true } });
+    const reviews = await this.dataSource.manager.find(CrosscheckReview, {
+      where: { countyCode },
+      select: { householdMemberId: true, childId: true, status: true },
+    });
     return new Map(reviews.map((r) => [`${r.householdMemberId}|${r.childId}`, r.status]));
   }
 
   private async runViews(runs: CrosscheckRun[]): Promise<CrosscheckRunView[]> {
-    const users = runs.length ? await this.dataSource.manager.find(User, { where: { id: In(runs.map((r) => r.startedBy)) }, select: { id: true, displayName: true } }) : [];
+    const users = runs.length
+      ? await this.dataSource.manager.find(User, {
+          where: { id: In(runs.map((r) => r.startedBy)) },
+          select: { id: true, displayName: true },
+        })
+      : [];
     const names = new Map(users.map((u) => [u.id, u.displayName]));
-    const zero = { householdChecked: 0, matchedById: 0, matchedByName: 0, review: 0, notEnrolled: 0, alreadyFollowed: 0, absent: 0, priorityFlagged: 0 };
+    const zero = {
+      householdChecked: 0,
+      matchedById: 0,
+      matchedByName: 0,
+      review: 0,
+      notEnrolled: 0,
+      alreadyFollowed: 0,
+      absent: 0,
+      priorityFlagged: 0,
+    };
     return runs.map((r) => ({
       id: r.id,
       status: r.status,
@@ -356,12 +408,23 @@ export class CrosscheckService {
     const [members, pupils, users] = await Promise.all([
       manager.findBy(HouseholdMember, { id: In(reviews.map((r) => r.householdMemberId)) }),
       manager.findBy(Child, { id: In(reviews.map((r) => r.childId)) }),
-      manager.find(User, { where: { id: In(reviews.flatMap((r) => (r.decidedBy ? [r.decidedBy] : []))) }, select: { id: true, displayName: true } }),
+      manager.find(User, {
+        where: { id: In(reviews.flatMap((r) => (r.decidedBy ? [r.decidedBy] : []))) },
+        select: { id: true, displayName: true },
+      }),
     ]);
     const memberById = new Map(members.map((m) => [m.id, m]));
     const pupilById = new Map(pupils.map((p) => [p.id, p]));
-    const villages = await this.divisions.names([...members.map((m) => m.villageCode), ...pupils.flatMap((p) => (p.villageCode ? [p.villageCode] : []))]);
-    const schools = pupils.length ? await manager.find(School, { where: { id: In(pupils.flatMap((p) => (p.schoolId ? [p.schoolId] : []))) }, select: { id: true, name: true } }) : [];
+    const villages = await this.divisions.names([
+      ...members.map((m) => m.villageCode),
+      ...pupils.flatMap((p) => (p.villageCode ? [p.villageCode] : [])),
+    ]);
+    const schools = pupils.length
+      ? await manager.find(School, {
+          where: { id: In(pupils.flatMap((p) => (p.schoolId ? [p.schoolId] : []))) },
+          select: { id: true, name: true },
+        })
+      : [];
     const schoolNames = new Map(schools.map((s) => [s.id, s.name]));
     const userNames = new Map(users.map((u) => [u.id, u.displayName]));
     return reviews.map((r) => {
@@ -372,7 +435,12 @@ export class CrosscheckService {
         runId: r.runId,
         status: r.status,
         reason: r.reason,
-        household: { name: member.name, birthDate: member.birthDate, villageName: villages.get(member.villageCode) ?? null, idNumberMasked: member.idNumber ? maskIdNumber(member.idNumber) : null },
+        household: {
+          name: member.name,
+          birthDate: member.birthDate,
+          villageName: villages.get(member.villageCode) ?? null,
+          idNumberMasked: member.idNumber ? maskIdNumber(member.idNumber) : null,
+        },
         pupil: {
           name: pupil.name,
           birthDate: pupil.birthDate,

@@ -119,7 +119,10 @@ export class StatsService {
     const rows = codes
       .map((code) => this.row(code, names.get(code) ?? code, tallies.get(code)!))
       .sort((a, b) => a.code.localeCompare(b.code));
-    const unitName = scope.kind === 'school' ? ((await this.schoolNames([scope.schoolId])).get(scope.schoolId) ?? '') : ((await this.divisions.fullNames([scope.code])).get(scope.code) ?? '');
+    const unitName =
+      scope.kind === 'school'
+        ? ((await this.schoolNames([scope.schoolId])).get(scope.schoolId) ?? '')
+        : ((await this.divisions.fullNames([scope.code])).get(scope.code) ?? '');
     return {
       schoolYear: query.schoolYear,
       unitName,
@@ -202,7 +205,10 @@ export class StatsService {
         .select(['c.id', 'c.openedAt', 'c.returnedOn'])
         .getMany(),
       base()
-        .andWhere('c.causes IS NOT NULL AND c.opened_at >= :from AND c.opened_at <= :to', { from: new Date(`${from}T00:00:00+08:00`), to: new Date(`${to}T23:59:59+08:00`) })
+        .andWhere('c.causes IS NOT NULL AND c.opened_at >= :from AND c.opened_at <= :to', {
+          from: new Date(`${from}T00:00:00+08:00`),
+          to: new Date(`${to}T23:59:59+08:00`),
+        })
         .select(['c.id', 'c.causes'])
         .getMany(),
     ]);
@@ -210,7 +216,11 @@ export class StatsService {
       .map((c) => (Date.parse(`${c.returnedOn}T00:00:00+08:00`) - c.openedAt.getTime()) / 86_400_000)
       .map((d) => Math.max(0, Math.round(d)))
       .sort((a, b) => a - b);
-    const median = days.length ? (days.length % 2 ? days[(days.length - 1) / 2]! : (days[days.length / 2 - 1]! + days[days.length / 2]!) / 2) : null;
+    const median = days.length
+      ? days.length % 2
+        ? days[(days.length - 1) / 2]!
+        : (days[days.length / 2 - 1]! + days[days.length / 2]!) / 2
+      : null;
     const byCause = new Map<DropoutCause, number>();
     for (const c of caused) for (const cause of c.causes ?? []) byCause.set(cause, (byCause.get(cause) ?? 0) + 1);
     return {
@@ -218,7 +228,11 @@ export class StatsService {
       overdue,
       returned: returnedCases.length,
       medianDaysToReturn: median,
-      byCause: (Object.keys(DROPOUT_CAUSES) as DropoutCause[]).map((cause) => ({ cause, label: DROPOUT_CAUSES[cause], count: byCause.get(cause) ?? 0 })),
+      byCause: (Object.keys(DROPOUT_CAUSES) as DropoutCause[]).map((cause) => ({
+        cause,
+        label: DROPOUT_CAUSES[cause],
+        count: byCause.get(cause) ?? 0,
+      })),
     };
   }
 

@@ -87,7 +87,7 @@ export class SchoolNoticesService {
         key: `school-notice:${id}`,
         title: `${school.name}：${input.title}`.slice(0, 64),
         body: input.body.length > 120 ? `${input.body.slice(0, 119)}…` : input.body,
-        link: pageLink('messages'),
+        link: pageLink('parentSchoolNotices', { id }),
       });
       await this.audit.record(
         caller,

@@ -106,7 +106,7 @@ export class ComplaintsService {
           key: `complaint:${complaint.id}`,
           title: '新的学生资助投诉',
           body: `家长反映${child.name}的资助问题，请在${this.config.parents.complaintAnswerDays}天内答复。`,
-          link: pageLink('messages'),
+          link: pageLink('countyComplaint', { id: complaint.id }),
         },
       );
     });
@@ -205,7 +205,7 @@ export class ComplaintsService {
           key: `complaint-${input.transition}:${id}:${now.getTime()}`,
           title: input.transition === 'answer' ? '资助投诉已答复' : '资助投诉已办结',
           body: `您反映的${child.name}的资助问题，${OFFICE}${input.transition === 'answer' ? '已答复，请在小程序中查看' : '已办结'}。`,
-          link: pageLink('messages'),
+          link: pageLink('parentComplaint', { id }),
         });
       }
       if (input.transition === 'reopen') {
@@ -220,7 +220,7 @@ export class ComplaintsService {
             key: `complaint-reopen:${id}:${now.getTime()}`,
             title: '家长对资助投诉的答复仍有疑问',
             body: input.text ?? '',
-            link: pageLink('messages'),
+            link: pageLink('countyComplaint', { id }),
           },
         );
       }

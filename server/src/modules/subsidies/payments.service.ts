@@ -346,7 +346,7 @@ export class PaymentsService {
         key: `subsidy-paid:${payment.id}`,
         title: '资助资金已到账',
         body: `${name}${label}的生活补助${formatYuan(payment.amountFen)}已发放到${PAYMENT_CHANNELS[payment.channel]}${payment.cardTail ? `（尾号${payment.cardTail}）` : ''}。如未收到，可在小程序中反映。`,
-        link: pageLink('messages'),
+        link: pageLink('parentSubsidies', { childId: payment.childId }),
         wechat: {
           template: 'subsidy_paid',
           values: {

@@ -140,7 +140,13 @@ export class FakeWechatServer {
       const roll = this.nextChaos();
       if (roll < this.chaos.failureRate) return this.reply(res, 200, { errcode: -1, errmsg: 'system error' });
       const key = req.headers[DELIVERY_KEY] as string | undefined;
-      this.subscribeSend(url.searchParams.get('access_token'), body, res, key ?? null, roll < this.chaos.failureRate + this.chaos.timeoutRate ? this.chaos.timeoutMs : 0);
+      this.subscribeSend(
+        url.searchParams.get('access_token'),
+        body,
+        res,
+        key ?? null,
+        roll < this.chaos.failureRate + this.chaos.timeoutRate ? this.chaos.timeoutMs : 0,
+      );
       return;
     }
     return this.reply(res, 404, { errcode: 404, errmsg: 'no such api' });
@@ -182,7 +188,13 @@ export class FakeWechatServer {
     return this.chaos.seed / 2147483648;
   }
 
-  private subscribeSend(token: string | null, body: Record<string, unknown>, res: ServerResponse, deliveryKey: string | null = null, answerAfterMs = 0): void {
+  private subscribeSend(
+    token: string | null,
+    body: Record<string, unknown>,
+    res: ServerResponse,
+    deliveryKey: string | null = null,
+    answerAfterMs = 0,
+  ): void {
     const expiry = token ? this.tokens.get(token) : undefined;
     if (!expiry) return this.reply(res, 200, { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' });
     if (expiry <= this.now()) return this.reply(res, 200, { errcode: 42001, errmsg: 'access_token expired' });

@@ -54,6 +54,8 @@ export const listCasesQuery = caseFilters.extend({
   status: z.enum(CASE_STATUSES, { error: '状态不正确' }).optional(),
   /** Only cases whose current step is overdue. */
   overdue: z.enum(['true', 'false'], { error: '应为 true 或 false' }).optional(),
+  /** How the cases came in, e.g. the children a cross-check found (四查三比对). */
+  source: z.enum(keys(CASE_SOURCES), { error: '来源不正确' }).optional(),
 });
 export const casePageResponse = pageOf(caseListItem).extend({ overdueCount: z.number() });
 

@@ -67,7 +67,12 @@ export const reviewPairView = z.object({
   status: z.enum(['pending', 'same', 'different']),
   /** Why the pair is uncertain, in Chinese. */
   reason: z.string(),
-  household: z.object({ name: z.string(), birthDate: z.string(), villageName: z.string().nullable(), idNumberMasked: z.string().nullable() }),
+  household: z.object({
+    name: z.string(),
+    birthDate: z.string(),
+    villageName: z.string().nullable(),
+    idNumberMasked: z.string().nullable(),
+  }),
   pupil: z.object({
     name: z.string(),
     birthDate: z.string().nullable(),
@@ -80,7 +85,9 @@ export const reviewPairView = z.object({
 });
 export type ReviewPairView = z.infer<typeof reviewPairView>;
 export const reviewPageResponse = pageOf(reviewPairView);
-export const listReviewsQuery = pageQuery.extend({ status: z.enum(['pending', 'same', 'different'], { error: '状态不正确' }).default('pending') });
+export const listReviewsQuery = pageQuery.extend({
+  status: z.enum(['pending', 'same', 'different'], { error: '状态不正确' }).default('pending'),
+});
 export const decideReviewRequest = z.object({
   decision: z.enum(['same', 'different'], { error: '请选择是否为同一人' }),
 });
@@ -93,7 +100,13 @@ export const statsQuery = z.object({
   by: z.enum(['township', 'village', 'school'], { error: '统计层级不正确' }).default('township'),
 });
 
-const rateCell = z.object({ enrolled: z.number(), dropouts: z.number(), rate: z.number(), target: z.number(), rag: z.enum(['green', 'amber', 'red']) });
+const rateCell = z.object({
+  enrolled: z.number(),
+  dropouts: z.number(),
+  rate: z.number(),
+  target: z.number(),
+  rag: z.enum(['green', 'amber', 'red']),
+});
 
 export const dropoutRow = z.object({
   code: z.string(),

@@ -4,23 +4,62 @@ import { POSITION_LABELS } from '@baoxue/shared';
 import type { Position } from '@baoxue/shared';
 import { ErrorNotice, Loading } from '../../../components/status';
 import { useLoader } from '../../../hooks/use-loader';
+import { caseHandlingApi } from '../../../services/case-handling';
 import { casesApi, type CaseDetailView } from '../../../services/cases';
 import { messageOf } from '../../../services/request';
+import type { CaseEditor } from '../case-editing';
 
 /** 受理: the township takes the case and names the responsible cadre (包抓干部). */
-export function AcceptPanel({ detail, userId, onAccepted }: { detail: CaseDetailView; userId: string; onAccepted: () => void }) {
+export function AcceptPanel({ editor, userId }: { editor: CaseEditor; userId: string }) {
+  const { detail } = editor;
+  return (
+    <AssigneeChooser
+      detail={detail}
+      preselected={userId}
+      confirmText="受理"
+      onConfirm={(assigneeId) => editor.save(() => casesApi.accept(detail.id, { assigneeId, version: detail.version }), '已受理')}
+    />
+  );
+}
+
+/** 更换包抓干部: the township leader hands the case to another cadre, who is told. */
+export function ChangeAssigneePanel({ editor }: { editor: CaseEditor }) {
+  const { detail } = editor;
+  return (
+    <AssigneeChooser
+      detail={detail}
+      preselected={detail.assigneeId}
+      confirmText="更换包抓干部"
+      onConfirm={(assigneeId) =>
+        editor.save(() => caseHandlingApi.setAssignee(detail.id, { assigneeId, version: detail.version }), '已更换包抓干部')
+      }
+    />
+  );
+}
+
+function AssigneeChooser({
+  detail,
+  preselected,
+  confirmText,
+  onConfirm,
+}: {
+  detail: CaseDetailView;
+  preselected: string | null;
+  confirmText: string;
+  onConfirm: (assigneeId: string) => Promise<void>;
+}) {
   const assignees = useLoader(() => casesApi.assignees(detail.id), [detail.id]);
   const [chosen, setChosen] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const selected = chosen ?? assignees.data?.items.find((person) => person.id === userId)?.id ?? null;
+  const selected = chosen ?? assignees.data?.items.find((person) => person.id === preselected)?.id ?? null;
 
-  const accept = async () => {
+  const confirm = async () => {
+    if (!selected) return;
     setBusy(true);
     setError(null);
     try {
-      await casesApi.accept(detail.id, { assigneeId: selected, version: detail.version });
-      onAccepted();
+      await onConfirm(selected);
     } catch (failure) {
       setError(messageOf(failure));
     } finally {
@@ -44,8 +83,8 @@ export function AcceptPanel({ detail, userId, onAccepted }: { detail: CaseDetail
       {!selected && assignees.data && <Text className="field-hint">请选择一位包抓干部</Text>}
       {error && <Text className="field-error">{error}</Text>}
       {/* `disabled` only when it applies: Taro's H5 styles disabled="false" as disabled too. */}
-      <Button className="btn btn-primary btn-block" loading={busy} disabled={selected ? undefined : true} onClick={() => void accept()}>
-        受理
+      <Button className="btn btn-primary btn-block" loading={busy} disabled={selected ? undefined : true} onClick={() => void confirm()}>
+        {confirmText}
       </Button>
     </View>
   );

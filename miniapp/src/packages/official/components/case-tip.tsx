@@ -25,7 +25,8 @@ export function CaseTip({
   tip: OfficialTipView;
   index: number;
   tipster: Tipster | null;
-  onReveal: () => void;
+  /** Null when the caller may not reveal tipsters. */
+  onReveal: (() => void) | null;
   onSplit: (() => void) | null;
 }) {
   const [photoBroken, setPhotoBroken] = useState(false);
@@ -67,14 +68,14 @@ export function CaseTip({
           <Text className="tipster-hidden">提供人：已隐藏</Text>
         )}
       </View>
-      {(!tipster || onSplit) && (
+      {((!tipster && onReveal) || onSplit) && (
         <View className="inline-actions">
           {onSplit && (
             <Button className="btn btn-plain btn-small" onClick={onSplit}>
               拆分为新案件
             </Button>
           )}
-          {!tipster && (
+          {!tipster && onReveal && (
             <Button className="btn btn-plain btn-small" onClick={onReveal}>
               查看提供人
             </Button>

@@ -1,45 +1,58 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ComponentProps } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { Button, Text, View } from '@tarojs/components';
-import {
-  CASE_SOURCES,
-  isOpenCase,
-  CASE_STATUS_LABELS,
-  PRIORITY_GROUPS,
-  returnToTriageRequest,
-  revealTipsterRequest,
-  splitTipRequest,
-} from '@baoxue/shared';
+import { Text, View } from '@tarojs/components';
+import { CASE_SOURCES, CASE_STATUS_LABELS, PRIORITY_GROUPS, revealTipsterRequest, splitTipRequest } from '@baoxue/shared';
 import type { Me } from '@baoxue/shared';
 import { childFacts } from '../../../../components/case-card';
 import { CaseAction, ROUTING_RULE_LABELS } from '../../../../components/case-labels';
 import { DetailRow } from '../../../../components/detail-row';
 import { ReasonDialog } from '../../../../components/reason-dialog';
-import { RouteCaseForm } from '../../../../components/route-case-form';
 import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { PAGES } from '../../../../routes';
+import { conflictingCase, transfersApi } from '../../../../services/case-handling';
 import { casesApi, type CaseDetailView } from '../../../../services/cases';
+import { messageOf } from '../../../../services/request';
 import { tipsApi } from '../../../../services/tips';
 import { confirm, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { goBack, pageUrl } from '../../../../utils/navigation';
-import { AcceptPanel } from '../../components/accept-panel';
+import type { CaseEditor } from '../../case-editing';
+import { ReturnCard } from '../../components/attendance';
+import { CaseActions } from '../../components/case-actions';
 import { CaseTip, type Tipster } from '../../components/case-tip';
-import { MergePanel } from '../../components/merge-panel';
+import { CausesCard } from '../../components/causes-card';
+import { EscalationCard } from '../../components/escalation';
+import { NextStepCard } from '../../components/next-step';
+import { IncomingTransfer, TransferList } from '../../components/transfers';
+import { VisitList } from '../../components/visits';
+import '../../official.css';
 
-type Dialog = { kind: 'reveal'; tipId: string } | { kind: 'split'; tipId: string } | { kind: 'return' };
-type Panel = 'accept' | 'merge' | 'route' | null;
+type Dialog = { kind: 'reveal'; tipId: string } | { kind: 'split'; tipId: string };
+type Panel = ComponentProps<typeof CaseActions>['panel'];
 
-/** One case, for the township that handles it and for the county (which can open any in the county). */
+/** Statuses after confirmation, when causes, visits and the ladder matter. */
+const CONFIRMED_STATUSES = ['confirmed', 'persuading', 'escalated', 'returned', 'closed'];
+
+/**
+ * One case, from suspicion to 销号 (BRIEF §4), for the township that handles it, the school on its
+ * education line and the county: who the child is, what the tips said, what is due next, and the
+ * forms for what the caller may do now.
+ */
 export default function CasePage() {
   const user = useCurrentUser();
   const { id } = useRouter().params;
   const detail = useLoader(() => (user && id ? casesApi.get(id) : null), [user?.id, id]);
   useOnReturn(() => void detail.reload());
+  // A case handed to this unit is not visible until accepted: its transfer is offered instead.
+  const incoming = useLoader(
+    () => (detail.error && user?.role === 'official' ? transfersApi.incoming() : null),
+    [detail.error, user?.role],
+  );
+  const transfer = incoming.data?.items.find((item) => item.caseId === id) ?? null;
 
   useEffect(() => {
     if (detail.data) void Taro.setNavigationBarTitle({ title: `${detail.data.child.name}的案件` });
@@ -48,24 +61,65 @@ export default function CasePage() {
   return (
     <Screen className="detail-page case-page">
       {!id && <Empty text="没有指定案件" />}
-      {detail.error && <ErrorNotice message={detail.error} onRetry={() => void detail.reload()} />}
+      {transfer && (
+        <View className="section">
+          <Text className="section-title">有案件移交给本单位</Text>
+          <IncomingTransfer
+            transfer={transfer}
+            onAccepted={(accepted) => {
+              toastSuccess('已接收');
+              detail.set(accepted);
+            }}
+            onRejected={() => {
+              toastSuccess('已拒绝');
+              goBack();
+            }}
+          />
+        </View>
+      )}
+      {detail.error && !transfer && !incoming.loading && <ErrorNotice message={detail.error} onRetry={() => void detail.reload()} />}
       {detail.loading && !detail.data && <Loading />}
-      {detail.data && user && <CaseView detail={detail.data} user={user} reload={detail.reload} />}
+      {detail.data && user && <CaseView detail={detail.data} user={user} apply={detail.set} reload={detail.reload} />}
     </Screen>
   );
 }
 
-function CaseView({ detail, user, reload }: { detail: CaseDetailView; user: Me; reload: () => Promise<void> }) {
+function CaseView({
+  detail,
+  user,
+  apply,
+  reload,
+}: {
+  detail: CaseDetailView;
+  user: Me;
+  apply: (detail: CaseDetailView) => void;
+  reload: () => Promise<void>;
+}) {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [panel, setPanel] = useState<Panel>(null);
+  const [conflict, setConflict] = useState<string | null>(null);
   const [tipsters, setTipsters] = useState<Record<string, Tipster>>({});
   const can = (action: string) => detail.actions.includes(action);
-  const toggle = (next: Panel) => setPanel(panel === next ? null : next);
 
-  const afterChange = async (message: string) => {
-    setPanel(null);
-    toastSuccess(message);
-    await reload();
+  const editor: CaseEditor = {
+    detail,
+    reload,
+    save: async (send, done) => {
+      try {
+        const next = await send();
+        setConflict(null);
+        setPanel(null);
+        apply(next);
+        toastSuccess(done);
+      } catch (failure) {
+        const latest = conflictingCase(failure);
+        if (latest) {
+          apply(latest);
+          setConflict(messageOf(failure));
+        }
+        throw failure;
+      }
+    },
   };
 
   const openCase = (caseId: string) => void Taro.redirectTo({ url: pageUrl(PAGES.officialCase, { id: caseId }) });
@@ -78,8 +132,14 @@ function CaseView({ detail, user, reload }: { detail: CaseDetailView; user: Me; 
   };
 
   const facts = childFacts(detail.child);
+  const confirmed = CONFIRMED_STATUSES.includes(detail.status);
   return (
     <>
+      {conflict && (
+        <View className="notice conflict-notice">
+          <Text>{conflict}</Text>
+        </View>
+      )}
       <View className={detail.overdue ? 'card case-head case-head-overdue' : 'card case-head'}>
         <View className="list-item-head">
           <Text className="case-child-name">{detail.child.name}</Text>
@@ -104,50 +164,33 @@ function CaseView({ detail, user, reload }: { detail: CaseDetailView; user: Me; 
         <DetailRow label="包抓干部">{detail.assigneeName ?? '尚未指定'}</DetailRow>
         <DetailRow label="来源">{`${CASE_SOURCES[detail.source]}，共 ${detail.tipCount} 条线索`}</DetailRow>
         <DetailRow label="收到时间">{formatDateTime(detail.openedAt)}</DetailRow>
-        {detail.dueAt && <DetailRow label="办理期限">{`${formatDateTime(detail.dueAt)}${detail.overdue ? '（已超期）' : ''}`}</DetailRow>}
+        {detail.confirmedAt && <DetailRow label="确认辍学">{formatDateTime(detail.confirmedAt)}</DetailRow>}
       </View>
 
-      {(can(CaseAction.accept) || can(CaseAction.returnToTriage) || can(CaseAction.merge) || can(CaseAction.route)) && (
-        <View className="card">
-          <Text className="card-title">办理</Text>
-          {can(CaseAction.accept) && (
-            <Button
-              className={panel === 'accept' ? 'btn btn-plain btn-block' : 'btn btn-primary btn-block'}
-              onClick={() => toggle('accept')}
-            >
-              受理并指定包抓干部
-            </Button>
-          )}
-          {panel === 'accept' && <AcceptPanel detail={detail} userId={user.id} onAccepted={() => void afterChange('已受理')} />}
-          {can(CaseAction.route) && (
-            <Button className="btn btn-primary btn-block" onClick={() => toggle('route')}>
-              分派到乡镇
-            </Button>
-          )}
-          {panel === 'route' && (
-            <RouteCaseForm caseId={detail.id} countyCode={detail.countyCode} onRouted={() => void afterChange('已分派')} />
-          )}
-          {can(CaseAction.merge) && (
-            <Button className="btn btn-plain btn-block" onClick={() => toggle('merge')}>
-              与其他案件合并
-            </Button>
-          )}
-          {panel === 'merge' && (
-            <MergePanel
-              detail={detail}
-              onMerged={(into) => {
-                toastSuccess('已合并');
-                openCase(into.id);
-              }}
-            />
-          )}
-          {can(CaseAction.returnToTriage) && (
-            <Button className="btn btn-danger btn-block" onClick={() => setDialog({ kind: 'return' })}>
-              非本乡镇，退回
-            </Button>
-          )}
-        </View>
+      <NextStepCard detail={detail} />
+
+      <CaseActions
+        editor={editor}
+        user={user}
+        panel={panel}
+        onPanel={setPanel}
+        onMerged={(into) => {
+          toastSuccess('已合并');
+          openCase(into.id);
+        }}
+        onReturnedToTriage={() => {
+          toastSuccess('已退回');
+          goBack();
+        }}
+      />
+
+      {(confirmed || detail.causes.length > 0) && <CausesCard editor={editor} canEdit={can(CaseAction.setCauses)} />}
+      {(confirmed || detail.visits.length > 0) && <VisitList visits={detail.visits} />}
+      {(detail.escalationSteps.length > 0 || detail.notices.length > 0) && (
+        <EscalationCard editor={editor} canDeliver={can(CaseAction.logVisit) || can(CaseAction.setCauses)} />
       )}
+      <ReturnCard editor={editor} canRecord={can(CaseAction.recordAttendance)} />
+      <TransferList transfers={detail.transfers} />
 
       <View className="section">
         <Text className="section-title">线索（{detail.tips.length}）</Text>
@@ -157,8 +200,8 @@ function CaseView({ detail, user, reload }: { detail: CaseDetailView; user: Me; 
             tip={tip}
             index={index}
             tipster={tipsters[tip.id] ?? null}
-            onReveal={() => setDialog({ kind: 'reveal', tipId: tip.id })}
-            onSplit={isOpenCase(detail.status) && detail.tips.length > 1 ? () => setDialog({ kind: 'split', tipId: tip.id }) : null}
+            onReveal={can(CaseAction.revealTipster) ? () => setDialog({ kind: 'reveal', tipId: tip.id }) : null}
+            onSplit={can(CaseAction.split) ? () => setDialog({ kind: 'split', tipId: tip.id }) : null}
           />
         ))}
       </View>
@@ -224,22 +267,6 @@ function CaseView({ detail, user, reload }: { detail: CaseDetailView; user: Me; 
           schema={splitTipRequest}
           onCancel={() => setDialog(null)}
           onConfirm={(reason) => split(dialog.tipId, reason)}
-        />
-      )}
-      {dialog?.kind === 'return' && (
-        <ReasonDialog
-          title="非本乡镇，退回县级分派"
-          note="退回后案件回到县教育局的待分派队列，由县里重新分派；原因会记入分派记录。"
-          placeholder="例如：该村已划归其他乡镇，孩子实际住在寨河镇"
-          confirmText="退回"
-          schema={returnToTriageRequest}
-          onCancel={() => setDialog(null)}
-          onConfirm={async (reason) => {
-            await casesApi.returnToTriage(detail.id, reason);
-            setDialog(null);
-            toastSuccess('已退回');
-            goBack();
-          }}
         />
       )}
     </>

@@ -1,49 +1,128 @@
 import { useRef, useState } from 'react';
-import { Button, Text, View } from '@tarojs/components';
-import { CASE_STATUS_LABELS, CASE_STATUSES } from '@baoxue/shared';
-import type { CaseStatus } from '@baoxue/shared';
+import { Button, Input, Text, View } from '@tarojs/components';
+import type { Me, RequestQuery } from '@baoxue/shared';
 import { CaseCard } from '../../../../components/case-card';
 import { Screen } from '../../../../components/screen';
-import { Segmented } from '../../../../components/segmented';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
+import { useDebounced } from '../../../../hooks/use-debounced';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { PAGES } from '../../../../routes';
+import { transfersApi } from '../../../../services/case-handling';
 import { casesApi, type CaseItem } from '../../../../services/cases';
+import { toastSuccess } from '../../../../utils/feedback';
 import { openPage } from '../../../../utils/navigation';
+import { CaseFilterPanel, describeFilters, NO_FILTERS, type CaseFilters } from '../../components/case-filters';
 import { SubscribeNewCases } from '../../components/subscribe-new-cases';
+import { IncomingTransfer } from '../../components/transfers';
+import '../../official.css';
 
-type Filter = CaseStatus | 'all';
-
-const FILTERS: ReadonlyArray<{ value: Filter; label: string }> = [
-  { value: 'all', label: '全部' },
-  ...CASE_STATUSES.map((status) => ({ value: status, label: CASE_STATUS_LABELS[status] })),
-];
+type ListQuery = RequestQuery<'casesList'>;
 
 /**
- * The cases routed to the official's unit: the overdue ones first (they climb the hierarchy if
- * left), then everything else, newest first.
+ * The cases routed to the official's unit: transfers waiting for this unit first, then the overdue
+ * cases (they climb the hierarchy if left), then everything else, newest first, with filters.
  */
 export default function InboxPage() {
   const user = useCurrentUser();
-  const [filter, setFilter] = useState<Filter>('all');
-  const status = filter === 'all' ? undefined : filter;
-  const overdue = useLoader(() => (user ? casesApi.list({ status, overdue: 'true', limit: 100 }) : null), [user?.id, status]);
-  const newest = usePagedList((cursor) => casesApi.list({ status, overdue: 'false', cursor, limit: 20 }), [status]);
+  if (!user) {
+    return (
+      <Screen>
+        <Loading />
+      </Screen>
+    );
+  }
+  return <Inbox user={user} />;
+}
 
-  const reload = useRef(() => Promise.all([overdue.reload(), newest.reload()]));
-  reload.current = () => Promise.all([overdue.reload(), newest.reload()]);
+function Inbox({ user }: { user: Me }) {
+  const [filters, setFilters] = useState<CaseFilters>(NO_FILTERS);
+  const [filtering, setFiltering] = useState(false);
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim());
+  const query: ListQuery = {
+    status: filters.status,
+    priorityGroup: filters.priorityGroup,
+    cause: filters.cause,
+    under: filters.place?.code,
+    schoolId: filters.school?.id,
+    q: q || undefined,
+  };
+  const key = JSON.stringify(query);
+  // Overdue cases come first in their own list, unless only they are asked for (then they are the list).
+  const overdue = useLoader(
+    () => (filters.overdueOnly ? null : casesApi.list({ ...query, overdue: 'true', limit: 100 })),
+    [key, filters.overdueOnly],
+  );
+  const newest = usePagedList(
+    (cursor) => casesApi.list({ ...query, overdue: filters.overdueOnly ? 'true' : 'false', cursor, limit: 20 }),
+    [key, filters.overdueOnly],
+  );
+  const incoming = useLoader(() => (user.role === 'official' ? transfersApi.incoming() : null), [user.id]);
+
+  const reload = useRef(() => Promise.all([overdue.reload(), newest.reload(), incoming.reload()]));
+  reload.current = () => Promise.all([overdue.reload(), newest.reload(), incoming.reload()]);
   useOnReturn(() => void reload.current());
 
   const open = (item: CaseItem) => openPage(PAGES.officialCase, { id: item.id });
-  const overdueItems = overdue.data?.items ?? [];
+  const overdueItems = filters.overdueOnly ? [] : (overdue.data?.items ?? []);
+  const described = describeFilters(filters);
+  const transfers = incoming.data?.items ?? [];
 
   return (
     <Screen className="list-page inbox-page">
       <SubscribeNewCases />
-      <Segmented choices={FILTERS} value={filter} onChange={setFilter} />
+      {transfers.length > 0 && (
+        <View className="section">
+          <Text className="section-title section-title-alert">移交给本单位，待接收（{transfers.length}）</Text>
+          {transfers.map((transfer) => (
+            <IncomingTransfer
+              key={transfer.id}
+              transfer={transfer}
+              onAccepted={(accepted) => {
+                toastSuccess('已接收');
+                void reload.current();
+                openPage(PAGES.officialCase, { id: accepted.id });
+              }}
+              onRejected={() => {
+                toastSuccess('已拒绝');
+                void incoming.reload();
+              }}
+            />
+          ))}
+        </View>
+      )}
+
+      <Input
+        className="input input-search"
+        value={search}
+        maxlength={20}
+        placeholder="按孩子姓名查找"
+        onInput={(event) => setSearch(event.detail.value)}
+      />
+      <View className="filter-bar">
+        <Text className="filter-summary">{described ? `筛选：${described}` : '全部案件'}</Text>
+        {described && (
+          <Text className="link filter-clear" onClick={() => setFilters(NO_FILTERS)}>
+            清除
+          </Text>
+        )}
+        <Button className="btn btn-plain btn-small" onClick={() => setFiltering(!filtering)}>
+          {filtering ? '收起筛选' : '筛选'}
+        </Button>
+      </View>
+      {filtering && (
+        <CaseFilterPanel
+          user={user}
+          value={filters}
+          onApply={(next) => {
+            setFilters(next);
+            setFiltering(false);
+          }}
+        />
+      )}
 
       {overdueItems.length > 0 && (
         <View className="section">
@@ -51,16 +130,18 @@ export default function InboxPage() {
           {overdueItems.map((item) => (
             <CaseCard key={item.id} item={item} onClick={() => open(item)} />
           ))}
-          {overdue.data?.nextCursor && <Text className="field-hint">超期案件较多，这里只列出前100件，请按状态筛选查看其余的。</Text>}
+          {overdue.data?.nextCursor && <Text className="field-hint">超期案件较多，这里只列出前100件，请选择“只看超期”查看全部。</Text>}
         </View>
       )}
       {overdue.error && <ErrorNotice message={overdue.error} onRetry={() => void overdue.reload()} />}
 
       <View className="section">
-        <Text className="section-title">{overdueItems.length > 0 ? '其他案件（最新在前）' : '案件（最新在前）'}</Text>
+        <Text className="section-title">
+          {filters.overdueOnly ? '超期案件（最新在前）' : overdueItems.length > 0 ? '其他案件（最新在前）' : '案件（最新在前）'}
+        </Text>
         {newest.error && <ErrorNotice message={newest.error} onRetry={() => void newest.reload()} />}
         {!newest.loading && !newest.error && newest.items.length === 0 && overdueItems.length === 0 && (
-          <Empty text={filter === 'all' ? '收件箱里还没有案件' : `没有“${CASE_STATUS_LABELS[filter]}”的案件`} />
+          <Empty text={described || q ? '没有符合条件的案件' : '收件箱里还没有案件'} />
         )}
         {newest.items.map((item) => (
           <CaseCard key={item.id} item={item} onClick={() => open(item)} />

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '时限与规则' });

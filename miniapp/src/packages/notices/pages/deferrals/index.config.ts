@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '延缓入学审批' });
