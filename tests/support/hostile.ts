@@ -218,6 +218,22 @@ export function mutationFor(key: RouteKey): fc.Arbitrary<Mutation[]> {
   return fc.array(fc.oneof(...options), { minLength: 1, maxLength: 3 });
 }
 
+/**
+ * Mutations every run makes whatever the seed: each text field far over any column's length, and
+ * each field of the wrong type or missing. Random runs explore; these make sure no field is missed.
+ */
+export function examplesFor(key: RouteKey): Array<[Mutation[]]> {
+  const schema = (contract[key] as { body?: z.ZodType }).body;
+  if (!schema) return [];
+  return fieldsOf(schema).flatMap((f): Array<[Mutation[]]> => [
+    ...(f.types.includes('string')
+      ? [[[{ kind: 'text', path: f.path, value: { repeat: 'x', times: 2_001 }, keepSample: false }]] as [Mutation[]]]
+      : []),
+    [[{ kind: 'set', path: f.path, value: { $gt: '' } }]],
+    [[{ kind: 'drop', path: f.path }]],
+  ]);
+}
+
 export interface HostileRequest {
   path: string;
   body: Record<string, unknown> | FormData | string | undefined;

@@ -13,7 +13,15 @@ import { SessionsService } from '../../../server/src/modules/auth/sessions.servi
 import { CrosscheckService } from '../../../server/src/modules/registry/crosscheck.service';
 import { RegistryImportService } from '../../../server/src/modules/registry/registry-import.service';
 import { api, type ApiClient, type ApiResponse } from '../../support/api';
-import { applyMutations, changedTables, describeRequest, mutationFor, rowCounter, type HostileRequest } from '../../support/hostile';
+import {
+  applyMutations,
+  changedTables,
+  describeRequest,
+  examplesFor,
+  mutationFor,
+  rowCounter,
+  type HostileRequest,
+} from '../../support/hostile';
 import {
   ACCOUNTS,
   REFUSED_BY_SERVICE,
@@ -137,6 +145,7 @@ describe(`hostile input (fast-check seed ${SEED}, ${RUNS} runs a route)`, () => 
       if (!sample) throw new Error(`${key} has no sample request in tests/support/sample-calls.ts`);
       // earlier routes may have changed the county's settings; keep the supervisor able to send tips
       if (key === 'tipsCreate') await raiseTipLimit(server.dataSource);
+      const examples = examplesFor(key);
       await fc.assert(
         fc.asyncProperty(mutationFor(key), async (mutations) => {
           const request = applyMutations(key, sample, mutations);
@@ -144,7 +153,8 @@ describe(`hostile input (fast-check seed ${SEED}, ${RUNS} runs a route)`, () => 
           const problem = problemWith(response, changed);
           if (problem) throw new Error(`${routes[key].method} ${describeRequest(request)}: ${problem}`);
         }),
-        { seed: SEED, numRuns: RUNS, endOnFailure: true },
+        // the examples count against numRuns: every route gets all of them plus RUNS random ones
+        { seed: SEED, numRuns: RUNS + examples.length, endOnFailure: true, examples },
       );
     }, 60_000);
   });
