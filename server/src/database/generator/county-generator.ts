@@ -140,21 +140,16 @@ export function generateCounty(input: GeneratorInput): GeneratedCounty {
 
   for (let i = 0; i < input.children; i++) {
     const village = pick(input.villages);
-    // ages 6–15 on 31 August: born between (Y-16)-09-01 and (Y-6)-08-31
-    const age = 6 + Math.floor(next() * 10);
-    const birthYear = input.schoolYear - age - (next() < 0.66 ? 0 : 1);
-    const birthDate = `${birthYear}-${pad(1 + Math.floor(next() * 12), 2)}-${pad(1 + Math.floor(next() * 28), 2)}`;
-    const safeBirth =
-      birthDate > `${input.schoolYear - 6}-08-31`
-        ? `${input.schoolYear - 6}-08-31`
-        : birthDate < `${input.schoolYear - 16}-09-01`
-          ? `${input.schoolYear - 16}-09-01`
-          : birthDate;
+    // ages 6–15 on 31 August: born between (Y-16)-09-01 and (Y-6)-08-31, spread over every day of
+    // those ten years (a county of a million children needs the ID numbers that many days allow)
+    const firstDay = Date.UTC(input.schoolYear - 16, 8, 1);
+    const days = (Date.UTC(input.schoolYear - 6, 7, 31) - firstDay) / 86_400_000 + 1;
+    const safeBirth = new Date(firstDay + Math.floor(next() * days) * 86_400_000).toISOString().slice(0, 10);
     const sex: 'male' | 'female' = next() < 0.52 ? 'male' : 'female';
     let id: string;
     do {
       const sequence =
-        pad(Math.floor(next() * 500), 3).slice(0, 2) + String(sex === 'male' ? 2 * Math.floor(next() * 5) + 1 : 2 * Math.floor(next() * 5));
+        pad(Math.floor(next() * 100), 2) + String(sex === 'male' ? 2 * Math.floor(next() * 5) + 1 : 2 * Math.floor(next() * 5));
       const first17 = `${village.code.slice(0, 6)}${safeBirth.replace(/-/g, '')}${sequence}`;
       id = first17 + idNumberCheckCharacter(first17);
     } while (usedIds.has(id));
