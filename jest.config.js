@@ -34,6 +34,9 @@ function integration(displayName, databaseKind) {
 }
 
 module.exports = {
+  // Each test gets 30 s unless it says otherwise: a PDF, a server start or a browser step can take
+  // several seconds on a busy CI machine, and a timeout there is not a product failure.
+  testTimeout: 30_000,
   projects: [
     {
       ...base,

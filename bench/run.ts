@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   execFileSync('npm', ['run', '--silent', 'build:shared'], { cwd: ROOT, stdio: 'inherit' });
   execFileSync('npm', ['run', '--silent', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
 
+  const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
   const results: SectionResult[] = [];
   const interrupted = async () => {
     await dropAllCreated();
@@ -66,13 +67,17 @@ async function main(): Promise<void> {
         results.push({ key: section.key, title: section.title, setup: [], figures: [], notes: [], error: (error as Error).message });
       }
       log(`── ${section.key} took ${((Date.now() - sectionStart) / 1000).toFixed(0)} s`);
+      // a long run stopped later still leaves what it measured so far
+      writeFileSync(
+        join(__dirname, 'RESULTS.partial.md'),
+        renderReport(machine, results, (Date.now() - started) / 1000, `${command} (sections so far)`),
+      );
       await dropAllCreated();
     }
   } finally {
     await dropAllCreated();
     rmSync(tmp, { recursive: true, force: true });
   }
-  const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
   writeFileSync(output, renderReport(machine, results, (Date.now() - started) / 1000, command));
   log(`wrote ${output}`);
   if (results.some((r) => r.error)) process.exitCode = 1;
