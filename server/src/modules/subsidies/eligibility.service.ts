@@ -19,15 +19,13 @@ import { AuditService } from '../audit/audit.service';
 import { Child } from '../children/child.entity';
 import { schoolNamesOf } from '../children/lookups';
 import { countyOfChild, PupilLookup } from './pupil-lookup';
-import { readSheet, RowErrors, sheetTemplate, type SheetColumn } from './subsidy-sheets';
+import { PUPIL_COLUMNS, readSheet, RowErrors, sheetTemplate, type SheetColumn } from './subsidy-sheets';
 import { SubsidyEligibilityRow } from './subsidy.entities';
 
 type EligibilityColumn = 'studentNumber' | 'idNumber' | 'name' | 'schoolYear' | 'category' | 'boarding';
 
 export const ELIGIBILITY_COLUMNS: ReadonlyArray<SheetColumn<EligibilityColumn>> = [
-  { key: 'studentNumber', header: '学籍号', required: false, example: 'G411522201503150021', note: '学籍号或身份证号至少填一项' },
-  { key: 'idNumber', header: '身份证号', required: false, example: '', note: '没有学籍号时填写' },
-  { key: 'name', header: '姓名', required: true, example: '张小明', note: '须与学籍一致' },
+  ...PUPIL_COLUMNS,
   { key: 'schoolYear', header: '学年', required: true, example: '2024—2025', note: '如“2024—2025”或“2024”（秋季开学的年份）' },
   {
     key: 'category',

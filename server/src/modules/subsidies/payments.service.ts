@@ -26,16 +26,14 @@ import { Guardianship } from '../children/guardianship.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { wechatTime } from '../notifications/subscribe-templates';
 import { PupilLookup } from './pupil-lookup';
-import { readSheet, RowErrors, sheetTemplate, type SheetColumn } from './subsidy-sheets';
+import { PUPIL_COLUMNS, readSheet, RowErrors, sheetTemplate, type SheetColumn } from './subsidy-sheets';
 import { SubsidyPayment } from './subsidy.entities';
 
 type PaymentColumn =
   'studentNumber' | 'idNumber' | 'name' | 'semester' | 'amount' | 'status' | 'failureReason' | 'channel' | 'card' | 'paidOn' | 'reference';
 
 export const PAYMENT_COLUMNS: ReadonlyArray<SheetColumn<PaymentColumn>> = [
-  { key: 'studentNumber', header: '学籍号', required: false, example: 'G411522201503150021', note: '学籍号或身份证号至少填一项' },
-  { key: 'idNumber', header: '身份证号', required: false, example: '', note: '没有学籍号时填写' },
-  { key: 'name', header: '姓名', required: true, example: '张小明', note: '须与学籍一致' },
+  ...PUPIL_COLUMNS,
   { key: 'semester', header: '学期', required: true, example: '2024年春季学期', note: '如“2024年春季学期”“2024年秋季学期”' },
   {
     key: 'amount',

@@ -17,6 +17,13 @@ export interface SheetColumn<K extends string> {
   note: string;
 }
 
+/** The columns that name the pupil, first in every subsidy sheet. */
+export const PUPIL_COLUMNS: ReadonlyArray<SheetColumn<'studentNumber' | 'idNumber' | 'name'>> = [
+  { key: 'studentNumber', header: '学籍号', required: false, example: 'G411522201503150021', note: '学籍号或身份证号至少填一项' },
+  { key: 'idNumber', header: '身份证号', required: false, example: '', note: '没有学籍号时填写' },
+  { key: 'name', header: '姓名', required: true, example: '张小明', note: '须与学籍一致' },
+];
+
 export interface SheetRow<K extends string> {
   line: number;
   get(key: K): string;
