@@ -2,12 +2,12 @@
  * `npm run bench [-- <section>...] [--quick] [--profile]`: measures the product against baselines
  * run in the same process on the same machine and writes bench/RESULTS.md (all sections) or
  * bench/RESULTS.partial.md (a subset, or --quick). Generates all of its data in a temp directory
- * and in databases of its own, which it drops at the end.
+ * and in databases of its own, which it drops at the end. The npm script compiles shared and the
+ * server first (the bench measures the compiled server; its generator imports the built contract).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { BenchContext, Section } from './lib/context';
 import type { SectionResult } from './lib/figures';
 import { dropAllCreated, serverVersion } from './lib/mysql';
@@ -20,7 +20,6 @@ import { statsSection } from './sections/stats';
 import { tipsSection } from './sections/tips';
 
 const SECTIONS: Section[] = [tipsSection, inboxSection, statsSection, crosscheckSection, divisionsSection, miniappSection];
-const ROOT = resolve(__dirname, '..');
 
 function usage(): never {
   console.error(`usage: npm run bench -- [${SECTIONS.map((s) => s.key).join('|')} ...] [--quick] [--profile]`);
@@ -43,11 +42,6 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'bx-bench-'));
   const ctx: BenchContext = { tmp, quick: flags.has('--quick'), profile: flags.has('--profile'), log };
   const machine = describeMachine(await serverVersion());
-
-  // The server the bench measures is the compiled one; tsc -b does nothing when it is up to date.
-  log('building shared and server (tsc -b)');
-  execFileSync('npm', ['run', '--silent', 'build:shared'], { cwd: ROOT, stdio: 'inherit' });
-  execFileSync('npm', ['run', '--silent', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
 
   const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
   const results: SectionResult[] = [];

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
 import { seconds, type BenchContext, type Section } from '../lib/context';
 import { COUNTY, insertCases, insertChildren, villagesWithTownships } from '../lib/county';
-import type { SectionResult } from '../lib/figures';
+import type { Figure, SectionResult } from '../lib/figures';
 import { closedLoop, httpLoad } from '../lib/load';
 import { connect, createDatabase, demoToken, pool } from '../lib/mysql';
 import { profiledRun } from '../lib/profiled';
@@ -66,8 +66,25 @@ export const statsSection: Section = {
             headers: { authorization: `Bearer ${admin.token}` },
           }),
         });
+      // the first answer after pupils changed recounts the enrolment tallies (in production the
+      // periodic recount usually has done it before anyone asks): timed once, beside one bare pass
+      const answer = async () => {
+        const response = await fetch(`${server.url}/api/stats/dropout?schoolYear=${SCHOOL_YEAR}&by=township`, {
+          headers: { authorization: `Bearer ${admin.token}` },
+        });
+        if (response.status !== 200) throw new Error(`stats answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+      };
+      const r0 = performance.now();
+      await answer();
+      const recountMs = performance.now() - r0;
+      const b0 = performance.now();
+      await sqlPool.query(ENROLLED, [COUNTY]);
+      await sqlPool.query(DROPOUTS, [from, to, COUNTY]);
+      const bareOnceMs = performance.now() - b0;
+      ctx.log(`stats: first answer (recount) ${recountMs.toFixed(0)} ms, one bare pass ${bareOnceMs.toFixed(0)} ms`);
       ctx.log('stats: warm-up');
       await bare();
+      await answer();
       const result = await compareReads(
         ctx,
         'by township',
@@ -76,11 +93,17 @@ export const statsSection: Section = {
         bare,
       );
       const [plan] = await conn.query<RowDataPacket[]>(`EXPLAIN ${ENROLLED}`, [COUNTY]);
-      const t0 = performance.now();
-      await conn.query(`SELECT COUNT(*) FROM children ch WHERE ch.county_code = ?`, [COUNTY]);
-      const scanMs = performance.now() - t0;
+      const [[{ tallies }]] = (await conn.query('SELECT COUNT(*) AS tallies FROM enrolment_tallies')) as unknown as [[{ tallies: number }]];
+      const recount: Figure = {
+        label: 'first answer after pupils changed (recounts the tallies)',
+        unit: 'ms',
+        better: 'lower',
+        samples: [recountMs],
+        baseline: { label: 'one pass of the bare SQL', unit: 'ms', samples: [bareOnceMs] },
+        goals: [],
+      };
       const notes = [
-        `Query plan of the enrolment aggregate: \`${plan.map((p) => `${p.table}: ${p.type} on ${p.key ?? '—'}, ~${p.rows} rows (${p.Extra ?? ''})`).join('; ')}\`. A bare \`COUNT(*)\` over the county's children alone took ${scanMs.toFixed(0)} ms here: every answer reads every pupil's row, so the bare SQL is itself the floor the product can approach but not pass.`,
+        `The bare aggregate reads every pupil's row (query plan: \`${plan.map((p) => `${p.table}: ${p.type} on ${p.key ?? '—'}, ~${p.rows} rows (${p.Extra ?? ''})`).join('; ')}\`). The product divides by enrolment tallies instead (${Number(tallies).toLocaleString('en-US')} rows: pupils by village, school, grade and poverty), recounted in one pass only after a write to pupils (a roster import, a priority flag, a transfer); the dropouts and case figures are read from the cases as they are.`,
         ...result.failures,
       ];
       const missed = result.figures.some((f) => f.goals.some((g) => !g.met));
@@ -96,7 +119,7 @@ export const statsSection: Section = {
           `${pupils.toLocaleString('en-US')} pupils on the roster (grades 1–9, 5 % from poor households) over ${villages.length} villages, ${caseCount.toLocaleString('en-US')} cases, 60 % of them confirmed dropouts in school year ${SCHOOL_YEAR}.`,
           `The county admin asks for the rates by township (\`by=township\`): ${CONNECTIONS} connections, ${duration} s per repeat, ${REPEATS} repeats. Baseline: the enrolment and dropout aggregates the service issues, one after the other, through mysql2 on ${CONNECTIONS} connections.`,
         ],
-        figures: result.figures,
+        figures: [...result.figures, recount],
         notes,
       };
     } finally {

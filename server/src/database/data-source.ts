@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/config.schema';
+import { EnrolmentTallySubscriber } from '../modules/registry/enrolment-tally.subscriber';
 import { entities } from './entities';
 import { migrations } from './migrations';
 
@@ -24,7 +25,14 @@ export async function detectMysqlFlavour(url: string): Promise<MysqlFlavour> {
 }
 
 export function dataSourceOptions(config: DatabaseConfig, flavour: MysqlFlavour = 'mysql'): DataSourceOptions {
-  const common = { entities, migrations, migrationsRun: false, synchronize: false, logging: false } as const;
+  const common = {
+    entities,
+    migrations,
+    subscribers: [EnrolmentTallySubscriber] as Array<new () => unknown>,
+    migrationsRun: false,
+    synchronize: false,
+    logging: false,
+  } as const;
   if (config.kind === 'sqlite') {
     if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
     return {

@@ -5,6 +5,8 @@ import { ChildGuardian } from '../modules/children/child-guardian.entity';
 import {
   CrosscheckReview,
   CrosscheckRun,
+  EnrolmentTally,
+  EnrolmentTallyChange,
   HouseholdMember,
   PovertyRegistration,
   RegistryImport,
@@ -61,6 +63,8 @@ export const entities = [
   PovertyRegistration,
   CrosscheckRun,
   CrosscheckReview,
+  EnrolmentTally,
+  EnrolmentTallyChange,
   BindingAttempt,
   EnrolmentBatch,
   EnrolmentNotice,

@@ -45,12 +45,17 @@ export function schoolYearOf(isoDate: string): number {
   return Number(isoDate.slice(5, 7)) >= 9 ? year : year - 1;
 }
 
-/** Compulsory-school age for a school year: 6 by 31 August before it starts, not yet 16 then. */
+/**
+ * Compulsory-school age for a school year: 6 by 31 August before it starts, not yet 16 then. As
+ * birth dates (ISO text, so a database can compare them too): after `after`, up to `through`.
+ */
+export function compulsoryBirthDates(schoolYear: number): { after: string; through: string } {
+  return { after: `${schoolYear - 16}-08-31`, through: `${schoolYear - 6}-08-31` };
+}
+
 export function isCompulsoryAge(birthDate: string, schoolYear: number): boolean {
-  const cutoff = `${schoolYear}-08-31`;
-  const sixth = `${Number(birthDate.slice(0, 4)) + 6}${birthDate.slice(4)}`;
-  const sixteenth = `${Number(birthDate.slice(0, 4)) + 16}${birthDate.slice(4)}`;
-  return sixth <= cutoff && sixteenth > cutoff;
+  const { after, through } = compulsoryBirthDates(schoolYear);
+  return birthDate > after && birthDate <= through;
 }
 
 export function stageOfGrade(grade: number | null): 'primary' | 'junior' | null {

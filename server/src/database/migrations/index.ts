@@ -5,6 +5,7 @@ import { CaseHandling1764300000000 } from './1764300000000-case-handling';
 import { ParentsAndSubsidies1764400000000 } from './1764400000000-parents-and-subsidies';
 import { Registry1764500000000 } from './1764500000000-registry';
 import { Retention1764700000000 } from './1764700000000-retention';
+import { EnrolmentTallies1764800000000 } from './1764800000000-enrolment-tallies';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   ParentsAndSubsidies1764400000000,
   Registry1764500000000,
   Retention1764700000000,
+  EnrolmentTallies1764800000000,
 ];

@@ -10,6 +10,7 @@ import { newId } from '../../common/ids';
 import { User } from '../accounts/user.entity';
 import { School } from '../schools/school.entity';
 import { Session } from './session.entity';
+import { rawDate } from '../../database/raw-date';
 
 const TOKEN_PREFIX = 'bx1_';
 const LAST_SEEN_RESOLUTION_MS = 15 * 60_000;
@@ -33,11 +34,6 @@ interface SessionRow {
   last_seen_at: Date | string | null;
   school_township_code: string | null;
   school_county_code: string | null;
-}
-
-function toDate(value: Date | string): Date {
-  // SQLite returns UTC datetimes as text without a zone.
-  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
 }
 
 /**
@@ -94,9 +90,9 @@ export class SessionsService {
       .where('s.token_hash = :hash', { hash: hashToken(token) })
       .getRawOne<SessionRow>();
     const now = this.clock.now();
-    if (!row || row.revoked_at || toDate(row.expires_at) <= now) throw new AppError('SESSION_EXPIRED');
+    if (!row || row.revoked_at || rawDate(row.expires_at) <= now) throw new AppError('SESSION_EXPIRED');
     if (row.disabled === true || Number(row.disabled) === 1) throw new AppError('ACCOUNT_DISABLED');
-    if (!row.last_seen_at || now.getTime() - toDate(row.last_seen_at).getTime() > LAST_SEEN_RESOLUTION_MS) {
+    if (!row.last_seen_at || now.getTime() - rawDate(row.last_seen_at).getTime() > LAST_SEEN_RESOLUTION_MS) {
       await this.dataSource.manager.update(User, { id: row.user_id }, { lastSeenAt: now });
     }
     let unit: CallerUnit | null = null;

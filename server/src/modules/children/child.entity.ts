@@ -8,6 +8,7 @@ import { divisionCodeColumn, idColumn, timestampColumn } from '../../database/co
  */
 @Entity('children')
 @Index('idx_children_identity', ['nameKey', 'villageCode', 'birthYear'])
+@Index('idx_children_village_birth', ['villageCode', 'birthDate'])
 export class Child {
   @PrimaryColumn(idColumn)
   id: string;

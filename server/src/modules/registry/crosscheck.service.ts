@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   FINISHED_CASE_STATUSES,
-  isCompulsoryAge,
+  compulsoryBirthDates,
   maskIdNumber,
   maskStudentNumber,
   schoolYearRange,
@@ -11,7 +11,7 @@ import {
   type PovertyCategory,
 } from '@baoxue/shared';
 import type { Logger } from 'pino';
-import { In, MoreThan, type DataSource } from 'typeorm';
+import { In, MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { administeredCounty, assertCountyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
@@ -32,6 +32,9 @@ import { nameDistance, nearDates } from './name-similarity';
 import { CrosscheckReview, CrosscheckRun, HouseholdMember, PovertyRegistration } from './registry.entities';
 
 const BATCH = 2000;
+/** Household children looked up per query for pupils like them (two index lookups each). */
+const LOOKUPS_PER_QUERY = 200;
+const CASES_PER_TRANSACTION = 100;
 
 /** The priority group each poor-household category flags on a child. */
 const PRIORITY_OF: Record<PovertyCategory, PriorityGroup> = {
@@ -45,9 +48,10 @@ const PRIORITY_OF: Record<PovertyCategory, PriorityGroup> = {
 
 type Counts = CrosscheckRunView['counts'];
 
+/** Pupils who may be some household children, keyed for the matching rules. */
 interface RosterIndex {
-  byId: Map<string, string>;
-  byIdentity: Map<string, string>;
+  /** `nameKey|birthDate|village`: the same child under another (or no) ID number. */
+  byIdentity: Set<string>;
   /** `birthDate|village` → pupils, for names typed differently. */
   byBirthVillage: Map<string, Array<{ id: string; nameKey: string }>>;
   /** `nameKey|village` → pupils, for birth dates typed differently. */
@@ -168,7 +172,7 @@ export class CrosscheckService {
     if (decision === 'different') {
       const member = await this.dataSource.manager.findOneByOrFail(HouseholdMember, { id: review.householdMemberId });
       const run = await this.dataSource.manager.findOneByOrFail(CrosscheckRun, { id: review.runId });
-      await this.openNotEnrolled(member, run.schoolYear);
+      await this.dataSource.transaction((manager) => this.openNotEnrolled(manager, member, run.schoolYear));
     }
     return (await this.reviewViews([await this.dataSource.manager.findOneByOrFail(CrosscheckReview, { id })]))[0]!;
   }
@@ -185,29 +189,40 @@ export class CrosscheckService {
       priorityFlagged: 0,
     };
     counts.priorityFlagged = await this.flagPriorities(run.countyCode);
-    const roster = await this.rosterIndex(run.countyCode);
+    const ages = compulsoryBirthDates(run.schoolYear);
+    counts.householdChecked = await this.dataSource.manager
+      .createQueryBuilder(HouseholdMember, 'hm')
+      .where('hm.county_code = :county AND hm.birth_date > :after AND hm.birth_date <= :through', { county: run.countyCode, ...ages })
+      .getCount();
     const decided = await this.decidedPairs(run.countyCode);
+    let unmatched = 0;
     let cursor = '';
     for (;;) {
-      const members = await this.dataSource.manager.find(HouseholdMember, {
-        where: { countyCode: run.countyCode, id: MoreThan(cursor) },
-        order: { id: 'ASC' },
-        take: BATCH,
-      });
+      // the database anti-joins by ID number; only children on no roster by ID come back
+      const members = await this.dataSource.manager
+        .createQueryBuilder(HouseholdMember, 'hm')
+        .where('hm.county_code = :county AND hm.birth_date > :after AND hm.birth_date <= :through AND hm.id > :cursor', {
+          county: run.countyCode,
+          cursor,
+          ...ages,
+        })
+        .andWhere(
+          'NOT EXISTS (SELECT 1 FROM children p WHERE p.id_number = hm.id_number AND p.county_code = hm.county_code AND p.student_number IS NOT NULL)',
+        )
+        .orderBy('hm.id', 'ASC')
+        .limit(BATCH)
+        .getMany();
       if (members.length === 0) break;
       cursor = members[members.length - 1]!.id;
+      unmatched += members.length;
+      const pupils = await this.pupilsLike(run.countyCode, members);
+      const notEnrolled: HouseholdMember[] = [];
       for (const member of members) {
-        if (!isCompulsoryAge(member.birthDate, run.schoolYear)) continue;
-        counts.householdChecked++;
-        if (member.idNumber && roster.byId.has(member.idNumber)) {
-          counts.matchedById++;
-          continue;
-        }
-        if (roster.byIdentity.has(`${member.nameKey}|${member.birthDate}|${member.villageCode}`)) {
+        if (pupils.byIdentity.has(`${member.nameKey}|${member.birthDate}|${member.villageCode}`)) {
           counts.matchedByName++;
           continue;
         }
-        const candidates = this.nearMatches(member, roster);
+        const candidates = this.nearMatches(member, pupils);
         const same = candidates.find((c) => decided.get(`${member.id}|${c.childId}`) === 'same');
         if (same) {
           counts.matchedByName++;
@@ -219,14 +234,56 @@ export class CrosscheckService {
           counts.review++;
           continue;
         }
-        if (await this.openNotEnrolled(member, run.schoolYear)) counts.notEnrolled++;
-        else counts.alreadyFollowed++;
+        notEnrolled.push(member);
+      }
+      // one transaction per group of cases: all of a group or none, a few commits for a county
+      for (let i = 0; i < notEnrolled.length; i += CASES_PER_TRANSACTION) {
+        await this.dataSource.transaction(async (manager) => {
+          for (const member of notEnrolled.slice(i, i + CASES_PER_TRANSACTION)) {
+            if (await this.openNotEnrolled(manager, member, run.schoolYear)) counts.notEnrolled++;
+            else counts.alreadyFollowed++;
+          }
+        });
       }
     }
+    counts.matchedById = counts.householdChecked - unmatched;
     const absence = await this.absences.run(run.countyCode);
     counts.absent = absence.opened;
     counts.alreadyFollowed += absence.alreadyFollowed;
     return counts;
+  }
+
+  /**
+   * The county's pupils who could be one of these household children under another ID number (or
+   * none): the same village and birth date, or the same village and name. Read through indexes for
+   * one batch at a time, so a county of a million pupils is never held in memory.
+   */
+  private async pupilsLike(countyCode: string, members: HouseholdMember[]): Promise<RosterIndex> {
+    const found = new Map<string, Child>();
+    for (let i = 0; i < members.length; i += LOOKUPS_PER_QUERY) {
+      const chunk = members.slice(i, i + LOOKUPS_PER_QUERY);
+      const params: Record<string, string> = { county: countyCode };
+      const alike = chunk.map((m, j) => {
+        Object.assign(params, { [`v${j}`]: m.villageCode, [`b${j}`]: m.birthDate, [`n${j}`]: m.nameKey });
+        return `(p.village_code = :v${j} AND p.birth_date = :b${j}) OR (p.name_key = :n${j} AND p.village_code = :v${j})`;
+      });
+      const pupils = await this.dataSource.manager
+        .createQueryBuilder(Child, 'p')
+        .select(['p.id', 'p.nameKey', 'p.birthDate', 'p.villageCode'])
+        .where(`(${alike.join(' OR ')})`, params)
+        .andWhere('p.county_code = :county AND p.student_number IS NOT NULL AND p.birth_date IS NOT NULL')
+        .getMany();
+      for (const p of pupils) found.set(p.id, p);
+    }
+    const index: RosterIndex = { byIdentity: new Set(), byBirthVillage: new Map(), byNameVillage: new Map() };
+    for (const p of found.values()) {
+      index.byIdentity.add(`${p.nameKey}|${p.birthDate}|${p.villageCode}`);
+      const byBirth = `${p.birthDate}|${p.villageCode}`;
+      index.byBirthVillage.set(byBirth, [...(index.byBirthVillage.get(byBirth) ?? []), { id: p.id, nameKey: p.nameKey }]);
+      const byName = `${p.nameKey}|${p.villageCode}`;
+      index.byNameVillage.set(byName, [...(index.byNameVillage.get(byName) ?? []), { id: p.id, birthDate: p.birthDate! }]);
+    }
+    return index;
   }
 
   /** Pupils who may be this household child under a mistyped name or birth date. */
@@ -265,43 +322,41 @@ export class CrosscheckService {
    * A child of school age on no roster: a case routed to the township of the household's village,
    * unless the child already has an open case or one from a cross-check of the same school year.
    */
-  private async openNotEnrolled(member: HouseholdMember, schoolYear: number): Promise<boolean> {
+  private async openNotEnrolled(manager: EntityManager, member: HouseholdMember, schoolYear: number): Promise<boolean> {
     const { from, to } = schoolYearRange(schoolYear);
-    return this.dataSource.transaction(async (manager) => {
-      let child = member.idNumber ? await manager.findOneBy(Child, { idNumber: member.idNumber }) : null;
-      if (child) {
-        const followed = await manager
-          .createQueryBuilder(DropoutCase, 'c')
-          .where('c.child_id = :childId AND c.merged_into_id IS NULL', { childId: child.id })
-          .andWhere("(c.status NOT IN (:...finished) OR (c.source = 'cross_check' AND c.opened_at >= :from AND c.opened_at <= :to))", {
-            finished: FINISHED_CASE_STATUSES,
-            from: new Date(`${from}T00:00:00+08:00`),
-            to: new Date(`${to}T23:59:59+08:00`),
-          })
-          .getExists();
-        if (followed) return false;
-      } else {
-        child = manager.create(Child, {
-          id: newId(),
-          name: member.name,
-          nameKey: member.nameKey,
-          sex: member.sex,
-          birthYear: Number(member.birthDate.slice(0, 4)),
-          birthYearExact: true,
-          birthDate: member.birthDate,
-          idNumber: member.idNumber,
-          villageCode: member.villageCode,
-          countyCode: member.countyCode,
-          schoolId: null,
-          grade: null,
-          priorityGroups: await this.priorityOf(member.idNumber, member.countyCode),
-        });
-        await manager.insert(Child, child);
-      }
-      const decision = await this.routing.decide(manager, member.villageCode, member.countyCode);
-      await this.cases.open(manager, { childId: child.id, source: 'cross_check', decision, schoolId: null, actorId: null, tipCount: 0 });
-      return true;
-    });
+    let child = member.idNumber ? await manager.findOneBy(Child, { idNumber: member.idNumber }) : null;
+    if (child) {
+      const followed = await manager
+        .createQueryBuilder(DropoutCase, 'c')
+        .where('c.child_id = :childId AND c.merged_into_id IS NULL', { childId: child.id })
+        .andWhere("(c.status NOT IN (:...finished) OR (c.source = 'cross_check' AND c.opened_at >= :from AND c.opened_at <= :to))", {
+          finished: FINISHED_CASE_STATUSES,
+          from: new Date(`${from}T00:00:00+08:00`),
+          to: new Date(`${to}T23:59:59+08:00`),
+        })
+        .getExists();
+      if (followed) return false;
+    } else {
+      child = manager.create(Child, {
+        id: newId(),
+        name: member.name,
+        nameKey: member.nameKey,
+        sex: member.sex,
+        birthYear: Number(member.birthDate.slice(0, 4)),
+        birthYearExact: true,
+        birthDate: member.birthDate,
+        idNumber: member.idNumber,
+        villageCode: member.villageCode,
+        countyCode: member.countyCode,
+        schoolId: null,
+        grade: null,
+        priorityGroups: await this.priorityOf(manager, member.idNumber, member.countyCode),
+      });
+      await manager.insert(Child, child);
+    }
+    const decision = await this.routing.decide(manager, member.villageCode, member.countyCode);
+    await this.cases.open(manager, { childId: child.id, source: 'cross_check', decision, schoolId: null, actorId: null, tipCount: 0 });
+    return true;
   }
 
   /** Flags children on the poor-household list; returns how many gained a flag. */
@@ -328,40 +383,10 @@ export class CrosscheckService {
     }
   }
 
-  private async priorityOf(idNumber: string | null, countyCode: string): Promise<PriorityGroup[]> {
+  private async priorityOf(manager: EntityManager, idNumber: string | null, countyCode: string): Promise<PriorityGroup[]> {
     if (!idNumber) return [];
-    const registrations = await this.dataSource.manager.findBy(PovertyRegistration, { countyCode, idNumber });
+    const registrations = await manager.findBy(PovertyRegistration, { countyCode, idNumber });
     return [...new Set(registrations.map((r) => PRIORITY_OF[r.category]))];
-  }
-
-  /** Every pupil of the county on a roster, indexed for the matching rules. */
-  private async rosterIndex(countyCode: string): Promise<RosterIndex> {
-    const index: RosterIndex = { byId: new Map(), byIdentity: new Map(), byBirthVillage: new Map(), byNameVillage: new Map() };
-    let cursor = '';
-    for (;;) {
-      const pupils = await this.dataSource.manager
-        .createQueryBuilder(Child, 'c')
-        .select(['c.id', 'c.idNumber', 'c.nameKey', 'c.birthDate', 'c.villageCode'])
-        .where('c.county_code = :countyCode AND c.student_number IS NOT NULL AND c.id > :cursor', { countyCode, cursor })
-        .orderBy('c.id', 'ASC')
-        .limit(BATCH * 5)
-        .getMany();
-      if (pupils.length === 0) return index;
-      cursor = pupils[pupils.length - 1]!.id;
-      for (const p of pupils) {
-        if (p.idNumber) index.byId.set(p.idNumber, p.id);
-        if (!p.birthDate || !p.villageCode) continue;
-        index.byIdentity.set(`${p.nameKey}|${p.birthDate}|${p.villageCode}`, p.id);
-        const byBirth = `${p.birthDate}|${p.villageCode}`;
-        const sameBirth = index.byBirthVillage.get(byBirth);
-        if (sameBirth) sameBirth.push({ id: p.id, nameKey: p.nameKey });
-        else index.byBirthVillage.set(byBirth, [{ id: p.id, nameKey: p.nameKey }]);
-        const byName = `${p.nameKey}|${p.villageCode}`;
-        const sameName = index.byNameVillage.get(byName);
-        if (sameName) sameName.push({ id: p.id, birthDate: p.birthDate });
-        else index.byNameVillage.set(byName, [{ id: p.id, birthDate: p.birthDate }]);
-      }
-    }
   }
 
   private async decidedPairs(countyCode: string): Promise<Map<string, 'same' | 'different' | 'pending'>> {

@@ -185,3 +185,39 @@ export class CrosscheckReview {
   @Column({ ...timestampColumn, name: 'decided_at', nullable: true })
   decidedAt: Date | null;
 }
+
+/**
+ * Pupils on the roster counted by village, school, grade and poverty (`''` where a pupil has no
+ * village or school): what the dropout statistics divide by, so they never scan every pupil.
+ */
+@Entity('enrolment_tallies')
+export class EnrolmentTally {
+  @PrimaryColumn({ ...divisionCodeColumn, name: 'county_code' })
+  countyCode: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 12, name: 'village_code' })
+  villageCode: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 36, name: 'school_id' })
+  schoolId: string;
+
+  @PrimaryColumn({ type: 'int' })
+  grade: number;
+
+  /** From a registered-poor or monitored household. */
+  @PrimaryColumn({ type: 'boolean' })
+  poor: boolean;
+
+  @Column({ type: 'int' })
+  pupils: number;
+}
+
+/** A write to the pupils the tallies count, not yet counted: while any exists, they are recounted. */
+@Entity('enrolment_tally_changes')
+export class EnrolmentTallyChange {
+  @PrimaryColumn(idColumn)
+  id: string;
+
+  @Column({ ...timestampColumn, name: 'changed_at' })
+  changedAt: Date;
+}

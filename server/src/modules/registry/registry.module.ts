@@ -6,12 +6,13 @@ import { CrosscheckController } from './crosscheck.controller';
 import { CrosscheckService } from './crosscheck.service';
 import { RegistryController } from './registry.controller';
 import { RegistryImportService } from './registry-import.service';
+import { EnrolmentTallyService } from './enrolment-tally.service';
 import { StatsService } from './stats.service';
 
 @Module({
   imports: [CasesModule, DivisionsModule],
   controllers: [RegistryController, CrosscheckController],
-  providers: [RegistryImportService, CrosscheckService, AbsenceMonitorService, StatsService],
+  providers: [RegistryImportService, CrosscheckService, AbsenceMonitorService, StatsService, EnrolmentTallyService],
   exports: [RegistryImportService, CrosscheckService, AbsenceMonitorService],
 })
 export class RegistryModule {}

@@ -21,11 +21,13 @@ import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { Child } from '../children/child.entity';
 import { DropoutCase } from '../cases/case.entity';
+import { rawDate } from '../../database/raw-date';
 import { DivisionsService } from '../divisions/divisions.service';
+import { EnrolmentTallyService, isPoor } from './enrolment-tally.service';
+import { EnrolmentTally } from './registry.entities';
 import { School } from '../schools/school.entity';
 
 const CONFIRMED_OR_LATER = ['confirmed', 'persuading', 'escalated', 'returned', 'closed'];
-const POOR_GROUPS = ['registered_poor', 'monitored'];
 
 export interface StatsQuery {
   schoolYear: number;
@@ -51,27 +53,29 @@ export class StatsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly divisions: DivisionsService,
+    private readonly tallies: EnrolmentTallyService,
   ) {}
 
   async dropout(caller: Caller, query: StatsQuery): Promise<StatsResponse> {
     const scope = this.scopeOf(caller, query.under);
     const { from, to } = schoolYearRange(query.schoolYear);
     const manager = this.dataSource.manager;
-    const groupColumn = query.by === 'school' ? 'ch.school_id' : query.by === 'village' ? 'ch.village_code' : 'ch.village_code';
-    // pupils on the roster, by unit, stage and poverty
+    // pupils on the roster, by unit, stage and poverty: from the tallies, recounted if a pupil changed
+    await this.tallies.ensureCurrent();
+    const tallyUnit = query.by === 'school' ? 't.school_id' : 't.village_code';
     const enrolledQb = manager
-      .createQueryBuilder(Child, 'ch')
-      .select(groupColumn, 'unit')
-      .addSelect('ch.grade', 'grade')
-      .addSelect('ch.priority_groups', 'groups')
-      .addSelect('COUNT(*)', 'count')
-      .where('ch.student_number IS NOT NULL AND ch.grade IS NOT NULL')
-      .groupBy(groupColumn)
-      .addGroupBy('ch.grade')
-      .addGroupBy('ch.priority_groups');
-    this.restrict(enrolledQb, scope);
-    const enrolled = await enrolledQb.getRawMany<{ unit: string | null; grade: number; groups: string; count: string | number }>();
+      .createQueryBuilder(EnrolmentTally, 't')
+      .select(tallyUnit, 'unit')
+      .addSelect('t.grade', 'grade')
+      .addSelect('t.poor', 'poor')
+      .addSelect('SUM(t.pupils)', 'count')
+      .groupBy(tallyUnit)
+      .addGroupBy('t.grade')
+      .addGroupBy('t.poor');
+    this.restrict(enrolledQb, scope, 't');
+    const enrolled = await enrolledQb.getRawMany<{ unit: string; grade: number; poor: number | boolean; count: string | number }>();
     // children confirmed dropped out during the school year (each child once)
+    const groupColumn = query.by === 'school' ? 'ch.school_id' : 'ch.village_code';
     const dropoutQb = manager
       .createQueryBuilder(DropoutCase, 'c')
       .innerJoin(Child, 'ch', 'ch.id = c.child_id')
@@ -86,7 +90,7 @@ export class StatsService {
       })
       .andWhere('ch.grade IS NOT NULL')
       .distinct(true);
-    this.restrict(dropoutQb, scope);
+    this.restrict(dropoutQb, scope, 'ch');
     const dropouts = await dropoutQb.getRawMany<{ childId: string; unit: string | null; grade: number; groups: string }>();
 
     const keyOf = (unit: string | null) => {
@@ -96,10 +100,9 @@ export class StatsService {
     };
     const tallies = new Map<string, Tally>();
     const total = emptyTally();
-    const add = (unit: string | null, grade: number, groups: string, count: number, field: 'enrolled' | 'dropouts') => {
+    const add = (unit: string | null, grade: number, poor: boolean, count: number, field: 'enrolled' | 'dropouts') => {
       const stage = grade >= 1 && grade <= 6 ? 'primary' : grade >= 7 && grade <= 9 ? 'junior' : null;
       if (!stage) return;
-      const poor = POOR_GROUPS.some((g) => String(groups).includes(`"${g}"`));
       const targets = [total];
       const key = keyOf(unit);
       if (key) {
@@ -111,8 +114,8 @@ export class StatsService {
         if (poor) t[field].poor += count;
       }
     };
-    for (const row of enrolled) add(row.unit, Number(row.grade), row.groups, Number(row.count), 'enrolled');
-    for (const row of dropouts) add(row.unit, Number(row.grade), row.groups, 1, 'dropouts');
+    for (const row of enrolled) add(row.unit || null, Number(row.grade), Boolean(Number(row.poor)), Number(row.count), 'enrolled');
+    for (const row of dropouts) add(row.unit, Number(row.grade), isPoor(row.groups), 1, 'dropouts');
 
     const codes = [...tallies.keys()];
     const names = query.by === 'school' ? await this.schoolNames(codes) : await this.divisions.names(codes);
@@ -202,18 +205,20 @@ export class StatsService {
       base().andWhere('c.status NOT IN (:...finished) AND c.due_at < :now', { finished: FINISHED_CASE_STATUSES, now }).getCount(),
       base()
         .andWhere("c.status IN ('returned', 'closed') AND c.returned_on >= :from AND c.returned_on <= :to", { from, to })
-        .select(['c.id', 'c.openedAt', 'c.returnedOn'])
-        .getMany(),
+        .select('c.opened_at', 'openedAt')
+        .addSelect('c.returned_on', 'returnedOn')
+        .getRawMany<{ openedAt: Date | string; returnedOn: string }>(),
+      // only the column needed, not a case entity each: a county has tens of thousands of cases a year
       base()
         .andWhere('c.causes IS NOT NULL AND c.opened_at >= :from AND c.opened_at <= :to', {
           from: new Date(`${from}T00:00:00+08:00`),
           to: new Date(`${to}T23:59:59+08:00`),
         })
-        .select(['c.id', 'c.causes'])
-        .getMany(),
+        .select('c.causes', 'causes')
+        .getRawMany<{ causes: string }>(),
     ]);
     const days = returnedCases
-      .map((c) => (Date.parse(`${c.returnedOn}T00:00:00+08:00`) - c.openedAt.getTime()) / 86_400_000)
+      .map((c) => (Date.parse(`${c.returnedOn}T00:00:00+08:00`) - rawDate(c.openedAt).getTime()) / 86_400_000)
       .map((d) => Math.max(0, Math.round(d)))
       .sort((a, b) => a - b);
     const median = days.length
@@ -222,7 +227,7 @@ export class StatsService {
         : (days[days.length / 2 - 1]! + days[days.length / 2]!) / 2
       : null;
     const byCause = new Map<DropoutCause, number>();
-    for (const c of caused) for (const cause of c.causes ?? []) byCause.set(cause, (byCause.get(cause) ?? 0) + 1);
+    for (const c of caused) for (const cause of JSON.parse(c.causes) as DropoutCause[]) byCause.set(cause, (byCause.get(cause) ?? 0) + 1);
     return {
       open,
       overdue,
@@ -252,10 +257,11 @@ export class StatsService {
     return { kind: 'division', code: own };
   }
 
-  private restrict(qb: { andWhere: (sql: string, params?: Record<string, unknown>) => unknown }, scope: Scope): void {
-    if (scope.kind === 'school') qb.andWhere('ch.school_id = :school', { school: scope.schoolId });
-    else if (divisionLevelOf(scope.code) === 'county') qb.andWhere('ch.county_code = :county', { county: scope.code });
-    else qb.andWhere('ch.village_code LIKE :prefix', { prefix: `${divisionPrefix(scope.code)}%` });
+  /** Narrows to the scope's pupils; `alias` is a child or a tally (both name the columns alike). */
+  private restrict(qb: { andWhere: (sql: string, params?: Record<string, unknown>) => unknown }, scope: Scope, alias: 'ch' | 't'): void {
+    if (scope.kind === 'school') qb.andWhere(`${alias}.school_id = :school`, { school: scope.schoolId });
+    else if (divisionLevelOf(scope.code) === 'county') qb.andWhere(`${alias}.county_code = :county`, { county: scope.code });
+    else qb.andWhere(`${alias}.village_code LIKE :prefix`, { prefix: `${divisionPrefix(scope.code)}%` });
   }
 
   private async schoolNames(ids: string[]): Promise<Map<string, string>> {

@@ -1,0 +1,113 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { In, type DataSource } from 'typeorm';
+import { PeriodicJob } from '../../common/periodic-job';
+import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
+import { LOGGER } from '../../common/logging/logger';
+import { bulkInsert } from '../../database/bulk-insert';
+import { Child } from '../children/child.entity';
+import { EnrolmentTally, EnrolmentTallyChange } from './registry.entities';
+
+/** Children of these households count as poor in the statistics (BRIEF §5). */
+const POOR_GROUPS = ['registered_poor', 'monitored'];
+const DELETE_CHUNK = 500;
+/** A recount that keeps losing the race against writers gives up; the next request tries again. */
+const MAX_RECOUNTS = 3;
+
+export function isPoor(priorityGroups: string): boolean {
+  return POOR_GROUPS.some((group) => String(priorityGroups).includes(`"${group}"`));
+}
+
+/**
+ * Keeps the enrolment tallies true. Writes to pupils leave change rows (EnrolmentTallySubscriber);
+ * before the statistics read the tallies, any change not yet counted makes them recount every
+ * pupil in one consistent read, and a timer recounts in the background so a request rarely waits.
+ */
+@Injectable()
+export class EnrolmentTallyService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly job: PeriodicJob;
+  private recounting: Promise<void> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.job = new PeriodicJob('enrolment tally recount', () => this.ensureCurrent(), logger);
+  }
+
+  onApplicationBootstrap(): void {
+    // off in tests with the other schedulers
+    if (this.config.outbox.pollMs > 0) this.job.start(60_000);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.job.stop();
+    await this.recounting;
+  }
+
+  /** Resolves once the tallies count every change committed before the call. */
+  async ensureCurrent(): Promise<void> {
+    for (let attempt = 0; attempt < MAX_RECOUNTS; attempt++) {
+      if (!(await this.dataSource.manager.exists(EnrolmentTallyChange))) return;
+      // one recount per process at a time; a caller that arrived during it checks again after
+      this.recounting ??= this.recount().finally(() => (this.recounting = null));
+      await this.recounting;
+    }
+  }
+
+  /**
+   * Counts every pupil again. The change rows and the pupils are read in one transaction (one
+   * snapshot on MySQL), so only the changes this count saw are cleared; later ones stay.
+   */
+  private async recount(): Promise<void> {
+    const started = performance.now();
+    const pupils = await this.dataSource.transaction(async (manager) => {
+      const seen = (await manager.find(EnrolmentTallyChange, { select: { id: true } })).map((c) => c.id);
+      const rows = await manager
+        .createQueryBuilder(Child, 'ch')
+        .select('ch.county_code', 'county')
+        .addSelect('ch.village_code', 'village')
+        .addSelect('ch.school_id', 'school')
+        .addSelect('ch.grade', 'grade')
+        .addSelect('ch.priority_groups', 'groups')
+        .addSelect('COUNT(*)', 'count')
+        .where('ch.student_number IS NOT NULL AND ch.grade IS NOT NULL AND ch.county_code IS NOT NULL')
+        .groupBy('ch.county_code')
+        .addGroupBy('ch.village_code')
+        .addGroupBy('ch.school_id')
+        .addGroupBy('ch.grade')
+        .addGroupBy('ch.priority_groups')
+        .getRawMany<{
+          county: string;
+          village: string | null;
+          school: string | null;
+          grade: number;
+          groups: string;
+          count: number | string;
+        }>();
+      const tallies = new Map<string, EnrolmentTally>();
+      for (const row of rows) {
+        const tally: EnrolmentTally = {
+          countyCode: row.county,
+          villageCode: row.village ?? '',
+          schoolId: row.school ?? '',
+          grade: Number(row.grade),
+          poor: isPoor(row.groups),
+          pupils: 0,
+        };
+        const key = `${tally.countyCode}|${tally.villageCode}|${tally.schoolId}|${tally.grade}|${tally.poor}`;
+        const found = tallies.get(key);
+        if (found) found.pupils += Number(row.count);
+        else tallies.set(key, { ...tally, pupils: Number(row.count) });
+      }
+      await manager.createQueryBuilder().delete().from(EnrolmentTally).execute();
+      await bulkInsert(manager, EnrolmentTally, [...tallies.values()]);
+      for (let i = 0; i < seen.length; i += DELETE_CHUNK)
+        await manager.delete(EnrolmentTallyChange, { id: In(seen.slice(i, i + DELETE_CHUNK)) });
+      return [...tallies.values()].reduce((sum, t) => sum + t.pupils, 0);
+    });
+    this.logger.info({ pupils, ms: Math.round(performance.now() - started) }, 'enrolment tallies recounted');
+  }
+}
