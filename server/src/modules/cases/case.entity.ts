@@ -12,6 +12,7 @@ export type DueKind = 'accept' | 'verify' | 'first_visit' | 'notice' | 'notice_d
 @Index('idx_cases_due', ['routingCode', 'dueAt'])
 @Index('idx_cases_child', ['childId'])
 @Index('idx_cases_retention', ['countyCode', 'closedAt'])
+@Index('idx_cases_confirmed', ['confirmedAt'])
 export class DropoutCase {
   @PrimaryColumn(idColumn)
   id: string;

@@ -9,6 +9,7 @@ import { divisionCodeColumn, idColumn, timestampColumn } from '../../database/co
 @Entity('children')
 @Index('idx_children_identity', ['nameKey', 'villageCode', 'birthYear'])
 @Index('idx_children_village_birth', ['villageCode', 'birthDate'])
+@Index('idx_children_id_roster', ['idNumber', 'countyCode', 'studentNumber'])
 export class Child {
   @PrimaryColumn(idColumn)
   id: string;
@@ -30,7 +31,6 @@ export class Child {
   @Column({ type: 'boolean', name: 'birth_year_exact', default: false })
   birthYearExact: boolean;
 
-  @Index('idx_children_id_number')
   @Column({ type: 'varchar', length: 18, name: 'id_number', nullable: true })
   idNumber: string | null;
 

@@ -262,18 +262,19 @@ export class CrosscheckService {
     const found = new Map<string, Child>();
     for (let i = 0; i < members.length; i += LOOKUPS_PER_QUERY) {
       const chunk = members.slice(i, i + LOOKUPS_PER_QUERY);
-      const params: Record<string, string> = { county: countyCode };
+      const params: Record<string, string> = {};
       const alike = chunk.map((m, j) => {
         Object.assign(params, { [`v${j}`]: m.villageCode, [`b${j}`]: m.birthDate, [`n${j}`]: m.nameKey });
         return `(p.village_code = :v${j} AND p.birth_date = :b${j}) OR (p.name_key = :n${j} AND p.village_code = :v${j})`;
       });
+      // only the alike-terms in SQL, so each is looked up through its index (SQLite would otherwise
+      // scan the county's pupils by county code); the rest is checked here
       const pupils = await this.dataSource.manager
         .createQueryBuilder(Child, 'p')
-        .select(['p.id', 'p.nameKey', 'p.birthDate', 'p.villageCode'])
+        .select(['p.id', 'p.nameKey', 'p.birthDate', 'p.villageCode', 'p.countyCode', 'p.studentNumber'])
         .where(`(${alike.join(' OR ')})`, params)
-        .andWhere('p.county_code = :county AND p.student_number IS NOT NULL AND p.birth_date IS NOT NULL')
         .getMany();
-      for (const p of pupils) found.set(p.id, p);
+      for (const p of pupils) if (p.countyCode === countyCode && p.studentNumber && p.birthDate) found.set(p.id, p);
     }
     const index: RosterIndex = { byIdentity: new Set(), byBirthVillage: new Map(), byNameVillage: new Map() };
     for (const p of found.values()) {
