@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext, Section } from './lib/context';
 import type { SectionResult } from './lib/figures';
-import { dropAllCreated, serverVersion } from './lib/mysql';
+import { dropAllCreated, serverVersion, sizeServer } from './lib/mysql';
 import { describeMachine, renderReport } from './lib/report';
 import { crosscheckSection } from './sections/crosscheck';
 import { divisionsSection } from './sections/divisions';
@@ -41,15 +41,18 @@ async function main(): Promise<void> {
   const log = (message: string) => console.log(`${stamp()} ${message}`);
   const tmp = mkdtempSync(join(tmpdir(), 'bx-bench-'));
   const ctx: BenchContext = { tmp, quick: flags.has('--quick'), profile: flags.has('--profile'), log };
-  const machine = describeMachine(await serverVersion());
+  const sizing = await sizeServer();
+  const machine = describeMachine(await serverVersion(), sizing.description);
 
   const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
   const results: SectionResult[] = [];
   const interrupted = async () => {
     await dropAllCreated();
+    await sizing.restore();
     process.exit(130);
   };
   process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     for (const section of chosen) {
       log(`── ${section.title}`);
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await dropAllCreated();
+    await sizing.restore();
     rmSync(tmp, { recursive: true, force: true });
   }
   writeFileSync(output, renderReport(machine, results, (Date.now() - started) / 1000, command));

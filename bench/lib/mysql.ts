@@ -117,3 +117,36 @@ export async function insertRows(
   await flush();
   return count;
 }
+
+/** What the bench asks of the database server: memory for a county of a million pupils. */
+const SERVER_SIZING = { innodb_buffer_pool_size: 2 * 2 ** 30, innodb_log_file_size: 512 * 2 ** 20 } as const;
+
+/**
+ * Sizes the shared MariaDB for the run as a county's database server would be sized (both settings
+ * are dynamic in MariaDB ≥ 10.9): the server's default buffer pool of 128 MiB cannot hold a county's
+ * million children and its indexes, so every row of a roster import would miss it. Returns a
+ * description for the report and a function that puts the previous values back.
+ */
+export async function sizeServer(): Promise<{ description: string; restore: () => Promise<void> }> {
+  const conn = await createConnection(MYSQL_SERVER_URL);
+  const names = Object.keys(SERVER_SIZING) as Array<keyof typeof SERVER_SIZING>;
+  try {
+    const [rows] = await conn.query(`SELECT ${names.map((n) => `@@GLOBAL.${n} AS ${n}`).join(', ')}`);
+    const before = (rows as Array<Record<string, number | string>>)[0]!;
+    for (const name of names) await conn.query(`SET GLOBAL ${name} = ?`, [SERVER_SIZING[name]]);
+    const mib = (n: number | string) => `${Math.round(Number(n) / 2 ** 20)} MiB`;
+    return {
+      description: names.map((n) => `${n} ${mib(SERVER_SIZING[n])} (server default here: ${mib(before[n]!)})`).join(', '),
+      restore: async () => {
+        const again = await createConnection(MYSQL_SERVER_URL);
+        try {
+          for (const name of names) await again.query(`SET GLOBAL ${name} = ?`, [before[name]]);
+        } finally {
+          await again.end();
+        }
+      },
+    };
+  } finally {
+    await conn.end();
+  }
+}

@@ -8,12 +8,13 @@ export interface Machine {
   memoryGiB: number;
   node: string;
   database: string;
+  databaseSizing: string;
   commit: string;
   date: string;
   loadBefore: string;
 }
 
-export function describeMachine(databaseVersion: string): Machine {
+export function describeMachine(databaseVersion: string, databaseSizing: string): Machine {
   const git = (args: string[]) => {
     try {
       return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -29,6 +30,7 @@ export function describeMachine(databaseVersion: string): Machine {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     database: databaseVersion,
+    databaseSizing,
     commit: `${head}${dirty}`,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     loadBefore: loadavg()
@@ -87,7 +89,7 @@ export function renderReport(machine: Machine, sections: SectionResult[], wallSe
     `| CPU | ${machine.cpu}, ${machine.cores} cores |`,
     `| memory | ${machine.memoryGiB} GiB |`,
     `| Node.js | ${machine.node} |`,
-    `| database | ${machine.database} (loopback, server defaults) |`,
+    `| database | ${machine.database} (loopback; for the run: ${machine.databaseSizing}; otherwise server defaults) |`,
     `| commit | ${machine.commit} |`,
     `| date | ${machine.date} |`,
     `| load average at start | ${machine.loadBefore} |`,

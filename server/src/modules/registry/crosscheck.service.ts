@@ -32,7 +32,7 @@ import { nameDistance, nearDates } from './name-similarity';
 import { CrosscheckReview, CrosscheckRun, HouseholdMember, PovertyRegistration } from './registry.entities';
 
 const BATCH = 2000;
-/** Household children looked up per query for pupils like them (two index lookups each). */
+/** Household children looked up per query for pupils like them (one index lookup each). */
 const LOOKUPS_PER_QUERY = 200;
 const CASES_PER_TRANSACTION = 100;
 
@@ -260,21 +260,28 @@ export class CrosscheckService {
    */
   private async pupilsLike(countyCode: string, members: HouseholdMember[]): Promise<RosterIndex> {
     const found = new Map<string, Child>();
+    // one index per query (village and birth date; name and village), so each OR of equalities is a
+    // set of ranges of that index on both databases; county and roster are checked here
+    const lookups: Array<{ columns: [string, string]; of: (m: HouseholdMember) => [string, string] }> = [
+      { columns: ['village_code', 'birth_date'], of: (m) => [m.villageCode, m.birthDate] },
+      { columns: ['name_key', 'village_code'], of: (m) => [m.nameKey, m.villageCode] },
+    ];
     for (let i = 0; i < members.length; i += LOOKUPS_PER_QUERY) {
       const chunk = members.slice(i, i + LOOKUPS_PER_QUERY);
-      const params: Record<string, string> = {};
-      const alike = chunk.map((m, j) => {
-        Object.assign(params, { [`v${j}`]: m.villageCode, [`b${j}`]: m.birthDate, [`n${j}`]: m.nameKey });
-        return `(p.village_code = :v${j} AND p.birth_date = :b${j}) OR (p.name_key = :n${j} AND p.village_code = :v${j})`;
-      });
-      // only the alike-terms in SQL, so each is looked up through its index (SQLite would otherwise
-      // scan the county's pupils by county code); the rest is checked here
-      const pupils = await this.dataSource.manager
-        .createQueryBuilder(Child, 'p')
-        .select(['p.id', 'p.nameKey', 'p.birthDate', 'p.villageCode', 'p.countyCode', 'p.studentNumber'])
-        .where(`(${alike.join(' OR ')})`, params)
-        .getMany();
-      for (const p of pupils) if (p.countyCode === countyCode && p.studentNumber && p.birthDate) found.set(p.id, p);
+      for (const { columns, of } of lookups) {
+        const params: Record<string, string> = {};
+        const pairs = new Map(chunk.map((m) => [JSON.stringify(of(m)), of(m)]));
+        const terms = [...pairs.values()].map(([a, b], j) => {
+          Object.assign(params, { [`a${j}`]: a, [`b${j}`]: b });
+          return `(p.${columns[0]} = :a${j} AND p.${columns[1]} = :b${j})`;
+        });
+        const pupils = await this.dataSource.manager
+          .createQueryBuilder(Child, 'p')
+          .select(['p.id', 'p.nameKey', 'p.birthDate', 'p.villageCode', 'p.countyCode', 'p.studentNumber'])
+          .where(terms.join(' OR '), params)
+          .getMany();
+        for (const p of pupils) if (p.countyCode === countyCode && p.studentNumber && p.birthDate) found.set(p.id, p);
+      }
     }
     const index: RosterIndex = { byIdentity: new Set(), byBirthVillage: new Map(), byNameVillage: new Map() };
     for (const p of found.values()) {
