@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Connection } from 'mysql2/promise';
+import { createConnection, type Connection } from 'mysql2/promise';
 import { newId } from '../../server/src/common/ids';
 import { insertSupervisor } from '../../tests/support/mysql';
 import { httpLoad, type LoadResult } from './load';
+import { MYSQL_SERVER_URL } from './mysql';
 
 /** Tip load shared by the tip-intake and the national-divisions sections. */
 
@@ -112,3 +113,40 @@ export const TIP_COLUMNS = [
   'photo_id',
   'created_at',
 ];
+
+/**
+ * One more tip, as the database sees it: the statements MariaDB's general log records for it
+ * (switched on for that one request only), each as its verb and table.
+ */
+export async function statementsOfOneTip(serverUrl: string, tokens: string[], villages: string[]): Promise<string[]> {
+  const admin = await createConnection(MYSQL_SERVER_URL);
+  try {
+    await new Promise((r) => setTimeout(r, 2000)); // requests of an earlier load still in flight
+    await admin.query('TRUNCATE mysql.general_log');
+    await admin.query("SET GLOBAL log_output = 'TABLE'");
+    await admin.query('SET GLOBAL general_log = 1');
+    const request = tipRequest(tokens, villages)();
+    try {
+      const response = await fetch(serverUrl + request.path, { method: request.method, headers: request.headers, body: request.body });
+      if (response.status !== 201) throw new Error(`the counted tip answered ${response.status}`);
+    } finally {
+      await admin.query('SET GLOBAL general_log = 0');
+    }
+    const [rows] = await admin.query(
+      "SELECT thread_id AS thread, CONVERT(argument USING utf8mb4) AS sql_text FROM mysql.general_log WHERE command_type IN ('Query', 'Execute') AND CONVERT(argument USING utf8mb4) NOT LIKE 'SET GLOBAL%' ORDER BY event_time",
+    );
+    await admin.query('TRUNCATE mysql.general_log');
+    // the outbox worker polls on connections of its own (it claims messages with an UPDATE): not the tip's
+    const all = rows as Array<{ thread: number; sql_text: string }>;
+    const worker = new Set(all.filter((r) => /^UPDATE\s+`?outbox/i.test(r.sql_text.trim())).map((r) => r.thread));
+    return all
+      .filter((r) => !worker.has(r.thread))
+      .map(({ sql_text: sql }) => {
+        const verb = sql.trim().split(/\s+/)[0]!.toUpperCase();
+        const table = /(?:FROM|INTO|UPDATE)\s+`?(\w+)`?/i.exec(sql)?.[1];
+        return table ? `${verb} ${table}` : verb;
+      });
+  } finally {
+    await admin.end();
+  }
+}

@@ -5,7 +5,7 @@ import { closedLoop, type LoadResult } from '../lib/load';
 import { connect, createDatabase, pool } from '../lib/mysql';
 import { profiledRun } from '../lib/profiled';
 import { startServer } from '../lib/server';
-import { prepareSupervisors, TIP_COLUMNS, tipLoad, tipRow, villagesOf } from '../lib/tips';
+import { prepareSupervisors, statementsOfOneTip, TIP_COLUMNS, tipLoad, tipRow, villagesOf } from '../lib/tips';
 
 const CONNECTIONS = 16;
 const SUPERVISORS = 400;
@@ -88,6 +88,10 @@ export const tipsSection: Section = {
             .filter(Boolean)
             .join('; ')}.`,
         );
+      const statements = await statementsOfOneTip(server.url, supervisors.tokens, villages);
+      notes.push(
+        `One tip as the database sees it (MariaDB's general log, one request): ${statements.length} statements against the baseline's 1 — ${statements.map((s) => `\`${s}\``).join(', ')}. Each is a round trip on loopback while the transaction holds its locks; on 2 cores the server process and MariaDB share the CPU.`,
+      );
       const missed = [throughput, p99].some((f) => f.goals.some((g) => !g.met));
       if (missed || ctx.profile) {
         await server.stop();
