@@ -51,11 +51,14 @@ async function bareLoad(databaseUrl: string): Promise<number> {
     const started = performance.now();
     for (const [i, file] of FILES.entries()) {
       const lines = readFileSync(file, 'utf8').split('\n').slice(1).filter(Boolean);
-      const rows = lines.map((line) => {
-        const [code, name, parent] = line.split(',');
-        const parentCode = i === 0 ? null : parent;
-        return [code!.padEnd(12, '0'), name!.replace(/"/g, ''), LEVELS[i], parentCode ? parentCode.padEnd(12, '0') : null];
-      });
+      const rows = lines
+        .map((line) => {
+          const [code, name, parent] = line.split(',');
+          const parentCode = i === 0 ? null : parent;
+          return [code!.padEnd(12, '0'), name!.replace(/"/g, ''), LEVELS[i], parentCode ? parentCode.padEnd(12, '0') : null];
+        })
+        // the package's stand-ins (东莞, 中山, 儋州 as their own county; 金门 as its own town), skipped by the product too
+        .filter(([code, , , parentCode]) => code !== parentCode);
       await insertRows(conn, 'bench_divisions', ['code', 'name', 'level', 'parent_code'], rows, 2000);
     }
     return (performance.now() - started) / 1000;

@@ -32,6 +32,8 @@ import { nameDistance, nearDates } from './name-similarity';
 import { CrosscheckReview, CrosscheckRun, HouseholdMember, PovertyRegistration } from './registry.entities';
 
 const BATCH = 2000;
+/** Household children anti-joined per query (a range of the primary key). */
+const WINDOW = 20_000;
 /** Household children looked up per query for pupils like them (one index lookup each). */
 const LOOKUPS_PER_QUERY = 200;
 const CASES_PER_TRANSACTION = 100;
@@ -206,23 +208,30 @@ export class CrosscheckService {
     const decided = await this.decidedPairs(run.countyCode);
     let unmatched = 0;
     let cursor = '';
-    for (;;) {
-      // the database anti-joins by ID number; only children on no roster by ID come back
+    for (let last = false; !last;) {
+      // a window of the household list by primary key, so each query reads its rows in key order
+      // once (no sort of the whole list); the database anti-joins them by ID number and only
+      // children on no roster by ID come back
+      const bound = await this.dataSource.manager
+        .createQueryBuilder(HouseholdMember, 'hm')
+        .select('hm.id', 'id')
+        .where('hm.id > :cursor', { cursor })
+        .orderBy('hm.id', 'ASC')
+        .offset(WINDOW - 1)
+        .limit(1)
+        .getRawOne<{ id: string }>();
+      last = !bound;
       const members = await this.dataSource.manager
         .createQueryBuilder(HouseholdMember, 'hm')
-        .where('hm.county_code = :county AND hm.birth_date > :after AND hm.birth_date <= :through AND hm.id > :cursor', {
-          county: run.countyCode,
-          cursor,
-          ...ages,
-        })
+        .where(`hm.id > :cursor${bound ? ' AND hm.id <= :upper' : ''}`, { cursor, upper: bound?.id })
+        // `+` keeps SQLite from reading the whole county through the county index instead of the window
+        .andWhere('+hm.county_code = :county AND hm.birth_date > :after AND hm.birth_date <= :through', { county: run.countyCode, ...ages })
         .andWhere(
           'NOT EXISTS (SELECT 1 FROM children p WHERE p.id_number = hm.id_number AND p.county_code = hm.county_code AND p.student_number IS NOT NULL)',
         )
-        .orderBy('hm.id', 'ASC')
-        .limit(BATCH)
         .getMany();
-      if (members.length === 0) break;
-      cursor = members[members.length - 1]!.id;
+      if (bound) cursor = bound.id;
+      if (members.length === 0) continue;
       unmatched += members.length;
       const pupils = await this.pupilsLike(run.countyCode, members);
       const notEnrolled: HouseholdMember[] = [];
