@@ -69,6 +69,7 @@ for (const tier of ['weapp', 'h5']) {
 }
 
 console.log(`running tiers: ${tiers.join(', ')}`);
-const args = ['jest', '--selectProjects', ...tiers, ...process.argv.slice(2)];
+// the tier list last: --selectProjects takes every word after it, so a path filter must come first
+const args = ['jest', ...process.argv.slice(2), '--selectProjects', ...tiers];
 const result = spawnSync('npx', args, { stdio: 'inherit' });
 process.exit(result.status ?? 1);
