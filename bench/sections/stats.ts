@@ -102,7 +102,7 @@ export const statsSection: Section = {
         goals: [],
       };
       const notes = [
-        `The bare aggregate reads every pupil's row (query plan: \`${plan.map((p) => `${p.table}: ${p.type} on ${p.key ?? '—'}, ~${p.rows} rows (${p.Extra ?? ''})`).join('; ')}\`). The product divides by enrolment tallies instead (${Number(tallies).toLocaleString('en-US')} rows: pupils by village, school, grade and poverty), recounted in one pass only after a write to pupils (a roster import, a priority flag, a transfer); the dropouts and case figures are read from the cases as they are.`,
+        `The bare aggregate reads every pupil's row (query plan: \`${plan.map((p) => `${p.table}: ${p.type} on ${p.key ?? '—'}, ~${p.rows} rows (${p.Extra ?? ''})`).join('; ')}\`). The product divides by enrolment tallies instead (${Number(tallies).toLocaleString('en-US')} rows: pupils by village, school, grade and poverty), recounted in one pass only after a write to pupils (a roster import, a poor-household flag, a tip completing a pupil's record); the dropouts and case figures are read from the cases as they are.`,
         ...result.failures,
       ];
       const missed = result.figures.some((f) => f.goals.some((g) => !g.met));

@@ -9,6 +9,7 @@ let pool = Buffer.alloc(0);
 let offset = 0;
 
 function entropy(bytes: number): Buffer {
+  if (bytes > POOL_SIZE) return randomBytes(bytes);
   if (offset + bytes > pool.length) {
     pool = randomBytes(POOL_SIZE);
     offset = 0;

@@ -307,12 +307,11 @@ export class CrosscheckService {
       }
     }
     const index: RosterIndex = { byIdentity: new Set(), byBirthVillage: new Map(), byNameVillage: new Map() };
+    const add = <T>(map: Map<string, T[]>, key: string, value: T) => map.set(key, [...(map.get(key) ?? []), value]);
     for (const p of found.values()) {
       index.byIdentity.add(`${p.nameKey}|${p.birthDate}|${p.villageCode}`);
-      const byBirth = `${p.birthDate}|${p.villageCode}`;
-      index.byBirthVillage.set(byBirth, [...(index.byBirthVillage.get(byBirth) ?? []), { id: p.id, nameKey: p.nameKey }]);
-      const byName = `${p.nameKey}|${p.villageCode}`;
-      index.byNameVillage.set(byName, [...(index.byNameVillage.get(byName) ?? []), { id: p.id, birthDate: p.birthDate! }]);
+      add(index.byBirthVillage, `${p.birthDate}|${p.villageCode}`, { id: p.id, nameKey: p.nameKey });
+      add(index.byNameVillage, `${p.nameKey}|${p.villageCode}`, { id: p.id, birthDate: p.birthDate! });
     }
     return index;
   }
