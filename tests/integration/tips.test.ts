@@ -298,7 +298,7 @@ describe('tips: routing, duplicates, protection', () => {
   it('limits tips per supervisor per day, with a clear message, but never refuses a retry', async () => {
     await raiseTipLimit(server.dataSource, '411522000000', 0);
     try {
-      const limited = expectError(await fileTip(supervisor, { child: { name: '超限' } }), 429, 'RATE_LIMITED');
+      const limited = expectError(await fileTip(supervisor, { child: { name: '超限' } }), 429, 'TIP_DAILY_LIMIT');
       expect(limited.message).toBe('每位监督员每天最多提交0条线索，请明天再提交；紧急情况请直接联系乡镇或县教育局');
       const stored = await server.dataSource.manager.findOneByOrFail(Tip, { childName: '重复提交' });
       const retry = await supervisor.post('/tips', {

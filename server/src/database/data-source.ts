@@ -61,7 +61,25 @@ export function dataSourceOptions(config: DatabaseConfig, flavour: MysqlFlavour 
 
 export async function createDataSource(config: DatabaseConfig): Promise<DataSource> {
   const flavour = config.kind === 'mysql' ? await detectMysqlFlavour(config.url) : undefined;
-  return new DataSource(dataSourceOptions(config, flavour));
+  const dataSource = new DataSource(dataSourceOptions(config, flavour));
+  if (config.kind === 'sqlite') serialiseTransactions(dataSource);
+  return dataSource;
+}
+
+/**
+ * SQLite has one connection, and TypeORM turns a transaction begun while another is open into a
+ * savepoint of the first: two requests' transactions would interleave and one's rollback would undo
+ * the other's work. The embedded database runs in one process, so its transactions take turns here.
+ */
+function serialiseTransactions(dataSource: DataSource): void {
+  const manager = dataSource.manager;
+  const begin = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  manager.transaction = ((...args: unknown[]) => {
+    const run = tail.then(() => begin(...args));
+    tail = run.catch(() => undefined);
+    return run;
+  }) as typeof manager.transaction;
 }
 
 /** Connects and brings the schema up to date. */

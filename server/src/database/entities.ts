@@ -23,6 +23,8 @@ import {
   SubsidyPolicyRow,
 } from '../modules/subsidies/subsidy.entities';
 import { Child } from '../modules/children/child.entity';
+import { ChildIdentityClaim, ChildMatchReview, ChildMerge } from '../modules/children/child-registry.entities';
+import { QuotaCounter } from '../common/quota/quota-counter.entity';
 import { InboxMessage, OutboxMessage, SubscriptionGrant } from '../modules/notifications/notification.entities';
 import { Tip } from '../modules/tips/tip.entity';
 import { Upload } from '../modules/uploads/upload.entity';
@@ -76,4 +78,8 @@ export const entities = [
   SubsidyPayment,
   SubsidyComplaint,
   SubsidyComplaintEvent,
+  ChildMatchReview,
+  ChildMerge,
+  ChildIdentityClaim,
+  QuotaCounter,
 ];

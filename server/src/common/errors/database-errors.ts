@@ -41,3 +41,8 @@ export function isDuplicateKey(error: unknown): boolean {
     (code) => code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY',
   );
 }
+
+/** A transaction that lost to another and may simply run again: deadlock, Galera certification failure, SQLite busy. */
+export function isRetryableConflict(error: unknown): boolean {
+  return codesOf(error).some((code) => code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY');
+}

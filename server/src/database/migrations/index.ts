@@ -6,6 +6,7 @@ import { ParentsAndSubsidies1764400000000 } from './1764400000000-parents-and-su
 import { Registry1764500000000 } from './1764500000000-registry';
 import { Retention1764700000000 } from './1764700000000-retention';
 import { EnrolmentTallies1764800000000 } from './1764800000000-enrolment-tallies';
+import { OneChild1764900000000 } from './1764900000000-one-child';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Registry1764500000000,
   Retention1764700000000,
   EnrolmentTallies1764800000000,
+  OneChild1764900000000,
 ];

@@ -131,6 +131,7 @@ export async function seedParentsWalkThrough(manager: EntityManager, now: Date):
       boarding: false,
       bindingCode: p.bindingCode ?? newReadableCode(8),
       countyCode: COUNTY,
+      mergedIntoId: null,
       createdAt: now,
       updatedAt: now,
     };

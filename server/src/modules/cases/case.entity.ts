@@ -20,6 +20,18 @@ export class DropoutCase {
   @Column({ ...idColumn, name: 'child_id' })
   childId: string;
 
+  /**
+   * The child, while the case is open (not finished, not merged); null otherwise. Unique: the
+   * database holds "one open case per child" whatever the code path.
+   */
+  @Index('uq_cases_open_child', { unique: true })
+  @Column({ ...idColumn, name: 'open_child_id', nullable: true })
+  openChildId: string | null;
+
+  /** 1 when the child is in a priority group (BRIEF §4): such cases are listed first. */
+  @Column({ type: 'integer', default: 0 })
+  priority: number;
+
   @Column({ type: 'varchar', length: 16 })
   status: CaseStatus;
 

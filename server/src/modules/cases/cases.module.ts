@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AttendanceService } from '../children/attendance.service';
-import { ChildrenService } from '../children/children.service';
+import { ChildrenModule } from '../children/children.module';
 import { CaseHandlingController } from './case-handling.controller';
 import { CaseHandlingService } from './case-handling.service';
 import { CountySettingsService } from './county-settings.service';
@@ -16,30 +15,19 @@ import { CasesService } from './cases.service';
 import { TipMilestonesService } from './tip-milestones.service';
 
 @Module({
-  imports: [DivisionsModule, UploadsModule],
+  imports: [ChildrenModule, DivisionsModule, UploadsModule],
   controllers: [CasesController, CaseHandlingController],
   providers: [
     CasesService,
     CaseRoutingService,
     CaseViewsService,
     TipMilestonesService,
-    ChildrenService,
-    AttendanceService,
     CaseHandlingService,
     DeadlinesService,
     LedgerService,
     CountySettingsService,
     RetentionService,
   ],
-  exports: [
-    CasesService,
-    CaseRoutingService,
-    CaseViewsService,
-    TipMilestonesService,
-    ChildrenService,
-    AttendanceService,
-    DeadlinesService,
-    RetentionService,
-  ],
+  exports: [CasesService, CaseRoutingService, CaseViewsService, TipMilestonesService, ChildrenModule, DeadlinesService, RetentionService],
 })
 export class CasesModule {}

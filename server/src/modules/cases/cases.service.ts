@@ -24,12 +24,12 @@ import { applyScope } from '../../common/auth/scope';
 import { containsPattern, LIKE_ESCAPE } from '../../common/sql/like';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
+import { isDuplicateKey } from '../../common/errors/database-errors';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceService } from '../children/attendance.service';
 import { Child } from '../children/child.entity';
-import { ChildrenService } from '../children/children.service';
 import { ServedCounty } from '../divisions/division.entity';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -65,7 +65,6 @@ export class CasesService {
     private readonly clock: Clock,
     private readonly routing: CaseRoutingService,
     private readonly views: CaseViewsService,
-    private readonly children: ChildrenService,
     private readonly divisions: DivisionsService,
     private readonly notifications: NotificationsService,
     private readonly milestones: TipMilestonesService,
@@ -213,8 +212,6 @@ export class CasesService {
       await manager.update(Tip, { caseId: source.id }, { caseId: target.id });
       await this.update(manager, source, { mergedIntoId: target.id, closedAt: this.clock.now(), dueAt: null, dueKind: null, tipCount: 0 });
       await this.update(manager, target, { tipCount: target.tipCount + moved });
-      const sourceChild = await manager.findOneByOrFail(Child, { id: source.childId });
-      await this.children.complete(manager, target.childId, { ...sourceChild, idNumber: sourceChild.idNumber });
       await this.event(manager, source.id, caller.userId, 'merged_into', { caseId: target.id, reason });
       await this.event(manager, target.id, caller.userId, 'merged_from', { caseId: source.id, tips: moved, reason });
     });
@@ -229,6 +226,8 @@ export class CasesService {
     manager: EntityManager,
     input: {
       childId: string;
+      /** The child's priority groups: a case of a child in one is listed first. */
+      priorityGroups: readonly PriorityGroup[];
       source: CaseSource;
       decision: RoutingDecision;
       schoolId: string | null;
@@ -241,6 +240,8 @@ export class CasesService {
     const record = manager.create(DropoutCase, {
       id: newId(),
       childId: input.childId,
+      openChildId: input.childId,
+      priority: input.priorityGroups.length ? 1 : 0,
       status: 'reported',
       source: input.source,
       countyCode: input.decision.countyCode,
@@ -444,13 +445,24 @@ export class CasesService {
 
   /** A guarded write: the row must still have the version this request read. */
   async update(manager: EntityManager, record: DropoutCase, changes: Partial<DropoutCase>): Promise<void> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(DropoutCase)
-      .set({ ...changes, version: () => 'version + 1' })
-      .where('id = :id AND version = :version', { id: record.id, version: record.version })
-      .execute();
-    if (result.affected !== 1) throw new AppError('CONFLICT', STALE);
+    if ('status' in changes || 'mergedIntoId' in changes || 'childId' in changes) {
+      // the open-case claim follows the status: a child has at most one open case (a unique key)
+      const next = { ...record, ...changes };
+      changes = { ...changes, openChildId: isOpenCase(next.status) && !next.mergedIntoId ? next.childId : null };
+    }
+    let affected: number | undefined;
+    try {
+      ({ affected } = await manager
+        .createQueryBuilder()
+        .update(DropoutCase)
+        .set({ ...changes, version: () => 'version + 1' })
+        .where('id = :id AND version = :version', { id: record.id, version: record.version })
+        .execute());
+    } catch (error) {
+      if (isDuplicateKey(error)) throw new AppError('CHILD_HAS_OPEN_CASE');
+      throw error;
+    }
+    if (affected !== 1) throw new AppError('CONFLICT', STALE);
     Object.assign(record, changes, { version: record.version + 1 });
   }
 

@@ -10,6 +10,7 @@ import { divisionCodeColumn, idColumn, timestampColumn } from '../../database/co
 @Index('idx_children_identity', ['nameKey', 'villageCode', 'birthYear'])
 @Index('idx_children_village_birth', ['villageCode', 'birthDate'])
 @Index('idx_children_id_roster', ['idNumber', 'countyCode', 'studentNumber'])
+@Index('uq_children_id_number', ['idNumber'], { unique: true })
 export class Child {
   @PrimaryColumn(idColumn)
   id: string;
@@ -69,6 +70,11 @@ export class Child {
   @Index('idx_children_county')
   @Column({ ...divisionCodeColumn, name: 'county_code', nullable: true })
   countyCode: string | null;
+
+  /** Set when this record was merged into another record of the same child (old links follow it). */
+  @Index('idx_children_merged_into')
+  @Column({ ...idColumn, name: 'merged_into_id', nullable: true })
+  mergedIntoId: string | null;
 
   @CreateDateColumn({ ...timestampColumn, name: 'created_at' })
   createdAt: Date;

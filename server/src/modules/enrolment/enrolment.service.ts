@@ -526,6 +526,7 @@ export class EnrolmentService {
       boarding: null,
       bindingCode: null,
       countyCode,
+      mergedIntoId: null,
       createdAt: now,
       updatedAt: now,
     }));

@@ -161,7 +161,15 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
       if (open) return false;
       const child = await manager.findOneByOrFail(Child, { id: childId });
       const decision = await this.routing.decide(manager, child.villageCode, countyCode);
-      await this.cases.open(manager, { childId, source: 'absence', decision, schoolId: child.schoolId, actorId: null, tipCount: 0 });
+      await this.cases.open(manager, {
+        childId,
+        priorityGroups: child.priorityGroups,
+        source: 'absence',
+        decision,
+        schoolId: child.schoolId,
+        actorId: null,
+        tipCount: 0,
+      });
       return true;
     });
   }

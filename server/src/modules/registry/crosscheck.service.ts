@@ -385,7 +385,15 @@ export class CrosscheckService {
       await manager.insert(Child, child);
     }
     const decision = await this.routing.decide(manager, member.villageCode, member.countyCode);
-    await this.cases.open(manager, { childId: child.id, source: 'cross_check', decision, schoolId: null, actorId: null, tipCount: 0 });
+    await this.cases.open(manager, {
+      childId: child.id,
+      priorityGroups: child.priorityGroups,
+      source: 'cross_check',
+      decision,
+      schoolId: null,
+      actorId: null,
+      tipCount: 0,
+    });
     return true;
   }
 

@@ -352,6 +352,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
           studentNumber: row.studentNumber,
           priorityGroups: [],
           bindingCode: newReadableCode(8),
+          mergedIntoId: null,
           createdAt: now,
           updatedAt: now,
         } as Child);

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   divisionLevelOf,
+  divisionPrefix,
   maskIdNumber,
   parseIdNumber,
   type CaseDetail,
@@ -10,12 +11,13 @@ import {
   type OwnTipView,
   type TipMilestoneView,
 } from '@baoxue/shared';
-import { MoreThan, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Caller } from '../../common/auth/caller';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
-import { isDuplicateKey } from '../../common/errors/database-errors';
+import { consumeQuota } from '../../common/quota/quota';
+import { transactionWithRetry } from '../../database/transaction';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { User } from '../accounts/user.entity';
@@ -26,7 +28,9 @@ import { canSeeCase } from '../cases/case-access';
 import { CaseRoutingService } from '../cases/case-routing.service';
 import { CasesService } from '../cases/cases.service';
 import { TipMilestonesService } from '../cases/tip-milestones.service';
-import { ChildrenService, type ChildIdentity } from '../children/children.service';
+import type { ChildReport } from '../children/child-matching';
+import { ChildRegistry } from '../children/child-registry.service';
+import { chinaDate } from '../children/lookups';
 import { DivisionsService } from '../divisions/divisions.service';
 import { School } from '../schools/school.entity';
 import { UploadsService } from '../uploads/uploads.service';
@@ -34,7 +38,6 @@ import { Tip } from './tip.entity';
 
 type TipInput = z.output<typeof createTipRequest>;
 
-const DAY = 24 * 3_600_000;
 const CONFIRMED_OR_LATER = ['confirmed', 'persuading', 'escalated', 'returned', 'closed'];
 const RETURNED_OR_LATER = ['returned', 'closed'];
 
@@ -43,6 +46,13 @@ const MESSAGES = {
   triage: '线索已提交，县教育局将尽快分派到乡镇。感谢您的监督！',
   followed: '这个孩子已有工作人员在跟进，您的线索已补充到现有案件。感谢您的监督！',
 };
+
+/** The tip's key was used before, by a tip found inside the transaction: answer with that one. */
+class AlreadyStored extends Error {
+  constructor(readonly tip: Tip) {
+    super('tip already stored');
+  }
+}
 
 /** A fingerprint of what was submitted: a retry matches it, a different tip under the same key does not. */
 function requestHash(input: TipInput): string {
@@ -57,7 +67,7 @@ export class TipsService {
     private readonly clock: Clock,
     private readonly cases: CasesService,
     private readonly routing: CaseRoutingService,
-    private readonly children: ChildrenService,
+    private readonly children: ChildRegistry,
     private readonly divisions: DivisionsService,
     private readonly uploads: UploadsService,
     private readonly milestones: TipMilestonesService,
@@ -71,21 +81,18 @@ export class TipsService {
    */
   async create(caller: Caller, input: TipInput): Promise<{ tip: OwnTipView; message: string; created: boolean }> {
     const hash = requestHash(input);
-    const replay = await this.replay(caller, input.idempotencyKey, hash);
-    if (replay) return replay;
-    await this.checkRate(caller);
+    const replay = await this.dataSource.manager.findOneBy(Tip, { supervisorId: caller.userId, idempotencyKey: input.idempotencyKey });
+    if (replay) return this.replay(replay, hash);
+    const { tipsPerSupervisorPerDay } = await this.cases.settingsOf(caller.countyCode!);
     await this.checkPlace(input.divisionCode);
     if (input.child.lastSchoolId) await this.checkSchool(input.child.lastSchoolId);
 
     let stored: { tip: Tip; message: string; openedCase: boolean };
     try {
-      stored = await this.dataSource.transaction(async (manager) => this.store(manager, caller, input, hash));
+      stored = await transactionWithRetry(this.dataSource, (manager) => this.store(manager, caller, input, hash, tipsPerSupervisorPerDay));
     } catch (error) {
       // Two submissions of one key at the same moment: the second finds the first.
-      if (isDuplicateKey(error)) {
-        const raced = await this.replay(caller, input.idempotencyKey, hash);
-        if (raced) return raced;
-      }
+      if (error instanceof AlreadyStored) return this.replay(error.tip, hash);
       throw error;
     }
     // The row just written is the tip (no read back); a case opened by it has no milestone yet.
@@ -136,10 +143,11 @@ export class TipsService {
     if (record.tipCount < 2) throw new AppError('CONFLICT', '案件只有这一条线索，无需拆分');
     const supervisor = await this.dataSource.manager.findOneByOrFail(User, { id: tip.supervisorId });
     const created = await this.dataSource.transaction(async (manager) => {
-      const child = await this.children.create(manager, this.identityOf(tip));
+      const child = await this.children.createSeparate(manager, this.reportOf(tip, record.countyCode));
       const decision = await this.routing.decide(manager, tip.divisionCode, supervisor.countyCode ?? record.countyCode);
       const opened = await this.cases.open(manager, {
         childId: child.id,
+        priorityGroups: child.priorityGroups,
         source: 'tip',
         decision,
         schoolId: await this.servedSchool(manager, tip.lastSchoolId),
@@ -161,30 +169,46 @@ export class TipsService {
     return canSeeCase(caller, created) ? this.cases.get(caller, created.id) : this.cases.get(caller, record.id);
   }
 
+  /**
+   * The tip's transaction: the supervisor's daily allowance is taken first (its counter row makes
+   * the supervisor's tips take turns), then the child is resolved in the registry and the tip joins
+   * the child's open case or opens one. Both are held by unique keys: a race lost to a parallel tip
+   * about the same child fails here and runs again, finding the winner's child and case.
+   */
   private async store(
     manager: EntityManager,
     caller: Caller,
     input: TipInput,
     hash: string,
+    dailyLimit: number,
   ): Promise<{ tip: Tip; message: string; openedCase: boolean }> {
-    const identity = this.identityOf({
-      childName: input.child.name,
-      childSex: input.child.sex,
-      childIdNumber: input.child.idNumber,
-      childAge: input.child.age,
-      childGrade: input.child.grade,
-      divisionCode: input.divisionCode,
-      lastSchoolId: input.child.lastSchoolId,
-      createdAt: this.clock.now(),
-    });
+    const now = this.clock.now();
+    const allowed = await consumeQuota(manager, `tips:${caller.userId}`, chinaDate(now), dailyLimit);
+    const earlier = await manager.findOneBy(Tip, { supervisorId: caller.userId, idempotencyKey: input.idempotencyKey });
+    if (earlier) throw new AlreadyStored(earlier);
+    if (!allowed)
+      throw new AppError('TIP_DAILY_LIMIT', `每位监督员每天最多提交${dailyLimit}条线索，请明天再提交；紧急情况请直接联系乡镇或县教育局`);
+    const report = this.reportOf(
+      {
+        childName: input.child.name,
+        childSex: input.child.sex,
+        childIdNumber: input.child.idNumber,
+        childAge: input.child.age,
+        childGrade: input.child.grade,
+        divisionCode: input.divisionCode,
+        lastSchoolId: input.child.lastSchoolId,
+        createdAt: now,
+      },
+      caller.countyCode,
+    );
     const tipId = newId();
-    const existing = await this.children.findOpenCase(manager, identity);
+    const { child } = await this.children.resolve(manager, report, 'tip');
+    const existing = await manager.findOneBy(DropoutCase, { openChildId: child.id });
     let caseId: string;
     let message: string;
     if (existing) {
       caseId = existing.id;
       message = MESSAGES.followed;
-      await this.children.complete(manager, existing.childId, identity);
       await manager
         .createQueryBuilder()
         .update(DropoutCase)
@@ -193,13 +217,18 @@ export class TipsService {
         .execute();
       await this.cases.event(manager, existing.id, null, 'tip_attached', { tipId });
     } else {
-      const child = await this.children.create(manager, identity);
-      const decision = await this.routing.decide(manager, input.divisionCode, caller.countyCode!);
+      // a known child's own village routes the case when the tip names only its township or county
+      const place =
+        child.villageCode && (!input.divisionCode || child.villageCode.startsWith(divisionPrefix(input.divisionCode)))
+          ? child.villageCode
+          : input.divisionCode;
+      const decision = await this.routing.decide(manager, place, caller.countyCode!);
       const opened = await this.cases.open(manager, {
         childId: child.id,
+        priorityGroups: child.priorityGroups,
         source: 'tip',
         decision,
-        schoolId: await this.servedSchool(manager, input.child.lastSchoolId),
+        schoolId: await this.servedSchool(manager, input.child.lastSchoolId ?? child.schoolId),
         actorId: null,
         tipCount: 1,
       });
@@ -225,7 +254,7 @@ export class TipsService {
       observation: input.observation,
       contact: input.contact,
       photoId: input.photoId,
-      createdAt: this.clock.now(),
+      createdAt: now,
     });
     // a copy: on MySQL the insert writes the driver's raw values (0/1) back into what it is given
     await manager.insert(Tip, { ...tip });
@@ -233,25 +262,11 @@ export class TipsService {
     return { tip, message, openedCase: !existing };
   }
 
-  private async replay(caller: Caller, key: string, hash: string): Promise<{ tip: OwnTipView; message: string; created: boolean } | null> {
-    const stored = await this.dataSource.manager.findOneBy(Tip, { supervisorId: caller.userId, idempotencyKey: key });
-    if (!stored) return null;
+  private async replay(stored: Tip, hash: string): Promise<{ tip: OwnTipView; message: string; created: boolean }> {
     if (stored.requestHash !== hash)
       throw new AppError('CONFLICT', '该提交编号已用于另一条线索，请刷新后重新提交', { idempotencyKey: '提交编号重复' });
     const tip = (await this.ownViews([stored]))[0]!;
     return { tip, message: stored.alreadyFollowed ? MESSAGES.followed : '这条线索已提交过，无需重复提交。', created: false };
-  }
-
-  private async checkRate(caller: Caller): Promise<void> {
-    const settings = await this.cases.settingsOf(caller.countyCode!);
-    const since = new Date(this.clock.now().getTime() - DAY);
-    const recent = await this.dataSource.manager.countBy(Tip, { supervisorId: caller.userId, createdAt: MoreThan(since) });
-    if (recent >= settings.tipsPerSupervisorPerDay) {
-      throw new AppError(
-        'RATE_LIMITED',
-        `每位监督员每天最多提交${settings.tipsPerSupervisorPerDay}条线索，请明天再提交；紧急情况请直接联系乡镇或县教育局`,
-      );
-    }
   }
 
   private async checkPlace(code: string | null): Promise<void> {
@@ -273,21 +288,26 @@ export class TipsService {
     return school && (await this.divisions.isServedCounty(school.countyCode, manager)) ? school.id : null;
   }
 
-  private identityOf(
+  /** What a tip says about the child, for the registry. */
+  private reportOf(
     tip: Pick<Tip, 'childName' | 'childSex' | 'childIdNumber' | 'childAge' | 'childGrade' | 'divisionCode' | 'lastSchoolId' | 'createdAt'>,
-  ): ChildIdentity {
+    countyCode: string | null,
+  ): ChildReport {
     const id = tip.childIdNumber ? parseIdNumber(tip.childIdNumber) : null;
-    const exactYear = id?.ok ? Number(id.birthDate.slice(0, 4)) : null;
-    const estimatedYear = tip.childAge !== null ? tip.createdAt.getUTCFullYear() - tip.childAge : null;
+    const birthDate = id?.ok ? id.birthDate : null;
+    const estimatedYear = tip.childAge !== null ? Number(chinaDate(tip.createdAt).slice(0, 4)) - tip.childAge : null;
     return {
       name: tip.childName,
       sex: tip.childSex === 'unknown' && id?.ok ? id.sex : tip.childSex,
       idNumber: tip.childIdNumber,
-      birthYear: exactYear ?? estimatedYear,
-      birthYearExact: exactYear !== null,
+      studentNumber: null,
+      birthDate,
+      birthYear: birthDate ? Number(birthDate.slice(0, 4)) : estimatedYear,
+      birthYearExact: birthDate !== null,
       villageCode: tip.divisionCode && divisionLevelOf(tip.divisionCode) === 'village' ? tip.divisionCode : null,
       schoolId: tip.lastSchoolId,
       grade: tip.childGrade,
+      countyCode,
     };
   }
 
