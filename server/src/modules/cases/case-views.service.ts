@@ -136,10 +136,7 @@ export class CaseViewsService {
     const [fullNames, names, schools, users, pending] = await Promise.all([
       this.divisions.fullNames(places.filter((p): p is string => !!p)),
       this.divisions.names(cases.flatMap((c) => (c.townshipCode ? [c.townshipCode] : []))),
-      this.schoolNames(
-        manager,
-        cases.map((c) => c.schoolId),
-      ),
+      this.schoolNames(manager, [...cases.map((c) => c.schoolId), ...children.map((c) => c.schoolId)]),
       this.userNames(
         manager,
         cases.map((c) => c.assigneeId),
@@ -160,6 +157,9 @@ export class CaseViewsService {
           birthYear: child.birthYear,
           idNumberMasked: child.idNumber ? maskIdNumber(child.idNumber) : null,
           priorityGroups: child.priorityGroups,
+          roster: child.studentNumber
+            ? { schoolName: child.schoolId ? (schools.get(child.schoolId) ?? null) : null, grade: child.grade, className: child.className }
+            : null,
         },
         place: place ? (fullNames.get(place) ?? null) : null,
         townshipCode: c.townshipCode,

@@ -21,6 +21,8 @@ export const caseChildView = z.object({
   birthYear: z.number().nullable(),
   idNumberMasked: z.string().nullable(),
   priorityGroups: z.array(z.enum(keys(PRIORITY_GROUPS))),
+  /** The child's place on a school roster (学籍), when the child is rostered. */
+  roster: z.object({ schoolName: z.string().nullable(), grade: z.number().nullable(), className: z.string().nullable() }).nullable(),
 });
 
 /** One line of an inbox. */

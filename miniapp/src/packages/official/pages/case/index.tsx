@@ -158,6 +158,13 @@ function CaseView({
             ))}
           </View>
         )}
+        {detail.child.roster && (
+          <DetailRow label="学籍">
+            {[detail.child.roster.schoolName, detail.child.roster.grade ? `${detail.child.roster.grade}年级` : null, detail.child.roster.className]
+              .filter(Boolean)
+              .join(' ')}
+          </DetailRow>
+        )}
         <DetailRow label="居住地">{detail.place ?? '不清楚'}</DetailRow>
         <DetailRow label="负责乡镇">{detail.townshipName ?? '县教育局待分派'}</DetailRow>
         {detail.schoolName && <DetailRow label="学校">{detail.schoolName}</DetailRow>}
