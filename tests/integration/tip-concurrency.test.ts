@@ -78,7 +78,7 @@ describe('parallel tips', () => {
         }),
       );
       const bodies = Array.from({ length: 30 }, () => tipBody({ child: { name: '限额测试', age: 8 } }) as never);
-      const responses: TipResponse[] = await Promise.all(bodies.map((body) => supervisor.post('/tips', body)));
+      const responses: TipResponse[] = await Promise.all(bodies.map((body) => supervisor.post<TipResponse['body']>('/tips', body)));
       expect(responses.filter((r) => r.status === 201)).toHaveLength(10);
       const refused = responses.filter((r) => r.status === 429);
       expect(refused).toHaveLength(20);

@@ -61,6 +61,7 @@ export async function createPupil(dataSource: DataSource, spec: PupilSpec): Prom
     boarding: spec.boarding ?? false,
     bindingCode: spec.bindingCode === undefined ? newReadableCode(8) : spec.bindingCode,
     countyCode: spec.countyCode === undefined ? DEMO_COUNTY : spec.countyCode,
+    mergedIntoId: null,
     createdAt: now,
     updatedAt: now,
   };
