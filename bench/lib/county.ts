@@ -50,17 +50,19 @@ const CHILD_COLUMNS = [
 
 /**
  * `count` children over the villages; `pupils` of them on the roster (student number and grade 1–9),
- * 5 % of those from poor households. Returns the ids (in insertion order) and the village of each.
+ * 5 % of those from poor households. Returns the ids (in insertion order), the village of each and
+ * whether it is in a priority group (1) or not (0).
  */
 export async function insertChildren(
   db: Connection,
   villages: Village[],
   count: number,
   options: { pupils: boolean; seed: number },
-): Promise<{ ids: string[]; villageOf: string[] }> {
+): Promise<{ ids: string[]; villageOf: string[]; priorityOf: number[] }> {
   const next = seeded(options.seed);
   const ids: string[] = [];
   const villageOf: string[] = [];
+  const priorityOf: number[] = [];
   const now = new Date();
   function* rows() {
     for (let i = 0; i < count; i++) {
@@ -68,20 +70,23 @@ export async function insertChildren(
       const village = villages[Math.floor(next() * villages.length)]!.code;
       const name = SURNAMES[Math.floor(next() * SURNAMES.length)]! + GIVEN[Math.floor(next() * GIVEN.length)]!;
       const grade = 1 + Math.floor(next() * 9);
+      const sex = next() < 0.52 ? 'male' : 'female';
+      const poor = next() < 0.05;
       ids.push(id);
       villageOf.push(village);
+      priorityOf.push(poor ? 1 : 0);
       yield [
         id,
         name,
         name,
-        next() < 0.52 ? 'male' : 'female',
+        sex,
         2026 - 6 - grade,
         0,
         village,
         COUNTY,
         options.pupils ? grade : null,
         options.pupils ? `L${String(i).padStart(18, '0')}` : null,
-        next() < 0.05 ? '["registered_poor"]' : '[]',
+        poor ? '["registered_poor"]' : '[]',
         now,
         now,
       ];
@@ -90,7 +95,7 @@ export async function insertChildren(
   await insertRows(db, 'children', CHILD_COLUMNS, rows(), 2000);
   // written past the product, so announced as its own writers do: the enrolment tallies recount
   if (options.pupils) await db.query('INSERT INTO enrolment_tally_changes (id, changed_at) VALUES (?, ?)', [newId(), now]);
-  return { ids, villageOf };
+  return { ids, villageOf, priorityOf };
 }
 
 const CASE_COLUMNS = [
@@ -109,6 +114,7 @@ const CASE_COLUMNS = [
   'tip_count',
   'version',
   'causes',
+  'priority',
 ];
 
 const OPEN = ['reported', 'assigned', 'verifying', 'persuading'];
@@ -116,11 +122,12 @@ const CONFIRMED = ['confirmed', 'persuading', 'returned', 'closed'];
 
 /**
  * `count` cases, one per child (the first `count` children), opened over the past year in id order;
- * `confirmedShare` of them confirmed as dropouts in the current school year.
+ * `confirmedShare` of them confirmed as dropouts in the current school year. A case of a child in a
+ * priority group has priority 1, as the product sets it.
  */
 export async function insertCases(
   db: Connection,
-  children: { ids: string[]; villageOf: string[] },
+  children: { ids: string[]; villageOf: string[]; priorityOf: number[] },
   villages: Village[],
   count: number,
   options: { seed: number; confirmedShare: number },
@@ -151,6 +158,7 @@ export async function insertCases(
         1,
         1,
         confirmed ? '["poverty"]' : null,
+        children.priorityOf[i],
       ];
     }
   }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
 import { encodeCursor } from '../../server/src/common/http/cursor';
 import { seconds, type BenchContext, type Section } from '../lib/context';
-import { insertCases, insertChildren, villagesWithTownships } from '../lib/county';
+import { COUNTY, insertCases, insertChildren, villagesWithTownships } from '../lib/county';
 import type { SectionResult } from '../lib/figures';
 import { closedLoop, httpLoad } from '../lib/load';
 import { connect, createDatabase, demoToken, pool } from '../lib/mysql';
@@ -14,10 +14,23 @@ const CONNECTIONS = 16;
 const REPEATS = 3;
 const PAGE = 20;
 
+/** The page query as the product issues it: priority groups first, then newest, keyset on (priority, id). */
+function pageQuery(scope: string, deep: boolean): string {
+  return `SELECT * FROM cases c WHERE ${scope} AND c.merged_into_id IS NULL${deep ? ' AND (c.priority < ? OR (c.priority = ? AND c.id < ?))' : ''} ORDER BY c.priority DESC, c.id DESC LIMIT ${PAGE + 1}`;
+}
+const OVERDUE_COUNT = 'SELECT COUNT(*) FROM cases c WHERE c.routing_code LIKE ? AND c.merged_into_id IS NULL AND c.due_at < ?';
+
+/** One line of MariaDB's EXPLAIN: the access type, the index, and what else it does (a sort, a filter). */
+function describePlan(rows: RowDataPacket[]): string {
+  return rows.map((p) => `${p.table}: ${p.type} on ${p.key ?? '—'}, ~${p.rows} rows (${p.Extra ?? ''})`).join('; ');
+}
+
 /**
- * 2. Inbox: a township leader's first page and a deep keyset page, with 100 000 cases in the county.
- * Baseline: the SQL the page is built from (the page query and the overdue count, as the product
- * issues them) through mysql2 on the same number of connections.
+ * 2. Inbox: a township leader's first page and a deep keyset page, with 100 000 cases in the county,
+ * children of a priority group first. Baseline: the SQL the page is built from (the page query and
+ * the overdue count, as the product issues them) through mysql2 on the same number of connections.
+ * The report shows MariaDB's plan of the page query at county, township and village scope and for
+ * the triage queue.
  */
 export const inboxSection: Section = {
   key: 'inbox',
@@ -42,24 +55,20 @@ export const inboxSection: Section = {
       ];
       const prefix = unit!.code.slice(0, 9);
       const [ids] = await conn.query<RowDataPacket[]>(
-        'SELECT id FROM cases WHERE routing_code LIKE ? AND merged_into_id IS NULL ORDER BY id DESC',
+        'SELECT priority, id FROM cases WHERE routing_code LIKE ? AND merged_into_id IS NULL ORDER BY priority DESC, id DESC',
         [`${prefix}%`],
       );
+      const prioritised = ids.filter((row) => Number(row.priority) === 1).length;
       const deepAt = Math.floor(ids.length * 0.8);
-      const deepCursorId = String(ids[deepAt]!.id);
-      const cursor = encodeCursor([deepCursorId]);
+      const deepRow = { priority: Number(ids[deepAt]!.priority), id: String(ids[deepAt]!.id) };
+      const cursor = encodeCursor([deepRow.priority, deepRow.id]);
+      const deepParams = [deepRow.priority, deepRow.priority, deepRow.id];
 
       const bare = (deep: boolean) => () =>
         closedLoop(CONNECTIONS, duration, () =>
           Promise.all([
-            sqlPool.execute(
-              `SELECT * FROM cases c WHERE c.routing_code LIKE ? AND c.merged_into_id IS NULL${deep ? ' AND c.id < ?' : ''} ORDER BY c.id DESC LIMIT ${PAGE + 1}`,
-              deep ? [`${prefix}%`, deepCursorId] : [`${prefix}%`],
-            ),
-            sqlPool.execute('SELECT COUNT(*) FROM cases c WHERE c.routing_code LIKE ? AND c.merged_into_id IS NULL AND c.due_at < ?', [
-              `${prefix}%`,
-              new Date(),
-            ]),
+            sqlPool.execute(pageQuery('c.routing_code LIKE ?', deep), deep ? [`${prefix}%`, ...deepParams] : [`${prefix}%`]),
+            sqlPool.execute(OVERDUE_COUNT, [`${prefix}%`, new Date()]),
           ]),
         );
       const product = (deep: boolean) => (url: string) =>
@@ -89,12 +98,25 @@ export const inboxSection: Section = {
         () => product(true)(server.url),
         bare(true),
       );
-      const [plan] = await conn.query<RowDataPacket[]>(
-        `EXPLAIN SELECT * FROM cases c WHERE c.routing_code LIKE ? AND c.merged_into_id IS NULL AND c.id < ? ORDER BY c.id DESC LIMIT ${PAGE + 1}`,
-        [`${prefix}%`, deepCursorId],
-      );
+      const explain = async (sql: string, params: unknown[]) =>
+        describePlan((await conn.query<RowDataPacket[]>(`EXPLAIN ${sql}`, params))[0]);
+      const village = villages.find((v) => v.township.startsWith(prefix))!.code;
+      const plans = [
+        ['township, first page', await explain(pageQuery('c.routing_code LIKE ?', false), [`${prefix}%`])],
+        ['township, deep page', await explain(pageQuery('c.routing_code LIKE ?', true), [`${prefix}%`, ...deepParams])],
+        ['township, overdue count', await explain(OVERDUE_COUNT, [`${prefix}%`, new Date()])],
+        ['county, first page', await explain(pageQuery('c.routing_code LIKE ?', false), [`${COUNTY.slice(0, 6)}%`])],
+        ['village, first page', await explain(pageQuery('c.routing_code LIKE ?', false), [`${village}%`])],
+        [
+          'triage queue, first page',
+          await explain(pageQuery('c.routing_code LIKE ? AND c.township_code IS NULL AND c.routing_code = ?', false), [
+            `${COUNTY.slice(0, 6)}%`,
+            COUNTY,
+          ]),
+        ],
+      ];
       const notes = [
-        `Query plan of the deep page: \`${plan.map((p) => `${p.table}: ${p.type} on ${p.key ?? '—'} (${p.Extra ?? ''})`).join('; ')}\`.`,
+        `Query plans (MariaDB \`EXPLAIN\`), priority groups first through \`idx_cases_priority (priority, id)\`:\n\n${plans.map(([label, plan]) => `- ${label}: \`${plan}\``).join('\n')}`,
         ...first.failures,
         ...deep.failures,
       ];
@@ -108,9 +130,9 @@ export const inboxSection: Section = {
         key: 'inbox',
         title: this.title,
         setup: [
-          `${total.toLocaleString('en-US')} cases (one child each) over the county's ${villages.length} villages; the township leader's township holds ${ids.length.toLocaleString('en-US')} of them.`,
+          `${total.toLocaleString('en-US')} cases (one child each) over the county's ${villages.length} villages, 5 % of the children in a priority group; the township leader's township holds ${ids.length.toLocaleString('en-US')} of them, ${prioritised.toLocaleString('en-US')} listed first.`,
           `autocannon, ${CONNECTIONS} connections, ${duration} s per repeat, ${REPEATS} repeats, ${PAGE} cases a page; the deep page starts from a keyset cursor 80 % down the township's list.`,
-          `Baseline: the page query (\`routing_code LIKE\` prefix, \`ORDER BY id DESC LIMIT ${PAGE + 1}\`) and the overdue count, together, through mysql2 on ${CONNECTIONS} connections. The product also reads the children, schools, assignees and pending transfers of the page and the division names (cached), authenticates the caller and renders JSON.`,
+          `Baseline: the page query (\`routing_code LIKE\` prefix, \`ORDER BY priority DESC, id DESC LIMIT ${PAGE + 1}\`, keyset on both) and the overdue count, together, through mysql2 on ${CONNECTIONS} connections. The product also reads the children, schools, assignees and pending transfers of the page and the division names (cached), authenticates the caller and renders JSON.`,
         ],
         figures: [...first.figures, ...deep.figures],
         notes,

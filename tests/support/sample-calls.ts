@@ -4,6 +4,7 @@ import { InboxMessage } from '../../server/src/modules/notifications/notificatio
 import { NotificationsService } from '../../server/src/modules/notifications/notifications.service';
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { signInAs, type ApiClient } from './api';
+import { childrenSampleCall, seedChildRecords, type ChildRecords } from './children-matrix';
 import { clientFor, createUser, OTHER_COUNTY, seedOtherCounty } from './factories';
 import { parentSampleCall, seedParentRecords, type ParentRecords } from './parents-matrix';
 import { registrySampleCall, seedRegistryRecords, type RegistryRecords } from './registry-matrix';
@@ -42,6 +43,12 @@ export const REFUSED_BY_SERVICE: Partial<Record<RouteKey, readonly Account[]>> =
   enrolmentIssue: ['village-cadre', 'township-cadre'], // enrolment notices come from the county or a school
   schoolNoticesSend: ['village-cadre', 'township-cadre'], // school notices from school staff
   deferralsDecide: ['village-cadre'], // deferrals are the township's or the county's to decide
+  // child records are merged, split and checked by the county or a township's leader
+  childrenReviews: ['village-cadre', 'township-cadre', 'school-staff'],
+  childrenReviewDecide: ['village-cadre', 'township-cadre', 'school-staff'],
+  childrenMerge: ['village-cadre', 'township-cadre', 'school-staff'],
+  childrenSplit: ['village-cadre', 'township-cadre', 'school-staff'],
+  childrenMerges: ['village-cadre', 'township-cadre', 'school-staff'],
 };
 
 export interface SampleContext {
@@ -70,6 +77,8 @@ export interface SampleContext {
   parents: ParentRecords;
   /** Imports, cross-check runs and review pairs of the registry routes. */
   registry: RegistryRecords;
+  /** Review pairs, records to merge and a merge to split, of the child-record routes. */
+  children: ChildRecords;
 }
 
 export interface Call {
@@ -132,9 +141,11 @@ export async function seedSampleContext(server: TestServer): Promise<{ clients: 
     other.schoolId,
   );
   const registry = await seedRegistryRecords(server, { county: clients['county-admin'], otherCounty: otherAdmin }, '罗山县周党镇中心小学');
+  const children = await seedChildRecords(server);
   const ctx: SampleContext = {
     parents,
     registry,
+    children,
     tipId,
     caseId: await caseOf(tipId),
     mergeIntoCaseId: await caseOf(mergeTarget),
@@ -253,6 +264,6 @@ export function sampleCall(key: RouteKey, ctx: SampleContext): Call | null {
     case 'messagesReadAll':
       return { path: path(), body: {} };
     default:
-      return parentSampleCall(key, ctx.parents) ?? registrySampleCall(key, ctx.registry);
+      return parentSampleCall(key, ctx.parents) ?? registrySampleCall(key, ctx.registry) ?? childrenSampleCall(key, ctx.children);
   }
 }

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components';
-import { CASE_SOURCES, CASE_STATUS_LABELS, CHILD_SEXES, PRIORITY_GROUPS } from '@baoxue/shared';
+import { CASE_SOURCES, CASE_STATUS_LABELS, CHILD_SEXES, PRIORITY_GROUPS, type PriorityGroup } from '@baoxue/shared';
 import type { CaseItem } from '../services/cases';
 import { formatDateTime } from '../utils/format';
 import { ESCALATED_TO_LABELS } from './case-labels';
@@ -13,6 +13,20 @@ export function childFacts(child: CaseItem['child']): string {
   ]
     .filter(Boolean)
     .join(' · ');
+}
+
+/** The child's priority groups (BRIEF §4), one tag each: why the case is near the top of the list. */
+export function PriorityTags({ groups }: { groups: readonly PriorityGroup[] }) {
+  if (groups.length === 0) return null;
+  return (
+    <View className="tags">
+      {groups.map((group) => (
+        <Text key={group} className="tag tag-priority">
+          {PRIORITY_GROUPS[group]}
+        </Text>
+      ))}
+    </View>
+  );
 }
 
 /** One case in an inbox or queue: who, where, since when, and whether it is late. */
@@ -32,15 +46,7 @@ export function CaseCard({ item, onClick, active }: { item: CaseItem; onClick?: 
         </View>
       </View>
       {facts && <Text className="list-item-meta">{facts}</Text>}
-      {item.child.priorityGroups.length > 0 && (
-        <View className="tags">
-          {item.child.priorityGroups.map((group) => (
-            <Text key={group} className="tag tag-priority">
-              {PRIORITY_GROUPS[group]}
-            </Text>
-          ))}
-        </View>
-      )}
+      <PriorityTags groups={item.child.priorityGroups} />
       <Text className="list-item-line">{item.place ?? '居住地不清楚'}</Text>
       {item.schoolName && <Text className="list-item-line">学校：{item.schoolName}</Text>}
       {item.assigneeName && <Text className="list-item-line">包抓干部：{item.assigneeName}</Text>}

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import * as accounts from './schemas/accounts';
 import * as auth from './schemas/auth';
+import * as children from './schemas/children';
 import * as common from './schemas/common';
 import * as divisions from './schemas/divisions';
 import * as health from './schemas/health';
@@ -116,6 +117,11 @@ export const contract = {
   childrenUnbind: { params: common.idParam, response: common.okResponse },
   childrenGuardians: { params: common.idParam, response: parents.childGuardiansResponse },
   childrenSubsidies: { params: common.idParam, response: subsidies.childSubsidiesResponse },
+  childrenReviews: { query: children.listChildReviewsQuery, response: children.childReviewPageResponse },
+  childrenReviewDecide: { params: common.idParam, body: children.decideChildReviewRequest, response: children.childReviewView },
+  childrenMerge: { body: children.mergeChildrenRequest, response: children.childMergeView },
+  childrenSplit: { params: common.idParam, body: children.splitMergeRequest, response: children.childMergeView },
+  childrenMerges: { params: common.idParam, response: children.childMergesResponse },
 
   enrolmentIssue: { body: parents.issueEnrolmentRequest, response: parents.issueEnrolmentResponse },
   enrolmentBatches: { response: parents.enrolmentBatchListResponse },

@@ -89,6 +89,11 @@ export const routes = {
   childrenUnbind: { method: 'POST', path: '/children/:id/unbind', summary: '解除绑定' },
   childrenGuardians: { method: 'GET', path: '/children/:id/guardians', summary: '孩子的监护人（花名册和已绑定的家长）' },
   childrenSubsidies: { method: 'GET', path: '/children/:id/subsidies', summary: '孩子的资助：各学期应享金额与每笔发放' },
+  childrenReviews: { method: 'GET', path: '/children/reviews', summary: '疑似同一儿童的记录（待人工确认）' },
+  childrenReviewDecide: { method: 'POST', path: '/children/reviews/:id/decision', summary: '确认是同一儿童（合并记录）或不是' },
+  childrenMerge: { method: 'POST', path: '/children/merges', summary: '合并同一儿童的两条记录' },
+  childrenSplit: { method: 'POST', path: '/children/merges/:id/split', summary: '拆分错误合并的儿童记录' },
+  childrenMerges: { method: 'GET', path: '/children/:id/merges', summary: '儿童记录的合并与拆分历史' },
 
   enrolmentIssue: { method: 'POST', path: '/enrolment/batches', summary: '批量发出入学通知书' },
   enrolmentBatches: { method: 'GET', path: '/enrolment/batches', summary: '已发出的入学通知书批次' },

@@ -32,6 +32,7 @@ export const ERRORS = {
   ALREADY_EXISTS: { status: 409, message: '该记录已存在' },
   CHILD_HAS_OPEN_CASE: { status: 409, message: '这个孩子已有一个正在办理的案件，请在该案件中继续处理' },
   CHILD_MERGE_REFUSED: { status: 409, message: '这两条记录不能合并' },
+  CHILD_ALREADY_MERGED: { status: 409, message: '该儿童记录已合并到另一条记录，请在合并后的记录上操作' },
   TIP_DAILY_LIMIT: { status: 429, message: '今天提交的线索已达上限，请明天再提交；紧急情况请直接联系乡镇或县教育局' },
   INVITATION_INVALID: { status: 400, message: '邀请码无效，请核对后重新输入' },
   INVITATION_EXPIRED: { status: 400, message: '邀请码已过期，请联系县教育局重新发放' },

@@ -27,10 +27,18 @@ export type DropoutStage = keyof typeof DROPOUT_TARGETS;
 
 export type Rag = 'green' | 'amber' | 'red';
 
-/** Red, amber or green against a target: amber up to half again above it; any dropout is red where the target is zero. */
-export function ragFor(rate: number, target: number): Rag {
+/**
+ * Red, amber or green against a target, from the counts rather than the rate: a group with no pupil
+ * enrolled has no rate, yet its dropouts count. No dropout is green; a dropout against a zero target
+ * (children of poor households) or where nobody is enrolled is red; otherwise amber up to half again
+ * above the target.
+ */
+export function ragFor(dropouts: number, enrolled: number, target: number): Rag {
+  if (dropouts <= 0) return 'green';
+  if (target <= 0 || enrolled <= 0) return 'red';
+  const rate = dropouts / enrolled;
   if (rate <= target) return 'green';
-  if (target > 0 && rate <= target * 1.5) return 'amber';
+  if (rate <= target * 1.5) return 'amber';
   return 'red';
 }
 
@@ -56,6 +64,21 @@ export function compulsoryBirthDates(schoolYear: number): { after: string; throu
 export function isCompulsoryAge(birthDate: string, schoolYear: number): boolean {
   const { after, through } = compulsoryBirthDates(schoolYear);
   return birthDate > after && birthDate <= through;
+}
+
+/**
+ * The grade a child of compulsory age is expected to be in during a school year, for a child whose
+ * grade nobody gave (tips often know only an age): the age reached by 31 August before the school
+ * year starts (the cut-off of `compulsoryBirthDates`; from the birth year alone, as if born before
+ * September) minus 5, so 6 → grade 1 … 14 → grade 9; a 15-year-old, still of compulsory age, is in
+ * grade 9. Null outside compulsory age or with no birth year.
+ */
+export function expectedGrade(schoolYear: number, birthYear: number | null, birthDate: string | null = null): number | null {
+  const year = birthDate ? Number(birthDate.slice(0, 4)) : birthYear;
+  if (year === null || !Number.isFinite(year)) return null;
+  const age = schoolYear - year - (birthDate && birthDate.slice(5) > '08-31' ? 1 : 0);
+  if (age < 6 || age > 15) return null;
+  return Math.min(age - 5, 9);
 }
 
 export function stageOfGrade(grade: number | null): 'primary' | 'junior' | null {

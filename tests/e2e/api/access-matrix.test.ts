@@ -5,6 +5,7 @@ import { User } from '../../../server/src/modules/accounts/user.entity';
 import { AuditEntry } from '../../../server/src/modules/audit/audit-entry.entity';
 import { api, expectError, type ApiClient, type ApiResponse } from '../../support/api';
 import { OTHER_COUNTY } from '../../support/factories';
+import { childrenOutOfScopeCall } from '../../support/children-matrix';
 import { parentOutOfScopeCall } from '../../support/parents-matrix';
 import { registryOutOfScopeCall } from '../../support/registry-matrix';
 import {
@@ -87,6 +88,11 @@ const EXPECTED: Record<RouteKey, Expected> = {
   childrenUnbind: ['parent'],
   childrenGuardians: ['official', 'county_admin'],
   childrenSubsidies: ['parent', 'official', 'county_admin'],
+  childrenReviews: ['official', 'county_admin'],
+  childrenReviewDecide: ['official', 'county_admin'],
+  childrenMerge: ['official', 'county_admin'],
+  childrenSplit: ['official', 'county_admin'],
+  childrenMerges: ['official', 'county_admin'],
   enrolmentIssue: ['official', 'county_admin'],
   enrolmentBatches: ['official', 'county_admin'],
   enrolmentBatchPdf: ['official', 'county_admin'],
@@ -232,7 +238,9 @@ function outOfScopeCall(key: RouteKey, ctx: SampleContext): { call: Call; status
       return { call: { path: '/divisions/import', body: form }, status: 422 };
     }
     default:
-      return parentOutOfScopeCall(key, ctx.parents) ?? registryOutOfScopeCall(key, ctx.registry);
+      return (
+        parentOutOfScopeCall(key, ctx.parents) ?? registryOutOfScopeCall(key, ctx.registry) ?? childrenOutOfScopeCall(key, ctx.children)
+      );
   }
 }
 
@@ -247,6 +255,7 @@ const CHILD_RECORD_READS: Partial<Record<RouteKey, string>> = {
   casesGet: 'case.read',
   childrenGuardians: 'child.guardians.read',
   childrenSubsidies: 'child.subsidies.read',
+  childrenMerges: 'child.merges.read',
   enrolmentGet: 'enrolment.notice.read',
   enrolmentPdf: 'enrolment.notice.pdf',
   casesLedger: 'ledger.export',

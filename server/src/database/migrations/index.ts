@@ -7,6 +7,7 @@ import { Registry1764500000000 } from './1764500000000-registry';
 import { Retention1764700000000 } from './1764700000000-retention';
 import { EnrolmentTallies1764800000000 } from './1764800000000-enrolment-tallies';
 import { OneChild1764900000000 } from './1764900000000-one-child';
+import { InboxPriority1764910000000 } from './1764910000000-inbox-priority';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   Retention1764700000000,
   EnrolmentTallies1764800000000,
   OneChild1764900000000,
+  InboxPriority1764910000000,
 ];

@@ -1,6 +1,5 @@
 import {
   idNumberCheckCharacter,
-  normalizePersonName,
   schoolYearOf,
   semesterEntitlement,
   semesterKey,
@@ -13,6 +12,7 @@ import { In, IsNull, type EntityManager } from 'typeorm';
 import { newId, newReadableCode } from '../../common/ids';
 import { User } from '../../modules/accounts/user.entity';
 import { ChildGuardian } from '../../modules/children/child-guardian.entity';
+import { nameKeyOf } from '../../modules/children/child-matching';
 import { Child } from '../../modules/children/child.entity';
 import { chinaDate } from '../../modules/children/lookups';
 import { EnrolmentBatch, EnrolmentNotice } from '../../modules/enrolment/enrolment.entities';
@@ -116,7 +116,7 @@ export async function seedParentsWalkThrough(manager: EntityManager, now: Date):
     return {
       id: newId(),
       name: p.name,
-      nameKey: normalizePersonName(p.name),
+      nameKey: nameKeyOf(p.name),
       sex: p.sex,
       birthYear: Number(birthDate.slice(0, 4)),
       birthYearExact: true,

@@ -69,6 +69,14 @@ function summarise(event: CaseEvent, names: Map<string, string>): string {
       return `拆分出一条线索为新案件：${String(data.reason ?? '')}`;
     case 'split_from':
       return `由另一案件拆分而来：${String(data.reason ?? '')}`;
+    case 'child_merged':
+      return `同一儿童的两条记录已合并：${String(data.reason ?? '')}`;
+    case 'child_split':
+      return `拆分了错误合并的儿童记录：${String(data.reason ?? '')}`;
+    case 'reopened_by_split':
+      return '儿童记录拆分后，本案件恢复办理';
+    case 'child_review_rejected':
+      return `核对后确认另一条相似的儿童记录不是同一儿童：${String(data.reason ?? '')}`;
     case 'tipster_revealed':
       return `查看了线索提供人，原因：${String(data.reason ?? '')}`;
     case 'status_changed':
@@ -101,6 +109,8 @@ function summarise(event: CaseEvent, names: Map<string, string>): string {
       return `重新劝返：${String(data.reason ?? '')}`;
     case 'relapse_detected':
       return `返校后连续${String(data.days ?? '')}个上学日缺勤，重新劝返`;
+    case 'absences_reported':
+      return `学校报告：自${String(data.streakStart ?? '')}起连续${String(data.streak ?? '')}个上学日未请假缺勤（近期共${String(data.inWindow ?? '')}天）`;
     case 'assignee_changed':
       return `更换包抓干部为${name('assigneeId')}`;
     case 'transfer_requested':

@@ -13,6 +13,8 @@ export type DueKind = 'accept' | 'verify' | 'first_visit' | 'notice' | 'notice_d
 @Index('idx_cases_child', ['childId'])
 @Index('idx_cases_retention', ['countyCode', 'closedAt'])
 @Index('idx_cases_confirmed', ['confirmedAt'])
+// the inbox order (priority groups first, then newest): a wide scope's page is read along it
+@Index('idx_cases_priority', ['priority', 'id'])
 export class DropoutCase {
   @PrimaryColumn(idColumn)
   id: string;

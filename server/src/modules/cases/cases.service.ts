@@ -29,6 +29,7 @@ import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceService } from '../children/attendance.service';
+import { ChildMergeService } from '../children/child-merge.service';
 import { Child } from '../children/child.entity';
 import { ServedCounty } from '../divisions/division.entity';
 import { DivisionsService } from '../divisions/divisions.service';
@@ -70,9 +71,15 @@ export class CasesService {
     private readonly milestones: TipMilestonesService,
     private readonly attendance: AttendanceService,
     private readonly audit: AuditService,
+    private readonly childMerges: ChildMergeService,
   ) {}
 
-  /** The inbox: the caller's cases (or, for `triage`, the county's unrouted ones), newest first. */
+  /**
+   * The inbox: the caller's cases (or, for `triage`, the county's unrouted ones), children of a
+   * priority group first (BRIEF §4), then newest. One query, paged by a cursor of (priority, id):
+   * a wide scope's page is read along `idx_cases_priority`, a narrow scope's few cases by their
+   * routing code or school and sorted.
+   */
   async list(
     caller: Caller,
     query: ListCases,
@@ -83,11 +90,13 @@ export class CasesService {
       const qb = applyScope(this.dataSource.manager.createQueryBuilder(DropoutCase, 'c'), caller, CASE_SCOPE).andWhere(
         'c.merged_into_id IS NULL',
       );
-      if (triage) qb.andWhere('c.township_code IS NULL');
+      // the queue is the county's own routing code: an index lookup, not a scan of the county
+      if (triage) qb.andWhere('c.township_code IS NULL AND c.routing_code = :triageCode', { triageCode: caller.countyCode });
       return qb;
     };
     const qb = scoped()
-      .orderBy('c.id', 'DESC')
+      .orderBy('c.priority', 'DESC')
+      .addOrderBy('c.id', 'DESC')
       .limit(query.limit + 1);
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
     if (query.source) qb.andWhere('c.source = :source', { source: query.source });
@@ -101,14 +110,18 @@ export class CasesService {
     if (query.priorityGroup) qb.andWhere('ch.priority_groups LIKE :group', { group: `%"${query.priorityGroup}"%` });
     if (query.q) qb.andWhere(`ch.name LIKE :name ${LIKE_ESCAPE}`, { name: containsPattern(query.q) });
     if (query.cursor) {
-      const [id] = decodeCursor(query.cursor, ['string']);
-      qb.andWhere('c.id < :cursorId', { cursorId: id });
+      const [priority, id] = decodeCursor(query.cursor, ['number', 'string']);
+      qb.andWhere('(c.priority < :cursorPriority OR (c.priority = :cursorPriority AND c.id < :cursorId))', {
+        cursorPriority: priority,
+        cursorId: id,
+      });
     }
     const [rows, overdueCount] = await Promise.all([qb.getMany(), scoped().andWhere('c.due_at < :now', { now }).getCount()]);
     const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
     return {
       items: await this.views.listItems(this.dataSource.manager, page, now),
-      nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null,
+      nextCursor: rows.length > query.limit && last ? encodeCursor([last.priority, last.id]) : null,
       overdueCount,
     };
   }
@@ -202,12 +215,26 @@ export class CasesService {
     });
   }
 
-  /** Two cases turned out to be about one child: the tips of this one join the other. */
+  /**
+   * Two cases turned out to be about one child: the tips of this one join the other. Cases of two
+   * child records mean the records are one child: they are merged too, in the same transaction
+   * (this case's record into the other's), and this case is merged into the other as part of it.
+   */
   async merge(caller: Caller, id: string, intoId: string, reason: string): Promise<CaseDetail> {
     if (id === intoId) throw AppError.invalid({ intoCaseId: '不能合并到同一个案件' });
     const target = await this.visible(caller, intoId, 'intoCaseId');
     await this.mutate(caller, id, undefined, async (manager, source) => {
       if (!isOpenCase(source.status) || !isOpenCase(target.status)) throw new AppError('CONFLICT', '已结案的案件不能合并');
+      if (source.childId !== target.childId) {
+        await this.childMerges.merge(manager, target.childId, source.childId, {
+          reason,
+          actorId: caller.userId,
+          actorRole: caller.role,
+          keepCaseId: target.id,
+          fields: { survivor: 'intoCaseId', merged: 'intoCaseId' },
+        });
+        return;
+      }
       const moved = source.tipCount;
       await manager.update(Tip, { caseId: source.id }, { caseId: target.id });
       await this.update(manager, source, { mergedIntoId: target.id, closedAt: this.clock.now(), dueAt: null, dueKind: null, tipCount: 0 });
@@ -234,9 +261,12 @@ export class CasesService {
       actorId: string | null;
       tipCount: number;
     },
+    /** The settings of the case's county, when the caller has them already. */
+    known?: { countyCode: string; settings: CountySettings },
   ): Promise<DropoutCase> {
     const now = this.clock.now();
-    const settings = await this.settingsOf(input.decision.countyCode, manager);
+    const settings =
+      known?.countyCode === input.decision.countyCode ? known.settings : await this.settingsOf(input.decision.countyCode, manager);
     const record = manager.create(DropoutCase, {
       id: newId(),
       childId: input.childId,

@@ -153,20 +153,26 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
       .createQueryBuilder(DropoutCase, 'c')
       .where('c.routing_code LIKE :prefix AND c.merged_into_id IS NULL AND c.due_at < :now', { prefix: `${prefix}%`, now })
       .andWhere('c.status NOT IN (:...finished)', { finished: FINISHED_CASE_STATUSES })
-      .orderBy('c.due_at', 'ASC')
+      // children of a priority group first (BRIEF §4), then the longest overdue
+      .orderBy('c.priority', 'DESC')
+      .addOrderBy('c.due_at', 'ASC')
+      .addOrderBy('c.id', 'ASC')
       .getMany();
     const [children, townships, owners] = await Promise.all([
-      overdue.length ? manager.find(Child, { where: { id: In(overdue.map((c) => c.childId)) }, select: { id: true, name: true } }) : [],
+      overdue.length
+        ? manager.find(Child, { where: { id: In(overdue.map((c) => c.childId)) }, select: { id: true, name: true, priorityGroups: true } })
+        : [],
       this.divisions.names(overdue.flatMap((c) => (c.townshipCode ? [c.townshipCode] : []))),
       this.views.userNames(
         manager,
         overdue.map((c) => c.assigneeId),
       ),
     ]);
-    const childNames = new Map(children.map((c) => [c.id, c.name]));
+    const childOf = new Map(children.map((c) => [c.id, c]));
     const items = overdue.map((c) => ({
       caseId: c.id,
-      childName: childNames.get(c.childId) ?? '',
+      childName: childOf.get(c.childId)?.name ?? '',
+      priorityGroups: childOf.get(c.childId)?.priorityGroups ?? [],
       townshipName: c.townshipCode ? (townships.get(c.townshipCode) ?? null) : null,
       status: CASE_STATUS_LABELS[c.status],
       dueKind: c.dueKind ?? 'accept',

@@ -90,15 +90,16 @@ export function matchByName(report: ChildReport, candidates: KnownChild[]): Matc
   const byYear = inVillage.filter((c) => birthYearsAgree(report, c));
   if (byYear.length === 1) return { match: byYear[0]!, rule: 'birth_year', reviews: [] };
   if (byYear.length > 1) return { match: null, rule: null, reviews: byYear.map((candidate) => ({ candidate, reason: 'ambiguous' })) };
+  // a near miss: a year unknown on either side, or a year apart; further apart is another child
+  const nearYear = (c: KnownChild) => report.birthYear === null || c.birthYear === null || Math.abs(report.birthYear - c.birthYear) <= 1;
   const reviews: MatchOutcome['reviews'] = [];
-  for (const c of inVillage) reviews.push({ candidate: c, reason: 'near_birth_year' });
+  for (const c of inVillage) if (nearYear(c)) reviews.push({ candidate: c, reason: 'near_birth_year' });
   const township = report.villageCode?.slice(0, 9) ?? null;
   for (const c of named) {
     if (inVillage.includes(c)) continue;
     const nearby = township !== null && !!c.villageCode?.startsWith(township);
     const sameSchool = !!report.schoolId && report.schoolId === c.schoolId;
-    if ((nearby || sameSchool) && (report.birthYear === null || c.birthYear === null || Math.abs(report.birthYear - c.birthYear) <= 1))
-      reviews.push({ candidate: c, reason: 'neighbouring_village' });
+    if ((nearby || sameSchool) && nearYear(c)) reviews.push({ candidate: c, reason: 'neighbouring_village' });
   }
   return { match: null, rule: null, reviews };
 }

@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import type { PriorityGroup } from '@baoxue/shared';
 import { Clock } from '../../common/clock';
+import { bulkInsert } from '../../database/bulk-insert';
 import { newId, newReadableCode } from '../../common/ids';
 import { DropoutCase } from '../cases/case.entity';
 import { School } from '../schools/school.entity';
 import { Child } from './child.entity';
-import { countyOfReport, matchByName, nameKeyOf, type ChildReport, type KnownChild, type MatchRule } from './child-matching';
+import {
+  countyOfReport,
+  matchByName,
+  nameKeyOf,
+  type ChildReport,
+  type KnownChild,
+  type MatchOutcome,
+  type MatchRule,
+} from './child-matching';
 import { ChildMatchReview, type ChildMatchReason } from './child-registry.entities';
 
 /** Where a report about a child came from (BRIEF §3a lists them). */
@@ -20,6 +29,21 @@ export interface Resolution {
   rule: MatchRule | null;
 }
 
+/** A report of a batch; a roster row also tells the pupil's class and whether a boarder. */
+export interface BatchReport extends ChildReport {
+  className?: string | null;
+  boarding?: boolean | null;
+}
+
+/**
+ * What became of one report of a batch. A roster row is not resolved when its 学籍号 and its ID
+ * number name two different records (`two_records`), or when another row of the batch gave the
+ * same child another 学籍号 (`batch_rows`): the caller reports the row.
+ */
+export type BatchResolution =
+  | (Resolution & { conflict: null; changed: boolean })
+  | { child: null; created: false; rule: null; changed: false; conflict: 'two_records' | 'batch_rows' };
+
 const KNOWN_COLUMNS = {
   id: true,
   nameKey: true,
@@ -32,9 +56,27 @@ const KNOWN_COLUMNS = {
   schoolId: true,
 } as const;
 
+/** Identifiers looked up per query (an IN list). */
+const LOOKUP_CHUNK = 1000;
+/** Names looked up per query: each a range or two of the name index (few enough for MySQL's index dives). */
+const NAME_TERMS_PER_QUERY = 150;
+
 function isMysql(manager: EntityManager): boolean {
   const type = manager.connection.driver.options.type;
   return type === 'mysql' || type === 'mariadb';
+}
+
+/** A known record of the report's name lives in its township or went to its school (`namedNear`'s places). */
+function isNear(report: ChildReport, known: Child): boolean {
+  const township = report.villageCode?.slice(0, 9);
+  return (
+    !known.mergedIntoId &&
+    ((!!township && !!known.villageCode?.startsWith(township)) || (!!report.schoolId && known.schoolId === report.schoolId))
+  );
+}
+
+function rejected(conflict: 'two_records' | 'batch_rows'): BatchResolution {
+  return { child: null, created: false, rule: null, changed: false, conflict };
 }
 
 /**
@@ -64,7 +106,13 @@ export class ChildRegistry {
       // A tip naming a known identifier under another name is not merged silently: a record of its
       // own, in review. The registries themselves are authoritative for their identifiers.
       if (known.nameKey === nameKeyOf(report.name) || source !== 'tip') {
-        await this.complete(manager, known, report);
+        const holders = await this.complete(manager, known, report);
+        await this.addReviews(
+          manager,
+          known,
+          holders.map((candidate) => ({ candidate, reason: 'identity_conflict' as const })),
+          source,
+        );
         return { child: known, created: false, rule: column === 'idNumber' ? 'id_number' : 'student_number' };
       }
       conflicting = known;
@@ -111,10 +159,335 @@ export class ChildRegistry {
     return this.live(manager, await manager.findOneBy(Child, { id }));
   }
 
-  /** Sets the child's priority groups and the priority of its open cases in the same transaction. */
+  /**
+   * Sets the child's priority groups and, in the same transaction, the priority of the child's cases
+   * (the inbox lists them first; a closed case keeps step too, for when it reopens). No official
+   * changed the case: its version stays, so nobody's edit in progress is refused as stale.
+   */
   async setPriorityGroups(manager: EntityManager, childId: string, groups: PriorityGroup[]): Promise<void> {
     await manager.update(Child, { id: childId }, { priorityGroups: groups });
-    await manager.update(DropoutCase, { openChildId: childId }, { priority: groups.length ? 1 : 0 });
+    await manager
+      .createQueryBuilder()
+      .update(DropoutCase)
+      .set({ priority: groups.length ? 1 : 0, version: () => 'version' })
+      .where('child_id = :childId', { childId })
+      .execute();
+  }
+
+  /**
+   * Resolves a batch of reports (an import, a run of notices) by the rules of `resolve`, reading in
+   * sets: the batch's 学籍号 and ID numbers in IN lists, the records of each report's name near it
+   * in ranges of the name index, the new records written in one bulk insert. Reports of one batch
+   * meet each other too: two rows about one child land on one record. A roster is authoritative for
+   * what it carries (name, sex, identifiers, birth date, village, school, grade, class, boarding);
+   * other sources only fill what the record did not know. A report found by its 学籍号 costs nothing
+   * beyond the batch's one read of 学籍号s. No claim rows are taken: a batch is one long transaction,
+   * and holding a claim per name for its length would stall every tip of those names; the unique
+   * keys on ID number and 学籍号 still hold. Near candidates go to review as with `resolve`.
+   */
+  async resolveMany(manager: EntityManager, reports: BatchReport[], source: ChildSource): Promise<BatchResolution[]> {
+    const authoritative = source === 'roster';
+    const now = this.clock.now();
+    // one object per record, so that what one report of the batch changes the next one sees
+    const records = new Map<string, Child>();
+    const held = (child: Child): Child => {
+      const known = records.get(child.id);
+      if (known) return known;
+      records.set(child.id, child);
+      return child;
+    };
+    const byStudent = await this.liveBy(
+      manager,
+      'studentNumber',
+      reports.map((r) => r.studentNumber),
+      held,
+    );
+    // an ID number is read only when its 学籍号 did not already find a record with that ID number
+    const byId = await this.liveBy(
+      manager,
+      'idNumber',
+      reports.map((r) => (r.idNumber && (!r.studentNumber || byStudent.get(r.studentNumber)?.idNumber !== r.idNumber) ? r.idNumber : null)),
+      held,
+    );
+    const unmatched = reports.filter((r) => !(r.studentNumber && byStudent.has(r.studentNumber)) && !(r.idNumber && byId.has(r.idNumber)));
+    const named = await this.namedNearMany(manager, unmatched, held);
+    const schoolCounties = await this.schoolCounties(manager, unmatched);
+    // may this record take this identifier: nobody else holds it
+    const free = (child: Child, column: 'idNumber' | 'studentNumber', value: string) => {
+      const holder = (column === 'idNumber' ? byId : byStudent).get(value);
+      return !holder || holder.id === child.id;
+    };
+    const created = new Set<string>();
+    const changes = new Map<string, Partial<Child>>();
+    // the 学籍号 a report of this batch gave each record
+    const studentOf = new Map<string, string>();
+    const inserts: Child[] = [];
+    const reviews = new Map<Child, Array<{ candidate: { id: string }; reason: ChildMatchReason }>>();
+    const review = (child: Child, candidate: { id: string }, reason: ChildMatchReason) =>
+      reviews.set(child, [...(reviews.get(child) ?? []), { candidate, reason }]);
+    const results: BatchResolution[] = [];
+    for (const report of reports) {
+      const byNumber = report.studentNumber ? byStudent.get(report.studentNumber) : undefined;
+      const byIdNumber = report.idNumber ? byId.get(report.idNumber) : undefined;
+      if (byNumber && byIdNumber && byNumber.id !== byIdNumber.id) {
+        if (authoritative) {
+          results.push(rejected('two_records'));
+          continue;
+        }
+        review(byNumber, byIdNumber, 'identity_conflict');
+      }
+      let known: Child | null = byNumber ?? byIdNumber ?? null;
+      let rule: MatchRule | null = byNumber ? 'student_number' : byIdNumber ? 'id_number' : null;
+      let outcome: MatchOutcome | null = null;
+      if (!known) {
+        outcome = matchByName(
+          report,
+          (named.get(nameKeyOf(report.name)) ?? []).filter((c) => isNear(report, c)),
+        );
+        known = outcome.match as Child | null;
+        rule = outcome.rule;
+      }
+      if (known && report.studentNumber) {
+        const given = studentOf.get(known.id);
+        if (given && given !== report.studentNumber) {
+          results.push(rejected('batch_rows'));
+          continue;
+        }
+        studentOf.set(known.id, report.studentNumber);
+      }
+      if (known) {
+        const record = known;
+        const change = authoritative
+          ? this.rostered(record, report, (column, value) => free(record, column, value))
+          : this.filledIn(record, report, (column, value) => free(record, column, value));
+        if ((change.studentNumber ?? record.studentNumber) && !record.bindingCode) change.bindingCode = newReadableCode(8);
+        for (const [column, map] of [
+          ['idNumber', byId],
+          ['studentNumber', byStudent],
+        ] as const) {
+          const value = change[column];
+          if (!value) continue;
+          const before = record[column];
+          if (before && map.get(before) === record) map.delete(before);
+          map.set(value, record);
+        }
+        Object.assign(record, change);
+        const changed = Object.keys(change).length > 0;
+        // a record made by this batch is written with the insert, with what later reports added
+        if (changed && !created.has(record.id)) changes.set(record.id, { ...changes.get(record.id), ...change });
+        results.push({ child: record, created: false, rule, conflict: null, changed });
+        continue;
+      }
+      const child = held(this.newRecord(report, report.schoolId ? (schoolCounties.get(report.schoolId) ?? null) : null, now));
+      created.add(child.id);
+      inserts.push(child);
+      if (child.studentNumber) {
+        byStudent.set(child.studentNumber, child);
+        studentOf.set(child.id, child.studentNumber);
+      }
+      if (child.idNumber) byId.set(child.idNumber, child);
+      named.set(child.nameKey, [...(named.get(child.nameKey) ?? []), child]);
+      for (const r of outcome?.reviews ?? []) review(child, r.candidate, r.reason);
+      results.push({ child, created: true, rule: null, conflict: null, changed: true });
+    }
+    // identifiers a record gives up are released before a new record takes them
+    for (const [id, change] of changes) await manager.update(Child, { id }, change);
+    await bulkInsert(manager, Child, inserts);
+    for (const [child, list] of reviews) await this.addReviews(manager, child, list, source);
+    return results;
+  }
+
+  /**
+   * The live records holding these 学籍号s or ID numbers, by identifier: a merged record answers
+   * with its survivor (chains followed to their end).
+   */
+  private async liveBy(
+    manager: EntityManager,
+    column: 'studentNumber' | 'idNumber',
+    values: Array<string | null>,
+    held: (child: Child) => Child,
+  ): Promise<Map<string, Child>> {
+    const wanted = [...new Set(values.filter((v): v is string => !!v))];
+    const found = new Map<string, Child>();
+    for (let i = 0; i < wanted.length; i += LOOKUP_CHUNK) {
+      const chunk = In(wanted.slice(i, i + LOOKUP_CHUNK));
+      const rows = await manager.findBy(Child, column === 'idNumber' ? { idNumber: chunk } : { studentNumber: chunk });
+      for (const row of rows) found.set(row[column]!, row);
+    }
+    for (let hops = 0; hops < 8; hops++) {
+      const merged = [...new Set([...found.values()].flatMap((c) => (c.mergedIntoId ? [c.mergedIntoId] : [])))];
+      if (!merged.length) break;
+      const survivors = new Map<string, Child>();
+      for (let i = 0; i < merged.length; i += LOOKUP_CHUNK)
+        for (const row of await manager.findBy(Child, { id: In(merged.slice(i, i + LOOKUP_CHUNK)) })) survivors.set(row.id, row);
+      for (const [value, child] of found) {
+        if (!child.mergedIntoId) continue;
+        const survivor = survivors.get(child.mergedIntoId);
+        if (survivor) found.set(value, survivor);
+        else found.delete(value);
+      }
+    }
+    return new Map([...found].map(([value, child]) => [value, held(child)]));
+  }
+
+  /**
+   * Live records of the reports' names near them, by name: in the report's township (a range of the
+   * name index), and at its school when they have no village (or at all, for a report with no
+   * village). A report with a 学籍号 can only be a record without one, so only those are read.
+   */
+  private async namedNearMany(
+    manager: EntityManager,
+    reports: ChildReport[],
+    held: (child: Child) => Child,
+  ): Promise<Map<string, Child[]>> {
+    const terms = new Map<
+      string,
+      { nameKey: string; township: string | null; schoolId: string | null; villageless: boolean; unrostered: boolean }
+    >();
+    for (const report of reports) {
+      const nameKey = nameKeyOf(report.name);
+      const unrostered = !!report.studentNumber;
+      const township = report.villageCode?.slice(0, 9) ?? null;
+      if (township)
+        terms.set(`v|${nameKey}|${township}|${unrostered}`, { nameKey, township, schoolId: null, villageless: false, unrostered });
+      if (report.schoolId)
+        terms.set(`s|${nameKey}|${report.schoolId}|${!!township}|${unrostered}`, {
+          nameKey,
+          township: null,
+          schoolId: report.schoolId,
+          villageless: !!township,
+          unrostered,
+        });
+    }
+    const named = new Map<string, Child[]>();
+    const seen = new Set<string>();
+    const list = [...terms.values()];
+    for (let i = 0; i < list.length; i += NAME_TERMS_PER_QUERY) {
+      const params: Record<string, string> = {};
+      const sql = list.slice(i, i + NAME_TERMS_PER_QUERY).map((term, j) => {
+        params[`k${j}`] = term.nameKey;
+        // `+` keeps SQLite on the name index (not a scan of every record without a 学籍号)
+        const rest = term.unrostered ? ' AND +ch.student_number IS NULL' : '';
+        if (term.township) {
+          Object.assign(params, { [`lo${j}`]: `${term.township}000`, [`hi${j}`]: `${term.township}999` });
+          return `(ch.name_key = :k${j} AND ch.village_code BETWEEN :lo${j} AND :hi${j}${rest})`;
+        }
+        params[`s${j}`] = term.schoolId!;
+        return `(ch.name_key = :k${j}${term.villageless ? ' AND ch.village_code IS NULL' : ''} AND ch.school_id = :s${j}${rest})`;
+      });
+      const rows = await manager
+        .createQueryBuilder(Child, 'ch')
+        .where(`(${sql.join(' OR ')})`, params)
+        .andWhere('+ch.merged_into_id IS NULL')
+        .getMany();
+      for (const row of rows) {
+        if (seen.has(row.id)) continue;
+        seen.add(row.id);
+        const child = held(row);
+        named.set(child.nameKey, [...(named.get(child.nameKey) ?? []), child]);
+      }
+    }
+    return named;
+  }
+
+  /** The county of each school of reports that name no village (a new record's county comes from it). */
+  private async schoolCounties(manager: EntityManager, reports: ChildReport[]): Promise<Map<string, string>> {
+    const ids = [...new Set(reports.flatMap((r) => (r.schoolId && !r.villageCode ? [r.schoolId] : [])))];
+    const counties = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const schools = await manager.find(School, {
+        where: { id: In(ids.slice(i, i + LOOKUP_CHUNK)) },
+        select: { id: true, countyCode: true },
+      });
+      for (const school of schools) counties.set(school.id, school.countyCode);
+    }
+    return counties;
+  }
+
+  /** A new record for a report of a batch (as `create`, written later with the batch). */
+  private newRecord(report: BatchReport, schoolCounty: string | null, now: Date): Child {
+    return {
+      id: newId(),
+      name: report.name,
+      nameKey: nameKeyOf(report.name),
+      sex: report.sex,
+      birthYear: report.birthDate ? Number(report.birthDate.slice(0, 4)) : report.birthYear,
+      birthYearExact: !!report.birthDate || report.birthYearExact,
+      birthDate: report.birthDate,
+      idNumber: report.idNumber,
+      studentNumber: report.studentNumber,
+      villageCode: report.villageCode,
+      schoolId: report.schoolId,
+      grade: report.grade,
+      className: report.className ?? null,
+      boarding: report.boarding ?? null,
+      priorityGroups: [],
+      bindingCode: report.studentNumber ? newReadableCode(8) : null,
+      countyCode: countyOfReport(report, schoolCounty),
+      mergedIntoId: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /**
+   * What a later report adds to a record (as `complete`, without writing): only what the record did
+   * not know, and an identifier only when no other record holds it.
+   */
+  private filledIn(
+    child: Child,
+    report: ChildReport,
+    free: (column: 'idNumber' | 'studentNumber', value: string) => boolean,
+  ): Partial<Child> {
+    const changes: Partial<Child> = {};
+    for (const column of ['idNumber', 'studentNumber'] as const) {
+      const value = report[column];
+      if (!child[column] && value && free(column, value)) changes[column] = value;
+    }
+    if (!child.birthDate && report.birthDate) changes.birthDate = report.birthDate;
+    const exactYear = report.birthDate ? Number(report.birthDate.slice(0, 4)) : report.birthYearExact ? report.birthYear : null;
+    if (exactYear !== null && !child.birthYearExact) Object.assign(changes, { birthYear: exactYear, birthYearExact: true });
+    else if (child.birthYear === null && report.birthYear !== null) changes.birthYear = report.birthYear;
+    if (child.sex === 'unknown' && report.sex !== 'unknown') changes.sex = report.sex;
+    if (!child.villageCode && report.villageCode) changes.villageCode = report.villageCode;
+    if (!child.schoolId && report.schoolId) changes.schoolId = report.schoolId;
+    if (child.grade === null && report.grade !== null) changes.grade = report.grade;
+    if (!child.countyCode) {
+      const county = countyOfReport({ ...report, villageCode: changes.villageCode ?? child.villageCode }, null);
+      if (county) changes.countyCode = county;
+    }
+    return changes;
+  }
+
+  /**
+   * What a roster row changes on its pupil's record: the roster is authoritative for what it
+   * carries (an empty cell erases nothing but the class); what it leaves out is filled as by any
+   * report. An identifier another record holds is not taken.
+   */
+  private rostered(
+    child: Child,
+    report: BatchReport,
+    free: (column: 'idNumber' | 'studentNumber', value: string) => boolean,
+  ): Partial<Child> {
+    const changes = this.filledIn(child, report, free);
+    const facts: Partial<Child> = { name: report.name, nameKey: nameKeyOf(report.name) };
+    if (report.sex !== 'unknown') facts.sex = report.sex;
+    for (const column of ['idNumber', 'studentNumber'] as const) {
+      const value = report[column];
+      if (value && free(column, value)) facts[column] = value;
+    }
+    if (report.birthDate)
+      Object.assign(facts, { birthDate: report.birthDate, birthYear: Number(report.birthDate.slice(0, 4)), birthYearExact: true });
+    if (report.villageCode) facts.villageCode = report.villageCode;
+    if (report.schoolId) facts.schoolId = report.schoolId;
+    if (report.grade !== null) facts.grade = report.grade;
+    if (report.className !== undefined) facts.className = report.className;
+    if (report.boarding !== undefined) facts.boarding = report.boarding;
+    const county = countyOfReport({ ...report, villageCode: facts.villageCode ?? child.villageCode }, null);
+    if (county) facts.countyCode = county;
+    const next: Record<string, unknown> = { ...child, ...changes };
+    for (const [key, value] of Object.entries(facts)) if ((next[key] ?? null) !== (value ?? null)) Object.assign(changes, { [key]: value });
+    return changes;
   }
 
   /** Follows merges to the surviving record (a chain of merges is followed to its end). */
@@ -184,11 +557,21 @@ export class ChildRegistry {
     return child;
   }
 
-  /** Fills what the record did not know yet from a later report; never overwrites what it knew. */
-  private async complete(manager: EntityManager, child: Child, report: ChildReport): Promise<void> {
+  /**
+   * Fills what the record did not know yet from a later report; never overwrites what it knew. An
+   * identifier another record holds stays there (a merged record keeps its own, a 学籍号 and an ID
+   * number may name two records): the other live records are returned, for review.
+   */
+  private async complete(manager: EntityManager, child: Child, report: ChildReport): Promise<Child[]> {
     const changes: Partial<Child> = {};
-    if (!child.idNumber && report.idNumber) changes.idNumber = report.idNumber;
-    if (!child.studentNumber && report.studentNumber) changes.studentNumber = report.studentNumber;
+    const holders: Child[] = [];
+    for (const column of ['idNumber', 'studentNumber'] as const) {
+      const value = report[column];
+      if (child[column] || !value) continue;
+      const holder = await this.live(manager, await manager.findOneBy(Child, { [column]: value }));
+      if (!holder) changes[column] = value;
+      else if (holder.id !== child.id) holders.push(holder);
+    }
     if (!child.birthDate && report.birthDate) changes.birthDate = report.birthDate;
     const exactYear = report.birthDate ? Number(report.birthDate.slice(0, 4)) : report.birthYearExact ? report.birthYear : null;
     if (exactYear !== null && !child.birthYearExact) Object.assign(changes, { birthYear: exactYear, birthYearExact: true });
@@ -201,9 +584,11 @@ export class ChildRegistry {
       const county = countyOfReport({ ...report, villageCode: changes.villageCode ?? child.villageCode }, null);
       if (county) changes.countyCode = county;
     }
-    if (!Object.keys(changes).length) return;
-    await manager.update(Child, { id: child.id }, changes);
-    Object.assign(child, changes);
+    if (Object.keys(changes).length) {
+      await manager.update(Child, { id: child.id }, changes);
+      Object.assign(child, changes);
+    }
+    return holders;
   }
 
   private async addReviews(

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChildrenModule } from '../children/children.module';
 import { DivisionsModule } from '../divisions/divisions.module';
 import { UploadsModule } from '../uploads/uploads.module';
 import { EnrolmentNoticesService } from './enrolment-notices.service';
@@ -7,7 +8,7 @@ import { EnrolmentService } from './enrolment.service';
 import { NoticePdfService } from './notice-pdf.service';
 
 @Module({
-  imports: [DivisionsModule, UploadsModule],
+  imports: [ChildrenModule, DivisionsModule, UploadsModule],
   controllers: [EnrolmentController],
   providers: [EnrolmentService, EnrolmentNoticesService, NoticePdfService],
 })

@@ -20,6 +20,7 @@ import { AppError } from '../../common/errors/app-error';
 import { newId, newReadableCode } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
 import { ChildGuardian } from '../children/child-guardian.entity';
+import { ChildRegistry } from '../children/child-registry.service';
 import { Child } from '../children/child.entity';
 import { Guardianship } from '../children/guardianship.entity';
 import { chinaDate, schoolNamesOf } from '../children/lookups';
@@ -103,6 +104,7 @@ export class EnrolmentService {
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly pdf: NoticePdfService,
+    private readonly registry: ChildRegistry,
   ) {}
 
   async issue(caller: Caller, input: IssueInput) {
@@ -156,10 +158,11 @@ export class EnrolmentService {
       issuedBy: caller.userId,
       issuedAt: now,
     };
-    await this.dataSource.transaction(async (tx) => {
+    const notified = await this.dataSource.transaction(async (tx) => {
       await tx.insert(EnrolmentBatch, batch);
-      const created = await this.createHouseholdChildren(tx, candidates.household, school.countyCode, now);
-      const all = [...children, ...created];
+      const listed = new Set(candidates.children.map((c) => c.id));
+      const household = await this.householdChildren(tx, candidates.household, school.countyCode, input.schoolYear, listed, now);
+      const all = [...children, ...household];
       await this.ensureBindingCodes(tx, all);
       const rosterGuardians = await this.rosterGuardians(
         tx,
@@ -217,8 +220,9 @@ export class EnrolmentService {
         },
         tx,
       );
+      return notices.length;
     });
-    return { batch: (await this.batchViews(manager, [batch]))[0]!, notified: total, alreadyNoticed: noticed.size, withoutApp };
+    return { batch: (await this.batchViews(manager, [batch]))[0]!, notified, alreadyNoticed: noticed.size, withoutApp };
   }
 
   async batches(caller: Caller): Promise<{ items: EnrolmentBatchView[] }> {
@@ -501,41 +505,64 @@ export class EnrolmentService {
     return { children, household: [] as HouseholdMember[] };
   }
 
-  /** Household-registry children get a record of their own when first notified, with the registry's guardian. */
-  private async createHouseholdChildren(
+  /**
+   * Household-registry children, through the child registry (BRIEF §3a): one already known (from a
+   * tip, by name, birth date and village) is that child, and a new one gets a record with the
+   * registry's guardian. A child already listed for this batch, already in school, or already sent
+   * a notice for this school year is left out.
+   */
+  private async householdChildren(
     manager: EntityManager,
     members: HouseholdMember[],
     countyCode: string,
+    schoolYear: number,
+    listed: Set<string>,
     now: Date,
   ): Promise<Child[]> {
-    const children: Child[] = members.map((m) => ({
-      id: newId(),
-      name: m.name,
-      nameKey: m.nameKey,
-      sex: m.sex,
-      birthYear: Number(m.birthDate.slice(0, 4)),
-      birthYearExact: true,
-      idNumber: m.idNumber,
-      villageCode: m.villageCode,
-      schoolId: null,
-      grade: null,
-      priorityGroups: [],
-      studentNumber: null,
-      birthDate: m.birthDate,
-      className: null,
-      boarding: null,
-      bindingCode: null,
-      countyCode,
-      mergedIntoId: null,
-      createdAt: now,
-      updatedAt: now,
-    }));
-    for (let i = 0; i < children.length; i += WRITE_CHUNK) await manager.insert(Child, children.slice(i, i + WRITE_CHUNK));
-    const guardians = members.flatMap((m, i) =>
-      m.guardianName
-        ? [{ id: newId(), childId: children[i]!.id, name: m.guardianName, relation: '', phone: m.guardianPhone, createdAt: now }]
-        : [],
+    const resolved = await this.registry.resolveMany(
+      manager,
+      members.map((m) => ({
+        name: m.name,
+        sex: m.sex,
+        idNumber: m.idNumber,
+        studentNumber: null,
+        birthDate: m.birthDate,
+        birthYear: Number(m.birthDate.slice(0, 4)),
+        birthYearExact: true,
+        villageCode: m.villageCode,
+        schoolId: null,
+        grade: null,
+        countyCode,
+      })),
+      'household',
     );
+    const known = [...new Set(resolved.flatMap((r) => (r.child && !r.created && !listed.has(r.child.id) ? [r.child.id] : [])))];
+    const noticed = new Set<string>();
+    for (let i = 0; i < known.length; i += 1000) {
+      const rows = await manager.find(EnrolmentNotice, {
+        where: { childId: In(known.slice(i, i + 1000)), schoolYear },
+        select: { childId: true },
+      });
+      for (const row of rows) noticed.add(row.childId);
+    }
+    const children: Child[] = [];
+    const guardians: ChildGuardian[] = [];
+    const taken = new Set(listed);
+    for (const [i, { child, created }] of resolved.entries()) {
+      if (!child || taken.has(child.id) || noticed.has(child.id) || (!created && child.grade !== null)) continue;
+      taken.add(child.id);
+      children.push(child);
+      const member = members[i]!;
+      if (created && member.guardianName)
+        guardians.push({
+          id: newId(),
+          childId: child.id,
+          name: member.guardianName,
+          relation: '',
+          phone: member.guardianPhone,
+          createdAt: now,
+        });
+    }
     for (let i = 0; i < guardians.length; i += WRITE_CHUNK) await manager.insert(ChildGuardian, guardians.slice(i, i + WRITE_CHUNK));
     return children;
   }

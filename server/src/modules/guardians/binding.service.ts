@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { GUARDIAN_RELATIONS, maskIdNumber, normalizePersonName, type BoundChildView, type GuardianRelation } from '@baoxue/shared';
+import { GUARDIAN_RELATIONS, maskIdNumber, type BoundChildView, type GuardianRelation } from '@baoxue/shared';
 import { In, MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { Clock } from '../../common/clock';
@@ -11,6 +11,8 @@ import { User } from '../accounts/user.entity';
 import { AuditService } from '../audit/audit.service';
 import { assertGuardian, officialCanSeeChild } from '../children/child-access';
 import { ChildGuardian } from '../children/child-guardian.entity';
+import { nameKeyOf } from '../children/child-matching';
+import { ChildRegistry } from '../children/child-registry.service';
 import { Child } from '../children/child.entity';
 import { Guardianship } from '../children/guardianship.entity';
 import { schoolNamesOf } from '../children/lookups';
@@ -34,6 +36,7 @@ export class BindingService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly divisions: DivisionsService,
+    private readonly registry: ChildRegistry,
   ) {}
 
   async bind(caller: Caller, input: { bindingCode: string; childName: string; relation: GuardianRelation }): Promise<BoundChildView> {
@@ -52,8 +55,11 @@ export class BindingService {
         'Retry-After': String(Math.max(1, Math.ceil((until - now.getTime()) / 1000))),
       });
     }
-    const child = await this.dataSource.manager.findOneBy(Child, { bindingCode: input.bindingCode });
-    if (!child || child.nameKey !== normalizePersonName(input.childName)) {
+    const printed = await this.dataSource.manager.findOneBy(Child, { bindingCode: input.bindingCode });
+    // a notice printed for a record merged since leads to the surviving record of the child
+    const child = printed?.mergedIntoId ? await this.registry.current(this.dataSource.manager, printed.id) : printed;
+    const nameKey = nameKeyOf(input.childName);
+    if (!printed || !child || (printed.nameKey !== nameKey && child.nameKey !== nameKey)) {
       await this.dataSource.manager.insert(BindingAttempt, {
         id: newId(),
         userId: caller.userId,
@@ -94,8 +100,10 @@ export class BindingService {
     return { items: await this.views(this.dataSource.manager, caller.userId, null) };
   }
 
-  async unbind(caller: Caller, childId: string): Promise<{ ok: true }> {
+  async unbind(caller: Caller, id: string): Promise<{ ok: true }> {
     await this.dataSource.transaction(async (manager) => {
+      // a link to a record merged since leads to the child's surviving record
+      const childId = (await this.registry.current(manager, id))?.id ?? id;
       await assertGuardian(manager, caller.userId, childId);
       await manager.delete(Guardianship, { childId, userId: caller.userId });
       await this.audit.record(caller, { action: 'child.unbind', targetType: 'child', targetId: childId }, manager);
@@ -104,10 +112,11 @@ export class BindingService {
   }
 
   /** A child's guardians, for officials in scope: the roster's (with phone numbers, to call them) and the accounts bound in the app. */
-  async guardiansOf(caller: Caller, childId: string) {
+  async guardiansOf(caller: Caller, id: string) {
     const manager = this.dataSource.manager;
-    const child = await manager.findOneBy(Child, { id: childId });
+    const child = await this.registry.current(manager, id);
     if (!child || !officialCanSeeChild(caller, child)) throw AppError.notFound();
+    const childId = child.id;
     const [roster, bound, schools, places] = await Promise.all([
       manager.find(ChildGuardian, { where: { childId }, order: { createdAt: 'ASC' } }),
       manager.find(Guardianship, { where: { childId }, order: { createdAt: 'ASC' } }),

@@ -1,16 +1,18 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { FINISHED_CASE_STATUSES, pageLink, type CountySettings } from '@baoxue/shared';
-import { In, type DataSource } from 'typeorm';
+import { pageLink, type CountySettings } from '@baoxue/shared';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { Clock } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logger';
+import { isDuplicateKey } from '../../common/errors/database-errors';
+import { transactionWithRetry } from '../../database/transaction';
 import { ServedCounty } from '../divisions/division.entity';
 import { AttendanceDay } from '../children/attendance.entity';
 import { Child } from '../children/child.entity';
 import { User } from '../accounts/user.entity';
-import { DropoutCase } from '../cases/case.entity';
+import { CaseEvent, DropoutCase } from '../cases/case.entity';
 import { CaseRoutingService } from '../cases/case-routing.service';
 import { CasesService } from '../cases/cases.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -136,7 +138,7 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
       for (const childId of ids) {
         const verdict = judgeAbsences(byChild.get(childId) ?? new Set(), today, settings);
         if (verdict.openCase) {
-          const opened = await this.openCase(childId, countyCode);
+          const opened = await this.openCase(childId, countyCode, verdict);
           if (opened) result.opened++;
           else result.alreadyFollowed++;
         } else if (verdict.alert) {
@@ -148,29 +150,48 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
     return result;
   }
 
-  /** Opens a suspected-dropout case unless the child already has an open one. */
-  private async openCase(childId: string, countyCode: string): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const open = await manager
-        .createQueryBuilder(DropoutCase, 'c')
-        .where('c.child_id = :childId AND c.merged_into_id IS NULL AND c.status NOT IN (:...finished)', {
+  /**
+   * Opens a suspected-dropout case unless the child already has an open one: then the absences are
+   * added to that case (once per streak). The child's open-case claim (a unique key) decides a race
+   * with a tip or another run: the loser runs again, finds the winner's case and adds to it, or if
+   * it still loses, counts the child as already followed.
+   */
+  private async openCase(childId: string, countyCode: string, verdict: AbsenceVerdict): Promise<boolean> {
+    try {
+      return await transactionWithRetry(this.dataSource, async (manager) => {
+        const open = await manager.findOne(DropoutCase, { where: { openChildId: childId }, select: { id: true } });
+        if (open) {
+          await this.reportAbsences(manager, open.id, verdict);
+          return false;
+        }
+        const child = await manager.findOneByOrFail(Child, { id: childId });
+        const decision = await this.routing.decide(manager, child.villageCode, countyCode);
+        const opened = await this.cases.open(manager, {
           childId,
-          finished: FINISHED_CASE_STATUSES,
-        })
-        .getExists();
-      if (open) return false;
-      const child = await manager.findOneByOrFail(Child, { id: childId });
-      const decision = await this.routing.decide(manager, child.villageCode, countyCode);
-      await this.cases.open(manager, {
-        childId,
-        priorityGroups: child.priorityGroups,
-        source: 'absence',
-        decision,
-        schoolId: child.schoolId,
-        actorId: null,
-        tipCount: 0,
+          priorityGroups: child.priorityGroups,
+          source: 'absence',
+          decision,
+          schoolId: child.schoolId,
+          actorId: null,
+          tipCount: 0,
+        });
+        await this.reportAbsences(manager, opened.id, verdict);
+        return true;
       });
-      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The streak on the case's timeline, once per streak (the day it began tells it apart). */
+  private async reportAbsences(manager: EntityManager, caseId: string, verdict: AbsenceVerdict): Promise<void> {
+    const reported = await manager.find(CaseEvent, { where: { caseId, kind: 'absences_reported' }, select: { id: true, data: true } });
+    if (reported.some((e) => e.data?.streakStart === verdict.streakStart)) return;
+    await this.cases.event(manager, caseId, null, 'absences_reported', {
+      streak: verdict.streak,
+      streakStart: verdict.streakStart,
+      inWindow: verdict.inWindow,
     });
   }
 

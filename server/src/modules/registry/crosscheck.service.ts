@@ -19,9 +19,11 @@ import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { LOGGER } from '../../common/logging/logger';
+import { transactionWithRetry } from '../../database/transaction';
 import { User } from '../accounts/user.entity';
 import { AuditService } from '../audit/audit.service';
 import { Child } from '../children/child.entity';
+import { ChildRegistry } from '../children/child-registry.service';
 import { DropoutCase } from '../cases/case.entity';
 import { CaseRoutingService } from '../cases/case-routing.service';
 import { CasesService } from '../cases/cases.service';
@@ -79,6 +81,7 @@ export class CrosscheckService {
     private readonly absences: AbsenceMonitorService,
     private readonly divisions: DivisionsService,
     private readonly audit: AuditService,
+    private readonly registry: ChildRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -255,14 +258,20 @@ export class CrosscheckService {
         notEnrolled.push(member);
       }
       lap('matchMs');
-      // one transaction per group of cases: all of a group or none, a few commits for a county
+      // one transaction per group of cases: all of a group or none, a few commits for a county; a
+      // group that lost a race for a child (a tip about the same child) runs again and finds it
       for (let i = 0; i < notEnrolled.length; i += CASES_PER_TRANSACTION) {
-        await this.dataSource.transaction(async (manager) => {
-          for (const member of notEnrolled.slice(i, i + CASES_PER_TRANSACTION)) {
-            if (await this.openNotEnrolled(manager, member, run.schoolYear)) counts.notEnrolled++;
-            else counts.alreadyFollowed++;
-          }
+        const outcomes = await transactionWithRetry(this.dataSource, async (manager) => {
+          const done: Array<'opened' | 'followed' | 'enrolled'> = [];
+          for (const member of notEnrolled.slice(i, i + CASES_PER_TRANSACTION))
+            done.push(await this.openNotEnrolled(manager, member, run.schoolYear));
+          return done;
         });
+        for (const outcome of outcomes) {
+          if (outcome === 'opened') counts.notEnrolled++;
+          else if (outcome === 'followed') counts.alreadyFollowed++;
+          else counts.matchedByName++;
+        }
       }
       lap('openMs');
     }
@@ -352,10 +361,38 @@ export class CrosscheckService {
    * A child of school age on no roster: a case routed to the township of the household's village,
    * unless the child already has an open case or one from a cross-check of the same school year.
    */
-  private async openNotEnrolled(manager: EntityManager, member: HouseholdMember, schoolYear: number): Promise<boolean> {
-    const { from, to } = schoolYearRange(schoolYear);
-    let child = member.idNumber ? await manager.findOneBy(Child, { idNumber: member.idNumber }) : null;
-    if (child) {
+  private async openNotEnrolled(
+    manager: EntityManager,
+    member: HouseholdMember,
+    schoolYear: number,
+  ): Promise<'opened' | 'followed' | 'enrolled'> {
+    // the household child may be known already (from a tip, a notice): the registry finds it
+    const { child, created } = await this.registry.resolve(
+      manager,
+      {
+        name: member.name,
+        sex: member.sex,
+        idNumber: member.idNumber,
+        studentNumber: null,
+        birthDate: member.birthDate,
+        birthYear: Number(member.birthDate.slice(0, 4)),
+        birthYearExact: true,
+        villageCode: member.villageCode,
+        schoolId: null,
+        grade: null,
+        countyCode: member.countyCode,
+      },
+      'household',
+    );
+    // a pupil on a roster under no ID number the matching above could see is enrolled after all
+    if (child.studentNumber && child.schoolId) return 'enrolled';
+    const groups = await this.priorityOf(manager, child.idNumber, member.countyCode);
+    if (groups.some((g) => !child.priorityGroups.includes(g))) {
+      child.priorityGroups = [...new Set([...child.priorityGroups, ...groups])];
+      await this.registry.setPriorityGroups(manager, child.id, child.priorityGroups);
+    }
+    if (!created) {
+      const { from, to } = schoolYearRange(schoolYear);
       const followed = await manager
         .createQueryBuilder(DropoutCase, 'c')
         .where('c.child_id = :childId AND c.merged_into_id IS NULL', { childId: child.id })
@@ -365,24 +402,7 @@ export class CrosscheckService {
           to: new Date(`${to}T23:59:59+08:00`),
         })
         .getExists();
-      if (followed) return false;
-    } else {
-      child = manager.create(Child, {
-        id: newId(),
-        name: member.name,
-        nameKey: member.nameKey,
-        sex: member.sex,
-        birthYear: Number(member.birthDate.slice(0, 4)),
-        birthYearExact: true,
-        birthDate: member.birthDate,
-        idNumber: member.idNumber,
-        villageCode: member.villageCode,
-        countyCode: member.countyCode,
-        schoolId: null,
-        grade: null,
-        priorityGroups: await this.priorityOf(manager, member.idNumber, member.countyCode),
-      });
-      await manager.insert(Child, child);
+      if (followed) return 'followed';
     }
     const decision = await this.routing.decide(manager, member.villageCode, member.countyCode);
     await this.cases.open(manager, {
@@ -394,7 +414,7 @@ export class CrosscheckService {
       actorId: null,
       tipCount: 0,
     });
-    return true;
+    return 'opened';
   }
 
   /** Flags children on the poor-household list; returns how many gained a flag. */
@@ -412,12 +432,17 @@ export class CrosscheckService {
       const groups = new Map<string, Set<PriorityGroup>>();
       for (const r of registrations) groups.set(r.idNumber, (groups.get(r.idNumber) ?? new Set()).add(PRIORITY_OF[r.category]));
       const children = await this.dataSource.manager.findBy(Child, { idNumber: In([...groups.keys()]) });
-      for (const child of children) {
-        const merged = [...new Set([...child.priorityGroups, ...groups.get(child.idNumber!)!])];
-        if (merged.length === child.priorityGroups.length) continue;
-        await this.dataSource.manager.update(Child, { id: child.id }, { priorityGroups: merged });
-        flagged++;
-      }
+      // through the registry, so the child's cases move up the inbox with the flag
+      flagged += await this.dataSource.transaction(async (manager) => {
+        let changed = 0;
+        for (const child of children) {
+          const merged = [...new Set([...child.priorityGroups, ...groups.get(child.idNumber!)!])];
+          if (merged.length === child.priorityGroups.length) continue;
+          await this.registry.setPriorityGroups(manager, child.id, merged);
+          changed++;
+        }
+        return changed;
+      });
     }
   }
 

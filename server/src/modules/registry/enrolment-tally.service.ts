@@ -19,6 +19,11 @@ export function isPoor(priorityGroups: string): boolean {
   return POOR_GROUPS.some((group) => String(priorityGroups).includes(`"${group}"`));
 }
 
+/** `isPoor` in SQL over a priority-groups column: 1 or 0, so a query can group by it instead of the JSON text. */
+export function poorSql(column: string): string {
+  return `CASE WHEN ${POOR_GROUPS.map((group) => `${column} LIKE '%"${group}"%'`).join(' OR ')} THEN 1 ELSE 0 END`;
+}
+
 /**
  * Keeps the enrolment tallies true. Writes to pupils leave change rows (EnrolmentTallySubscriber);
  * before the statistics read the tallies, any change not yet counted makes them recount every

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { divisionPrefix, normalizePersonName, type ApiRowError, type ImportView, type RegistryKind } from '@baoxue/shared';
+import { divisionPrefix, type ApiRowError, type ImportView, type RegistryKind } from '@baoxue/shared';
 import type { Logger } from 'pino';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
@@ -12,12 +12,14 @@ import { Clock } from '../../common/clock';
 import { bulkInsert } from '../../database/bulk-insert';
 import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
-import { newId, newReadableCode } from '../../common/ids';
+import { newId } from '../../common/ids';
 import { LOGGER } from '../../common/logging/logger';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceDay } from '../children/attendance.entity';
 import { ChildGuardian } from '../children/child-guardian.entity';
 import { Child } from '../children/child.entity';
+import { nameKeyOf } from '../children/child-matching';
+import { ChildRegistry, type BatchReport } from '../children/child-registry.service';
 import { Division } from '../divisions/division.entity';
 import { School } from '../schools/school.entity';
 import { User } from '../accounts/user.entity';
@@ -41,6 +43,19 @@ const PROGRESS_EVERY = 5000;
 
 type Counts = { created: number; updated: number; unchanged: number };
 
+/** Why the registry would not take a roster row (the rows of a file are checked among themselves before). */
+const ROSTER_CONFLICTS = {
+  two_records: '学籍号和身份证号分别属于两个不同的孩子记录，请核对；如确为同一个孩子，请先合并这两条记录再导入',
+  batch_rows: '本文件另有一行身份证号与此行相同，但学籍号不同；同一个孩子只能有一个学籍号',
+} as const;
+
+/** Rows only the writing pass could judge (by what the database holds): the import is undone. */
+class RejectedRows extends Error {
+  constructor(readonly errors: ApiRowError[]) {
+    super('rows rejected');
+  }
+}
+
 function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   return Object.keys(b).every((key) => (a[key] ?? null) === (b[key] ?? null));
 }
@@ -60,6 +75,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly absences: AbsenceMonitorService,
+    private readonly registry: ChildRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -145,6 +161,8 @@ export class RegistryImportService implements OnApplicationBootstrap {
     let total = 0;
     let columns: Map<string, number> | null = null;
     const seen = new Map<string, number>();
+    // roster ID numbers whose 学籍号 is not "G" + the ID number (those are in `seen` already)
+    const seenIds = new Map<string, number>();
     let pendingAbsences: Array<{ line: number; row: AbsenceRow }> = [];
     const report = (found: ApiRowError[]) => {
       errorCount += found.length;
@@ -165,7 +183,10 @@ export class RegistryImportService implements OnApplicationBootstrap {
           const key = this.keyOf(record.kind, row);
           const first = seen.get(key);
           if (first !== undefined) rowErrors.push({ line, message: `与第${first}行重复` });
-          else seen.set(key, line);
+          else {
+            seen.set(key, line);
+            if (record.kind === 'roster') this.checkIdOnce(row as RosterRow, line, seen, seenIds, rowErrors);
+          }
           if (record.kind === 'absence' && !rowErrors.length) pendingAbsences.push({ line, row: row as AbsenceRow });
         }
         report(rowErrors);
@@ -182,6 +203,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
       throw error;
     }
     seen.clear();
+    seenIds.clear();
     if (!columns) return this.finish(record, 'failed', [{ line: 1, message: '文件是空的' }], { created: 0, updated: 0, unchanged: 0 });
     if (total === 0)
       return this.finish(record, 'failed', [{ line: 2, message: '文件中没有数据行' }], { created: 0, updated: 0, unchanged: 0 });
@@ -193,27 +215,41 @@ export class RegistryImportService implements OnApplicationBootstrap {
 
     // pass 2: everything in one transaction, in batches
     const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
-    await this.dataSource.transaction(async (manager) => {
-      let batch: RegistryRow[] = [];
-      let processed = 0;
-      const flush = async () => {
-        if (!batch.length) return;
-        const result = await this.apply(manager, record, batch);
-        counts.created += result.created;
-        counts.updated += result.updated;
-        counts.unchanged += result.unchanged;
-        processed += batch.length;
-        batch = [];
-        if (processed % PROGRESS_EVERY < BATCH) await this.dataSource.manager.update(RegistryImport, { id: record.id }, { processed });
-      };
-      for await (const { line, cells } of readTable(path)) {
-        if (line === 1 || !columns) continue;
-        const row = parseRow(record.kind, cells, columns, line, context, []);
-        if (row) batch.push(row);
-        if (batch.length >= BATCH) await flush();
-      }
-      await flush();
-    });
+    const rejected: ApiRowError[] = [];
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        let batch: RegistryRow[] = [];
+        let lines: number[] = [];
+        let processed = 0;
+        const flush = async () => {
+          if (!batch.length) return;
+          const result = await this.apply(manager, record, batch, lines, rejected);
+          counts.created += result.created;
+          counts.updated += result.updated;
+          counts.unchanged += result.unchanged;
+          processed += batch.length;
+          batch = [];
+          lines = [];
+          if (processed % PROGRESS_EVERY < BATCH) await this.dataSource.manager.update(RegistryImport, { id: record.id }, { processed });
+        };
+        for await (const { line, cells } of readTable(path)) {
+          if (line === 1 || !columns) continue;
+          const row = parseRow(record.kind, cells, columns, line, context, []);
+          if (row) {
+            batch.push(row);
+            lines.push(line);
+          }
+          if (batch.length >= BATCH) await flush();
+        }
+        await flush();
+        // every row was tried, so that all of them are reported; then nothing is kept
+        if (rejected.length) throw new RejectedRows(rejected);
+      });
+    } catch (error) {
+      if (!(error instanceof RejectedRows)) throw error;
+      record.errorCount = error.errors.length;
+      return this.finish(record, 'failed', error.errors.slice(0, MAX_REPORTED_ERRORS), { created: 0, updated: 0, unchanged: 0 }, total);
+    }
     await this.finish(record, 'completed', [], counts, total);
     // new absences may meet the county's rules: alert schools, open cases
     if (record.kind === 'absence') await this.absences.run(record.countyCode);
@@ -268,12 +304,18 @@ export class RegistryImportService implements OnApplicationBootstrap {
       .map((r) => ({ line: r.line, column: '学籍号', message: `学籍号 ${r.row.studentNumber} 不在本县的学籍花名册中，请先导入学籍` }));
   }
 
-  private async apply(manager: EntityManager, record: RegistryImport, rows: RegistryRow[]): Promise<Counts> {
+  private async apply(
+    manager: EntityManager,
+    record: RegistryImport,
+    rows: RegistryRow[],
+    lines: number[],
+    rejected: ApiRowError[],
+  ): Promise<Counts> {
     switch (record.kind) {
       case 'household':
         return this.applyHousehold(manager, record, rows as HouseholdRow[]);
       case 'roster':
-        return this.applyRoster(manager, record, rows as RosterRow[]);
+        return this.applyRoster(manager, record, rows as RosterRow[], lines, rejected);
       case 'absence':
         return this.applyAbsences(manager, record, rows as AbsenceRow[]);
       case 'poverty':
@@ -289,7 +331,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
     for (const row of rows) {
       const values = {
         name: row.name,
-        nameKey: normalizePersonName(row.name),
+        nameKey: nameKeyOf(row.name),
         sex: row.sex,
         birthDate: row.birthDate,
         villageCode: row.villageCode,
@@ -310,79 +352,82 @@ export class RegistryImportService implements OnApplicationBootstrap {
     return counts;
   }
 
-  private async applyRoster(manager: EntityManager, record: RegistryImport, rows: RosterRow[]): Promise<Counts> {
-    const byNumber = new Map(
-      (await manager.findBy(Child, { studentNumber: In(rows.map((r) => r.studentNumber)) })).map((c) => [c.studentNumber!, c]),
-    );
-    const ids = rows.filter((r) => r.idNumber && !byNumber.has(r.studentNumber)).map((r) => r.idNumber!);
-    // a child known from a tip (by ID number) joins the roster rather than being created twice
-    const byId = new Map(
-      ids.length
-        ? (await manager.find(Child, { where: { idNumber: In(ids) } })).filter((c) => !c.studentNumber).map((c) => [c.idNumber!, c])
-        : [],
-    );
-    const guardians = await manager.findBy(ChildGuardian, { childId: In([...byNumber.values()].map((c) => c.id)) });
+  /**
+   * One child, one 学籍号: a roster row giving the ID number of an earlier row under another 学籍号
+   * is wrong. A row whose 学籍号 is "G" + its ID number is found through `seen` (its 学籍号), so
+   * only the other rows' ID numbers are kept.
+   */
+  private checkIdOnce(row: RosterRow, line: number, seen: Map<string, number>, seenIds: Map<string, number>, errors: ApiRowError[]): void {
+    if (!row.idNumber) return;
+    const own = row.studentNumber === `G${row.idNumber}`;
+    const earlier = seenIds.get(row.idNumber) ?? (own ? undefined : seen.get(`G${row.idNumber}`));
+    if (earlier !== undefined)
+      errors.push({ line, column: '身份证号', message: `身份证号与第${earlier}行相同，但学籍号不同；同一个孩子只能有一个学籍号` });
+    else if (!own) seenIds.set(row.idNumber, line);
+  }
+
+  /**
+   * Pupils through the child registry (BRIEF §3a): a row's 学籍号 finds its pupil; else its ID
+   * number, or its name with birth date and village or school, finds a child known from a tip or
+   * the household list, who becomes the pupil rather than a second record. The roster is
+   * authoritative for what it carries. A row whose 学籍号 and ID number belong to two records is
+   * refused (the whole import with it).
+   */
+  private async applyRoster(
+    manager: EntityManager,
+    record: RegistryImport,
+    rows: RosterRow[],
+    lines: number[],
+    rejected: ApiRowError[],
+  ): Promise<Counts> {
+    const reports: BatchReport[] = rows.map((row) => ({
+      name: row.name,
+      sex: row.sex,
+      idNumber: row.idNumber,
+      studentNumber: row.studentNumber,
+      birthDate: row.birthDate,
+      birthYear: row.birthDate ? Number(row.birthDate.slice(0, 4)) : null,
+      birthYearExact: !!row.birthDate,
+      villageCode: row.villageCode,
+      schoolId: row.schoolId,
+      grade: row.grade,
+      countyCode: record.countyCode,
+      className: row.className,
+      boarding: row.boarding,
+    }));
+    const resolved = await this.registry.resolveMany(manager, reports, 'roster');
+    const known = resolved.flatMap((r) => (r.child && !r.created ? [r.child.id] : []));
+    const guardians = known.length ? await manager.findBy(ChildGuardian, { childId: In(known) }) : [];
     const guardianOf = new Map(guardians.map((g) => [g.childId, g]));
     const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
-    const inserts: Child[] = [];
     const newGuardians: ChildGuardian[] = [];
     const now = this.clock.now();
-    for (const row of rows) {
-      const values = {
-        name: row.name,
-        nameKey: normalizePersonName(row.name),
-        sex: row.sex,
-        idNumber: row.idNumber,
-        birthDate: row.birthDate,
-        birthYear: row.birthDate ? Number(row.birthDate.slice(0, 4)) : null,
-        birthYearExact: !!row.birthDate,
-        schoolId: row.schoolId,
-        grade: row.grade,
-        className: row.className,
-        boarding: row.boarding,
-        villageCode: row.villageCode,
-        countyCode: record.countyCode,
-      };
-      const existing = byNumber.get(row.studentNumber) ?? (row.idNumber ? byId.get(row.idNumber) : undefined);
-      if (!existing) {
-        const id = newId();
-        inserts.push({
-          id,
-          ...values,
-          studentNumber: row.studentNumber,
-          priorityGroups: [],
-          bindingCode: newReadableCode(8),
-          mergedIntoId: null,
-          createdAt: now,
-          updatedAt: now,
-        } as Child);
-        if (row.guardian) newGuardians.push({ id: newId(), childId: id, ...row.guardian, createdAt: now });
+    for (const [i, row] of rows.entries()) {
+      const outcome = resolved[i]!;
+      if (!outcome.child) {
+        rejected.push({ line: lines[i]!, column: '身份证号', message: ROSTER_CONFLICTS[outcome.conflict] });
+        continue;
+      }
+      const child = outcome.child;
+      if (outcome.created) {
+        if (row.guardian) newGuardians.push({ id: newId(), childId: child.id, ...row.guardian, createdAt: now });
         counts.created++;
         continue;
       }
-      const guardian = guardianOf.get(existing.id);
+      const guardian = guardianOf.get(child.id);
       const guardianSame = row.guardian
         ? !!guardian &&
           guardian.name === row.guardian.name &&
           guardian.relation === row.guardian.relation &&
           guardian.phone === row.guardian.phone
         : true;
-      if (existing.studentNumber === row.studentNumber && sameValues(existing as never, values) && guardianSame && existing.bindingCode) {
-        counts.unchanged++;
-        continue;
+      if (!guardianSame) {
+        if (guardian) await manager.update(ChildGuardian, { id: guardian.id }, row.guardian!);
+        else newGuardians.push({ id: newId(), childId: child.id, ...row.guardian!, createdAt: now });
       }
-      await manager.update(
-        Child,
-        { id: existing.id },
-        { ...values, studentNumber: row.studentNumber, bindingCode: existing.bindingCode ?? newReadableCode(8) },
-      );
-      if (row.guardian && !guardianSame) {
-        if (guardian) await manager.update(ChildGuardian, { id: guardian.id }, row.guardian);
-        else newGuardians.push({ id: newId(), childId: existing.id, ...row.guardian, createdAt: now });
-      }
-      counts.updated++;
+      if (outcome.changed || !guardianSame) counts.updated++;
+      else counts.unchanged++;
     }
-    await bulkInsert(manager, Child, inserts);
     await bulkInsert(manager, ChildGuardian, newGuardians);
     return counts;
   }

@@ -6,15 +6,19 @@ import {
   DROPOUT_TARGETS,
   divisionLevelOf,
   divisionPrefix,
+  expectedGrade,
   FINISHED_CASE_STATUSES,
+  isDivisionCode,
+  isWithinDivision,
   ragFor,
   schoolYearRange,
+  stageOfGrade,
   type DropoutCause,
   type DropoutRow,
   type StatsResponse,
 } from '@baoxue/shared';
 import ExcelJS from 'exceljs';
-import { In, type DataSource } from 'typeorm';
+import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { divisionScopePrefix, isDivisionInScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
@@ -23,7 +27,7 @@ import { Child } from '../children/child.entity';
 import { DropoutCase } from '../cases/case.entity';
 import { rawDate } from '../../database/raw-date';
 import { DivisionsService } from '../divisions/divisions.service';
-import { EnrolmentTallyService, isPoor } from './enrolment-tally.service';
+import { EnrolmentTallyService, poorSql } from './enrolment-tally.service';
 import { EnrolmentTally } from './registry.entities';
 import { School } from '../schools/school.entity';
 
@@ -40,12 +44,26 @@ interface Tally {
   dropouts: { primary: number; junior: number; poor: number };
 }
 
+/** Children confirmed dropped out, of one unit, grade (or birth when no grade is known) and poverty. */
+interface DropoutTally {
+  unit: string | null;
+  grade: number | null;
+  birthYear: number | null;
+  birthDate: string | null;
+  poor: boolean;
+  count: number;
+}
+
+/** Sorts after every code. */
+const LAST = '\uffff';
+
 const emptyTally = (): Tally => ({ enrolled: { primary: 0, junior: 0, poor: 0 }, dropouts: { primary: 0, junior: 0, poor: 0 } });
 
 /**
  * Dropout statistics (BRIEF §5): per stage and for children of poor households, at county,
  * township, village and school level, for a school year, against the targets. Dropout rate =
- * pupils confirmed dropped out in the school year / pupils enrolled (on the roster), per stage.
+ * children confirmed dropped out in the school year (each once, whatever made its record and however
+ * many cases it had) / pupils enrolled (on the roster), per stage.
  */
 @Injectable()
 export class StatsService {
@@ -60,11 +78,14 @@ export class StatsService {
     const scope = this.scopeOf(caller, query.under);
     const { from, to } = schoolYearRange(query.schoolYear);
     const manager = this.dataSource.manager;
+    // a child counts where it lives: its village, else its school's township, else its latest case's township, else in a row "未落实到村", "未落实到乡镇" or "学校不详", so rows always sum to the total
     // pupils on the roster, by unit, stage and poverty: from the tallies, recounted if a pupil changed
     await this.tallies.ensureCurrent();
-    const tallyUnit = query.by === 'school' ? 't.school_id' : 't.village_code';
+    const tallyPlace = "COALESCE(NULLIF(t.village_code, ''), s.township_code)";
+    const tallyUnit = query.by === 'school' ? 't.school_id' : tallyPlace;
     const enrolledQb = manager
       .createQueryBuilder(EnrolmentTally, 't')
+      .leftJoin(School, 's', 's.id = t.school_id')
       .select(tallyUnit, 'unit')
       .addSelect('t.grade', 'grade')
       .addSelect('t.poor', 'poor')
@@ -72,61 +93,38 @@ export class StatsService {
       .groupBy(tallyUnit)
       .addGroupBy('t.grade')
       .addGroupBy('t.poor');
-    this.restrict(enrolledQb, scope, 't');
-    // children confirmed dropped out during the school year, each child once, counted in SQL
-    const groupColumn = query.by === 'school' ? 'ch.school_id' : 'ch.village_code';
-    const dropoutQb = manager
-      .createQueryBuilder(DropoutCase, 'c')
-      .innerJoin(Child, 'ch', 'ch.id = c.child_id')
-      .select(groupColumn, 'unit')
-      .addSelect('ch.grade', 'grade')
-      .addSelect('ch.priority_groups', 'groups')
-      .addSelect('COUNT(DISTINCT c.child_id)', 'count')
-      .where('c.confirmed_at >= :from AND c.confirmed_at <= :to AND c.merged_into_id IS NULL AND c.status IN (:...statuses)', {
-        statuses: CONFIRMED_OR_LATER,
-        from: new Date(`${from}T00:00:00+08:00`),
-        to: new Date(`${to}T23:59:59+08:00`),
-      })
-      .andWhere('ch.grade IS NOT NULL')
-      .groupBy(groupColumn)
-      .addGroupBy('ch.grade')
-      .addGroupBy('ch.priority_groups');
-    this.restrict(dropoutQb, scope, 'ch');
+    this.restrict(enrolledQb, scope, 't', tallyPlace);
     const [enrolled, dropouts, cases] = await Promise.all([
-      enrolledQb.getRawMany<{ unit: string; grade: number; poor: number | boolean; count: string | number }>(),
-      dropoutQb.getRawMany<{ unit: string | null; grade: number; groups: string; count: string | number }>(),
+      enrolledQb.getRawMany<{ unit: string | null; grade: number; poor: number | boolean; count: string | number }>(),
+      this.dropoutChildren(scope, query.by, from, to),
       this.caseFigures(scope, from, to),
     ]);
 
-    const keyOf = (unit: string | null) => {
-      if (!unit) return null;
-      if (query.by === 'township') return ancestorDivisionCode(unit, 'township');
-      return unit;
-    };
     const tallies = new Map<string, Tally>();
     const total = emptyTally();
-    const add = (unit: string | null, grade: number, poor: boolean, count: number, field: 'enrolled' | 'dropouts') => {
-      const stage = grade >= 1 && grade <= 6 ? 'primary' : grade >= 7 && grade <= 9 ? 'junior' : null;
+    const add = (unit: string | null, grade: number | null, poor: boolean, count: number, field: 'enrolled' | 'dropouts') => {
+      const stage = stageOfGrade(grade);
       if (!stage) return;
-      const targets = [total];
-      const key = keyOf(unit);
-      if (key) {
-        if (!tallies.has(key)) tallies.set(key, emptyTally());
-        targets.push(tallies.get(key)!);
-      }
-      for (const t of targets) {
+      const code = this.rowCodeOf(scope, query.by, unit || null);
+      if (!tallies.has(code)) tallies.set(code, emptyTally());
+      for (const t of [total, tallies.get(code)!]) {
         t[field][stage] += count;
         if (poor) t[field].poor += count;
       }
     };
-    for (const row of enrolled) add(row.unit || null, Number(row.grade), Boolean(Number(row.poor)), Number(row.count), 'enrolled');
-    for (const row of dropouts) add(row.unit, Number(row.grade), isPoor(row.groups), Number(row.count), 'dropouts');
+    for (const row of enrolled) add(row.unit, Number(row.grade), Boolean(Number(row.poor)), Number(row.count), 'enrolled');
+    for (const row of dropouts) {
+      // a child whose grade nobody gave (tips often know only an age) is placed by age (expectedGrade)
+      const grade = row.grade !== null ? Number(row.grade) : expectedGrade(query.schoolYear, row.birthYear, row.birthDate);
+      add(row.unit, grade, row.poor, row.count, 'dropouts');
+    }
 
     const codes = [...tallies.keys()];
-    const names = query.by === 'school' ? await this.schoolNames(codes) : await this.divisions.names(codes);
+    const names = await this.rowNames(scope, query.by, codes);
+    const sortKey = (code: string) => names.get(code)?.sortKey ?? code;
     const rows = codes
-      .map((code) => this.row(code, names.get(code) ?? code, tallies.get(code)!))
-      .sort((a, b) => a.code.localeCompare(b.code));
+      .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0))
+      .map((code) => this.row(code, names.get(code)?.name ?? code, tallies.get(code)!));
     const unitName =
       scope.kind === 'school'
         ? ((await this.schoolNames([scope.schoolId])).get(scope.schoolId) ?? '')
@@ -159,18 +157,20 @@ export class StatsService {
     ];
     sheet.getRow(1).font = { bold: true };
     const label = { green: '达标', amber: '预警', red: '超标' };
+    // no pupil enrolled: no rate, though a dropout still makes the cell red
+    const rate = (cell: DropoutRow['primary']) => `${cell.enrolled ? `${(cell.rate * 100).toFixed(2)}%` : '—'}（${label[cell.rag]}）`;
     for (const row of [...stats.rows, { ...stats.total, name: `${stats.total.name}（合计）` }]) {
       sheet.addRow({
         name: row.name,
         pe: row.primary.enrolled,
         pd: row.primary.dropouts,
-        pr: `${(row.primary.rate * 100).toFixed(2)}%（${label[row.primary.rag]}）`,
+        pr: rate(row.primary),
         je: row.junior.enrolled,
         jd: row.junior.dropouts,
-        jr: `${(row.junior.rate * 100).toFixed(2)}%（${label[row.junior.rag]}）`,
+        jr: rate(row.junior),
         oe: row.poor.enrolled,
         od: row.poor.dropouts,
-        or: `${(row.poor.rate * 100).toFixed(2)}%（${label[row.poor.rag]}）`,
+        or: rate(row.poor),
       });
     }
     const cases = workbook.addWorksheet('案件');
@@ -191,7 +191,7 @@ export class StatsService {
       const enrolled = tally.enrolled[stage];
       const dropouts = tally.dropouts[stage];
       const rate = enrolled ? dropouts / enrolled : 0;
-      return { enrolled, dropouts, rate, target: DROPOUT_TARGETS[stage], rag: ragFor(rate, DROPOUT_TARGETS[stage]) };
+      return { enrolled, dropouts, rate, target: DROPOUT_TARGETS[stage], rag: ragFor(dropouts, enrolled, DROPOUT_TARGETS[stage]) };
     };
     return { code, name, primary: cell('primary'), junior: cell('junior'), poor: cell('poor') };
   }
@@ -270,11 +270,151 @@ export class StatsService {
     return { kind: 'division', code: own };
   }
 
-  /** Narrows to the scope's pupils; `alias` is a child or a tally (both name the columns alike). */
-  private restrict(qb: { andWhere: (sql: string, params?: Record<string, unknown>) => unknown }, scope: Scope, alias: 'ch' | 't'): void {
-    if (scope.kind === 'school') qb.andWhere(`${alias}.school_id = :school`, { school: scope.schoolId });
-    else if (divisionLevelOf(scope.code) === 'county') qb.andWhere(`${alias}.county_code = :county`, { county: scope.code });
-    else qb.andWhere(`${alias}.village_code LIKE :prefix`, { prefix: `${divisionPrefix(scope.code)}%` });
+  /**
+   * Narrows to the scope: a school's pupils, or a county's children (`alias` is a child or a tally:
+   * both name the columns alike), within a township or village by `place`, where a child is counted
+   * (children with no place kept when `keepUnplaced`, for the caller to place).
+   */
+  private restrict(
+    qb: { andWhere: (sql: string, params?: Record<string, unknown>) => unknown },
+    scope: Scope,
+    alias: 'ch' | 't',
+    place: string,
+    keepUnplaced = false,
+  ): void {
+    if (scope.kind === 'school') {
+      qb.andWhere(`${alias}.school_id = :school`, { school: scope.schoolId });
+      return;
+    }
+    qb.andWhere(`${alias}.county_code = :county`, { county: ancestorDivisionCode(scope.code, 'county') });
+    const prefix = this.placePrefix(scope);
+    if (prefix)
+      qb.andWhere(keepUnplaced ? `(${place} IS NULL OR ${place} LIKE :prefix)` : `${place} LIKE :prefix`, { prefix: `${prefix}%` });
+  }
+
+  /** The prefix of the places a township or village scope holds; null for a county or a school. */
+  private placePrefix(scope: Scope): string | null {
+    return scope.kind === 'division' && divisionLevelOf(scope.code) !== 'county' ? divisionPrefix(scope.code) : null;
+  }
+
+  /**
+   * Children confirmed dropped out during the school year, each once however many cases it had (a
+   * case merged into another does not count), by unit, grade (or birth year and date when no grade is
+   * known) and poverty, in one pass over the year's cases. Children placed by their own record
+   * (village or school) are grouped as usual; the few known only by their case get a group each
+   * (`loose`) and are placed by the township of their latest case, so that a child with cases in
+   * two townships is still counted once.
+   */
+  private async dropoutChildren(scope: Scope, by: StatsQuery['by'], from: string, to: string): Promise<DropoutTally[]> {
+    const counted = (qb: SelectQueryBuilder<DropoutCase>) =>
+      qb.andWhere('c.confirmed_at >= :from AND c.confirmed_at <= :to AND c.merged_into_id IS NULL AND c.status IN (:...statuses)', {
+        statuses: CONFIRMED_OR_LATER,
+        from: new Date(`${from}T00:00:00+08:00`),
+        to: new Date(`${to}T23:59:59+08:00`),
+      });
+    const place = 'COALESCE(ch.village_code, s.township_code)';
+    const unit = by === 'school' ? 'ch.school_id' : place;
+    const bornYear = 'CASE WHEN ch.grade IS NULL THEN ch.birth_year END';
+    const bornOn = 'CASE WHEN ch.grade IS NULL THEN ch.birth_date END';
+    const poor = poorSql('ch.priority_groups');
+    const loose = `CASE WHEN ${place} IS NULL THEN c.child_id END`;
+    const qb = counted(
+      this.dataSource.manager
+        .createQueryBuilder(DropoutCase, 'c')
+        .innerJoin(Child, 'ch', 'ch.id = c.child_id')
+        .leftJoin(School, 's', 's.id = ch.school_id')
+        .select(unit, 'unit')
+        .addSelect('ch.grade', 'grade')
+        .addSelect(bornYear, 'birthYear')
+        .addSelect(bornOn, 'birthDate')
+        .addSelect(poor, 'poor')
+        .addSelect(loose, 'loose')
+        .addSelect('COUNT(DISTINCT c.child_id)', 'count'),
+    )
+      .groupBy(unit)
+      .addGroupBy('ch.grade')
+      .addGroupBy(bornYear)
+      .addGroupBy(bornOn)
+      .addGroupBy(poor)
+      .addGroupBy(loose);
+    this.restrict(qb, scope, 'ch', place, true);
+    const rows = await qb.getRawMany<{
+      unit: string | null;
+      grade: number | null;
+      birthYear: number | string | null;
+      birthDate: string | null;
+      poor: number | string;
+      loose: string | null;
+      count: number | string;
+    }>();
+    const looseIds = rows.flatMap((row) => (row.loose ? [row.loose] : []));
+    const townshipOf = new Map<string, string | null>();
+    if (looseIds.length) {
+      const cases = await counted(
+        this.dataSource.manager
+          .createQueryBuilder(DropoutCase, 'c')
+          .select('c.child_id', 'child')
+          .addSelect('c.township_code', 'township')
+          .addSelect('c.confirmed_at', 'confirmedAt')
+          .where('c.child_id IN (:...looseIds)', { looseIds }),
+      ).getRawMany<{ child: string; township: string | null; confirmedAt: Date | string }>();
+      cases.sort((a, b) => rawDate(a.confirmedAt).getTime() - rawDate(b.confirmedAt).getTime());
+      for (const c of cases) townshipOf.set(c.child, c.township);
+    }
+    const prefix = this.placePrefix(scope);
+    return rows.flatMap((row) => {
+      const township = row.loose ? (townshipOf.get(row.loose) ?? null) : null;
+      if (row.loose && prefix && !township?.startsWith(prefix)) return [];
+      return [
+        {
+          unit: row.loose && by !== 'school' ? township : row.unit,
+          grade: row.grade === null ? null : Number(row.grade),
+          birthYear: row.birthYear === null ? null : Number(row.birthYear),
+          birthDate: row.birthDate,
+          poor: Number(row.poor) === 1,
+          count: Number(row.count),
+        },
+      ];
+    });
+  }
+
+  /** The row a unit's children are counted in: the unit at the level asked for, else the scope's row of children placed no lower. */
+  private rowCodeOf(scope: Scope, by: StatsQuery['by'], unit: string | null): string {
+    const own = scope.kind === 'school' ? scope.schoolId : scope.code;
+    if (by === 'school') return unit ?? own;
+    if (!unit || !isDivisionCode(unit) || (scope.kind === 'division' && !isWithinDivision(unit, scope.code))) return own;
+    // a township's code at village level: its children known to no village
+    return ancestorDivisionCode(unit, by) ?? unit;
+  }
+
+  /** Each row's name and place in the list: units by code, each row of children placed no lower after its peers. */
+  private async rowNames(scope: Scope, by: StatsQuery['by'], codes: string[]): Promise<Map<string, { name: string; sortKey: string }>> {
+    const own = scope.kind === 'school' ? scope.schoolId : scope.code;
+    const result = new Map<string, { name: string; sortKey: string }>();
+    if (by === 'school') {
+      const names = await this.schoolNames(codes.filter((code) => code !== own || scope.kind === 'school'));
+      for (const code of codes)
+        result.set(
+          code,
+          names.has(code)
+            ? { name: names.get(code)!, sortKey: code }
+            : { name: code === own ? '学校不详' : code, sortKey: code === own ? LAST : code },
+        );
+      return result;
+    }
+    const level = (code: string) => (isDivisionCode(code) ? divisionLevelOf(code) : null);
+    const unplacedInVillage = (code: string) => by === 'village' && level(code) === 'township';
+    const names = await this.divisions.names(codes.filter((code) => level(code) === by || unplacedInVillage(code)));
+    for (const code of codes) {
+      if (level(code) === by) result.set(code, { name: names.get(code) ?? code, sortKey: code });
+      else if (unplacedInVillage(code))
+        result.set(code, {
+          name: code === own ? '未落实到村' : `${names.get(code) ?? code}（未落实到村）`,
+          sortKey: `${divisionPrefix(code)}${LAST}`,
+        });
+      else result.set(code, { name: '未落实到乡镇', sortKey: LAST });
+    }
+    return result;
   }
 
   private async schoolNames(ids: string[]): Promise<Map<string, string>> {

@@ -17,7 +17,7 @@ import type { Caller } from '../../common/auth/caller';
 import { AppError } from '../../common/errors/app-error';
 import { AuditService } from '../audit/audit.service';
 import { assertGuardian, officialCanSeeChild } from '../children/child-access';
-import { Child } from '../children/child.entity';
+import { ChildRegistry } from '../children/child-registry.service';
 import { chinaDate, schoolNamesOf } from '../children/lookups';
 import { Clock } from '../../common/clock';
 import { countyOfChild } from './pupil-lookup';
@@ -37,12 +37,15 @@ export class ChildSubsidiesService {
     private readonly clock: Clock,
     private readonly policies: SubsidyPoliciesService,
     private readonly audit: AuditService,
+    private readonly registry: ChildRegistry,
   ) {}
 
-  async record(caller: Caller, childId: string): Promise<ChildSubsidiesResponse> {
+  async record(caller: Caller, id: string): Promise<ChildSubsidiesResponse> {
     const manager = this.dataSource.manager;
-    const child = await manager.findOneBy(Child, { id: childId });
+    // a link to a record merged since leads to the child's surviving record
+    const child = await this.registry.current(manager, id);
     if (!child) throw AppError.notFound();
+    const childId = child.id;
     if (caller.role === 'parent') await assertGuardian(manager, caller.userId, childId);
     else if (!officialCanSeeChild(caller, child)) throw AppError.notFound();
     const county = await countyOfChild(manager, child);

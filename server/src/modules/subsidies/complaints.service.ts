@@ -23,6 +23,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { User } from '../accounts/user.entity';
 import { AuditService } from '../audit/audit.service';
 import { assertGuardian, boundChildIds } from '../children/child-access';
+import { ChildRegistry } from '../children/child-registry.service';
 import { Child } from '../children/child.entity';
 import { Guardianship } from '../children/guardianship.entity';
 import { schoolNamesOf, userNamesOf } from '../children/lookups';
@@ -55,6 +56,7 @@ export class ComplaintsService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
+    private readonly registry: ChildRegistry,
   ) {}
 
   async create(
@@ -62,8 +64,10 @@ export class ComplaintsService {
     input: { childId: string; paymentId: string | null; semester: string | null; text: string },
   ): Promise<ComplaintView> {
     const manager = this.dataSource.manager;
-    await assertGuardian(manager, caller.userId, input.childId);
-    const child = await manager.findOneByOrFail(Child, { id: input.childId });
+    // a link to a record merged since leads to the child's surviving record
+    const childId = (await this.registry.current(manager, input.childId))?.id ?? input.childId;
+    await assertGuardian(manager, caller.userId, childId);
+    const child = await manager.findOneByOrFail(Child, { id: childId });
     let semester = input.semester;
     if (input.paymentId) {
       const payment = await manager.findOneBy(SubsidyPayment, { id: input.paymentId });

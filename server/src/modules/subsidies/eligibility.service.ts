@@ -16,6 +16,7 @@ import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
+import { ChildRegistry } from '../children/child-registry.service';
 import { Child } from '../children/child.entity';
 import { schoolNamesOf } from '../children/lookups';
 import { countyOfChild, PupilLookup } from './pupil-lookup';
@@ -76,6 +77,7 @@ export class EligibilityService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly registry: ChildRegistry,
   ) {}
 
   template() {
@@ -120,7 +122,8 @@ export class EligibilityService {
   ): Promise<EligibilityView> {
     const county = administeredCounty(caller);
     const manager = this.dataSource.manager;
-    const child = await manager.findOneBy(Child, { id: input.childId });
+    // a record merged since stands for the child's surviving record
+    const child = await this.registry.current(manager, input.childId);
     if (!child || (await countyOfChild(manager, child)) !== county) throw AppError.invalid({ childId: '本县没有这名学生' });
     const stage = input.stage ?? stageOfGrade(child.grade);
     if (!stage) throw AppError.invalid({ stage: '学籍中没有该生的年级，请选择学段' });

@@ -1,6 +1,7 @@
-import { divisionPrefix, normalizeIdentifier, normalizePersonName } from '@baoxue/shared';
+import { divisionPrefix, normalizeIdentifier } from '@baoxue/shared';
 import { In, type EntityManager } from 'typeorm';
 import { Child } from '../children/child.entity';
+import { nameKeyOf } from '../children/child-matching';
 import { School } from '../schools/school.entity';
 
 /** The county a child belongs to: its own record, else its village's, else its school's. */
@@ -49,7 +50,7 @@ export class PupilLookup {
         ? { column: '学籍号', message: '本县学籍中没有这个学籍号' }
         : { column: '身份证号', message: '本县没有这个身份证号的学生' };
     if (!name) return { column: '姓名', message: '请填写姓名' };
-    if (child.nameKey !== normalizePersonName(name)) return { column: '姓名', message: `姓名与学籍不一致（学籍中为${child.name}）` };
+    if (child.nameKey !== nameKeyOf(name)) return { column: '姓名', message: `姓名与学籍不一致（学籍中为${child.name}）` };
     return { child };
   }
 }

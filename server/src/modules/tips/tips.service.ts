@@ -7,6 +7,7 @@ import {
   maskIdNumber,
   parseIdNumber,
   type CaseDetail,
+  type CountySettings,
   type createTipRequest,
   type OwnTipView,
   type TipMilestoneView,
@@ -81,17 +82,15 @@ export class TipsService {
    */
   async create(caller: Caller, input: TipInput): Promise<{ tip: OwnTipView; message: string; created: boolean }> {
     const hash = requestHash(input);
-    const replay = await this.dataSource.manager.findOneBy(Tip, { supervisorId: caller.userId, idempotencyKey: input.idempotencyKey });
-    if (replay) return this.replay(replay, hash);
-    const { tipsPerSupervisorPerDay } = await this.cases.settingsOf(caller.countyCode!);
+    const settings = await this.cases.settingsOf(caller.countyCode!);
     await this.checkPlace(input.divisionCode);
     if (input.child.lastSchoolId) await this.checkSchool(input.child.lastSchoolId);
 
     let stored: { tip: Tip; message: string; openedCase: boolean };
     try {
-      stored = await transactionWithRetry(this.dataSource, (manager) => this.store(manager, caller, input, hash, tipsPerSupervisorPerDay));
+      stored = await transactionWithRetry(this.dataSource, (manager) => this.store(manager, caller, input, hash, settings));
     } catch (error) {
-      // Two submissions of one key at the same moment: the second finds the first.
+      // A retry of a stored tip (also one racing its first submission) answers with the stored tip.
       if (error instanceof AlreadyStored) return this.replay(error.tip, hash);
       throw error;
     }
@@ -180,9 +179,10 @@ export class TipsService {
     caller: Caller,
     input: TipInput,
     hash: string,
-    dailyLimit: number,
+    settings: CountySettings,
   ): Promise<{ tip: Tip; message: string; openedCase: boolean }> {
     const now = this.clock.now();
+    const dailyLimit = settings.tipsPerSupervisorPerDay;
     const allowed = await consumeQuota(manager, `tips:${caller.userId}`, chinaDate(now), dailyLimit);
     const earlier = await manager.findOneBy(Tip, { supervisorId: caller.userId, idempotencyKey: input.idempotencyKey });
     if (earlier) throw new AlreadyStored(earlier);
@@ -223,15 +223,19 @@ export class TipsService {
           ? child.villageCode
           : input.divisionCode;
       const decision = await this.routing.decide(manager, place, caller.countyCode!);
-      const opened = await this.cases.open(manager, {
-        childId: child.id,
-        priorityGroups: child.priorityGroups,
-        source: 'tip',
-        decision,
-        schoolId: await this.servedSchool(manager, input.child.lastSchoolId ?? child.schoolId),
-        actorId: null,
-        tipCount: 1,
-      });
+      const opened = await this.cases.open(
+        manager,
+        {
+          childId: child.id,
+          priorityGroups: child.priorityGroups,
+          source: 'tip',
+          decision,
+          schoolId: await this.servedSchool(manager, input.child.lastSchoolId ?? child.schoolId),
+          actorId: null,
+          tipCount: 1,
+        },
+        { countyCode: caller.countyCode!, settings },
+      );
       caseId = opened.id;
       message = decision.townshipCode ? MESSAGES.routed : MESSAGES.triage;
     }

@@ -170,6 +170,8 @@ export const recheckRequest = z.object({ result: z.enum(['attending', 'absent'],
 export const dispatchItem = z.object({
   caseId: z.string(),
   childName: z.string(),
+  /** The child's priority groups (BRIEF §4): their cases come first. */
+  priorityGroups: z.array(z.enum(keys(PRIORITY_GROUPS))),
   townshipName: z.string().nullable(),
   status: z.string(),
   dueKind: z.string(),

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import type { Me } from '@baoxue/shared';
+import { PriorityTags } from '../../../../components/case-card';
 import { ESCALATED_TO_LABELS } from '../../../../components/case-labels';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
@@ -131,6 +132,7 @@ function DispatchCard({ item }: { item: DispatchItem }) {
           <Text className="tag">{item.status}</Text>
         </View>
       </View>
+      <PriorityTags groups={item.priorityGroups} />
       <Text className="list-item-line">逾期事项：{item.dueLabel}</Text>
       <Text className="list-item-line">负责人：{item.ownerName ?? '尚未指定包抓干部'}</Text>
       <Text className="list-item-meta">期限 {formatDateTime(item.dueAt)}</Text>
