@@ -29,6 +29,7 @@ export default defineAppConfig({
         'pages/complaints/index',
         'pages/complaint/index',
         'pages/enrolment-follow-up/index',
+        'pages/child-reviews/index',
       ],
     },
     {

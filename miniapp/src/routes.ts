@@ -22,6 +22,7 @@ export const PAGES = {
   ledger: '/packages/county/pages/ledger/index',
   registryImport: '/packages/county/pages/registry-import/index',
   crosscheck: '/packages/county/pages/crosscheck/index',
+  childReviews: '/packages/county/pages/child-reviews/index',
   dropoutStats: '/packages/county/pages/dropout-stats/index',
   officialUnit: '/packages/official/pages/unit/index',
   officialInbox: '/packages/official/pages/inbox/index',

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { divisionLevelOf } from '@baoxue/shared';
 import { loadConfig } from './config/config.schema';
 import { openDatabase } from './database/data-source';
-import { repairChildRecords } from './modules/children/child-repair';
+import { describeRepair, repairChildRecords } from './modules/children/child-repair';
 import { DivisionImportService } from './modules/divisions/division-import.service';
 import { ServedCounty } from './modules/divisions/division.entity';
 
@@ -60,12 +60,7 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'repair-children': {
         const report = await dataSource.transaction((manager) => repairChildRecords(manager));
-        console.log(`children repaired 儿童记录修复:
-  county codes set   补全县代码      ${report.countiesSet}
-  duplicates merged  合并重复记录    ${report.merged}
-  tip-made linked    线索记录并入学籍 ${report.linked}
-  open cases merged  合并在办案件    ${report.casesMerged}
-  left for review    待人工核对      ${report.reviews}`);
+        console.log(describeRepair(report));
         return 0;
       }
       default:

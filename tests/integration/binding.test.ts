@@ -2,6 +2,7 @@ import type { BoundChildView } from '@baoxue/shared';
 import { AuditEntry } from '../../server/src/modules/audit/audit-entry.entity';
 import type { Child } from '../../server/src/modules/children/child.entity';
 import { Guardianship } from '../../server/src/modules/children/guardianship.entity';
+import { BindingAttempt } from '../../server/src/modules/guardians/binding-attempt.entity';
 import { expectError, signInAs, signInWithWechat, type ApiClient } from '../support/api';
 import { clientFor, createUser, OTHER_COUNTY, seedOtherCounty } from '../support/factories';
 import { createPupil, DEMO_SCHOOL, schoolByName } from '../support/pupils';
@@ -89,6 +90,31 @@ describe('binding a child', () => {
     } finally {
       server.clock.advance(-31 * 60_000);
     }
+  });
+
+  it('never grants more guesses than the limit to parallel attempts', async () => {
+    const { client, session } = await signInWithWechat(server, 'openid-parallel-guesser');
+    const guesses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        client.post('/children/bind', { bindingCode: `ZZ${String.fromCharCode(65 + i)}ZZ222`, childName: '张小明', relation: 'father' }),
+      ),
+    );
+    // BINDING_MAX_FAILURES is 3 in this file: three guesses are judged, the rest are refused unread
+    expect(guesses.filter((g) => g.status === 400)).toHaveLength(3);
+    expect(guesses.filter((g) => g.status === 429)).toHaveLength(9);
+    expect(await server.dataSource.manager.countBy(BindingAttempt, { userId: session.user.id })).toBe(3);
+  });
+
+  it('never binds more guardians than allowed when they bind at the same moment', async () => {
+    const child = await createPupil(server.dataSource, { name: '李同时', schoolId, bindingCode: 'PW8N4RTB' });
+    const parents = await Promise.all(Array.from({ length: 8 }, (_, i) => signInWithWechat(server, `openid-same-moment-${i}`)));
+    const bound = await Promise.all(
+      parents.map(({ client }) => client.post('/children/bind', { bindingCode: 'PW8N4RTB', childName: '李同时', relation: 'other' })),
+    );
+    // a child has at most six guardians in the app
+    expect(bound.filter((b) => b.status === 200)).toHaveLength(6);
+    expect(bound.filter((b) => b.status === 409)).toHaveLength(2);
+    expect(await server.dataSource.manager.countBy(Guardianship, { childId: child.id })).toBe(6);
   });
 
   it('validates the request in Chinese, naming the field', async () => {

@@ -7,12 +7,15 @@ import { AttendanceDay } from '../../server/src/modules/children/attendance.enti
 import { nameKeyOf } from '../../server/src/modules/children/child-matching';
 import { ChildRegistry, type BatchReport } from '../../server/src/modules/children/child-registry.service';
 import { Child } from '../../server/src/modules/children/child.entity';
+import { Guardianship } from '../../server/src/modules/children/guardianship.entity';
+import { EnrolmentNotice } from '../../server/src/modules/enrolment/enrolment.entities';
 import { AbsenceMonitorService, schoolDaysUpTo } from '../../server/src/modules/registry/absence-monitor.service';
 import { CrosscheckService } from '../../server/src/modules/registry/crosscheck.service';
 import { School } from '../../server/src/modules/schools/school.entity';
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { signInAs, type ApiClient } from '../support/api';
 import { ABSENCE_HEADER, HOUSEHOLD_HEADER, importRegistry, ROSTER_HEADER, xlsx } from '../support/registry';
+import { createPupil, demoUser } from '../support/pupils';
 import { startTestServer, type TestServer } from '../support/server';
 import { fileTip, raiseTipLimit, WUMING } from '../support/tips';
 
@@ -274,13 +277,61 @@ describe('one child, whichever source names him', () => {
     expect(started.status).toBe(201);
     await server.app.get(CrosscheckService).settled(started.body.id);
     const run = (await admin.get<CrosscheckRunView>(`/crosscheck/runs/${started.body.id}`)).body;
-    expect(run).toMatchObject({ status: 'completed', errors: [], counts: { notEnrolled: 0 } });
+    expect(run).toMatchObject({ status: 'completed', error: null, counts: { notEnrolled: 0 } });
     expect(run.counts.alreadyFollowed).toBeGreaterThanOrEqual(1);
     const children = await server.dataSource.manager.findBy(Child, { nameKey: nameKeyOf('蒋一诺') });
     expect(children.map((c) => c.id)).toEqual([opened.childId]);
     // the household list completed what the tip did not know
     expect(children[0]).toMatchObject({ idNumber, birthDate: `${thisYear() - 9}-05-05`, birthYearExact: true });
     expect(await server.dataSource.manager.countBy(DropoutCase, { childId: opened.childId })).toBe(1);
+  });
+
+  it('sends the enrolment notice of a household child known from a tip to that child, not to a second record', async () => {
+    const entrantYear = schoolYearOf(today()) + 1;
+    // turning 6 by 31 August of the entrants' school year; the tip knew only his age
+    const opened = await tipCase({ name: '褚小军', sex: 'male', age: thisYear() - (entrantYear - 7) });
+    const idNumber = id(`411522${entrantYear - 7}1010551`);
+    const household = await importRegistry(
+      server,
+      admin,
+      'household',
+      await xlsx(HOUSEHOLD_HEADER, [[idNumber, '褚小军', WUMING, '褚建军', '']]),
+    );
+    expect(household).toMatchObject({ status: 'completed', errors: [], created: 1 });
+    const issued = await admin.post<{ notified: number }>('/enrolment/batches', {
+      kind: 'new_entrants',
+      schoolYear: entrantYear,
+      schoolId,
+      catchment: [WUMING],
+      reportOn: `${entrantYear}-08-30`,
+      reportTime: '上午8:00—11:30',
+      reportPlace: '学校一楼大厅',
+      bring: '户口簿',
+      contact: '赵老师 0376-8888123',
+      acknowledgeBy: `${entrantYear}-07-15`,
+    });
+    expect(issued.status).toBe(201);
+    const children = await server.dataSource.manager.findBy(Child, { nameKey: nameKeyOf('褚小军') });
+    expect(children.map((c) => c.id)).toEqual([opened.childId]);
+    expect(children[0]).toMatchObject({ idNumber, birthDate: `${entrantYear - 7}-10-10` });
+    expect(await server.dataSource.manager.countBy(EnrolmentNotice, { childId: opened.childId, schoolYear: entrantYear })).toBe(1);
+  });
+
+  it('binds a parent who holds the code of a merged record to the surviving record', async () => {
+    const survivor = await createPupil(server.dataSource, { name: '何文博', birthDate: '2015-05-05', bindingCode: 'SURV2VAL' });
+    const merged = await createPupil(server.dataSource, {
+      name: '何文博',
+      birthDate: '2015-05-05',
+      idNumber: null,
+      studentNumber: null,
+      bindingCode: 'MERG2ED3',
+    });
+    await server.dataSource.manager.update(Child, { id: merged.id }, { mergedIntoId: survivor.id });
+    const parent = await signInAs(server, 'parent');
+    const bound = await parent.post('/children/bind', { bindingCode: 'MERG2ED3', childName: '何文博', relation: 'mother' });
+    expect(bound.status).toBe(200);
+    const mother = await demoUser(server.dataSource, 'parent');
+    expect((await server.dataSource.manager.findBy(Guardianship, { userId: mother.id })).map((g) => g.childId)).toEqual([survivor.id]);
   });
 
   it('resolves a batch with its rows meeting each other: two rows about one child make one record', async () => {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Button, Text, Textarea, View } from '@tarojs/components';
 import type { z } from 'zod';
 import { ApiError, messageOf } from '../services/request';
@@ -15,12 +15,25 @@ interface Props {
   field?: string;
   /** The request's other fields, for a schema that needs them to validate (e.g. a transition's name). */
   extra?: Record<string, unknown>;
+  /** A choice the action needs besides the reason (e.g. which record stays), shown above the text box. */
+  children?: ReactNode;
   onConfirm: (reason: string) => Promise<void>;
   onCancel: () => void;
 }
 
 /** Asks for the reason an action needs (revealing a tipster, sending a case back…) before doing it. */
-export function ReasonDialog({ title, note, placeholder, confirmText, schema, field = 'reason', extra, onConfirm, onCancel }: Props) {
+export function ReasonDialog({
+  title,
+  note,
+  placeholder,
+  confirmText,
+  schema,
+  field = 'reason',
+  extra,
+  children,
+  onConfirm,
+  onCancel,
+}: Props) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -47,6 +60,7 @@ export function ReasonDialog({ title, note, placeholder, confirmText, schema, fi
       <View className="modal reason-dialog">
         <Text className="modal-title">{title}</Text>
         <Text className="card-note">{note}</Text>
+        {children}
         <View className={error ? 'field field-invalid' : 'field'}>
           <Textarea
             className="textarea textarea-small"

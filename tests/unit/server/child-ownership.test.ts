@@ -9,7 +9,20 @@ import { join, relative } from 'node:path';
 const SERVER = join(__dirname, '../../../server/src');
 const OWNER = 'modules/children/';
 const FIXTURES = ['database/seed/', 'database/generator/', 'database/migrations/'];
-const IDENTITY = ['name', 'nameKey', 'sex', 'idNumber', 'studentNumber', 'birthDate', 'birthYear', 'birthYearExact', 'villageCode', 'schoolId', 'countyCode', 'mergedIntoId'];
+const IDENTITY = [
+  'name',
+  'nameKey',
+  'sex',
+  'idNumber',
+  'studentNumber',
+  'birthDate',
+  'birthYear',
+  'birthYearExact',
+  'villageCode',
+  'schoolId',
+  'countyCode',
+  'mergedIntoId',
+];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -35,9 +48,11 @@ describe('the child registry owns the child', () => {
 
   it('no other module inserts children', () => {
     const inserts = files.flatMap((f) =>
-      [...f.text.matchAll(/\b(?:insert|save|bulkInsert)\((?:\s*manager\s*,)?\s*Child\s*[,)]|\.into\(Child\)|\.insert\(\)\s*\.into\(Child\)/g)].map(
-        (m) => `${f.path}: ${m[0]}`,
-      ),
+      [
+        ...f.text.matchAll(
+          /\b(?:insert|save|bulkInsert)\((?:\s*manager\s*,)?\s*Child\s*[,)]|\.into\(Child\)|\.insert\(\)\s*\.into\(Child\)/g,
+        ),
+      ].map((m) => `${f.path}: ${m[0]}`),
     );
     expect(inserts).toEqual([]);
   });

@@ -155,6 +155,8 @@ function OfficialMenu({ user }: { user: Me }) {
   // 一日一调度 is the township's (and the county's) daily list; villages and schools work from the inbox.
   const dispatches =
     user.unit?.kind === 'division' && user.unit.level !== 'village' && (user.position === 'leader' || user.position === 'cadre');
+  // township leaders decide on duplicate records of the children of their township (as services/children.ts canReviewChildren)
+  const reviewsChildren = user.unit?.kind === 'division' && user.unit.level === 'township' && user.position === 'leader';
   return (
     <Menu
       entries={[
@@ -165,6 +167,7 @@ function OfficialMenu({ user }: { user: Me }) {
         ...(user.unit?.kind === 'school' ? [schoolNoticesEntry] : [deferralsEntry]),
         ledgerEntry,
         statsEntry,
+        ...(reviewsChildren ? [childReviewsEntry] : []),
         officialEntry(user),
       ]}
     />
@@ -237,9 +240,16 @@ const statsEntry: MenuEntry = {
   onClick: () => openPage(PAGES.dropoutStats),
 };
 
+const childReviewsEntry: MenuEntry = {
+  title: '疑似重复儿童',
+  description: '可能是同一个孩子的两条记录：核对后合并或否定',
+  onClick: () => openPage(PAGES.childReviews),
+};
+
 const countyEntries: MenuEntry[] = [
   { title: '名册导入', description: '导入户籍、学籍、缺勤和困难家庭名单（Excel）', onClick: () => openPage(PAGES.registryImport) },
   { title: '四查三比对', description: '比对名册，找出失学、辍学的孩子', onClick: () => openPage(PAGES.crosscheck) },
+  childReviewsEntry,
   { title: '邀请码管理', description: '发放、查看和撤销监督员与工作人员的邀请码', onClick: () => openPage(PAGES.invitations) },
   { title: '学校管理', description: '本县学校的名称、学段和所属乡镇', onClick: () => openPage(PAGES.schools) },
   { title: '账号管理', description: '查看账号，停用或启用', onClick: () => openPage(PAGES.accounts) },

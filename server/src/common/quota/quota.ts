@@ -31,3 +31,21 @@ export async function consumeQuota(manager: EntityManager, subject: string, peri
   )) as Array<{ used: number }>;
   return Number(row?.used) <= limit;
 }
+
+/**
+ * Makes the transactions of one subject (a user's binding attempts, a child's guardians) take turns:
+ * the first to write the subject's row holds it until it ends, the others wait, then read what it
+ * committed. For rules a count alone cannot hold, such as "at most N failures in a sliding window".
+ */
+export async function takeTurn(manager: EntityManager, subject: string): Promise<void> {
+  if (isMysql(manager))
+    await manager.query(
+      "INSERT INTO quota_counters (subject, period, used) VALUES (?, 'turns', 1) ON DUPLICATE KEY UPDATE used = used + 1",
+      [subject],
+    );
+  else
+    await manager.query(
+      "INSERT INTO quota_counters (subject, period, used) VALUES (?, 'turns', 1) ON CONFLICT (subject, period) DO UPDATE SET used = used + 1",
+      [subject],
+    );
+}

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { TableColumn } from 'typeorm';
-import { repairChildRecords } from '../../modules/children/child-repair';
+import { describeRepair, repairChildRecords, repairedAnything } from '../../modules/children/child-repair';
 import { ColumnKit, createTable, index } from './table-builder';
 
 /**
@@ -69,7 +69,9 @@ export class OneChild1764900000000 implements MigrationInterface {
       c.int('used'),
     ]);
 
-    await repairChildRecords(queryRunner.manager);
+    const report = await repairChildRecords(queryRunner.manager);
+    // what the repair did is the operator's to know (the same report as `repair-children`)
+    if (repairedAnything(report)) console.info(describeRepair(report));
 
     await queryRunner.createIndex('children', index('uq_children_id_number', ['id_number'], true));
     await queryRunner.createIndex('children', index('idx_children_merged_into', ['merged_into_id']));

@@ -227,6 +227,7 @@ export class CaseViewsService {
     return {
       ...item!,
       version: record.version,
+      childId: record.childId,
       villageCode: record.villageCode,
       countyCode: record.countyCode,
       assigneeId: record.assigneeId,

@@ -10,6 +10,7 @@ import { PeriodicJob } from '../../common/periodic-job';
 import { AuditService } from '../audit/audit.service';
 import { ChildGuardian } from '../children/child-guardian.entity';
 import { Child } from '../children/child.entity';
+import { ChildRegistry } from '../children/child-registry.service';
 import { Guardianship } from '../children/guardianship.entity';
 import { ServedCounty } from '../divisions/division.entity';
 import { InboxMessage } from '../notifications/notification.entities';
@@ -46,6 +47,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly uploads: UploadsService,
+    private readonly children: ChildRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.job = new PeriodicJob('retention run', () => this.run(), logger);
@@ -174,11 +176,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     ]);
     const forget = ids.filter((id) => !kept.has(id));
     if (forget.length === 0) return;
-    await manager.update(
-      Child,
-      { id: In(forget) },
-      { name: PSEUDONYMISED_TEXT, nameKey: PSEUDONYMISED_TEXT, idNumber: null, birthDate: null, bindingCode: null },
-    );
+    await this.children.forget(manager, forget);
   }
 }
 

@@ -317,6 +317,7 @@ export class ChildMergeService {
     options: { reason: string; actorId: string | null },
   ): Promise<CaseMergeLog> {
     const now = this.clock.now();
+    const tips = loser.tipCount;
     const entry: CaseMergeLog = {
       keptId: keeper.id,
       mergedCaseId: loser.id,
@@ -352,7 +353,7 @@ export class ChildMergeService {
       list.push(...rows.map((r) => r.id));
       for (const chunk of chunks(list)) await manager.update(entity, { id: In(chunk) }, { caseId: keeper.id });
     }
-    await this.updateCase(manager, keeper, { tipCount: keeper.tipCount + loser.tipCount });
+    await this.updateCase(manager, keeper, { tipCount: keeper.tipCount + tips });
     await manager.insert(CaseEvent, [
       {
         id: newId(),
@@ -368,7 +369,7 @@ export class ChildMergeService {
         at: now,
         actorId: options.actorId,
         kind: 'merged_from',
-        data: { caseId: loser.id, tips: loser.tipCount, reason: options.reason },
+        data: { caseId: loser.id, tips, reason: options.reason },
       },
     ]);
     return entry;
@@ -420,8 +421,7 @@ export class ChildMergeService {
   }
 
   private async restoreCases(manager: EntityManager, survivorId: string, mergedId: string, log: MergeLog) {
-    for (const chunk of chunks(log.cases))
-      await manager.update(DropoutCase, { id: In(chunk), childId: survivorId }, { childId: mergedId });
+    for (const chunk of chunks(log.cases)) await manager.update(DropoutCase, { id: In(chunk), childId: survivorId }, { childId: mergedId });
     if (log.openCaseId) await manager.update(DropoutCase, { id: log.openCaseId, openChildId: survivorId }, { openChildId: mergedId });
     for (const entry of [...log.caseMerges].reverse()) {
       const [loser, keeper] = await Promise.all([
@@ -490,7 +490,8 @@ export class ChildMergeService {
     const moving: string[] = [];
     const left: string[] = [];
     for (const row of rows) {
-      const stays = (table.uniqueWith && taken.has(identity(row))) || (table.entity === DeferralApplication && noticesLeft.has(row.noticeId));
+      const stays =
+        (table.uniqueWith && taken.has(identity(row))) || (table.entity === DeferralApplication && noticesLeft.has(row.noticeId));
       (stays ? left : moving).push(String(row[table.key]));
     }
     for (const chunk of chunks(moving)) await manager.update(table.entity, { childId: from, [table.key]: In(chunk) }, { childId: to });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
-import type { PriorityGroup } from '@baoxue/shared';
+import { PSEUDONYMISED_TEXT, type PriorityGroup } from '@baoxue/shared';
 import { Clock } from '../../common/clock';
 import { bulkInsert } from '../../database/bulk-insert';
 import { newId, newReadableCode } from '../../common/ids';
@@ -43,6 +43,17 @@ export interface BatchReport extends ChildReport {
 export type BatchResolution =
   | (Resolution & { conflict: null; changed: boolean })
   | { child: null; created: false; rule: null; changed: false; conflict: 'two_records' | 'batch_rows' };
+
+/**
+ * The live records without a 学籍号 of one county, by name: all that a roster row can land on
+ * besides its own pupil (a child of a tip, of the household list). An import reads them once
+ * (`ChildRegistry.unrostered`) and gives them to each of its batches instead of looking names up
+ * batch by batch; what a batch changes on them stays current here.
+ */
+export interface UnrosteredChildren {
+  byName: Map<string, Child[]>;
+  byId: Map<string, Child>;
+}
 
 const KNOWN_COLUMNS = {
   id: true,
@@ -183,18 +194,28 @@ export class ChildRegistry {
    * other sources only fill what the record did not know. A report found by its 学籍号 costs nothing
    * beyond the batch's one read of 学籍号s. No claim rows are taken: a batch is one long transaction,
    * and holding a claim per name for its length would stall every tip of those names; the unique
-   * keys on ID number and 学籍号 still hold. Near candidates go to review as with `resolve`.
+   * keys on ID number and 学籍号 still hold. Near candidates go to review as with `resolve`. With
+   * `unrostered` (read once for a whole import) a report with a 学籍号 is matched by name against
+   * those records alone, without a query.
    */
-  async resolveMany(manager: EntityManager, reports: BatchReport[], source: ChildSource): Promise<BatchResolution[]> {
+  async resolveMany(
+    manager: EntityManager,
+    reports: BatchReport[],
+    source: ChildSource,
+    unrostered?: UnrosteredChildren,
+  ): Promise<BatchResolution[]> {
     const authoritative = source === 'roster';
     const now = this.clock.now();
-    // one object per record, so that what one report of the batch changes the next one sees
+    // one object per record, so that what one report of the batch changes the next one sees (and
+    // the next batch, for the import's records without a 学籍号: the row just read is the current one)
     const records = new Map<string, Child>();
     const held = (child: Child): Child => {
       const known = records.get(child.id);
       if (known) return known;
-      records.set(child.id, child);
-      return child;
+      const kept = unrostered?.byId.get(child.id);
+      if (kept && kept !== child) Object.assign(kept, child);
+      records.set(child.id, kept ?? child);
+      return kept ?? child;
     };
     const byStudent = await this.liveBy(
       manager,
@@ -210,7 +231,18 @@ export class ChildRegistry {
       held,
     );
     const unmatched = reports.filter((r) => !(r.studentNumber && byStudent.has(r.studentNumber)) && !(r.idNumber && byId.has(r.idNumber)));
-    const named = await this.namedNearMany(manager, unmatched, held);
+    // a record without a 学籍号 is all a report with one can be, and the import has them at hand
+    const inMemory = (r: ChildReport) => !!unrostered && !!r.studentNumber;
+    const named = await this.namedNearMany(
+      manager,
+      unmatched.filter((r) => !inMemory(r)),
+      held,
+    );
+    for (const nameKey of new Set(unmatched.filter(inMemory).map((r) => nameKeyOf(r.name)))) {
+      const list = named.get(nameKey) ?? [];
+      for (const child of unrostered!.byName.get(nameKey) ?? []) if (!list.includes(held(child))) list.push(held(child));
+      if (list.length) named.set(nameKey, list);
+    }
     const schoolCounties = await this.schoolCounties(manager, unmatched);
     // may this record take this identifier: nobody else holds it
     const free = (child: Child, column: 'idNumber' | 'studentNumber', value: string) => {
@@ -295,6 +327,18 @@ export class ChildRegistry {
     await bulkInsert(manager, Child, inserts);
     for (const [child, list] of reviews) await this.addReviews(manager, child, list, source);
     return results;
+  }
+
+  /** The live records without a 学籍号 of a county (and of none), for the batches of an import (`resolveMany`). */
+  async unrostered(manager: EntityManager, countyCode: string): Promise<UnrosteredChildren> {
+    const rows = await manager
+      .createQueryBuilder(Child, 'ch')
+      .where('ch.student_number IS NULL AND ch.merged_into_id IS NULL')
+      .andWhere('(ch.county_code = :countyCode OR ch.county_code IS NULL)', { countyCode })
+      .getMany();
+    const byName = new Map<string, Child[]>();
+    for (const row of rows) byName.set(row.nameKey, [...(byName.get(row.nameKey) ?? []), row]);
+    return { byName, byId: new Map(rows.map((row) => [row.id, row])) };
   }
 
   /**
@@ -488,6 +532,19 @@ export class ChildRegistry {
     const next: Record<string, unknown> = { ...child, ...changes };
     for (const [key, value] of Object.entries(facts)) if ((next[key] ?? null) !== (value ?? null)) Object.assign(changes, { [key]: value });
     return changes;
+  }
+
+  /**
+   * Retention (BRIEF §7): a child known only through pseudonymised cases loses who they were. The
+   * record stays, so the statistics that count it do not change.
+   */
+  async forget(manager: EntityManager, childIds: string[]): Promise<void> {
+    if (!childIds.length) return;
+    await manager.update(
+      Child,
+      { id: In(childIds) },
+      { name: PSEUDONYMISED_TEXT, nameKey: PSEUDONYMISED_TEXT, idNumber: null, birthDate: null, bindingCode: null },
+    );
   }
 
   /** Follows merges to the surviving record (a chain of merges is followed to its end). */

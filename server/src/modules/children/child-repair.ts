@@ -139,8 +139,27 @@ export async function repairChildRecords(manager: EntityManager, clock: Clock = 
   await manager.query(
     "UPDATE cases SET priority = 1 WHERE priority = 0 AND child_id IN (SELECT id FROM children WHERE priority_groups IS NOT NULL AND priority_groups <> '[]' AND priority_groups <> '')",
   );
-  await manager.query("UPDATE cases SET priority = 0 WHERE priority <> 0 AND child_id IN (SELECT id FROM children WHERE priority_groups = '[]')");
+  await manager.query(
+    "UPDATE cases SET priority = 0 WHERE priority <> 0 AND child_id IN (SELECT id FROM children WHERE priority_groups = '[]')",
+  );
   return report;
+}
+
+/** The report as the command line and the migration print it, in Chinese and English. */
+export function describeRepair(report: RepairReport): string {
+  return [
+    'children repaired 儿童记录修复:',
+    `  county codes set   补全县代码       ${report.countiesSet}`,
+    `  duplicates merged  合并重复记录     ${report.merged}`,
+    `  tip-made linked    线索记录并入学籍 ${report.linked}`,
+    `  open cases merged  合并在办案件     ${report.casesMerged}`,
+    `  left for review    待人工核对       ${report.reviews}`,
+  ].join('\n');
+}
+
+/** Whether a repair changed anything. */
+export function repairedAnything(report: RepairReport): boolean {
+  return Object.values(report).some((n) => n > 0);
 }
 
 /** County codes from the village, else from the school; returns how many records got one. */

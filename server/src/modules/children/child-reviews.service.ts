@@ -187,7 +187,11 @@ export class ChildReviewsService {
     const authority = authorityOf(caller);
     await this.inScope(this.dataSource.manager, authority, [input.survivorId, input.mergedId]);
     const merge = await transactionWithRetry(this.dataSource, (manager) =>
-      this.merges.merge(manager, input.survivorId, input.mergedId, { reason: input.reason, actorId: caller.userId, actorRole: caller.role }),
+      this.merges.merge(manager, input.survivorId, input.mergedId, {
+        reason: input.reason,
+        actorId: caller.userId,
+        actorRole: caller.role,
+      }),
     );
     return (await this.mergeViews(this.dataSource.manager, [merge], authority))[0]!;
   }
@@ -374,7 +378,8 @@ export class ChildReviewsService {
 
 /** County admins act in their county, township leaders in their township; nobody else merges children. */
 function authorityOf(caller: Caller): Authority {
-  if (caller.role === 'county_admin' && caller.countyCode) return { prefix: divisionPrefix(caller.countyCode), countyCode: caller.countyCode };
+  if (caller.role === 'county_admin' && caller.countyCode)
+    return { prefix: divisionPrefix(caller.countyCode), countyCode: caller.countyCode };
   if (
     caller.role === 'official' &&
     caller.position === 'leader' &&

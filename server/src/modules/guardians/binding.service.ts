@@ -6,6 +6,8 @@ import type { Caller } from '../../common/auth/caller';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
+import { takeTurn } from '../../common/quota/quota';
+import { transactionWithRetry } from '../../database/transaction';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { User } from '../accounts/user.entity';
 import { AuditService } from '../audit/audit.service';
@@ -39,61 +41,75 @@ export class BindingService {
     private readonly registry: ChildRegistry,
   ) {}
 
+  /**
+   * Binds a child to the caller. A user's attempts take turns (a claim row per user), so the failures
+   * that lock binding are counted after the previous attempt committed: parallel guesses never get
+   * more tries than the limit. A wrong attempt is committed, then refused.
+   */
   async bind(caller: Caller, input: { bindingCode: string; childName: string; relation: GuardianRelation }): Promise<BoundChildView> {
     const { bindingMaxFailures: max, bindingLockoutMinutes: minutes } = this.config.parents;
-    const now = this.clock.now();
     const windowMs = minutes * 60_000;
-    const failures = await this.dataSource.manager.find(BindingAttempt, {
-      where: { userId: caller.userId, succeeded: false, at: MoreThan(new Date(now.getTime() - windowMs)) },
-      order: { at: 'ASC' },
-    });
-    if (failures.length >= max) {
+    const outcome = await transactionWithRetry(this.dataSource, async (manager) => {
+      await takeTurn(manager, `binding:${caller.userId}`);
+      const now = this.clock.now();
+      const failures = await manager.find(BindingAttempt, {
+        where: { userId: caller.userId, succeeded: false, at: MoreThan(new Date(now.getTime() - windowMs)) },
+        order: { at: 'ASC' },
+      });
       // the lock lifts when the oldest of the last `max` failures leaves the window
-      const until = failures[failures.length - max]!.at.getTime() + windowMs;
-      const wait = Math.max(1, Math.ceil((until - now.getTime()) / 60_000));
+      if (failures.length >= max) return { kind: 'locked' as const, until: failures[failures.length - max]!.at.getTime() + windowMs, now };
+      const printed = await manager.findOneBy(Child, { bindingCode: input.bindingCode });
+      // a notice printed for a record merged since leads to the surviving record of the child
+      const child = printed?.mergedIntoId ? await this.registry.current(manager, printed.id) : printed;
+      const nameKey = nameKeyOf(input.childName);
+      if (!printed || !child || (printed.nameKey !== nameKey && child.nameKey !== nameKey)) {
+        await manager.insert(BindingAttempt, { id: newId(), userId: caller.userId, at: now, succeeded: false, childId: null });
+        return { kind: 'invalid' as const, left: max - failures.length - 1 };
+      }
+      await this.addGuardian(manager, caller, child.id, input.relation, now);
+      return { kind: 'bound' as const, childId: child.id };
+    });
+    if (outcome.kind === 'locked') {
+      const wait = Math.max(1, Math.ceil((outcome.until - outcome.now.getTime()) / 60_000));
       throw new AppError('RATE_LIMITED', `绑定码或姓名输错次数过多，为保护孩子信息，请${wait}分钟后再试`, {}, undefined, {
-        'Retry-After': String(Math.max(1, Math.ceil((until - now.getTime()) / 1000))),
+        'Retry-After': String(Math.max(1, Math.ceil((outcome.until - outcome.now.getTime()) / 1000))),
       });
     }
-    const printed = await this.dataSource.manager.findOneBy(Child, { bindingCode: input.bindingCode });
-    // a notice printed for a record merged since leads to the surviving record of the child
-    const child = printed?.mergedIntoId ? await this.registry.current(this.dataSource.manager, printed.id) : printed;
-    const nameKey = nameKeyOf(input.childName);
-    if (!printed || !child || (printed.nameKey !== nameKey && child.nameKey !== nameKey)) {
-      await this.dataSource.manager.insert(BindingAttempt, {
-        id: newId(),
-        userId: caller.userId,
-        at: now,
-        succeeded: false,
-        childId: null,
-      });
-      const left = max - failures.length - 1;
+    if (outcome.kind === 'invalid')
       throw new AppError(
         'BINDING_INVALID',
-        left > 0
-          ? `绑定码或孩子姓名不正确，请核对通知书后重新输入（还可尝试${left}次）`
+        outcome.left > 0
+          ? `绑定码或孩子姓名不正确，请核对通知书后重新输入（还可尝试${outcome.left}次）`
           : `绑定码或孩子姓名不正确，输错次数过多，请${minutes}分钟后再试`,
         { bindingCode: '绑定码或孩子姓名不正确', childName: '绑定码或孩子姓名不正确' },
       );
+    return (await this.views(this.dataSource.manager, caller.userId, [outcome.childId]))[0]!;
+  }
+
+  /** A child's guardians take turns too, so parallel bindings never pass the limit of guardians. */
+  private async addGuardian(
+    manager: EntityManager,
+    caller: Caller,
+    childId: string,
+    relationKey: GuardianRelation,
+    now: Date,
+  ): Promise<void> {
+    const relation = GUARDIAN_RELATIONS[relationKey];
+    const existing = await manager.findOneBy(Guardianship, { childId, userId: caller.userId });
+    if (existing) {
+      if (existing.relation !== relation) await manager.update(Guardianship, { childId, userId: caller.userId }, { relation });
+    } else {
+      await takeTurn(manager, `guardians:${childId}`);
+      if ((await manager.countBy(Guardianship, { childId })) >= MAX_GUARDIANS)
+        throw new AppError('CONFLICT', `该孩子已绑定${MAX_GUARDIANS}位家长，如需更换请联系学校`);
+      await manager.insert(Guardianship, { childId, userId: caller.userId, relation, createdAt: now });
     }
-    const relation = GUARDIAN_RELATIONS[input.relation];
-    await this.dataSource.transaction(async (manager) => {
-      const existing = await manager.findOneBy(Guardianship, { childId: child.id, userId: caller.userId });
-      if (existing) {
-        if (existing.relation !== relation) await manager.update(Guardianship, { childId: child.id, userId: caller.userId }, { relation });
-      } else {
-        if ((await manager.countBy(Guardianship, { childId: child.id })) >= MAX_GUARDIANS)
-          throw new AppError('CONFLICT', `该孩子已绑定${MAX_GUARDIANS}位家长，如需更换请联系学校`);
-        await manager.insert(Guardianship, { childId: child.id, userId: caller.userId, relation, createdAt: now });
-      }
-      await manager.insert(BindingAttempt, { id: newId(), userId: caller.userId, at: now, succeeded: true, childId: child.id });
-      await this.audit.record(
-        caller,
-        { action: 'child.bind', targetType: 'child', targetId: child.id, details: { relation: input.relation, again: !!existing } },
-        manager,
-      );
-    });
-    return (await this.views(this.dataSource.manager, caller.userId, [child.id]))[0]!;
+    await manager.insert(BindingAttempt, { id: newId(), userId: caller.userId, at: now, succeeded: true, childId });
+    await this.audit.record(
+      caller,
+      { action: 'child.bind', targetType: 'child', targetId: childId, details: { relation: relationKey, again: !!existing } },
+      manager,
+    );
   }
 
   async mine(caller: Caller): Promise<{ items: BoundChildView[] }> {

@@ -19,7 +19,7 @@ import { AttendanceDay } from '../children/attendance.entity';
 import { ChildGuardian } from '../children/child-guardian.entity';
 import { Child } from '../children/child.entity';
 import { nameKeyOf } from '../children/child-matching';
-import { ChildRegistry, type BatchReport } from '../children/child-registry.service';
+import { ChildRegistry, type BatchReport, type UnrosteredChildren } from '../children/child-registry.service';
 import { Division } from '../divisions/division.entity';
 import { School } from '../schools/school.entity';
 import { User } from '../accounts/user.entity';
@@ -48,6 +48,13 @@ const ROSTER_CONFLICTS = {
   two_records: '学籍号和身份证号分别属于两个不同的孩子记录，请核对；如确为同一个孩子，请先合并这两条记录再导入',
   batch_rows: '本文件另有一行身份证号与此行相同，但学籍号不同；同一个孩子只能有一个学籍号',
 } as const;
+
+/** What the writing pass keeps beside a batch of roster rows: their lines, the rows refused, the records without a 学籍号. */
+interface RosterBatch {
+  lines: number[];
+  rejected: ApiRowError[];
+  unrostered: UnrosteredChildren | undefined;
+}
 
 /** Rows only the writing pass could judge (by what the database holds): the import is undone. */
 class RejectedRows extends Error {
@@ -221,9 +228,11 @@ export class RegistryImportService implements OnApplicationBootstrap {
         let batch: RegistryRow[] = [];
         let lines: number[] = [];
         let processed = 0;
+        // what a roster row may land on besides its pupil: read once, not once per batch
+        const unrostered = record.kind === 'roster' ? await this.registry.unrostered(manager, record.countyCode) : undefined;
         const flush = async () => {
           if (!batch.length) return;
-          const result = await this.apply(manager, record, batch, lines, rejected);
+          const result = await this.apply(manager, record, batch, { lines, rejected, unrostered });
           counts.created += result.created;
           counts.updated += result.updated;
           counts.unchanged += result.unchanged;
@@ -304,18 +313,12 @@ export class RegistryImportService implements OnApplicationBootstrap {
       .map((r) => ({ line: r.line, column: '学籍号', message: `学籍号 ${r.row.studentNumber} 不在本县的学籍花名册中，请先导入学籍` }));
   }
 
-  private async apply(
-    manager: EntityManager,
-    record: RegistryImport,
-    rows: RegistryRow[],
-    lines: number[],
-    rejected: ApiRowError[],
-  ): Promise<Counts> {
+  private async apply(manager: EntityManager, record: RegistryImport, rows: RegistryRow[], batch: RosterBatch): Promise<Counts> {
     switch (record.kind) {
       case 'household':
         return this.applyHousehold(manager, record, rows as HouseholdRow[]);
       case 'roster':
-        return this.applyRoster(manager, record, rows as RosterRow[], lines, rejected);
+        return this.applyRoster(manager, record, rows as RosterRow[], batch);
       case 'absence':
         return this.applyAbsences(manager, record, rows as AbsenceRow[]);
       case 'poverty':
@@ -377,8 +380,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
     manager: EntityManager,
     record: RegistryImport,
     rows: RosterRow[],
-    lines: number[],
-    rejected: ApiRowError[],
+    { lines, rejected, unrostered }: RosterBatch,
   ): Promise<Counts> {
     const reports: BatchReport[] = rows.map((row) => ({
       name: row.name,
@@ -395,7 +397,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
       className: row.className,
       boarding: row.boarding,
     }));
-    const resolved = await this.registry.resolveMany(manager, reports, 'roster');
+    const resolved = await this.registry.resolveMany(manager, reports, 'roster', unrostered);
     const known = resolved.flatMap((r) => (r.child && !r.created ? [r.child.id] : []));
     const guardians = known.length ? await manager.findBy(ChildGuardian, { childId: In(known) }) : [];
     const guardianOf = new Map(guardians.map((g) => [g.childId, g]));

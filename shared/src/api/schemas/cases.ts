@@ -83,6 +83,8 @@ export const caseEventView = z.object({
 
 export const caseDetail = caseListItem.extend({
   version: z.number(),
+  /** The child's record (its merges: `childrenMerges`). */
+  childId: z.string(),
   villageCode: z.string().nullable(),
   countyCode: z.string(),
   assigneeId: z.string().nullable(),

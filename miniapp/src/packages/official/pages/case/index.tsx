@@ -15,6 +15,7 @@ import { useOnReturn } from '../../../../hooks/use-on-return';
 import { PAGES } from '../../../../routes';
 import { conflictingCase, transfersApi } from '../../../../services/case-handling';
 import { casesApi, type CaseDetailView } from '../../../../services/cases';
+import { canReviewChildren } from '../../../../services/children';
 import { messageOf } from '../../../../services/request';
 import { tipsApi } from '../../../../services/tips';
 import { confirm, toastSuccess } from '../../../../utils/feedback';
@@ -24,6 +25,7 @@ import type { CaseEditor } from '../../case-editing';
 import { ReturnCard } from '../../components/attendance';
 import { CaseActions } from '../../components/case-actions';
 import { CaseTip, type Tipster } from '../../components/case-tip';
+import { ChildMergesCard } from '../../components/child-merges';
 import { CausesCard } from '../../components/causes-card';
 import { EscalationCard } from '../../components/escalation';
 import { NextStepCard } from '../../components/next-step';
@@ -160,7 +162,11 @@ function CaseView({
         )}
         {detail.child.roster && (
           <DetailRow label="学籍">
-            {[detail.child.roster.schoolName, detail.child.roster.grade ? `${detail.child.roster.grade}年级` : null, detail.child.roster.className]
+            {[
+              detail.child.roster.schoolName,
+              detail.child.roster.grade ? `${detail.child.roster.grade}年级` : null,
+              detail.child.roster.className,
+            ]
               .filter(Boolean)
               .join(' ')}
           </DetailRow>
@@ -198,6 +204,7 @@ function CaseView({
       )}
       <ReturnCard editor={editor} canRecord={can(CaseAction.recordAttendance)} />
       <TransferList transfers={detail.transfers} />
+      {canReviewChildren(user) && <ChildMergesCard childId={detail.childId} onSplit={reload} />}
 
       <View className="section">
         <Text className="section-title">线索（{detail.tips.length}）</Text>

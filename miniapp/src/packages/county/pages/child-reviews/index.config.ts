@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '疑似重复儿童' });
