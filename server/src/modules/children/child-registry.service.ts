@@ -586,29 +586,7 @@ export class ChildRegistry {
       report.schoolId && !report.villageCode
         ? await manager.findOne(School, { where: { id: report.schoolId }, select: { countyCode: true } })
         : null;
-    const now = this.clock.now();
-    const child: Child = {
-      id: newId(),
-      name: report.name,
-      nameKey: nameKeyOf(report.name),
-      sex: report.sex,
-      birthYear: report.birthDate ? Number(report.birthDate.slice(0, 4)) : report.birthYear,
-      birthYearExact: !!report.birthDate || report.birthYearExact,
-      birthDate: report.birthDate,
-      idNumber: report.idNumber,
-      studentNumber: report.studentNumber,
-      villageCode: report.villageCode,
-      schoolId: report.schoolId,
-      grade: report.grade,
-      className: null,
-      boarding: null,
-      priorityGroups: [],
-      bindingCode: report.studentNumber ? newReadableCode(8) : null,
-      countyCode: countyOfReport(report, school?.countyCode ?? null),
-      mergedIntoId: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const child = this.newRecord(report, school?.countyCode ?? null, this.clock.now());
     // a copy: on MySQL the insert writes the driver's raw values back into what it is given
     await manager.insert(Child, { ...child });
     return child;
@@ -620,27 +598,17 @@ export class ChildRegistry {
    * number may name two records): the other live records are returned, for review.
    */
   private async complete(manager: EntityManager, child: Child, report: ChildReport): Promise<Child[]> {
-    const changes: Partial<Child> = {};
     const holders: Child[] = [];
+    const taken = new Set<string>();
     for (const column of ['idNumber', 'studentNumber'] as const) {
       const value = report[column];
       if (child[column] || !value) continue;
       const holder = await this.live(manager, await manager.findOneBy(Child, { [column]: value }));
-      if (!holder) changes[column] = value;
-      else if (holder.id !== child.id) holders.push(holder);
+      if (!holder) continue;
+      taken.add(column);
+      if (holder.id !== child.id) holders.push(holder);
     }
-    if (!child.birthDate && report.birthDate) changes.birthDate = report.birthDate;
-    const exactYear = report.birthDate ? Number(report.birthDate.slice(0, 4)) : report.birthYearExact ? report.birthYear : null;
-    if (exactYear !== null && !child.birthYearExact) Object.assign(changes, { birthYear: exactYear, birthYearExact: true });
-    else if (child.birthYear === null && report.birthYear !== null) changes.birthYear = report.birthYear;
-    if (child.sex === 'unknown' && report.sex !== 'unknown') changes.sex = report.sex;
-    if (!child.villageCode && report.villageCode) changes.villageCode = report.villageCode;
-    if (!child.schoolId && report.schoolId) changes.schoolId = report.schoolId;
-    if (child.grade === null && report.grade !== null) changes.grade = report.grade;
-    if (!child.countyCode) {
-      const county = countyOfReport({ ...report, villageCode: changes.villageCode ?? child.villageCode }, null);
-      if (county) changes.countyCode = county;
-    }
+    const changes = this.filledIn(child, report, (column) => !taken.has(column));
     if (Object.keys(changes).length) {
       await manager.update(Child, { id: child.id }, changes);
       Object.assign(child, changes);
