@@ -141,7 +141,11 @@ describe('case handling from suspicion to 销号', () => {
     ]);
 
     // 销号 needs 20 days present among the first 30 school days after return
-    expectError(await leader.post(`/cases/${caseId}/transitions`, { version: detail.version, transition: 'close' }), 409, 'CONFLICT');
+    expectError(
+      await leader.post(`/cases/${caseId}/transitions`, { version: detail.version, transition: 'close' }),
+      409,
+      'CASE_ATTENDANCE_SHORT',
+    );
     const days = Array.from({ length: 22 }, (_, i) => ({
       day: chinaDate(-25 + i, server.clock.now()),
       present: i !== 3 && i !== 10,
@@ -177,7 +181,7 @@ describe('case handling from suspicion to 销号', () => {
     const refused = expectError(
       await cadre.post(`/cases/${caseId}/transitions`, { version: detail.version, transition: 'confirm', causes: ['poverty'] }),
       409,
-      'CONFLICT',
+      'CASE_STEP_OUT_OF_ORDER',
     );
     expect(refused.message).toBe('案件当前状态为“待受理”，不能确认辍学');
     expectError(await cadre.post(`/cases/${caseId}/transitions`, { version: detail.version, transition: 'fly' }), 400, 'VALIDATION_FAILED');

@@ -452,7 +452,7 @@ describe('child records: merge and split', () => {
     });
     expect(await manager().countBy(AuditEntry, { action: 'child.split', targetId: pupil.id })).toBe(1);
     expect(await manager().countBy(CaseEvent, { caseId: seeded.later.id, kind: 'child_split' })).toBe(1);
-    expectError(await admin.post(`/children/merges/${merged.body.id}/split`, { reason: '再拆一次' }), 409, 'CONFLICT');
+    expectError(await admin.post(`/children/merges/${merged.body.id}/split`, { reason: '再拆一次' }), 409, 'CHILD_MERGE_ALREADY_SPLIT');
     const history = await admin.get<ChildMergesResponse>(`/children/${reported.id}/merges`);
     expect(history.body.items).toEqual([
       expect.objectContaining({ id: merged.body.id, split: expect.objectContaining({ reason: '核实后是两个孩子' }) }),
@@ -688,11 +688,15 @@ describe('child records: merge and split', () => {
     expect(confirmed.body.mergeId).toEqual(expect.any(String));
     expect(await manager().countBy(AuditEntry, { action: 'child.review.confirm', targetId: confirmId })).toBe(1);
     expect((await listed(admin, 'confirmed')).map((r) => r.id)).toContain(confirmId);
-    expectError(await admin.post(`/children/reviews/${confirmId}/decision`, { decision: 'reject', reason: '再决定一次' }), 409, 'CONFLICT');
+    expectError(
+      await admin.post(`/children/reviews/${confirmId}/decision`, { decision: 'reject', reason: '再决定一次' }),
+      409,
+      'CHILD_REVIEW_DECIDED',
+    );
     expectError(
       await admin.post(`/children/reviews/${rejectId}/decision`, { decision: 'confirm', reason: '核对', survivorId: a.pupil.id }),
       409,
-      'CONFLICT',
+      'CHILD_REVIEW_DECIDED',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { idNumberCheckCharacter, schoolYearOf, type CaseDetail, type CrosscheckRunView } from '@baoxue/shared';
+import { idNumberCheckCharacter, schoolDaysUpTo, schoolYearOf, type CaseDetail, type CrosscheckRunView } from '@baoxue/shared';
 import { newId } from '../../server/src/common/ids';
 import { transactionWithRetry } from '../../server/src/database/transaction';
 import { User } from '../../server/src/modules/accounts/user.entity';
@@ -9,7 +9,7 @@ import { ChildRegistry, type BatchReport } from '../../server/src/modules/childr
 import { Child } from '../../server/src/modules/children/child.entity';
 import { Guardianship } from '../../server/src/modules/children/guardianship.entity';
 import { EnrolmentNotice } from '../../server/src/modules/enrolment/enrolment.entities';
-import { AbsenceMonitorService, schoolDaysUpTo } from '../../server/src/modules/registry/absence-monitor.service';
+import { AbsenceMonitorService } from '../../server/src/modules/registry/absence-monitor.service';
 import { CrosscheckService } from '../../server/src/modules/registry/crosscheck.service';
 import { School } from '../../server/src/modules/schools/school.entity';
 import { Tip } from '../../server/src/modules/tips/tip.entity';

@@ -160,7 +160,7 @@ describe('四查三比对 on a generated county of 20 000 children', () => {
     expect((await admin.post(`/crosscheck/reviews/${different!.id}`, { decision: 'different' })).status).toBe(200);
     expect((await admin.post(`/crosscheck/reviews/${same!.id}`, { decision: 'same' })).status).toBe(200);
     expect(await server.dataSource.manager.countBy(DropoutCase, { source: 'cross_check' })).toBe(before + 1);
-    expectError(await admin.post(`/crosscheck/reviews/${same!.id}`, { decision: 'different' }), 409, 'CONFLICT');
+    expectError(await admin.post(`/crosscheck/reviews/${same!.id}`, { decision: 'different' }), 409, 'CROSSCHECK_REVIEW_DECIDED');
     const pending = await admin.get<{ items: unknown[] }>('/crosscheck/reviews?limit=100');
     expect(pending.body.items.length).toBe(reviews.body.items.length - 2);
   });

@@ -200,7 +200,7 @@ describe('enrolment notices 入学通知书', () => {
     expectError(
       await caoParent.post(`/enrolment/notices/${notice.id}/deferral`, { reason: '再次申请延缓入学', photoId: photo.body.id }),
       409,
-      'CONFLICT',
+      'DEFERRAL_PENDING',
     );
     const leader = await signInAs(server, 'township-leader');
     const villageCadre = await signInAs(server, 'village-cadre');
@@ -217,7 +217,7 @@ describe('enrolment notices 入学通知书', () => {
     expectError(
       await leader.post(`/enrolment/deferrals/${deferralId}/decision`, { decision: 'refuse', note: '改变主意' }),
       409,
-      'CONFLICT',
+      'DEFERRAL_DECIDED',
     );
     const seen = await caoParent.get<EnrolmentNoticeView>(`/enrolment/notices/${notice.id}`);
     expect(seen.body).toMatchObject({ state: 'deferred', deferral: { status: 'approved', decidedBy: '十里镇人民政府' } });

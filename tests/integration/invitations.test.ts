@@ -100,7 +100,7 @@ describe('invitation codes', () => {
       server.clock.advance(-3_600_001);
     }
     const used = (await admin.get<{ items: InvitationView[] }>('/invitations?status=used')).body.items[0]!;
-    expectError(await admin.post(`/invitations/${used.id}/revoke`), 409, 'CONFLICT');
+    expectError(await admin.post(`/invitations/${used.id}/revoke`), 409, 'INVITATION_NOT_REVOCABLE');
   });
 
   it('locks a user out after too many wrong codes', async () => {

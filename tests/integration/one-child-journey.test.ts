@@ -1,7 +1,7 @@
-import { schoolYearOf, type CaseDetail, type NoticeView, type StatsResponse } from '@baoxue/shared';
+import { schoolDaysUpTo, schoolYearOf, type CaseDetail, type NoticeView, type StatsResponse } from '@baoxue/shared';
 import { DropoutCase } from '../../server/src/modules/cases/case.entity';
 import { Child } from '../../server/src/modules/children/child.entity';
-import { AbsenceMonitorService, schoolDaysUpTo } from '../../server/src/modules/registry/absence-monitor.service';
+import { AbsenceMonitorService } from '../../server/src/modules/registry/absence-monitor.service';
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { signInAs, type ApiClient } from '../support/api';
 import { ABSENCE_HEADER, importRegistry, xlsx } from '../support/registry';

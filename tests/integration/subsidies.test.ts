@@ -340,7 +340,7 @@ describe('subsidies 资助', () => {
           text: '家长不能答复投诉',
         }),
         409,
-        'CONFLICT',
+        'COMPLAINT_STEP_OUT_OF_ORDER',
       );
       const closed = await parentNow.post<ComplaintView>(`/subsidies/complaints/${item.id}/transitions`, {
         transition: 'close',

@@ -117,7 +117,7 @@ describe('tips: routing, duplicates, protection', () => {
     const conflict = expectError(
       await supervisor.post('/tips', { ...body, observation: '这是另一条完全不同的线索内容。' } as never),
       409,
-      'CONFLICT',
+      'TIP_KEY_REUSED',
     );
     expect(conflict.fields).toEqual({ idempotencyKey: '提交编号重复' });
   });
@@ -260,7 +260,7 @@ describe('tips: routing, duplicates, protection', () => {
     expect(split.body.tips.map((t) => t.id)).toEqual([b.id]);
     expect(split.body.id).not.toBe(caseA);
     expect((await shiliCadre.get<CaseDetail>(`/cases/${caseA}`)).body.tipCount).toBe(1);
-    expectError(await shiliCadre.post(`/tips/${a.id}/split`, { reason: '只剩一条' }), 409, 'CONFLICT');
+    expectError(await shiliCadre.post(`/tips/${a.id}/split`, { reason: '只剩一条' }), 409, 'TIP_SINGLE_ON_CASE');
   });
 
   it('rejects bad input with the field named and stores nothing', async () => {

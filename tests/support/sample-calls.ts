@@ -37,6 +37,8 @@ export const REFUSED_BY_SERVICE: Partial<Record<RouteKey, readonly Account[]>> =
   casesSetCauses: ['village-cadre'],
   casesSetAssignee: ['village-cadre', 'township-cadre'], // naming the cadre is the leader's
   casesTransfer: ['village-cadre'],
+  casesMerge: ['village-cadre'], // merging and splitting cases is the township's or the assignee's
+  tipsSplit: ['village-cadre'],
   casesRecordAttendance: ['village-cadre', 'township-cadre'], // attendance is the school's
   casesConfirmEnrolment: ['village-cadre', 'township-cadre'], // only the receiving school confirms
   dispatchList: ['school-staff'], // the dispatch list is the county's and the townships'

@@ -1,18 +1,8 @@
-const pad = (n: number) => String(n).padStart(2, '0');
+import { chinaDay } from '@baoxue/shared';
 
-/** A calendar day as the API takes it (YYYY-MM-DD), in the phone's time zone. */
-export function isoDay(date: Date): string {
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
+/** Today as the API takes it (YYYY-MM-DD): China time, like the server, wherever the phone is set. */
 export function today(): string {
-  return isoDay(new Date());
-}
-
-/** The day `days` after (or before, when negative) an ISO day. */
-export function addDays(day: string, days: number): string {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  return isoDay(new Date(year, month - 1, date + days));
+  return chinaDay(new Date());
 }
 
 /** Whole months from one ISO day to another, as placement rules count time out of school. */

@@ -136,37 +136,6 @@ export type PriorityGroup = keyof typeof PRIORITY_GROUPS;
 export const CASE_SOURCES = { tip: '监督员线索', cross_check: '四查三比对', absence: '缺勤监测', manual: '工作人员登记' } as const;
 export type CaseSource = keyof typeof CASE_SOURCES;
 
-/**
- * Who may make each transition, relative to the case: its responsible cadre (assignee), the
- * township's leader or cadres, a cadre of the child's village, staff of the child's school, the
- * county education bureau. The server computes which of these the caller is.
- */
-export const CaseActor = {
-  assignee: 'assignee',
-  townshipLeader: 'township_leader',
-  townshipCadre: 'township_cadre',
-  villageCadre: 'village_cadre',
-  schoolStaff: 'school_staff',
-  countyAdmin: 'county_admin',
-} as const;
-export type CaseActor = (typeof CaseActor)[keyof typeof CaseActor];
-
-export const TRANSITION_ACTORS: Record<CaseTransition, readonly CaseActor[]> = {
-  accept: ['township_leader', 'township_cadre', 'county_admin'],
-  start_verification: ['assignee', 'township_leader', 'county_admin'],
-  close_not_dropout: ['assignee', 'township_leader', 'county_admin'],
-  confirm: ['assignee', 'township_leader', 'county_admin'],
-  log_visit: ['assignee', 'township_leader', 'township_cadre', 'village_cadre', 'school_staff', 'county_admin'],
-  escalate: ['township_leader', 'county_admin'],
-  record_return: ['assignee', 'township_leader', 'school_staff', 'county_admin'],
-  close: ['township_leader', 'county_admin'],
-  reopen: ['assignee', 'township_leader', 'school_staff', 'county_admin'],
-};
-
-export function mayMakeTransition(actors: ReadonlySet<CaseActor>, transition: CaseTransition): boolean {
-  return TRANSITION_ACTORS[transition].some((actor) => actors.has(actor));
-}
-
 /** The escalation ladder after home visits (义务教育法 第58条), taken in this order. */
 export const ESCALATION_STEPS = {
   written_notice: '发出《限期返校通知书》',

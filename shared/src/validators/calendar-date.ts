@@ -1,3 +1,5 @@
+import { chinaDay } from '../domain/calendar';
+
 /** Parses `YYYYMMDD` into a date when it names a real calendar day, otherwise null. */
 export function parseCompactDate(compact: string): { year: number; month: number; day: number } | null {
   if (!/^\d{8}$/.test(compact)) return null;
@@ -16,9 +18,9 @@ export function formatIsoDate(d: { year: number; month: number; day: number }): 
 
 const EARLIEST_BIRTH_YEAR = 1900;
 
-/** A birth date in `YYYYMMDD`: a real day, not before 1900 and not after `today`. */
+/** A birth date in `YYYYMMDD`: a real day, not before 1900 and not after `today` in China. */
 export function parseBirthDate(compact: string, today: Date): { year: number; month: number; day: number } | null {
   const date = parseCompactDate(compact);
   if (!date || date.year < EARLIEST_BIRTH_YEAR) return null;
-  return formatIsoDate(date) > today.toISOString().slice(0, 10) ? null : date;
+  return formatIsoDate(date) > chinaDay(today) ? null : date;
 }

@@ -2,8 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
 import { APP_PAGES } from '@baoxue/shared';
+import { PagedList } from '../../components/paged-list';
 import { Screen } from '../../components/screen';
-import { Empty, ErrorNotice, Loading } from '../../components/status';
+import { Loading } from '../../components/status';
 import { useCurrentUser } from '../../hooks/use-current-user';
 import { usePagedList } from '../../hooks/use-paged-list';
 import { TAB_PAGES, type PageUrl } from '../../routes';
@@ -82,31 +83,25 @@ export default function MessagesPage() {
           </Button>
         )}
       </View>
-      {messages.error && <ErrorNotice message={messages.error} onRetry={() => void messages.reload()} />}
-      {!messages.loading && !messages.error && messages.items.length === 0 && <Empty text="还没有消息" />}
-      {messages.items.map((message) => (
-        <View
-          key={message.id}
-          className={isRead(message) ? 'card list-item message' : 'card list-item message message-unread'}
-          onClick={() => void open(message)}
-        >
-          <View className="list-item-head">
-            <View className="message-title-row">
-              {!isRead(message) && <View className="unread-dot" />}
-              <Text className="list-item-title">{message.title}</Text>
+      <PagedList list={messages} empty="还没有消息">
+        {(message) => (
+          <View
+            key={message.id}
+            className={isRead(message) ? 'card list-item message' : 'card list-item message message-unread'}
+            onClick={() => void open(message)}
+          >
+            <View className="list-item-head">
+              <View className="message-title-row">
+                {!isRead(message) && <View className="unread-dot" />}
+                <Text className="list-item-title">{message.title}</Text>
+              </View>
+              {message.link && <Text className="menu-arrow">›</Text>}
             </View>
-            {message.link && <Text className="menu-arrow">›</Text>}
+            <Text className="list-item-line">{message.body}</Text>
+            <Text className="list-item-meta">{formatDateTime(message.createdAt)}</Text>
           </View>
-          <Text className="list-item-line">{message.body}</Text>
-          <Text className="list-item-meta">{formatDateTime(message.createdAt)}</Text>
-        </View>
-      ))}
-      {messages.loading && <Loading />}
-      {messages.hasMore && !messages.loading && (
-        <Button className="btn btn-plain btn-block" onClick={() => void messages.loadMore()}>
-          加载更多
-        </Button>
-      )}
+        )}
+      </PagedList>
     </Screen>
   );
 }

@@ -1,11 +1,13 @@
-import { ERRORS, type ApiRowError, type ErrorCode } from '@baoxue/shared';
+import { ERRORS, type ApiRowError, type ErrorCode, type ErrorStatus } from '@baoxue/shared';
 
 /**
  * The one exception type services throw. The filter turns it into `{ code, message, fields }`
- * with the status the shared error table assigns to the code.
+ * with the status the shared error table assigns to the code. A refusal because of a record's
+ * state has a code of its own in its module's group of the table (`CASE_CLOSED`,
+ * `TIP_KEY_REUSED`, …); `conflict()` is only for a record someone changed meanwhile.
  */
 export class AppError extends Error {
-  readonly status: number;
+  readonly status: ErrorStatus;
   /** For a conflict: the latest state of the record, sent back with the error. */
   current?: unknown;
 
@@ -32,6 +34,7 @@ export class AppError extends Error {
     return new AppError('VALIDATION_FAILED', message, fields);
   }
 
+  /** Someone changed the record meanwhile: `CONFLICT`, with the record as it is now. */
   static conflict(message: string, current?: unknown): AppError {
     const error = new AppError('CONFLICT', message);
     error.current = current;

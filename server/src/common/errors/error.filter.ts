@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
-import type { ApiErrorBody, ErrorCode } from '@baoxue/shared';
+import type { ApiErrorBody, ErrorCode, ErrorSpec, ErrorStatus } from '@baoxue/shared';
 import { ERRORS } from '@baoxue/shared';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
@@ -38,6 +38,34 @@ export function toAppError(exception: unknown): AppError {
   return new AppError('INTERNAL');
 }
 
+/**
+ * Whether an answer with this status is logged as a failure of the server. Every status of the error
+ * table is decided here: a code with a new status fails the type check until it is added.
+ */
+export function isServerFailure(status: ErrorStatus): boolean {
+  switch (status) {
+    case 400:
+    case 401:
+    case 403:
+    case 404:
+    case 409:
+    case 413:
+    case 415:
+    case 422:
+    case 429:
+      return false;
+    case 500:
+    case 503:
+      return true;
+    default:
+      return unreachable(status);
+  }
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unhandled error status ${String(value)}`);
+}
+
 /** Every error leaves the server as `{ code, message, fields }` (and `rows` for file problems). */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -48,11 +76,13 @@ export class ErrorFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
     const error = toAppError(exception);
-    if (error.status >= 500) {
+    // Each code's status and default message come from the shared table, which has an entry for every `ErrorCode`.
+    const spec: ErrorSpec = ERRORS[error.code];
+    if (isServerFailure(error.status)) {
       // Logged with the route only: bodies and queries may hold personal data.
       this.logger.error({ err: exception, method: request.method, route: request.route?.path ?? null }, 'request failed');
     }
-    const body: ApiErrorBody = { code: error.code, message: error.message || ERRORS[error.code].message, fields: error.fields };
+    const body: ApiErrorBody = { code: error.code, message: error.message || spec.message, fields: error.fields };
     if (error.rows) body.rows = error.rows;
     if (error.current !== undefined) body.current = error.current;
     if (response.headersSent) return;

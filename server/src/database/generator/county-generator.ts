@@ -1,4 +1,4 @@
-import { idNumberCheckCharacter } from '@baoxue/shared';
+import { idNumberCheckCharacter, schoolDaysUpTo } from '@baoxue/shared';
 
 /**
  * A realistic county for tests, demos and benchmarks, generated from a seed: households with their
@@ -106,20 +106,6 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
-function addDays(iso: string, days: number): string {
-  return new Date(new Date(`${iso}T00:00:00Z`).getTime() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** Weekdays counted back from `last` (inclusive): the school days of the absence records. */
-function schoolDaysBack(last: string, count: number): string[] {
-  const days: string[] = [];
-  for (let d = last; days.length < count; d = addDays(d, -1)) {
-    const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
-    if (weekday !== 0 && weekday !== 6) days.push(d);
-  }
-  return days.reverse();
-}
-
 export function generateCounty(input: GeneratorInput): GeneratedCounty {
   const next = random(input.seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
@@ -136,7 +122,7 @@ export function generateCounty(input: GeneratorInput): GeneratedCounty {
     const local = input.schools.filter((s) => s.townshipCode === township && (s.stage === stage || s.stage === 'both'));
     return local.length ? local : input.schools.filter((s) => s.stage === stage || s.stage === 'both');
   };
-  const recentDays = schoolDaysBack(input.lastSchoolDay, 30);
+  const recentDays = schoolDaysUpTo(input.lastSchoolDay, 30);
 
   for (let i = 0; i < input.children; i++) {
     const village = pick(input.villages);

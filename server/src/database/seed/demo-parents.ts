@@ -1,4 +1,6 @@
 import {
+  addDays,
+  chinaDay,
   idNumberCheckCharacter,
   schoolYearOf,
   semesterEntitlement,
@@ -14,7 +16,6 @@ import { User } from '../../modules/accounts/user.entity';
 import { ChildGuardian } from '../../modules/children/child-guardian.entity';
 import { nameKeyOf } from '../../modules/children/child-matching';
 import { Child } from '../../modules/children/child.entity';
-import { chinaDate } from '../../modules/children/lookups';
 import { EnrolmentBatch, EnrolmentNotice } from '../../modules/enrolment/enrolment.entities';
 import { enrolmentNoticeText } from '../../modules/enrolment/enrolment-text';
 import { School } from '../../modules/schools/school.entity';
@@ -102,7 +103,7 @@ function birthDateFor(schoolYear: number, grade: number, birthday: string): stri
 }
 
 export async function seedParentsWalkThrough(manager: EntityManager, now: Date): Promise<void> {
-  const today = chinaDate(now);
+  const today = chinaDay(now);
   const schoolYear = schoolYearOf(today);
   const schools = await manager.findBy(School, { name: In([DEMO_PUPILS_SCHOOL, DEMO_JUNIOR_SCHOOL]) });
   const primary = schools.find((s) => s.name === DEMO_PUPILS_SCHOOL)!;
@@ -238,8 +239,4 @@ export async function seedParentsWalkThrough(manager: EntityManager, now: Date):
     createdAt: now,
     updatedAt: now,
   });
-}
-
-function addDays(isoDate: string, days: number): string {
-  return new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }

@@ -5,11 +5,12 @@ import type { DropoutCase } from './case.entity';
 /**
  * What the caller is to this case (BRIEF §1, the two lines of duty): its responsible cadre, a
  * leader or cadre of its township (or of the county government), a cadre of the child's village,
- * staff of the child's school, or the county education bureau. Transition rules name these.
+ * staff of the child's school (or of the school asked to confirm a transferred child), or the county
+ * education bureau. The case policy (`CASE_POLICY` in shared) names these.
  */
 export function actorsFor(
   caller: Caller,
-  record: Pick<DropoutCase, 'countyCode' | 'townshipCode' | 'villageCode' | 'schoolId' | 'assigneeId'>,
+  record: Pick<DropoutCase, 'countyCode' | 'townshipCode' | 'villageCode' | 'schoolId' | 'assigneeId' | 'confirmingSchoolId'>,
 ): Set<CaseActor> {
   const actors = new Set<CaseActor>();
   if (caller.role === 'county_admin') {
@@ -20,6 +21,7 @@ export function actorsFor(
   if (record.assigneeId === caller.userId) actors.add('assignee');
   if (caller.unit.kind === 'school') {
     if (record.schoolId === caller.unit.schoolId) actors.add('school_staff');
+    if (record.confirmingSchoolId === caller.unit.schoolId) actors.add('receiving_school');
     return actors;
   }
   const unit = caller.unit.code;

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  addDays,
+  chinaDay,
+  endOfChinaDay,
   ESCALATION_ORDER,
   isOpenCase,
-  mayMakeTransition,
   NOT_DROPOUT_REASONS,
   pageLink,
-  TRANSITION_ACTORS,
   type AttendanceSummary,
   type CaseDetail,
   type CaseTransition,
@@ -30,9 +31,8 @@ import { Guardianship } from '../children/guardianship.entity';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { School } from '../schools/school.entity';
-import { actorsFor } from './case-actors';
 import { CaseNotice, CaseRecheck, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
-import { endOfChinaDay } from './case-steps';
+import { requireAccess } from './case-policy';
 import { CaseViewsService, toNoticeView } from './case-views.service';
 import { CasesService } from './cases.service';
 import { returnNoticeText } from './notice-text';
@@ -42,15 +42,6 @@ type TransitionInput = z.output<typeof caseTransitionRequest>;
 type VisitInput = z.output<typeof logVisitRequest>;
 
 const DAY = 24 * 3_600_000;
-const ACTOR_LABELS: Record<string, string> = {
-  assignee: '包抓干部',
-  township_leader: '乡镇负责人',
-  township_cadre: '乡镇干部',
-  village_cadre: '村干部',
-  school_staff: '学校教职工',
-  county_admin: '县教育局',
-};
-
 const TRANSITION_LABELS: Record<CaseTransition, string> = {
   accept: '受理',
   start_verification: '开始核查',
@@ -62,14 +53,6 @@ const TRANSITION_LABELS: Record<CaseTransition, string> = {
   close: '销号',
   reopen: '重新劝返',
 };
-
-function chinaToday(now: Date): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-function addDays(isoDate: string, days: number): string {
-  return new Date(new Date(`${isoDate}T00:00:00Z`).getTime() + days * DAY).toISOString().slice(0, 10);
-}
 
 /**
  * Handling a case from verification to 销号 (BRIEF §4): each step checks the state machine and who
@@ -94,7 +77,7 @@ export class CaseHandlingService {
     const guard = (record: DropoutCase) => {
       // an impossible step is refused as such, whoever asks; then who may take it
       this.cases.next(record, input.transition, TRANSITION_LABELS[input.transition]);
-      this.authorise(caller, record, input.transition);
+      requireAccess(caller, input.transition, record);
     };
     return this.cases.mutate(
       caller,
@@ -160,12 +143,12 @@ export class CaseHandlingService {
           case 'escalate': {
             const status = this.cases.next(record, 'escalate', '升级处理');
             const taken = record.escalationSteps ?? [];
-            if (taken.includes(input.step)) throw new AppError('CONFLICT', '该措施已经采取过');
+            if (taken.includes(input.step)) throw new AppError('CASE_ESCALATION_TAKEN');
             const expected = ESCALATION_ORDER.find((step) => !taken.includes(step));
             if (input.step !== expected)
               throw AppError.invalid({ step: '请按顺序采取升级措施：先发出书面通知，再批评教育、责令改正，最后移送司法' });
             if (input.step === 'written_notice' && !input.deadlineOn) throw AppError.invalid({ deadlineOn: '请填写限期返校日期' });
-            if (input.deadlineOn && input.deadlineOn <= chinaToday(now)) throw AppError.invalid({ deadlineOn: '限期返校日期应晚于今天' });
+            if (input.deadlineOn && input.deadlineOn <= chinaDay(now)) throw AppError.invalid({ deadlineOn: '限期返校日期应晚于今天' });
             const due = input.deadlineOn
               ? { dueKind: 'notice_deadline' as const, dueAt: endOfChinaDay(input.deadlineOn), escalatedTo: null }
               : this.cases.due('notice', now, settings);
@@ -182,7 +165,7 @@ export class CaseHandlingService {
             const status = this.cases.next(record, 'record_return', '登记返校');
             const school = await manager.findOneBy(School, { id: input.schoolId });
             if (!school || school.countyCode !== record.countyCode) throw AppError.invalid({ schoolId: '请选择本县的一所学校' });
-            if (input.returnedOn > chinaToday(now)) throw AppError.invalid({ returnedOn: '返校日期不能晚于今天' });
+            if (input.returnedOn > chinaDay(now)) throw AppError.invalid({ returnedOn: '返校日期不能晚于今天' });
             await this.cases.update(manager, record, {
               status,
               returnedOn: input.returnedOn,
@@ -206,13 +189,13 @@ export class CaseHandlingService {
             const summary = await this.attendance.summary(manager, record.childId, record.returnedOn, settings);
             if (!summary.satisfied) {
               throw new AppError(
-                'CONFLICT',
+                'CASE_ATTENDANCE_SHORT',
                 `返校后前${settings.closeWindowDays}个上学日中需至少出勤${settings.closeMinPresentDays}天才能销号，目前出勤${summary.present}天`,
               );
             }
             await this.cases.update(manager, record, { status, closedAt: now, ...this.cases.due(null, now, settings) });
             await this.cases.event(manager, record.id, caller.userId, 'closed', { note: input.note });
-            const today = chinaToday(now);
+            const today = chinaDay(now);
             for (const days of settings.recheckDays) {
               await manager.insert(CaseRecheck, {
                 id: newId(),
@@ -240,7 +223,7 @@ export class CaseHandlingService {
   async logVisit(caller: Caller, id: string, input: VisitInput): Promise<CaseDetail> {
     const guard = (record: DropoutCase) => {
       this.cases.next(record, 'log_visit', '登记家访');
-      this.authorise(caller, record, 'log_visit');
+      requireAccess(caller, 'log_visit', record);
     };
     return this.cases.mutate(
       caller,
@@ -249,7 +232,7 @@ export class CaseHandlingService {
       async (manager, record) => {
         const status = this.cases.next(record, 'log_visit', '登记家访');
         const now = this.clock.now();
-        if (input.visitedOn > chinaToday(now)) throw AppError.invalid({ visitedOn: '家访日期不能晚于今天' });
+        if (input.visitedOn > chinaDay(now)) throw AppError.invalid({ visitedOn: '家访日期不能晚于今天' });
         const settings = await this.cases.settingsOf(record.countyCode, manager);
         const first = record.status === 'confirmed';
         await manager.insert(CaseVisit, { id: newId(), caseId: record.id, ...input, recordedBy: caller.userId, recordedAt: now });
@@ -275,11 +258,11 @@ export class CaseHandlingService {
       id,
       version,
       async (manager, record) => {
-        if (!isOpenCase(record.status)) throw new AppError('CONFLICT', '案件已结案');
+        if (!isOpenCase(record.status)) throw new AppError('CASE_CLOSED');
         await this.cases.update(manager, record, { causes: [...new Set(causes)] });
         await this.cases.event(manager, record.id, caller.userId, 'causes_set', { causes: causes.join(',') });
       },
-      (record) => this.requireActors(caller, record, ['assignee', 'township_leader', 'township_cadre', 'county_admin'], '设置辍学原因'),
+      (record) => requireAccess(caller, 'set_causes', record),
     );
   }
 
@@ -289,22 +272,20 @@ export class CaseHandlingService {
       id,
       version,
       async (manager, record) => {
-        if (!isOpenCase(record.status) || record.status === 'reported') throw new AppError('CONFLICT', '案件尚未受理或已结案');
+        if (!isOpenCase(record.status) || record.status === 'reported') throw new AppError('CASE_NOT_IN_PROGRESS');
         await this.cases.checkAssignee(manager, record, assigneeId);
         await this.cases.update(manager, record, { assigneeId });
         await this.cases.event(manager, record.id, caller.userId, 'assignee_changed', { assigneeId });
         await this.cases.tellAssignee(manager, record.id, assigneeId);
       },
-      (record) => this.requireActors(caller, record, ['township_leader', 'county_admin'], '更换包抓干部'),
+      (record) => requireAccess(caller, 'set_assignee', record),
     );
   }
 
   /** The receiving school confirms a transferred child attends: the case closes as not a dropout. */
   async confirmEnrolment(caller: Caller, id: string): Promise<CaseDetail> {
     return this.cases.mutate(caller, id, undefined, async (manager, record) => {
-      if (!record.confirmingSchoolId || caller.unit?.kind !== 'school' || caller.unit.schoolId !== record.confirmingSchoolId) {
-        throw AppError.forbidden('只有接收学校可以确认');
-      }
+      requireAccess(caller, 'confirm_enrolment', record);
       const now = this.clock.now();
       await this.cases.update(manager, record, {
         status: 'not_dropout',
@@ -337,9 +318,9 @@ export class CaseHandlingService {
     days: Array<{ day: string; present: boolean; excused: boolean }>,
   ): Promise<AttendanceSummary> {
     const record = await this.cases.visible(caller, id);
-    this.requireActors(caller, record, ['school_staff', 'county_admin'], '登记出勤');
-    if (!record.returnedOn || !record.returnSchoolId) throw new AppError('CONFLICT', '孩子尚未登记返校，不能登记出勤');
-    const today = chinaToday(this.clock.now());
+    requireAccess(caller, 'record_attendance', record);
+    if (!record.returnedOn || !record.returnSchoolId) throw new AppError('CASE_NOT_RETURNED');
+    const today = chinaDay(this.clock.now());
     days.forEach((d, i) => {
       if (d.day < record.returnedOn!) throw AppError.invalid({ [`days.${i}.day`]: '出勤日期不能早于返校日期' });
       if (d.day > today) throw AppError.invalid({ [`days.${i}.day`]: '出勤日期不能晚于今天' });
@@ -367,9 +348,8 @@ export class CaseHandlingService {
       id,
       input.version,
       async (manager, record) => {
-        if (!isOpenCase(record.status)) throw new AppError('CONFLICT', '案件已结案');
-        if (await manager.existsBy(CaseTransfer, { caseId: record.id, status: 'pending' }))
-          throw new AppError('CONFLICT', '已有一个待接收的移交');
+        if (!isOpenCase(record.status)) throw new AppError('CASE_CLOSED');
+        if (await manager.existsBy(CaseTransfer, { caseId: record.id, status: 'pending' })) throw new AppError('CASE_TRANSFER_PENDING');
         if (input.toTownshipCode) {
           const ok =
             input.toTownshipCode.startsWith(record.countyCode.slice(0, 6)) && (await this.divisions.exists(input.toTownshipCode, manager));
@@ -412,7 +392,7 @@ export class CaseHandlingService {
           link: pageLink('officialCase', { id: record.id }),
         });
       },
-      (record) => this.requireActors(caller, record, ['assignee', 'township_leader', 'township_cadre', 'county_admin'], '移交案件'),
+      (record) => requireAccess(caller, 'transfer', record),
     );
   }
 
@@ -436,7 +416,7 @@ export class CaseHandlingService {
         { id: transfer.id, status: 'pending' },
         { status: 'accepted', decidedBy: caller.userId, decidedAt: now },
       );
-      if (claimed.affected !== 1) throw new AppError('CONFLICT', '该移交已处理');
+      if (claimed.affected !== 1) throw new AppError('CASE_TRANSFER_DECIDED');
       if (transfer.toSchoolId) {
         await this.cases.update(manager, record, { schoolId: transfer.toSchoolId });
       } else {
@@ -464,7 +444,7 @@ export class CaseHandlingService {
         { id: transfer.id, status: 'pending' },
         { status: 'rejected', decidedBy: caller.userId, decidedAt: this.clock.now(), decisionNote: note },
       );
-      if (claimed.affected !== 1) throw new AppError('CONFLICT', '该移交已处理');
+      if (claimed.affected !== 1) throw new AppError('CASE_TRANSFER_DECIDED');
       await this.cases.event(manager, transfer.caseId, caller.userId, 'transfer_rejected', { note });
       await this.notifications.notify(manager, [transfer.requestedBy], {
         key: `transfer-rejected:${transfer.id}`,
@@ -482,8 +462,8 @@ export class CaseHandlingService {
     const notice = await this.dataSource.manager.findOneBy(CaseNotice, { id: noticeId });
     if (!notice) throw AppError.notFound();
     const record = await this.cases.visible(caller, notice.caseId);
-    this.requireActors(caller, record, ['assignee', 'township_leader', 'township_cadre', 'village_cadre', 'county_admin'], '登记送达');
-    if (notice.deliveredAt) throw new AppError('CONFLICT', '该通知已送达');
+    requireAccess(caller, 'deliver_notice', record);
+    if (notice.deliveredAt) throw new AppError('CASE_NOTICE_DELIVERED');
     const deliveredAt = endOfChinaDay(input.deliveredOn);
     if (deliveredAt.getTime() - DAY > this.clock.now().getTime()) throw AppError.invalid({ deliveredOn: '送达日期不能晚于今天' });
     await this.dataSource.transaction(async (manager) => {
@@ -545,13 +525,8 @@ export class CaseHandlingService {
     const recheck = await this.dataSource.manager.findOneBy(CaseRecheck, { id: recheckId });
     if (!recheck) throw AppError.notFound();
     const record = await this.cases.visible(caller, recheck.caseId);
-    this.requireActors(
-      caller,
-      record,
-      ['assignee', 'township_leader', 'township_cadre', 'village_cadre', 'school_staff', 'county_admin'],
-      '登记复查',
-    );
-    if (recheck.doneAt) throw new AppError('CONFLICT', '该复查已登记');
+    requireAccess(caller, 'complete_recheck', record);
+    if (recheck.doneAt) throw new AppError('CASE_RECHECK_DONE');
     await this.dataSource.transaction(async (manager) => {
       await manager.update(CaseRecheck, { id: recheck.id }, { doneAt: this.clock.now(), doneBy: caller.userId, result });
       await this.cases.event(manager, record.id, caller.userId, 'recheck_done', { result });
@@ -611,7 +586,7 @@ export class CaseHandlingService {
         guardianNames: users.map((u) => u.displayName),
         townshipName,
         schoolName,
-        issuedOn: chinaToday(now),
+        issuedOn: chinaDay(now),
         deadlineOn,
       }),
       delivery: guardians.length ? ('app' as const) : ('paper' as const),
@@ -633,19 +608,6 @@ export class CaseHandlingService {
     );
   }
 
-  private authorise(caller: Caller, record: DropoutCase, transition: CaseTransition): void {
-    if (!mayMakeTransition(actorsFor(caller, record), transition)) {
-      const allowed = TRANSITION_ACTORS[transition].map((a) => ACTOR_LABELS[a]).join('、');
-      throw AppError.forbidden(`此操作只能由${allowed}进行`);
-    }
-  }
-
-  private requireActors(caller: Caller, record: DropoutCase, allowed: readonly string[], action: string): void {
-    const actors = actorsFor(caller, record);
-    if (!allowed.some((a) => actors.has(a as never)))
-      throw AppError.forbidden(`您不能${action}：只能由${allowed.map((a) => ACTOR_LABELS[a]).join('、')}进行`);
-  }
-
   private receivingWhere(caller: Caller): { toSchoolId: string } | { toTownshipCode: string } | null {
     if (caller.role !== 'official' || !caller.unit) return null;
     if (caller.unit.kind === 'school') return { toSchoolId: caller.unit.schoolId };
@@ -661,7 +623,7 @@ export class CaseHandlingService {
       where &&
       ('toSchoolId' in where ? transfer.toSchoolId === where.toSchoolId : transfer.toTownshipCode === where.toTownshipCode);
     if (!transfer || !mine) throw AppError.notFound();
-    if (transfer.status !== 'pending') throw new AppError('CONFLICT', '该移交已处理');
+    if (transfer.status !== 'pending') throw new AppError('CASE_TRANSFER_DECIDED');
     return transfer;
   }
 

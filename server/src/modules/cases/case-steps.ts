@@ -14,11 +14,6 @@ export const DUE_LABELS: Record<DueKind, string> = {
   school_confirmation: '接收学校确认就读',
 };
 
-/** The end of a day in China (UTC+8), as a deadline. */
-export function endOfChinaDay(isoDate: string): Date {
-  return new Date(new Date(`${isoDate}T23:59:59.999+08:00`).getTime());
-}
-
 /** When the next step of a case is due, by the county's rules (BRIEF §4 time limits). */
 export function deadline(kind: DueKind, from: Date, settings: CountySettings): Date {
   switch (kind) {

@@ -11,6 +11,7 @@ import {
   PLACEMENT_MODES,
   VISIT_OUTCOMES,
   type AttendanceSummary,
+  type CaseAction,
   type CaseDetail,
   type CaseListItem,
   type NoticeView,
@@ -190,7 +191,7 @@ export class CaseViewsService {
     manager: EntityManager,
     record: DropoutCase,
     now: Date,
-    actions: string[],
+    actions: CaseAction[],
     attendance: AttendanceSummary | null,
   ): Promise<CaseDetail> {
     const [item] = await this.listItems(manager, [record], now);

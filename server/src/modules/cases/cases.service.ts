@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  allowedCaseTransitions,
   CASE_STATUS_LABELS,
   countySettings,
   divisionLevelOf,
   divisionPrefix,
   isOpenCase,
-  mayMakeTransition,
   nextCaseStatus,
   pageLink,
+  type CaseAction,
   type CaseDetail,
   type CaseListItem,
   type CaseSource,
@@ -36,9 +35,9 @@ import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { wechatTime } from '../notifications/subscribe-templates';
 import { Tip } from '../tips/tip.entity';
-import { CASE_SCOPE, canHandleForTownship, canSeeCase } from './case-access';
-import { actorsFor } from './case-actors';
+import { CASE_SCOPE, canSeeCase } from './case-access';
 import { CaseEvent, CaseRouting, DropoutCase, type DueKind } from './case.entity';
+import { caseActionsFor, requireAccess } from './case-policy';
 import { CaseRoutingService, type RoutingDecision } from './case-routing.service';
 import { deadline } from './case-steps';
 import { CaseViewsService } from './case-views.service';
@@ -151,7 +150,7 @@ export class CasesService {
   /** 受理: the township takes the case and names the responsible cadre. */
   async accept(caller: Caller, id: string, input: { assigneeId: string | null; version?: number }): Promise<CaseDetail> {
     return this.mutate(caller, id, input.version, async (manager, record) => {
-      if (!canHandleForTownship(caller, record)) throw AppError.forbidden('只有乡镇负责人、包抓干部或县教育局可以受理案件');
+      requireAccess(caller, 'accept', record);
       const next = this.next(record, 'accept', '受理');
       const assigneeId = input.assigneeId ?? (caller.role === 'official' ? caller.userId : null);
       if (!assigneeId) throw AppError.invalid({ assigneeId: '请指定包抓干部' });
@@ -167,8 +166,8 @@ export class CasesService {
   /** The county admin sends a case (from triage, or elsewhere in the county) to a township. */
   async route(caller: Caller, id: string, input: { townshipCode: string; reason: string }): Promise<CaseDetail> {
     return this.mutate(caller, id, undefined, async (manager, record) => {
-      if (caller.role !== 'county_admin') throw AppError.forbidden();
-      if (!isOpenCase(record.status)) throw new AppError('CONFLICT', '案件已结案，不能再分派');
+      requireAccess(caller, 'route', record);
+      if (!isOpenCase(record.status)) throw new AppError('CASE_CLOSED', '案件已结案，不能再分派');
       if (divisionLevelOf(input.townshipCode) !== 'township' || !input.townshipCode.startsWith(divisionPrefix(record.countyCode))) {
         throw AppError.invalid({ townshipCode: '请选择本县的一个乡镇' });
       }
@@ -194,10 +193,9 @@ export class CasesService {
   /** "Not ours": the township hands the case back to the county's triage queue, with a reason. */
   async returnToTriage(caller: Caller, id: string, reason: string): Promise<CaseDetail> {
     return this.mutate(caller, id, undefined, async (manager, record) => {
-      if (!record.townshipCode) throw new AppError('CONFLICT', '案件已在县级待分派队列中');
-      if (caller.role !== 'official' || !canHandleForTownship(caller, record))
-        throw AppError.forbidden('只有本乡镇的负责人或包抓干部可以退回案件');
-      if (record.status !== 'reported' && record.status !== 'assigned') throw new AppError('CONFLICT', '案件已在核查或处理中，不能退回');
+      if (!record.townshipCode) throw new AppError('CASE_IN_TRIAGE');
+      requireAccess(caller, 'return_to_triage', record);
+      if (record.status !== 'reported' && record.status !== 'assigned') throw new AppError('CASE_RETURN_TOO_LATE');
       await this.event(manager, record.id, caller.userId, 'returned_to_triage', { townshipCode: record.townshipCode, reason });
       await this.applyRouting(
         manager,
@@ -223,25 +221,37 @@ export class CasesService {
   async merge(caller: Caller, id: string, intoId: string, reason: string): Promise<CaseDetail> {
     if (id === intoId) throw AppError.invalid({ intoCaseId: '不能合并到同一个案件' });
     const target = await this.visible(caller, intoId, 'intoCaseId');
-    await this.mutate(caller, id, undefined, async (manager, source) => {
-      if (!isOpenCase(source.status) || !isOpenCase(target.status)) throw new AppError('CONFLICT', '已结案的案件不能合并');
-      if (source.childId !== target.childId) {
-        await this.childMerges.merge(manager, target.childId, source.childId, {
-          reason,
-          actorId: caller.userId,
-          actorRole: caller.role,
-          keepCaseId: target.id,
-          fields: { survivor: 'intoCaseId', merged: 'intoCaseId' },
+    await this.mutate(
+      caller,
+      id,
+      undefined,
+      async (manager, source) => {
+        if (!isOpenCase(source.status) || !isOpenCase(target.status)) throw new AppError('CASE_CLOSED', '已结案的案件不能合并');
+        if (source.childId !== target.childId) {
+          await this.childMerges.merge(manager, target.childId, source.childId, {
+            reason,
+            actorId: caller.userId,
+            actorRole: caller.role,
+            keepCaseId: target.id,
+            fields: { survivor: 'intoCaseId', merged: 'intoCaseId' },
+          });
+          return;
+        }
+        const moved = source.tipCount;
+        await manager.update(Tip, { caseId: source.id }, { caseId: target.id });
+        await this.update(manager, source, {
+          mergedIntoId: target.id,
+          closedAt: this.clock.now(),
+          dueAt: null,
+          dueKind: null,
+          tipCount: 0,
         });
-        return;
-      }
-      const moved = source.tipCount;
-      await manager.update(Tip, { caseId: source.id }, { caseId: target.id });
-      await this.update(manager, source, { mergedIntoId: target.id, closedAt: this.clock.now(), dueAt: null, dueKind: null, tipCount: 0 });
-      await this.update(manager, target, { tipCount: target.tipCount + moved });
-      await this.event(manager, source.id, caller.userId, 'merged_into', { caseId: target.id, reason });
-      await this.event(manager, target.id, caller.userId, 'merged_from', { caseId: source.id, tips: moved, reason });
-    });
+        await this.update(manager, target, { tipCount: target.tipCount + moved });
+        await this.event(manager, source.id, caller.userId, 'merged_into', { caseId: target.id, reason });
+        await this.event(manager, target.id, caller.userId, 'merged_from', { caseId: source.id, tips: moved, reason });
+      },
+      (source) => requireAccess(caller, 'merge', source),
+    );
     return this.detail(caller, await this.reload(target.id));
   }
 
@@ -353,34 +363,15 @@ export class CasesService {
     );
   }
 
-  /** What the caller may do next with the case, for the mini program to offer. */
-  actionsFor(caller: Caller, record: DropoutCase, attendanceSatisfied: boolean): string[] {
-    const actors = actorsFor(caller, record);
-    const actions: string[] = allowedCaseTransitions(record.status).filter(
-      (t) => mayMakeTransition(actors, t) && (t !== 'close' || attendanceSatisfied),
-    );
-    if (record.confirmingSchoolId && actors.has('school_staff') && isOpenCase(record.status)) actions.push('confirm_enrolment');
-    if (record.returnedOn && (actors.has('school_staff') || actors.has('county_admin'))) actions.push('record_attendance');
-    if (!isOpenCase(record.status)) return actions;
-    const township = actors.has('township_leader') || actors.has('township_cadre') || actors.has('county_admin');
-    if (caller.role === 'county_admin') actions.push('route');
-    if (
-      caller.role === 'official' &&
-      canHandleForTownship(caller, record) &&
-      (record.status === 'reported' || record.status === 'assigned')
-    )
-      actions.push('return_to_triage');
-    if (township || actors.has('assignee')) actions.push('set_causes', 'transfer', 'merge');
-    if (record.tipCount > 0) actions.push('reveal_tipster');
-    if (record.tipCount > 1 && (township || actors.has('assignee'))) actions.push('split');
-    if (actors.has('township_leader') || actors.has('county_admin')) actions.push('set_assignee');
-    return actions;
+  /** What the caller may do next with the case, for the mini program to offer (the case policy). */
+  actionsFor(caller: Caller, record: DropoutCase, attendanceSatisfied: boolean): CaseAction[] {
+    return caseActionsFor(caller, record, attendanceSatisfied);
   }
 
   /** The status a transition leads to, or a clear refusal. */
   next(record: DropoutCase, transition: Parameters<typeof nextCaseStatus>[1], action: string): CaseStatus {
     const next = nextCaseStatus(record.status, transition);
-    if (!next) throw new AppError('CONFLICT', `案件当前状态为“${CASE_STATUS_LABELS[record.status]}”，不能${action}`);
+    if (!next) throw new AppError('CASE_STEP_OUT_OF_ORDER', `案件当前状态为“${CASE_STATUS_LABELS[record.status]}”，不能${action}`);
     return next;
   }
 
@@ -492,7 +483,7 @@ export class CasesService {
       if (isDuplicateKey(error)) throw new AppError('CHILD_HAS_OPEN_CASE');
       throw error;
     }
-    if (affected !== 1) throw new AppError('CONFLICT', STALE);
+    if (affected !== 1) throw AppError.conflict(STALE);
     Object.assign(record, changes, { version: record.version + 1 });
   }
 

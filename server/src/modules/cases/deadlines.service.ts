@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CASE_STATUS_LABELS, FINISHED_CASE_STATUSES, pageLink } from '@baoxue/shared';
+import { CASE_STATUS_LABELS, chinaDay, FINISHED_CASE_STATUSES, pageLink } from '@baoxue/shared';
 import type { Logger } from 'pino';
 import { In, IsNull, LessThan, Not, type DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
@@ -197,7 +197,7 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
       manager
         .createQueryBuilder(CaseRecheck, 'r')
         .where(`r.case_id IN (${caseIdsInScope.getQuery()})`, caseIdsInScope.getParameters())
-        .andWhere('r.done_at IS NULL AND r.due_on <= :today', { today: new Date(now.getTime() + 8 * HOUR).toISOString().slice(0, 10) })
+        .andWhere('r.done_at IS NULL AND r.due_on <= :today', { today: chinaDay(now) })
         .orderBy('r.due_on', 'ASC')
         .getMany(),
     ]);

@@ -4,13 +4,16 @@ import {
   CASE_SOURCES,
   CASE_STATUS_LABELS,
   CHILD_SEXES,
+  chinaDay,
   DROPOUT_CAUSES,
   divisionPrefix,
+  endOfChinaDay,
   ESCALATION_STEPS,
   maskIdNumber,
   NOT_DROPOUT_REASONS,
   PLACEMENT_MODES,
   PRIORITY_GROUPS,
+  startOfChinaDay,
   VISIT_OUTCOMES,
 } from '@baoxue/shared';
 import ExcelJS from 'exceljs';
@@ -37,8 +40,9 @@ export interface LedgerQuery {
 
 const MAX_ROWS = 50_000;
 
-function chinaDate(date: Date | null | undefined): string {
-  return date ? new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 10) : '';
+/** The China day of an optional instant, blank when absent (a ledger cell). */
+function dayOrBlank(date: Date | null | undefined): string {
+  return date ? chinaDay(date) : '';
 }
 
 /**
@@ -69,8 +73,8 @@ export class LedgerService {
       .orderBy('c.opened_at', 'ASC')
       .limit(MAX_ROWS + 1);
     if (query.under) qb.andWhere('c.routing_code LIKE :under', { under: `${divisionPrefix(query.under)}%` });
-    if (query.from) qb.andWhere('c.opened_at >= :from', { from: new Date(`${query.from}T00:00:00+08:00`) });
-    if (query.to) qb.andWhere('c.opened_at <= :to', { to: new Date(`${query.to}T23:59:59.999+08:00`) });
+    if (query.from) qb.andWhere('c.opened_at >= :from', { from: startOfChinaDay(query.from) });
+    if (query.to) qb.andWhere('c.opened_at <= :to', { to: endOfChinaDay(query.to) });
     const cases = await qb.getMany();
     if (cases.length > MAX_ROWS) throw AppError.invalid({ from: `一次最多导出${MAX_ROWS}个案件，请缩小时间范围` });
 
@@ -167,10 +171,10 @@ export class LedgerService {
         returnSchool: c.returnSchoolId ? (schools.get(c.returnSchoolId) ?? '') : '',
         returnGrade: c.returnGrade ?? '',
         placement: c.placement ? PLACEMENT_MODES[c.placement] : '',
-        openedOn: chinaDate(c.openedAt),
-        acceptedOn: chinaDate(acceptedAt.get(c.id)),
-        confirmedOn: chinaDate(c.confirmedAt),
-        closedOn: chinaDate(c.closedAt),
+        openedOn: dayOrBlank(c.openedAt),
+        acceptedOn: dayOrBlank(acceptedAt.get(c.id)),
+        confirmedOn: dayOrBlank(c.confirmedAt),
+        closedOn: dayOrBlank(c.closedAt),
       });
     });
     sheet.getColumn('visits').alignment = { wrapText: true, vertical: 'top' };
@@ -210,7 +214,7 @@ export class LedgerService {
       targetId: query.under ?? caller.countyCode ?? null,
       details: { cases: cases.length, revealIds, from: query.from ?? null, to: query.to ?? null },
     });
-    const today = chinaDate(this.clock.now());
+    const today = chinaDay(this.clock.now());
     return { fileName: `控辍保学台账-${today}.xlsx`, content };
   }
 }

@@ -256,14 +256,14 @@ export class ChildMergeService {
   ): Promise<ChildMerge> {
     const record = await manager.findOneBy(ChildMerge, { id: mergeId });
     if (!record) throw AppError.notFound();
-    if (record.splitAt) throw new AppError('CONFLICT', '这次合并已经拆分过了');
+    if (record.splitAt) throw new AppError('CHILD_MERGE_ALREADY_SPLIT');
     const [survivor, merged] = await this.lockChildren(manager, [record.survivorId, record.mergedId]);
     if (!survivor || !merged) throw AppError.notFound();
     if (survivor.mergedIntoId)
       throw new AppError('CHILD_ALREADY_MERGED', '合并后的记录又并入了另一条记录，请先拆分后来的那次合并', {
         id: '请先拆分后来的那次合并',
       });
-    if (merged.mergedIntoId !== survivor.id) throw new AppError('CONFLICT', '这次合并已不再有效');
+    if (merged.mergedIntoId !== survivor.id) throw new AppError('CHILD_MERGE_SUPERSEDED');
     const log = record.moved as unknown as MergeLog;
     const now = this.clock.now();
 
@@ -468,7 +468,7 @@ export class ChildMergeService {
       .set({ ...changes, version: () => 'version + 1' })
       .where('id = :id AND version = :version', { id: row.id, version: row.version })
       .execute();
-    if (affected !== 1) throw new AppError('CONFLICT', '案件已被他人修改，请刷新后重试');
+    if (affected !== 1) throw AppError.conflict('案件已被他人修改，请刷新后重试');
     Object.assign(row, changes, { version: row.version + 1 });
   }
 

@@ -111,7 +111,7 @@ export class ChildReviewsService {
     const review = await this.dataSource.manager.findOneBy(ChildMatchReview, { id });
     if (!review || review.countyCode !== authority.countyCode) throw AppError.notFound();
     await this.inScope(this.dataSource.manager, authority, [review.childId, review.candidateId]);
-    if (review.status !== 'pending') throw new AppError('CONFLICT', '这对记录已经确认过了');
+    if (review.status !== 'pending') throw new AppError('CHILD_REVIEW_DECIDED');
     if (input.decision === 'reject') {
       if (input.survivorId) throw AppError.invalid({ survivorId: '否认时不需要选择保留的记录' });
       await transactionWithRetry(this.dataSource, async (manager) => {
@@ -121,7 +121,7 @@ export class ChildReviewsService {
           { id, status: 'pending' },
           { status: 'rejected', decidedBy: caller.userId, decidedAt: now, decisionNote: input.reason },
         );
-        if (claimed.affected !== 1) throw new AppError('CONFLICT', '这对记录已经确认过了');
+        if (claimed.affected !== 1) throw new AppError('CHILD_REVIEW_DECIDED');
         await this.audit.record(
           caller,
           {

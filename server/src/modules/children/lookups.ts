@@ -16,8 +16,3 @@ export async function userNamesOf(manager: EntityManager, ids: ReadonlyArray<str
   const rows = await manager.find(User, { where: { id: In(unique) }, select: { id: true, displayName: true } });
   return new Map(rows.map((u) => [u.id, u.displayName]));
 }
-
-/** `2026-11-23` in China time. */
-export function chinaDate(date: Date): string {
-  return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}

@@ -110,8 +110,8 @@ export class EnrolmentNoticesService {
     const now = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
       const state = noticeState(notice, (await latestDeferrals(manager, [notice.id])).get(notice.id));
-      if (state === 'deferred') throw new AppError('CONFLICT', '已批准延缓入学，无需再次申请');
-      if (state === 'deferral_pending') throw new AppError('CONFLICT', '已有一份申请正在审批，请耐心等待');
+      if (state === 'deferred') throw new AppError('DEFERRAL_APPROVED');
+      if (state === 'deferral_pending') throw new AppError('DEFERRAL_PENDING');
       const application: DeferralApplication = {
         id: newId(),
         noticeId: notice.id,
@@ -162,7 +162,7 @@ export class EnrolmentNoticesService {
         .getExists());
     if (!application || !visible) throw AppError.notFound();
     const unit = await this.decidingUnit(caller, application);
-    if (application.status !== 'pending') throw new AppError('CONFLICT', '该申请已审批');
+    if (application.status !== 'pending') throw new AppError('DEFERRAL_DECIDED');
     const now = this.clock.now();
     const status: DeferralStatus = input.decision === 'approve' ? 'approved' : 'refused';
     await this.dataSource.transaction(async (tx) => {
@@ -172,7 +172,7 @@ export class EnrolmentNoticesService {
         .set({ status, decidedBy: caller.userId, decidedUnit: unit, decidedAt: now, decisionNote: input.note })
         .where("id = :id AND status = 'pending'", { id })
         .execute();
-      if (result.affected !== 1) throw new AppError('CONFLICT', '该申请已审批');
+      if (result.affected !== 1) throw new AppError('DEFERRAL_DECIDED');
       await this.audit.record(caller, { action: `enrolment.deferral.${input.decision}`, targetType: 'deferral', targetId: id }, tx);
       const guardians = (await tx.find(Guardianship, { where: { childId: application.childId } })).map((g) => g.userId);
       await this.notifications.notify(tx, guardians, {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  chinaDay,
   ancestorDivisionCode,
   divisionLevelOf,
   divisionPrefix,
@@ -23,7 +24,7 @@ import { ChildGuardian } from '../children/child-guardian.entity';
 import { ChildRegistry } from '../children/child-registry.service';
 import { Child } from '../children/child.entity';
 import { Guardianship } from '../children/guardianship.entity';
-import { chinaDate, schoolNamesOf } from '../children/lookups';
+import { schoolNamesOf } from '../children/lookups';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { HouseholdMember } from '../registry/registry.entities';
@@ -190,7 +191,7 @@ export class EnrolmentService {
           contact: input.contact,
           acknowledgeBy: input.acknowledgeBy,
           issuerName,
-          issuedOn: chinaDate(now),
+          issuedOn: chinaDay(now),
         }),
         issuedAt: now,
         readAt: null,
@@ -258,7 +259,7 @@ export class EnrolmentService {
     if (query.schoolId) qb.andWhere('n.school_id = :schoolId', { schoolId: query.schoolId });
     const notices = await qb.getMany();
     const now = this.clock.now();
-    const today = chinaDate(now);
+    const today = chinaDay(now);
     const [batches, deferrals, children, guardianships] = await Promise.all([
       notices.length ? manager.findBy(EnrolmentBatch, { id: In([...new Set(notices.map((n) => n.batchId))]) }) : [],
       latestDeferrals(
@@ -613,7 +614,7 @@ export class EnrolmentService {
 
   private async batchViews(manager: EntityManager, batches: EnrolmentBatch[], caller?: Caller): Promise<EnrolmentBatchView[]> {
     if (!batches.length) return [];
-    const today = chinaDate(this.clock.now());
+    const today = chinaDay(this.clock.now());
     const qb = manager.createQueryBuilder(EnrolmentNotice, 'n').where('n.batch_id IN (:...ids)', { ids: batches.map((b) => b.id) });
     // a township or village counts only its own children; the county and the receiving school the whole batch
     if (caller && caller.role === 'official' && caller.unit?.kind === 'division') applyScope(qb, caller, NOTICE_SCOPE);

@@ -101,7 +101,7 @@ export class BindingService {
     } else {
       await takeTurn(manager, `guardians:${childId}`);
       if ((await manager.countBy(Guardianship, { childId })) >= MAX_GUARDIANS)
-        throw new AppError('CONFLICT', `该孩子已绑定${MAX_GUARDIANS}位家长，如需更换请联系学校`);
+        throw new AppError('GUARDIANS_FULL', `该孩子已绑定${MAX_GUARDIANS}位家长，如需更换请联系学校`);
       await manager.insert(Guardianship, { childId, userId: caller.userId, relation, createdAt: now });
     }
     await manager.insert(BindingAttempt, { id: newId(), userId: caller.userId, at: now, succeeded: true, childId });

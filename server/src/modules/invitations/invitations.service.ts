@@ -97,7 +97,7 @@ export class InvitationsService {
     const invitation = await this.dataSource.manager.findOneBy(Invitation, { id });
     if (!invitation) throw AppError.notFound();
     assertCountyScope(caller, invitation.countyCode);
-    if (invitation.usedAt) throw new AppError('CONFLICT', '邀请码已被使用，无法撤销；如需收回权限请停用该账号');
+    if (invitation.usedAt) throw new AppError('INVITATION_NOT_REVOCABLE');
     if (!invitation.revokedAt) {
       invitation.revokedAt = this.clock.now();
       await this.dataSource.transaction(async (manager) => {

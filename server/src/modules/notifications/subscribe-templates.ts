@@ -1,4 +1,4 @@
-import type { Role, SubscriptionKey } from '@baoxue/shared';
+import { chinaMinute, type Role, type SubscriptionKey } from '@baoxue/shared';
 
 /**
  * The subscribe-message templates and WeChat's limits on their field values (subscribeMessage.send):
@@ -31,9 +31,8 @@ const AMOUNT = /^[¥￥]?\d{1,10}(\.\d{1,2})?元?$/;
 
 /** `2026年11月23日 20:15` in China time, as WeChat's `time` fields expect. */
 export function wechatTime(date: Date): string {
-  const china = new Date(date.getTime() + 8 * 3_600_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${china.getUTCFullYear()}年${pad(china.getUTCMonth() + 1)}月${pad(china.getUTCDate())}日 ${pad(china.getUTCHours())}:${pad(china.getUTCMinutes())}`;
+  const [, year, month, day, time] = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}:\d{2})$/.exec(chinaMinute(date))!;
+  return `${year}年${month}月${day}日 ${time}`;
 }
 
 function fit(kind: FieldKind, value: string): string {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { pageLink, type CountySettings } from '@baoxue/shared';
+import { chinaDay, pageLink, schoolDaysUpTo } from '@baoxue/shared';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
@@ -16,62 +16,9 @@ import { CaseEvent, DropoutCase } from '../cases/case.entity';
 import { CaseRoutingService } from '../cases/case-routing.service';
 import { CasesService } from '../cases/cases.service';
 import { NotificationsService } from '../notifications/notifications.service';
+import { judgeAbsences, type AbsenceVerdict } from './absence-rules';
 
 const BATCH = 500;
-
-function isWeekday(iso: string): boolean {
-  const day = new Date(`${iso}T00:00:00Z`).getUTCDay();
-  return day !== 0 && day !== 6;
-}
-
-function shiftDays(iso: string, days: number): string {
-  return new Date(new Date(`${iso}T00:00:00Z`).getTime() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** The school days (weekdays) up to and including `last`, most recent last. */
-export function schoolDaysUpTo(last: string, count: number): string[] {
-  const days: string[] = [];
-  for (let d = last; days.length < count; d = shiftDays(d, -1)) if (isWeekday(d)) days.unshift(d);
-  return days;
-}
-
-export interface AbsenceVerdict {
-  /** Unexcused school days in a row, ending with the latest record, and the day it began. */
-  streak: number;
-  streakStart: string | null;
-  /** Unexcused absences among the last `absenceCaseWindowDays` school days. */
-  inWindow: number;
-  alert: boolean;
-  openCase: boolean;
-}
-
-/**
- * The county's absence rules (BRIEF §4–5): a pupil absent without leave for 3 school days in a row
- * is reported to the school to contact the family; 7 in a row, or 20 of the last 30 school days,
- * opens a suspected-dropout case routed like a tip. School days are weekdays: the records list
- * absences only.
- */
-export function judgeAbsences(unexcused: Set<string>, today: string, settings: CountySettings): AbsenceVerdict {
-  const window = schoolDaysUpTo(today, settings.absenceCaseWindowDays);
-  const latest = [...window].reverse().find((d) => unexcused.has(d));
-  let streak = 0;
-  let streakStart: string | null = null;
-  if (latest) {
-    const upToLatest = schoolDaysUpTo(latest, window.length);
-    for (let i = upToLatest.length - 1; i >= 0 && unexcused.has(upToLatest[i]!); i--) {
-      streak++;
-      streakStart = upToLatest[i]!;
-    }
-  }
-  const inWindow = window.filter((d) => unexcused.has(d)).length;
-  return {
-    streak,
-    streakStart,
-    inWindow,
-    alert: streak >= settings.absenceReportDays,
-    openCase: streak >= settings.absenceCaseConsecutiveDays || inWindow >= settings.absenceCaseMinDays,
-  };
-}
 
 @Injectable()
 export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -100,7 +47,7 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
   }
 
   private async daily(): Promise<void> {
-    const today = this.chinaToday();
+    const today = chinaDay(this.clock.now());
     if (this.lastDay === today) return;
     this.lastDay = today;
     for (const county of await this.dataSource.manager.find(ServedCounty)) {
@@ -111,7 +58,10 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
   }
 
   /** Applies the rules to every pupil of the county with recent unexcused absences. */
-  async run(countyCode: string, today: string = this.chinaToday()): Promise<{ alerts: number; opened: number; alreadyFollowed: number }> {
+  async run(
+    countyCode: string,
+    today: string = chinaDay(this.clock.now()),
+  ): Promise<{ alerts: number; opened: number; alreadyFollowed: number }> {
     const settings = await this.cases.settingsOf(countyCode);
     const window = schoolDaysUpTo(today, settings.absenceCaseWindowDays);
     const candidates = await this.dataSource.manager
@@ -216,9 +166,5 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
         },
       ),
     );
-  }
-
-  private chinaToday(): string {
-    return new Date(this.clock.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
   }
 }

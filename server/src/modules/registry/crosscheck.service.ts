@@ -1,14 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  FINISHED_CASE_STATUSES,
   compulsoryBirthDates,
+  endOfChinaDay,
+  FINISHED_CASE_STATUSES,
   maskIdNumber,
   maskStudentNumber,
   schoolYearRange,
+  startOfChinaDay,
   type CrosscheckRunView,
-  type PriorityGroup,
   type PovertyCategory,
+  type PriorityGroup,
 } from '@baoxue/shared';
 import type { Logger } from 'pino';
 import { In, MoreThan, type DataSource, type EntityManager } from 'typeorm';
@@ -87,8 +89,7 @@ export class CrosscheckService {
 
   async start(caller: Caller, schoolYear: number): Promise<CrosscheckRunView> {
     const countyCode = administeredCounty(caller);
-    if (await this.dataSource.manager.existsBy(CrosscheckRun, { countyCode, status: 'running' }))
-      throw new AppError('CONFLICT', '已有一次比对正在运行，请稍后');
+    if (await this.dataSource.manager.existsBy(CrosscheckRun, { countyCode, status: 'running' })) throw new AppError('CROSSCHECK_RUNNING');
     const run: CrosscheckRun = {
       id: newId(),
       countyCode,
@@ -160,14 +161,14 @@ export class CrosscheckService {
     const review = await this.dataSource.manager.findOneBy(CrosscheckReview, { id });
     if (!review) throw AppError.notFound();
     assertCountyScope(caller, review.countyCode);
-    if (review.status !== 'pending') throw new AppError('CONFLICT', '该比对已处理');
+    if (review.status !== 'pending') throw new AppError('CROSSCHECK_REVIEW_DECIDED');
     await this.dataSource.transaction(async (manager) => {
       const claimed = await manager.update(
         CrosscheckReview,
         { id, status: 'pending' },
         { status: decision, decidedBy: caller.userId, decidedAt: this.clock.now() },
       );
-      if (claimed.affected !== 1) throw new AppError('CONFLICT', '该比对已处理');
+      if (claimed.affected !== 1) throw new AppError('CROSSCHECK_REVIEW_DECIDED');
       await this.audit.record(
         caller,
         { action: 'crosscheck.review', targetType: 'crosscheck_review', targetId: id, details: { decision } },
@@ -398,8 +399,8 @@ export class CrosscheckService {
         .where('c.child_id = :childId AND c.merged_into_id IS NULL', { childId: child.id })
         .andWhere("(c.status NOT IN (:...finished) OR (c.source = 'cross_check' AND c.opened_at >= :from AND c.opened_at <= :to))", {
           finished: FINISHED_CASE_STATUSES,
-          from: new Date(`${from}T00:00:00+08:00`),
-          to: new Date(`${to}T23:59:59+08:00`),
+          from: startOfChinaDay(from),
+          to: endOfChinaDay(to),
         })
         .getExists();
       if (followed) return 'followed';

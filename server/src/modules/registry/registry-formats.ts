@@ -1,4 +1,5 @@
 import {
+  chinaDay,
   GRADE_LABELS,
   normalizeName,
   parseCompactDate,
@@ -208,7 +209,7 @@ function dateValue(value: string, line: number, column: string, errors: ApiRowEr
   }
   const iso = `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
   // officials date things in China time
-  if (iso > new Date(today.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)) {
+  if (iso > chinaDay(today)) {
     errors.push({ line, column, message: `日期 ${iso} 晚于今天` });
     return null;
   }

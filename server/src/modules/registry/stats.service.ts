@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ancestorDivisionCode,
-  DROPOUT_CAUSES,
-  DROPOUT_TARGETS,
   divisionLevelOf,
   divisionPrefix,
+  DROPOUT_CAUSES,
+  DROPOUT_TARGETS,
+  endOfChinaDay,
   expectedGrade,
   FINISHED_CASE_STATUSES,
   isDivisionCode,
@@ -13,6 +14,7 @@ import {
   ragFor,
   schoolYearRange,
   stageOfGrade,
+  startOfChinaDay,
   type DropoutCause,
   type DropoutRow,
   type StatsResponse,
@@ -221,8 +223,8 @@ export class StatsService {
       // a county's cases name few distinct sets of causes: one row each
       base()
         .andWhere('c.causes IS NOT NULL AND c.opened_at >= :from AND c.opened_at <= :to', {
-          from: new Date(`${from}T00:00:00+08:00`),
-          to: new Date(`${to}T23:59:59+08:00`),
+          from: startOfChinaDay(from),
+          to: endOfChinaDay(to),
         })
         .select('c.causes', 'causes')
         .addSelect('COUNT(*)', 'count')
@@ -230,7 +232,7 @@ export class StatsService {
         .getRawMany<{ causes: string; count: string | number }>(),
     ]);
     const days = returnedCases
-      .map((c) => (Date.parse(`${c.returnedOn}T00:00:00+08:00`) - rawDate(c.openedAt).getTime()) / 86_400_000)
+      .map((c) => (startOfChinaDay(c.returnedOn).getTime() - rawDate(c.openedAt).getTime()) / 86_400_000)
       .map((d) => Math.max(0, Math.round(d)))
       .sort((a, b) => a - b);
     const median = days.length
@@ -309,8 +311,8 @@ export class StatsService {
     const counted = (qb: SelectQueryBuilder<DropoutCase>) =>
       qb.andWhere('c.confirmed_at >= :from AND c.confirmed_at <= :to AND c.merged_into_id IS NULL AND c.status IN (:...statuses)', {
         statuses: CONFIRMED_OR_LATER,
-        from: new Date(`${from}T00:00:00+08:00`),
-        to: new Date(`${to}T23:59:59+08:00`),
+        from: startOfChinaDay(from),
+        to: endOfChinaDay(to),
       });
     const place = 'COALESCE(ch.village_code, s.township_code)';
     const unit = by === 'school' ? 'ch.school_id' : place;

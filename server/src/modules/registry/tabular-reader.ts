@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { cellText } from '../../common/sheets/cell-text';
 
 /**
  * Rows of a spreadsheet as text, streamed: .xlsx through exceljs's streaming reader, .csv through
@@ -45,26 +46,6 @@ function isUtf8(path: string): Promise<boolean> {
     stream.on('end', () => resolve(true));
     stream.on('error', reject);
   });
-}
-
-/** A cell as the official typed it. Numbers too long for doubles (ID numbers typed as numbers) are flagged. */
-export function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'number') return Number.isSafeInteger(value) || !Number.isInteger(value) ? String(value) : `#NUMBER:${value}`;
-  if (typeof value === 'boolean') return value ? '是' : '否';
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'object') {
-    if ('richText' in value)
-      return value.richText
-        .map((part) => part.text)
-        .join('')
-        .trim();
-    if ('text' in value && typeof value.text === 'string') return value.text.trim();
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('error' in value) return '';
-  }
-  return String(value).trim();
 }
 
 export async function* readTable(path: string): AsyncGenerator<TabularRow> {

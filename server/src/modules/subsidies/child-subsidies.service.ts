@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  chinaDay,
   formatYuan,
   nutritionRate,
   PAYMENT_STATUSES,
@@ -18,7 +19,7 @@ import { AppError } from '../../common/errors/app-error';
 import { AuditService } from '../audit/audit.service';
 import { assertGuardian, officialCanSeeChild } from '../children/child-access';
 import { ChildRegistry } from '../children/child-registry.service';
-import { chinaDate, schoolNamesOf } from '../children/lookups';
+import { schoolNamesOf } from '../children/lookups';
 import { Clock } from '../../common/clock';
 import { countyOfChild } from './pupil-lookup';
 import { toPaymentView } from './payments.service';
@@ -74,7 +75,7 @@ export class ChildSubsidiesService {
           };
         }),
     );
-    const nutrition = child.schoolId && county ? nutritionRate(county, chinaDate(this.clock.now()), policies) : null;
+    const nutrition = child.schoolId && county ? nutritionRate(county, chinaDay(this.clock.now()), policies) : null;
     const paymentById = new Map(payments.map((p) => [p.id, p]));
     return {
       child: {

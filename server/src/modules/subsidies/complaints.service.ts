@@ -175,7 +175,8 @@ export class ComplaintsService {
     const side = caller.role === 'parent' ? 'parent' : 'county';
     const status = nextComplaintStatus(complaint.status, input.transition);
     const rule = COMPLAINT_TRANSITIONS[input.transition];
-    if (!status) throw new AppError('CONFLICT', `投诉当前为“${COMPLAINT_STATUSES[complaint.status]}”，不能${rule.label}`);
+    if (!status)
+      throw new AppError('COMPLAINT_STEP_OUT_OF_ORDER', `投诉当前为“${COMPLAINT_STATUSES[complaint.status]}”，不能${rule.label}`);
     if (!rule.by.includes(side))
       throw AppError.forbidden(side === 'parent' ? `${rule.label}由县学生资助管理中心进行` : `${rule.label}由家长进行`);
     const now = this.clock.now();

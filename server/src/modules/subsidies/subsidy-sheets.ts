@@ -1,6 +1,7 @@
 import type { ApiRowError } from '@baoxue/shared';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../common/errors/app-error';
+import { cellText } from '../../common/sheets/cell-text';
 
 /**
  * The county's spreadsheets (eligibility lists, payment sheets): a template to download, and a
@@ -31,24 +32,6 @@ export interface SheetRow<K extends string> {
 
 const MAX_ROWS = 50_000;
 const MAX_REPORTED = 200;
-
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'number') return Number.isSafeInteger(value) || !Number.isInteger(value) ? String(value) : `#NUMBER:${value}`;
-  if (typeof value === 'boolean') return value ? '是' : '否';
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'object') {
-    if ('richText' in value)
-      return value.richText
-        .map((part) => part.text)
-        .join('')
-        .trim();
-    if ('text' in value && typeof value.text === 'string') return value.text.trim();
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-  }
-  return '';
-}
 
 const normaliseHeader = (header: string) => header.normalize('NFKC').replace(/[\s*＊()（）]/g, '');
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  chinaDay,
   divisionLevelOf,
   divisionPrefix,
   maskIdNumber,
@@ -26,12 +27,12 @@ import { AuditService } from '../audit/audit.service';
 import { DropoutCase } from '../cases/case.entity';
 import { CaseViewsService } from '../cases/case-views.service';
 import { canSeeCase } from '../cases/case-access';
+import { requireAccess } from '../cases/case-policy';
 import { CaseRoutingService } from '../cases/case-routing.service';
 import { CasesService } from '../cases/cases.service';
 import { TipMilestonesService } from '../cases/tip-milestones.service';
 import type { ChildReport } from '../children/child-matching';
 import { ChildRegistry } from '../children/child-registry.service';
-import { chinaDate } from '../children/lookups';
 import { DivisionsService } from '../divisions/divisions.service';
 import { School } from '../schools/school.entity';
 import { UploadsService } from '../uploads/uploads.service';
@@ -127,7 +128,8 @@ export class TipsService {
 
   /** Who sent a tip: only with a stated reason, recorded in the audit log and on the case. */
   async revealTipster(caller: Caller, id: string, reason: string): Promise<{ name: string; contact: string | null }> {
-    const { tip } = await this.visibleTip(caller, id);
+    const { tip, record } = await this.visibleTip(caller, id);
+    requireAccess(caller, 'reveal_tipster', record);
     const supervisor = await this.dataSource.manager.findOneByOrFail(User, { id: tip.supervisorId });
     await this.dataSource.transaction(async (manager) => {
       await this.audit.record(caller, { action: 'tip.reveal_tipster', targetType: 'tip', targetId: tip.id, reason }, manager);
@@ -139,7 +141,8 @@ export class TipsService {
   /** A tip wrongly attached to a case becomes a case of its own, routed like a new tip. */
   async split(caller: Caller, id: string, reason: string): Promise<CaseDetail> {
     const { tip, record } = await this.visibleTip(caller, id);
-    if (record.tipCount < 2) throw new AppError('CONFLICT', '案件只有这一条线索，无需拆分');
+    requireAccess(caller, 'split', record);
+    if (record.tipCount < 2) throw new AppError('TIP_SINGLE_ON_CASE');
     const supervisor = await this.dataSource.manager.findOneByOrFail(User, { id: tip.supervisorId });
     const created = await this.dataSource.transaction(async (manager) => {
       const child = await this.children.createSeparate(manager, this.reportOf(tip, record.countyCode));
@@ -183,7 +186,7 @@ export class TipsService {
   ): Promise<{ tip: Tip; message: string; openedCase: boolean }> {
     const now = this.clock.now();
     const dailyLimit = settings.tipsPerSupervisorPerDay;
-    const allowed = await consumeQuota(manager, `tips:${caller.userId}`, chinaDate(now), dailyLimit);
+    const allowed = await consumeQuota(manager, `tips:${caller.userId}`, chinaDay(now), dailyLimit);
     const earlier = await manager.findOneBy(Tip, { supervisorId: caller.userId, idempotencyKey: input.idempotencyKey });
     if (earlier) throw new AlreadyStored(earlier);
     if (!allowed)
@@ -267,8 +270,7 @@ export class TipsService {
   }
 
   private async replay(stored: Tip, hash: string): Promise<{ tip: OwnTipView; message: string; created: boolean }> {
-    if (stored.requestHash !== hash)
-      throw new AppError('CONFLICT', '该提交编号已用于另一条线索，请刷新后重新提交', { idempotencyKey: '提交编号重复' });
+    if (stored.requestHash !== hash) throw new AppError('TIP_KEY_REUSED', undefined, { idempotencyKey: '提交编号重复' });
     const tip = (await this.ownViews([stored]))[0]!;
     return { tip, message: stored.alreadyFollowed ? MESSAGES.followed : '这条线索已提交过，无需重复提交。', created: false };
   }
@@ -299,7 +301,7 @@ export class TipsService {
   ): ChildReport {
     const id = tip.childIdNumber ? parseIdNumber(tip.childIdNumber) : null;
     const birthDate = id?.ok ? id.birthDate : null;
-    const estimatedYear = tip.childAge !== null ? Number(chinaDate(tip.createdAt).slice(0, 4)) - tip.childAge : null;
+    const estimatedYear = tip.childAge !== null ? Number(chinaDay(tip.createdAt).slice(0, 4)) - tip.childAge : null;
     return {
       name: tip.childName,
       sex: tip.childSex === 'unknown' && id?.ok ? id.sex : tip.childSex,

@@ -7,6 +7,7 @@ import {
   PRIORITY_GROUPS,
   VISIT_OUTCOMES,
 } from '../../domain/cases';
+import { isCalendarDay } from '../../domain/calendar';
 import { divisionCodeField, entityId, pageQuery, textField } from '../fields';
 
 const keys = <T extends Record<string, string>>(record: T) => Object.keys(record) as [keyof T & string, ...Array<keyof T & string>];
@@ -17,7 +18,7 @@ const version = z.number({ error: '缺少版本号，请刷新后重试' }).int(
 export const isoDate = z
   .string({ error: '请选择日期' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), '不是有效日期');
+  .refine(isCalendarDay, '不是有效日期');
 
 const causes = z.array(z.enum(keys(DROPOUT_CAUSES), { error: '辍学原因不正确' })).max(9);
 

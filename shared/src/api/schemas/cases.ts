@@ -8,6 +8,7 @@ import {
   PLACEMENT_MODES,
   PRIORITY_GROUPS,
 } from '../../domain/cases';
+import { CASE_ACTIONS } from '../../domain/policy';
 import { attendanceSummary, caseFilters, noticeView, transferView, visitView } from './case-handling';
 import { CHILD_SEXES } from '../../domain/tips';
 import { divisionCodeField, entityId, pageOf, textField } from '../fields';
@@ -107,8 +108,8 @@ export const caseDetail = caseListItem.extend({
     .object({ returnedOn: z.string(), schoolName: z.string().nullable(), grade: z.number(), placement: z.enum(keys(PLACEMENT_MODES)) })
     .nullable(),
   attendance: attendanceSummary.nullable(),
-  /** What the caller may do now: transitions and other actions. */
-  actions: z.array(z.string()),
+  /** What the caller may do now (the case policy): transitions and other actions. */
+  actions: z.array(z.enum(CASE_ACTIONS)),
 });
 export type CaseDetail = z.infer<typeof caseDetail>;
 

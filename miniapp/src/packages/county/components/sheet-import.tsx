@@ -4,7 +4,8 @@ import type { ApiRowError } from '@baoxue/shared';
 import { ensurePrivacyAgreed } from '../../../services/privacy';
 import { ApiError, messageOf, type UploadInput } from '../../../services/request';
 import type { SubsidyImportResult } from '../../../services/subsidy-office';
-import { showError, toastSuccess } from '../../../utils/feedback';
+import { useAction } from '../../../hooks/use-action';
+import { toastSuccess } from '../../../utils/feedback';
 import { chooseSpreadsheetFile } from '../choose-file';
 import '../registry.css';
 
@@ -27,43 +28,7 @@ interface Props {
  * each problem by row and column; the same file imported again changes nothing.
  */
 export function SheetImport({ title, note, downloadTemplate, importFile, onImported }: Props) {
-  const [downloading, setDownloading] = useState(false);
-  const [uploading, setUploading] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-
-  const template = async () => {
-    setDownloading(true);
-    try {
-      await downloadTemplate();
-      toastSuccess('模板已下载');
-    } catch (error) {
-      showError(error);
-    } finally {
-      setDownloading(false);
-    }
-  };
-
-  const pickAndImport = async () => {
-    // Choosing a file from a WeChat chat is a privacy API.
-    if (!(await ensurePrivacyAgreed())) return;
-    const file = await chooseSpreadsheetFile();
-    if (!file) return;
-    setUploading(true);
-    setOutcome(null);
-    try {
-      setOutcome({ kind: 'done', fileName: file.fileName, result: await importFile(file) });
-      onImported();
-    } catch (error) {
-      setOutcome({
-        kind: 'failed',
-        fileName: file.fileName,
-        message: failureMessage(error),
-        rows: error instanceof ApiError ? error.rows : [],
-      });
-    } finally {
-      setUploading(false);
-    }
-  };
 
   return (
     <>
@@ -71,14 +36,18 @@ export function SheetImport({ title, note, downloadTemplate, importFile, onImpor
         <Text className="card-title">{title}</Text>
         <Text className="card-note">{note}</Text>
         <Text className="card-note">任何一行有误时不会导入任何数据，并按行号和列名列出问题；同一文件重复导入不会产生重复数据。</Text>
-        <View className="registry-actions">
-          <Button className="btn btn-plain" loading={downloading} onClick={() => void template()}>
-            下载模板
-          </Button>
-          <Button className="btn btn-primary" loading={uploading} onClick={() => void pickAndImport()}>
-            {process.env.TARO_ENV === 'weapp' ? '从微信聊天中选择文件' : '选择文件导入'}
-          </Button>
-        </View>
+        <SheetFileActions
+          downloadTemplate={downloadTemplate}
+          importFile={importFile}
+          onStart={() => setOutcome(null)}
+          onImported={(fileName, result) => {
+            setOutcome({ kind: 'done', fileName, result });
+            onImported();
+          }}
+          onFailed={(fileName, error) =>
+            setOutcome({ kind: 'failed', fileName, message: failureMessage(error), rows: error instanceof ApiError ? error.rows : [] })
+          }
+        />
       </View>
       {outcome?.kind === 'done' && (
         <View className="card import-result import-completed">
@@ -109,7 +78,57 @@ export function SheetImport({ title, note, downloadTemplate, importFile, onImpor
   );
 }
 
-function failureMessage(error: unknown): string {
+/**
+ * 下载模板 and 选择文件: the template, then a spreadsheet chosen (a privacy API: the guide first) and
+ * sent to `importFile`; what came of it goes to the caller, which shows it its own way.
+ */
+export function SheetFileActions<R>({
+  downloadTemplate,
+  importFile,
+  onStart,
+  onImported,
+  onFailed,
+}: {
+  downloadTemplate: () => Promise<void>;
+  importFile: (file: UploadInput) => Promise<R>;
+  /** A file was chosen and is being sent: the previous outcome is stale. */
+  onStart: () => void;
+  onImported: (fileName: string, result: R) => void;
+  onFailed: (fileName: string, error: unknown) => void;
+}) {
+  const downloading = useAction(async () => {
+    await downloadTemplate();
+    toastSuccess('模板已下载');
+  });
+  const uploading = useAction(async (file: UploadInput) => {
+    onStart();
+    try {
+      onImported(file.fileName, await importFile(file));
+    } catch (error) {
+      onFailed(file.fileName, error);
+    }
+  });
+
+  const pickAndImport = async () => {
+    if (!(await ensurePrivacyAgreed())) return;
+    const file = await chooseSpreadsheetFile();
+    if (file) await uploading.run(file);
+  };
+
+  return (
+    <View className="registry-actions">
+      <Button className="btn btn-plain" loading={downloading.busy} onClick={() => void downloading.run()}>
+        下载模板
+      </Button>
+      <Button className="btn btn-primary" loading={uploading.busy} onClick={() => void pickAndImport()}>
+        {process.env.TARO_ENV === 'weapp' ? '从微信聊天中选择文件' : '选择文件导入'}
+      </Button>
+    </View>
+  );
+}
+
+/** An import refused as a whole: the fields' messages (e.g. the file's type) unless the rows say it. */
+export function failureMessage(error: unknown): string {
   if (error instanceof ApiError && !error.rows.length) {
     const fields = Object.values(error.fields);
     if (fields.length) return fields.join('；');

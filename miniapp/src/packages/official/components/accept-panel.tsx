@@ -3,10 +3,10 @@ import { Button, Text, View } from '@tarojs/components';
 import { POSITION_LABELS } from '@baoxue/shared';
 import type { Position } from '@baoxue/shared';
 import { ErrorNotice, Loading } from '../../../components/status';
+import { useAction } from '../../../hooks/use-action';
 import { useLoader } from '../../../hooks/use-loader';
 import { caseHandlingApi } from '../../../services/case-handling';
 import { casesApi, type CaseDetailView } from '../../../services/cases';
-import { messageOf } from '../../../services/request';
 import type { CaseEditor } from '../case-editing';
 
 /** 受理: the township takes the case and names the responsible cadre (包抓干部). */
@@ -50,22 +50,8 @@ function AssigneeChooser({
 }) {
   const assignees = useLoader(() => casesApi.assignees(detail.id), [detail.id]);
   const [chosen, setChosen] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const accepting = useAction(onConfirm, { errorIn: 'inline' });
   const selected = chosen ?? assignees.data?.items.find((person) => person.id === preselected)?.id ?? null;
-
-  const confirm = async () => {
-    if (!selected) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm(selected);
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <View className="action-panel">
@@ -81,9 +67,14 @@ function AssigneeChooser({
         ))}
       </View>
       {!selected && assignees.data && <Text className="field-hint">请选择一位包抓干部</Text>}
-      {error && <Text className="field-error">{error}</Text>}
+      {accepting.error && <Text className="field-error">{accepting.error}</Text>}
       {/* `disabled` only when it applies: Taro's H5 styles disabled="false" as disabled too. */}
-      <Button className="btn btn-primary btn-block" loading={busy} disabled={selected ? undefined : true} onClick={() => void confirm()}>
+      <Button
+        className="btn btn-primary btn-block"
+        loading={accepting.busy}
+        disabled={selected ? undefined : true}
+        onClick={() => void (selected && accepting.run(selected))}
+      >
         {confirmText}
       </Button>
     </View>

@@ -1,8 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Button, Text, Textarea, View } from '@tarojs/components';
-import { caseTransitionRequest, returnToTriageRequest } from '@baoxue/shared';
+import { CASE_ACTION_LABELS, CaseAction, caseTransitionRequest, returnToTriageRequest } from '@baoxue/shared';
 import type { Me } from '@baoxue/shared';
-import { CaseAction } from '../../../components/case-labels';
 import { Field, FormError } from '../../../components/field';
 import { ReasonDialog } from '../../../components/reason-dialog';
 import { RouteCaseForm } from '../../../components/route-case-form';
@@ -23,19 +22,19 @@ const closeSchema = transitionSchema('close');
 
 /** Actions that open a form in the 办理 card, in the order a case normally takes them. */
 const PANELS = [
-  { action: CaseAction.accept, label: '受理并指定包抓干部', primary: true },
-  { action: CaseAction.route, label: '分派到乡镇', primary: true },
-  { action: CaseAction.confirmEnrolment, label: '确认已在本校就读', primary: true },
-  { action: CaseAction.startVerification, label: '开始核查', primary: true },
-  { action: CaseAction.confirm, label: '核查结果：确认辍学', primary: true },
-  { action: CaseAction.closeNotDropout, label: '核查结果：不是辍学', primary: false },
-  { action: CaseAction.logVisit, label: '登记家访', primary: true },
-  { action: CaseAction.escalate, label: '升级处理', primary: false },
-  { action: CaseAction.recordReturn, label: '登记返校', primary: true },
-  { action: CaseAction.close, label: '销号', primary: true },
-  { action: CaseAction.setAssignee, label: '更换包抓干部', primary: false },
-  { action: CaseAction.transfer, label: '移交到其他乡镇或学校', primary: false },
-  { action: CaseAction.merge, label: '与其他案件合并', primary: false },
+  { action: CaseAction.accept, primary: true },
+  { action: CaseAction.route, primary: true },
+  { action: CaseAction.confirmEnrolment, primary: true },
+  { action: CaseAction.startVerification, primary: true },
+  { action: CaseAction.confirm, primary: true },
+  { action: CaseAction.closeNotDropout, primary: false },
+  { action: CaseAction.logVisit, primary: true },
+  { action: CaseAction.escalate, primary: false },
+  { action: CaseAction.recordReturn, primary: true },
+  { action: CaseAction.close, primary: true },
+  { action: CaseAction.setAssignee, primary: false },
+  { action: CaseAction.transfer, primary: false },
+  { action: CaseAction.merge, primary: false },
 ] as const;
 type PanelAction = (typeof PANELS)[number]['action'];
 
@@ -56,7 +55,7 @@ interface Props {
 export function CaseActions({ editor, user, panel, onPanel, onMerged, onReturnedToTriage }: Props) {
   const { detail } = editor;
   const [dialog, setDialog] = useState<'reopen' | 'return' | null>(null);
-  const can = (action: string) => detail.actions.includes(action);
+  const can = (action: CaseAction) => detail.actions.includes(action);
   const offered = PANELS.filter((entry) => can(entry.action) && (entry.action !== CaseAction.escalate || detail.nextEscalationStep));
   if (offered.length === 0 && !can(CaseAction.reopen) && !can(CaseAction.returnToTriage)) return null;
 
@@ -91,19 +90,19 @@ export function CaseActions({ editor, user, panel, onPanel, onMerged, onReturned
             className={`btn btn-block ${entry.primary && panel !== entry.action ? 'btn-primary' : 'btn-plain'}`}
             onClick={() => onPanel(panel === entry.action ? null : entry.action)}
           >
-            {panel === entry.action ? `收起：${entry.label}` : entry.label}
+            {panel === entry.action ? `收起：${CASE_ACTION_LABELS[entry.action]}` : CASE_ACTION_LABELS[entry.action]}
           </Button>
           {panel === entry.action && forms[entry.action]()}
         </View>
       ))}
       {can(CaseAction.reopen) && (
         <Button className="btn btn-danger btn-block" onClick={() => setDialog('reopen')}>
-          再次辍学，重新劝返
+          {CASE_ACTION_LABELS.reopen}
         </Button>
       )}
       {can(CaseAction.returnToTriage) && (
         <Button className="btn btn-danger btn-block" onClick={() => setDialog('return')}>
-          非本乡镇，退回
+          {CASE_ACTION_LABELS.return_to_triage}
         </Button>
       )}
       {dialog === 'reopen' && (

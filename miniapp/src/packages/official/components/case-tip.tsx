@@ -1,9 +1,6 @@
-import { useState } from 'react';
-import Taro from '@tarojs/taro';
-import { Button, Image, Text, View } from '@tarojs/components';
-import { CHILD_SEXES, GRADE_LABELS } from '@baoxue/shared';
+import { Button, Text, View } from '@tarojs/components';
 import type { OfficialTipView } from '@baoxue/shared';
-import { DetailRow } from '../../../components/detail-row';
+import { TipFacts } from '../../../components/tip-facts';
 import { formatDateTime } from '../../../utils/format';
 
 export interface Tipster {
@@ -29,35 +26,13 @@ export function CaseTip({
   onReveal: (() => void) | null;
   onSplit: (() => void) | null;
 }) {
-  const [photoBroken, setPhotoBroken] = useState(false);
-  const { child } = tip;
-  const facts = [
-    child.sex === 'unknown' ? null : CHILD_SEXES[child.sex],
-    child.age !== null ? `约${child.age}岁` : null,
-    child.grade !== null ? GRADE_LABELS[child.grade] : null,
-  ].filter(Boolean);
-
   return (
     <View className="card case-tip">
       <View className="list-item-head">
         <Text className="list-item-title">线索 {index + 1}</Text>
         <Text className="list-item-meta">{formatDateTime(tip.createdAt)}</Text>
       </View>
-      <DetailRow label="报告的孩子">{[child.name, ...facts].join('，')}</DetailRow>
-      {child.schoolName && <DetailRow label="学校">{child.schoolName}</DetailRow>}
-      {child.idNumberMasked && <DetailRow label="身份证号">{child.idNumberMasked}</DetailRow>}
-      <DetailRow label="居住地">{tip.place ?? '不清楚'}</DetailRow>
-      {tip.locationNote && <DetailRow label="位置说明">{tip.locationNote}</DetailRow>}
-      <DetailRow label="看到的情况">{tip.observation}</DetailRow>
-      {tip.photoUrl && !photoBroken && (
-        <Image
-          className="photo-large"
-          src={tip.photoUrl}
-          mode="aspectFill"
-          onError={() => setPhotoBroken(true)}
-          onClick={() => void Taro.previewImage({ urls: [tip.photoUrl!], current: tip.photoUrl! })}
-        />
-      )}
+      <TipFacts tip={tip} childLabel="报告的孩子" schoolLabel="学校" />
       <View className="tipster">
         {tipster ? (
           <Text className="tipster-revealed">

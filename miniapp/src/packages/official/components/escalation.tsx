@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Button, Input, Text, Textarea, View } from '@tarojs/components';
-import { ESCALATION_ORDER, ESCALATION_STEPS, paperDeliveryRequest } from '@baoxue/shared';
+import { addDays, ESCALATION_ORDER, ESCALATION_STEPS, paperDeliveryRequest } from '@baoxue/shared';
 import { DateField } from '../../../components/date-field';
 import { Field, FormError } from '../../../components/field';
 import { useForm } from '../../../hooks/use-form';
 import { caseHandlingApi, type CaseNoticeView } from '../../../services/case-handling';
-import { addDays, today } from '../../../utils/dates';
+import { today } from '../../../utils/dates';
 import { formatDateTime } from '../../../utils/format';
 import { transitionSchema, type CaseEditor } from '../case-editing';
 

@@ -1,5 +1,5 @@
 import { Button, Text, View } from '@tarojs/components';
-import { GRADE_LABELS, PLACEMENT_MODES, suggestedGrade } from '@baoxue/shared';
+import { chinaDay, GRADE_LABELS, PLACEMENT_MODES, suggestedGrade } from '@baoxue/shared';
 import type { PlacementMode } from '@baoxue/shared';
 import { DateField } from '../../../components/date-field';
 import { Field, FormError } from '../../../components/field';
@@ -8,7 +8,7 @@ import { Segmented } from '../../../components/segmented';
 import { useForm } from '../../../hooks/use-form';
 import { caseHandlingApi } from '../../../services/case-handling';
 import type { CaseDetailView } from '../../../services/cases';
-import { isoDay, monthsBetween, today } from '../../../utils/dates';
+import { monthsBetween, today } from '../../../utils/dates';
 import { transitionSchema, type CaseEditor } from '../case-editing';
 
 const returnSchema = transitionSchema('record_return');
@@ -28,7 +28,7 @@ function placementFacts(detail: CaseDetailView): { grade: number | null; age: nu
 export function gradeAdvice(detail: CaseDetailView, returnedOn: string): { grade: number | null; note: string } {
   const rule = '不足3个月回原年级，3–12个月降一级，超过1年按年龄编入';
   const { grade, age } = placementFacts(detail);
-  const monthsOut = monthsBetween(isoDay(new Date(detail.openedAt)), returnedOn);
+  const monthsOut = monthsBetween(chinaDay(new Date(detail.openedAt)), returnedOn);
   if (grade === null) return { grade: null, note: `线索未报告离校时的年级。安置参考：${rule}。` };
   const suggested = suggestedGrade(grade, monthsOut, age);
   return {

@@ -6,12 +6,12 @@ import { ReasonDialog } from '../../../components/reason-dialog';
 import { SchoolPicker } from '../../../components/school-picker';
 import { Segmented } from '../../../components/segmented';
 import { ErrorNotice, Loading } from '../../../components/status';
+import { useAction } from '../../../hooks/use-action';
 import { useForm } from '../../../hooks/use-form';
 import { useLoader } from '../../../hooks/use-loader';
 import { caseHandlingApi, transfersApi, type TransferItem } from '../../../services/case-handling';
 import type { CaseDetailView } from '../../../services/cases';
 import { divisionsApi } from '../../../services/divisions';
-import { messageOf } from '../../../services/request';
 import { formatDateTime } from '../../../utils/format';
 import type { CaseEditor } from '../case-editing';
 
@@ -135,21 +135,8 @@ export function IncomingTransfer({
   onAccepted: (detail: CaseDetailView) => void;
   onRejected: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const accepting = useAction(async () => onAccepted(await transfersApi.accept(transfer.id)), { errorIn: 'inline' });
   const [rejecting, setRejecting] = useState(false);
-
-  const accept = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onAccepted(await transfersApi.accept(transfer.id));
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <View className={transfer.overdue ? 'card list-item incoming-transfer case-card-overdue' : 'card list-item incoming-transfer'}>
@@ -164,12 +151,12 @@ export function IncomingTransfer({
       <Text className="list-item-meta">
         {formatDateTime(transfer.requestedAt)} 申请 · 请在 {formatDateTime(transfer.dueAt)} 前处理
       </Text>
-      {error && <Text className="field-error">{error}</Text>}
+      {accepting.error && <Text className="field-error">{accepting.error}</Text>}
       <View className="inline-actions">
-        <Button className="btn btn-danger btn-small" disabled={busy || undefined} onClick={() => setRejecting(true)}>
+        <Button className="btn btn-danger btn-small" disabled={accepting.busy || undefined} onClick={() => setRejecting(true)}>
           拒绝
         </Button>
-        <Button className="btn btn-primary btn-small" loading={busy} onClick={() => void accept()}>
+        <Button className="btn btn-primary btn-small" loading={accepting.busy} onClick={() => void accepting.run()}>
           接收
         </Button>
       </View>

@@ -2,13 +2,14 @@ import { useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import { ROLE_LABELS, ROLES } from '@baoxue/shared';
 import type { AccountView, Role } from '@baoxue/shared';
+import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
-import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { accountsApi } from '../../../../services/accounts';
-import { confirm, showError, toastSuccess } from '../../../../utils/feedback';
+import { confirm, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { roleTitle, unitName } from '../../../../utils/labels';
 
@@ -23,7 +24,10 @@ export default function AccountsPage() {
   const me = useCurrentUser();
   const [role, setRole] = useState<RoleFilter>('all');
   const accounts = usePagedList((cursor) => accountsApi.list({ cursor, role: role === 'all' ? undefined : role, limit: 20 }), [role]);
-  const [saving, setSaving] = useState<string | null>(null);
+  const saving = useAction(async (account: AccountView, disabling: boolean) => {
+    accounts.replace(await accountsApi.setDisabled(account.id, disabling), (a, b) => a.id === b.id);
+    toastSuccess(disabling ? '已停用' : '已启用');
+  });
 
   const toggle = async (account: AccountView) => {
     const disabling = !account.disabled;
@@ -31,50 +35,40 @@ export default function AccountsPage() {
       ? `停用后「${account.displayName}」将无法登录和使用保学通。`
       : `启用后「${account.displayName}」可以重新登录。`;
     if (!(await confirm(disabling ? '停用账号' : '启用账号', question, disabling ? '停用' : '启用'))) return;
-    setSaving(account.id);
-    try {
-      accounts.replace(await accountsApi.setDisabled(account.id, disabling), (a, b) => a.id === b.id);
-      toastSuccess(disabling ? '已停用' : '已启用');
-    } catch (error) {
-      showError(error);
-    } finally {
-      setSaving(null);
-    }
+    await saving.run(account, disabling);
   };
 
   return (
     <Screen className="list-page">
       <Segmented choices={FILTERS} value={role} onChange={setRole} />
-      {accounts.error && <ErrorNotice message={accounts.error} onRetry={() => void accounts.reload()} />}
-      {!accounts.loading && !accounts.error && accounts.items.length === 0 && <Empty text="没有账号" />}
-      {accounts.items.map((account) => (
-        <View key={account.id} className="card list-item">
-          <View className="list-item-head">
-            <Text className="list-item-title">{account.displayName}</Text>
-            {account.disabled ? <Text className="tag tag-revoked">已停用</Text> : <Text className="tag">{ROLE_LABELS[account.role]}</Text>}
+      <PagedList list={accounts} empty="没有账号">
+        {(account) => (
+          <View key={account.id} className="card list-item">
+            <View className="list-item-head">
+              <Text className="list-item-title">{account.displayName}</Text>
+              {account.disabled ? (
+                <Text className="tag tag-revoked">已停用</Text>
+              ) : (
+                <Text className="tag">{ROLE_LABELS[account.role]}</Text>
+              )}
+            </View>
+            <Text className="list-item-line">{roleTitle(account)}</Text>
+            {account.unit && <Text className="list-item-line">单位：{unitName(account.unit)}</Text>}
+            <Text className="list-item-meta">
+              注册于 {formatDateTime(account.createdAt)}，最近使用 {formatDateTime(account.lastSeenAt)}
+            </Text>
+            {account.id !== me?.id && (
+              <Button
+                className={account.disabled ? 'btn btn-plain btn-small' : 'btn btn-danger btn-small'}
+                loading={saving.running?.[0].id === account.id}
+                onClick={() => void toggle(account)}
+              >
+                {account.disabled ? '启用' : '停用'}
+              </Button>
+            )}
           </View>
-          <Text className="list-item-line">{roleTitle(account)}</Text>
-          {account.unit && <Text className="list-item-line">单位：{unitName(account.unit)}</Text>}
-          <Text className="list-item-meta">
-            注册于 {formatDateTime(account.createdAt)}，最近使用 {formatDateTime(account.lastSeenAt)}
-          </Text>
-          {account.id !== me?.id && (
-            <Button
-              className={account.disabled ? 'btn btn-plain btn-small' : 'btn btn-danger btn-small'}
-              loading={saving === account.id}
-              onClick={() => void toggle(account)}
-            >
-              {account.disabled ? '启用' : '停用'}
-            </Button>
-          )}
-        </View>
-      ))}
-      {accounts.loading && <Loading />}
-      {accounts.hasMore && !accounts.loading && (
-        <Button className="btn btn-plain btn-block" onClick={() => void accounts.loadMore()}>
-          加载更多
-        </Button>
-      )}
+        )}
+      </PagedList>
     </Screen>
   );
 }

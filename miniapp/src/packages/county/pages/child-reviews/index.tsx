@@ -11,10 +11,10 @@ import {
   splitMergeRequest,
 } from '@baoxue/shared';
 import { PriorityTags } from '../../../../components/case-card';
+import { PagedList } from '../../../../components/paged-list';
 import { ReasonDialog } from '../../../../components/reason-dialog';
 import { Screen } from '../../../../components/screen';
 import { Segmented, type Choice } from '../../../../components/segmented';
-import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { PAGES } from '../../../../routes';
 import { childrenApi, type ChildRecord, type ChildReview, type ChildReviewStatus } from '../../../../services/children';
@@ -58,22 +58,16 @@ export default function ChildReviewsPage() {
         同一个孩子可能因线索、名册等不同来源被登记成两条记录。请核对两边的信息：是同一儿童就合并为一条记录，案件、监护人、学籍、出勤和资助等随之合并；不是就保留为两个孩子。合并错了可以拆分。
       </Text>
       <Segmented choices={STATUS_TABS} value={status} onChange={setStatus} />
-      {reviews.error && <ErrorNotice message={reviews.error} onRetry={() => void reviews.reload()} />}
-      {!reviews.loading && !reviews.error && reviews.items.length === 0 && <Empty text={EMPTY[status]} />}
-      {reviews.items.map((review) => (
-        <ReviewCard
-          key={review.id}
-          review={review}
-          onDecided={(decided) => reviews.replace(decided, (a, b) => a.id === b.id)}
-          onReload={() => void reviews.reload()}
-        />
-      ))}
-      {reviews.loading && <Loading />}
-      {reviews.hasMore && !reviews.loading && (
-        <Button className="btn btn-plain btn-block" onClick={() => void reviews.loadMore()}>
-          加载更多
-        </Button>
-      )}
+      <PagedList list={reviews} empty={EMPTY[status]}>
+        {(review) => (
+          <ReviewCard
+            key={review.id}
+            review={review}
+            onDecided={(decided) => reviews.replace(decided, (a, b) => a.id === b.id)}
+            onReload={() => void reviews.reload()}
+          />
+        )}
+      </PagedList>
     </Screen>
   );
 }

@@ -1,20 +1,18 @@
-import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { Button, Text, Textarea, View } from '@tarojs/components';
 import { complaintTransitionRequest, formatYuan, PAYMENT_CHANNELS, PAYMENT_STATUSES, SUBSIDY_CATEGORIES } from '@baoxue/shared';
-import type { ComplaintTransition } from '@baoxue/shared';
 import { ComplaintDetail } from '../../../../components/complaint-detail';
 import { DetailRow } from '../../../../components/detail-row';
 import { Field, FormError } from '../../../../components/field';
 import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useForm } from '../../../../hooks/use-form';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { complaintsApi, conflictingComplaint, type ComplaintView } from '../../../../services/complaints';
 import { childrenApi } from '../../../../services/parents';
-import { messageOf } from '../../../../services/request';
 import { confirm, toastSuccess } from '../../../../utils/feedback';
 import '../../county.css';
 
@@ -100,8 +98,6 @@ function Context({ complaint }: { complaint: ComplaintView }) {
 
 function OfficeActions({ complaint, onChange }: { complaint: ComplaintView; onChange: (complaint: ComplaintView) => void }) {
   const form = useForm(complaintTransitionRequest, { transition: 'answer', text: null });
-  const [busy, setBusy] = useState<ComplaintTransition | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const answer = form.values.text ?? '';
 
   const refusedWith = (failure: unknown) => {
@@ -110,18 +106,21 @@ function OfficeActions({ complaint, onChange }: { complaint: ComplaintView; onCh
     return failure;
   };
 
+  const stepping = useAction(
+    async (transition: 'accept' | 'close') => {
+      try {
+        onChange(await complaintsApi.transition(complaint.id, { transition, version: complaint.version, text: null }));
+      } catch (failure) {
+        throw refusedWith(failure);
+      }
+      toastSuccess(transition === 'accept' ? '已受理' : '已办结');
+    },
+    { errorIn: 'inline' },
+  );
+
   const step = async (transition: 'accept' | 'close') => {
     if (transition === 'close' && !(await confirm('办结', '确认这件投诉已经处理完毕？', '办结'))) return;
-    setBusy(transition);
-    setError(null);
-    try {
-      onChange(await complaintsApi.transition(complaint.id, { transition, version: complaint.version, text: null }));
-      toastSuccess(transition === 'accept' ? '已受理' : '已办结');
-    } catch (failure) {
-      setError(messageOf(refusedWith(failure)));
-    } finally {
-      setBusy(null);
-    }
+    await stepping.run(transition);
   };
 
   const sendAnswer = () =>
@@ -154,10 +153,10 @@ function OfficeActions({ complaint, onChange }: { complaint: ComplaintView; onCh
         </Field>
       )}
       <FormError message={form.formError} />
-      {error && <Text className="field-error">{error}</Text>}
+      {stepping.error && <Text className="field-error">{stepping.error}</Text>}
       <View className="inline-actions">
         {complaint.actions.includes('accept') && (
-          <Button className="btn btn-plain btn-small" loading={busy === 'accept'} onClick={() => void step('accept')}>
+          <Button className="btn btn-plain btn-small" loading={stepping.running?.[0] === 'accept'} onClick={() => void step('accept')}>
             受理
           </Button>
         )}
@@ -167,7 +166,7 @@ function OfficeActions({ complaint, onChange }: { complaint: ComplaintView; onCh
           </Button>
         )}
         {complaint.actions.includes('close') && (
-          <Button className="btn btn-primary btn-small" loading={busy === 'close'} onClick={() => void step('close')}>
+          <Button className="btn btn-primary btn-small" loading={stepping.running?.[0] === 'close'} onClick={() => void step('close')}>
             办结
           </Button>
         )}

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { Button, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { COMPLAINT_STATUSES } from '@baoxue/shared';
 import type { ComplaintStatus } from '@baoxue/shared';
+import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
-import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { PAGES } from '../../../../routes';
@@ -42,17 +42,9 @@ export default function ComplaintsPage() {
     <Screen className="list-page complaints-page">
       {overdue > 0 && <Text className="section-title section-title-alert">{overdue} 件投诉已超过答复期限</Text>}
       <Segmented choices={FILTERS} value={filter} onChange={setFilter} />
-      {complaints.error && <ErrorNotice message={complaints.error} onRetry={() => void complaints.reload()} />}
-      {!complaints.loading && !complaints.error && complaints.items.length === 0 && <Empty text="没有资助投诉" />}
-      {complaints.items.map((complaint) => (
-        <ComplaintItem key={complaint.id} complaint={complaint} />
-      ))}
-      {complaints.loading && <Loading />}
-      {complaints.hasMore && !complaints.loading && (
-        <Button className="btn btn-plain btn-block" onClick={() => void complaints.loadMore()}>
-          加载更多
-        </Button>
-      )}
+      <PagedList list={complaints} empty="没有资助投诉">
+        {(complaint) => <ComplaintItem key={complaint.id} complaint={complaint} />}
+      </PagedList>
     </Screen>
   );
 }

@@ -4,15 +4,17 @@ import { CASE_SOURCES, GRADE_LABELS } from '@baoxue/shared';
 import type { CaseSource } from '@baoxue/shared';
 import { CaseCard } from '../../../../components/case-card';
 import { DetailRow } from '../../../../components/detail-row';
+import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
 import { Segmented, type Choice } from '../../../../components/segmented';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useLoader } from '../../../../hooks/use-loader';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { PAGES } from '../../../../routes';
 import { casesApi } from '../../../../services/cases';
 import { registryApi, type CrosscheckRun, type ReviewPair } from '../../../../services/registry';
-import { confirm, showError, toastSuccess } from '../../../../utils/feedback';
+import { confirm, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
 import { recentSchoolYears, schoolYearLabel, usePolling } from '../../registry-shared';
@@ -40,7 +42,6 @@ export default function CrosscheckPage() {
   const [schoolYear, setSchoolYear] = useState(years[0]!.value);
   const [tab, setTab] = useState<Tab>('result');
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [starting, setStarting] = useState(false);
   const runs = useLoader(() => registryApi.runs(), []);
   const items = runs.data?.items ?? [];
   const selected = items.find((run) => run.id === selectedId) ?? items[0] ?? null;
@@ -54,6 +55,13 @@ export default function CrosscheckPage() {
     if (!next.items.some((run) => run.status === 'running')) setReviewsVersion((v) => v + 1);
   });
 
+  const starting = useAction(async (year: number) => {
+    const run = await registryApi.startCrosscheck(year);
+    runs.set({ items: [run, ...items.filter((item) => item.id !== run.id)] });
+    setSelectedId(run.id);
+    setTab('result');
+  });
+
   const start = async () => {
     const year = Number(schoolYear);
     if (
@@ -64,17 +72,7 @@ export default function CrosscheckPage() {
       ))
     )
       return;
-    setStarting(true);
-    try {
-      const run = await registryApi.startCrosscheck(year);
-      runs.set({ items: [run, ...items.filter((item) => item.id !== run.id)] });
-      setSelectedId(run.id);
-      setTab('result');
-    } catch (error) {
-      showError(error);
-    } finally {
-      setStarting(false);
-    }
+    await starting.run(year);
   };
 
   const pending = selected?.status === 'completed' ? selected.counts.review : null;
@@ -92,7 +90,7 @@ export default function CrosscheckPage() {
           户籍与学籍比对，找出未入学的适龄儿童（失学）；学籍与在校情况比对，找出缺勤达到规则的学生（辍学）；并与困难家庭名单比对，标记重点关注的孩子。请先在“名册导入”中导入最新名册。
         </Text>
         <Segmented choices={years} value={schoolYear} onChange={setSchoolYear} />
-        <Button className="btn btn-primary btn-block" loading={starting || running} disabled={running} onClick={() => void start()}>
+        <Button className="btn btn-primary btn-block" loading={starting.busy || running} disabled={running} onClick={() => void start()}>
           {running ? '正在比对…' : '开始比对'}
         </Button>
       </View>
@@ -225,17 +223,9 @@ function SourceCases({ source }: { source: CaseSource }) {
       <Text className="list-item-meta">
         来源为“{CASE_SOURCES[source]}”的全部案件（含以往各次），身份证号已隐去中间位数。点击查看办理情况。
       </Text>
-      {cases.error && <ErrorNotice message={cases.error} onRetry={() => void cases.reload()} />}
-      {!cases.loading && !cases.error && cases.items.length === 0 && <Empty text="没有立案的孩子" />}
-      {cases.items.map((item) => (
-        <CaseCard key={item.id} item={item} onClick={() => openPage(PAGES.officialCase, { id: item.id })} />
-      ))}
-      {cases.loading && <Loading />}
-      {cases.hasMore && !cases.loading && (
-        <Button className="btn btn-plain btn-block" onClick={() => void cases.loadMore()}>
-          加载更多
-        </Button>
-      )}
+      <PagedList list={cases} empty="没有立案的孩子">
+        {(item) => <CaseCard key={item.id} item={item} onClick={() => openPage(PAGES.officialCase, { id: item.id })} />}
+      </PagedList>
     </View>
   );
 }
@@ -249,26 +239,19 @@ function ReviewQueue() {
         户籍中的孩子与学籍中的学生姓名只差一个字，或出生日期相近。请核对后确认：是同一人则不再列入失学名单；不是同一人则按失学立案。
       </Text>
       <Segmented choices={REVIEW_FILTERS} value={status} onChange={setStatus} />
-      {reviews.error && <ErrorNotice message={reviews.error} onRetry={() => void reviews.reload()} />}
-      {!reviews.loading && !reviews.error && reviews.items.length === 0 && (
-        <Empty text={status === 'pending' ? '没有需要确认的记录' : '没有记录'} />
-      )}
-      {reviews.items.map((pair) => (
-        <ReviewCard key={pair.id} pair={pair} onDecided={(decided) => reviews.replace(decided, (a, b) => a.id === b.id)} />
-      ))}
-      {reviews.loading && <Loading />}
-      {reviews.hasMore && !reviews.loading && (
-        <Button className="btn btn-plain btn-block" onClick={() => void reviews.loadMore()}>
-          加载更多
-        </Button>
-      )}
+      <PagedList list={reviews} empty={status === 'pending' ? '没有需要确认的记录' : '没有记录'}>
+        {(pair) => <ReviewCard key={pair.id} pair={pair} onDecided={(decided) => reviews.replace(decided, (a, b) => a.id === b.id)} />}
+      </PagedList>
     </>
   );
 }
 
 function ReviewCard({ pair, onDecided }: { pair: ReviewPair; onDecided: (pair: ReviewPair) => void }) {
-  const [busy, setBusy] = useState(false);
   const { household, pupil } = pair;
+  const deciding = useAction(async (decision: 'same' | 'different') => {
+    onDecided(await registryApi.decide(pair.id, decision));
+    toastSuccess('已确认');
+  });
 
   const decide = async (decision: 'same' | 'different') => {
     const question =
@@ -276,15 +259,7 @@ function ReviewCard({ pair, onDecided }: { pair: ReviewPair; onDecided: (pair: R
         ? `确认户籍中的${household.name}就是学籍中的${pupil.name}？确认后不再列入失学名单。`
         : `确认${household.name}和${pupil.name}不是同一人？${household.name}将按失学立案，分派到户籍所在乡镇核查。`;
     if (!(await confirm(decision === 'same' ? '是同一人' : '不是同一人', question, '确认'))) return;
-    setBusy(true);
-    try {
-      onDecided(await registryApi.decide(pair.id, decision));
-      toastSuccess('已确认');
-    } catch (error) {
-      showError(error);
-    } finally {
-      setBusy(false);
-    }
+    await deciding.run(decision);
   };
 
   return (
@@ -312,10 +287,10 @@ function ReviewCard({ pair, onDecided }: { pair: ReviewPair; onDecided: (pair: R
       </View>
       {pair.status === 'pending' ? (
         <View className="inline-actions">
-          <Button className="btn btn-plain btn-small" disabled={busy} onClick={() => void decide('different')}>
+          <Button className="btn btn-plain btn-small" disabled={deciding.busy} onClick={() => void decide('different')}>
             不是同一人
           </Button>
-          <Button className="btn btn-primary btn-small" disabled={busy} onClick={() => void decide('same')}>
+          <Button className="btn btn-primary btn-small" disabled={deciding.busy} onClick={() => void decide('same')}>
             是同一人
           </Button>
         </View>

@@ -4,11 +4,11 @@ import { ENROLMENT_NOTICE_STATES } from '@baoxue/shared';
 import type { Me } from '@baoxue/shared';
 import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { followUpApi, type EnrolmentBatch as Batch, type FollowUp } from '../../../../services/enrolment-follow-up';
-import { messageOf } from '../../../../services/request';
 import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { shortDivisionName } from '../../../../utils/labels';
@@ -180,14 +180,9 @@ function RemindButton({
   label: string;
   onDone: () => Promise<void>;
 }) {
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const remind = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const reminding = useAction(
+    async () => {
       const done = await followUpApi.remind(batchId, under);
       const parts = [`已提醒 ${done.reminded} 名孩子的 ${done.guardians} 位家长`];
       if (done.skippedRecent) parts.push(`${done.skippedRecent} 名24小时内已提醒过`);
@@ -195,20 +190,17 @@ function RemindButton({
       setResult(parts.join('；'));
       toastSuccess('已发送提醒');
       await onDone();
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    { errorIn: 'inline' },
+  );
 
   return (
     <View className="remind">
-      <Button className="btn btn-primary btn-small" loading={busy} onClick={() => void remind()}>
+      <Button className="btn btn-primary btn-small" loading={reminding.busy} onClick={() => void reminding.run()}>
         {label}
       </Button>
       {result && <Text className="remind-result">{result}</Text>}
-      {error && <Text className="field-error">{error}</Text>}
+      {reminding.error && <Text className="field-error">{reminding.error}</Text>}
     </View>
   );
 }

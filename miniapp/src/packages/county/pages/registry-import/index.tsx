@@ -1,17 +1,14 @@
 import { useState } from 'react';
-import { Button, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { IMPORT_STATUSES, REGISTRY_KINDS } from '@baoxue/shared';
 import type { RegistryKind } from '@baoxue/shared';
+import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
 import { Segmented, type Choice } from '../../../../components/segmented';
-import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { usePagedList } from '../../../../hooks/use-paged-list';
-import { ensurePrivacyAgreed } from '../../../../services/privacy';
 import { registryApi, type RegistryImport } from '../../../../services/registry';
-import { ApiError, messageOf } from '../../../../services/request';
-import { showError, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
-import { chooseSpreadsheetFile } from '../../choose-file';
+import { failureMessage, SheetFileActions } from '../../components/sheet-import';
 import { usePolling } from '../../registry-shared';
 import '../../registry.css';
 
@@ -36,8 +33,6 @@ const KIND_NOTES: Record<RegistryKind, string> = {
  */
 export default function RegistryImportPage() {
   const [kind, setKind] = useState<RegistryKind>('household');
-  const [downloading, setDownloading] = useState(false);
-  const [uploading, setUploading] = useState(false);
   const [current, setCurrent] = useState<RegistryImport | null>(null);
   const [uploadError, setUploadError] = useState<{ fileName: string; error: string } | null>(null);
   const history = usePagedList((cursor) => registryApi.imports({ cursor, limit: 10 }), []);
@@ -48,37 +43,6 @@ export default function RegistryImportPage() {
     setCurrent(next);
     if (next.status !== 'running') history.replace(next, (a, b) => a.id === b.id);
   });
-
-  const downloadTemplate = async () => {
-    setDownloading(true);
-    try {
-      await registryApi.downloadTemplate(kind);
-      toastSuccess('模板已下载');
-    } catch (error) {
-      showError(error);
-    } finally {
-      setDownloading(false);
-    }
-  };
-
-  const pickAndImport = async () => {
-    // Choosing a file from a WeChat chat is a privacy API.
-    if (!(await ensurePrivacyAgreed())) return;
-    const file = await chooseSpreadsheetFile();
-    if (!file) return;
-    setUploading(true);
-    setUploadError(null);
-    setCurrent(null);
-    try {
-      const started = await registryApi.importFile(kind, file);
-      setCurrent(started);
-      void history.reload();
-    } catch (error) {
-      setUploadError({ fileName: file.fileName, error: uploadMessage(error) });
-    } finally {
-      setUploading(false);
-    }
-  };
 
   return (
     <Screen className="form-page registry-import-page">
@@ -91,14 +55,19 @@ export default function RegistryImportPage() {
         <Text className="card-note">
           请按模板填写（Excel 或 CSV）。文件中任何一行有误时不会导入任何数据，并按行号和列名列出问题；同一文件重复导入不会产生重复数据。
         </Text>
-        <View className="registry-actions">
-          <Button className="btn btn-plain" loading={downloading} onClick={() => void downloadTemplate()}>
-            下载模板
-          </Button>
-          <Button className="btn btn-primary" loading={uploading} onClick={() => void pickAndImport()}>
-            {process.env.TARO_ENV === 'weapp' ? '从微信聊天中选择文件' : '选择文件导入'}
-          </Button>
-        </View>
+        <SheetFileActions
+          downloadTemplate={() => registryApi.downloadTemplate(kind)}
+          importFile={(file) => registryApi.importFile(kind, file)}
+          onStart={() => {
+            setUploadError(null);
+            setCurrent(null);
+          }}
+          onImported={(_fileName, started) => {
+            setCurrent(started);
+            void history.reload();
+          }}
+          onFailed={(fileName, error) => setUploadError({ fileName, error: failureMessage(error) })}
+        />
       </View>
       {uploadError && (
         <View className="card import-result import-failed">
@@ -110,30 +79,14 @@ export default function RegistryImportPage() {
       )}
       {current && <ImportResult record={current} />}
       <Text className="section-title registry-section-title">导入记录</Text>
-      {history.error && <ErrorNotice message={history.error} onRetry={() => void history.reload()} />}
-      {!history.loading && !history.error && history.items.length === 0 && <Empty text="还没有导入过名册" />}
-      {history.items.map((record) => (
-        <HistoryItem key={record.id} record={record} active={record.id === current?.id} onClick={() => setCurrent(record)} />
-      ))}
-      {history.loading && <Loading />}
-      {history.hasMore && !history.loading && (
-        <Button className="btn btn-plain btn-block" onClick={() => void history.loadMore()}>
-          加载更多
-        </Button>
-      )}
+      <PagedList list={history} empty="还没有导入过名册">
+        {(record) => <HistoryItem key={record.id} record={record} active={record.id === current?.id} onClick={() => setCurrent(record)} />}
+      </PagedList>
     </Screen>
   );
 }
 
 /** What went wrong before the server could start the import (too large, wrong type, network). */
-function uploadMessage(error: unknown): string {
-  if (error instanceof ApiError) {
-    const fieldMessages = Object.values(error.fields);
-    return fieldMessages.length ? fieldMessages.join('；') : error.message;
-  }
-  return messageOf(error);
-}
-
 function ImportResult({ record }: { record: RegistryImport }) {
   return (
     <View className={`card import-result import-${record.status}`}>

@@ -2,10 +2,10 @@ import { useState } from 'react';
 import { Button, Input } from '@tarojs/components';
 import { SCHOOL_STAGE_LABELS } from '@baoxue/shared';
 import type { SchoolStage } from '@baoxue/shared';
+import { PagedList } from '../../../../components/paged-list';
 import { SchoolCard } from '../../../../components/school-card';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
-import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { useDebounced } from '../../../../hooks/use-debounced';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { usePagedList } from '../../../../hooks/use-paged-list';
@@ -41,17 +41,9 @@ export default function SchoolsPage() {
       </Button>
       <Input className="input" value={query} placeholder="按学校名称搜索" onInput={(event) => setQuery(event.detail.value)} />
       <Segmented choices={STAGES} value={stage} onChange={setStage} />
-      {schools.error && <ErrorNotice message={schools.error} onRetry={() => void schools.reload()} />}
-      {!schools.loading && !schools.error && schools.items.length === 0 && <Empty text="没有符合条件的学校" />}
-      {schools.items.map((school) => (
-        <SchoolCard key={school.id} school={school} onClick={() => openPage(PAGES.schoolEdit, { id: school.id })} />
-      ))}
-      {schools.loading && <Loading />}
-      {schools.hasMore && !schools.loading && (
-        <Button className="btn btn-plain btn-block" onClick={() => void schools.loadMore()}>
-          加载更多
-        </Button>
-      )}
+      <PagedList list={schools} empty="没有符合条件的学校">
+        {(school) => <SchoolCard key={school.id} school={school} onClick={() => openPage(PAGES.schoolEdit, { id: school.id })} />}
+      </PagedList>
     </Screen>
   );
 }

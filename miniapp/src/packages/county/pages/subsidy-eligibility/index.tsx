@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { Button, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { SUBSIDY_CATEGORIES, schoolYearLabel, schoolYearOf } from '@baoxue/shared';
+import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
-import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { subsidyOfficeApi, type Eligibility } from '../../../../services/subsidy-office';
 import { today } from '../../../../utils/dates';
@@ -31,17 +31,9 @@ export default function SubsidyEligibilityPage() {
       />
       <Text className="section-title">资助对象</Text>
       <Segmented choices={years} value={schoolYear} onChange={setSchoolYear} />
-      {list.error && <ErrorNotice message={list.error} onRetry={() => void list.reload()} />}
-      {!list.loading && !list.error && list.items.length === 0 && <Empty text="这一学年还没有认定资助对象" />}
-      {list.items.map((item) => (
-        <EligibilityItem key={item.id} item={item} />
-      ))}
-      {list.loading && <Loading />}
-      {list.hasMore && !list.loading && (
-        <Button className="btn btn-plain btn-block" onClick={() => void list.loadMore()}>
-          加载更多
-        </Button>
-      )}
+      <PagedList list={list} empty="这一学年还没有认定资助对象">
+        {(item) => <EligibilityItem key={item.id} item={item} />}
+      </PagedList>
     </Screen>
   );
 }

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { Button, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { formatYuan, PAYMENT_CHANNELS, PAYMENT_STATUSES } from '@baoxue/shared';
 import type { PaymentStatus } from '@baoxue/shared';
+import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
-import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { subsidyOfficeApi, type Payment } from '../../../../services/subsidy-office';
 import { SheetImport } from '../../components/sheet-import';
@@ -39,17 +39,9 @@ export default function SubsidyPaymentsPage() {
       />
       <Text className="section-title">发放记录</Text>
       <Segmented choices={FILTERS} value={status} onChange={setStatus} />
-      {payments.error && <ErrorNotice message={payments.error} onRetry={() => void payments.reload()} />}
-      {!payments.loading && !payments.error && payments.items.length === 0 && <Empty text="没有发放记录" />}
-      {payments.items.map((payment) => (
-        <PaymentItem key={payment.id} payment={payment} />
-      ))}
-      {payments.loading && <Loading />}
-      {payments.hasMore && !payments.loading && (
-        <Button className="btn btn-plain btn-block" onClick={() => void payments.loadMore()}>
-          加载更多
-        </Button>
-      )}
+      <PagedList list={payments} empty="没有发放记录">
+        {(payment) => <PaymentItem key={payment.id} payment={payment} />}
+      </PagedList>
     </Screen>
   );
 }

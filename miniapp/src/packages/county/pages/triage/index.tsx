@@ -2,9 +2,10 @@ import { useRef, useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import type { Me } from '@baoxue/shared';
 import { CaseCard } from '../../../../components/case-card';
+import { PagedList } from '../../../../components/paged-list';
 import { RouteCaseForm } from '../../../../components/route-case-form';
 import { Screen } from '../../../../components/screen';
-import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { usePagedList } from '../../../../hooks/use-paged-list';
@@ -39,17 +40,9 @@ export default function TriagePage() {
       {queue.lastPage && queue.lastPage.overdueCount > 0 && (
         <View className="form-error">有 {queue.lastPage.overdueCount} 条已超过分派期限，请尽快处理。</View>
       )}
-      {queue.error && <ErrorNotice message={queue.error} onRetry={() => void queue.reload()} />}
-      {!queue.loading && !queue.error && queue.items.length === 0 && <Empty text="没有待分派的线索" />}
-      {queue.items.map((item) => (
-        <TriageItem key={item.id} item={item} user={user} onRouted={() => void queue.reload()} />
-      ))}
-      {queue.loading && <Loading />}
-      {queue.hasMore && !queue.loading && (
-        <Button className="btn btn-plain btn-block" onClick={() => void queue.loadMore()}>
-          加载更多
-        </Button>
-      )}
+      <PagedList list={queue} empty="没有待分派的线索">
+        {(item) => <TriageItem key={item.id} item={item} user={user} onRouted={() => void queue.reload()} />}
+      </PagedList>
     </Screen>
   );
 }

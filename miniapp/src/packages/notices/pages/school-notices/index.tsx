@@ -1,7 +1,8 @@
 import { Button, Text, View } from '@tarojs/components';
 import type { Me } from '@baoxue/shared';
+import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
-import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { usePagedList } from '../../../../hooks/use-paged-list';
@@ -31,17 +32,9 @@ function SchoolNotices({ user }: { user: Me }) {
         </Button>
       )}
       <Text className="section-note">通知发给已在小程序中绑定孩子的家长；没有绑定的家庭请另行告知。</Text>
-      {notices.error && <ErrorNotice message={notices.error} onRetry={() => void notices.reload()} />}
-      {!notices.loading && !notices.error && notices.items.length === 0 && <Empty text="还没有发过通知" />}
-      {notices.items.map((notice) => (
-        <NoticeCard key={notice.id} notice={notice} />
-      ))}
-      {notices.loading && <Loading />}
-      {notices.hasMore && !notices.loading && (
-        <Button className="btn btn-plain btn-block" onClick={() => void notices.loadMore()}>
-          加载更多
-        </Button>
-      )}
+      <PagedList list={notices} empty="还没有发过通知">
+        {(notice) => <NoticeCard key={notice.id} notice={notice} />}
+      </PagedList>
     </>
   );
 }

@@ -1,10 +1,10 @@
 import { useEffect, useState, type ComponentProps } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { CASE_SOURCES, CASE_STATUS_LABELS, PRIORITY_GROUPS, revealTipsterRequest, splitTipRequest } from '@baoxue/shared';
+import { CASE_SOURCES, CASE_STATUS_LABELS, CaseAction, PRIORITY_GROUPS, revealTipsterRequest, splitTipRequest } from '@baoxue/shared';
 import type { Me } from '@baoxue/shared';
 import { childFacts } from '../../../../components/case-card';
-import { CaseAction, ROUTING_RULE_LABELS } from '../../../../components/case-labels';
+import { ROUTING_RULE_LABELS } from '../../../../components/case-labels';
 import { DetailRow } from '../../../../components/detail-row';
 import { ReasonDialog } from '../../../../components/reason-dialog';
 import { Screen } from '../../../../components/screen';
@@ -101,7 +101,7 @@ function CaseView({
   const [panel, setPanel] = useState<Panel>(null);
   const [conflict, setConflict] = useState<string | null>(null);
   const [tipsters, setTipsters] = useState<Record<string, Tipster>>({});
-  const can = (action: string) => detail.actions.includes(action);
+  const can = (action: CaseAction) => detail.actions.includes(action);
 
   const editor: CaseEditor = {
     detail,
@@ -200,7 +200,7 @@ function CaseView({
       {(confirmed || detail.causes.length > 0) && <CausesCard editor={editor} canEdit={can(CaseAction.setCauses)} />}
       {(confirmed || detail.visits.length > 0) && <VisitList visits={detail.visits} />}
       {(detail.escalationSteps.length > 0 || detail.notices.length > 0) && (
-        <EscalationCard editor={editor} canDeliver={can(CaseAction.logVisit) || can(CaseAction.setCauses)} />
+        <EscalationCard editor={editor} canDeliver={can(CaseAction.deliverNotice)} />
       )}
       <ReturnCard editor={editor} canRecord={can(CaseAction.recordAttendance)} />
       <TransferList transfers={detail.transfers} />

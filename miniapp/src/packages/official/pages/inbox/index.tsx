@@ -2,8 +2,9 @@ import { useRef, useState } from 'react';
 import { Button, Input, Text, View } from '@tarojs/components';
 import type { Me, RequestQuery } from '@baoxue/shared';
 import { CaseCard } from '../../../../components/case-card';
+import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
-import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { ErrorNotice, Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useDebounced } from '../../../../hooks/use-debounced';
 import { useLoader } from '../../../../hooks/use-loader';
@@ -139,19 +140,9 @@ function Inbox({ user }: { user: Me }) {
         <Text className="section-title">
           {filters.overdueOnly ? '超期案件（最新在前）' : overdueItems.length > 0 ? '其他案件（最新在前）' : '案件（最新在前）'}
         </Text>
-        {newest.error && <ErrorNotice message={newest.error} onRetry={() => void newest.reload()} />}
-        {!newest.loading && !newest.error && newest.items.length === 0 && overdueItems.length === 0 && (
-          <Empty text={described || q ? '没有符合条件的案件' : '收件箱里还没有案件'} />
-        )}
-        {newest.items.map((item) => (
-          <CaseCard key={item.id} item={item} onClick={() => open(item)} />
-        ))}
-        {newest.loading && <Loading />}
-        {newest.hasMore && !newest.loading && (
-          <Button className="btn btn-plain btn-block" onClick={() => void newest.loadMore()}>
-            加载更多
-          </Button>
-        )}
+        <PagedList list={newest} empty={overdueItems.length > 0 ? null : described || q ? '没有符合条件的案件' : '收件箱里还没有案件'}>
+          {(item) => <CaseCard key={item.id} item={item} onClick={() => open(item)} />}
+        </PagedList>
       </View>
     </Screen>
   );

@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { Button, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { DIVISION_LEVEL_LABELS } from '@baoxue/shared';
 import type { DivisionLevel, DivisionView, Me } from '@baoxue/shared';
+import { PagedList } from '../../../../components/paged-list';
 import { SchoolCard } from '../../../../components/school-card';
 import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
@@ -73,17 +74,9 @@ function DivisionUnit({ user, code }: { user: Me; code: string | undefined }) {
 
       <View className="section">
         <Text className="section-title">辖区内学校</Text>
-        {schools.error && <ErrorNotice message={schools.error} onRetry={() => void schools.reload()} />}
-        {!schools.loading && !schools.error && schools.items.length === 0 && <Empty text="辖区内还没有登记学校" />}
-        {schools.items.map((school) => (
-          <SchoolCard key={school.id} school={school} />
-        ))}
-        {schools.loading && <Loading />}
-        {schools.hasMore && !schools.loading && (
-          <Button className="btn btn-plain btn-block" onClick={() => void schools.loadMore()}>
-            加载更多
-          </Button>
-        )}
+        <PagedList list={schools} empty="辖区内还没有登记学校">
+          {(school) => <SchoolCard key={school.id} school={school} />}
+        </PagedList>
       </View>
     </>
   );

@@ -1,14 +1,14 @@
-import { useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import { GRADE_LABELS } from '@baoxue/shared';
 import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { PAGES } from '../../../../routes';
 import { childrenApi, type BoundChild } from '../../../../services/parents';
-import { confirm, showError, toastSuccess } from '../../../../utils/feedback';
+import { confirm, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
 import '../../parent.css';
@@ -38,20 +38,19 @@ export default function ChildrenPage() {
 }
 
 function ChildCard({ child, onUnbound }: { child: BoundChild; onUnbound: () => void }) {
-  const [busy, setBusy] = useState(false);
+  const unbinding = useAction(
+    async () => {
+      await childrenApi.unbind(child.id);
+      toastSuccess('已解除绑定');
+      onUnbound();
+    },
+    { staysBusy: true },
+  );
   const school = [child.schoolName, child.grade ? GRADE_LABELS[child.grade] : null, child.className].filter(Boolean).join(' ');
 
   const unbind = async () => {
     if (!(await confirm('解除绑定', `解除后将不再收到${child.name}的通知和资助信息。需要时可以用绑定码重新绑定。`, '解除绑定'))) return;
-    setBusy(true);
-    try {
-      await childrenApi.unbind(child.id);
-      toastSuccess('已解除绑定');
-      onUnbound();
-    } catch (failure) {
-      showError(failure);
-      setBusy(false);
-    }
+    await unbinding.run();
   };
 
   return (
@@ -64,7 +63,7 @@ function ChildCard({ child, onUnbound }: { child: BoundChild; onUnbound: () => v
       {child.idNumberMasked && <Text className="list-item-meta">身份证号 {child.idNumberMasked}</Text>}
       <Text className="list-item-meta">{formatDateTime(child.boundAt)} 绑定</Text>
       <View className="inline-actions">
-        <Button className="btn btn-plain btn-small" loading={busy} onClick={() => void unbind()}>
+        <Button className="btn btn-plain btn-small" loading={unbinding.busy} onClick={() => void unbind()}>
           解除绑定
         </Button>
         <Button className="btn btn-primary btn-small" onClick={() => openPage(PAGES.parentSubsidies, { childId: child.id })}>

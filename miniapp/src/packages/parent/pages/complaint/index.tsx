@@ -14,6 +14,7 @@ import { Field, FormError } from '../../../../components/field';
 import { ReasonDialog } from '../../../../components/reason-dialog';
 import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useForm } from '../../../../hooks/use-form';
 import { useLoader } from '../../../../hooks/use-loader';
@@ -21,7 +22,6 @@ import { useOnReturn } from '../../../../hooks/use-on-return';
 import { PAGES } from '../../../../routes';
 import { complaintsApi, conflictingComplaint, type ComplaintView } from '../../../../services/complaints';
 import { childrenApi } from '../../../../services/parents';
-import { messageOf } from '../../../../services/request';
 import { confirm, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage, pageUrl } from '../../../../utils/navigation';
@@ -59,8 +59,7 @@ function ComplaintShown({ id }: { id: string }) {
   const complaint = useLoader(() => complaintsApi.get(id), [id]);
   useOnReturn(() => void complaint.reload());
   const [reopening, setReopening] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const closing = useAction((step: () => Promise<void>) => step(), { errorIn: 'inline' });
 
   if (complaint.error) return <ErrorNotice message={complaint.error} onRetry={() => void complaint.reload()} />;
   if (!complaint.data) return <Loading />;
@@ -79,15 +78,7 @@ function ComplaintShown({ id }: { id: string }) {
 
   const close = async () => {
     if (!(await confirm('办结', '确认问题已经解决？办结后如有新的问题，可以重新反映。', '办结'))) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await step('close', null);
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
+    await closing.run(() => step('close', null));
   };
 
   return (
@@ -96,7 +87,7 @@ function ComplaintShown({ id }: { id: string }) {
       {current.status === 'open' || current.status === 'processing' ? (
         <Text className="card-note">县学生资助管理中心会在答复期限内答复您，答复后会通知您。</Text>
       ) : null}
-      {error && <Text className="field-error">{error}</Text>}
+      {closing.error && <Text className="field-error">{closing.error}</Text>}
       {current.actions.length > 0 && (
         <View className="inline-actions complaint-actions">
           {current.actions.includes('reopen') && (
@@ -105,7 +96,7 @@ function ComplaintShown({ id }: { id: string }) {
             </Button>
           )}
           {current.actions.includes('close') && (
-            <Button className="btn btn-primary" loading={busy} onClick={() => void close()}>
+            <Button className="btn btn-primary" loading={closing.busy} onClick={() => void close()}>
               问题已解决
             </Button>
           )}

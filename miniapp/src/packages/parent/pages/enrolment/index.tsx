@@ -5,6 +5,7 @@ import { applyDeferralRequest, DEFERRAL_STATUSES, ENROLMENT_NOTICE_STATES } from
 import type { EnrolmentNoticeState } from '@baoxue/shared';
 import { DetailRow } from '../../../../components/detail-row';
 import { Field, FormError } from '../../../../components/field';
+import { PhotoField, type UploadedPhoto } from '../../../../components/photo-field';
 import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
@@ -16,7 +17,6 @@ import { enrolmentApi, type EnrolmentNotice } from '../../../../services/parents
 import { fileUrl, messageOf } from '../../../../services/request';
 import { showError, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
-import { DocumentPhotoField, type DocumentPhoto } from '../../components/document-photo';
 import '../../parent.css';
 
 const STATE_TAGS: Record<EnrolmentNoticeState, string> = {
@@ -234,7 +234,7 @@ function DeferralForm({
   onApplied: (notice: EnrolmentNotice) => void;
 }) {
   const form = useForm(applyDeferralRequest, {});
-  const [photo, setPhoto] = useState<DocumentPhoto | null>(null);
+  const [photo, setPhoto] = useState<UploadedPhoto | null>(null);
   const reason = form.values.reason ?? '';
 
   const submit = () =>
@@ -259,13 +259,17 @@ function DeferralForm({
         />
       </Field>
       <Field label="证明材料照片" error={undefined}>
-        <DocumentPhotoField
+        <PhotoField
           photo={photo}
           error={form.errors.photoId}
           onChange={(next) => {
             setPhoto(next);
             form.set('photoId', next?.id);
           }}
+          upload={enrolmentApi.uploadDocument}
+          addText="拍摄或选择证明照片"
+          tooLargeHint="请换一张"
+          defaultFileName="document.jpg"
         />
       </Field>
       <FormError message={form.formError} />

@@ -1,14 +1,14 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
 import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { noticesApi, type FormalNotice } from '../../../../services/notices';
 import { PAGES } from '../../../../routes';
-import { messageOf } from '../../../../services/request';
 import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { pageUrl } from '../../../../utils/navigation';
@@ -44,22 +44,14 @@ export default function NoticesPage() {
 }
 
 function NoticeCard({ notice, onAcknowledged }: { notice: FormalNotice; onAcknowledged: (notice: FormalNotice) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const acknowledged = notice.acknowledgedAt !== null;
-
-  const acknowledge = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const acknowledging = useAction(
+    async () => {
       onAcknowledged(await noticesApi.acknowledge(notice.id));
       toastSuccess('已确认收到');
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    { errorIn: 'inline' },
+  );
+  const acknowledged = notice.acknowledgedAt !== null;
 
   return (
     <View className={acknowledged ? 'card formal-notice formal-notice-acknowledged' : 'card formal-notice'}>
@@ -76,8 +68,8 @@ function NoticeCard({ notice, onAcknowledged }: { notice: FormalNotice; onAcknow
       ) : (
         <>
           <Text className="field-hint">确认收到后，乡镇和学校会知道您已看到通知。如有困难，请及时与乡镇人民政府或学校联系。</Text>
-          {error && <Text className="field-error">{error}</Text>}
-          <Button className="btn btn-primary btn-block" loading={busy} onClick={() => void acknowledge()}>
+          {acknowledging.error && <Text className="field-error">{acknowledging.error}</Text>}
+          <Button className="btn btn-primary btn-block" loading={acknowledging.busy} onClick={() => void acknowledging.run()}>
             确认收到（回执）
           </Button>
         </>

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useRouter } from '@tarojs/taro';
-import { Button, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
+import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
-import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { usePagedList } from '../../../../hooks/use-paged-list';
@@ -63,38 +64,30 @@ export default function SchoolNoticesPage() {
           <Text className="section-title">{unread > 0 ? `${unread} 条未读` : '没有未读通知'}</Text>
         </View>
       )}
-      {notices.error && <ErrorNotice message={notices.error} onRetry={() => void notices.reload()} />}
-      {!notices.loading && !notices.error && notices.items.length === 0 && (
-        <Empty text="还没有学校通知。绑定孩子后，学校发给家长的通知会显示在这里。" />
-      )}
-      {notices.items.map((notice) => {
-        const shown = openIds.has(notice.id);
-        return (
-          <View
-            key={notice.id}
-            className={notice.read ? 'card list-item message school-notice' : 'card list-item message message-unread school-notice'}
-            onClick={() => open(notice)}
-          >
-            <View className="list-item-head">
-              <View className="message-title-row">
-                {!notice.read && <View className="unread-dot" />}
-                <Text className="list-item-title">{notice.title}</Text>
+      <PagedList list={notices} empty="还没有学校通知。绑定孩子后，学校发给家长的通知会显示在这里。">
+        {(notice) => {
+          const shown = openIds.has(notice.id);
+          return (
+            <View
+              key={notice.id}
+              className={notice.read ? 'card list-item message school-notice' : 'card list-item message message-unread school-notice'}
+              onClick={() => open(notice)}
+            >
+              <View className="list-item-head">
+                <View className="message-title-row">
+                  {!notice.read && <View className="unread-dot" />}
+                  <Text className="list-item-title">{notice.title}</Text>
+                </View>
+                <Text className="menu-arrow">{shown ? '⌄' : '›'}</Text>
               </View>
-              <Text className="menu-arrow">{shown ? '⌄' : '›'}</Text>
+              <Text className="list-item-meta">
+                {notice.schoolName} · {notice.childNames.join('、')} · {formatDateTime(notice.sentAt)}
+              </Text>
+              {shown && <Text className="notice-text">{notice.body}</Text>}
             </View>
-            <Text className="list-item-meta">
-              {notice.schoolName} · {notice.childNames.join('、')} · {formatDateTime(notice.sentAt)}
-            </Text>
-            {shown && <Text className="notice-text">{notice.body}</Text>}
-          </View>
-        );
-      })}
-      {notices.loading && <Loading />}
-      {notices.hasMore && !notices.loading && (
-        <Button className="btn btn-plain btn-block" onClick={() => void notices.loadMore()}>
-          加载更多
-        </Button>
-      )}
+          );
+        }}
+      </PagedList>
     </Screen>
   );
 }

@@ -3,14 +3,15 @@ import { Button, Input, Text, Textarea, View } from '@tarojs/components';
 import { CHILD_SEXES, createTipRequest, GRADE_LABELS, TIP_LIMITS } from '@baoxue/shared';
 import type { ChildSex, Me } from '@baoxue/shared';
 import { Field, FormError } from '../../../../components/field';
+import { PhotoField } from '../../../../components/photo-field';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { Empty, Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useForm } from '../../../../hooks/use-form';
+import { tipsApi } from '../../../../services/tips';
 import { askToSubscribe, loadSubscriptions } from '../../../../services/subscriptions';
 import { submitTip, type SubmitOutcome, type TipBody } from '../../../../services/tip-outbox';
-import { PhotoField } from '../../components/photo-field';
 import { PlacePicker } from '../../components/place-picker';
 import { SchoolField } from '../../components/school-field';
 import { SubmitResult } from '../../components/submit-result';
@@ -244,7 +245,15 @@ function TipForm({ user, onSubmitted }: { user: Me; onSubmitted: (submitted: Sub
           </Text>
         </Field>
         <Field label="照片（选填）" error={undefined} hint={photo ? undefined : '可拍摄能说明情况的照片，请勿拍摄孩子正脸'}>
-          <PhotoField photo={photo} error={form.errors.photoId} onChange={choosePhoto} />
+          <PhotoField
+            photo={photo}
+            error={form.errors.photoId}
+            onChange={choosePhoto}
+            upload={tipsApi.uploadPhoto}
+            addText="添加照片"
+            tooLargeHint="请换一张或截图后再选"
+            defaultFileName="evidence.jpg"
+          />
         </Field>
       </View>
 

@@ -1,11 +1,10 @@
-import { useState } from 'react';
-import Taro, { useRouter } from '@tarojs/taro';
-import { Image, Text, View } from '@tarojs/components';
-import { CHILD_SEXES, GRADE_LABELS } from '@baoxue/shared';
+import { useRouter } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
 import type { OwnTipView } from '@baoxue/shared';
 import { DetailRow } from '../../../../components/detail-row';
 import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { TipFacts } from '../../../../components/tip-facts';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
@@ -34,14 +33,6 @@ export default function TipPage() {
 }
 
 function TipDetail({ tip }: { tip: OwnTipView }) {
-  const [photoBroken, setPhotoBroken] = useState(false);
-  const { child } = tip;
-  const about = [
-    CHILD_SEXES[child.sex] === '不清楚' ? null : CHILD_SEXES[child.sex],
-    child.age !== null ? `约${child.age}岁` : null,
-    child.grade !== null ? GRADE_LABELS[child.grade] : null,
-  ].filter(Boolean);
-
   return (
     <>
       {tip.alreadyFollowed && <View className="notice">您提交时，这个孩子已经有工作人员在跟进，您的线索已补充到同一案件中。</View>}
@@ -52,22 +43,9 @@ function TipDetail({ tip }: { tip: OwnTipView }) {
 
       <View className="card">
         <Text className="card-title">您报告的情况</Text>
-        <DetailRow label="孩子">{[child.name, ...about].join('，')}</DetailRow>
-        {child.schoolName && <DetailRow label="原来的学校">{child.schoolName}</DetailRow>}
-        {child.idNumberMasked && <DetailRow label="身份证号">{child.idNumberMasked}</DetailRow>}
-        <DetailRow label="居住地">{tip.place ?? '不清楚'}</DetailRow>
-        {tip.locationNote && <DetailRow label="位置说明">{tip.locationNote}</DetailRow>}
-        <DetailRow label="看到的情况">{tip.observation}</DetailRow>
-        {tip.contact && <DetailRow label="您的联系方式">{tip.contact}</DetailRow>}
-        {tip.photoUrl && !photoBroken && (
-          <Image
-            className="photo-large"
-            src={tip.photoUrl}
-            mode="aspectFill"
-            onError={() => setPhotoBroken(true)}
-            onClick={() => void Taro.previewImage({ urls: [tip.photoUrl!], current: tip.photoUrl! })}
-          />
-        )}
+        <TipFacts tip={tip} childLabel="孩子" schoolLabel="原来的学校">
+          {tip.contact && <DetailRow label="您的联系方式">{tip.contact}</DetailRow>}
+        </TipFacts>
         <Text className="list-item-meta">提交于 {formatDateTime(tip.createdAt)}</Text>
       </View>
       <Text className="footnote">为保护孩子和家庭，您只能看到办理进展，看不到工作人员掌握的家庭情况。</Text>

@@ -2,8 +2,8 @@ import { useEffect, useRef } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import { TIP_MILESTONES } from '@baoxue/shared';
 import type { OwnTipView } from '@baoxue/shared';
+import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
-import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { usePagedList } from '../../../../hooks/use-paged-list';
@@ -44,17 +44,9 @@ export default function MyTipsPage() {
 
       <View className="section">
         <Text className="section-title">已提交的线索</Text>
-        {tips.error && <ErrorNotice message={tips.error} onRetry={() => void tips.reload()} />}
-        {!tips.loading && !tips.error && tips.items.length === 0 && <Empty text="还没有提交过线索" />}
-        {tips.items.map((tip) => (
-          <TipRow key={tip.id} tip={tip} />
-        ))}
-        {tips.loading && <Loading />}
-        {tips.hasMore && !tips.loading && (
-          <Button className="btn btn-plain btn-block" onClick={() => void tips.loadMore()}>
-            加载更多
-          </Button>
-        )}
+        <PagedList list={tips} empty="还没有提交过线索">
+          {(tip) => <TipRow key={tip.id} tip={tip} />}
+        </PagedList>
       </View>
     </Screen>
   );
