@@ -19,7 +19,7 @@ export default tseslint.config(
     files: ['miniapp/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
-    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     // A refusal gets a code of its own in shared/src/domain/errors.ts; CONFLICT is only AppError.conflict (changed meanwhile).

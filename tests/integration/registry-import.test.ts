@@ -40,7 +40,8 @@ describe('registry imports', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as never);
     const header = (workbook.worksheets[0]!.getRow(1).values as string[]).slice(1);
-    expect(header).toEqual(expect.arrayContaining(['学籍号', '姓名', '学校', '年级', '是否寄宿', '监护人姓名']));
+    // required columns carry the ＊ the import reads past
+    expect(header).toEqual(expect.arrayContaining(['学籍号＊', '姓名＊', '学校＊', '年级＊', '是否寄宿', '监护人姓名']));
     expect(workbook.getWorksheet('填写说明')).toBeDefined();
     expectError(await admin.get('/registry/templates/unknown'), 400, 'VALIDATION_FAILED');
   });

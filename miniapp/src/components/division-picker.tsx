@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Input, Text, View } from '@tarojs/components';
 import { DIVISION_LEVEL_LABELS, DIVISION_LEVELS } from '@baoxue/shared';
 import type { DivisionLevel, DivisionView } from '@baoxue/shared';
 import { useDebounced } from '../hooks/use-debounced';
 import { useLoader } from '../hooks/use-loader';
+import { useStableCallback } from '../hooks/use-stable-callback';
 import { divisionsApi } from '../services/divisions';
 import { ErrorNotice, Loading } from './status';
 
@@ -23,12 +24,12 @@ export function DivisionPicker({ value, onChange, minLevel = 'county' }: Props) 
   const [current, setCurrent] = useState<DivisionView | null>(null);
   const [query, setQuery] = useState('');
 
-  const choose = (division: DivisionView | null) => {
+  const choose = useStableCallback((division: DivisionView | null) => {
     setCurrent(division);
     setQuery('');
     const deepEnough = division && DIVISION_LEVELS.indexOf(division.level as DivisionLevel) >= DIVISION_LEVELS.indexOf(minLevel);
     onChange(deepEnough ? division : null);
-  };
+  });
 
   // Start from the given value, or from the county when the deployment serves only one.
   const start = useLoader(async () => {
@@ -36,10 +37,14 @@ export function DivisionPicker({ value, onChange, minLevel = 'county' }: Props) 
     const { items } = await divisionsApi.served();
     return items.length === 1 ? items[0]! : null;
   }, []);
+  // Only the initial load decides the starting point, and only if nothing was chosen before it came.
+  const startData = start.data;
+  const started = useRef(false);
   useEffect(() => {
-    if (start.data && !current) choose(start.data);
-    // Only the initial load decides the starting point.
-  }, [start.data]);
+    if (!startData || started.current) return;
+    started.current = true;
+    if (!current) choose(startData);
+  }, [startData, current, choose]);
 
   const served = useLoader(() => (current ? null : divisionsApi.served()), [current === null]);
   const children = useLoader(

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Button, Text, Textarea, View } from '@tarojs/components';
 import type { z } from 'zod';
+import { useAction } from '../hooks/use-action';
 import { ApiError, messageOf } from '../services/request';
 
 interface Props {
@@ -35,24 +36,25 @@ export function ReasonDialog({
   onCancel,
 }: Props) {
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  // Whoever opened the dialog closes it on success, so the button stays busy until then.
+  const confirming = useAction(onConfirm, {
+    errorIn: 'inline',
+    staysBusy: true,
+    describe: (failure) => (failure instanceof ApiError && failure.fields[field] ? failure.fields[field] : messageOf(failure)),
+  });
+  const busy = confirming.busy;
+  const error = invalid ?? confirming.error;
 
-  const confirm = async () => {
+  const confirm = () => {
     if (busy) return;
     const parsed = schema.safeParse({ ...extra, [field]: reason });
     if (!parsed.success) {
-      setError(parsed.error.issues.find((issue) => issue.path[0] === field)?.message ?? parsed.error.issues[0]?.message ?? '请填写原因');
+      setInvalid(parsed.error.issues.find((issue) => issue.path[0] === field)?.message ?? parsed.error.issues[0]?.message ?? '请填写原因');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm((parsed.data as Record<string, string>)[field]!);
-    } catch (failure) {
-      setError(failure instanceof ApiError && failure.fields[field] ? failure.fields[field] : messageOf(failure));
-      setBusy(false);
-    }
+    setInvalid(null);
+    void confirming.run((parsed.data as Record<string, string>)[field]!);
   };
 
   return (
@@ -69,7 +71,8 @@ export function ReasonDialog({
             placeholder={placeholder}
             onInput={(event) => {
               setReason(event.detail.value);
-              setError(null);
+              setInvalid(null);
+              confirming.clearError();
             }}
           />
           {error && <Text className="field-error">{error}</Text>}
@@ -79,7 +82,7 @@ export function ReasonDialog({
           <Button className="btn btn-plain" disabled={busy || undefined} onClick={onCancel}>
             取消
           </Button>
-          <Button className="btn btn-primary" loading={busy} onClick={() => void confirm()}>
+          <Button className="btn btn-primary" loading={busy} onClick={confirm}>
             {confirmText}
           </Button>
         </View>

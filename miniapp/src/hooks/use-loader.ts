@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { messageOf } from '../services/request';
+import { useChangeCount } from './use-change-count';
+import { useStableCallback } from './use-stable-callback';
 
 export interface Loaded<T> {
   data: T | null;
@@ -12,7 +14,7 @@ export interface Loaded<T> {
 
 /**
  * Loads data for a page and reloads it when `deps` change. `load` returning null means there is
- * nothing to load yet (e.g. the user is still being restored).
+ * nothing to load yet (e.g. the user is still being restored). A reload calls the latest `load`.
  */
 export function useLoader<T>(load: () => Promise<T> | null, deps: readonly unknown[]): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
@@ -20,7 +22,8 @@ export function useLoader<T>(load: () => Promise<T> | null, deps: readonly unkno
   const [loading, setLoading] = useState(true);
   const latest = useRef(0);
 
-  const run = useCallback(load, deps);
+  const run = useStableCallback(load);
+  const changes = useChangeCount(deps);
 
   const reload = useCallback(async () => {
     const ticket = ++latest.current;
@@ -43,7 +46,7 @@ export function useLoader<T>(load: () => Promise<T> | null, deps: readonly unkno
 
   useEffect(() => {
     void reload();
-  }, [reload]);
+  }, [reload, changes]);
 
   const set = useCallback((next: T) => {
     latest.current++;

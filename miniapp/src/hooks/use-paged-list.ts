@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { messageOf } from '../services/request';
+import { useChangeCount } from './use-change-count';
+import { useStableCallback } from './use-stable-callback';
 
 export interface Page<T> {
   items: T[];
@@ -31,7 +33,8 @@ export function usePagedList<P extends Page<unknown>, T = P['items'][number]>(
   const [loading, setLoading] = useState(true);
   const latest = useRef(0);
 
-  const fetcher = useCallback(fetchPage, deps);
+  const fetcher = useStableCallback(fetchPage);
+  const changes = useChangeCount(deps);
 
   const load = useCallback(
     async (after: string | undefined) => {
@@ -55,7 +58,7 @@ export function usePagedList<P extends Page<unknown>, T = P['items'][number]>(
 
   useEffect(() => {
     void load(undefined);
-  }, [load]);
+  }, [load, changes]);
 
   return {
     items,

@@ -1,4 +1,7 @@
 import { CASE_STATUSES, CASE_TRANSITIONS, CaseTransition, isOpenCase, type CaseStatus } from './cases';
+import { COMPLAINT_TRANSITIONS, type ComplaintTransition } from './subsidies';
+import type { DivisionLevel } from '../validators/division-code';
+import { ROLES, type Role } from './roles';
 
 /**
  * One access policy for cases: every action a user can take on a case, who may take it and when.
@@ -193,4 +196,137 @@ export function caseActionRefusal(action: CaseAction): string {
   if (rule.who === 'anyone_in_scope') return '您无权处理该案件';
   const actors = rule.who.map((a) => CASE_ACTOR_LABELS[a]).join('、');
   return action in CASE_TRANSITIONS ? `此操作只能由${actors}进行` : `您不能${rule.label}：只能由${actors}进行`;
+}
+
+/**
+ * The same policy for the records other than cases: a deferral application, a subsidy complaint,
+ * the ledger, the dispatch list, child records, enrolment and school notices. The server computes
+ * what the caller is to the record (`recordActorsFor`) and checks a row in one place
+ * (`requireRecordAccess`); whether the record is in the caller's scope at all is checked before
+ * (out of scope reads as not found).
+ */
+export const RecordActor = {
+  /** The county education bureau of the record's county. */
+  countyAdmin: 'county_admin',
+  /** A leader of a division unit (of a level the row names) whose area holds the record. */
+  divisionLeader: 'division_leader',
+  /** A cadre of such a unit. */
+  divisionCadre: 'division_cadre',
+  /** Staff of a school (of the record's school when it has one). */
+  schoolStaff: 'school_staff',
+  /** A guardian bound to the record's child (any parent where there is no child yet). */
+  guardian: 'guardian',
+  /** A social supervisor. */
+  supervisor: 'supervisor',
+} as const;
+export type RecordActor = (typeof RecordActor)[keyof typeof RecordActor];
+
+export const RecordAction = {
+  decideDeferral: 'decide_deferral', // approve or refuse 延缓入学
+  acceptComplaint: 'accept_complaint',
+  answerComplaint: 'answer_complaint',
+  reopenComplaint: 'reopen_complaint',
+  closeComplaint: 'close_complaint',
+  exportLedgerIds: 'export_ledger_ids', // the ledger with full ID numbers
+  readDispatch: 'read_dispatch', // 一日一调度
+  reviewChildren: 'review_children', // check review pairs, merge and split child records
+  issueEnrolmentNotices: 'issue_enrolment_notices',
+  sendSchoolNotice: 'send_school_notice',
+  uploadTipEvidence: 'upload_tip_evidence',
+  uploadDeferralDocument: 'upload_deferral_document', // the photo of a hospital certificate for a deferral
+} as const;
+export type RecordAction = (typeof RecordAction)[keyof typeof RecordAction];
+export const RECORD_ACTIONS = Object.values(RecordAction) as [RecordAction, ...RecordAction[]];
+
+export type RecordKind = 'deferral' | 'complaint' | 'ledger' | 'dispatch' | 'child' | 'enrolment_batch' | 'school_notice' | 'upload';
+
+interface RecordActionRule {
+  record: RecordKind;
+  who: readonly RecordActor[];
+  /** The levels of division units whose leaders and cadres count; every level when absent. */
+  levels?: readonly DivisionLevel[];
+  /** The refusal for a caller not among `who`, and the fields it names. */
+  refusal: string;
+  fields?: Readonly<Record<string, string>>;
+}
+
+const UPLOAD_REFUSAL = { refusal: '您不能上传此类照片', fields: { purpose: '上传用途与您的身份不符' } };
+
+const COMPLAINT_SIDE_ACTOR = { parent: 'guardian', county: 'county_admin' } as const;
+const COMPLAINT_SIDE_LABELS = { parent: '家长', county: '县学生资助管理中心' } as const;
+
+/** A complaint's rows follow its transitions' sides (the parent, the county's student-aid office). */
+function complaintRule(transition: ComplaintTransition): RecordActionRule {
+  const { by, label } = COMPLAINT_TRANSITIONS[transition];
+  return {
+    record: 'complaint',
+    who: by.map((side) => COMPLAINT_SIDE_ACTOR[side]),
+    refusal: `${label}由${by.map((side) => COMPLAINT_SIDE_LABELS[side]).join('或')}进行`,
+  };
+}
+
+export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
+  decide_deferral: {
+    record: 'deferral',
+    who: ['county_admin', 'division_leader', 'division_cadre'],
+    levels: ['township'],
+    refusal: '延缓入学由乡镇人民政府或县教育局审批',
+  },
+  accept_complaint: complaintRule('accept'),
+  answer_complaint: complaintRule('answer'),
+  reopen_complaint: complaintRule('reopen'),
+  close_complaint: complaintRule('close'),
+  export_ledger_ids: {
+    record: 'ledger',
+    who: ['county_admin'],
+    refusal: '只有县教育局可以导出完整身份证号',
+    fields: { revealIds: '无权导出完整身份证号' },
+  },
+  read_dispatch: {
+    record: 'dispatch',
+    who: ['county_admin', 'division_leader', 'division_cadre'],
+    refusal: '调度清单仅对县教育局和乡镇负责人开放',
+  },
+  review_children: {
+    record: 'child',
+    who: ['county_admin', 'division_leader'],
+    levels: ['township'],
+    refusal: '只有县教育局或乡镇负责人可以核对、合并和拆分儿童记录',
+  },
+  issue_enrolment_notices: {
+    record: 'enrolment_batch',
+    who: ['county_admin', 'school_staff'],
+    refusal: '入学通知书由县教育局或学校发出',
+  },
+  send_school_notice: { record: 'school_notice', who: ['school_staff'], refusal: '学校通知只能由学校教职工发出' },
+  upload_tip_evidence: { record: 'upload', who: ['supervisor'], ...UPLOAD_REFUSAL },
+  upload_deferral_document: { record: 'upload', who: ['guardian'], ...UPLOAD_REFUSAL },
+};
+
+/** The complaint action of a transition. */
+export const COMPLAINT_ACTIONS: Record<ComplaintTransition, RecordAction> = {
+  accept: 'accept_complaint',
+  answer: 'answer_complaint',
+  reopen: 'reopen_complaint',
+  close: 'close_complaint',
+};
+
+export function mayTakeRecordAction(action: RecordAction, actors: ReadonlySet<RecordActor>): boolean {
+  return RECORD_POLICY[action].who.some((actor) => actors.has(actor));
+}
+
+/** The role each record actor holds. */
+export const RECORD_ACTOR_ROLES: Record<RecordActor, Role> = {
+  county_admin: 'county_admin',
+  division_leader: 'official',
+  division_cadre: 'official',
+  school_staff: 'official',
+  guardian: 'parent',
+  supervisor: 'supervisor',
+};
+
+/** The roles that may take any of `actions` at all: the coarse first filter (`@RolesFor`) of their routes. */
+export function recordActionRoles(...actions: RecordAction[]): Role[] {
+  const roles = new Set(actions.flatMap((action) => RECORD_POLICY[action].who.map((actor) => RECORD_ACTOR_ROLES[actor])));
+  return ROLES.filter((role) => roles.has(role));
 }

@@ -67,3 +67,8 @@ export function maskIdNumber(value: string): string {
   if (value.length <= 10) return '*'.repeat(value.length);
   return value.slice(0, 6) + '*'.repeat(value.length - 10) + value.slice(-4);
 }
+
+/** The one way a nullable ID number leaves the server: masked, or null when none is known. */
+export function maskedOrNull(value: string | null | undefined): string | null {
+  return value ? maskIdNumber(value) : null;
+}

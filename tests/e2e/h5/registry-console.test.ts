@@ -101,7 +101,8 @@ describe('the H5 console: registries, 四查三比对 and dropout statistics', (
       const template = await downloaded(page, () => visibleText(page, '下载模板').click());
       expect(template.suggestedFilename()).toBe('学籍花名册导入模板.xlsx');
       const templateSheet = (await readWorkbook(template)).worksheets[0]!;
-      expect(templateSheet.getRow(1).values).toEqual(expect.arrayContaining(['学籍号', '姓名', '学校', '年级', '监护人姓名']));
+      // required columns carry ＊, as on every template of the product
+      expect(templateSheet.getRow(1).values).toEqual(expect.arrayContaining(['学籍号＊', '姓名＊', '学校＊', '年级＊', '监护人姓名']));
 
       // A real roster, made with exceljs as an official's spreadsheet would be, imported to the end.
       const roster = await xlsx(

@@ -5,12 +5,11 @@ import { ROLE_LABELS } from '@baoxue/shared';
 import type { Me } from '@baoxue/shared';
 import { Screen } from '../../components/screen';
 import { ErrorNotice, Loading } from '../../components/status';
+import { useAction } from '../../hooks/use-action';
 import { useLoader } from '../../hooks/use-loader';
 import { PAGES } from '../../routes';
 import { getAuthOptions, signInWithDemoAccount, signInWithDesktopCode, signInWithWechat } from '../../services/auth';
-import { messageOf } from '../../services/request';
 import { askPrivacyAgreement, showPrivacyGuide } from '../../stores/privacy';
-import { showError } from '../../utils/feedback';
 
 const isWeapp = process.env.TARO_ENV === 'weapp';
 
@@ -21,24 +20,21 @@ const isWeapp = process.env.TARO_ENV === 'weapp';
 export default function LoginPage() {
   const options = useLoader(() => getAuthOptions(), []);
   const [agreed, setAgreed] = useState(false);
-  const [busy, setBusy] = useState<string | null>(null);
+  const signInAndGo = (action: () => Promise<Me>) => action().then(() => Taro.switchTab({ url: PAGES.home }));
+  // The key says which button spins; the code form tells its failure beside the field.
+  const account = useAction((_key: string, action: () => Promise<Me>) => signInAndGo(action));
+  const desktop = useAction((code: string) => signInAndGo(() => signInWithDesktopCode(code)), { errorIn: 'inline' });
+  const busy = desktop.busy ? 'desktop' : (account.running?.[0] ?? null);
 
   /** Signing in needs the privacy guide agreed; an unticked box asks with the guide itself. */
-  const signIn = async (key: string, action: () => Promise<Me>, onError: (error: unknown) => void = showError) => {
+  const whenAgreed = (signIn: () => Promise<void>) => {
     if (busy) return;
-    if (!agreed) {
-      if (!(await askPrivacyAgreement())) return;
+    if (agreed) return void signIn();
+    void askPrivacyAgreement().then((yes) => {
+      if (!yes) return;
       setAgreed(true);
-    }
-    setBusy(key);
-    try {
-      await action();
-      await Taro.switchTab({ url: PAGES.home });
-    } catch (error) {
-      onError(error);
-    } finally {
-      setBusy(null);
-    }
+      return signIn();
+    });
   };
 
   return (
@@ -49,14 +45,15 @@ export default function LoginPage() {
       </View>
 
       {isWeapp ? (
-        <Button className="btn btn-primary btn-block" loading={busy === 'wechat'} onClick={() => void signIn('wechat', signInWithWechat)}>
+        <Button
+          className="btn btn-primary btn-block"
+          loading={busy === 'wechat'}
+          onClick={() => whenAgreed(() => account.run('wechat', signInWithWechat))}
+        >
           微信登录
         </Button>
       ) : (
-        <DesktopCodeForm
-          busy={busy === 'desktop'}
-          onSubmit={(code, onError) => signIn('desktop', () => signInWithDesktopCode(code), onError)}
-        />
+        <DesktopCodeForm busy={desktop.busy} failure={desktop.error} onSubmit={(code) => whenAgreed(() => desktop.run(code))} />
       )}
 
       {options.loading && !options.data && <Loading />}
@@ -70,7 +67,7 @@ export default function LoginPage() {
             <View
               key={demo.account}
               className="demo-account"
-              onClick={() => void signIn(demo.account, () => signInWithDemoAccount(demo.account))}
+              onClick={() => whenAgreed(() => account.run(demo.account, () => signInWithDemoAccount(demo.account)))}
             >
               <View className="demo-account-text">
                 <Text className="demo-account-name">{demo.displayName}</Text>
@@ -102,21 +99,21 @@ export default function LoginPage() {
 /** The computer side of sign-in: people hold a WeChat account, so the phone vouches for them. */
 function DesktopCodeForm({
   busy,
+  failure,
   onSubmit,
 }: {
   busy: boolean;
-  onSubmit: (code: string, onError: (error: unknown) => void) => Promise<void>;
+  /** Why the last sign-in with a code failed, in the server's words. */
+  failure: string | null;
+  onSubmit: (code: string) => void;
 }) {
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [missing, setMissing] = useState(false);
+  const error = missing ? '请输入登录码' : failure;
 
   const submit = () => {
-    if (!code.trim()) {
-      setError('请输入登录码');
-      return;
-    }
-    setError(null);
-    void onSubmit(code, (failure) => setError(messageOf(failure)));
+    setMissing(!code.trim());
+    if (code.trim()) onSubmit(code);
   };
 
   return (

@@ -5,11 +5,11 @@ import { APP_PAGES } from '@baoxue/shared';
 import { PagedList } from '../../components/paged-list';
 import { Screen } from '../../components/screen';
 import { Loading } from '../../components/status';
+import { useAction } from '../../hooks/use-action';
 import { useCurrentUser } from '../../hooks/use-current-user';
 import { usePagedList } from '../../hooks/use-paged-list';
 import { TAB_PAGES, type PageUrl } from '../../routes';
 import { messagesApi, setUnread, showBadge, type Message } from '../../services/messages';
-import { showError } from '../../utils/feedback';
 import { formatDateTime } from '../../utils/format';
 
 const LINKABLE: readonly string[] = Object.values(APP_PAGES);
@@ -30,14 +30,16 @@ export default function MessagesPage() {
     shownBefore.current = true;
   });
 
-  const unread = messages.lastPage?.unread;
+  const lastPage = messages.lastPage;
+  const unread = lastPage?.unread;
+  // Every page the server sends carries the count: what was marked here before it is in it.
   useEffect(() => {
-    if (unread !== undefined) {
+    if (lastPage?.unread !== undefined) {
       setReadIds(new Set());
       setAllRead(false);
-      setUnread(unread);
+      setUnread(lastPage.unread);
     }
-  }, [messages.lastPage]);
+  }, [lastPage]);
 
   // Read here since the last load: the server's count, less what was opened since.
   const isRead = (message: Message) => message.read || allRead || readIds.has(message.id);
@@ -56,15 +58,11 @@ export default function MessagesPage() {
     else await Taro.navigateTo({ url: message.link! });
   };
 
-  const readAll = async () => {
-    try {
-      await messagesApi.readAll();
-      setAllRead(true);
-      setUnread(0);
-    } catch (error) {
-      showError(error);
-    }
-  };
+  const readAll = useAction(async () => {
+    await messagesApi.readAll();
+    setAllRead(true);
+    setUnread(0);
+  });
 
   if (!user) {
     return (
@@ -78,7 +76,7 @@ export default function MessagesPage() {
       <View className="messages-head">
         <Text className="section-title">{unreadNow > 0 ? `${unreadNow} 条未读` : '没有未读消息'}</Text>
         {unreadNow > 0 && (
-          <Button className="btn btn-plain btn-small" onClick={() => void readAll()}>
+          <Button className="btn btn-plain btn-small" loading={readAll.busy} onClick={() => void readAll.run()}>
             全部已读
           </Button>
         )}

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from '@baoxue/shared';
+import { recordActionRoles, type RecordAction, type Role } from '@baoxue/shared';
 
 export const ACCESS_METADATA = 'baoxue:access';
 
@@ -14,3 +14,6 @@ export const SignedIn = () => SetMetadata(ACCESS_METADATA, { kind: 'signed-in' }
 
 /** Only these roles; the service still narrows to the caller's unit. */
 export const Roles = (...roles: Role[]) => SetMetadata(ACCESS_METADATA, { kind: 'roles', roles } satisfies AccessRule);
+
+/** Only the roles that may take one of these policy actions (`RECORD_POLICY`); the service checks the rest (`requireRecordAccess`). */
+export const RolesFor = (...actions: RecordAction[]) => Roles(...recordActionRoles(...actions));

@@ -1,10 +1,10 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { SessionsService } from '../../modules/auth/sessions.service';
 import { AppError } from '../errors/app-error';
 import { ACCESS_METADATA, type AccessRule } from './access.decorator';
 import type { RequestWithCaller } from './caller';
+import { SessionAuthenticator } from './session-authenticator';
 
 /**
  * The one guard in front of every endpoint: it fails closed (an endpoint without an access rule
@@ -15,7 +15,7 @@ import type { RequestWithCaller } from './caller';
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly sessions: SessionsService,
+    private readonly sessions: SessionAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AccountView, Me, Role } from '@baoxue/shared';
-import { IsNull, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { administeredCounty, applyScope, assertCountyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
@@ -10,8 +10,8 @@ import { isDuplicateKey } from '../../common/errors/database-errors';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
-import { Session } from '../auth/session.entity';
 import { toAccountView, toMe } from './account.mapper';
+import { AccountSessions } from './account-sessions';
 import { UnitsService } from './units.service';
 import { User } from './user.entity';
 
@@ -25,6 +25,7 @@ export class AccountsService {
     private readonly units: UnitsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly sessions: AccountSessions,
   ) {}
 
   /** The account of a WeChat user, created as a parent on first sign-in. Safe against two first sign-ins at once. */
@@ -100,7 +101,7 @@ export class AccountsService {
     if (user.id === caller.userId) throw AppError.forbidden('不能停用自己的账号');
     await this.dataSource.transaction(async (manager) => {
       await manager.update(User, { id }, { disabled });
-      if (disabled) await manager.update(Session, { userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      if (disabled) await this.sessions.revokeAll(manager, id);
       await this.audit.record(
         caller,
         { action: disabled ? 'account.disable' : 'account.enable', targetType: 'user', targetId: id },

@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { SessionAuthenticator } from '../../common/auth/session-authenticator';
+import { AccountSessions } from '../accounts/account-sessions';
 import { AccountsModule } from '../accounts/accounts.module';
 import { WechatModule } from '../wechat/wechat.module';
 import { AuthController, DevLoginController } from './auth.controller';
@@ -13,8 +15,13 @@ export class AuthModule {
       global: true,
       imports: [AccountsModule, WechatModule],
       controllers: options.devLogin ? [AuthController, DevLoginController] : [AuthController],
-      providers: [AuthService, SessionsService],
-      exports: [SessionsService],
+      providers: [
+        AuthService,
+        SessionsService,
+        { provide: SessionAuthenticator, useExisting: SessionsService },
+        { provide: AccountSessions, useExisting: SessionsService },
+      ],
+      exports: [SessionsService, SessionAuthenticator, AccountSessions],
     };
   }
 }

@@ -1,12 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import type { Caller, CallerUnit } from '../../common/auth/caller';
+import type { SessionAuthenticator } from '../../common/auth/session-authenticator';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
+import type { AccountSessions } from '../accounts/account-sessions';
 import { User } from '../accounts/user.entity';
 import { School } from '../schools/school.entity';
 import { Session } from './session.entity';
@@ -41,7 +43,7 @@ interface SessionRow {
  * Revocation (sign-out, disabled account) takes effect on the next request.
  */
 @Injectable()
-export class SessionsService {
+export class SessionsService implements SessionAuthenticator, AccountSessions {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -113,5 +115,9 @@ export class SessionsService {
 
   async revoke(sessionId: string): Promise<void> {
     await this.dataSource.manager.update(Session, { id: sessionId }, { revokedAt: this.clock.now() });
+  }
+
+  async revokeAll(manager: EntityManager, userId: string): Promise<void> {
+    await manager.update(Session, { userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
   }
 }

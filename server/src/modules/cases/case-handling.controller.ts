@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param } from '@nestjs/common';
 import { contract } from '@baoxue/shared';
 import type { z } from 'zod';
-import { Roles, SignedIn } from '../../common/auth/access.decorator';
+import { Roles, RolesFor, SignedIn } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
 import { Endpoint } from '../../common/http/endpoint.decorator';
 import { CaseHandlingService } from './case-handling.service';
@@ -161,7 +161,7 @@ export class CaseHandlingController {
   }
 
   @Endpoint('dispatchList')
-  @Roles('official', 'county_admin')
+  @RolesFor('read_dispatch')
   dispatch(@CurrentCaller() caller: Caller) {
     return this.deadlines.dispatch(caller);
   }

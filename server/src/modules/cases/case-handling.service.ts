@@ -23,6 +23,7 @@ import type { Caller } from '../../common/auth/caller';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
+import { schoolStaff, townshipLeaders } from '../accounts/recipients';
 import { User } from '../accounts/user.entity';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceService } from '../children/attendance.service';
@@ -32,8 +33,9 @@ import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { School } from '../schools/school.entity';
 import { CaseNotice, CaseRecheck, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
+import { mapNotice } from './case.mappers';
 import { requireAccess } from './case-policy';
-import { CaseViewsService, toNoticeView } from './case-views.service';
+import { CaseViewsService } from './case-views.service';
 import { CasesService } from './cases.service';
 import { returnNoticeText } from './notice-text';
 import { TipMilestonesService } from './tip-milestones.service';
@@ -383,8 +385,8 @@ export class CaseHandlingService {
         await this.cases.update(manager, record, {});
         await this.cases.event(manager, record.id, caller.userId, 'transfer_requested', { reason: input.reason });
         const recipients = input.toSchoolId
-          ? await this.schoolStaff(manager, input.toSchoolId)
-          : await this.townshipLeaders(manager, input.toTownshipCode!);
+          ? await schoolStaff(manager, input.toSchoolId)
+          : await townshipLeaders(manager, input.toTownshipCode!);
         await this.notifications.notify(manager, recipients, {
           key: `transfer:${transfer.id}`,
           title: '有案件移交给本单位',
@@ -471,7 +473,7 @@ export class CaseHandlingService {
       await this.cases.event(manager, record.id, caller.userId, 'notice_paper_delivered', { receivedBy: input.receivedBy });
     });
     const child = await this.dataSource.manager.findOneByOrFail(Child, { id: notice.childId });
-    return toNoticeView(await this.dataSource.manager.findOneByOrFail(CaseNotice, { id: notice.id }), child.name);
+    return mapNotice(await this.dataSource.manager.findOneByOrFail(CaseNotice, { id: notice.id }), child.name);
   }
 
   /** A parent's formal notices: only those about children bound to them. */
@@ -484,7 +486,7 @@ export class CaseHandlingService {
       this.dataSource.manager.find(Child, { where: { id: In(childIds) }, select: { id: true, name: true } }),
     ]);
     const names = new Map(children.map((c) => [c.id, c.name]));
-    return { items: notices.map((n) => toNoticeView(n, names.get(n.childId) ?? '')) };
+    return { items: notices.map((n) => mapNotice(n, names.get(n.childId) ?? '')) };
   }
 
   /** 回执: the parent confirms they received the notice; the responsible cadre is told. */
@@ -518,7 +520,7 @@ export class CaseHandlingService {
       });
     }
     const child = await this.dataSource.manager.findOneByOrFail(Child, { id: notice.childId });
-    return toNoticeView(await this.dataSource.manager.findOneByOrFail(CaseNotice, { id: notice.id }), child.name);
+    return mapNotice(await this.dataSource.manager.findOneByOrFail(CaseNotice, { id: notice.id }), child.name);
   }
 
   async completeRecheck(caller: Caller, recheckId: string, result: 'attending' | 'absent'): Promise<{ ok: true }> {
@@ -552,7 +554,7 @@ export class CaseHandlingService {
     await this.cases.event(manager, record.id, actorId, kind, data);
     const recipients = [
       ...(record.assigneeId ? [record.assigneeId] : []),
-      ...(record.townshipCode ? await this.townshipLeaders(manager, record.townshipCode) : []),
+      ...(record.townshipCode ? await townshipLeaders(manager, record.townshipCode) : []),
     ];
     await this.notifications.notify(manager, recipients, {
       key: `reopened:${record.id}:${this.clock.now().getTime()}`,
@@ -628,26 +630,11 @@ export class CaseHandlingService {
   }
 
   private async tellSchool(manager: EntityManager, caseId: string, schoolId: string, body: string): Promise<void> {
-    await this.notifications.notify(manager, await this.schoolStaff(manager, schoolId), {
+    await this.notifications.notify(manager, await schoolStaff(manager, schoolId), {
       key: `school:${caseId}:${schoolId}:${this.clock.now().getTime()}`,
       title: '控辍保学：学校需处理的事项',
       body,
       link: pageLink('officialCase', { id: caseId }),
     });
-  }
-
-  private async schoolStaff(manager: EntityManager, schoolId: string): Promise<string[]> {
-    return (await manager.find(User, { where: { role: 'official', unitSchoolId: schoolId, disabled: false }, select: { id: true } })).map(
-      (u) => u.id,
-    );
-  }
-
-  private async townshipLeaders(manager: EntityManager, townshipCode: string): Promise<string[]> {
-    return (
-      await manager.find(User, {
-        where: { role: 'official', position: 'leader', unitDivisionCode: townshipCode, disabled: false },
-        select: { id: true },
-      })
-    ).map((u) => u.id);
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ancestorDivisionCode, divisionLevelOf } from '@baoxue/shared';
-import { In, Like, type EntityManager } from 'typeorm';
-import { User } from '../accounts/user.entity';
+import type { EntityManager } from 'typeorm';
+import { countyAdmins, divisionOfficials, HANDLING_POSITIONS, schoolStaff, townshipHandlers } from '../accounts/recipients';
+import type { User } from '../accounts/user.entity';
 import { ServedCounty } from '../divisions/division.entity';
 import type { CaseRouting } from './case.entity';
 
@@ -59,40 +60,16 @@ export class CaseRoutingService {
     schoolId: string | null,
   ): Promise<string[]> {
     const ids = new Set<string>();
-    if (route.townshipCode) {
-      const units = [route.townshipCode, ...(route.villageCode ? [route.villageCode] : [])];
-      const officials = await manager.find(User, {
-        where: { role: 'official', position: In(['leader', 'cadre']), unitDivisionCode: In(units), disabled: false },
-        select: { id: true },
-      });
-      officials.forEach((u) => ids.add(u.id));
-    } else {
-      const admins = await manager.find(User, {
-        where: { role: 'county_admin', countyCode: route.countyCode, disabled: false },
-        select: { id: true },
-      });
-      admins.forEach((u) => ids.add(u.id));
-    }
-    if (schoolId) {
-      const staff = await manager.find(User, {
-        where: { role: 'official', unitSchoolId: schoolId, disabled: false },
-        select: { id: true },
-      });
-      staff.forEach((u) => ids.add(u.id));
-    }
+    const told = route.townshipCode
+      ? await divisionOfficials(manager, [route.townshipCode, ...(route.villageCode ? [route.villageCode] : [])], HANDLING_POSITIONS)
+      : await countyAdmins(manager, route.countyCode);
+    told.forEach((id) => ids.add(id));
+    if (schoolId) (await schoolStaff(manager, schoolId)).forEach((id) => ids.add(id));
     return [...ids];
   }
 
   /** Leaders and cadres who may be named 包抓干部: of the township or of a village inside it. */
   async assignees(manager: EntityManager, townshipCode: string): Promise<User[]> {
-    return manager.find(User, {
-      where: {
-        role: 'official',
-        position: In(['leader', 'cadre']),
-        unitDivisionCode: Like(`${townshipCode.slice(0, 9)}%`),
-        disabled: false,
-      },
-      order: { displayName: 'ASC' },
-    });
+    return townshipHandlers(manager, townshipCode);
   }
 }

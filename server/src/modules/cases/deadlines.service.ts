@@ -2,15 +2,16 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CASE_STATUS_LABELS, chinaDay, FINISHED_CASE_STATUSES, pageLink } from '@baoxue/shared';
 import type { Logger } from 'pino';
-import { In, IsNull, LessThan, Not, type DataSource, type EntityManager } from 'typeorm';
+import { In, IsNull, LessThan, Not, type DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import type { Caller } from '../../common/auth/caller';
+import { requireRecordAccess } from '../../common/auth/record-policy';
 import { divisionScopePrefix } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { LOGGER } from '../../common/logging/logger';
 import { PeriodicJob } from '../../common/periodic-job';
-import { User } from '../accounts/user.entity';
+import { countyAdmins, townshipLeaders } from '../accounts/recipients';
 import { Child } from '../children/child.entity';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -111,7 +112,8 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
         .execute();
       if (moved.affected !== 1) return false;
       await this.cases.event(manager, record.id, null, 'overdue', { to: level, kind: record.dueKind });
-      const recipients = level === 'leader' ? await this.leaders(manager, record) : await this.countyAdmins(manager, record.countyCode);
+      const recipients =
+        level === 'leader' ? await townshipLeaders(manager, record.townshipCode) : await countyAdmins(manager, record.countyCode);
       await this.notifications.notify(manager, [...recipients, ...(record.assigneeId ? [record.assigneeId] : [])], {
         key: `overdue:${record.id}:${level}:${record.dueAt?.getTime()}`,
         title: level === 'leader' ? '案件逾期，请督办' : '案件逾期，已升级到县教育局',
@@ -132,7 +134,7 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
       if (moved.affected !== 1) return;
       const record = await manager.findOneByOrFail(DropoutCase, { id: transfer.caseId });
       await this.cases.event(manager, record.id, null, 'transfer_escalated', null);
-      await this.notifications.notify(manager, [...(await this.countyAdmins(manager, record.countyCode)), transfer.requestedBy], {
+      await this.notifications.notify(manager, [...(await countyAdmins(manager, record.countyCode)), transfer.requestedBy], {
         key: `transfer-overdue:${transfer.id}`,
         title: '移交逾期未接收',
         body: '有案件移交超过时限仍未被接收，请协调处理。',
@@ -143,10 +145,10 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
 
   /** 一日一调度 for the county (county admin) or a township (its leaders and cadres). */
   async dispatch(caller: Caller) {
+    requireRecordAccess(caller, 'read_dispatch');
+    // whoever the policy lets in has a division scope
     const prefix = divisionScopePrefix(caller);
-    const county = caller.role === 'county_admin';
-    if (!prefix || (!county && !(caller.position === 'leader' || caller.position === 'cadre')))
-      throw AppError.forbidden('调度清单仅对县教育局和乡镇负责人开放');
+    if (!prefix) throw AppError.forbidden();
     const now = this.clock.now();
     const manager = this.dataSource.manager;
     const overdue = await manager
@@ -213,21 +215,5 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
       pendingTransfers: await this.views.transferViews(manager, transfers, now),
       rechecksDue: rechecks.map((r) => ({ id: r.id, caseId: r.caseId, childName: childOfCase.get(r.caseId) ?? '', dueOn: r.dueOn })),
     };
-  }
-
-  private async leaders(manager: EntityManager, record: DropoutCase): Promise<string[]> {
-    if (!record.townshipCode) return [];
-    return (
-      await manager.find(User, {
-        where: { role: 'official', position: 'leader', unitDivisionCode: record.townshipCode, disabled: false },
-        select: { id: true },
-      })
-    ).map((u) => u.id);
-  }
-
-  private async countyAdmins(manager: EntityManager, countyCode: string): Promise<string[]> {
-    return (await manager.find(User, { where: { role: 'county_admin', countyCode, disabled: false }, select: { id: true } })).map(
-      (u) => u.id,
-    );
   }
 }

@@ -9,7 +9,7 @@ import {
   divisionPrefix,
   endOfChinaDay,
   ESCALATION_STEPS,
-  maskIdNumber,
+  maskedOrNull,
   NOT_DROPOUT_REASONS,
   PLACEMENT_MODES,
   PRIORITY_GROUPS,
@@ -19,6 +19,7 @@ import {
 import ExcelJS from 'exceljs';
 import { In, type DataSource } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
+import { requireRecordAccess } from '../../common/auth/record-policy';
 import { applyScope, isDivisionInScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
@@ -62,8 +63,7 @@ export class LedgerService {
 
   async export(caller: Caller, query: LedgerQuery): Promise<{ fileName: string; content: Buffer }> {
     const revealIds = query.revealIds === 'true';
-    if (revealIds && caller.role !== 'county_admin')
-      throw AppError.forbidden('只有县教育局可以导出完整身份证号', { revealIds: '无权导出完整身份证号' });
+    if (revealIds) requireRecordAccess(caller, 'export_ledger_ids');
     if (query.under && !isDivisionInScope(caller, query.under))
       throw AppError.forbidden('只能导出本单位范围内的台账', { under: '不在您的管辖范围内' });
     if (query.from && query.to && query.from > query.to) throw AppError.invalid({ to: '结束日期不能早于开始日期' });
@@ -148,7 +148,7 @@ export class LedgerService {
         name: child.name,
         sex: CHILD_SEXES[child.sex],
         birthYear: child.birthYear ?? '',
-        idNumber: child.idNumber ? (revealIds ? child.idNumber : maskIdNumber(child.idNumber)) : '',
+        idNumber: (revealIds ? child.idNumber : maskedOrNull(child.idNumber)) ?? '',
         priority: child.priorityGroups.map((g) => PRIORITY_GROUPS[g]).join('、'),
         guardians: (guardianNames.get(child.id) ?? []).join('、'),
         township: c.townshipCode ? (names.get(c.townshipCode) ?? '') : '县级待分派',

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  divisionLevelOf,
   divisionPrefix,
   isOpenCase,
-  maskIdNumber,
   type ChildMergesResponse,
   type ChildMergeView,
   type ChildRecordView,
@@ -13,6 +11,7 @@ import {
 } from '@baoxue/shared';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
+import { requireRecordAccess } from '../../common/auth/record-policy';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
@@ -22,28 +21,12 @@ import { AuditService } from '../audit/audit.service';
 import { CaseEvent, DropoutCase } from '../cases/case.entity';
 import { DivisionsService } from '../divisions/divisions.service';
 import { School } from '../schools/school.entity';
-import { ChildMergeService, type MergeLog } from './child-merge.service';
+import { ChildMergeService } from './child-merge.service';
 import { ChildRegistry } from './child-registry.service';
 import { ChildMatchReview, ChildMerge } from './child-registry.entities';
 import { Child } from './child.entity';
+import { mapChildMerge, mapChildRecord, mapChildReview } from './child.mappers';
 import { schoolNamesOf, userNamesOf } from './lookups';
-
-/** What followed the child in a merge, as officials read it. */
-const MOVED_LABELS: Record<string, string> = {
-  cases: '案件',
-  guardianships: '已绑定的家长',
-  child_guardians: '花名册上的监护人',
-  attendance: '出勤记录',
-  subsidy_eligibility: '资助资格',
-  subsidy_payments: '资助发放记录',
-  subsidy_complaints: '资助投诉',
-  enrolment_notices: '入学通知书',
-  deferral_applications: '延缓入学申请',
-  binding_attempts: '家长绑定记录',
-  crosscheck_reviews: '比对待确认记录',
-  case_notices: '限期返校通知书',
-  child_match_reviews: '疑似同一儿童记录',
-};
 
 /** The part of the county a caller may merge children in: a division-code prefix. */
 interface Authority {
@@ -266,19 +249,7 @@ export class ChildReviewsService {
           !m.splitAt &&
           ((m.survivorId === r.childId && m.mergedId === r.candidateId) || (m.survivorId === r.candidateId && m.mergedId === r.childId)),
       );
-      return {
-        id: r.id,
-        status: r.status,
-        reason: r.reason,
-        source: r.source as ChildReviewView['source'],
-        createdAt: r.createdAt.toISOString(),
-        child: records.get(r.childId)!,
-        candidate: records.get(r.candidateId)!,
-        decidedAt: r.decidedAt?.toISOString() ?? null,
-        decidedByName: r.decidedBy ? (deciders.get(r.decidedBy) ?? null) : null,
-        decisionNote: r.decisionNote,
-        mergeId: merge?.id ?? null,
-      };
+      return mapChildReview(r, { child: records.get(r.childId)!, candidate: records.get(r.candidateId)! }, deciders, merge?.id ?? null);
     });
   }
 
@@ -304,21 +275,7 @@ export class ChildReviewsService {
     return new Map(
       children.map((c) => {
         const open = cases.find((k) => k.childId === c.id && !k.mergedIntoId && isOpenCase(k.status));
-        const view: ChildRecordView = {
-          id: c.id,
-          name: c.name,
-          sex: c.sex,
-          birthDate: c.birthDate,
-          birthYear: c.birthYear,
-          idNumberMasked: c.idNumber ? maskIdNumber(c.idNumber) : null,
-          onRoster: !!c.studentNumber,
-          schoolName: c.schoolId ? (schools.get(c.schoolId) ?? null) : null,
-          grade: c.grade,
-          place: c.villageCode ? (places.get(c.villageCode) ?? null) : null,
-          priorityGroups: c.priorityGroups,
-          mergedIntoId: c.mergedIntoId,
-          openCase: open ? { id: open.id, status: open.status } : null,
-        };
+        const view = mapChildRecord(c, { schoolNames: schools, places }, open ?? null);
         return [c.id, view];
       }),
     );
@@ -336,34 +293,16 @@ export class ChildReviewsService {
     );
     const byId = new Map(children.map((c) => [c.id, c]));
     return merges.map((m) => {
-      const log = m.moved as unknown as MergeLog;
       const survivor = byId.get(m.survivorId);
       const merged = byId.get(m.mergedId);
-      const moved = [
-        { label: MOVED_LABELS.cases!, count: log.cases?.length ?? 0 },
-        ...Object.entries(log.rows ?? {}).map(([table, rows]) => ({ label: MOVED_LABELS[table] ?? table, count: rows.length })),
-        { label: MOVED_LABELS.child_match_reviews!, count: (log.reviews?.child.length ?? 0) + (log.reviews?.candidate.length ?? 0) },
-      ].filter((entry) => entry.count > 0);
       const place = (c: typeof survivor) => c?.villageCode ?? c?.countyCode ?? '';
-      return {
-        id: m.id,
-        survivor: { id: m.survivorId, name: survivor?.name ?? '' },
-        merged: { id: m.mergedId, name: merged?.name ?? '' },
-        reason: m.reason,
-        at: m.at.toISOString(),
-        actorName: m.actorId ? (users.get(m.actorId) ?? null) : null,
-        moved,
-        casesMerged: log.caseMerges?.length ?? 0,
-        split: m.splitAt
-          ? { at: m.splitAt.toISOString(), reason: m.splitReason ?? '', byName: m.splitBy ? (users.get(m.splitBy) ?? null) : null }
-          : null,
-        canSplit:
-          !m.splitAt &&
-          !survivor?.mergedIntoId &&
-          merged?.mergedIntoId === m.survivorId &&
-          place(survivor).startsWith(authority.prefix) &&
-          place(merged).startsWith(authority.prefix),
-      };
+      const canSplit =
+        !m.splitAt &&
+        !survivor?.mergedIntoId &&
+        merged?.mergedIntoId === m.survivorId &&
+        place(survivor).startsWith(authority.prefix) &&
+        place(merged).startsWith(authority.prefix);
+      return mapChildMerge(m, { survivor: survivor?.name ?? '', merged: merged?.name ?? '' }, users, canSplit);
     });
   }
 
@@ -376,19 +315,13 @@ export class ChildReviewsService {
   }
 }
 
-/** County admins act in their county, township leaders in their township; nobody else merges children. */
+/** County admins act in their county, township leaders in their township (`review_children`); nobody else merges children. */
 function authorityOf(caller: Caller): Authority {
-  if (caller.role === 'county_admin' && caller.countyCode)
-    return { prefix: divisionPrefix(caller.countyCode), countyCode: caller.countyCode };
-  if (
-    caller.role === 'official' &&
-    caller.position === 'leader' &&
-    caller.unit?.kind === 'division' &&
-    divisionLevelOf(caller.unit.code) === 'township' &&
-    caller.countyCode
-  )
-    return { prefix: divisionPrefix(caller.unit.code), countyCode: caller.countyCode };
-  throw AppError.forbidden('只有县教育局或乡镇负责人可以核对、合并和拆分儿童记录');
+  requireRecordAccess(caller, 'review_children');
+  // the policy let in a county admin or a township's leader, both of a county
+  const countyCode = caller.countyCode!;
+  const area = caller.role === 'official' && caller.unit?.kind === 'division' ? caller.unit.code : countyCode;
+  return { prefix: divisionPrefix(area), countyCode };
 }
 
 /** Which record of a confirmed pair stays: the one on a school roster, else the one with an ID number, else the older one. */

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Query } from '@nestjs/common';
 import { contract } from '@baoxue/shared';
 import type { z } from 'zod';
-import { Roles } from '../../common/auth/access.decorator';
+import { RolesFor } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
 import { Endpoint } from '../../common/http/endpoint.decorator';
 import { ChildReviewsService } from './child-reviews.service';
@@ -12,7 +12,7 @@ export class ChildrenController {
   constructor(private readonly reviews: ChildReviewsService) {}
 
   @Endpoint('childrenReviews')
-  @Roles('official', 'county_admin')
+  @RolesFor('review_children')
   list(
     @CurrentCaller() caller: Caller,
     @Query({ schema: contract.childrenReviews.query }) query: z.output<typeof contract.childrenReviews.query>,
@@ -21,7 +21,7 @@ export class ChildrenController {
   }
 
   @Endpoint('childrenReviewDecide')
-  @Roles('official', 'county_admin')
+  @RolesFor('review_children')
   @HttpCode(200)
   decide(
     @CurrentCaller() caller: Caller,
@@ -32,7 +32,7 @@ export class ChildrenController {
   }
 
   @Endpoint('childrenMerge')
-  @Roles('official', 'county_admin')
+  @RolesFor('review_children')
   merge(
     @CurrentCaller() caller: Caller,
     @Body({ schema: contract.childrenMerge.body }) body: z.output<typeof contract.childrenMerge.body>,
@@ -41,7 +41,7 @@ export class ChildrenController {
   }
 
   @Endpoint('childrenSplit')
-  @Roles('official', 'county_admin')
+  @RolesFor('review_children')
   @HttpCode(200)
   split(
     @CurrentCaller() caller: Caller,
@@ -52,7 +52,7 @@ export class ChildrenController {
   }
 
   @Endpoint('childrenMerges')
-  @Roles('official', 'county_admin')
+  @RolesFor('review_children')
   history(@CurrentCaller() caller: Caller, @Param({ schema: contract.childrenMerges.params }) params: { id: string }) {
     return this.reviews.history(caller, params.id);
   }

@@ -1,20 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  ancestorDivisionCode,
-  divisionLevelOf,
-  pageLink,
-  type DeferralStatus,
-  type DeferralView,
-  type EnrolmentNoticeView,
-} from '@baoxue/shared';
+import { ancestorDivisionCode, pageLink, type DeferralStatus, type DeferralView, type EnrolmentNoticeView } from '@baoxue/shared';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
+import { requireRecordAccess } from '../../common/auth/record-policy';
 import { applyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
-import { User } from '../accounts/user.entity';
+import { countyAdmins, divisionOfficials, HANDLING_POSITIONS } from '../accounts/recipients';
 import { AuditService } from '../audit/audit.service';
 import { assertGuardian, boundChildIds, isGuardianOf } from '../children/child-access';
 import { Child } from '../children/child.entity';
@@ -204,36 +198,24 @@ export class EnrolmentNoticesService {
     return notice;
   }
 
-  /** Only the township (its leader or cadres) or the county decides; a village or a school may only read. */
+  /** Only the township (its leader or cadres) or the county decides (`decide_deferral`); a village or a school may only read. */
   private async decidingUnit(caller: Caller, application: DeferralApplication): Promise<string> {
-    if (caller.role === 'county_admin' && caller.countyCode === application.countyCode) {
+    const township = application.villageCode ? ancestorDivisionCode(application.villageCode, 'township') : null;
+    const actors = requireRecordAccess(caller, 'decide_deferral', { countyCode: application.countyCode, divisionCode: township });
+    if (actors.has('county_admin')) {
       const county = (await this.divisions.names([application.countyCode])).get(application.countyCode) ?? '';
       return `${county}教育局`;
     }
-    const unit = caller.unit;
-    const township = application.villageCode ? ancestorDivisionCode(application.villageCode, 'township') : null;
-    if (
-      caller.role === 'official' &&
-      unit?.kind === 'division' &&
-      divisionLevelOf(unit.code) === 'township' &&
-      (caller.position === 'leader' || caller.position === 'cadre') &&
-      township === unit.code
-    ) {
-      return `${(await this.divisions.names([unit.code])).get(unit.code) ?? ''}人民政府`;
-    }
-    throw AppError.forbidden('延缓入学由乡镇人民政府或县教育局审批');
+    // a leader or cadre of the application's township (the policy placed it there)
+    return `${(await this.divisions.names([township!])).get(township!) ?? ''}人民政府`;
   }
 
   private async deciders(manager: EntityManager, notice: EnrolmentNotice): Promise<string[]> {
     const township = notice.villageCode ? ancestorDivisionCode(notice.villageCode, 'township') : null;
-    const users = await manager.find(User, {
-      where: [
-        ...(township ? [{ role: 'official' as const, unitDivisionCode: township, disabled: false }] : []),
-        { role: 'county_admin' as const, countyCode: notice.countyCode, disabled: false },
-      ],
-      select: { id: true, position: true, role: true },
-    });
-    return users.filter((u) => u.role === 'county_admin' || u.position === 'leader' || u.position === 'cadre').map((u) => u.id);
+    return [
+      ...(township ? await divisionOfficials(manager, [township], HANDLING_POSITIONS) : []),
+      ...(await countyAdmins(manager, notice.countyCode)),
+    ];
   }
 
   private async deferralViews(manager: EntityManager, rows: DeferralApplication[]): Promise<DeferralView[]> {

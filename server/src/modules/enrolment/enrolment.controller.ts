@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Query, Res } from '@nestjs/common';
 import { contract } from '@baoxue/shared';
 import type { Response } from 'express';
 import type { z } from 'zod';
-import { Roles } from '../../common/auth/access.decorator';
+import { Roles, RolesFor } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
 import { Endpoint } from '../../common/http/endpoint.decorator';
 import { EnrolmentNoticesService } from './enrolment-notices.service';
@@ -26,7 +26,7 @@ export class EnrolmentController {
   ) {}
 
   @Endpoint('enrolmentIssue')
-  @Roles('official', 'county_admin')
+  @RolesFor('issue_enrolment_notices')
   issue(@CurrentCaller() caller: Caller, @Body({ schema: contract.enrolmentIssue.body }) body: Body<'enrolmentIssue'>) {
     return this.enrolment.issue(caller, body);
   }
@@ -118,7 +118,7 @@ export class EnrolmentController {
   }
 
   @Endpoint('deferralsDecide')
-  @Roles('official', 'county_admin')
+  @RolesFor('decide_deferral')
   @HttpCode(200)
   decide(
     @CurrentCaller() caller: Caller,

@@ -15,6 +15,7 @@ import {
 import { Brackets, In, IsNull, type DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Caller } from '../../common/auth/caller';
+import { requireRecordAccess } from '../../common/auth/record-policy';
 import { applyScope, isDivisionInScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
@@ -442,13 +443,14 @@ export class EnrolmentService {
   }
 
   private authoriseIssuer(caller: Caller, school: School, input: IssueInput): void {
-    if (caller.role === 'county_admin') {
+    const actors = requireRecordAccess(caller, 'issue_enrolment_notices');
+    if (actors.has('county_admin')) {
       if (caller.countyCode !== school.countyCode) throw AppError.invalid({ schoolId: '只能选择本县的学校' });
       for (const code of input.catchment)
         if (!isWithinDivision(code, school.countyCode)) throw AppError.invalid({ catchment: '招生范围应在本县内' });
       return;
     }
-    if (caller.role !== 'official' || caller.unit?.kind !== 'school') throw AppError.forbidden('入学通知书由县教育局或学校发出');
+    if (caller.unit?.kind !== 'school') throw AppError.forbidden(); // the policy let in school staff only
     const own = caller.unit.schoolId;
     const receiving = school.id === own;
     const sending = input.kind === 'graduates' && input.fromSchoolIds.length === 1 && input.fromSchoolIds[0] === own;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { GUARDIAN_RELATIONS, maskIdNumber, type BoundChildView, type GuardianRelation } from '@baoxue/shared';
+import { GUARDIAN_RELATIONS, type BoundChildView, type GuardianRelation } from '@baoxue/shared';
 import { In, MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { Clock } from '../../common/clock';
@@ -16,6 +16,7 @@ import { ChildGuardian } from '../children/child-guardian.entity';
 import { nameKeyOf } from '../children/child-matching';
 import { ChildRegistry } from '../children/child-registry.service';
 import { Child } from '../children/child.entity';
+import { mapBoundChild } from '../children/child.mappers';
 import { Guardianship } from '../children/guardianship.entity';
 import { schoolNamesOf } from '../children/lookups';
 import { DivisionsService } from '../divisions/divisions.service';
@@ -174,21 +175,7 @@ export class BindingService {
     return bound.flatMap((g) => {
       const child = byId.get(g.childId);
       if (!child) return [];
-      return [
-        {
-          id: child.id,
-          name: child.name,
-          sex: child.sex,
-          birthYear: child.birthYear,
-          idNumberMasked: child.idNumber ? maskIdNumber(child.idNumber) : null,
-          schoolId: child.schoolId,
-          schoolName: child.schoolId ? (schools.get(child.schoolId) ?? null) : null,
-          grade: child.grade,
-          className: child.className,
-          relation: g.relation,
-          boundAt: g.createdAt.toISOString(),
-        },
-      ];
+      return [mapBoundChild(child, g, schools)];
     });
   }
 }

@@ -11,7 +11,7 @@ import { transactionWithRetry } from '../../database/transaction';
 import { ServedCounty } from '../divisions/division.entity';
 import { AttendanceDay } from '../children/attendance.entity';
 import { Child } from '../children/child.entity';
-import { User } from '../accounts/user.entity';
+import { schoolStaff } from '../accounts/recipients';
 import { CaseEvent, DropoutCase } from '../cases/case.entity';
 import { CaseRoutingService } from '../cases/case-routing.service';
 import { CasesService } from '../cases/cases.service';
@@ -149,22 +149,15 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
   private async alertSchool(childId: string, streak: number, streakStart: string): Promise<void> {
     const child = await this.dataSource.manager.findOneByOrFail(Child, { id: childId });
     if (!child.schoolId) return;
-    const staff = await this.dataSource.manager.find(User, {
-      where: { role: 'official', unitSchoolId: child.schoolId, disabled: false },
-      select: { id: true },
-    });
+    const staff = await schoolStaff(this.dataSource.manager, child.schoolId);
     await this.dataSource.transaction((manager) =>
-      this.notifications.notify(
-        manager,
-        staff.map((u) => u.id),
-        {
-          // one alert per streak: the key names the day the streak started
-          key: `absence-alert:${childId}:${streakStart}`,
-          title: '学生连续缺勤，请联系家长',
-          body: `${child.name}（${child.className ?? ''}）已连续${streak}个上学日未请假缺勤，请尽快联系家长了解情况。`,
-          link: pageLink('messages'),
-        },
-      ),
+      this.notifications.notify(manager, staff, {
+        // one alert per streak: the key names the day the streak started
+        key: `absence-alert:${childId}:${streakStart}`,
+        title: '学生连续缺勤，请联系家长',
+        body: `${child.name}（${child.className ?? ''}）已连续${streak}个上学日未请假缺勤，请尽快联系家长了解情况。`,
+        link: pageLink('messages'),
+      }),
     );
   }
 }

@@ -4,7 +4,7 @@ import {
   compulsoryBirthDates,
   endOfChinaDay,
   FINISHED_CASE_STATUSES,
-  maskIdNumber,
+  maskedOrNull,
   maskStudentNumber,
   schoolYearRange,
   startOfChinaDay,
@@ -528,7 +528,7 @@ export class CrosscheckService {
           name: member.name,
           birthDate: member.birthDate,
           villageName: villages.get(member.villageCode) ?? null,
-          idNumberMasked: member.idNumber ? maskIdNumber(member.idNumber) : null,
+          idNumberMasked: maskedOrNull(member.idNumber),
         },
         pupil: {
           name: pupil.name,

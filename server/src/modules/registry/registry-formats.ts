@@ -2,28 +2,26 @@ import {
   chinaDay,
   GRADE_LABELS,
   normalizeName,
-  parseCompactDate,
   parseIdNumber,
   parseStudentNumber,
   POVERTY_CATEGORIES,
+  REGISTRY_KINDS,
   type ApiRowError,
   type PovertyCategory,
   type RegistryKind,
 } from '@baoxue/shared';
+import { parseDateCell } from '../../common/sheets/date-cell';
+import { cell, INVALID, readCell, RowErrors } from '../../common/sheets/row-schema';
+import { missingColumnsError } from '../../common/sheets/read-sheet';
+import { mapHeader as mapColumns, type SheetColumn } from '../../common/sheets/sheet-columns';
+import { sheetTemplate } from '../../common/sheets/sheet-template';
 
 /**
  * The columns of each registry, as officials' spreadsheets name them, and how one row becomes a
  * record. Every problem is reported with its line and column; a row with problems yields nothing.
  */
-export interface ColumnSpec {
-  key: string;
-  header: string;
-  /** Other names the same column goes by in the systems officials export from. */
-  aliases?: string[];
-  required: boolean;
-  example: string;
-  note?: string;
-}
+/** A registry column: the spec every county sheet uses. */
+export type ColumnSpec = SheetColumn;
 
 /** What a row needs to know about the county: its villages and schools. */
 export interface RowContext {
@@ -148,21 +146,23 @@ export const REGISTRY_COLUMNS: Record<RegistryKind, ColumnSpec[]> = {
   ],
 };
 
-const CATEGORY_NAMES: Record<string, PovertyCategory> = {
-  脱贫户: 'registered_poor',
-  建档立卡: 'registered_poor',
-  建档立卡户: 'registered_poor',
-  监测户: 'monitored',
-  防返贫监测户: 'monitored',
-  低保: 'subsistence',
-  低保户: 'subsistence',
-  特困: 'extreme_poverty',
-  特困供养: 'extreme_poverty',
-  孤儿: 'orphan',
-  残疾: 'disabled',
-  残疾人: 'disabled',
-};
-for (const [key, label] of Object.entries(POVERTY_CATEGORIES)) CATEGORY_NAMES[label] = key as PovertyCategory;
+const CATEGORY_NAMES = new Map<string, PovertyCategory>(
+  Object.entries({
+    脱贫户: 'registered_poor',
+    建档立卡: 'registered_poor',
+    建档立卡户: 'registered_poor',
+    监测户: 'monitored',
+    防返贫监测户: 'monitored',
+    低保: 'subsistence',
+    低保户: 'subsistence',
+    特困: 'extreme_poverty',
+    特困供养: 'extreme_poverty',
+    孤儿: 'orphan',
+    残疾: 'disabled',
+    残疾人: 'disabled',
+  } satisfies Record<string, PovertyCategory>),
+);
+for (const [key, label] of Object.entries(POVERTY_CATEGORIES)) CATEGORY_NAMES.set(label, key as PovertyCategory);
 
 const GRADE_NAMES = new Map<string, number>(Object.entries(GRADE_LABELS).map(([grade, label]) => [label, Number(grade)]));
 for (const [label, grade] of [
@@ -178,49 +178,53 @@ for (const [label, grade] of [
 
 /** Maps the header row to column keys; reports unknown layouts and missing required columns. */
 export function mapHeader(kind: RegistryKind, header: string[]): { columns: Map<string, number>; errors: ApiRowError[] } {
-  const columns = new Map<string, number>();
-  const normalised = header.map((h) => h.replace(/[\s*＊]/g, ''));
-  for (const spec of REGISTRY_COLUMNS[kind]) {
-    const index = normalised.findIndex((h) => h === spec.header || spec.aliases?.includes(h));
-    if (index >= 0) columns.set(spec.key, index);
-  }
-  const missing = REGISTRY_COLUMNS[kind].filter((spec) => spec.required && !columns.has(spec.key)).map((spec) => spec.header);
-  const errors: ApiRowError[] = missing.length ? [{ line: 1, message: `缺少必填列：${missing.join('、')}。请下载模板核对表头` }] : [];
+  const { positions: columns, missing } = mapColumns(REGISTRY_COLUMNS[kind], header);
+  const errors: ApiRowError[] = missing.length ? [missingColumnsError(missing)] : [];
   if (kind === 'household' && !columns.has('village') && !(columns.has('townshipName') && columns.has('villageName'))) {
     errors.push({ line: 1, message: '缺少“村区划代码”列（或“乡镇”和“村”两列）' });
   }
   return { columns, errors };
 }
 
-function yesNo(value: string, line: number, column: string, errors: ApiRowError[]): boolean {
-  if (value === '' || value === '否' || value === '0' || value.toLowerCase() === 'n' || value.toLowerCase() === 'no') return false;
-  if (value === '是' || value === '1' || value.toLowerCase() === 'y' || value.toLowerCase() === 'yes') return true;
-  errors.push({ line, column, message: `“${value}”应为“是”或“否”` });
-  return false;
+/** The cells every registry reads the same way (their messages name the value officials typed). */
+const CELLS = {
+  yesNo: cell.optional(cell.yesNo((text) => `“${text}”应为“是”或“否”`)),
+  date: cell.parsed(parseDateCell, (text) => `“${text}”不是有效日期（应为 2026-09-01 这样的格式）`),
+  sex: cell.optional(
+    cell.oneOf(
+      new Map([
+        ['男', 'male'],
+        ['女', 'female'],
+      ] as const),
+      (text) => `性别“${text}”应为“男”或“女”`,
+    ),
+  ),
+  grade: cell.parsed(
+    (text) => (/^[1-9]$/.test(text) ? Number(text) : GRADE_NAMES.get(text)),
+    (text) => `年级“${text}”应为1–9或“五年级”“初一”这样的写法`,
+  ),
+  category: cell.oneOf(CATEGORY_NAMES, (text) => `类别“${text}”应为脱贫户、监测户、低保、特困、孤儿或残疾`),
+};
+
+function yesNo(value: string, line: number, column: string, errors: RowErrors): boolean {
+  const read = readCell(CELLS.yesNo, value, line, column, errors);
+  return read === INVALID ? false : (read ?? false);
 }
 
-function dateValue(value: string, line: number, column: string, errors: ApiRowError[], today: Date): string | null {
-  const compact = value.replace(/[年月./-]/g, '-').replace(/日$/, '');
-  const match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(compact) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(value);
-  const date = match ? parseCompactDate(`${match[1]}${match[2]!.padStart(2, '0')}${match[3]!.padStart(2, '0')}`) : null;
-  if (!date) {
-    errors.push({ line, column, message: `“${value}”不是有效日期（应为 2026-09-01 这样的格式）` });
-    return null;
-  }
-  const iso = `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
+function dateValue(value: string, line: number, column: string, errors: RowErrors, today: Date): string | null {
+  const iso = readCell(CELLS.date, value, line, column, errors);
+  if (iso === INVALID) return null;
   // officials date things in China time
   if (iso > chinaDay(today)) {
-    errors.push({ line, column, message: `日期 ${iso} 晚于今天` });
+    errors.add(line, column, `日期 ${iso} 晚于今天`);
     return null;
   }
   return iso;
 }
 
-function sexValue(value: string, line: number, errors: ApiRowError[]): 'male' | 'female' | null {
-  if (value === '男') return 'male';
-  if (value === '女') return 'female';
-  if (value !== '') errors.push({ line, column: '性别', message: `性别“${value}”应为“男”或“女”` });
-  return null;
+function sexValue(value: string, line: number, errors: RowErrors): 'male' | 'female' | null {
+  const sex = readCell(CELLS.sex, value, line, '性别', errors);
+  return sex === INVALID ? null : sex;
 }
 
 function numberLost(value: string, line: number, column: string, errors: ApiRowError[]): boolean {
@@ -265,6 +269,7 @@ export function parseRow(
   errors: ApiRowError[],
 ): RegistryRow | null {
   const before = errors.length;
+  const sink = new RowErrors(errors);
   const get = (key: string) => {
     const index = columns.get(key);
     return index === undefined ? '' : (cells[index] ?? '').trim();
@@ -288,8 +293,8 @@ export function parseRow(
     case 'household': {
       const id = idNumber(required('idNumber', '身份证号'), '身份证号');
       const name = normalizeName(required('name', '姓名'));
-      const sex = sexValue(get('sex'), line, errors);
-      const birthDate = get('birthDate') ? dateValue(get('birthDate'), line, '出生日期', errors, context.today) : null;
+      const sex = sexValue(get('sex'), line, sink);
+      const birthDate = get('birthDate') ? dateValue(get('birthDate'), line, '出生日期', sink, context.today) : null;
       if (id && birthDate && birthDate !== id.birthDate)
         errors.push({ line, column: '出生日期', message: `出生日期与身份证号不一致（身份证为 ${id.birthDate}）` });
       if (id && sex && sex !== id.sex) errors.push({ line, column: '性别', message: '性别与身份证号不一致' });
@@ -311,8 +316,8 @@ export function parseRow(
       if (student && !student.ok) errors.push({ line, column: '学籍号', message: student.message });
       const name = normalizeName(required('name', '姓名'));
       const id = get('idNumber') ? idNumber(get('idNumber'), '身份证号') : null;
-      const sex = sexValue(get('sex'), line, errors);
-      const birthDate = get('birthDate') ? dateValue(get('birthDate'), line, '出生日期', errors, context.today) : null;
+      const sex = sexValue(get('sex'), line, sink);
+      const birthDate = get('birthDate') ? dateValue(get('birthDate'), line, '出生日期', sink, context.today) : null;
       if (id?.ok && birthDate && birthDate !== id.birthDate)
         errors.push({ line, column: '出生日期', message: `出生日期与身份证号不一致（身份证为 ${id.birthDate}）` });
       if (id?.ok && sex && sex !== id.sex) errors.push({ line, column: '性别', message: '性别与身份证号不一致' });
@@ -320,10 +325,9 @@ export function parseRow(
       const schoolId = context.schoolsByCode.get(schoolText) ?? context.schoolsByName.get(schoolText) ?? null;
       if (schoolText && !schoolId) errors.push({ line, column: '学校', message: `本县没有学校“${schoolText}”，请核对学校名称或标识码` });
       const gradeText = required('grade', '年级');
-      const grade = /^[1-9]$/.test(gradeText) ? Number(gradeText) : (GRADE_NAMES.get(gradeText) ?? null);
-      if (gradeText && grade === null)
-        errors.push({ line, column: '年级', message: `年级“${gradeText}”应为1–9或“五年级”“初一”这样的写法` });
-      const boarding = yesNo(get('boarding'), line, '是否寄宿', errors);
+      const gradeRead = gradeText ? readCell(CELLS.grade, gradeText, line, '年级', sink) : INVALID;
+      const grade = gradeRead === INVALID ? null : gradeRead;
+      const boarding = yesNo(get('boarding'), line, '是否寄宿', sink);
       const villageCode = villageOf(get, line, context, errors, false);
       const guardianName = get('guardianName');
       if (errors.length > before || !student?.ok || !schoolId || grade === null) return null;
@@ -353,8 +357,8 @@ export function parseRow(
       const student = rawNumber && !numberLost(rawNumber, line, '学籍号', errors) ? parseStudentNumber(rawNumber, context.today) : null;
       if (student && !student.ok) errors.push({ line, column: '学籍号', message: student.message });
       const dayText = required('day', '日期');
-      const day = dayText ? dateValue(dayText, line, '日期', errors, context.today) : null;
-      const excused = yesNo(get('excused'), line, '是否请假', errors);
+      const day = dayText ? dateValue(dayText, line, '日期', sink, context.today) : null;
+      const excused = yesNo(get('excused'), line, '是否请假', sink);
       if (errors.length > before || !student?.ok || !day) return null;
       return { studentNumber: student.value, day, excused };
     }
@@ -362,12 +366,16 @@ export function parseRow(
       const id = idNumber(required('idNumber', '身份证号'), '身份证号');
       const name = normalizeName(required('name', '姓名'));
       const categoryText = required('category', '类别');
-      const category = CATEGORY_NAMES[categoryText] ?? null;
-      if (categoryText && !category)
-        errors.push({ line, column: '类别', message: `类别“${categoryText}”应为脱贫户、监测户、低保、特困、孤儿或残疾` });
+      const categoryRead = categoryText ? readCell(CELLS.category, categoryText, line, '类别', sink) : INVALID;
+      const category = categoryRead === INVALID ? null : categoryRead;
       const villageCode = get('village') ? villageOf(get, line, context, errors, false) : null;
       if (errors.length > before || !id || !category) return null;
       return { idNumber: id.value, name, category, villageCode };
     }
   }
+}
+
+/** The template officials fill in for a registry. */
+export function registryTemplate(kind: RegistryKind): Promise<{ fileName: string; content: Buffer }> {
+  return sheetTemplate(REGISTRY_KINDS[kind], REGISTRY_COLUMNS[kind]);
 }

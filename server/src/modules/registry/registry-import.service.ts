@@ -14,6 +14,7 @@ import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { LOGGER } from '../../common/logging/logger';
+import { readTable, UnreadableFileError } from '../../common/sheets/sheet-reader';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceDay } from '../children/attendance.entity';
 import { ChildGuardian } from '../children/child-guardian.entity';
@@ -35,7 +36,6 @@ import {
   type RosterRow,
   type RowContext,
 } from './registry-formats';
-import { readTable, UnreadableFileError } from './tabular-reader';
 
 const BATCH = 1000;
 const MAX_REPORTED_ERRORS = 200;

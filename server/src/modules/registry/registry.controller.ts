@@ -10,7 +10,7 @@ import { CurrentCaller, type Caller } from '../../common/auth/caller';
 import { AppError } from '../../common/errors/app-error';
 import { Endpoint } from '../../common/http/endpoint.decorator';
 import { RegistryImportService } from './registry-import.service';
-import { registryTemplate } from './registry-templates';
+import { registryTemplate } from './registry-formats';
 
 /** Large registries are written to a temporary file and streamed from there, never held in memory. */
 const upload = FileInterceptor(routes.registryImport.fileField, {

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Query } from '@nestjs/common';
 import { contract } from '@baoxue/shared';
 import type { z } from 'zod';
-import { Roles } from '../../common/auth/access.decorator';
+import { Roles, RolesFor } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
 import { Endpoint } from '../../common/http/endpoint.decorator';
 import { SchoolNoticesService } from './school-notices.service';
@@ -11,7 +11,7 @@ export class SchoolNoticesController {
   constructor(private readonly notices: SchoolNoticesService) {}
 
   @Endpoint('schoolNoticesSend')
-  @Roles('official')
+  @RolesFor('send_school_notice')
   send(
     @CurrentCaller() caller: Caller,
     @Body({ schema: contract.schoolNoticesSend.body }) body: z.output<typeof contract.schoolNoticesSend.body>,

@@ -11,6 +11,7 @@ import {
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Caller } from '../../common/auth/caller';
+import { requireRecordAccess } from '../../common/auth/record-policy';
 import { applyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
@@ -49,8 +50,9 @@ export class SchoolNoticesService {
   ) {}
 
   async send(caller: Caller, input: SendInput): Promise<SchoolNoticeView> {
+    requireRecordAccess(caller, 'send_school_notice');
     const unit = caller.unit;
-    if (caller.role !== 'official' || unit?.kind !== 'school') throw AppError.forbidden('学校通知只能由学校教职工发出');
+    if (unit?.kind !== 'school') throw AppError.forbidden(); // the policy let in school staff only
     const now = this.clock.now();
     const id = newId(now.getTime());
     await this.dataSource.transaction(async (manager) => {

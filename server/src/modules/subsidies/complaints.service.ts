@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   allowedComplaintTransitions,
+  COMPLAINT_ACTIONS,
   COMPLAINT_STATUSES,
   COMPLAINT_TRANSITIONS,
   nextComplaintStatus,
@@ -14,13 +15,14 @@ import {
 } from '@baoxue/shared';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
+import { requireRecordAccess } from '../../common/auth/record-policy';
 import { administeredCounty } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
-import { User } from '../accounts/user.entity';
+import { countyAdmins } from '../accounts/recipients';
 import { AuditService } from '../audit/audit.service';
 import { assertGuardian, boundChildIds } from '../children/child-access';
 import { ChildRegistry } from '../children/child-registry.service';
@@ -102,17 +104,13 @@ export class ComplaintsService {
       await tx.insert(SubsidyComplaint, complaint);
       await this.event(tx, complaint.id, caller.userId, 'parent', 'submitted', input.text);
       await this.audit.record(caller, { action: 'subsidy.complaint.create', targetType: 'subsidy_complaint', targetId: complaint.id }, tx);
-      const office = await tx.find(User, { where: { role: 'county_admin', countyCode: county, disabled: false }, select: { id: true } });
-      await this.notifications.notify(
-        tx,
-        office.map((u) => u.id),
-        {
-          key: `complaint:${complaint.id}`,
-          title: '新的学生资助投诉',
-          body: `家长反映${child.name}的资助问题，请在${this.config.parents.complaintAnswerDays}天内答复。`,
-          link: pageLink('countyComplaint', { id: complaint.id }),
-        },
-      );
+      const office = await countyAdmins(tx, county);
+      await this.notifications.notify(tx, office, {
+        key: `complaint:${complaint.id}`,
+        title: '新的学生资助投诉',
+        body: `家长反映${child.name}的资助问题，请在${this.config.parents.complaintAnswerDays}天内答复。`,
+        link: pageLink('countyComplaint', { id: complaint.id }),
+      });
     });
     return this.view(manager, complaint, caller);
   }
@@ -177,8 +175,8 @@ export class ComplaintsService {
     const rule = COMPLAINT_TRANSITIONS[input.transition];
     if (!status)
       throw new AppError('COMPLAINT_STEP_OUT_OF_ORDER', `投诉当前为“${COMPLAINT_STATUSES[complaint.status]}”，不能${rule.label}`);
-    if (!rule.by.includes(side))
-      throw AppError.forbidden(side === 'parent' ? `${rule.label}由县学生资助管理中心进行` : `${rule.label}由家长进行`);
+    // visible() found the parent a guardian of the child, or the county admin of its county
+    requireRecordAccess(caller, COMPLAINT_ACTIONS[input.transition], { countyCode: complaint.countyCode, guardian: side === 'parent' });
     const now = this.clock.now();
     await this.dataSource.transaction(async (tx) => {
       const changes: Partial<SubsidyComplaint> = { status, version: complaint.version + 1 };
@@ -214,20 +212,13 @@ export class ComplaintsService {
         });
       }
       if (input.transition === 'reopen') {
-        const office = await tx.find(User, {
-          where: { role: 'county_admin', countyCode: complaint.countyCode, disabled: false },
-          select: { id: true },
+        const office = await countyAdmins(tx, complaint.countyCode);
+        await this.notifications.notify(tx, [...new Set([...(complaint.handlerId ? [complaint.handlerId] : []), ...office])], {
+          key: `complaint-reopen:${id}:${now.getTime()}`,
+          title: '家长对资助投诉的答复仍有疑问',
+          body: input.text ?? '',
+          link: pageLink('countyComplaint', { id }),
         });
-        await this.notifications.notify(
-          tx,
-          [...new Set([...(complaint.handlerId ? [complaint.handlerId] : []), ...office.map((u) => u.id)])],
-          {
-            key: `complaint-reopen:${id}:${now.getTime()}`,
-            title: '家长对资助投诉的答复仍有疑问',
-            body: input.text ?? '',
-            link: pageLink('countyComplaint', { id }),
-          },
-        );
       }
     });
     return this.view(this.dataSource.manager, await this.dataSource.manager.findOneByOrFail(SubsidyComplaint, { id }), caller);

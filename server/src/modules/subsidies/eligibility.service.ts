@@ -19,8 +19,11 @@ import { AuditService } from '../audit/audit.service';
 import { ChildRegistry } from '../children/child-registry.service';
 import { Child } from '../children/child.entity';
 import { schoolNamesOf } from '../children/lookups';
-import { countyOfChild, PupilLookup } from './pupil-lookup';
-import { PUPIL_COLUMNS, readSheet, RowErrors, sheetTemplate, type SheetColumn } from './subsidy-sheets';
+import { readSheet } from '../../common/sheets/read-sheet';
+import { cell, RowErrors, validateRow } from '../../common/sheets/row-schema';
+import type { SheetColumn } from '../../common/sheets/sheet-columns';
+import { sheetTemplate } from '../../common/sheets/sheet-template';
+import { countyOfChild, PUPIL_COLUMNS, PupilLookup, SUBSIDY_SHEET } from './pupil-lookup';
 import { SubsidyEligibilityRow } from './subsidy.entities';
 
 type EligibilityColumn = 'studentNumber' | 'idNumber' | 'name' | 'schoolYear' | 'category' | 'boarding';
@@ -60,11 +63,22 @@ export function parseSchoolYear(text: string): number | null {
   return start >= 2000 && start <= 2100 ? start : null;
 }
 
-export function parseYesNo(text: string): boolean | null {
-  if (['是', '寄宿', 'Y', 'y', '1', '住校'].includes(text)) return true;
-  if (['否', '非寄宿', '走读', 'N', 'n', '0'].includes(text)) return false;
-  return null;
-}
+/** Words boarding lists use beside 是 / 否. */
+const BOARDING_WORDS = new Map([
+  ['寄宿', true],
+  ['住校', true],
+  ['非寄宿', false],
+  ['走读', false],
+]);
+
+/** An eligibility row, cell by cell; the pupil and the rules that need the pupil's record are in `import`. */
+const ELIGIBILITY_ROW = {
+  schoolYear: cell.parsed(parseSchoolYear, '学年格式应为“2024—2025”或“2024”'),
+  category: cell.oneOf(CATEGORY_BY_LABEL, `困难类别应为${Object.values(SUBSIDY_CATEGORIES).join('、')}之一`, (t) =>
+    t.normalize('NFKC').replace(/\s/g, ''),
+  ),
+  boarding: cell.optional(cell.yesNo('是否寄宿应填“是”或“否”', BOARDING_WORDS)),
+};
 
 /**
  * Eligibility for the living allowance, confirmed per pupil each school year by the county's
@@ -162,7 +176,7 @@ export class EligibilityService {
   /** All or nothing: every row is checked first; then each pupil's eligibility for that year is created or updated. */
   async import(caller: Caller, buffer: Buffer) {
     const county = administeredCounty(caller);
-    const rows = await readSheet(buffer, ELIGIBILITY_COLUMNS);
+    const rows = await readSheet(buffer, ELIGIBILITY_COLUMNS, SUBSIDY_SHEET);
     const manager = this.dataSource.manager;
     const pupils = await PupilLookup.load(
       manager,
@@ -176,15 +190,10 @@ export class EligibilityService {
     for (const row of rows) {
       const found = pupils.find(row.get('studentNumber'), row.get('idNumber'), row.get('name'));
       if ('message' in found) errors.add(row.line, found.column, found.message);
-      const schoolYear = parseSchoolYear(row.get('schoolYear'));
-      if (schoolYear === null) errors.add(row.line, '学年', '学年格式应为“2024—2025”或“2024”');
-      const category = CATEGORY_BY_LABEL.get(row.get('category').normalize('NFKC').replace(/\s/g, ''));
-      if (!category) errors.add(row.line, '困难类别', `困难类别应为${Object.values(SUBSIDY_CATEGORIES).join('、')}之一`);
-      const boardingText = row.get('boarding');
-      let boarding = boardingText ? parseYesNo(boardingText) : null;
-      if (boardingText && boarding === null) errors.add(row.line, '是否寄宿', '是否寄宿应填“是”或“否”');
-      if (!('child' in found) || schoolYear === null || !category || (boardingText && boarding === null)) continue;
-      boarding ??= found.child.boarding;
+      const checked = validateRow(row, ELIGIBILITY_ROW, ELIGIBILITY_COLUMNS, errors);
+      if (!checked.ok || !('child' in found)) continue;
+      const { schoolYear, category } = checked.values;
+      const boarding = checked.values.boarding ?? found.child.boarding;
       if (boarding === null) {
         errors.add(row.line, '是否寄宿', '学籍中没有寄宿情况，请填写“是”或“否”');
         continue;

@@ -25,8 +25,12 @@ import { Child } from '../children/child.entity';
 import { Guardianship } from '../children/guardianship.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { wechatTime } from '../notifications/subscribe-templates';
-import { PupilLookup } from './pupil-lookup';
-import { PUPIL_COLUMNS, readSheet, RowErrors, sheetTemplate, type SheetColumn } from './subsidy-sheets';
+import { parseDateCell } from '../../common/sheets/date-cell';
+import { readSheet } from '../../common/sheets/read-sheet';
+import { cell, RowErrors, validateRow } from '../../common/sheets/row-schema';
+import type { SheetColumn } from '../../common/sheets/sheet-columns';
+import { sheetTemplate } from '../../common/sheets/sheet-template';
+import { PUPIL_COLUMNS, PupilLookup, SUBSIDY_SHEET } from './pupil-lookup';
 import { SubsidyPayment } from './subsidy.entities';
 
 type PaymentColumn =
@@ -113,12 +117,28 @@ const CHANNEL_BY_LABEL = new Map<string, PaymentChannel>([
   ['银行账户', 'bank_card'],
 ]);
 
-function parseDate(text: string): string | null {
-  const match = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(text.normalize('NFKC').trim());
-  if (!match) return null;
-  const iso = `${match[1]}-${match[2]!.padStart(2, '0')}-${match[3]!.padStart(2, '0')}`;
-  return new Date(`${iso}T00:00:00Z`).toISOString().startsWith(iso) ? iso : null;
+/** Yuan as officials write it (`625`, `1,250.50元`) in fen, or null unless above 0, at most 100,000 and to the fen. */
+function parseAmountFen(text: string): number | null {
+  const amountText = text.replace(/[元,，\s]/g, '');
+  const amount = Number(amountText);
+  const fen = Math.round(amount * 100);
+  const ok = amountText !== '' && Number.isFinite(amount) && amount > 0 && amount <= 100_000 && Math.abs(fen - amount * 100) < 1e-6;
+  return ok ? fen : null;
 }
+
+/** A payment row, cell by cell; the rules across cells are in `import`. */
+const PAYMENT_ROW = {
+  semester: cell.parsed(parseSemester, '学期应为“2024年春季学期”或“2024年秋季学期”的形式'),
+  amount: cell.parsed(parseAmountFen, '金额应为大于0的数字，最多两位小数'),
+  status: cell.oneOf(STATUS_BY_LABEL, `发放状态应为${Object.values(PAYMENT_STATUSES).join('、')}之一`, (t) => t.replace(/\s/g, '')),
+  failureReason: cell.text(100, '失败原因最多100个字'),
+  channel: cell.oneOf(CHANNEL_BY_LABEL, `发放渠道应为${Object.values(PAYMENT_CHANNELS).join('、')}之一`, (t) =>
+    t.normalize('NFKC').replace(/\s/g, ''),
+  ),
+  card: cell.optional(cell.parsed((t) => (/^\d{4,30}$/.test(t.replace(/[\s-]/g, '')) ? t.replace(/[\s-]/g, '') : null), '卡号应为数字')),
+  paidOn: cell.optional(cell.parsed(parseDateCell, '到账日期格式应为“2024-03-20”')),
+  reference: cell.text(40, '发放批次号最多40个字符'),
+};
 
 export function toPaymentView(payment: SubsidyPayment, childName: string): PaymentView {
   const semester = parseSemesterKey(payment.semester)!;
@@ -205,7 +225,7 @@ export class PaymentsService {
 
   async import(caller: Caller, buffer: Buffer) {
     const county = administeredCounty(caller);
-    const rows = await readSheet(buffer, PAYMENT_COLUMNS);
+    const rows = await readSheet(buffer, PAYMENT_COLUMNS, SUBSIDY_SHEET);
     const manager = this.dataSource.manager;
     const pupils = await PupilLookup.load(
       manager,
@@ -219,29 +239,11 @@ export class PaymentsService {
     for (const row of rows) {
       const found = pupils.find(row.get('studentNumber'), row.get('idNumber'), row.get('name'));
       if ('message' in found) errors.add(row.line, found.column, found.message);
-      const semester = parseSemester(row.get('semester'));
-      if (!semester) errors.add(row.line, '学期', '学期应为“2024年春季学期”或“2024年秋季学期”的形式');
-      const amountText = row.get('amount').replace(/[元,，\s]/g, '');
-      const amount = Number(amountText);
-      const amountFen = Math.round(amount * 100);
-      const amountOk =
-        amountText !== '' && Number.isFinite(amount) && amount > 0 && amount <= 100_000 && Math.abs(amountFen - amount * 100) < 1e-6;
-      if (!amountOk) errors.add(row.line, '金额（元）', '金额应为大于0的数字，最多两位小数');
-      const status = STATUS_BY_LABEL.get(row.get('status').replace(/\s/g, ''));
-      if (!status) errors.add(row.line, '发放状态', `发放状态应为${Object.values(PAYMENT_STATUSES).join('、')}之一`);
-      const failureReason = row.get('failureReason') || null;
-      if (status === 'failed' && !failureReason) errors.add(row.line, '失败原因', '发放失败时请填写失败原因');
-      if (failureReason && failureReason.length > 100) errors.add(row.line, '失败原因', '失败原因最多100个字');
-      const channel = CHANNEL_BY_LABEL.get(row.get('channel').normalize('NFKC').replace(/\s/g, ''));
-      if (!channel) errors.add(row.line, '发放渠道', `发放渠道应为${Object.values(PAYMENT_CHANNELS).join('、')}之一`);
-      const card = row.get('card').replace(/[\s-]/g, '');
-      if (card && !/^\d{4,30}$/.test(card)) errors.add(row.line, '卡号后四位', '卡号应为数字');
-      const paidOnText = row.get('paidOn');
-      const paidOn = paidOnText ? parseDate(paidOnText) : null;
-      if (paidOnText && !paidOn) errors.add(row.line, '到账日期', '到账日期格式应为“2024-03-20”');
-      const reference = row.get('reference');
-      if (reference.length > 40) errors.add(row.line, '发放批次号', '发放批次号最多40个字符');
-      if (!('child' in found) || !semester || !amountOk || !status || !channel) continue;
+      const checked = validateRow(row, PAYMENT_ROW, PAYMENT_COLUMNS, errors);
+      if (checked.values.status === 'failed' && !row.get('failureReason')) errors.add(row.line, '失败原因', '发放失败时请填写失败原因');
+      if (!checked.ok || !('child' in found)) continue;
+      const { semester, amount: amountFen, status, failureReason, channel, card, paidOn } = checked.values;
+      const reference = checked.values.reference ?? '';
       const key = `${found.child.id}:${semester}:${reference}`;
       const first = seen.get(key);
       if (first !== undefined) {

@@ -1,5 +1,6 @@
 import { divisionPrefix, normalizeIdentifier } from '@baoxue/shared';
 import { In, type EntityManager } from 'typeorm';
+import type { SheetColumn } from '../../common/sheets/sheet-columns';
 import { Child } from '../children/child.entity';
 import { nameKeyOf } from '../children/child-matching';
 import { School } from '../schools/school.entity';
@@ -12,6 +13,16 @@ export async function countyOfChild(manager: EntityManager, child: Child): Promi
     return (await manager.findOne(School, { where: { id: child.schoolId }, select: { countyCode: true } }))?.countyCode ?? null;
   return null;
 }
+
+/** The columns that name the pupil, first in every subsidy sheet. */
+export const PUPIL_COLUMNS: ReadonlyArray<SheetColumn<'studentNumber' | 'idNumber' | 'name'>> = [
+  { key: 'studentNumber', header: '学籍号', required: false, example: 'G411522201503150021', note: '学籍号或身份证号至少填一项' },
+  { key: 'idNumber', header: '身份证号', required: false, example: '', note: '没有学籍号时填写' },
+  { key: 'name', header: '姓名', required: true, example: '张小明', note: '须与学籍一致' },
+];
+
+/** How the county's subsidy sheets are read: .xlsx only (as the contract says), at most 50,000 rows. */
+export const SUBSIDY_SHEET = { xlsxOnly: '请上传 Excel（.xlsx）文件；旧版 .xls 请另存为 .xlsx', maxRows: 50_000 };
 
 /**
  * Finds the pupils of sheet rows by 学籍号 or ID number, within one county, in a few queries. The

@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { contract, routes } from '@baoxue/shared';
 import type { Response } from 'express';
 import type { z } from 'zod';
-import { Roles } from '../../common/auth/access.decorator';
+import { Roles, RolesFor } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
 import { AppError } from '../../common/errors/app-error';
 import { Endpoint } from '../../common/http/endpoint.decorator';
@@ -156,7 +156,7 @@ export class SubsidiesController {
   }
 
   @Endpoint('complaintsTransition')
-  @Roles('parent', 'county_admin')
+  @RolesFor('accept_complaint', 'answer_complaint', 'reopen_complaint', 'close_complaint')
   @HttpCode(200)
   transitionComplaint(
     @CurrentCaller() caller: Caller,

@@ -5,7 +5,6 @@ import {
   chinaDay,
   divisionLevelOf,
   divisionPrefix,
-  maskIdNumber,
   parseIdNumber,
   type CaseDetail,
   type CountySettings,
@@ -37,6 +36,7 @@ import { DivisionsService } from '../divisions/divisions.service';
 import { School } from '../schools/school.entity';
 import { UploadsService } from '../uploads/uploads.service';
 import { Tip } from './tip.entity';
+import { mapTipForSupervisor } from './tip.mappers';
 
 type TipInput = z.output<typeof createTipRequest>;
 
@@ -350,24 +350,7 @@ export class TipsService {
         tips.map((t) => t.lastSchoolId),
       ),
     ]);
-    return tips.map((t) => ({
-      id: t.id,
-      createdAt: t.createdAt.toISOString(),
-      child: {
-        name: t.childName,
-        sex: t.childSex,
-        age: t.childAge,
-        grade: t.childGrade,
-        schoolName: t.lastSchoolId ? (schools.get(t.lastSchoolId) ?? null) : t.lastSchoolName,
-        idNumberMasked: t.childIdNumber ? maskIdNumber(t.childIdNumber) : null,
-      },
-      place: t.divisionCode ? (places.get(t.divisionCode) ?? null) : null,
-      locationNote: t.locationNote,
-      observation: t.observation,
-      contact: t.contact,
-      photoUrl: t.photoId ? this.uploads.signedUrl(t.photoId) : null,
-      alreadyFollowed: t.alreadyFollowed,
-      milestones: milestones.get(t.id) ?? [{ kind: 'received', at: t.createdAt.toISOString(), note: null }],
-    }));
+    const lookups = { schoolNames: schools, places, photoUrl: (id: string) => this.uploads.signedUrl(id) };
+    return tips.map((t) => mapTipForSupervisor(t, lookups, milestones.get(t.id)));
   }
 }

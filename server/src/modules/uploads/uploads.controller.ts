@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { contract, routes } from '@baoxue/shared';
 import type { Response } from 'express';
 import type { z } from 'zod';
-import { Public, Roles } from '../../common/auth/access.decorator';
+import { Public, RolesFor } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
 import { AppError } from '../../common/errors/app-error';
 import { Endpoint } from '../../common/http/endpoint.decorator';
@@ -16,7 +16,7 @@ export class UploadsController {
   constructor(private readonly uploads: UploadsService) {}
 
   @Endpoint('uploadsCreate')
-  @Roles('supervisor', 'parent')
+  @RolesFor('upload_tip_evidence', 'upload_deferral_document')
   @UseInterceptors(FileInterceptor(field, { limits: { fileSize: contract.uploadsCreate.file.maxBytes, files: 1 } }))
   create(
     @CurrentCaller() caller: Caller,

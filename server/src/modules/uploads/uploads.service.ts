@@ -4,11 +4,12 @@ import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { UploadResponse } from '@baoxue/shared';
+import type { RecordAction, UploadResponse } from '@baoxue/shared';
 import sharp from 'sharp';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import type { Caller } from '../../common/auth/caller';
+import { requireRecordAccess } from '../../common/auth/record-policy';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
@@ -19,8 +20,11 @@ const MAX_EDGE = 2048;
 /** Decompression bombs: a small file that decodes to billions of pixels. */
 const MAX_INPUT_PIXELS = 40_000_000;
 const LINK_TTL_SECONDS = 10 * 60;
-/** Who uploads what: supervisors their evidence, parents the documents of their applications. */
-const PURPOSE_ROLES: Record<Upload['purpose'], Caller['role']> = { tip_evidence: 'supervisor', deferral_document: 'parent' };
+/** Who uploads what (a row of `RECORD_POLICY`): supervisors their evidence, parents the documents of their applications. */
+const PURPOSE_ACTIONS: Record<Upload['purpose'], RecordAction> = {
+  tip_evidence: 'upload_tip_evidence',
+  deferral_document: 'upload_deferral_document',
+};
 
 /**
  * Evidence photos. Every image is decoded and re-encoded as JPEG: that proves it is an image
@@ -43,7 +47,7 @@ export class UploadsService {
 
   async storeImage(caller: Caller, requested: Upload['purpose'] | undefined, input: Buffer): Promise<UploadResponse> {
     const purpose = requested ?? (caller.role === 'parent' ? 'deferral_document' : 'tip_evidence');
-    if (PURPOSE_ROLES[purpose] !== caller.role) throw AppError.forbidden('您不能上传此类照片', { purpose: '上传用途与您的身份不符' });
+    requireRecordAccess(caller, PURPOSE_ACTIONS[purpose]);
     const image = await this.normalise(input);
     const id = newId();
     await writeFile(this.pathOf(id), image, { mode: 0o600 });

@@ -5,10 +5,10 @@ import type { Me } from '@baoxue/shared';
 import { Field, FormError } from '../../../components/field';
 import { ReasonDialog } from '../../../components/reason-dialog';
 import { RouteCaseForm } from '../../../components/route-case-form';
+import { useAction } from '../../../hooks/use-action';
 import { useForm } from '../../../hooks/use-form';
 import { caseHandlingApi } from '../../../services/case-handling';
 import { casesApi, type CaseDetailView } from '../../../services/cases';
-import { messageOf } from '../../../services/request';
 import { transitionSchema, type CaseEditor } from '../case-editing';
 import { AcceptPanel, ChangeAssigneePanel } from './accept-panel';
 import { EscalateForm } from './escalation';
@@ -178,24 +178,12 @@ function ClosePanel({ editor }: { editor: CaseEditor }) {
 /** The receiving school confirms a transferred child attends; the case then closes as 已转学. */
 function ConfirmEnrolmentPanel({ editor }: { editor: CaseEditor }) {
   const { detail } = editor;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await editor.save(() => caseHandlingApi.confirmEnrolment(detail.id), '已确认');
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const confirming = useAction(() => editor.save(() => caseHandlingApi.confirmEnrolment(detail.id), '已确认'), { errorIn: 'inline' });
   return (
     <View className="action-panel confirm-enrolment">
       <Text className="list-item-line">请核实{detail.child.name}已在本校注册并正常上学。确认后案件按“已转学”结案。</Text>
-      {error && <Text className="field-error">{error}</Text>}
-      <Button className="btn btn-primary btn-block" loading={busy} onClick={() => void confirm()}>
+      {confirming.error && <Text className="field-error">{confirming.error}</Text>}
+      <Button className="btn btn-primary btn-block" loading={confirming.busy} onClick={() => void confirming.run()}>
         确认已在本校就读
       </Button>
     </View>

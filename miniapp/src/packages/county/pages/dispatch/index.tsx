@@ -6,12 +6,12 @@ import { ESCALATED_TO_LABELS } from '../../../../components/case-labels';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { PAGES } from '../../../../routes';
 import { caseHandlingApi, dispatchApi, type DispatchItem, type DispatchView, type RecheckDue } from '../../../../services/case-handling';
-import { messageOf } from '../../../../services/request';
 import { hoursLabel } from '../../../../utils/dates';
 import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
@@ -151,24 +151,21 @@ const RESULTS: ReadonlyArray<{ value: RecheckResult; label: string }> = [
 function RecheckCard({ recheck, onDone }: { recheck: RecheckDue; onDone: () => Promise<void> }) {
   const [open, setOpen] = useState(false);
   const [result, setResult] = useState<RecheckResult | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const save = async () => {
-    if (!result) {
-      setError('请选择复查结果');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await caseHandlingApi.completeRecheck(recheck.id, { result });
-      toastSuccess(result === 'absent' ? '已登记，案件重新打开' : '已登记复查');
+  const [missing, setMissing] = useState(false);
+  // The reload drops this card, so the button stays busy until it goes.
+  const saving = useAction(
+    async (chosen: RecheckResult) => {
+      await caseHandlingApi.completeRecheck(recheck.id, { result: chosen });
+      toastSuccess(chosen === 'absent' ? '已登记，案件重新打开' : '已登记复查');
       await onDone();
-    } catch (failure) {
-      setError(messageOf(failure));
-      setBusy(false);
-    }
+    },
+    { errorIn: 'inline', staysBusy: true },
+  );
+  const error = missing ? '请选择复查结果' : saving.error;
+
+  const save = () => {
+    setMissing(!result);
+    if (result) void saving.run(result);
   };
 
   return (
@@ -192,7 +189,7 @@ function RecheckCard({ recheck, onDone }: { recheck: RecheckDue; onDone: () => P
             <Button className="btn btn-plain btn-small" onClick={() => setOpen(false)}>
               取消
             </Button>
-            <Button className="btn btn-primary btn-small" loading={busy} onClick={() => void save()}>
+            <Button className="btn btn-primary btn-small" loading={saving.busy} onClick={save}>
               保存
             </Button>
           </View>

@@ -3,10 +3,11 @@ import { Button, Text, View } from '@tarojs/components';
 import { DIVISION_LEVEL_LABELS } from '@baoxue/shared';
 import type { DivisionImportResponse, DivisionLevel } from '@baoxue/shared';
 import { Screen } from '../../../../components/screen';
+import { useAction } from '../../../../hooks/use-action';
 import { divisionsApi } from '../../../../services/divisions';
 import { ensurePrivacyAgreed } from '../../../../services/privacy';
 import { ApiError, messageOf } from '../../../../services/request';
-import { chooseCsvFile } from '../../choose-file';
+import { chooseCsvFile, type ChosenFile } from '../../choose-file';
 
 const FORMAT_LABELS: Record<DivisionImportResponse['format'], string> = {
   baoxue: '保学通格式',
@@ -17,23 +18,22 @@ type Outcome =
   { kind: 'imported'; fileName: string; result: DivisionImportResponse } | { kind: 'failed'; fileName: string; error: ApiError | string };
 
 export default function DivisionImportPage() {
-  const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-
-  const pickAndImport = async () => {
-    // Choosing a file from a WeChat chat is a privacy API.
-    if (!(await ensurePrivacyAgreed())) return;
-    const file = await chooseCsvFile();
-    if (!file) return;
-    setBusy(true);
+  // A refused file is an outcome listed row by row, not an error box.
+  const importing = useAction(async (file: ChosenFile) => {
     setOutcome(null);
     try {
       setOutcome({ kind: 'imported', fileName: file.fileName, result: await divisionsApi.importFile(file) });
     } catch (error) {
       setOutcome({ kind: 'failed', fileName: file.fileName, error: error instanceof ApiError ? error : messageOf(error) });
-    } finally {
-      setBusy(false);
     }
+  });
+
+  const pickAndImport = async () => {
+    // Choosing a file from a WeChat chat is a privacy API.
+    if (!(await ensurePrivacyAgreed())) return;
+    const file = await chooseCsvFile();
+    if (file) await importing.run(file);
   };
 
   return (
@@ -46,7 +46,7 @@ export default function DivisionImportPage() {
         <Text className="card-note">
           区划代码为12位；文件中有任何一行有误时不会导入任何数据，并按行号列出问题。已有的区划按代码更新名称。
         </Text>
-        <Button className="btn btn-primary btn-block" loading={busy} onClick={() => void pickAndImport()}>
+        <Button className="btn btn-primary btn-block" loading={importing.busy} onClick={() => void pickAndImport()}>
           {process.env.TARO_ENV === 'weapp' ? '从微信聊天中选择 CSV 文件' : '选择 CSV 文件'}
         </Button>
       </View>

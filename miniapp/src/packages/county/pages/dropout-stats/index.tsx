@@ -4,10 +4,11 @@ import type { DropoutRow, DropoutStage, Me, Rag } from '@baoxue/shared';
 import { Screen } from '../../../../components/screen';
 import { Segmented, type Choice } from '../../../../components/segmented';
 import { ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useLoader } from '../../../../hooks/use-loader';
 import { registryApi, type DropoutStats, type StatsQuery } from '../../../../services/registry';
-import { showError, toastSuccess } from '../../../../utils/feedback';
+import { toastSuccess } from '../../../../utils/feedback';
 import { RateChart, type RateBar } from '../../components/rate-chart';
 import { percent, recentSchoolYears, schoolYearLabel } from '../../registry-shared';
 import '../../registry.css';
@@ -52,24 +53,16 @@ function Stats({ user }: { user: Me }) {
   // A county admin opens a township to see its villages.
   const [township, setTownship] = useState<{ code: string; name: string } | null>(null);
   const [stage, setStage] = useState<DropoutStage>('primary');
-  const [exporting, setExporting] = useState(false);
 
   const query: StatsQuery = township
     ? { schoolYear: Number(schoolYear), under: township.code, by: 'village' }
     : { schoolYear: Number(schoolYear), by: level };
   const stats = useLoader(() => registryApi.dropout(query), [schoolYear, level, township?.code]);
 
-  const exportStats = async () => {
-    setExporting(true);
-    try {
-      await registryApi.exportDropout(query);
-      toastSuccess('统计已导出');
-    } catch (error) {
-      showError(error);
-    } finally {
-      setExporting(false);
-    }
-  };
+  const exporting = useAction(async () => {
+    await registryApi.exportDropout(query);
+    toastSuccess('统计已导出');
+  });
 
   return (
     <>
@@ -100,7 +93,7 @@ function Stats({ user }: { user: Me }) {
           }
         />
       )}
-      <Button className="btn btn-primary btn-block" loading={exporting} disabled={!stats.data} onClick={() => void exportStats()}>
+      <Button className="btn btn-primary btn-block" loading={exporting.busy} disabled={!stats.data} onClick={() => void exporting.run()}>
         导出 Excel
       </Button>
       <Text className="footnote">

@@ -5,11 +5,12 @@ import type { InvitationStatus, InvitationView } from '@baoxue/shared';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { PAGES } from '../../../../routes';
 import { invitationsApi } from '../../../../services/invitations';
-import { confirm, showError, toastSuccess } from '../../../../utils/feedback';
+import { confirm, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { unitName } from '../../../../utils/labels';
 import { openPage } from '../../../../utils/navigation';
@@ -27,23 +28,18 @@ const FILTERS: ReadonlyArray<{ value: Filter; label: string }> = [
 export default function InvitationsPage() {
   const [filter, setFilter] = useState<Filter>('all');
   const invitations = useLoader(() => invitationsApi.list(filter === 'all' ? undefined : filter), [filter]);
-  const [revoking, setRevoking] = useState<string | null>(null);
+  const revoking = useAction(async (invitation: InvitationView) => {
+    await invitationsApi.revoke(invitation.id);
+    toastSuccess('已撤销');
+    await invitations.reload();
+  });
 
   // Back from issuing a code: show it in the list.
   useOnReturn(() => void invitations.reload());
 
   const revoke = async (invitation: InvitationView) => {
     if (!(await confirm('撤销邀请码', `撤销尾号 ${invitation.codeHint} 的邀请码后，它将不能再使用。`, '撤销'))) return;
-    setRevoking(invitation.id);
-    try {
-      await invitationsApi.revoke(invitation.id);
-      toastSuccess('已撤销');
-      await invitations.reload();
-    } catch (error) {
-      showError(error);
-    } finally {
-      setRevoking(null);
-    }
+    await revoking.run(invitation);
   };
 
   return (
@@ -76,7 +72,11 @@ export default function InvitationsPage() {
             </Text>
           )}
           {invitation.status === 'active' && (
-            <Button className="btn btn-plain btn-small" loading={revoking === invitation.id} onClick={() => void revoke(invitation)}>
+            <Button
+              className="btn btn-plain btn-small"
+              loading={revoking.running?.[0].id === invitation.id}
+              onClick={() => void revoke(invitation)}
+            >
               撤销
             </Button>
           )}

@@ -7,11 +7,12 @@ import { Field, FormError } from '../../../../components/field';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useForm } from '../../../../hooks/use-form';
 import { useLoader } from '../../../../hooks/use-loader';
 import { subsidyOfficeApi, type SubsidyPolicy } from '../../../../services/subsidy-office';
 import { today } from '../../../../utils/dates';
-import { confirm, showError, toastSuccess } from '../../../../utils/feedback';
+import { confirm, toastSuccess } from '../../../../utils/feedback';
 import '../../subsidies.css';
 
 const STAGES = [
@@ -46,23 +47,18 @@ const PERIOD_LABELS: Record<Period, string> = { active: '执行中', ended: '已
 export default function SubsidyPoliciesPage() {
   const policies = useLoader(() => subsidyOfficeApi.policies(), []);
   const [adding, setAdding] = useState(false);
-  const [ending, setEnding] = useState<string | null>(null);
+  const ending = useAction(async (policy: SubsidyPolicy) => {
+    await subsidyOfficeApi.endPolicy(policy.id, day);
+    toastSuccess('已停止执行');
+    await policies.reload();
+  });
   const day = today();
   const national = policies.data?.items.filter((p) => p.countyCode === null) ?? [];
   const county = policies.data?.items.filter((p) => p.countyCode !== null) ?? [];
 
   const end = async (policy: SubsidyPolicy) => {
     if (!(await confirm('停止执行', `“${policy.label}”从今天（${day}）起停止执行，之前的学期仍按原标准计算。`, '停止执行'))) return;
-    setEnding(policy.id);
-    try {
-      await subsidyOfficeApi.endPolicy(policy.id, day);
-      toastSuccess('已停止执行');
-      await policies.reload();
-    } catch (error) {
-      showError(error);
-    } finally {
-      setEnding(null);
-    }
+    await ending.run(policy);
   };
 
   return (
@@ -88,7 +84,7 @@ export default function SubsidyPoliciesPage() {
       {county.map((policy) => (
         <PolicyItem key={policy.id} policy={policy} period={periodOf(policy, day)}>
           {periodOf(policy, day) !== 'ended' && (
-            <Button className="btn btn-plain btn-small" loading={ending === policy.id} onClick={() => void end(policy)}>
+            <Button className="btn btn-plain btn-small" loading={ending.running?.[0].id === policy.id} onClick={() => void end(policy)}>
               停止执行
             </Button>
           )}

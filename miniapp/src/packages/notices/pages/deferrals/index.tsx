@@ -8,11 +8,12 @@ import { ReasonDialog } from '../../../../components/reason-dialog';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useLoader } from '../../../../hooks/use-loader';
 import { noticesOfficeApi, type Deferral } from '../../../../services/notices-office';
 import { fileUrl } from '../../../../services/request';
-import { confirm, showError, toastSuccess } from '../../../../utils/feedback';
+import { confirm, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { mayDecideDeferrals } from '../../roles';
 import '../../notices.css';
@@ -37,21 +38,16 @@ function Deferrals({ user }: { user: Me }) {
   const [status, setStatus] = useState<DeferralStatus>('pending');
   const list = useLoader(() => noticesOfficeApi.deferrals({ status }), [status]);
   const [refusing, setRefusing] = useState<Deferral | null>(null);
-  const [approving, setApproving] = useState<string | null>(null);
+  const approving = useAction(async (deferral: Deferral) => {
+    await noticesOfficeApi.decide(deferral.id, { decision: 'approve', note: null });
+    toastSuccess('已批准');
+    await list.reload();
+  });
   const decides = mayDecideDeferrals(user);
 
   const approve = async (deferral: Deferral) => {
     if (!(await confirm('批准延缓入学', `批准${deferral.childName}延缓入学？家长会收到审批结果。`, '批准'))) return;
-    setApproving(deferral.id);
-    try {
-      await noticesOfficeApi.decide(deferral.id, { decision: 'approve', note: null });
-      toastSuccess('已批准');
-      await list.reload();
-    } catch (error) {
-      showError(error);
-    } finally {
-      setApproving(null);
-    }
+    await approving.run(deferral);
   };
 
   const refuse = async (deferral: Deferral, note: string) => {
@@ -79,7 +75,11 @@ function Deferrals({ user }: { user: Me }) {
               <Button className="btn btn-plain btn-small" onClick={() => setRefusing(deferral)}>
                 不批准
               </Button>
-              <Button className="btn btn-primary btn-small" loading={approving === deferral.id} onClick={() => void approve(deferral)}>
+              <Button
+                className="btn btn-primary btn-small"
+                loading={approving.running?.[0].id === deferral.id}
+                onClick={() => void approve(deferral)}
+              >
                 批准
               </Button>
             </View>

@@ -1,16 +1,16 @@
-import { useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import { ENROLMENT_KINDS } from '@baoxue/shared';
 import type { Me } from '@baoxue/shared';
 import { DetailRow } from '../../../../components/detail-row';
 import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { PAGES } from '../../../../routes';
 import { noticesOfficeApi, type EnrolmentBatch } from '../../../../services/notices-office';
-import { showError, toastSuccess } from '../../../../utils/feedback';
+import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
 import { mayIssueEnrolment } from '../../roles';
@@ -28,21 +28,12 @@ export default function EnrolmentBatchesPage() {
 
 function Batches({ user }: { user: Me }) {
   const batches = useLoader(() => noticesOfficeApi.batches(), []);
-  const [printing, setPrinting] = useState<string | null>(null);
+  const printing = useAction(async (batch: EnrolmentBatch) => {
+    await noticesOfficeApi.printBatch(batch);
+    toastSuccess('通知书已生成');
+  });
   // Back from issuing a batch: show it.
   useOnReturn(() => void batches.reload());
-
-  const print = async (batch: EnrolmentBatch) => {
-    setPrinting(batch.id);
-    try {
-      await noticesOfficeApi.printBatch(batch);
-      toastSuccess('通知书已生成');
-    } catch (error) {
-      showError(error);
-    } finally {
-      setPrinting(null);
-    }
-  };
 
   return (
     <>
@@ -58,7 +49,7 @@ function Batches({ user }: { user: Me }) {
       {batches.loading && !batches.data && <Loading />}
       {batches.data?.items.length === 0 && <Empty text="还没有发出过入学通知书" />}
       {batches.data?.items.map((batch) => (
-        <BatchCard key={batch.id} batch={batch} printing={printing === batch.id} onPrint={() => void print(batch)} />
+        <BatchCard key={batch.id} batch={batch} printing={printing.running?.[0].id === batch.id} onPrint={() => void printing.run(batch)} />
       ))}
     </>
   );

@@ -56,9 +56,10 @@ export default function CasePage() {
   );
   const transfer = incoming.data?.items.find((item) => item.caseId === id) ?? null;
 
+  const childName = detail.data?.child.name;
   useEffect(() => {
-    if (detail.data) void Taro.setNavigationBarTitle({ title: `${detail.data.child.name}的案件` });
-  }, [detail.data?.child.name]);
+    if (childName) void Taro.setNavigationBarTitle({ title: `${childName}的案件` });
+  }, [childName]);
 
   return (
     <Screen className="detail-page case-page">

@@ -8,14 +8,16 @@ import { Field, FormError } from '../../../../components/field';
 import { PhotoField, type UploadedPhoto } from '../../../../components/photo-field';
 import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
+import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useForm } from '../../../../hooks/use-form';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
+import { useStableCallback } from '../../../../hooks/use-stable-callback';
 import { downloadFile } from '../../../../services/download';
 import { enrolmentApi, type EnrolmentNotice } from '../../../../services/parents';
 import { fileUrl, messageOf } from '../../../../services/request';
-import { showError, toastSuccess } from '../../../../utils/feedback';
+import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import '../../parent.css';
 
@@ -44,9 +46,11 @@ export default function EnrolmentPage() {
     notices.set({ items: items.map((notice) => (notice.id === updated.id ? updated : notice)) });
 
   // A parent with a single notice reads it straight away.
+  const loaded = notices.data;
   useEffect(() => {
-    if (openId === null && items.length === 1) setOpenId(items[0]!.id);
-  }, [notices.data]);
+    const only = loaded?.items.length === 1 ? loaded.items[0]!.id : null;
+    if (only) setOpenId((open) => open ?? only);
+  }, [loaded]);
 
   return (
     <Screen className="detail-page enrolment-page">
@@ -94,43 +98,32 @@ function OpenNotice({
   onChange: (notice: EnrolmentNotice) => void;
   onClose: () => void;
 }) {
-  const [busy, setBusy] = useState<'acknowledge' | 'pdf' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [applying, setApplying] = useState(false);
 
   // Opening it tells the school the parent has seen it (已查看); the answer is the notice as it is now.
+  const changed = useStableCallback(onChange);
   useEffect(() => {
     enrolmentApi
       .get(notice.id)
-      .then(onChange)
+      .then(changed)
       .catch((failure: unknown) => setError(messageOf(failure)));
-  }, [notice.id]);
+  }, [notice.id, changed]);
 
-  const acknowledge = async () => {
-    setBusy('acknowledge');
-    setError(null);
-    try {
+  const acknowledge = useAction(
+    async () => {
+      setError(null);
       onChange(await enrolmentApi.acknowledge(notice.id));
       toastSuccess('已回执');
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const openPdf = async () => {
-    setBusy('pdf');
-    try {
-      await downloadFile('enrolmentPdf', { params: { id: notice.id }, fileName: `${notice.childName}入学通知书.pdf` });
-    } catch (failure) {
-      showError(failure);
-    } finally {
-      setBusy(null);
-    }
-  };
+    },
+    { errorIn: 'inline' },
+  );
+  const openPdf = useAction(() =>
+    downloadFile('enrolmentPdf', { params: { id: notice.id }, fileName: `${notice.childName}入学通知书.pdf` }),
+  );
 
   const done = notice.acknowledgedAt !== null;
+  const failure = error ?? acknowledge.error;
   return (
     <View className={done ? 'card enrolment-notice notice-done' : 'card enrolment-notice notice-open'}>
       <View className="list-item-head" onClick={onClose}>
@@ -160,13 +153,13 @@ function OpenNotice({
           <Text className="field-hint">请阅读后确认收到（回执），学校和村里会知道您已收到通知，并请按时送孩子报到。</Text>
         )
       )}
-      {error && <Text className="field-error">{error}</Text>}
+      {failure && <Text className="field-error">{failure}</Text>}
       <View className="notice-actions inline-actions">
-        <Button className="btn btn-plain btn-small" loading={busy === 'pdf'} onClick={() => void openPdf()}>
+        <Button className="btn btn-plain btn-small" loading={openPdf.busy} onClick={() => void openPdf.run()}>
           查看PDF
         </Button>
         {notice.actions.includes('acknowledge') && (
-          <Button className="btn btn-primary btn-small" loading={busy === 'acknowledge'} onClick={() => void acknowledge()}>
+          <Button className="btn btn-primary btn-small" loading={acknowledge.busy} onClick={() => void acknowledge.run()}>
             确认收到（回执）
           </Button>
         )}

@@ -7,6 +7,7 @@ import { Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { usePagedList } from '../../../../hooks/use-paged-list';
+import { useStableCallback } from '../../../../hooks/use-stable-callback';
 import { schoolNoticesApi, type ReceivedSchoolNotice } from '../../../../services/parents';
 import { formatDateTime } from '../../../../utils/format';
 import '../../parent.css';
@@ -44,11 +45,15 @@ export default function SchoolNoticesPage() {
     );
   };
 
-  // Opened from a message: that notice is read on arrival.
-  useEffect(() => {
+  // Opened from a message: that notice is read on arrival, checked as each page comes.
+  const readLinked = useStableCallback(() => {
     const linked = id ? notices.items.find((notice) => notice.id === id) : undefined;
     if (linked && !linked.read) markRead(linked);
-  }, [notices.lastPage]);
+  });
+  const lastPage = notices.lastPage;
+  useEffect(() => {
+    if (lastPage) readLinked();
+  }, [lastPage, readLinked]);
 
   if (!user) {
     return (

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Button, Input, Text, Textarea, View } from '@tarojs/components';
 import { CHILD_SEXES, createTipRequest, GRADE_LABELS, TIP_LIMITS } from '@baoxue/shared';
 import type { ChildSex, Me } from '@baoxue/shared';
@@ -47,10 +47,11 @@ export default function TipFormPage() {
   const [submitted, setSubmitted] = useState<Submitted | null>(null);
   const [round, setRound] = useState(0);
 
+  const userId = user?.id;
   useEffect(() => {
     // The template ids must be at hand before the tap: WeChat only asks from inside a tap.
-    if (user) void loadSubscriptions().catch(() => undefined);
-  }, [user?.id]);
+    if (userId) void loadSubscriptions().catch(() => undefined);
+  }, [userId]);
 
   if (!user) {
     return (
@@ -92,21 +93,25 @@ function TipForm({ user, onSubmitted }: { user: Me; onSubmitted: (submitted: Sub
   const [photo, setPhoto] = useState(saved.photo);
   const child = form.values.child ?? { name: '' };
 
-  const current = (): TipDraft => ({
-    ...saved,
-    values: { ...saved.values, ...form.values, child },
-    place,
-    schoolLabel,
-    photo,
-    errors: {},
-  });
+  const current = useCallback(
+    (): TipDraft => ({
+      ...saved,
+      values: { ...saved.values, ...form.values, child: form.values.child ?? { name: '' } },
+      place,
+      schoolLabel,
+      photo,
+      errors: {},
+    }),
+    [saved, form.values, place, schoolLabel, photo],
+  );
 
   // Every change is on the phone at once: closing the app loses nothing.
+  const userId = user.id;
   useEffect(() => {
     const draft = current();
     if (hasContent(draft)) saveDraft(draft);
-    else clearDraft(user.id);
-  }, [form.values, place, schoolLabel, photo]);
+    else clearDraft(userId);
+  }, [current, userId]);
 
   const setChild = (patch: Partial<typeof child>) => form.set('child', { ...child, ...patch });
 

@@ -1,40 +1,60 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
-import { cellText } from '../../common/sheets/cell-text';
+import { cellText } from './cell-text';
 
 /**
- * Rows of a spreadsheet as text, streamed: .xlsx through exceljs's streaming reader, .csv through
- * csv-parse (UTF-8 or, as Excel saves it in China, GB18030). Only the first worksheet is read.
- * Lines are numbered as the official sees them in Excel: the header is line 1.
+ * The one way a spreadsheet the county uploads is read (registries, subsidy lists): rows as text,
+ * streamed: .xlsx through exceljs's streaming reader, .csv through csv-parse (UTF-8 or, as Excel
+ * saves it in China, GB18030). Only the first worksheet is read; blank rows are skipped. Lines are
+ * numbered as the official sees them in Excel: the header is line 1.
  */
 export interface TabularRow {
   line: number;
   cells: string[];
 }
 
+/** The file cannot be read as a table; the message says why, in words the official can act on. */
 export class UnreadableFileError extends Error {}
 
-async function sniff(path: string): Promise<'xlsx' | 'csv' | 'binary'> {
-  const handle = await open(path, 'r');
+/** A file on disk (large registries, streamed from the upload) or the bytes of a small upload. */
+export type SheetSource = string | Buffer;
+
+export interface ReadOptions {
+  /** Routes whose contract promises .xlsx only refuse CSV with this message. */
+  xlsxOnly?: string;
+}
+
+const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+async function headOf(source: SheetSource): Promise<Buffer> {
+  if (Buffer.isBuffer(source)) return source.subarray(0, 4096);
+  const handle = await open(source, 'r');
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
-    const head = buffer.subarray(0, bytesRead);
-    if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'xlsx';
-    // OLE2 (old .xls), PDF, images and other binaries are not tables we can read
-    if (head.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) || head.includes(0)) return 'binary';
-    return 'csv';
+    return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
 }
 
-function isUtf8(path: string): Promise<boolean> {
+async function sniff(source: SheetSource): Promise<'xlsx' | 'csv' | 'binary'> {
+  const head = await headOf(source);
+  if (head.subarray(0, 4).equals(ZIP)) return 'xlsx';
+  // OLE2 (old .xls), PDF, images and other binaries are not tables we can read
+  if (head.subarray(0, 8).equals(OLE2) || head.includes(0)) return 'binary';
+  return 'csv';
+}
+
+const streamOf = (source: SheetSource): Readable => (Buffer.isBuffer(source) ? Readable.from([source]) : createReadStream(source));
+
+function isUtf8(source: SheetSource): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const decoder = new TextDecoder('utf-8', { fatal: true });
-    const stream = createReadStream(path);
+    const stream = streamOf(source);
     stream.on('data', (chunk) => {
       try {
         decoder.decode(chunk as Buffer, { stream: true });
@@ -48,13 +68,13 @@ function isUtf8(path: string): Promise<boolean> {
   });
 }
 
-export async function* readTable(path: string): AsyncGenerator<TabularRow> {
-  const kind = await sniff(path);
+export async function* readTable(source: SheetSource, options: ReadOptions = {}): AsyncGenerator<TabularRow> {
+  const kind = await sniff(source);
+  if (kind !== 'xlsx' && options.xlsxOnly) throw new UnreadableFileError(options.xlsxOnly);
   if (kind === 'binary') throw new UnreadableFileError('文件不是 Excel（.xlsx）或 CSV 格式；旧版 .xls 请另存为 .xlsx');
   if (kind === 'xlsx') {
-    let reader: ExcelJS.stream.xlsx.WorkbookReader;
     try {
-      reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+      const reader = new ExcelJS.stream.xlsx.WorkbookReader(streamOf(source), {
         worksheets: 'emit',
         sharedStrings: 'cache',
         styles: 'cache',
@@ -75,7 +95,7 @@ export async function* readTable(path: string): AsyncGenerator<TabularRow> {
     }
     return;
   }
-  const decoder = new TextDecoder((await isUtf8(path)) ? 'utf-8' : 'gb18030');
+  const decoder = new TextDecoder((await isUtf8(source)) ? 'utf-8' : 'gb18030');
   // piped, so a large file is read only as fast as rows are consumed
   const decode = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -85,12 +105,13 @@ export async function* readTable(path: string): AsyncGenerator<TabularRow> {
       done(null, decoder.decode());
     },
   });
-  const parser = createReadStream(path)
+  const parser = streamOf(source)
     .pipe(decode)
     .pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      yield { line: info.lines, cells: record.map((c) => c.trim()) };
+      const cells = record.map((c) => c.trim());
+      if (cells.some((c) => c !== '')) yield { line: info.lines, cells };
     }
   } catch {
     throw new UnreadableFileError('CSV 格式错误：引号或分隔符不匹配，请用“另存为 CSV（UTF-8）”重新导出');

@@ -1,0 +1,60 @@
+import { divisionLevelOf, divisionPrefix, mayTakeRecordAction, RECORD_POLICY, type RecordAction, type RecordActor } from '@baoxue/shared';
+import { AppError } from '../errors/app-error';
+import type { Caller } from './caller';
+
+/**
+ * What an action is about, as far as the policy asks: the record's county, the division code that
+ * places it (a deferral's township), its school, and whether the service found the caller a bound
+ * guardian of its child. A part left out is not asked (any parent is a guardian where there is no
+ * child yet); a division code of null places it nowhere.
+ */
+export interface PolicyRecord {
+  countyCode?: string;
+  divisionCode?: string | null;
+  schoolId?: string;
+  guardian?: boolean;
+}
+
+/**
+ * What the caller is to the record for `action` (`RecordActor` in shared). An account without a
+ * county acts for no unit; only the levels of division units the action's row names count.
+ */
+export function recordActorsFor(caller: Caller, action: RecordAction, record: PolicyRecord = {}): Set<RecordActor> {
+  const actors = new Set<RecordActor>();
+  if (caller.role === 'parent') {
+    if (record.guardian !== false) actors.add('guardian');
+    return actors;
+  }
+  if (caller.role === 'supervisor') return actors.add('supervisor');
+  if (!caller.countyCode) return actors;
+  if (caller.role === 'county_admin') {
+    if (record.countyCode === undefined || record.countyCode === caller.countyCode) actors.add('county_admin');
+    return actors;
+  }
+  if (caller.role !== 'official' || !caller.unit) return actors;
+  if (caller.unit.kind === 'school') {
+    if (record.schoolId === undefined || record.schoolId === caller.unit.schoolId) actors.add('school_staff');
+    return actors;
+  }
+  const { levels } = RECORD_POLICY[action];
+  const unit = caller.unit.code;
+  if (levels && !levels.includes(divisionLevelOf(unit))) return actors;
+  if (record.divisionCode === null) return actors;
+  if (record.divisionCode !== undefined && !record.divisionCode.startsWith(divisionPrefix(unit))) return actors;
+  if (caller.position === 'leader') actors.add('division_leader');
+  if (caller.position === 'cadre') actors.add('division_cadre');
+  return actors;
+}
+
+/**
+ * The one place the server checks `RECORD_POLICY` for the records other than cases: an action the
+ * caller may not take is refused with the row's reason. Returns what the caller is to the record.
+ */
+export function requireRecordAccess(caller: Caller, action: RecordAction, record: PolicyRecord = {}): Set<RecordActor> {
+  const actors = recordActorsFor(caller, action, record);
+  if (!mayTakeRecordAction(action, actors)) {
+    const { refusal, fields } = RECORD_POLICY[action];
+    throw AppError.forbidden(refusal, fields ? { ...fields } : undefined);
+  }
+  return actors;
+}

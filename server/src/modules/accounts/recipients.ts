@@ -1,0 +1,61 @@
+import type { Position } from '@baoxue/shared';
+import { In, Like, type EntityManager } from 'typeorm';
+import { User } from './user.entity';
+
+/**
+ * Who should be told: the one place that finds the enabled accounts of a unit, for every notifier.
+ * Each function takes the caller's EntityManager, so it reads inside the notifier's transaction.
+ */
+
+/** Leaders and cadres: the officials who handle a township's or a village's cases. */
+export const HANDLING_POSITIONS: readonly Position[] = ['leader', 'cadre'];
+
+const ids = (users: Pick<User, 'id'>[]) => users.map((u) => u.id);
+
+/** Staff (principal, class teachers, …) of a school. */
+export async function schoolStaff(manager: EntityManager, schoolId: string): Promise<string[]> {
+  return ids(await manager.find(User, { where: { role: 'official', unitSchoolId: schoolId, disabled: false }, select: { id: true } }));
+}
+
+/** Officials of the given divisions (a township, its villages), optionally only of some positions. */
+export async function divisionOfficials(
+  manager: EntityManager,
+  divisionCodes: readonly string[],
+  positions?: readonly Position[],
+): Promise<string[]> {
+  if (!divisionCodes.length) return [];
+  return ids(
+    await manager.find(User, {
+      where: {
+        role: 'official',
+        ...(positions ? { position: In([...positions]) } : {}),
+        unitDivisionCode: In([...divisionCodes]),
+        disabled: false,
+      },
+      select: { id: true },
+    }),
+  );
+}
+
+/** The leaders of a township (who are told when its work is overdue or escalated); none for a case in triage. */
+export async function townshipLeaders(manager: EntityManager, townshipCode: string | null): Promise<string[]> {
+  return townshipCode ? divisionOfficials(manager, [townshipCode], ['leader']) : [];
+}
+
+/** The county education bureau's admins (triage, complaints, the top of every escalation). */
+export async function countyAdmins(manager: EntityManager, countyCode: string): Promise<string[]> {
+  return ids(await manager.find(User, { where: { role: 'county_admin', countyCode, disabled: false }, select: { id: true } }));
+}
+
+/** Leaders and cadres of a township or of a village inside it, by name: who may be named 包抓干部. */
+export async function townshipHandlers(manager: EntityManager, townshipCode: string): Promise<User[]> {
+  return manager.find(User, {
+    where: {
+      role: 'official',
+      position: In([...HANDLING_POSITIONS]),
+      unitDivisionCode: Like(`${townshipCode.slice(0, 9)}%`),
+      disabled: false,
+    },
+    order: { displayName: 'ASC' },
+  });
+}

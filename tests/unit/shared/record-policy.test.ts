@@ -1,0 +1,88 @@
+import {
+  COMPLAINT_ACTIONS,
+  COMPLAINT_TRANSITIONS,
+  mayTakeRecordAction,
+  RECORD_ACTIONS,
+  RECORD_POLICY,
+  recordActionRoles,
+  RecordActor,
+  type ComplaintTransition,
+  type RecordAction,
+} from '@baoxue/shared';
+
+const ACTORS = Object.values(RecordActor);
+
+/**
+ * BRIEF §1, §5 and §6, written out by hand: for every action on a record other than a case, the
+ * actors who may take it (letters in ACTORS' order: county admin, division leader, division cadre,
+ * school staff, guardian, supervisor), the division levels that count, and the refusal users read today.
+ */
+const WHO: Record<RecordAction, { who: string; levels?: string[]; refusal: string }> = {
+  decide_deferral: { who: 'ALC...', levels: ['township'], refusal: '延缓入学由乡镇人民政府或县教育局审批' },
+  accept_complaint: { who: 'A.....', refusal: '受理由县学生资助管理中心进行' },
+  answer_complaint: { who: 'A.....', refusal: '答复由县学生资助管理中心进行' },
+  reopen_complaint: { who: '....G.', refusal: '继续反映由家长进行' },
+  close_complaint: { who: 'A...G.', refusal: '办结由家长或县学生资助管理中心进行' },
+  export_ledger_ids: { who: 'A.....', refusal: '只有县教育局可以导出完整身份证号' },
+  read_dispatch: { who: 'ALC...', refusal: '调度清单仅对县教育局和乡镇负责人开放' },
+  review_children: { who: 'AL....', levels: ['township'], refusal: '只有县教育局或乡镇负责人可以核对、合并和拆分儿童记录' },
+  issue_enrolment_notices: { who: 'A..S..', refusal: '入学通知书由县教育局或学校发出' },
+  send_school_notice: { who: '...S..', refusal: '学校通知只能由学校教职工发出' },
+  upload_tip_evidence: { who: '.....P', refusal: '您不能上传此类照片' },
+  upload_deferral_document: { who: '....G.', refusal: '您不能上传此类照片' },
+};
+
+const letters = (actors: readonly string[]) => ACTORS.map((a, i) => (actors.includes(a) ? 'ALCSGP'[i] : '.')).join('');
+
+describe('the policy for records other than cases', () => {
+  it('has a row with a Chinese refusal and a hand-checked answer for every action', () => {
+    expect([...RECORD_ACTIONS].sort()).toEqual(Object.keys(WHO).sort());
+    for (const action of RECORD_ACTIONS) {
+      const rule = RECORD_POLICY[action];
+      expect([action, letters(rule.who)]).toEqual([action, WHO[action].who]);
+      expect([action, rule.levels]).toEqual([action, WHO[action].levels]);
+      expect([action, rule.refusal]).toEqual([action, WHO[action].refusal]);
+    }
+  });
+
+  it('lets exactly the actors of a row take its action', () => {
+    for (const action of RECORD_ACTIONS) {
+      for (const actor of ACTORS)
+        expect([action, actor, mayTakeRecordAction(action, new Set([actor]))]).toEqual([
+          action,
+          actor,
+          RECORD_POLICY[action].who.includes(actor),
+        ]);
+      expect(mayTakeRecordAction(action, new Set())).toBe(false);
+    }
+  });
+
+  it('derives the complaint rows from the sides of the complaint transitions', () => {
+    for (const transition of Object.keys(COMPLAINT_TRANSITIONS) as ComplaintTransition[]) {
+      const rule = RECORD_POLICY[COMPLAINT_ACTIONS[transition]];
+      expect(rule.record).toBe('complaint');
+      expect(mayTakeRecordAction(COMPLAINT_ACTIONS[transition], new Set(['guardian']))).toBe(
+        COMPLAINT_TRANSITIONS[transition].by.includes('parent'),
+      );
+      expect(mayTakeRecordAction(COMPLAINT_ACTIONS[transition], new Set(['county_admin']))).toBe(
+        COMPLAINT_TRANSITIONS[transition].by.includes('county'),
+      );
+    }
+  });
+
+  it('gives the roles of a route’s first filter from its actions’ rows', () => {
+    expect(recordActionRoles('read_dispatch')).toEqual(['official', 'county_admin']);
+    expect(recordActionRoles('export_ledger_ids')).toEqual(['county_admin']);
+    expect(recordActionRoles('send_school_notice')).toEqual(['official']);
+    expect(recordActionRoles('reopen_complaint')).toEqual(['parent']);
+    expect(recordActionRoles('accept_complaint', 'reopen_complaint')).toEqual(['parent', 'county_admin']);
+    expect(recordActionRoles('upload_tip_evidence', 'upload_deferral_document')).toEqual(['parent', 'supervisor']);
+    expect(recordActionRoles(...RECORD_ACTIONS)).toEqual(['parent', 'supervisor', 'official', 'county_admin']);
+  });
+
+  it('names the field a refused ledger export or upload asked for', () => {
+    expect(RECORD_POLICY.export_ledger_ids.fields).toEqual({ revealIds: '无权导出完整身份证号' });
+    expect(RECORD_POLICY.upload_tip_evidence.fields).toEqual({ purpose: '上传用途与您的身份不符' });
+    expect(RECORD_POLICY.upload_deferral_document.fields).toEqual({ purpose: '上传用途与您的身份不符' });
+  });
+});
