@@ -77,7 +77,7 @@ describe('binding a child', () => {
     );
     // now even the right code is refused until the lock lifts
     const locked = await client.post('/children/bind', { bindingCode: 'KQ7M3XPA', childName: '张小明', relation: 'father' });
-    expect(expectError(locked, 429, 'RATE_LIMITED').message).toMatch(/请\d+分钟后再试/);
+    expect(expectError(locked, 429, 'BINDING_LOCKED').message).toMatch(/请\d+分钟后再试/);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     // other users are not affected
     const { client: other } = await signInWithWechat(server, 'openid-grandma');

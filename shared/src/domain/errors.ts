@@ -97,6 +97,7 @@ export const ERROR_GROUPS = {
   } satisfies Group<'INVITATION_'>,
   guardians: {
     BINDING_INVALID: { status: 400, message: '绑定码或孩子姓名不正确，请核对通知书后重新输入' },
+    BINDING_LOCKED: { status: 429, message: '绑定码或姓名输错次数过多，为保护孩子信息，请稍后再试' },
     GUARDIANS_FULL: { status: 409, message: '该孩子绑定的家长已满，如需更换请联系学校' },
   } satisfies Group<'BINDING_' | 'GUARDIANS_'>,
   enrolment: {

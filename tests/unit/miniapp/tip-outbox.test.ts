@@ -188,8 +188,8 @@ test('a refusal on submit (bad field, rate limit) is the form’s to show: throw
   });
   expect(stored()).toEqual([]);
 
-  mockReplies.push(failure(429, 'RATE_LIMITED', '每位监督员每天最多提交20条线索，请明天再提交'));
-  await expect(outbox.submitTip(supervisor.id, tip(), {})).rejects.toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+  mockReplies.push(failure(429, 'TIP_DAILY_LIMIT', '每位监督员每天最多提交20条线索，请明天再提交'));
+  await expect(outbox.submitTip(supervisor.id, tip(), {})).rejects.toMatchObject({ status: 429, code: 'TIP_DAILY_LIMIT' });
   expect(stored()).toEqual([]);
 });
 
@@ -257,7 +257,7 @@ test('in the background a rate limit or an ended session only means later', asyn
   await outbox.submitTip(supervisor.id, body, {});
   jest.clearAllTimers();
 
-  mockReplies.push(failure(429, 'RATE_LIMITED', '每位监督员每天最多提交20条线索，请明天再提交'));
+  mockReplies.push(failure(429, 'TIP_DAILY_LIMIT', '每位监督员每天最多提交20条线索，请明天再提交'));
   await outbox.flushOutbox();
   expect(stored()).toEqual([expect.objectContaining({ state: 'waiting', error: '每位监督员每天最多提交20条线索，请明天再提交' })]);
 

@@ -72,7 +72,7 @@ export class BindingService {
     });
     if (outcome.kind === 'locked') {
       const wait = Math.max(1, Math.ceil((outcome.until - outcome.now.getTime()) / 60_000));
-      throw new AppError('RATE_LIMITED', `绑定码或姓名输错次数过多，为保护孩子信息，请${wait}分钟后再试`, {}, undefined, {
+      throw new AppError('BINDING_LOCKED', `绑定码或姓名输错次数过多，为保护孩子信息，请${wait}分钟后再试`, {}, undefined, {
         'Retry-After': String(Math.max(1, Math.ceil((outcome.until - outcome.now.getTime()) / 1000))),
       });
     }
