@@ -6,6 +6,7 @@ import { divisionLevelOf } from '@baoxue/shared';
 import { loadConfig } from './config/config.schema';
 import { openDatabase } from './database/data-source';
 import { describeRepair, repairChildRecords } from './modules/children/child-repair';
+import { TipRecords } from './modules/tips/tip-records';
 import { DivisionImportService } from './modules/divisions/division-import.service';
 import { ServedCounty } from './modules/divisions/division.entity';
 
@@ -59,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'repair-children': {
-        const report = await dataSource.transaction((manager) => repairChildRecords(manager));
+        const report = await dataSource.transaction((manager) => repairChildRecords(manager, new TipRecords()));
         console.log(describeRepair(report));
         return 0;
       }

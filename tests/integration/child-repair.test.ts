@@ -7,6 +7,7 @@ import { createDataSource, dataSourceOptions, detectMysqlFlavour } from '../../s
 import { migrations } from '../../server/src/database/migrations';
 import { OneChild1764900000000 } from '../../server/src/database/migrations/1764900000000-one-child';
 import { repairChildRecords } from '../../server/src/modules/children/child-repair';
+import { TipRecords } from '../../server/src/modules/tips/tip-records';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /**
@@ -179,7 +180,13 @@ describe('repair of child records written before the child registry', () => {
     await dataSource.initialize();
     try {
       await dataSource.runMigrations({ transaction: 'each' });
-      expect(await repairChildRecords(dataSource.manager)).toEqual({ countiesSet: 0, merged: 0, linked: 0, casesMerged: 0, reviews: 0 });
+      expect(await repairChildRecords(dataSource.manager, new TipRecords())).toEqual({
+        countiesSet: 0,
+        merged: 0,
+        linked: 0,
+        casesMerged: 0,
+        reviews: 0,
+      });
     } finally {
       await dataSource.destroy();
       await empty.drop();
@@ -270,7 +277,7 @@ describe('repair of child records written before the child registry', () => {
 
       // a second run: nothing to do, nothing changed
       const snapshot = await everything(dataSource);
-      expect(await dataSource.transaction((m) => repairChildRecords(m))).toEqual({
+      expect(await dataSource.transaction((m) => repairChildRecords(m, new TipRecords()))).toEqual({
         countiesSet: 0,
         merged: 0,
         linked: 0,

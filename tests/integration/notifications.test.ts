@@ -1,7 +1,7 @@
 import type { CaseDetail, MessageView } from '@baoxue/shared';
 import { OutboxMessage, SubscriptionGrant } from '../../server/src/modules/notifications/notification.entities';
 import { OutboxWorker } from '../../server/src/modules/notifications/outbox.worker';
-import { TipMilestonesService } from '../../server/src/modules/cases/tip-milestones.service';
+import { TipMilestonesService } from '../../server/src/modules/tips/tip-milestones.service';
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { expectError, signInAs, signInWithWechat, type ApiClient } from '../support/api';
 import { startTestServer, type TestServer } from '../support/server';

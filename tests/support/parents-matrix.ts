@@ -7,7 +7,7 @@ import type { ApiClient } from './api';
 import { OTHER_COUNTY } from './factories';
 import { createPupil, DEMO_SCHOOL, schoolByName, workbook } from './pupils';
 import type { TestServer } from './server';
-import { WUMING } from './tips';
+import { imageForm, photoWithGps, WUMING } from './tips';
 
 /**
  * Records for the access matrix's parent, notice and subsidy routes: in the demo county (bound to
@@ -20,11 +20,16 @@ export interface ParentRecords {
   unbindPupilId: string;
   batchId: string;
   noticeId: string;
+  /** A notice of the demo parent's other new entrant, and the parent's photo of a certificate, for applying to defer. */
+  deferNoticeId: string;
+  deferralPhotoId: string;
   deferralId: string;
   schoolNoticeId: string;
   policyId: string;
   eligibilityId: string;
   complaintId: string;
+  /** The version of the answered complaint. */
+  complaintVersion: number;
   other: {
     pupilId: string;
     batchId: string;
@@ -48,13 +53,25 @@ export async function seedParentRecords(
   const schoolId = (await schoolByName(dataSource, DEMO_SCHOOL)).id;
   const pupil = await createPupil(dataSource, { name: '矩阵学生', schoolId, grade: 3, bindingCode: 'MATRIX22' });
   const leaving = await createPupil(dataSource, { name: '矩阵解绑', schoolId, grade: 3, bindingCode: 'MATRIX33' });
-  await createPupil(dataSource, { name: '矩阵新生', birthDate: '2021-02-02', grade: null, studentNumber: null, villageCode: WUMING });
+  // two new entrants of the demo parent: one notice to acknowledge, one to apply for a deferral on
+  const entrant = { grade: null, studentNumber: null, villageCode: WUMING };
+  const newcomer = await createPupil(dataSource, { name: '矩阵新生', birthDate: '2021-02-02', bindingCode: 'MATRIX44', ...entrant });
+  const deferring = await createPupil(dataSource, { name: '矩阵缓学', birthDate: '2021-03-03', bindingCode: 'MATRIX55', ...entrant });
   await clients.parent.post('/children/bind', { bindingCode: 'MATRIX22', childName: '矩阵学生', relation: 'mother' });
   await clients.parent.post('/children/bind', { bindingCode: 'MATRIX33', childName: '矩阵解绑', relation: 'mother' });
+  for (const [bindingCode, childName] of [
+    ['MATRIX44', '矩阵新生'],
+    ['MATRIX55', '矩阵缓学'],
+  ]) {
+    const bound = await clients.parent.post('/children/bind', { bindingCode, childName, relation: 'mother' });
+    if (bound.status >= 300) throw new Error(`matrix binding: ${bound.status} ${JSON.stringify(bound.body)}`);
+  }
+  const document = await clients.parent.post<{ id: string }>('/uploads?purpose=deferral_document', imageForm(await photoWithGps(64, 64)));
   const issued = await clients.county.post<{ batch: { id: string } }>('/enrolment/batches', {
     ...enrolmentBody(schoolId),
   });
-  const notice = await dataSource.manager.findOneByOrFail(EnrolmentNotice, { batchId: issued.body.batch.id });
+  const notice = await dataSource.manager.findOneByOrFail(EnrolmentNotice, { batchId: issued.body.batch.id, childId: newcomer.id });
+  const deferNotice = await dataSource.manager.findOneByOrFail(EnrolmentNotice, { batchId: issued.body.batch.id, childId: deferring.id });
   const deferralId = newId();
   await dataSource.manager.insert(DeferralApplication, deferral(deferralId, notice));
   const sent = await clients.staff.post<{ id: string }>('/school-notices', {
@@ -79,6 +96,13 @@ export async function seedParentRecords(
     semester: '2024-autumn',
     text: '矩阵测试：补助还没有收到',
   });
+  // answered by the county, so the parent can close it
+  const answered = await clients.county.post<{ version: number }>(`/subsidies/complaints/${complaint.body.id}/transitions`, {
+    transition: 'answer',
+    version: 1,
+    text: '补助已于本月发放到银行卡',
+  });
+  if (answered.status !== 200) throw new Error(`matrix complaint answer: ${answered.status} ${JSON.stringify(answered.body)}`);
 
   // the other county's records, written directly
   const now = new Date();
@@ -195,11 +219,14 @@ export async function seedParentRecords(
     unbindPupilId: leaving.id,
     batchId: issued.body.batch.id,
     noticeId: notice.id,
+    deferNoticeId: deferNotice.id,
+    deferralPhotoId: document.body.id,
     deferralId,
     schoolNoticeId: sent.body.id,
     policyId: policy.body.id,
     eligibilityId: eligibility.body.id,
     complaintId: complaint.body.id,
+    complaintVersion: answered.body.version,
     other: {
       pupilId: otherPupil.id,
       batchId: otherBatch.id,
@@ -289,7 +316,7 @@ export function parentSampleCall(key: RouteKey, r: ParentRecords): Call | null {
     case 'enrolmentAcknowledge':
       return { path: at(key, r.noticeId) };
     case 'deferralsApply':
-      return { path: at(key, r.noticeId), body: { reason: '孩子身体原因', photoId: newId() } };
+      return { path: at(key, r.deferNoticeId), body: { reason: '孩子身体原因', photoId: r.deferralPhotoId } };
     case 'deferralsDecide':
       return { path: at(key, r.deferralId), body: { decision: 'approve' } };
     case 'schoolNoticesSend':
@@ -314,7 +341,7 @@ export function parentSampleCall(key: RouteKey, r: ParentRecords): Call | null {
     case 'complaintsGet':
       return { path: at(key, r.complaintId) };
     case 'complaintsTransition':
-      return { path: at(key, r.complaintId), body: { transition: 'close', version: 1 } };
+      return { path: at(key, r.complaintId), body: { transition: 'close', version: r.complaintVersion } };
     default:
       return null;
   }

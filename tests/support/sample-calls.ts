@@ -1,9 +1,24 @@
-import { routes, type RouteKey } from '@baoxue/shared';
+import {
+  COMPLAINT_ACTIONS,
+  mayTakeCaseAction,
+  RECORD_POLICY,
+  routes,
+  type CaseAction,
+  type CaseActor,
+  type CaseTransition,
+  type ComplaintTransition,
+  type DivisionLevel,
+  type RecordAction,
+  type RecordActor,
+  type RecordKind,
+  type RouteKey,
+} from '@baoxue/shared';
 import { User } from '../../server/src/modules/accounts/user.entity';
 import { InboxMessage } from '../../server/src/modules/notifications/notification.entities';
 import { NotificationsService } from '../../server/src/modules/notifications/notifications.service';
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { signInAs, type ApiClient } from './api';
+import { caseStepSampleCall, seedCaseStepRecords, type CaseStepRecords } from './case-steps-matrix';
 import { childrenSampleCall, seedChildRecords, type ChildRecords } from './children-matrix';
 import { clientFor, createUser, OTHER_COUNTY, seedOtherCounty } from './factories';
 import { parentSampleCall, seedParentRecords, type ParentRecords } from './parents-matrix';
@@ -29,29 +44,98 @@ export const ROLE_OF: Record<Account, string> = {
   'county-admin': 'county_admin',
 };
 
-/** Open to every signed-in role, but refused to one by a rule of the service. */
-export const REFUSED_BY_SERVICE: Partial<Record<RouteKey, readonly Account[]>> = {
-  invitationsRedeem: ['county-admin'], // a county admin cannot demote themselves with a code
-  casesAccept: ['village-cadre'], // accepting is the township's
-  casesReturnToTriage: ['village-cadre'], // so is handing back
-  casesSetCauses: ['village-cadre'],
-  casesSetAssignee: ['village-cadre', 'township-cadre'], // naming the cadre is the leader's
-  casesTransfer: ['village-cadre'],
-  casesMerge: ['village-cadre'], // merging and splitting cases is the township's or the assignee's
-  tipsSplit: ['village-cadre'],
-  casesRecordAttendance: ['village-cadre', 'township-cadre'], // attendance is the school's
-  casesConfirmEnrolment: ['village-cadre', 'township-cadre'], // only the receiving school confirms
-  dispatchList: ['school-staff'], // the dispatch list is the county's and the townships'
-  enrolmentIssue: ['village-cadre', 'township-cadre'], // enrolment notices come from the county or a school
-  schoolNoticesSend: ['village-cadre', 'township-cadre'], // school notices from school staff
-  deferralsDecide: ['village-cadre'], // deferrals are the township's or the county's to decide
-  // child records are merged, split and checked by the county or a township's leader
-  childrenReviews: ['village-cadre', 'township-cadre', 'school-staff'],
-  childrenReviewDecide: ['village-cadre', 'township-cadre', 'school-staff'],
-  childrenMerge: ['village-cadre', 'township-cadre', 'school-staff'],
-  childrenSplit: ['village-cadre', 'township-cadre', 'school-staff'],
-  childrenMerges: ['village-cadre', 'township-cadre', 'school-staff'],
+/**
+ * What each account is to the sample records, in the policy's terms: the cases are of 吴明村 in 十里镇
+ * (the township cadre accepted those past `reported`, so it is their assignee), and the demo school's
+ * staff are only on the two cases at their school; the other records are of the demo county, its
+ * township 十里镇, village 吴明村 and school, and the demo parent's bound child.
+ */
+const CASE_ACTORS: Record<Account, readonly CaseActor[]> = {
+  parent: [],
+  supervisor: [],
+  'village-cadre': ['village_cadre'],
+  'township-cadre': ['township_cadre', 'assignee'],
+  'school-staff': [],
+  'county-admin': ['county_admin'],
 };
+const SCHOOL_CASE_ROUTES: Partial<Record<RouteKey, CaseActor>> = {
+  casesRecordAttendance: 'school_staff',
+  casesConfirmEnrolment: 'receiving_school',
+};
+const RECORD_ACTORS: Record<Account, { actor: RecordActor; level?: DivisionLevel }> = {
+  parent: { actor: 'guardian' },
+  supervisor: { actor: 'supervisor' },
+  'village-cadre': { actor: 'division_cadre', level: 'village' },
+  'township-cadre': { actor: 'division_cadre', level: 'township' },
+  'school-staff': { actor: 'school_staff' },
+  'county-admin': { actor: 'county_admin' },
+};
+
+/** Records an account cannot see at all (not found before the policy is asked): a deferral is found by the child's village. */
+const OUT_OF_REACH: Partial<Record<RecordKind, readonly Account[]>> = { deferral: ['school-staff'] };
+
+type PolicyRow = { case: CaseAction } | { record: RecordAction };
+
+/** The row of `CASE_POLICY` or `RECORD_POLICY` each route's sample takes. */
+const ROUTE_POLICY: Partial<Record<RouteKey, PolicyRow>> = {
+  casesAccept: { case: 'accept' },
+  casesRoute: { case: 'route' },
+  casesReturnToTriage: { case: 'return_to_triage' },
+  casesSetCauses: { case: 'set_causes' },
+  casesSetAssignee: { case: 'set_assignee' },
+  casesTransfer: { case: 'transfer' },
+  casesMerge: { case: 'merge' },
+  tipsSplit: { case: 'split' },
+  tipsReveal: { case: 'reveal_tipster' },
+  casesLogVisit: { case: 'log_visit' },
+  casesConfirmEnrolment: { case: 'confirm_enrolment' },
+  casesRecordAttendance: { case: 'record_attendance' },
+  noticesPaperDelivery: { case: 'deliver_notice' },
+  rechecksComplete: { case: 'complete_recheck' },
+  dispatchList: { record: 'read_dispatch' },
+  enrolmentIssue: { record: 'issue_enrolment_notices' },
+  schoolNoticesSend: { record: 'send_school_notice' },
+  deferralsDecide: { record: 'decide_deferral' },
+  childrenReviews: { record: 'review_children' },
+  childrenReviewDecide: { record: 'review_children' },
+  childrenMerge: { record: 'review_children' },
+  childrenSplit: { record: 'review_children' },
+  childrenMerges: { record: 'review_children' },
+};
+
+/** The policy row a sample takes: its route's, or the transition its body names. */
+function policyRowOf(key: RouteKey, call: Call | null): PolicyRow | null {
+  if (key === 'casesTransition') return { case: (call?.body as { transition: CaseTransition }).transition };
+  if (key === 'complaintsTransition') return { record: COMPLAINT_ACTIONS[(call?.body as { transition: ComplaintTransition }).transition] };
+  return ROUTE_POLICY[key] ?? null;
+}
+
+/** Whether the policy refuses the account the sample's action on a record it can see. */
+function refusedByPolicy(row: PolicyRow, key: RouteKey, account: Account): boolean {
+  if ('case' in row) {
+    const schoolActor = SCHOOL_CASE_ROUTES[key];
+    const actors = new Set([...CASE_ACTORS[account], ...(schoolActor && account === 'school-staff' ? [schoolActor] : [])]);
+    // a case the account cannot see reads as not found, before the policy is asked
+    return actors.size > 0 && !mayTakeCaseAction(row.case, actors);
+  }
+  const { actor, level } = RECORD_ACTORS[account];
+  const rule = RECORD_POLICY[row.record];
+  if (OUT_OF_REACH[rule.record]?.includes(account)) return false;
+  const counts = !level || !rule.levels || rule.levels.includes(level);
+  return !(rule.who.includes(actor) && counts);
+}
+
+/** Refusals the policy tables cannot express, and why. */
+const REFUSED_BESIDES_POLICY: Partial<Record<RouteKey, readonly Account[]>> = {
+  invitationsRedeem: ['county-admin'], // a county admin cannot demote themselves with a code
+};
+
+/** Open to an account's role, but refused to the account by the policy (or a rule beside it), for the sample's record. */
+export function refusedByService(key: RouteKey, account: Account, ctx: SampleContext): boolean {
+  if (REFUSED_BESIDES_POLICY[key]?.includes(account)) return true;
+  const row = policyRowOf(key, sampleCall(key, ctx));
+  return row !== null && refusedByPolicy(row, key, account);
+}
 
 export interface SampleContext {
   schoolId: string;
@@ -81,6 +165,8 @@ export interface SampleContext {
   registry: RegistryRecords;
   /** Review pairs, records to merge and a merge to split, of the child-record routes. */
   children: ChildRecords;
+  /** Cases in the state each handling step starts from, and transfers waiting for 十里镇. */
+  steps: CaseStepRecords;
 }
 
 export interface Call {
@@ -144,10 +230,16 @@ export async function seedSampleContext(server: TestServer): Promise<{ clients: 
   );
   const registry = await seedRegistryRecords(server, { county: clients['county-admin'], otherCounty: otherAdmin }, '罗山县周党镇中心小学');
   const children = await seedChildRecords(server);
+  const steps = await seedCaseStepRecords(
+    server,
+    { supervisor, cadre: clients['township-cadre'], leader: await signInAs(server, 'township-leader'), county: clients['county-admin'] },
+    parents.schoolId,
+  );
   const ctx: SampleContext = {
     parents,
     registry,
     children,
+    steps,
     tipId,
     caseId: await caseOf(tipId),
     mergeIntoCaseId: await caseOf(mergeTarget),
@@ -229,34 +321,10 @@ export function sampleCall(key: RouteKey, ctx: SampleContext): Call | null {
       return { path: path({ id: ctx.caseId }), body: { intoCaseId: ctx.mergeIntoCaseId, reason: '同一个孩子' } };
     case 'messagesRead':
       return { path: path({ id: ctx.messageId }) };
-    case 'casesTransition':
-      return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, transition: 'start_verification' } };
-    case 'casesLogVisit':
-      return {
-        path: path({ id: ctx.handlingCaseId }),
-        body: { version: 1, visitedOn: '2026-11-20', visitors: '陈丽', met: '母亲', statedReason: '不想上学', outcome: 'refused' },
-      };
-    case 'casesSetCauses':
-      return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, causes: ['poverty'] } };
-    case 'casesSetAssignee':
-      return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, assigneeId: ctx.accountId } };
-    case 'casesConfirmEnrolment':
     case 'casesAttendance':
       return { path: path({ id: ctx.handlingCaseId }) };
-    case 'casesRecordAttendance':
-      return { path: path({ id: ctx.handlingCaseId }), body: { days: [{ day: '2026-11-20', present: true }] } };
-    case 'casesTransfer':
-      return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, toTownshipCode: '411522102000', reason: '搬家' } };
-    case 'transfersAccept':
-      return { path: path({ id: ctx.caseId }), body: {} };
-    case 'transfersReject':
-      return { path: path({ id: ctx.caseId }), body: { note: '不是本乡镇的孩子' } };
-    case 'noticesPaperDelivery':
-      return { path: path({ id: ctx.caseId }), body: { deliveredOn: '2026-11-20', receivedBy: '王某' } };
-    case 'noticesAcknowledge':
-      return { path: path({ id: ctx.caseId }) };
-    case 'rechecksComplete':
-      return { path: path({ id: ctx.caseId }), body: { result: 'attending' } };
+    case 'casesSetCauses':
+      return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, causes: ['poverty'] } };
     case 'countySettingsUpdate':
       return { path: path(), body: { acknowledgeHours: 24 } };
     case 'subscriptionsRecord':
@@ -266,6 +334,11 @@ export function sampleCall(key: RouteKey, ctx: SampleContext): Call | null {
     case 'messagesReadAll':
       return { path: path(), body: {} };
     default:
-      return parentSampleCall(key, ctx.parents) ?? registrySampleCall(key, ctx.registry) ?? childrenSampleCall(key, ctx.children);
+      return (
+        caseStepSampleCall(key, ctx.steps) ??
+        parentSampleCall(key, ctx.parents) ??
+        registrySampleCall(key, ctx.registry) ??
+        childrenSampleCall(key, ctx.children)
+      );
   }
 }

@@ -17,7 +17,7 @@ import {
 } from '../../support/same-county-matrix';
 import {
   ACCOUNTS,
-  REFUSED_BY_SERVICE,
+  refusedByService,
   ROLE_OF,
   sampleCall as sampleOf,
   type Account,
@@ -264,24 +264,6 @@ const OWN_RECORDS_ONLY: ReadonlySet<RouteKey> = new Set(['messagesRead']);
  */
 const NO_SUCCESSFUL_SAMPLE: Partial<Record<RouteKey, string>> = {
   invitationsRedeem: 'a real code would change the caller’s role for the rest of the matrix (invitations.test.ts redeems one)',
-  // The samples below aim at a case, notice or complaint that is not in a state the step accepts
-  // (the handling case stays `reported`; no transfer, formal notice or re-check is pending; the
-  // parent is not bound to the enrolment notice's child). Each needs a record seeded in the right
-  // state: until then case-handling, transfers, enrolment and subsidies tests cover their success.
-  casesTransition: 'the handling case is still reported',
-  casesLogVisit: 'the handling case is still reported',
-  casesSetAssignee: 'the sample’s version is stale once another role has changed the case',
-  casesConfirmEnrolment: 'no transfer to the school is pending',
-  casesRecordAttendance: 'the child has not returned',
-  casesTransfer: 'the sample’s version is stale once another role has changed the case',
-  transfersAccept: 'no transfer is pending',
-  transfersReject: 'no transfer is pending',
-  noticesPaperDelivery: 'no formal notice was issued',
-  noticesAcknowledge: 'no formal notice was issued',
-  rechecksComplete: 'no re-check is due',
-  enrolmentAcknowledge: 'the notice is of a child the demo parent is not bound to',
-  deferralsApply: 'the notice is of a child the demo parent is not bound to',
-  complaintsTransition: 'an open complaint cannot be closed before it is answered',
 };
 
 /** A 2xx answer is the body the route's contract names (or its file type), about the record the path names. */
@@ -404,7 +386,7 @@ describe('access matrix', () => {
         if (typeof body === 'object' && FULL_ID_NUMBER.test(JSON.stringify(body)))
           wrong.push(`${route.key} as ${account}: an unmasked ID number`);
         const allowed = expected === 'signed-in' || expected.includes(ROLE_OF[account] as never);
-        const refusedByRule = REFUSED_BY_SERVICE[route.key]?.includes(account) ?? false;
+        const refusedByRule = refusedByService(route.key, account, ctx);
         if (!allowed && status !== 403) wrong.push(`${route.key} as ${account}: ${status}, expected 403`);
         if (allowed && !refusedByRule && (status === 401 || status === 403 || status >= 500))
           wrong.push(`${route.key} as ${account}: ${status}`);
@@ -442,7 +424,7 @@ describe('access matrix', () => {
       const expected = EXPECTED[key];
       return expected === 'signed-in' || (expected !== 'public' && expected.includes(ROLE_OF[account] as never));
     };
-    const refusedByRule = (key: RouteKey, account: Account) => REFUSED_BY_SERVICE[key]?.includes(account) ?? false;
+    const refusedByRule = (key: RouteKey, account: Account) => refusedByService(key, account, ctx);
     // every route naming a record is covered for every account below the county admin that may call it
     const uncovered: string[] = [];
     for (const route of registered.filter((r) => /:\w+/.test(r.path) && !PUBLIC_DATA_ROUTES.has(r.key) && r.access.kind !== 'public'))

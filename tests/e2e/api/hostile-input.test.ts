@@ -24,7 +24,7 @@ import {
 } from '../../support/hostile';
 import {
   ACCOUNTS,
-  REFUSED_BY_SERVICE,
+  refusedByService,
   ROLE_OF,
   sampleCall,
   seedSampleContext,
@@ -103,7 +103,7 @@ describe(`hostile input (fast-check seed ${SEED}, ${RUNS} runs a route)`, () => 
       return api(server, (await server.app.get(SessionsService).issue(parent.id)).token);
     }
     const account = ACCOUNTS.find(
-      (a) => (access.kind === 'signed-in' || access.roles.includes(ROLE_OF[a] as never)) && !REFUSED_BY_SERVICE[key]?.includes(a),
+      (a) => (access.kind === 'signed-in' || access.roles.includes(ROLE_OF[a] as never)) && !refusedByService(key, a, ctx),
     )!;
     return clients[account];
   }

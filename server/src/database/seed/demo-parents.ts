@@ -20,7 +20,7 @@ import { EnrolmentBatch, EnrolmentNotice } from '../../modules/enrolment/enrolme
 import { enrolmentNoticeText } from '../../modules/enrolment/enrolment-text';
 import { School } from '../../modules/schools/school.entity';
 import { SubsidyEligibilityRow, SubsidyPayment, SubsidyPolicyRow } from '../../modules/subsidies/subsidy.entities';
-import { toPolicy } from '../../modules/subsidies/subsidy-policies.service';
+import { toPolicy } from '../../modules/subsidies/subsidy.mappers';
 import { bulkInsert } from '../bulk-insert';
 
 /**

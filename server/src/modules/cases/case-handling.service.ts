@@ -35,10 +35,10 @@ import { School } from '../schools/school.entity';
 import { CaseNotice, CaseRecheck, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
 import { mapNotice } from './case.mappers';
 import { requireAccess } from './case-policy';
+import { CaseTips } from './case-tips';
 import { CaseViewsService } from './case-views.service';
 import { CasesService } from './cases.service';
 import { returnNoticeText } from './notice-text';
-import { TipMilestonesService } from './tip-milestones.service';
 
 type TransitionInput = z.output<typeof caseTransitionRequest>;
 type VisitInput = z.output<typeof logVisitRequest>;
@@ -68,7 +68,7 @@ export class CaseHandlingService {
     private readonly clock: Clock,
     private readonly cases: CasesService,
     private readonly views: CaseViewsService,
-    private readonly milestones: TipMilestonesService,
+    private readonly caseTips: CaseTips,
     private readonly attendance: AttendanceService,
     private readonly notifications: NotificationsService,
     private readonly divisions: DivisionsService,
@@ -128,7 +128,7 @@ export class CaseHandlingService {
               reason: input.reason,
               evidence: input.evidence,
             });
-            await this.milestones.announce(manager, record.id, 'unfounded', NOT_DROPOUT_REASONS[input.reason]);
+            await this.caseTips.announce(manager, record.id, 'unfounded', NOT_DROPOUT_REASONS[input.reason]);
             return;
           }
           case 'confirm': {
@@ -182,7 +182,7 @@ export class CaseHandlingService {
               grade: input.grade,
               placement: input.placement,
             });
-            await this.milestones.announce(manager, record.id, 'returned', null);
+            await this.caseTips.announce(manager, record.id, 'returned', null);
             await this.tellSchool(manager, record.id, school.id, '有劝返学生到校，请每天登记出勤');
             return;
           }
@@ -208,7 +208,7 @@ export class CaseHandlingService {
                 result: null,
               });
             }
-            await this.milestones.announce(manager, record.id, 'closed', null);
+            await this.caseTips.announce(manager, record.id, 'closed', null);
             return;
           }
           case 'reopen': {
@@ -248,7 +248,7 @@ export class CaseHandlingService {
           : {};
         await this.cases.update(manager, record, { status, ...due });
         await this.cases.event(manager, record.id, caller.userId, 'visit_logged', { outcome: input.outcome });
-        if (first) await this.milestones.announce(manager, record.id, 'visited', null);
+        if (first) await this.caseTips.announce(manager, record.id, 'visited', null);
       },
       guard,
     );
@@ -299,7 +299,7 @@ export class CaseHandlingService {
       });
       await this.cases.event(manager, record.id, caller.userId, 'enrolment_confirmed', null);
       await this.cases.event(manager, record.id, caller.userId, 'closed_not_dropout', { reason: 'transferred' });
-      await this.milestones.announce(manager, record.id, 'unfounded', NOT_DROPOUT_REASONS.transferred);
+      await this.caseTips.announce(manager, record.id, 'unfounded', NOT_DROPOUT_REASONS.transferred);
     });
   }
 

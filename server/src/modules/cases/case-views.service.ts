@@ -4,11 +4,9 @@ import { In, type EntityManager } from 'typeorm';
 import { User } from '../accounts/user.entity';
 import { Child } from '../children/child.entity';
 import { DivisionsService } from '../divisions/divisions.service';
-import { School } from '../schools/school.entity';
-import { Tip } from '../tips/tip.entity';
-import { mapTipForOfficial } from '../tips/tip.mappers';
-import { UploadsService } from '../uploads/uploads.service';
+import { schoolNames } from '../schools/school-names';
 import { CaseEvent, CaseNotice, CaseRouting, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
+import { CaseTips } from './case-tips';
 import { casePlaceCode, mapCaseDetail, mapCaseListItem, mapTransfer } from './case.mappers';
 
 /** Turns cases into the shapes officials see, with every lookup batched per page. */
@@ -16,7 +14,7 @@ import { casePlaceCode, mapCaseDetail, mapCaseListItem, mapTransfer } from './ca
 export class CaseViewsService {
   constructor(
     private readonly divisions: DivisionsService,
-    private readonly uploads: UploadsService,
+    private readonly caseTips: CaseTips,
   ) {}
 
   async listItems(manager: EntityManager, cases: DropoutCase[], now: Date): Promise<CaseListItem[]> {
@@ -53,7 +51,7 @@ export class CaseViewsService {
   ): Promise<CaseDetail> {
     const [item] = await this.listItems(manager, [record], now);
     const [tips, routings, events, visits, notices, transfers] = await Promise.all([
-      manager.find(Tip, { where: { caseId: record.id }, order: { createdAt: 'ASC' } }),
+      this.caseTips.officialViews(manager, record.id),
       manager.find(CaseRouting, { where: { caseId: record.id }, order: { at: 'ASC' } }),
       manager.find(CaseEvent, { where: { caseId: record.id }, order: { at: 'ASC' } }),
       manager.find(CaseVisit, { where: { caseId: record.id }, order: { visitedOn: 'ASC', recordedAt: 'ASC' } }),
@@ -66,12 +64,7 @@ export class CaseViewsService {
     ];
     const [divisionNames, schools, users] = await Promise.all([
       this.divisions.names(divisionCodes),
-      this.schoolNames(manager, [
-        ...routings.map((r) => r.schoolId),
-        ...tips.map((t) => t.lastSchoolId),
-        record.returnSchoolId,
-        record.confirmingSchoolId,
-      ]),
+      this.schoolNames(manager, [...routings.map((r) => r.schoolId), record.returnSchoolId, record.confirmingSchoolId]),
       this.userNames(manager, [
         ...routings.map((r) => r.actorId),
         ...events.map((e) => e.actorId),
@@ -80,8 +73,6 @@ export class CaseViewsService {
       ]),
     ]);
     const child = await manager.findOneByOrFail(Child, { id: record.childId });
-    const places = await this.divisions.fullNames(tips.flatMap((t) => (t.divisionCode ? [t.divisionCode] : [])));
-    const tipLookups = { schoolNames: schools, places, photoUrl: (id: string) => this.uploads.signedUrl(id) };
     return mapCaseDetail(record, {
       item: item!,
       childName: child.name,
@@ -90,7 +81,7 @@ export class CaseViewsService {
       visits,
       notices,
       transfers: await this.transferViews(manager, transfers, now),
-      tips: tips.map((t) => mapTipForOfficial(t, tipLookups)),
+      tips,
       attendance,
       actions,
       divisionNames,
@@ -122,10 +113,7 @@ export class CaseViewsService {
   }
 
   async schoolNames(manager: EntityManager, ids: Array<string | null>): Promise<Map<string, string>> {
-    const unique = [...new Set(ids.filter((id): id is string => !!id))];
-    if (unique.length === 0) return new Map();
-    const schools = await manager.find(School, { where: { id: In(unique) }, select: { id: true, name: true } });
-    return new Map(schools.map((s) => [s.id, s.name]));
+    return schoolNames(manager, ids);
   }
 
   async userNames(manager: EntityManager, ids: Array<string | null>): Promise<Map<string, string>> {

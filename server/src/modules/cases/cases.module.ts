@@ -12,7 +12,6 @@ import { CaseRoutingService } from './case-routing.service';
 import { CaseViewsService } from './case-views.service';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
-import { TipMilestonesService } from './tip-milestones.service';
 
 @Module({
   imports: [ChildrenModule, DivisionsModule, UploadsModule],
@@ -21,13 +20,12 @@ import { TipMilestonesService } from './tip-milestones.service';
     CasesService,
     CaseRoutingService,
     CaseViewsService,
-    TipMilestonesService,
     CaseHandlingService,
     DeadlinesService,
     LedgerService,
     CountySettingsService,
     RetentionService,
   ],
-  exports: [CasesService, CaseRoutingService, CaseViewsService, TipMilestonesService, ChildrenModule, DeadlinesService, RetentionService],
+  exports: [CasesService, CaseRoutingService, CaseViewsService, ChildrenModule, DeadlinesService, RetentionService],
 })
 export class CasesModule {}

@@ -34,14 +34,13 @@ import { ServedCounty } from '../divisions/division.entity';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { wechatTime } from '../notifications/subscribe-templates';
-import { Tip } from '../tips/tip.entity';
 import { CASE_SCOPE, canSeeCase } from './case-access';
 import { CaseEvent, CaseRouting, DropoutCase, type DueKind } from './case.entity';
 import { caseActionsFor, requireAccess } from './case-policy';
+import { CaseTips } from './case-tips';
 import { CaseRoutingService, type RoutingDecision } from './case-routing.service';
 import { deadline } from './case-steps';
 import { CaseViewsService } from './case-views.service';
-import { TipMilestonesService } from './tip-milestones.service';
 
 const STALE = '案件已被他人修改，以下是最新情况，请确认后重试';
 
@@ -67,7 +66,7 @@ export class CasesService {
     private readonly views: CaseViewsService,
     private readonly divisions: DivisionsService,
     private readonly notifications: NotificationsService,
-    private readonly milestones: TipMilestonesService,
+    private readonly caseTips: CaseTips,
     private readonly attendance: AttendanceService,
     private readonly audit: AuditService,
     private readonly childMerges: ChildMergeService,
@@ -158,7 +157,7 @@ export class CasesService {
       const settings = await this.settingsOf(record.countyCode, manager);
       await this.update(manager, record, { status: next, assigneeId, ...this.due('verify', this.clock.now(), settings) });
       await this.event(manager, record.id, caller.userId, 'accepted', { assigneeId });
-      await this.milestones.announce(manager, record.id, 'assigned', null);
+      await this.caseTips.announce(manager, record.id, 'assigned', null);
       if (assigneeId !== caller.userId) await this.tellAssignee(manager, record.id, assigneeId);
     });
   }
@@ -238,7 +237,7 @@ export class CasesService {
           return;
         }
         const moved = source.tipCount;
-        await manager.update(Tip, { caseId: source.id }, { caseId: target.id });
+        await this.caseTips.moveAll(manager, source.id, target.id);
         await this.update(manager, source, {
           mergedIntoId: target.id,
           closedAt: this.clock.now(),

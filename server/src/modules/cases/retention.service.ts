@@ -14,9 +14,9 @@ import { ChildRegistry } from '../children/child-registry.service';
 import { Guardianship } from '../children/guardianship.entity';
 import { ServedCounty } from '../divisions/division.entity';
 import { InboxMessage } from '../notifications/notification.entities';
-import { Tip } from '../tips/tip.entity';
 import { Upload } from '../uploads/upload.entity';
 import { UploadsService } from '../uploads/uploads.service';
+import { CaseTipRecords } from './case-tips';
 import { CaseEvent, CaseNotice, CaseRouting, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
 
 /** Cases handled per transaction: small enough to keep locks short on a county's first run. */
@@ -48,6 +48,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly audit: AuditService,
     private readonly uploads: UploadsService,
     private readonly children: ChildRegistry,
+    private readonly caseTips: CaseTipRecords,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.job = new PeriodicJob('retention run', () => this.run(), logger);
@@ -112,25 +113,8 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   /** Strips a batch of cases; returns the ids of the photos to delete once committed. */
   private async pseudonymise(manager: EntityManager, cases: Array<Pick<DropoutCase, 'id' | 'childId'>>): Promise<string[]> {
     const caseIds = cases.map((c) => c.id);
-    const tips = await manager.find(Tip, { where: { caseId: In(caseIds) }, select: { id: true, photoId: true } });
-    const tipIds = tips.map((t) => t.id);
     const notices = await manager.find(CaseNotice, { where: { caseId: In(caseIds) }, select: { id: true } });
-    const photos = tips.flatMap((t) => (t.photoId ? [t.photoId] : []));
-
-    if (tipIds.length) {
-      await manager.update(
-        Tip,
-        { id: In(tipIds) },
-        {
-          childName: PSEUDONYMISED_TEXT,
-          childIdNumber: null,
-          locationNote: null,
-          observation: PSEUDONYMISED_TEXT,
-          contact: null,
-          photoId: null,
-        },
-      );
-    }
+    const { tipIds, photoIds: photos } = await this.caseTips.pseudonymise(manager, caseIds);
     if (photos.length) await manager.delete(Upload, { id: In(photos) });
     await manager.update(
       CaseVisit,

@@ -9,11 +9,11 @@ import { newId } from '../../common/ids';
 import { User } from '../accounts/user.entity';
 import { AuditService } from '../audit/audit.service';
 import { CaseEvent, CaseNotice, CaseVisit, DropoutCase } from '../cases/case.entity';
+import { CaseTipRecords } from '../cases/case-tips';
 import { DeferralApplication, EnrolmentNotice } from '../enrolment/enrolment.entities';
 import { BindingAttempt } from '../guardians/binding-attempt.entity';
 import { CrosscheckReview } from '../registry/registry.entities';
 import { SubsidyComplaint, SubsidyEligibilityRow, SubsidyPayment } from '../subsidies/subsidy.entities';
-import { Tip } from '../tips/tip.entity';
 import { AttendanceDay } from './attendance.entity';
 import { ChildGuardian } from './child-guardian.entity';
 import { ChildMatchReview, ChildMerge } from './child-registry.entities';
@@ -177,6 +177,7 @@ export class ChildMergeService {
   constructor(
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly caseTips: CaseTipRecords,
   ) {}
 
   async merge(manager: EntityManager, survivorId: string, mergedId: string, options: MergeOptions): Promise<ChildMerge> {
@@ -341,8 +342,9 @@ export class ChildMergeService {
       escalatedTo: null,
       tipCount: 0,
     });
+    entry.tips.push(...(await this.caseTips.idsOf(manager, loser.id)));
+    for (const chunk of chunks(entry.tips)) await this.caseTips.move(manager, chunk, loser.id, keeper.id);
     for (const [entity, list] of [
-      [Tip, entry.tips],
       [CaseVisit, entry.visits],
       [CaseNotice, entry.notices],
     ] as const) {
@@ -430,14 +432,13 @@ export class ChildMergeService {
       ]);
       if (!loser || !keeper || loser.mergedIntoId !== keeper.id) continue;
       let tipsBack = 0;
+      for (const chunk of chunks(entry.tips)) tipsBack += await this.caseTips.move(manager, chunk, keeper.id, loser.id);
       for (const [entity, ids] of [
-        [Tip, entry.tips],
         [CaseVisit, entry.visits],
         [CaseNotice, entry.notices],
       ] as const) {
         for (const chunk of chunks(ids)) {
-          const result = await manager.update(entity, { id: In(chunk), caseId: keeper.id }, { caseId: loser.id });
-          if (entity === Tip) tipsBack += result.affected ?? chunk.length;
+          await manager.update(entity, { id: In(chunk), caseId: keeper.id }, { caseId: loser.id });
         }
       }
       await this.updateCase(manager, keeper, { tipCount: Math.max(0, keeper.tipCount - tipsBack) });

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
+import type { CaseTipRecords } from '../cases/case-tips';
 import { ChildMergeService } from './child-merge.service';
 import { matchByName, nameKeyOf, type ChildReport, type KnownChild } from './child-matching';
 import { ChildMatchReview, type ChildMatchReason } from './child-registry.entities';
@@ -59,10 +60,10 @@ const finished = FINISHED_CASE_STATUSES.map((s) => `'${s}'`).join(', ');
  * their columns, so it runs on the schema of that migration; nothing to do on an empty database.
  * Idempotent: a second run finds nothing to do.
  */
-export async function repairChildRecords(manager: EntityManager, clock: Clock = new Clock()): Promise<RepairReport> {
+export async function repairChildRecords(manager: EntityManager, tips: CaseTipRecords, clock: Clock = new Clock()): Promise<RepairReport> {
   const report: RepairReport = { countiesSet: 0, merged: 0, linked: 0, casesMerged: 0, reviews: 0 };
   if (!(await manager.query('SELECT id FROM children LIMIT 1')).length) return report;
-  const merges = new ChildMergeService(clock, new AuditService(manager.connection, clock));
+  const merges = new ChildMergeService(clock, new AuditService(manager.connection, clock), tips);
   const now = clock.now();
 
   report.countiesSet = await setCounties(manager);

@@ -18,6 +18,7 @@ import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { UploadsService } from '../uploads/uploads.service';
 import { DeferralApplication, EnrolmentBatch, EnrolmentNotice } from './enrolment.entities';
+import { mapDeferral, mapEnrolmentNotice } from './enrolment.mappers';
 import { latestDeferrals, NOTICE_SCOPE, noticeState } from './enrolment.service';
 import { NoticePdfService } from './notice-pdf.service';
 
@@ -233,25 +234,13 @@ export class EnrolmentNoticesService {
         manager,
       ),
     ]);
-    const names = new Map(children.map((c) => [c.id, c.name]));
-    return rows.map((r) => {
-      const notice = noticeById.get(r.noticeId);
-      return {
-        id: r.id,
-        noticeId: r.noticeId,
-        childName: names.get(r.childId) ?? '',
-        villageName: r.villageCode ? (villages.get(r.villageCode) ?? null) : null,
-        schoolName: notice ? (schools.get(notice.schoolId) ?? '') : '',
-        schoolYear: notice?.schoolYear ?? 0,
-        reason: r.reason,
-        photoUrl: this.uploads.signedUrl(r.photoId),
-        appliedAt: r.appliedAt.toISOString(),
-        status: r.status,
-        decidedAt: r.decidedAt?.toISOString() ?? null,
-        decisionNote: r.decisionNote,
-        decidedBy: r.decidedUnit,
-      };
-    });
+    const lookups = {
+      childNames: new Map(children.map((c) => [c.id, c.name])),
+      schoolNames: schools,
+      villageNames: villages,
+      photoUrl: (photoId: string) => this.uploads.signedUrl(photoId),
+    };
+    return rows.map((r) => mapDeferral(r, noticeById.get(r.noticeId), lookups));
   }
 
   private async views(manager: EntityManager, notices: EnrolmentNotice[], caller: Caller): Promise<EnrolmentNoticeView[]> {
@@ -277,31 +266,13 @@ export class EnrolmentNoticesService {
         const batch = batchById.get(n.batchId)!;
         const state = noticeState(n, deferrals.get(n.id));
         const mine = guardian && (await isGuardianOf(manager, caller.userId, n.childId));
-        const actions: string[] = [];
-        if (mine && !n.acknowledgedAt) actions.push('acknowledge');
-        if (mine && state !== 'deferred' && state !== 'deferral_pending') actions.push('apply_deferral');
-        return {
-          id: n.id,
-          childId: n.childId,
-          childName: names.get(n.childId) ?? '',
-          kind: batch.kind,
-          schoolYear: n.schoolYear,
-          schoolName: schools.get(n.schoolId) ?? '',
-          reportOn: batch.reportOn,
-          reportTime: batch.reportTime,
-          reportPlace: batch.reportPlace,
-          bring: batch.bring,
-          contact: batch.contact,
-          acknowledgeBy: batch.acknowledgeBy,
-          issuerName: batch.issuerName,
-          issuedAt: n.issuedAt.toISOString(),
-          text: n.text,
+        return mapEnrolmentNotice(n, batch, {
           state,
-          readAt: n.readAt?.toISOString() ?? null,
-          acknowledgedAt: n.acknowledgedAt?.toISOString() ?? null,
+          guardian: mine,
           deferral: deferralViews.get(n.id) ?? null,
-          actions,
-        };
+          childName: names.get(n.childId) ?? '',
+          schoolName: schools.get(n.schoolId) ?? '',
+        });
       }),
     );
   }

@@ -31,6 +31,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { HouseholdMember } from '../registry/registry.entities';
 import { School } from '../schools/school.entity';
 import { EnrolmentBatch, EnrolmentNotice, DeferralApplication } from './enrolment.entities';
+import { mapEnrolmentBatch, mapFollowUpGroup, mapFollowUpItem } from './enrolment.mappers';
 import { enrolmentNoticeText } from './enrolment-text';
 import { NoticePdfService } from './notice-pdf.service';
 
@@ -314,26 +315,11 @@ export class EnrolmentService {
     return {
       asOf: now.toISOString(),
       groups: [...groups.values()]
-        .map((g) => ({
-          schoolId: g.schoolId,
-          schoolName: schools.get(g.schoolId) ?? '',
-          villageCode: g.villageCode,
-          villageName: g.villageCode ? (villages.get(g.villageCode) ?? null) : null,
-          counts: g.counts,
-        }))
+        .map((g) => mapFollowUpGroup(g, { schoolNames: schools, villageNames: villages }))
         .sort((a, b) => a.schoolName.localeCompare(b.schoolName, 'zh') || (a.villageCode ?? '').localeCompare(b.villageCode ?? '')),
-      items: pending.slice(0, MAX_FOLLOW_UP_ITEMS).map(({ notice, state, overdue, acknowledgeBy }) => ({
-        noticeId: notice.id,
-        batchId: notice.batchId,
-        childName: children.get(notice.childId) ?? '',
-        villageName: notice.villageCode ? (villages.get(notice.villageCode) ?? null) : null,
-        schoolName: schools.get(notice.schoolId) ?? '',
-        state,
-        acknowledgeBy,
-        overdue,
-        guardiansInApp: inApp.get(notice.childId) ?? 0,
-        lastRemindedAt: notice.remindedAt?.toISOString() ?? null,
-      })),
+      items: pending
+        .slice(0, MAX_FOLLOW_UP_ITEMS)
+        .map((p) => mapFollowUpItem(p, { childNames: children, schoolNames: schools, villageNames: villages, guardiansInApp: inApp })),
       truncated: pending.length > MAX_FOLLOW_UP_ITEMS,
     };
   }
@@ -632,22 +618,7 @@ export class EnrolmentService {
     const counts = new Map(batches.map((b) => [b.id, emptyCounts()]));
     const byId = new Map(batches.map((b) => [b.id, b]));
     for (const n of notices) count(counts.get(n.batchId)!, noticeState(n, deferrals.get(n.id)), today > byId.get(n.batchId)!.acknowledgeBy);
-    return batches.map((b) => ({
-      id: b.id,
-      kind: b.kind,
-      schoolYear: b.schoolYear,
-      schoolId: b.schoolId,
-      schoolName: schools.get(b.schoolId) ?? '',
-      reportOn: b.reportOn,
-      reportTime: b.reportTime,
-      reportPlace: b.reportPlace,
-      bring: b.bring,
-      contact: b.contact,
-      acknowledgeBy: b.acknowledgeBy,
-      issuerName: b.issuerName,
-      issuedAt: b.issuedAt.toISOString(),
-      counts: counts.get(b.id)!,
-    }));
+    return batches.map((b) => mapEnrolmentBatch(b, schools, counts.get(b.id)!));
   }
 }
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { MessageView, SubscriptionKey } from '@baoxue/shared';
-import { SUBSCRIPTION_KEYS } from '@baoxue/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import type { Caller } from '../../common/auth/caller';
@@ -10,7 +9,8 @@ import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { InboxMessage, OutboxMessage, SubscriptionGrant } from './notification.entities';
-import { SUBSCRIBE_TEMPLATES, templateData } from './subscribe-templates';
+import { mapMessage, mapSubscriptions } from './notification.mappers';
+import { templateData } from './subscribe-templates';
 
 export interface Notice {
   /** Unique per event: the same event is never announced twice to the same person. */
@@ -107,7 +107,7 @@ export class NotificationsService {
     ]);
     const page = rows.slice(0, query.limit);
     return {
-      items: page.map(toMessageView),
+      items: page.map(mapMessage),
       nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null,
       unread,
     };
@@ -120,7 +120,7 @@ export class NotificationsService {
       message.readAt = this.clock.now();
       await this.dataSource.manager.update(InboxMessage, { id }, { readAt: message.readAt });
     }
-    return toMessageView(message);
+    return mapMessage(message);
   }
 
   async markAllRead(caller: Caller): Promise<{ ok: true }> {
@@ -135,15 +135,7 @@ export class NotificationsService {
 
   async subscriptions(caller: Caller) {
     const grants = await this.dataSource.manager.findBy(SubscriptionGrant, { userId: caller.userId });
-    const remaining = new Map(grants.map((g) => [g.template, g.remaining]));
-    return {
-      items: SUBSCRIPTION_KEYS.filter((key) => SUBSCRIBE_TEMPLATES[key].roles?.includes(caller.role) ?? true).map((key) => ({
-        key,
-        templateId: this.config.wechat.templates[key],
-        title: SUBSCRIBE_TEMPLATES[key].title,
-        remaining: remaining.get(key) ?? 0,
-      })),
-    };
+    return mapSubscriptions(caller.role, grants, this.config.wechat.templates);
   }
 
   /** Each acceptance in wx.requestSubscribeMessage allows one message of that template. */
@@ -162,15 +154,4 @@ export class NotificationsService {
     });
     return this.subscriptions(caller);
   }
-}
-
-function toMessageView(message: InboxMessage): MessageView {
-  return {
-    id: message.id,
-    title: message.title,
-    body: message.body,
-    link: message.link,
-    createdAt: message.createdAt.toISOString(),
-    read: message.readAt !== null,
-  };
 }

@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  GRADE_LABELS,
-  pageLink,
-  SCHOOL_NOTICE_AUDIENCES,
-  type ReceivedSchoolNoticeView,
-  type SchoolNoticeView,
-  type sendSchoolNoticeRequest,
-} from '@baoxue/shared';
+import { pageLink, type ReceivedSchoolNoticeView, type SchoolNoticeView, type sendSchoolNoticeRequest } from '@baoxue/shared';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Caller } from '../../common/auth/caller';
@@ -24,16 +17,11 @@ import { schoolNamesOf, userNamesOf } from '../children/lookups';
 import { NotificationsService } from '../notifications/notifications.service';
 import { School } from '../schools/school.entity';
 import { SchoolNotice, SchoolNoticeReceipt } from './school-notice.entities';
+import { mapReceivedSchoolNotice, mapSchoolNotice } from './school-notice.mappers';
 
 type SendInput = z.output<typeof sendSchoolNoticeRequest>;
 
 const SCOPE = { division: 'sn.county_code', school: 'sn.school_id' } as const;
-
-function audienceLabel(notice: Pick<SchoolNotice, 'audience' | 'grade' | 'className'>): string {
-  if (notice.audience === 'school') return SCHOOL_NOTICE_AUDIENCES.school;
-  const grade = GRADE_LABELS[notice.grade ?? 0] ?? `${notice.grade}年级`;
-  return notice.audience === 'grade' ? grade : `${grade}${notice.className}`;
-}
 
 /**
  * Notices a school sends to the guardians of its pupils: the whole school, a grade or a class.
@@ -176,18 +164,7 @@ export class SchoolNoticesService {
       manager,
       notices.map((n) => n.schoolId),
     );
-    return receipts.map((r) => {
-      const notice = byId.get(r.noticeId)!;
-      return {
-        id: notice.id,
-        schoolName: schools.get(notice.schoolId) ?? '',
-        title: notice.title,
-        body: notice.body,
-        sentAt: notice.sentAt.toISOString(),
-        childNames: r.childNames,
-        read: r.readAt !== null,
-      };
-    });
+    return receipts.map((r) => mapReceivedSchoolNotice(byId.get(r.noticeId)!, r, schools));
   }
 
   private async views(manager: EntityManager, notices: SchoolNotice[]): Promise<SchoolNoticeView[]> {
@@ -211,19 +188,6 @@ export class SchoolNoticesService {
         .getRawMany<{ noticeId: string; read: number | string }>(),
     ]);
     const readCounts = new Map(reads.map((r) => [r.noticeId, Number(r.read)]));
-    return notices.map((n) => ({
-      id: n.id,
-      schoolName: schools.get(n.schoolId) ?? '',
-      audience: n.audience,
-      audienceLabel: audienceLabel(n),
-      title: n.title,
-      body: n.body,
-      sentAt: n.sentAt.toISOString(),
-      sentByName: senders.get(n.sentBy) ?? null,
-      pupils: n.pupils,
-      pupilsReached: n.pupilsReached,
-      recipients: n.recipients,
-      read: readCounts.get(n.id) ?? 0,
-    }));
+    return notices.map((n) => mapSchoolNotice(n, { schoolNames: schools, userNames: senders, readCounts }));
   }
 }

@@ -2,11 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   chinaDay,
-  formatYuan,
   nutritionRate,
-  PAYMENT_STATUSES,
-  parseSemesterKey,
-  schoolYearLabel,
   semesterEntitlement,
   semesterKey,
   semesterLabel,
@@ -22,9 +18,9 @@ import { ChildRegistry } from '../children/child-registry.service';
 import { schoolNamesOf } from '../children/lookups';
 import { Clock } from '../../common/clock';
 import { countyOfChild } from './pupil-lookup';
-import { toPaymentView } from './payments.service';
 import { SubsidyPoliciesService } from './subsidy-policies.service';
 import { SubsidyComplaint, SubsidyEligibilityRow, SubsidyPayment } from './subsidy.entities';
+import { mapChildSubsidies } from './subsidy.mappers';
 
 /**
  * A child's subsidy record (BRIEF §6): eligibility by school year, the entitlement of each
@@ -76,45 +72,6 @@ export class ChildSubsidiesService {
         }),
     );
     const nutrition = child.schoolId && county ? nutritionRate(county, chinaDay(this.clock.now()), policies) : null;
-    const paymentById = new Map(payments.map((p) => [p.id, p]));
-    return {
-      child: {
-        id: child.id,
-        name: child.name,
-        schoolName: child.schoolId ? (schools.get(child.schoolId) ?? null) : null,
-        grade: child.grade,
-      },
-      eligibility: eligibility.map((e) => ({
-        schoolYear: e.schoolYear,
-        schoolYearLabel: schoolYearLabel(e.schoolYear),
-        category: e.category,
-        stage: e.stage,
-        boarding: e.boarding,
-      })),
-      entitlements,
-      payments: payments.map((p) => toPaymentView(p, child.name)),
-      benefitsInKind: nutrition
-        ? [
-            {
-              label: '营养改善计划',
-              description: `在校就餐，按每个在校日${formatYuan(nutrition.amountFen)}的标准由学校提供营养膳食，不发放现金。`,
-              dailyFen: nutrition.amountFen,
-              since: nutrition.effectiveFrom,
-            },
-          ]
-        : [],
-      complaints: complaints.map((c) => ({
-        id: c.id,
-        status: c.status,
-        createdAt: c.createdAt.toISOString(),
-        subject: complaintSubject(c, c.paymentId ? (paymentById.get(c.paymentId) ?? null) : null),
-      })),
-    };
+    return mapChildSubsidies(child, { eligibility, payments, complaints }, { entitlements, nutrition }, schools);
   }
-}
-
-/** `2024年春季学期 生活补助 625元（发放失败）` or `2024年春季学期 应享资助`. */
-export function complaintSubject(complaint: Pick<SubsidyComplaint, 'semester'>, payment: SubsidyPayment | null): string {
-  const label = semesterLabel(parseSemesterKey(complaint.semester)!);
-  return payment ? `${label} 生活补助 ${formatYuan(payment.amountFen)}（${PAYMENT_STATUSES[payment.status]}）` : `${label} 应享资助`;
 }

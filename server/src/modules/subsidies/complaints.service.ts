@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  allowedComplaintTransitions,
   COMPLAINT_ACTIONS,
   COMPLAINT_STATUSES,
   COMPLAINT_TRANSITIONS,
@@ -30,21 +29,11 @@ import { Child } from '../children/child.entity';
 import { Guardianship } from '../children/guardianship.entity';
 import { schoolNamesOf, userNamesOf } from '../children/lookups';
 import { NotificationsService } from '../notifications/notifications.service';
-import { complaintSubject } from './child-subsidies.service';
 import { countyOfChild } from './pupil-lookup';
 import { SubsidyComplaint, SubsidyComplaintEvent, SubsidyEligibilityRow, SubsidyPayment } from './subsidy.entities';
+import { mapComplaint, OPEN_COMPLAINT_STATUSES, SUBSIDY_OFFICE } from './subsidy.mappers';
 
 const DAY = 24 * 3_600_000;
-const OFFICE = '县学生资助管理中心';
-const OPEN: ComplaintStatus[] = ['open', 'processing'];
-const EVENT_LABELS: Record<SubsidyComplaintEvent['kind'], string> = {
-  submitted: '家长反映问题',
-  accept: '已受理',
-  answer: '已答复',
-  reopen: '家长继续反映',
-  close: '已办结',
-};
-
 /**
  * 资助投诉: a guardian complains about a payment or a semester's entitlement; the county's
  * student-aid office (its county admins) accepts and answers it in the app, within a time limit;
@@ -133,15 +122,15 @@ export class ComplaintsService {
       .orderBy('c.id', 'DESC')
       .limit(query.limit + 1);
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
-    if (query.overdue === 'true') qb.andWhere('c.status IN (:...open) AND c.due_at < :now', { open: OPEN, now });
-    if (query.overdue === 'false') qb.andWhere('NOT (c.status IN (:...open) AND c.due_at < :now)', { open: OPEN, now });
+    if (query.overdue === 'true') qb.andWhere('c.status IN (:...open) AND c.due_at < :now', { open: OPEN_COMPLAINT_STATUSES, now });
+    if (query.overdue === 'false') qb.andWhere('NOT (c.status IN (:...open) AND c.due_at < :now)', { open: OPEN_COMPLAINT_STATUSES, now });
     if (query.cursor) {
       const [id] = decodeCursor(query.cursor, ['string']);
       qb.andWhere('c.id < :cursorId', { cursorId: id });
     }
     const [rows, overdueCount] = await Promise.all([
       qb.getMany(),
-      base().andWhere('c.status IN (:...open) AND c.due_at < :now', { open: OPEN, now }).getCount(),
+      base().andWhere('c.status IN (:...open) AND c.due_at < :now', { open: OPEN_COMPLAINT_STATUSES, now }).getCount(),
     ]);
     const page = rows.slice(0, query.limit);
     await this.audit.record(caller, {
@@ -207,7 +196,7 @@ export class ComplaintsService {
         await this.notifications.notify(tx, guardians, {
           key: `complaint-${input.transition}:${id}:${now.getTime()}`,
           title: input.transition === 'answer' ? '资助投诉已答复' : '资助投诉已办结',
-          body: `您反映的${child.name}的资助问题，${OFFICE}${input.transition === 'answer' ? '已答复，请在小程序中查看' : '已办结'}。`,
+          body: `您反映的${child.name}的资助问题，${SUBSIDY_OFFICE}${input.transition === 'answer' ? '已答复，请在小程序中查看' : '已办结'}。`,
           link: pageLink('parentComplaint', { id }),
         });
       }
@@ -261,31 +250,11 @@ export class ComplaintsService {
             events.map((e) => e.actorId),
           ),
     ]);
-    const side = caller.role === 'parent' ? 'parent' : 'county';
-    return {
-      id: complaint.id,
-      version: complaint.version,
-      childId: child.id,
-      childName: child.name,
-      schoolName: child.schoolId ? (schools.get(child.schoolId) ?? null) : null,
-      subject: complaintSubject(complaint, payment),
-      paymentId: complaint.paymentId,
-      semester: complaint.semester,
-      text: complaint.text,
-      status: complaint.status,
-      createdAt: complaint.createdAt.toISOString(),
-      dueAt: complaint.dueAt.toISOString(),
-      overdue: OPEN.includes(complaint.status) && complaint.dueAt.getTime() < this.clock.now().getTime(),
-      answer: complaint.answer,
-      answeredAt: complaint.answeredAt?.toISOString() ?? null,
-      events: events.map((e) => ({
-        at: e.at.toISOString(),
-        kind: e.kind,
-        summary: EVENT_LABELS[e.kind],
-        by: e.side === 'parent' ? '家长' : ((e.actorId && names.get(e.actorId)) ?? OFFICE),
-        text: e.text,
-      })),
-      actions: allowedComplaintTransitions(complaint.status, side),
-    };
+    return mapComplaint(
+      complaint,
+      { child, payment, events },
+      { schoolNames: schools, userNames: names },
+      { side: caller.role === 'parent' ? 'parent' : 'county', now: this.clock.now() },
+    );
   }
 }

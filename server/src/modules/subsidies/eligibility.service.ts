@@ -25,6 +25,7 @@ import type { SheetColumn } from '../../common/sheets/sheet-columns';
 import { sheetTemplate } from '../../common/sheets/sheet-template';
 import { countyOfChild, PUPIL_COLUMNS, PupilLookup, SUBSIDY_SHEET } from './pupil-lookup';
 import { SubsidyEligibilityRow } from './subsidy.entities';
+import { mapEligibility } from './subsidy.mappers';
 
 type EligibilityColumn = 'studentNumber' | 'idNumber' | 'name' | 'schoolYear' | 'category' | 'boarding';
 
@@ -276,22 +277,6 @@ export class EligibilityService {
     });
     const byId = new Map(children.map((c) => [c.id, c]));
     const schools = await schoolNamesOf(manager, [...rows.map((r) => r.schoolId), ...children.map((c) => c.schoolId)]);
-    return rows.map((r) => {
-      const child = byId.get(r.childId);
-      const schoolId = r.schoolId ?? child?.schoolId ?? null;
-      return {
-        id: r.id,
-        childId: r.childId,
-        childName: child?.name ?? '',
-        schoolName: schoolId ? (schools.get(schoolId) ?? null) : null,
-        grade: child?.grade ?? null,
-        schoolYear: r.schoolYear,
-        category: r.category,
-        stage: r.stage,
-        boarding: r.boarding,
-        source: r.source,
-        confirmedAt: r.confirmedAt.toISOString(),
-      };
-    });
+    return rows.map((r) => mapEligibility(r, byId.get(r.childId), schools));
   }
 }

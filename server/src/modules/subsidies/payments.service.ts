@@ -11,7 +11,6 @@ import {
   semesterLabel,
   type PaymentChannel,
   type PaymentStatus,
-  type PaymentView,
   type Term,
 } from '@baoxue/shared';
 import { In, type DataSource, type EntityManager } from 'typeorm';
@@ -32,6 +31,7 @@ import type { SheetColumn } from '../../common/sheets/sheet-columns';
 import { sheetTemplate } from '../../common/sheets/sheet-template';
 import { PUPIL_COLUMNS, PupilLookup, SUBSIDY_SHEET } from './pupil-lookup';
 import { SubsidyPayment } from './subsidy.entities';
+import { mapPayment } from './subsidy.mappers';
 
 type PaymentColumn =
   'studentNumber' | 'idNumber' | 'name' | 'semester' | 'amount' | 'status' | 'failureReason' | 'channel' | 'card' | 'paidOn' | 'reference';
@@ -140,25 +140,6 @@ const PAYMENT_ROW = {
   reference: cell.text(40, '发放批次号最多40个字符'),
 };
 
-export function toPaymentView(payment: SubsidyPayment, childName: string): PaymentView {
-  const semester = parseSemesterKey(payment.semester)!;
-  return {
-    id: payment.id,
-    childId: payment.childId,
-    childName,
-    semester: payment.semester,
-    semesterLabel: semesterLabel(semester),
-    amountFen: payment.amountFen,
-    status: payment.status,
-    channel: payment.channel,
-    cardTail: payment.cardTail,
-    failureReason: payment.failureReason,
-    paidOn: payment.paidOn,
-    reference: payment.reference,
-    updatedAt: payment.updatedAt.toISOString(),
-  };
-}
-
 interface ParsedPayment {
   line: number;
   child: Child;
@@ -218,7 +199,7 @@ export class PaymentsService {
       details: { rows: page.length },
     });
     return {
-      items: page.map((p) => toPaymentView(p, names.get(p.childId) ?? '')),
+      items: page.map((p) => mapPayment(p, names.get(p.childId) ?? '')),
       nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null,
     };
   }

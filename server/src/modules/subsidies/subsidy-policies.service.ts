@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { formatYuan, type createPolicyRequest, type PolicyView, type SubsidyPolicy } from '@baoxue/shared';
+import { type createPolicyRequest, type PolicyView, type SubsidyPolicy } from '@baoxue/shared';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Caller } from '../../common/auth/caller';
@@ -10,25 +10,7 @@ import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
 import { SubsidyPolicyRow } from './subsidy.entities';
-
-export function toPolicy(row: SubsidyPolicyRow): SubsidyPolicy {
-  return {
-    id: row.id,
-    kind: row.kind,
-    countyCode: row.countyCode,
-    label: row.label,
-    stage: row.stage,
-    boarding: row.boarding,
-    categories: row.categories,
-    amountFen: row.amountFen,
-    effectiveFrom: row.effectiveFrom,
-    effectiveTo: row.effectiveTo,
-  };
-}
-
-function toView(row: SubsidyPolicyRow): PolicyView {
-  return { ...toPolicy(row), amountLabel: `${formatYuan(row.amountFen)}/${row.kind === 'nutrition' ? '在校日' : '学年'}` };
-}
+import { mapPolicy, toPolicy } from './subsidy.mappers';
 
 /**
  * Subsidy rates as data: the national standards (seeded by migration, read-only here) and each
@@ -55,7 +37,7 @@ export class SubsidyPoliciesService {
       where: [{ countyCode: IsNull() }, ...(caller.countyCode ? [{ countyCode: caller.countyCode }] : [])],
       order: { kind: 'ASC', effectiveFrom: 'DESC' },
     });
-    return { items: rows.map(toView) };
+    return { items: rows.map(mapPolicy) };
   }
 
   async create(caller: Caller, input: z.output<typeof createPolicyRequest>): Promise<PolicyView> {
@@ -89,7 +71,7 @@ export class SubsidyPoliciesService {
         manager,
       );
     });
-    return toView(row);
+    return mapPolicy(row);
   }
 
   async end(caller: Caller, id: string, effectiveTo: string): Promise<PolicyView> {
@@ -107,6 +89,6 @@ export class SubsidyPoliciesService {
         manager,
       );
     });
-    return toView({ ...row, effectiveTo });
+    return mapPolicy({ ...row, effectiveTo });
   }
 }

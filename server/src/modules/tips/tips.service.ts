@@ -29,7 +29,6 @@ import { canSeeCase } from '../cases/case-access';
 import { requireAccess } from '../cases/case-policy';
 import { CaseRoutingService } from '../cases/case-routing.service';
 import { CasesService } from '../cases/cases.service';
-import { TipMilestonesService } from '../cases/tip-milestones.service';
 import type { ChildReport } from '../children/child-matching';
 import { ChildRegistry } from '../children/child-registry.service';
 import { DivisionsService } from '../divisions/divisions.service';
@@ -37,6 +36,7 @@ import { School } from '../schools/school.entity';
 import { UploadsService } from '../uploads/uploads.service';
 import { Tip } from './tip.entity';
 import { mapTipForSupervisor } from './tip.mappers';
+import { TipMilestonesService } from './tip-milestones.service';
 
 type TipInput = z.output<typeof createTipRequest>;
 

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { NOT_DROPOUT_REASONS, pageLink, TIP_MILESTONES, type TipMilestone, type TipMilestoneView } from '@baoxue/shared';
 import { In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { CaseEvent } from '../cases/case.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { wechatTime } from '../notifications/subscribe-templates';
-import { Tip } from '../tips/tip.entity';
-import { CaseEvent } from './case.entity';
+import { Tip } from './tip.entity';
 
 /** Timeline events that are milestones for the tipster, and which milestone each one is. */
 const MILESTONE_OF_EVENT: Record<string, TipMilestone> = {
