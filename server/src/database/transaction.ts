@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { isDuplicateKey, isRetryableConflict } from '../common/errors/database-errors';
+import { isMysql } from './dialect';
 
 /**
  * Runs `work` in a transaction and runs it again (up to `attempts` times) when it loses a race the
@@ -16,8 +17,7 @@ export async function transactionWithRetry<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const type = dataSource.driver.options.type;
-      return await (type === 'mysql' || type === 'mariadb' ? dataSource.transaction('READ COMMITTED', work) : dataSource.transaction(work));
+      return await (isMysql(dataSource) ? dataSource.transaction('READ COMMITTED', work) : dataSource.transaction(work));
     } catch (error) {
       if (attempt >= attempts || !(isDuplicateKey(error) || isRetryableConflict(error))) throw error;
       // a little jitter so the same pair of transactions does not collide again in step

@@ -1,9 +1,5 @@
 import type { EntityManager } from 'typeorm';
-
-function isMysql(manager: EntityManager): boolean {
-  const type = manager.connection.driver.options.type;
-  return type === 'mysql' || type === 'mariadb';
-}
+import { isMysql } from '../../database/dialect';
 
 /**
  * Takes `amount` of a subject's allowance for a period, inside the caller's transaction, and

@@ -1,4 +1,5 @@
 import { Table, TableIndex, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { isMysql } from '../dialect';
 
 /**
  * Dialect-neutral column helpers for migrations. The only differences between MySQL and SQLite
@@ -8,8 +9,7 @@ export class ColumnKit {
   readonly mysql: boolean;
 
   constructor(queryRunner: QueryRunner) {
-    const type = queryRunner.connection.driver.options.type;
-    this.mysql = type === 'mysql' || type === 'mariadb';
+    this.mysql = isMysql(queryRunner.connection);
   }
 
   id(name = 'id'): TableColumnOptions {

@@ -19,6 +19,7 @@ import { ChildGuardian } from './child-guardian.entity';
 import { ChildMatchReview, ChildMerge } from './child-registry.entities';
 import { Child } from './child.entity';
 import { Guardianship } from './guardianship.entity';
+import { isMysql } from '../../database/dialect';
 
 /**
  * A table whose rows belong to a child and follow it to the survivor of a merge. `key` names a row
@@ -145,11 +146,6 @@ const CASE_COLUMNS = {
   version: true,
 } as const;
 type CaseRow = Pick<DropoutCase, keyof typeof CASE_COLUMNS>;
-
-function isMysql(manager: EntityManager): boolean {
-  const type = manager.connection.driver.options.type;
-  return type === 'mysql' || type === 'mariadb';
-}
 
 function chunks<T>(items: readonly T[], size = 500): T[][] {
   const out: T[][] = [];

@@ -17,6 +17,7 @@ import {
   type MatchRule,
 } from './child-matching';
 import { ChildMatchReview, type ChildMatchReason } from './child-registry.entities';
+import { isMysql } from '../../database/dialect';
 
 /** Where a report about a child came from (BRIEF §3a lists them). */
 export type ChildSource =
@@ -71,11 +72,6 @@ const KNOWN_COLUMNS = {
 const LOOKUP_CHUNK = 1000;
 /** Names looked up per query: each a range or two of the name index (few enough for MySQL's index dives). */
 const NAME_TERMS_PER_QUERY = 150;
-
-function isMysql(manager: EntityManager): boolean {
-  const type = manager.connection.driver.options.type;
-  return type === 'mysql' || type === 'mariadb';
-}
 
 /** A known record of the report's name lives in its township or went to its school (`namedNear`'s places). */
 function isNear(report: ChildReport, known: Child): boolean {
