@@ -211,7 +211,7 @@ describe('subsidies 资助', () => {
       unchanged: 3,
       notified: 0,
     });
-    const stored = await server.dataSource.manager.find(SubsidyPayment, { order: { semester: 'ASC' } });
+    const stored = await server.dataSource.manager.find(SubsidyPayment, { order: { semester: 'ASC', amountFen: 'DESC' } });
     expect(stored.map((p) => p.cardTail)).toEqual(['5678', '5678', null]);
     expect(JSON.stringify(stored)).not.toContain('6217000012345678');
 
