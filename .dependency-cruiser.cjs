@@ -1,22 +1,6 @@
 // Module boundaries of the server, checked by `npm run lint` (dependency-cruiser; `npm run lint:deps`).
 
-/**
- * Folder cycles that exist today and are being broken (issue 13): module → modules it may still reach in
- * a cycle. Any other cycle between two folders of server/src fails lint; remove an entry once its cycle
- * is gone (the `known-folder-cycle` warnings list what is left). Do not add entries.
- */
-const KNOWN_CYCLES = {
-  // child-merge moves every record of a merged child (cases, notices, roster rows, payments, …; tips through CaseTipRecords)
-  children: ['cases', 'enrolment', 'guardians', 'registry', 'subsidies'],
-  cases: ['children'],
-  enrolment: ['children', 'registry'],
-  registry: ['cases', 'children'],
-  guardians: ['children'],
-  subsidies: ['children'],
-};
-
 const MODULES = '^server/src/modules/';
-const anyOf = (names) => `${MODULES}(${names.join('|')})$`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -29,32 +13,15 @@ module.exports = {
         '(or an abstract class the other side provides, as AccountSessions and SessionAuthenticator do).',
       severity: 'error',
       scope: 'folder',
-      from: { path: '^server/src', pathNot: anyOf(Object.keys(KNOWN_CYCLES)) },
+      from: { path: '^server/src' },
       to: { circular: true },
     },
-    ...Object.entries(KNOWN_CYCLES).flatMap(([from, tos]) => [
-      {
-        name: 'no-folder-cycle',
-        severity: 'error',
-        scope: 'folder',
-        from: { path: anyOf([from]) },
-        to: { circular: true, pathNot: anyOf(tos) },
-      },
-      {
-        name: 'known-folder-cycle',
-        comment: 'A folder cycle that existed when the rule came in (KNOWN_CYCLES in .dependency-cruiser.cjs): break it.',
-        severity: 'warn',
-        scope: 'folder',
-        from: { path: anyOf([from]) },
-        to: { circular: true, path: anyOf(tos) },
-      },
-    ]),
     {
       name: 'no-foreign-entity',
       comment:
-        "A module's entities are used only inside it (issue 13): read another module's data through its " +
-        'exported service or a small repository it exports. A warning until the existing imports are gone.',
-      severity: 'warn',
+        "A module's entities are used only inside it: read and write another module's data through the small " +
+        'repository it exports (`<thing>-records.ts`, e.g. ChildRecords, SchoolRecords) or its service.',
+      severity: 'error',
       from: { path: `${MODULES}([^/]+)/` },
       to: { path: `${MODULES}[^/]+/[^/]+[.]entit(y|ies)[.]ts$`, pathNot: `${MODULES}$1/` },
     },

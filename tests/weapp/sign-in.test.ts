@@ -110,16 +110,16 @@ describe('the weapp build: sign-in to role home', () => {
 
   test('a privacy API (choosing a file from a chat) waits until the privacy guide is agreed', async () => {
     const upload = await weapp.open('packages/county/pages/division-import/index');
-    await upload.waitForText('从微信聊天中选择 CSV 文件');
+    await upload.waitForText('从微信聊天中选择区划文件');
 
     // Agreed at sign-in: the file dialog opens at once.
-    await upload.tap('btn', '从微信聊天中选择 CSV 文件');
+    await upload.tap('btn', '从微信聊天中选择区划文件');
     await until(() => weapp.fileChoices.length === 1);
-    expect(weapp.fileChoices[0]).toEqual(expect.objectContaining({ count: 1, type: 'file', extension: ['csv', 'txt'] }));
+    expect(weapp.fileChoices[0]).toEqual(expect.objectContaining({ count: 1, type: 'file', extension: ['xlsx', 'csv'] }));
 
     // When WeChat asks again (e.g. the guide changed), nothing opens before the person agrees.
     weapp.privacy.needAuthorization = true;
-    await upload.tap('btn', '从微信聊天中选择 CSV 文件');
+    await upload.tap('btn', '从微信聊天中选择区划文件');
     await upload.waitForText('同意并继续');
     expect(weapp.fileChoices).toHaveLength(1);
     await upload.trigger('btn-primary', 'agreeprivacyauthorization', '同意并继续');

@@ -3,6 +3,8 @@
  * mini program's main package can import it without the schemas; `contract.ts` pairs each key with
  * its zod schemas. The server's controllers bind to these keys and a test checks both agree.
  */
+import type { PolicyRow } from '../domain/policy';
+
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export interface RouteDef {
@@ -11,6 +13,13 @@ export interface RouteDef {
   summary: string;
   /** For multipart uploads: the form field that carries the file. */
   fileField?: string;
+  /**
+   * The row of the access policy (`CASE_POLICY`, `RECORD_POLICY`) whose refusal the route gives a
+   * caller who may not take it. Routes whose row depends on the body (a case's or a complaint's
+   * transitions) name none; nor do lists that only narrow to the caller's scope (a `read_…` row in
+   * the service's query): they never refuse.
+   */
+  policy?: PolicyRow;
 }
 
 export const routes = {
@@ -46,8 +55,8 @@ export const routes = {
   tipsCreate: { method: 'POST', path: '/tips', summary: '监督员提交疑似辍学线索' },
   tipsMine: { method: 'GET', path: '/tips/mine', summary: '我提交的线索及进展' },
   tipsGet: { method: 'GET', path: '/tips/:id', summary: '我提交的一条线索' },
-  tipsReveal: { method: 'POST', path: '/tips/:id/reveal', summary: '说明理由后查看线索提供人（留痕）' },
-  tipsSplit: { method: 'POST', path: '/tips/:id/split', summary: '把误并入的线索拆分为新案件' },
+  tipsReveal: { method: 'POST', path: '/tips/:id/reveal', summary: '说明理由后查看线索提供人（留痕）', policy: { case: 'reveal_tipster' } },
+  tipsSplit: { method: 'POST', path: '/tips/:id/split', summary: '把误并入的线索拆分为新案件', policy: { case: 'split' } },
 
   uploadsCreate: { method: 'POST', path: '/uploads', summary: '上传证据照片', fileField: 'file' },
   uploadsFile: { method: 'GET', path: '/uploads/:id/file', summary: '查看已上传的照片（限时签名链接）' },
@@ -56,31 +65,51 @@ export const routes = {
   casesTriage: { method: 'GET', path: '/cases/triage', summary: '县级待分派线索' },
   casesGet: { method: 'GET', path: '/cases/:id', summary: '一个案件' },
   casesAssignees: { method: 'GET', path: '/cases/:id/assignees', summary: '可担任包抓干部的人员' },
-  casesAccept: { method: 'POST', path: '/cases/:id/accept', summary: '受理案件并指定包抓干部' },
-  casesRoute: { method: 'POST', path: '/cases/:id/route', summary: '县教育局人工分派到乡镇' },
-  casesReturnToTriage: { method: 'POST', path: '/cases/:id/return-to-triage', summary: '非本乡镇案件，退回县级分派' },
-  casesMerge: { method: 'POST', path: '/cases/:id/merge', summary: '合并同一儿童的重复案件' },
+  casesAccept: { method: 'POST', path: '/cases/:id/accept', summary: '受理案件并指定包抓干部', policy: { case: 'accept' } },
+  casesRoute: { method: 'POST', path: '/cases/:id/route', summary: '县教育局人工分派到乡镇', policy: { case: 'route' } },
+  casesReturnToTriage: {
+    method: 'POST',
+    path: '/cases/:id/return-to-triage',
+    summary: '非本乡镇案件，退回县级分派',
+    policy: { case: 'return_to_triage' },
+  },
+  casesMerge: { method: 'POST', path: '/cases/:id/merge', summary: '合并同一儿童的重复案件', policy: { case: 'merge' } },
   casesLedger: { method: 'GET', path: '/cases/ledger', summary: '导出台账（.xlsx）' },
   casesTransition: {
     method: 'POST',
     path: '/cases/:id/transitions',
     summary: '推进案件：核查、结案、确认辍学、升级、返校、销号、重新劝返',
   },
-  casesLogVisit: { method: 'POST', path: '/cases/:id/visits', summary: '登记家访劝返' },
-  casesSetCauses: { method: 'PUT', path: '/cases/:id/causes', summary: '设置辍学原因' },
-  casesSetAssignee: { method: 'PUT', path: '/cases/:id/assignee', summary: '更换包抓干部' },
-  casesConfirmEnrolment: { method: 'POST', path: '/cases/:id/confirm-enrolment', summary: '接收学校确认转入学生已就读' },
+  casesLogVisit: { method: 'POST', path: '/cases/:id/visits', summary: '登记家访劝返', policy: { case: 'log_visit' } },
+  casesSetCauses: { method: 'PUT', path: '/cases/:id/causes', summary: '设置辍学原因', policy: { case: 'set_causes' } },
+  casesSetAssignee: { method: 'PUT', path: '/cases/:id/assignee', summary: '更换包抓干部', policy: { case: 'set_assignee' } },
+  casesConfirmEnrolment: {
+    method: 'POST',
+    path: '/cases/:id/confirm-enrolment',
+    summary: '接收学校确认转入学生已就读',
+    policy: { case: 'confirm_enrolment' },
+  },
   casesAttendance: { method: 'GET', path: '/cases/:id/attendance', summary: '返校后的出勤情况' },
-  casesRecordAttendance: { method: 'POST', path: '/cases/:id/attendance', summary: '学校登记返校学生出勤' },
-  casesTransfer: { method: 'POST', path: '/cases/:id/transfers', summary: '移交案件到其他乡镇或学校' },
+  casesRecordAttendance: {
+    method: 'POST',
+    path: '/cases/:id/attendance',
+    summary: '学校登记返校学生出勤',
+    policy: { case: 'record_attendance' },
+  },
+  casesTransfer: { method: 'POST', path: '/cases/:id/transfers', summary: '移交案件到其他乡镇或学校', policy: { case: 'transfer' } },
   transfersIncoming: { method: 'GET', path: '/transfers/incoming', summary: '待本单位接收的移交' },
   transfersAccept: { method: 'POST', path: '/transfers/:id/accept', summary: '接收移交' },
   transfersReject: { method: 'POST', path: '/transfers/:id/reject', summary: '拒绝移交' },
-  noticesPaperDelivery: { method: 'POST', path: '/case-notices/:id/paper-delivery', summary: '登记书面通知已纸质送达' },
+  noticesPaperDelivery: {
+    method: 'POST',
+    path: '/case-notices/:id/paper-delivery',
+    summary: '登记书面通知已纸质送达',
+    policy: { case: 'deliver_notice' },
+  },
   noticesMine: { method: 'GET', path: '/notices/mine', summary: '家长收到的正式通知' },
   noticesAcknowledge: { method: 'POST', path: '/notices/:id/acknowledge', summary: '家长确认收到通知（回执）' },
-  rechecksComplete: { method: 'POST', path: '/rechecks/:id', summary: '登记复查结果' },
-  dispatchList: { method: 'GET', path: '/dispatch', summary: '一日一调度：逾期事项清单' },
+  rechecksComplete: { method: 'POST', path: '/rechecks/:id', summary: '登记复查结果', policy: { case: 'complete_recheck' } },
+  dispatchList: { method: 'GET', path: '/dispatch', summary: '一日一调度：逾期事项清单', policy: { record: 'read_dispatch' } },
   countySettingsGet: { method: 'GET', path: '/county/settings', summary: '本县的时限与规则' },
   countySettingsUpdate: { method: 'PUT', path: '/county/settings', summary: '修改本县的时限与规则' },
 
@@ -89,13 +118,38 @@ export const routes = {
   childrenUnbind: { method: 'POST', path: '/children/:id/unbind', summary: '解除绑定' },
   childrenGuardians: { method: 'GET', path: '/children/:id/guardians', summary: '孩子的监护人（花名册和已绑定的家长）' },
   childrenSubsidies: { method: 'GET', path: '/children/:id/subsidies', summary: '孩子的资助：各学期应享金额与每笔发放' },
-  childrenReviews: { method: 'GET', path: '/children/reviews', summary: '疑似同一儿童的记录（待人工确认）' },
-  childrenReviewDecide: { method: 'POST', path: '/children/reviews/:id/decision', summary: '确认是同一儿童（合并记录）或不是' },
-  childrenMerge: { method: 'POST', path: '/children/merges', summary: '合并同一儿童的两条记录' },
-  childrenSplit: { method: 'POST', path: '/children/merges/:id/split', summary: '拆分错误合并的儿童记录' },
-  childrenMerges: { method: 'GET', path: '/children/:id/merges', summary: '儿童记录的合并与拆分历史' },
+  childrenReviews: {
+    method: 'GET',
+    path: '/children/reviews',
+    summary: '疑似同一儿童的记录（待人工确认）',
+    policy: { record: 'review_children' },
+  },
+  childrenReviewDecide: {
+    method: 'POST',
+    path: '/children/reviews/:id/decision',
+    summary: '确认是同一儿童（合并记录）或不是',
+    policy: { record: 'review_children' },
+  },
+  childrenMerge: { method: 'POST', path: '/children/merges', summary: '合并同一儿童的两条记录', policy: { record: 'review_children' } },
+  childrenSplit: {
+    method: 'POST',
+    path: '/children/merges/:id/split',
+    summary: '拆分错误合并的儿童记录',
+    policy: { record: 'review_children' },
+  },
+  childrenMerges: {
+    method: 'GET',
+    path: '/children/:id/merges',
+    summary: '儿童记录的合并与拆分历史',
+    policy: { record: 'review_children' },
+  },
 
-  enrolmentIssue: { method: 'POST', path: '/enrolment/batches', summary: '批量发出入学通知书' },
+  enrolmentIssue: {
+    method: 'POST',
+    path: '/enrolment/batches',
+    summary: '批量发出入学通知书',
+    policy: { record: 'issue_enrolment_notices' },
+  },
   enrolmentBatches: { method: 'GET', path: '/enrolment/batches', summary: '已发出的入学通知书批次' },
   enrolmentBatchPdf: { method: 'GET', path: '/enrolment/batches/:id/pdf', summary: '打印一批入学通知书（PDF）' },
   enrolmentRemind: { method: 'POST', path: '/enrolment/batches/:id/remind', summary: '提醒未回执的家长' },
@@ -106,9 +160,19 @@ export const routes = {
   enrolmentAcknowledge: { method: 'POST', path: '/enrolment/notices/:id/acknowledge', summary: '家长回执：确认收到入学通知书' },
   deferralsApply: { method: 'POST', path: '/enrolment/notices/:id/deferral', summary: '申请延缓入学' },
   deferralsList: { method: 'GET', path: '/enrolment/deferrals', summary: '待审批和已审批的延缓入学申请' },
-  deferralsDecide: { method: 'POST', path: '/enrolment/deferrals/:id/decision', summary: '批准或不批准延缓入学' },
+  deferralsDecide: {
+    method: 'POST',
+    path: '/enrolment/deferrals/:id/decision',
+    summary: '批准或不批准延缓入学',
+    policy: { record: 'decide_deferral' },
+  },
 
-  schoolNoticesSend: { method: 'POST', path: '/school-notices', summary: '学校向全校、年级或班级家长发通知' },
+  schoolNoticesSend: {
+    method: 'POST',
+    path: '/school-notices',
+    summary: '学校向全校、年级或班级家长发通知',
+    policy: { record: 'send_school_notice' },
+  },
   schoolNoticesList: { method: 'GET', path: '/school-notices', summary: '学校发出的通知及阅读人数' },
   schoolNoticesMine: { method: 'GET', path: '/school-notices/mine', summary: '家长收到的学校通知' },
   schoolNoticesGet: { method: 'GET', path: '/school-notices/:id', summary: '一条学校通知及阅读人数' },

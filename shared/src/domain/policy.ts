@@ -203,7 +203,9 @@ export function caseActionRefusal(action: CaseAction): string {
  * the ledger, the dispatch list, child records, enrolment and school notices. The server computes
  * what the caller is to the record (`recordActorsFor`) and checks a row in one place
  * (`requireRecordAccess`); whether the record is in the caller's scope at all is checked before
- * (out of scope reads as not found).
+ * (out of scope reads as not found), by the `read_…` rows: who may read a kind of record (cases
+ * too), each actor reaching it by its `READ_RELATION`. Lists narrow to what the relation reaches
+ * (`applyScope` on the server), single records are checked the same way.
  */
 export const RecordActor = {
   /** The county education bureau of the record's county. */
@@ -221,6 +223,22 @@ export const RecordActor = {
 } as const;
 export type RecordActor = (typeof RecordActor)[keyof typeof RecordActor];
 
+/**
+ * How each actor reaches the records a `read_…` row lets it read: a county admin those of their
+ * county, a division's leaders and cadres those placed under their unit's division code (at the
+ * levels the row names), school staff their own school's, a guardian their bound children's, a
+ * supervisor what they sent themselves.
+ */
+export type ReadRelation = 'county' | 'division' | 'school' | 'bound_child' | 'own';
+export const READ_RELATION = {
+  county_admin: 'county',
+  division_leader: 'division',
+  division_cadre: 'division',
+  school_staff: 'school',
+  guardian: 'bound_child',
+  supervisor: 'own',
+} as const satisfies Record<RecordActor, ReadRelation>;
+
 export const RecordAction = {
   decideDeferral: 'decide_deferral', // approve or refuse 延缓入学
   acceptComplaint: 'accept_complaint',
@@ -234,11 +252,35 @@ export const RecordAction = {
   sendSchoolNotice: 'send_school_notice',
   uploadTipEvidence: 'upload_tip_evidence',
   uploadDeferralDocument: 'upload_deferral_document', // the photo of a hospital certificate for a deferral
+  // reading: what lists and single records of each kind the caller sees
+  readCase: 'read_case', // the inbox, the triage queue, a case, the ledger
+  readTip: 'read_tip', // a supervisor's own tips
+  readChild: 'read_child',
+  readDeferral: 'read_deferral',
+  readEnrolmentNotice: 'read_enrolment_notice', // notices, and the batches and follow-up lists made of them
+  readSchoolNotice: 'read_school_notice',
+  readAccount: 'read_account',
+  readInvitation: 'read_invitation',
 } as const;
 export type RecordAction = (typeof RecordAction)[keyof typeof RecordAction];
+/** The rows that say who reads a kind of record. */
+export type ReadAction = Extract<RecordAction, `read_${string}`>;
 export const RECORD_ACTIONS = Object.values(RecordAction) as [RecordAction, ...RecordAction[]];
 
-export type RecordKind = 'deferral' | 'complaint' | 'ledger' | 'dispatch' | 'child' | 'enrolment_batch' | 'school_notice' | 'upload';
+export type RecordKind =
+  | 'case'
+  | 'tip'
+  | 'deferral'
+  | 'complaint'
+  | 'ledger'
+  | 'dispatch'
+  | 'child'
+  | 'enrolment_batch'
+  | 'enrolment_notice'
+  | 'school_notice'
+  | 'upload'
+  | 'account'
+  | 'invitation';
 
 interface RecordActionRule {
   record: RecordKind;
@@ -301,6 +343,33 @@ export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
   send_school_notice: { record: 'school_notice', who: ['school_staff'], refusal: '学校通知只能由学校教职工发出' },
   upload_tip_evidence: { record: 'upload', who: ['supervisor'], ...UPLOAD_REFUSAL },
   upload_deferral_document: { record: 'upload', who: ['guardian'], ...UPLOAD_REFUSAL },
+  read_case: { record: 'case', who: ['county_admin', 'division_leader', 'division_cadre', 'school_staff'], refusal: '您无权查看案件' },
+  read_tip: { record: 'tip', who: ['supervisor'], refusal: '只能查看自己提交的线索' },
+  read_child: {
+    record: 'child',
+    who: ['county_admin', 'division_leader', 'division_cadre', 'school_staff', 'guardian'],
+    refusal: '您无权查看该儿童的信息',
+  },
+  // a school does not see deferrals: they are decided by the child's township, found by its village
+  read_deferral: {
+    record: 'deferral',
+    who: ['county_admin', 'division_leader', 'division_cadre'],
+    refusal: '延缓入学申请仅对县教育局和乡镇、村干部开放',
+  },
+  read_enrolment_notice: {
+    record: 'enrolment_notice',
+    who: ['county_admin', 'division_leader', 'division_cadre', 'school_staff', 'guardian'],
+    refusal: '您无权查看入学通知书',
+  },
+  // a school notice is placed by its county only: below the county, divisions do not see them
+  read_school_notice: {
+    record: 'school_notice',
+    who: ['county_admin', 'division_leader', 'division_cadre', 'school_staff'],
+    levels: ['county'],
+    refusal: '您无权查看学校通知',
+  },
+  read_account: { record: 'account', who: ['county_admin'], refusal: '只有县教育局可以查看本县账号' },
+  read_invitation: { record: 'invitation', who: ['county_admin'], refusal: '只有县教育局可以查看邀请码' },
 };
 
 /** The complaint action of a transition. */
@@ -324,6 +393,37 @@ export const RECORD_ACTOR_ROLES: Record<RecordActor, Role> = {
   guardian: 'parent',
   supervisor: 'supervisor',
 };
+
+/** The role each case actor holds. */
+export const CASE_ACTOR_ROLES: Record<CaseActor, Role> = {
+  assignee: 'official',
+  township_leader: 'official',
+  township_cadre: 'official',
+  village_cadre: 'official',
+  school_staff: 'official',
+  receiving_school: 'official',
+  county_admin: 'county_admin',
+};
+
+/** A row of `CASE_POLICY` or `RECORD_POLICY`: what a route of the shared table declares it takes (`policy`). */
+export type PolicyRow = { case: CaseAction } | { record: RecordAction };
+
+/**
+ * The roles the actors of a row hold (every role that reaches records when the row lets anyone in
+ * scope take it); null when the table has no such row.
+ */
+export function policyRowRoles(row: PolicyRow): Role[] | null {
+  let roles: Role[];
+  if ('case' in row) {
+    if (!Object.prototype.hasOwnProperty.call(CASE_POLICY, row.case)) return null;
+    const who: CaseActionRule['who'] = CASE_POLICY[row.case].who;
+    roles = who === 'anyone_in_scope' ? Object.values(CASE_ACTOR_ROLES) : who.map((actor) => CASE_ACTOR_ROLES[actor]);
+  } else {
+    if (!Object.prototype.hasOwnProperty.call(RECORD_POLICY, row.record)) return null;
+    roles = RECORD_POLICY[row.record].who.map((actor) => RECORD_ACTOR_ROLES[actor]);
+  }
+  return ROLES.filter((role) => roles.includes(role));
+}
 
 /** The roles that may take any of `actions` at all: the coarse first filter (`@RolesFor`) of their routes. */
 export function recordActionRoles(...actions: RecordAction[]): Role[] {

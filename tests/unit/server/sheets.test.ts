@@ -151,24 +151,24 @@ describe('one streamed reader for .xlsx and .csv', () => {
   it('reads the first worksheet as text, numbering lines as Excel does and skipping blank rows', async () => {
     const file = await xlsx([['学籍号', '姓名'], ['G1', ' 王小红 '], [], ['G2', '李四']]);
     expect(await rowsOf(file)).toEqual([
-      { line: 1, cells: ['学籍号', '姓名'] },
-      { line: 2, cells: ['G1', '王小红'] },
-      { line: 4, cells: ['G2', '李四'] },
+      { line: 1, cells: ['学籍号', '姓名'], format: 'xlsx' },
+      { line: 2, cells: ['G1', '王小红'], format: 'xlsx' },
+      { line: 4, cells: ['G2', '李四'], format: 'xlsx' },
     ]);
   });
 
   it('reads CSV in UTF-8 (with BOM) and in GB18030 as Excel saves it in China', async () => {
     const utf8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('学籍号,姓名\nG1,王小红\n,\nG2,"李, 四"\n')]);
     expect(await rowsOf(utf8)).toEqual([
-      { line: 1, cells: ['学籍号', '姓名'] },
-      { line: 2, cells: ['G1', '王小红'] },
-      { line: 4, cells: ['G2', '李, 四'] },
+      { line: 1, cells: ['学籍号', '姓名'], format: 'csv' },
+      { line: 2, cells: ['G1', '王小红'], format: 'csv' },
+      { line: 4, cells: ['G2', '李, 四'], format: 'csv' },
     ]);
     // 张三 in GB18030
     const gb = Buffer.concat([Buffer.from('name\n'), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from('\n')]);
     expect(await rowsOf(gb)).toEqual([
-      { line: 1, cells: ['name'] },
-      { line: 2, cells: ['张三'] },
+      { line: 1, cells: ['name'], format: 'csv' },
+      { line: 2, cells: ['张三'], format: 'csv' },
     ]);
   });
 
@@ -187,6 +187,8 @@ describe('one streamed reader for .xlsx and .csv', () => {
     const broken = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 0x41)]);
     expect(await messages(broken)).toBe('Excel 文件已损坏或不是有效的 .xlsx 文件');
     expect(await messages(Buffer.from('a,b\n"unclosed,1\n'))).toBe('CSV 格式错误：引号或分隔符不匹配，请用“另存为 CSV（UTF-8）”重新导出');
+    // the line the parser stopped at travels with the refusal, for importers that report it
+    await expect(rowsOf(Buffer.from('a,b\n1,2\n"unclosed,1\n'))).rejects.toMatchObject({ line: 3 });
     expect(await messages(Buffer.from('a,b\n1,2\n'), { xlsxOnly: '请上传 Excel（.xlsx）文件' })).toBe('请上传 Excel（.xlsx）文件');
   });
 });

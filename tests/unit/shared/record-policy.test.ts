@@ -2,19 +2,23 @@ import {
   COMPLAINT_ACTIONS,
   COMPLAINT_TRANSITIONS,
   mayTakeRecordAction,
+  policyRowRoles,
+  READ_RELATION,
   RECORD_ACTIONS,
   RECORD_POLICY,
   recordActionRoles,
   RecordActor,
+  routes,
   type ComplaintTransition,
   type RecordAction,
+  type RouteDef,
 } from '@baoxue/shared';
 
 const ACTORS = Object.values(RecordActor);
 
 /**
- * BRIEF §1, §5 and §6, written out by hand: for every action on a record other than a case, the
- * actors who may take it (letters in ACTORS' order: county admin, division leader, division cadre,
+ * BRIEF §1, §5 and §6, written out by hand: for every action on a record other than a case (and for
+ * reading each kind of record, cases too), the actors who may take it (letters in ACTORS' order: county admin, division leader, division cadre,
  * school staff, guardian, supervisor), the division levels that count, and the refusal users read today.
  */
 const WHO: Record<RecordAction, { who: string; levels?: string[]; refusal: string }> = {
@@ -30,6 +34,14 @@ const WHO: Record<RecordAction, { who: string; levels?: string[]; refusal: strin
   send_school_notice: { who: '...S..', refusal: '学校通知只能由学校教职工发出' },
   upload_tip_evidence: { who: '.....P', refusal: '您不能上传此类照片' },
   upload_deferral_document: { who: '....G.', refusal: '您不能上传此类照片' },
+  read_case: { who: 'ALCS..', refusal: '您无权查看案件' },
+  read_tip: { who: '.....P', refusal: '只能查看自己提交的线索' },
+  read_child: { who: 'ALCSG.', refusal: '您无权查看该儿童的信息' },
+  read_deferral: { who: 'ALC...', refusal: '延缓入学申请仅对县教育局和乡镇、村干部开放' },
+  read_enrolment_notice: { who: 'ALCSG.', refusal: '您无权查看入学通知书' },
+  read_school_notice: { who: 'ALCS..', levels: ['county'], refusal: '您无权查看学校通知' },
+  read_account: { who: 'A.....', refusal: '只有县教育局可以查看本县账号' },
+  read_invitation: { who: 'A.....', refusal: '只有县教育局可以查看邀请码' },
 };
 
 const letters = (actors: readonly string[]) => ACTORS.map((a, i) => (actors.includes(a) ? 'ALCSGP'[i] : '.')).join('');
@@ -78,6 +90,33 @@ describe('the policy for records other than cases', () => {
     expect(recordActionRoles('accept_complaint', 'reopen_complaint')).toEqual(['parent', 'county_admin']);
     expect(recordActionRoles('upload_tip_evidence', 'upload_deferral_document')).toEqual(['parent', 'supervisor']);
     expect(recordActionRoles(...RECORD_ACTIONS)).toEqual(['parent', 'supervisor', 'official', 'county_admin']);
+  });
+
+  it('reaches what each actor reads by one relation', () => {
+    expect(READ_RELATION).toEqual({
+      county_admin: 'county',
+      division_leader: 'division',
+      division_cadre: 'division',
+      school_staff: 'school',
+      guardian: 'bound_child',
+      supervisor: 'own',
+    });
+  });
+
+  it('gives the roles of a policy row of either table, and none for a row it does not have', () => {
+    expect(policyRowRoles({ record: 'review_children' })).toEqual(['official', 'county_admin']);
+    expect(policyRowRoles({ record: 'read_tip' })).toEqual(['supervisor']);
+    expect(policyRowRoles({ case: 'route' })).toEqual(['county_admin']);
+    expect(policyRowRoles({ case: 'confirm_enrolment' })).toEqual(['official']);
+    expect(policyRowRoles({ case: 'reveal_tipster' })).toEqual(['official', 'county_admin']);
+    expect(policyRowRoles({ case: 'toString' as never })).toBeNull();
+    expect(policyRowRoles({ record: 'read_everything' as never })).toBeNull();
+  });
+
+  it('names in the route table only rows the policy has', () => {
+    const named = (Object.values(routes) as RouteDef[]).flatMap((route) => (route.policy ? [route.policy] : []));
+    expect(named.length).toBeGreaterThan(0);
+    for (const row of named) expect([row, policyRowRoles(row)]).toEqual([row, expect.any(Array)]);
   });
 
   it('names the field a refused ledger export or upload asked for', () => {

@@ -13,21 +13,16 @@ interface FileKind {
   accept: string;
 }
 
-const CSV: FileKind = { extensions: ['csv', 'txt'], accept: '.csv,text/csv,text/plain' };
 const SPREADSHEET: FileKind = {
   extensions: ['xlsx', 'csv'],
   accept: '.xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv',
 };
 
 /**
- * Lets the person pick one CSV file: from a WeChat chat in the mini program (the only place a
- * phone keeps such files), with the browser's file dialog in H5. Null when they cancel.
+ * One Excel (.xlsx) or CSV file, the way officials hold their registries and division lists: from a
+ * WeChat chat in the mini program (the only place a phone keeps such files), with the browser's file
+ * dialog in H5. Null when they cancel.
  */
-export function chooseCsvFile(): Promise<ChosenFile | null> {
-  return chooseFile(CSV);
-}
-
-/** One Excel (.xlsx) or CSV file, the way officials hold their registries. */
 export function chooseSpreadsheetFile(): Promise<ChosenFile | null> {
   return chooseFile(SPREADSHEET);
 }

@@ -1,14 +1,17 @@
 import type { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
-import { divisionPrefix, isWithinDivision } from '@baoxue/shared';
+import { divisionPrefix, isWithinDivision, READ_RELATION, RECORD_POLICY, type ReadAction } from '@baoxue/shared';
 import { AppError } from '../errors/app-error';
 import type { Caller } from './caller';
+import { recordActorsFor } from './record-policy';
 
 /**
- * Scope: which records a caller may see. A county admin sees their county; an official or a
- * supervisor their division (a code prefix) or their school; a supervisor only what they sent;
- * a parent only their bound children. Every query that returns scoped data goes through
- * `applyScope`, which fails closed: a caller whose kind of scope the query cannot express sees
- * nothing.
+ * Scope: which records a caller may see, from the policy's `read_…` rows (`RECORD_POLICY` in
+ * shared): the actor the caller is (`recordActorsFor`, with the row's division levels) reaches
+ * records by its `READ_RELATION`: a county admin their county, a division's leaders and cadres
+ * their division (a code prefix), school staff their school, a supervisor what they sent, a parent
+ * their bound children. Every query that returns scoped data goes through `applyScope`, and single
+ * records through `inReadScope`; both fail closed: a caller the row does not list, or whose
+ * relation the query cannot express, sees nothing.
  */
 
 /** The division-code prefix of a caller's division scope, or null when it is not a division. */
@@ -23,8 +26,36 @@ export function isDivisionInScope(caller: Caller, code: string): boolean {
   return prefix !== null && code.startsWith(prefix);
 }
 
+/** What a caller reaches when reading a kind of record; null: nothing. */
+export type ReadScope =
+  | { relation: 'county'; countyCode: string }
+  | { relation: 'division'; code: string }
+  | { relation: 'school'; schoolId: string }
+  | { relation: 'bound_child' | 'own'; userId: string };
+
+/** The caller's scope for `action`'s row: the relation of the actor it lists the caller as (at most one without a record). */
+export function readScope(caller: Caller, action: ReadAction): ReadScope | null {
+  const actors = recordActorsFor(caller, action);
+  const actor = RECORD_POLICY[action].who.find((a) => actors.has(a));
+  if (!actor) return null;
+  const relation = READ_RELATION[actor];
+  const unit = caller.unit;
+  switch (relation) {
+    case 'county':
+      return caller.countyCode ? { relation, countyCode: caller.countyCode } : null;
+    case 'division':
+      return unit?.kind === 'division' ? { relation, code: unit.code } : null;
+    case 'school':
+      return unit?.kind === 'school' ? { relation, schoolId: unit.schoolId } : null;
+    default:
+      return { relation, userId: caller.userId };
+  }
+}
+
 /** Columns (qualified, e.g. `s.county_code`) through which a query can be scoped. */
 export interface ScopeColumns {
+  /** The record's county: a county admin is matched on it when given, else by `division`. */
+  county?: string;
   /** A 12-digit division code the record lies in (village, township or county). */
   division?: string;
   /** The school the record belongs to. */
@@ -33,20 +64,59 @@ export interface ScopeColumns {
   owner?: string;
 }
 
-/** Narrows a query to the caller's scope. */
+const SCOPE_COLUMNS = ['county', 'division', 'school', 'owner'] as const satisfies ReadonlyArray<keyof ScopeColumns>;
+
+/** The one condition a scope puts on a record: a column equal to, or starting with, a value. */
+function scopeCondition(
+  scope: ReadScope | null,
+  columns: ScopeColumns,
+): { column: keyof ScopeColumns; value: string; prefix: boolean } | null {
+  switch (scope?.relation) {
+    case 'county':
+      if (columns.county) return { column: 'county', value: scope.countyCode, prefix: false };
+      return columns.division ? { column: 'division', value: divisionPrefix(scope.countyCode), prefix: true } : null;
+    case 'division':
+      return columns.division ? { column: 'division', value: divisionPrefix(scope.code), prefix: true } : null;
+    case 'school':
+      return columns.school ? { column: 'school', value: scope.schoolId, prefix: false } : null;
+    case 'own':
+      return columns.owner ? { column: 'owner', value: scope.userId, prefix: false } : null;
+    default:
+      // nothing, or a guardian's: their lists are read through their bindings (the `…Mine` routes)
+      return null;
+  }
+}
+
+/** Narrows a query to what the caller may read of `action`'s kind of record. */
 export function applyScope<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   caller: Caller,
+  action: ReadAction,
   columns: ScopeColumns,
 ): SelectQueryBuilder<T> {
-  const name = `scope_${(columns.division ?? columns.school ?? columns.owner ?? '').replace(/\W/g, '_')}`;
-  const prefix = caller.role === 'supervisor' ? null : divisionScopePrefix(caller);
-  if (prefix !== null && columns.division) return qb.andWhere(`${columns.division} LIKE :${name}`, { [name]: `${prefix}%` });
-  if (caller.role === 'official' && caller.unit?.kind === 'school' && columns.school) {
-    return qb.andWhere(`${columns.school} = :${name}`, { [name]: caller.unit.schoolId });
-  }
-  if (caller.role === 'supervisor' && columns.owner) return qb.andWhere(`${columns.owner} = :${name}`, { [name]: caller.userId });
-  return qb.andWhere('1 = 0');
+  const where = scopeCondition(readScope(caller, action), columns);
+  if (!where) return qb.andWhere('1 = 0');
+  const column = columns[where.column]!;
+  const name = `scope_${column.replace(/\W/g, '_')}`;
+  return where.prefix
+    ? qb.andWhere(`${column} LIKE :${name}`, { [name]: `${where.value}%` })
+    : qb.andWhere(`${column} = :${name}`, { [name]: where.value });
+}
+
+/** A record's values for the scope columns; `guardian`: the service found the caller bound to its child. */
+export type ScopedRecord = { [column in keyof ScopeColumns]?: string | null } & { guardian?: boolean };
+
+/** Whether one record is in what the caller may read of its kind: the same rule as `applyScope`. */
+export function inReadScope(caller: Caller, action: ReadAction, record: ScopedRecord): boolean {
+  const scope = readScope(caller, action);
+  if (scope?.relation === 'bound_child') return record.guardian === true;
+  // the columns the record gives (each named by itself), so the same condition is chosen as for a query
+  const given: ScopeColumns = {};
+  for (const column of SCOPE_COLUMNS) if (record[column] !== undefined) given[column] = column;
+  const where = scopeCondition(scope, given);
+  if (!where) return false;
+  const value = record[where.column];
+  return typeof value === 'string' && (where.prefix ? value.startsWith(where.value) : value === where.value);
 }
 
 /** The county a county admin administers; anything else is refused. */

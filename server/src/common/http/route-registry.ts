@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import type { RouteKey } from '@baoxue/shared';
+import { policyRowRoles, routes as ROUTES, type PolicyRow, type RouteDef, type RouteKey } from '@baoxue/shared';
 import { ACCESS_METADATA, type AccessRule } from '../auth/access.decorator';
 import { ENDPOINT_METADATA } from './endpoint.decorator';
 
@@ -10,12 +10,15 @@ export interface RegisteredRoute {
   method: string;
   path: string;
   access: AccessRule;
+  /** The policy row the route takes (the shared route table's `policy`). */
+  policy: PolicyRow | null;
 }
 
 /**
  * The server's route table, read from the controllers. Boot fails when a handler is not bound to
  * the shared route table or declares no access rule, so no endpoint can slip past the auth guard
- * or the access-matrix tests, which enumerate this table.
+ * or the access-matrix tests, which enumerate this table; and when a route names a policy row the
+ * policy does not have, or keeps out a role the row lets take its action.
  */
 @Injectable()
 export class RouteRegistry implements OnModuleInit {
@@ -54,11 +57,24 @@ export class RouteRegistry implements OnModuleInit {
         if (!access) problems.push(`${where} declares no access rule (@Public, @SignedIn or @Roles)`);
         if (key && access) {
           const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod] ?? 'GET';
-          routes.push({ key, method, path: `/api${Reflect.getMetadata(PATH_METADATA, handler) as string}`, access });
+          const def: RouteDef = ROUTES[key];
+          const policy = def.policy ?? null;
+          problems.push(...policyProblems(where, policy, access));
+          routes.push({ key, method, path: `/api${Reflect.getMetadata(PATH_METADATA, handler) as string}`, access, policy });
         }
       }
     }
     if (problems.length) throw new Error(`Route table problems:\n${problems.join('\n')}`);
     return routes;
   }
+}
+
+/** A route's policy row must exist, and its role filter must let in every role the row names. */
+export function policyProblems(where: string, policy: PolicyRow | null, access: AccessRule): string[] {
+  if (!policy) return [];
+  const roles = policyRowRoles(policy);
+  if (!roles) return [`${where} names the policy row ${JSON.stringify(policy)}, which the policy does not have`];
+  if (access.kind !== 'roles') return [];
+  const kept = roles.filter((role) => !access.roles.includes(role));
+  return kept.length ? [`${where} keeps out ${kept.join(', ')}, whom its policy row ${JSON.stringify(policy)} lets in`] : [];
 }

@@ -14,10 +14,20 @@ import { cellText } from './cell-text';
 export interface TabularRow {
   line: number;
   cells: string[];
+  /** What the row came from: a CSV row has as many cells as it has separators; an .xlsx row leaves out trailing blank cells. */
+  format: 'xlsx' | 'csv';
 }
 
 /** The file cannot be read as a table; the message says why, in words the official can act on. */
-export class UnreadableFileError extends Error {}
+export class UnreadableFileError extends Error {
+  /** The line a CSV file stops being readable at, when the parser knows it. */
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
 
 /** A file on disk (large registries, streamed from the upload) or the bytes of a small upload. */
 export type SheetSource = string | Buffer;
@@ -85,7 +95,7 @@ export async function* readTable(source: SheetSource, options: ReadOptions = {})
         for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
           const values = row.values as ExcelJS.CellValue[];
           const cells = values.slice(1).map(cellText);
-          if (cells.some((c) => c !== '')) yield { line: row.number, cells };
+          if (cells.some((c) => c !== '')) yield { line: row.number, cells, format: 'xlsx' };
         }
         return;
       }
@@ -111,9 +121,10 @@ export async function* readTable(source: SheetSource, options: ReadOptions = {})
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const cells = record.map((c) => c.trim());
-      if (cells.some((c) => c !== '')) yield { line: info.lines, cells };
+      if (cells.some((c) => c !== '')) yield { line: info.lines, cells, format: 'csv' };
     }
-  } catch {
-    throw new UnreadableFileError('CSV 格式错误：引号或分隔符不匹配，请用“另存为 CSV（UTF-8）”重新导出');
+  } catch (error) {
+    const line = (error as { lines?: number }).lines;
+    throw new UnreadableFileError('CSV 格式错误：引号或分隔符不匹配，请用“另存为 CSV（UTF-8）”重新导出', line);
   }
 }

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { TableColumn } from 'typeorm';
 import { describeRepair, repairChildRecords, repairedAnything } from '../../modules/children/child-repair';
-import { TipRecords } from '../../modules/tips/tip-records';
+import { standaloneChildMerges } from './child-merges';
 import { ColumnKit, createTable, index } from './table-builder';
 
 /**
@@ -70,7 +70,7 @@ export class OneChild1764900000000 implements MigrationInterface {
       c.int('used'),
     ]);
 
-    const report = await repairChildRecords(queryRunner.manager, new TipRecords());
+    const report = await repairChildRecords(queryRunner.manager, standaloneChildMerges(queryRunner.connection));
     // what the repair did is the operator's to know (the same report as `repair-children`)
     if (repairedAnything(report)) console.info(describeRepair(report));
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -65,7 +64,7 @@ export class DemoSeeder {
 
   async seedIfEmpty(): Promise<boolean> {
     if ((await this.dataSource.manager.count(ServedCounty)) > 0) return false;
-    await this.importer.importBuffer(readFileSync(DEMO_DIVISIONS_FILE));
+    await this.importer.importFile(DEMO_DIVISIONS_FILE);
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(ServedCounty, { code: DEMO_COUNTY_CODE, settings: {} });
       const townships = await manager.find(Division, {

@@ -75,7 +75,7 @@ export class AccountsService {
     query: { role?: Role; cursor?: string; limit: number },
   ): Promise<{ items: AccountView[]; nextCursor: string | null }> {
     administeredCounty(caller);
-    const qb = applyScope(this.dataSource.manager.createQueryBuilder(User, 'u'), caller, { division: 'u.county_code' })
+    const qb = applyScope(this.dataSource.manager.createQueryBuilder(User, 'u'), caller, 'read_account', { division: 'u.county_code' })
       // ids are time-ordered (UUIDv7): newest first, and a stable keyset.
       .orderBy('u.id', 'DESC')
       .limit(query.limit + 1);

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DivisionLevel, UnitView } from '@baoxue/shared';
 import { divisionLevelOf } from '@baoxue/shared';
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { DivisionsService } from '../divisions/divisions.service';
-import { School } from '../schools/school.entity';
+import { SchoolRecords } from '../schools/school-records';
 
 export interface UnitHolder {
   unitDivisionCode: string | null;
@@ -17,6 +17,7 @@ export class UnitsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly divisions: DivisionsService,
+    private readonly schoolRecords: SchoolRecords,
   ) {}
 
   async describe(holders: UnitHolder[]): Promise<Array<UnitView | null>> {
@@ -25,7 +26,7 @@ export class UnitsService {
     const [names, fullNames, schools] = await Promise.all([
       this.divisions.names(divisionCodes),
       this.divisions.fullNames(divisionCodes),
-      schoolIds.length ? this.dataSource.manager.findBy(School, { id: In(schoolIds) }) : Promise.resolve([]),
+      this.schoolRecords.findByIds(this.dataSource.manager, schoolIds),
     ]);
     const schoolsById = new Map(schools.map((s) => [s.id, s]));
     return holders.map((h): UnitView | null => {

@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { SessionAuthenticator } from '../../common/auth/session-authenticator';
 import { AccountSessions } from '../accounts/account-sessions';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
+import { SchoolsModule } from '../schools/schools.module';
 import { WechatModule } from '../wechat/wechat.module';
 import { AuthController, DevLoginController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -13,7 +15,7 @@ export class AuthModule {
     return {
       module: AuthModule,
       global: true,
-      imports: [AccountsModule, WechatModule],
+      imports: [AccountsModule, AuditModule, SchoolsModule, WechatModule],
       controllers: options.devLogin ? [AuthController, DevLoginController] : [AuthController],
       providers: [
         AuthService,

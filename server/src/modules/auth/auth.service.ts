@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { POSITION_LABELS, ROLE_LABELS, type AuthOptions, type SessionResponse } from '@baoxue/shared';
-import { IsNull, MoreThan, Not, type DataSource } from 'typeorm';
+import { IsNull, MoreThan, type DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import type { Caller } from '../../common/auth/caller';
 import { AppError } from '../../common/errors/app-error';
@@ -11,7 +11,7 @@ import { newId, newReadableCode } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
 import { AccountsService } from '../accounts/accounts.service';
 import { UnitsService } from '../accounts/units.service';
-import { User } from '../accounts/user.entity';
+import { UserRecords, type UserRow } from '../accounts/user-records';
 import { toMe } from '../accounts/account.mapper';
 import { WechatClient } from '../wechat/wechat.client';
 import { LoginCode } from './login-code.entity';
@@ -31,6 +31,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly accounts: AccountsService,
     private readonly units: UnitsService,
+    private readonly users: UserRecords,
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -39,7 +40,7 @@ export class AuthService {
   async options(): Promise<AuthOptions> {
     const base = { devLogin: this.config.auth.devLogin, privacyPolicyVersion: this.config.auth.privacyPolicyVersion };
     if (!this.config.auth.devLogin) return { ...base, demoAccounts: [] };
-    const users = await this.dataSource.manager.find(User, { where: { demoAccount: Not(IsNull()) }, order: { id: 'ASC' } });
+    const users = await this.users.demoAccounts(this.dataSource.manager);
     const units = await this.units.describe(users);
     return {
       ...base,
@@ -69,7 +70,7 @@ export class AuthService {
   async devLogin(account: string, clientAddress: string): Promise<SessionResponse> {
     if (!this.config.auth.devLogin) throw new AppError('ROUTE_NOT_FOUND');
     this.limiter.hit(`login:${clientAddress}`, this.config.auth.loginRatePerMinute, MINUTE, '登录尝试过于频繁，请一分钟后再试');
-    const user = await this.dataSource.manager.findOneBy(User, { demoAccount: account });
+    const user = await this.users.findByDemoAccount(this.dataSource.manager, account);
     if (!user) throw new AppError('NOT_FOUND', '演示账号不存在', { account: '演示账号不存在' });
     return this.startSession(user, null);
   }
@@ -99,7 +100,7 @@ export class AuthService {
       return result.affected === 1 ? row : null;
     });
     if (!claimed) throw new AppError('VALIDATION_FAILED', '登录码无效或已过期，请在小程序中重新获取', { code: '登录码无效或已过期' });
-    const user = await this.dataSource.manager.findOneByOrFail(User, { id: claimed.userId });
+    const user = await this.users.getById(this.dataSource.manager, claimed.userId);
     const session = await this.startSession(user, null);
     await this.audit.record({ userId: user.id, role: user.role }, { action: 'auth.desktop-login', targetType: 'user', targetId: user.id });
     return session;
@@ -110,7 +111,7 @@ export class AuthService {
     return { ok: true };
   }
 
-  private async startSession(user: User, wechatSessionKey: string | null): Promise<SessionResponse> {
+  private async startSession(user: UserRow, wechatSessionKey: string | null): Promise<SessionResponse> {
     if (user.disabled) throw new AppError('ACCOUNT_DISABLED');
     const { token, expiresAt } = await this.sessions.issue(user.id, wechatSessionKey);
     return { token, expiresAt: expiresAt.toISOString(), user: toMe(user, await this.units.describeOne(user)) };

@@ -9,8 +9,8 @@ import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
 import type { AccountSessions } from '../accounts/account-sessions';
-import { User } from '../accounts/user.entity';
-import { School } from '../schools/school.entity';
+import { UserRecords } from '../accounts/user-records';
+import { SchoolRecords } from '../schools/school-records';
 import { Session } from './session.entity';
 import { rawDate } from '../../database/raw-date';
 
@@ -48,6 +48,8 @@ export class SessionsService implements SessionAuthenticator, AccountSessions {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly users: UserRecords,
+    private readonly schools: SchoolRecords,
   ) {}
 
   async issue(userId: string, wechatSessionKey: string | null = null): Promise<{ token: string; expiresAt: Date }> {
@@ -69,10 +71,10 @@ export class SessionsService implements SessionAuthenticator, AccountSessions {
   /** The caller behind a bearer token, in one query; throws 401/403 for anything but a live session. */
   async authenticate(token: string): Promise<Caller> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) throw new AppError('SESSION_EXPIRED');
-    const row = await this.dataSource.manager
-      .createQueryBuilder(Session, 's')
-      .innerJoin(User, 'u', 'u.id = s.user_id')
-      .leftJoin(School, 'sc', 'sc.id = u.unit_school_id')
+    const query = this.dataSource.manager.createQueryBuilder(Session, 's');
+    this.users.joinUsers(query, 'u', 'u.id = s.user_id');
+    this.schools.joinSchools(query, 'sc', 'sc.id = u.unit_school_id', 'left');
+    const row = await query
       .select([
         's.id AS session_id',
         's.expires_at AS expires_at',
@@ -95,7 +97,7 @@ export class SessionsService implements SessionAuthenticator, AccountSessions {
     if (!row || row.revoked_at || rawDate(row.expires_at) <= now) throw new AppError('SESSION_EXPIRED');
     if (row.disabled === true || Number(row.disabled) === 1) throw new AppError('ACCOUNT_DISABLED');
     if (!row.last_seen_at || now.getTime() - rawDate(row.last_seen_at).getTime() > LAST_SEEN_RESOLUTION_MS) {
-      await this.dataSource.manager.update(User, { id: row.user_id }, { lastSeenAt: now });
+      await this.users.markSeen(this.dataSource.manager, row.user_id, now);
     }
     let unit: CallerUnit | null = null;
     if (row.unit_division_code) unit = { kind: 'division', code: row.unit_division_code };

@@ -1,20 +1,17 @@
 import { divisionLevelOf, divisionPrefix } from '@baoxue/shared';
 import type { Caller } from '../../common/auth/caller';
-import { divisionScopePrefix } from '../../common/auth/scope';
+import { inReadScope } from '../../common/auth/scope';
 import type { DropoutCase } from './case.entity';
 
 /**
- * Who may see and handle a case. The same rules as `applyScope` with the case columns
- * (routing_code for divisions, school_id for schools), for a single record.
+ * Who may see and handle a case: the policy's `read_case` row, for lists `applyScope` with the case
+ * columns (routing_code for divisions and the county, school_id for schools), for a single record
+ * `inReadScope` (its county for the county admin).
  */
 export const CASE_SCOPE = { division: 'c.routing_code', school: 'c.school_id' } as const;
 
 export function canSeeCase(caller: Caller, record: Pick<DropoutCase, 'routingCode' | 'schoolId' | 'countyCode'>): boolean {
-  if (caller.role === 'county_admin') return !!caller.countyCode && record.countyCode === caller.countyCode;
-  if (caller.role !== 'official' || !caller.unit) return false;
-  if (caller.unit.kind === 'school') return record.schoolId === caller.unit.schoolId;
-  const prefix = divisionScopePrefix(caller);
-  return prefix !== null && record.routingCode.startsWith(prefix);
+  return inReadScope(caller, 'read_case', { county: record.countyCode, division: record.routingCode, school: record.schoolId });
 }
 
 /** Township-level work (accepting, handing back): a county admin, or a leader or cadre of the county or the township. */

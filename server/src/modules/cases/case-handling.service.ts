@@ -24,14 +24,13 @@ import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
 import { schoolStaff, townshipLeaders } from '../accounts/recipients';
-import { User } from '../accounts/user.entity';
+import { UserRecords } from '../accounts/user-records';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceService } from '../children/attendance.service';
-import { Child } from '../children/child.entity';
-import { Guardianship } from '../children/guardianship.entity';
+import { ChildRecords } from '../children/child-records';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { School } from '../schools/school.entity';
+import { SchoolRecords } from '../schools/school-records';
 import { CaseNotice, CaseRecheck, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
 import { mapNotice } from './case.mappers';
 import { requireAccess } from './case-policy';
@@ -73,6 +72,9 @@ export class CaseHandlingService {
     private readonly notifications: NotificationsService,
     private readonly divisions: DivisionsService,
     private readonly audit: AuditService,
+    private readonly childRecords: ChildRecords,
+    private readonly userRecords: UserRecords,
+    private readonly schoolRecords: SchoolRecords,
   ) {}
 
   async transition(caller: Caller, id: string, input: TransitionInput): Promise<CaseDetail> {
@@ -99,7 +101,7 @@ export class CaseHandlingService {
             const status = this.cases.next(record, 'close_not_dropout', '按非辍学结案');
             if (input.reason === 'transferred') {
               // the receiving school confirms before the case closes
-              const school = await manager.findOneBy(School, { id: input.receivingSchoolId! });
+              const school = await this.schoolRecords.findById(manager, input.receivingSchoolId!);
               if (!school) throw AppError.invalid({ receivingSchoolId: '接收学校不存在' });
               if (!(await this.divisions.isServedCounty(school.countyCode, manager))) {
                 throw AppError.invalid({ receivingSchoolId: '接收学校不在本系统服务的县内，请选择“已迁出本地”并上传转学证明' });
@@ -165,7 +167,7 @@ export class CaseHandlingService {
           }
           case 'record_return': {
             const status = this.cases.next(record, 'record_return', '登记返校');
-            const school = await manager.findOneBy(School, { id: input.schoolId });
+            const school = await this.schoolRecords.findById(manager, input.schoolId);
             if (!school || school.countyCode !== record.countyCode) throw AppError.invalid({ schoolId: '请选择本县的一所学校' });
             if (input.returnedOn > chinaDay(now)) throw AppError.invalid({ returnedOn: '返校日期不能晚于今天' });
             await this.cases.update(manager, record, {
@@ -360,7 +362,7 @@ export class CaseHandlingService {
           }
         }
         if (input.toSchoolId) {
-          const school = await manager.findOneBy(School, { id: input.toSchoolId });
+          const school = await this.schoolRecords.findById(manager, input.toSchoolId);
           if (!school || school.countyCode !== record.countyCode || school.id === record.schoolId)
             throw AppError.invalid({ toSchoolId: '请选择本县的另一所学校' });
         }
@@ -422,7 +424,7 @@ export class CaseHandlingService {
       if (transfer.toSchoolId) {
         await this.cases.update(manager, record, { schoolId: transfer.toSchoolId });
       } else {
-        const child = await manager.findOneByOrFail(Child, { id: record.childId });
+        const child = await this.childRecords.getById(manager, record.childId);
         const township = transfer.toTownshipCode!;
         const villageCode = child.villageCode?.startsWith(township.slice(0, 9)) ? child.villageCode : null;
         await this.cases.update(manager, record, {
@@ -472,29 +474,25 @@ export class CaseHandlingService {
       await manager.update(CaseNotice, { id: notice.id }, { delivery: 'paper', deliveredAt, receivedBy: input.receivedBy });
       await this.cases.event(manager, record.id, caller.userId, 'notice_paper_delivered', { receivedBy: input.receivedBy });
     });
-    const child = await this.dataSource.manager.findOneByOrFail(Child, { id: notice.childId });
+    const child = await this.childRecords.getById(this.dataSource.manager, notice.childId);
     return mapNotice(await this.dataSource.manager.findOneByOrFail(CaseNotice, { id: notice.id }), child.name);
   }
 
   /** A parent's formal notices: only those about children bound to them. */
   async myNotices(caller: Caller): Promise<{ items: NoticeView[] }> {
-    const bound = await this.dataSource.manager.find(Guardianship, { where: { userId: caller.userId }, select: { childId: true } });
-    if (bound.length === 0) return { items: [] };
-    const childIds = bound.map((g) => g.childId);
-    const [notices, children] = await Promise.all([
+    const childIds = await this.childRecords.childIdsBoundTo(this.dataSource.manager, caller.userId);
+    if (childIds.length === 0) return { items: [] };
+    const [notices, names] = await Promise.all([
       this.dataSource.manager.find(CaseNotice, { where: { childId: In(childIds), delivery: 'app' }, order: { issuedAt: 'DESC' } }),
-      this.dataSource.manager.find(Child, { where: { id: In(childIds) }, select: { id: true, name: true } }),
+      this.childRecords.namesOf(this.dataSource.manager, childIds),
     ]);
-    const names = new Map(children.map((c) => [c.id, c.name]));
     return { items: notices.map((n) => mapNotice(n, names.get(n.childId) ?? '')) };
   }
 
   /** 回执: the parent confirms they received the notice; the responsible cadre is told. */
   async acknowledgeNotice(caller: Caller, noticeId: string): Promise<NoticeView> {
     const notice = await this.dataSource.manager.findOneBy(CaseNotice, { id: noticeId });
-    const guardian = notice
-      ? await this.dataSource.manager.existsBy(Guardianship, { childId: notice.childId, userId: caller.userId })
-      : false;
+    const guardian = notice ? await this.childRecords.isBoundParent(this.dataSource.manager, notice.childId, caller.userId) : false;
     if (!notice || !guardian || notice.delivery !== 'app') throw AppError.notFound();
     if (!notice.acknowledgedAt) {
       const now = this.clock.now();
@@ -519,7 +517,7 @@ export class CaseHandlingService {
         }
       });
     }
-    const child = await this.dataSource.manager.findOneByOrFail(Child, { id: notice.childId });
+    const child = await this.childRecords.getById(this.dataSource.manager, notice.childId);
     return mapNotice(await this.dataSource.manager.findOneByOrFail(CaseNotice, { id: notice.id }), child.name);
   }
 
@@ -566,11 +564,12 @@ export class CaseHandlingService {
 
   /** 《限期返校通知书》: delivered in the app to bound parents, otherwise printed and handed over. */
   private async issueNotice(manager: EntityManager, caller: Caller, record: DropoutCase, deadlineOn: string): Promise<void> {
-    const child = await manager.findOneByOrFail(Child, { id: record.childId });
-    const guardians = await manager.find(Guardianship, { where: { childId: child.id } });
-    const users = guardians.length
-      ? await manager.find(User, { where: { id: In(guardians.map((g) => g.userId)) }, select: { id: true, displayName: true } })
-      : [];
+    const child = await this.childRecords.getById(manager, record.childId);
+    const guardians = await this.childRecords.guardiansOf(manager, [child.id]);
+    const guardianNames = await this.userRecords.displayNames(
+      manager,
+      guardians.map((g) => g.userId),
+    );
     const now = this.clock.now();
     const townshipName = record.townshipCode
       ? ((await this.divisions.names([record.townshipCode], manager)).get(record.townshipCode) ?? '')
@@ -585,7 +584,7 @@ export class CaseHandlingService {
       deadlineOn,
       text: returnNoticeText({
         childName: child.name,
-        guardianNames: users.map((u) => u.displayName),
+        guardianNames: [...guardianNames.values()],
         townshipName,
         schoolName,
         issuedOn: chinaDay(now),

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ancestorDivisionCode, divisionLevelOf } from '@baoxue/shared';
 import type { EntityManager } from 'typeorm';
 import { countyAdmins, divisionOfficials, HANDLING_POSITIONS, schoolStaff, townshipHandlers } from '../accounts/recipients';
-import type { User } from '../accounts/user.entity';
-import { ServedCounty } from '../divisions/division.entity';
+import type { UserRow } from '../accounts/user-records';
+import { DivisionsService } from '../divisions/divisions.service';
 import type { CaseRouting } from './case.entity';
 
 export interface RoutingDecision {
@@ -22,6 +22,8 @@ export interface RoutingDecision {
  */
 @Injectable()
 export class CaseRoutingService {
+  constructor(private readonly divisions: DivisionsService) {}
+
   /** `divisionCode` must exist and be a county, township or village code (checked by the caller). */
   async decide(manager: EntityManager, divisionCode: string | null, reporterCounty: string): Promise<RoutingDecision> {
     const triage = (countyCode: string, rule: CaseRouting['rule'], reason: string): RoutingDecision => ({
@@ -34,7 +36,7 @@ export class CaseRoutingService {
     });
     if (!divisionCode) return triage(reporterCounty, 'no_place', '未注明孩子住在哪个乡镇');
     const county = ancestorDivisionCode(divisionCode, 'county')!;
-    if (!(await manager.existsBy(ServedCounty, { code: county })))
+    if (!(await this.divisions.isServedCounty(county, manager)))
       return triage(reporterCounty, 'outside_served', '所报地点不在本系统服务的县内');
     const level = divisionLevelOf(divisionCode);
     if (level === 'county') return triage(county, 'no_place', '只注明到县，未注明乡镇');
@@ -69,7 +71,7 @@ export class CaseRoutingService {
   }
 
   /** Leaders and cadres who may be named 包抓干部: of the township or of a village inside it. */
-  async assignees(manager: EntityManager, townshipCode: string): Promise<User[]> {
+  async assignees(manager: EntityManager, townshipCode: string): Promise<UserRow[]> {
     return townshipHandlers(manager, townshipCode);
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type AttendanceSummary, type CaseAction, type CaseDetail, type CaseListItem, type TransferView } from '@baoxue/shared';
 import { In, type EntityManager } from 'typeorm';
-import { User } from '../accounts/user.entity';
-import { Child } from '../children/child.entity';
+import { UserRecords } from '../accounts/user-records';
+import { ChildRecords } from '../children/child-records';
 import { DivisionsService } from '../divisions/divisions.service';
 import { schoolNames } from '../schools/school-names';
 import { CaseEvent, CaseNotice, CaseRouting, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
@@ -15,11 +15,16 @@ export class CaseViewsService {
   constructor(
     private readonly divisions: DivisionsService,
     private readonly caseTips: CaseTips,
+    private readonly childRecords: ChildRecords,
+    private readonly userRecords: UserRecords,
   ) {}
 
   async listItems(manager: EntityManager, cases: DropoutCase[], now: Date): Promise<CaseListItem[]> {
     if (cases.length === 0) return [];
-    const children = await manager.findBy(Child, { id: In(cases.map((c) => c.childId)) });
+    const children = await this.childRecords.findByIds(
+      manager,
+      cases.map((c) => c.childId),
+    );
     const childById = new Map(children.map((c) => [c.id, c]));
     const places = cases.map((c) => casePlaceCode(c, childById.get(c.childId)!));
     const [fullNames, names, schools, users, pending] = await Promise.all([
@@ -72,7 +77,7 @@ export class CaseViewsService {
         ...visits.map((v) => v.recordedBy),
       ]),
     ]);
-    const child = await manager.findOneByOrFail(Child, { id: record.childId });
+    const child = await this.childRecords.getById(manager, record.childId);
     return mapCaseDetail(record, {
       item: item!,
       childName: child.name,
@@ -94,8 +99,10 @@ export class CaseViewsService {
     if (transfers.length === 0) return [];
     const cases = await manager.findBy(DropoutCase, { id: In([...new Set(transfers.map((t) => t.caseId))]) });
     const caseById = new Map(cases.map((c) => [c.id, c]));
-    const children = await manager.find(Child, { where: { id: In(cases.map((c) => c.childId)) }, select: { id: true, name: true } });
-    const childNames = new Map(children.map((c) => [c.id, c.name]));
+    const childNames = await this.childRecords.namesOf(
+      manager,
+      cases.map((c) => c.childId),
+    );
     const [townships, schools] = await Promise.all([
       this.divisions.names(
         [...transfers.map((t) => t.toTownshipCode), ...cases.map((c) => c.townshipCode)].filter((c): c is string => !!c),
@@ -117,9 +124,6 @@ export class CaseViewsService {
   }
 
   async userNames(manager: EntityManager, ids: Array<string | null>): Promise<Map<string, string>> {
-    const unique = [...new Set(ids.filter((id): id is string => !!id))];
-    if (unique.length === 0) return new Map();
-    const users = await manager.find(User, { where: { id: In(unique) }, select: { id: true, displayName: true } });
-    return new Map(users.map((u) => [u.id, u.displayName]));
+    return this.userRecords.displayNames(manager, [...new Set(ids.filter((id): id is string => !!id))]);
   }
 }

@@ -19,7 +19,7 @@ import {
   type TransferView,
   type VisitOutcome,
 } from '@baoxue/shared';
-import type { Child } from '../children/child.entity';
+import type { ChildRow } from '../children/child-records';
 import type { CaseEvent, CaseNotice, CaseRouting, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
 import { DUE_LABELS } from './case-steps';
 
@@ -133,7 +133,7 @@ export function summariseEvent(event: CaseEvent, names: ReadonlyMap<string, stri
 
 /** What a case list item reads of the child. */
 export type CaseChildFields = Pick<
-  Child,
+  ChildRow,
   'name' | 'sex' | 'birthYear' | 'idNumber' | 'priorityGroups' | 'studentNumber' | 'schoolId' | 'grade' | 'className' | 'villageCode'
 >;
 
@@ -149,7 +149,7 @@ export interface CaseListLookups {
 }
 
 /** The division whose full name places a case: the child's village, else the case's township. */
-export function casePlaceCode(record: Pick<DropoutCase, 'townshipCode'>, child: Pick<Child, 'villageCode'>): string | null {
+export function casePlaceCode(record: Pick<DropoutCase, 'townshipCode'>, child: Pick<ChildRow, 'villageCode'>): string | null {
   return child.villageCode ?? record.townshipCode;
 }
 

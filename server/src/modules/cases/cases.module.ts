@@ -1,20 +1,29 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
+import { ChildRecordMoves } from '../children/child-record-moves';
 import { ChildrenModule } from '../children/children.module';
 import { CaseHandlingController } from './case-handling.controller';
 import { CaseHandlingService } from './case-handling.service';
+import { CaseRecords } from './case-records';
+import { CaseTipRecords, CaseTips } from './case-tips';
 import { CountySettingsService } from './county-settings.service';
 import { DeadlinesService } from './deadlines.service';
 import { LedgerService } from './ledger.service';
 import { RetentionService } from './retention.service';
 import { DivisionsModule } from '../divisions/divisions.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { SchoolsModule } from '../schools/schools.module';
 import { UploadsModule } from '../uploads/uploads.module';
 import { CaseRoutingService } from './case-routing.service';
 import { CaseViewsService } from './case-views.service';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
+import { PluggedCaseTips } from './plugged-case-tips';
+import { CaseChildLinks } from './case-child-links';
 
 @Module({
-  imports: [ChildrenModule, DivisionsModule, UploadsModule],
+  imports: [AccountsModule, AuditModule, ChildrenModule, DivisionsModule, NotificationsModule, SchoolsModule, UploadsModule],
   controllers: [CasesController, CaseHandlingController],
   providers: [
     CasesService,
@@ -25,7 +34,32 @@ import { CasesService } from './cases.service';
     LedgerService,
     CountySettingsService,
     RetentionService,
+    CaseRecords,
+    CaseChildLinks,
+    // the tips module plugs its implementation in (TipsModule.onModuleInit)
+    PluggedCaseTips,
+    { provide: CaseTips, useExisting: PluggedCaseTips },
+    { provide: CaseTipRecords, useExisting: PluggedCaseTips },
   ],
-  exports: [CasesService, CaseRoutingService, CaseViewsService, ChildrenModule, DeadlinesService, RetentionService],
+  exports: [
+    CaseRecords,
+    PluggedCaseTips,
+    CasesService,
+    CaseRoutingService,
+    CaseViewsService,
+    ChildrenModule,
+    DeadlinesService,
+    RetentionService,
+  ],
 })
-export class CasesModule {}
+export class CasesModule implements OnModuleInit {
+  constructor(
+    private readonly childMoves: ChildRecordMoves,
+    private readonly childLinks: CaseChildLinks,
+  ) {}
+
+  /** Child merges move this module's rows of a child through CaseChildLinks. */
+  onModuleInit(): void {
+    this.childMoves.register(this.childLinks);
+  }
+}

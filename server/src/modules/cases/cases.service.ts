@@ -29,8 +29,8 @@ import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceService } from '../children/attendance.service';
 import { ChildMergeService } from '../children/child-merge.service';
-import { Child } from '../children/child.entity';
-import { ServedCounty } from '../divisions/division.entity';
+import { ChildRecords } from '../children/child-records';
+import { DivisionRecords } from '../divisions/division-records';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { wechatTime } from '../notifications/subscribe-templates';
@@ -70,6 +70,8 @@ export class CasesService {
     private readonly attendance: AttendanceService,
     private readonly audit: AuditService,
     private readonly childMerges: ChildMergeService,
+    private readonly childRecords: ChildRecords,
+    private readonly divisionRecords: DivisionRecords,
   ) {}
 
   /**
@@ -85,7 +87,7 @@ export class CasesService {
   ): Promise<{ items: CaseListItem[]; nextCursor: string | null; overdueCount: number }> {
     const now = this.clock.now();
     const scoped = () => {
-      const qb = applyScope(this.dataSource.manager.createQueryBuilder(DropoutCase, 'c'), caller, CASE_SCOPE).andWhere(
+      const qb = applyScope(this.dataSource.manager.createQueryBuilder(DropoutCase, 'c'), caller, 'read_case', CASE_SCOPE).andWhere(
         'c.merged_into_id IS NULL',
       );
       // the queue is the county's own routing code: an index lookup, not a scan of the county
@@ -104,7 +106,7 @@ export class CasesService {
     if (query.cause) qb.andWhere('c.causes LIKE :cause', { cause: `%"${query.cause}"%` });
     if (query.under) qb.andWhere('c.routing_code LIKE :under', { under: `${divisionPrefix(query.under)}%` });
     if (query.schoolId) qb.andWhere('c.school_id = :schoolId', { schoolId: query.schoolId });
-    if (query.priorityGroup || query.q) qb.innerJoin(Child, 'ch', 'ch.id = c.child_id');
+    if (query.priorityGroup || query.q) this.childRecords.joinChildren(qb, 'ch', 'ch.id = c.child_id');
     if (query.priorityGroup) qb.andWhere('ch.priority_groups LIKE :group', { group: `%"${query.priorityGroup}"%` });
     if (query.q) qb.andWhere(`ch.name LIKE :name ${LIKE_ESCAPE}`, { name: containsPattern(query.q) });
     if (query.cursor) {
@@ -171,7 +173,7 @@ export class CasesService {
         throw AppError.invalid({ townshipCode: '请选择本县的一个乡镇' });
       }
       if (!(await this.divisions.exists(input.townshipCode, manager))) throw AppError.invalid({ townshipCode: '该乡镇不存在' });
-      const child = await manager.findOneByOrFail(Child, { id: record.childId });
+      const child = await this.childRecords.getById(manager, record.childId);
       const villageCode = child.villageCode?.startsWith(divisionPrefix(input.townshipCode)) ? child.villageCode : null;
       await this.applyRouting(
         manager,
@@ -491,7 +493,7 @@ export class CasesService {
   }
 
   async settingsOf(countyCode: string, manager: EntityManager = this.dataSource.manager): Promise<CountySettings> {
-    const county = await manager.findOneBy(ServedCounty, { code: countyCode });
+    const county = await this.divisionRecords.servedCounty(manager, countyCode);
     return countySettings(county?.settings);
   }
 

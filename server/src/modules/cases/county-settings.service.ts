@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { AppError } from '../../common/errors/app-error';
 import { AuditService } from '../audit/audit.service';
-import { ServedCounty } from '../divisions/division.entity';
+import { DivisionRecords, type ServedCountyRow } from '../divisions/division-records';
 
 /** Local policy per county: time limits and rules, with the BRIEF's defaults for what is not set. */
 @Injectable()
@@ -13,6 +13,7 @@ export class CountySettingsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly divisionRecords: DivisionRecords,
   ) {}
 
   async get(caller: Caller): Promise<CountySettings> {
@@ -26,7 +27,7 @@ export class CountySettingsService {
     if (merged.closeMinPresentDays > merged.closeWindowDays)
       throw AppError.invalid({ closeMinPresentDays: '销号所需出勤天数不能超过观察期' });
     await this.dataSource.transaction(async (manager) => {
-      await manager.update(ServedCounty, { code: county.code }, { settings: { ...county.settings, ...changes } });
+      await this.divisionRecords.setCountySettings(manager, county.code, { ...county.settings, ...changes });
       await this.audit.record(
         caller,
         { action: 'county.settings', targetType: 'county', targetId: county.code, details: { changed: Object.keys(changes).join(',') } },
@@ -36,8 +37,8 @@ export class CountySettingsService {
     return merged;
   }
 
-  private async countyOf(caller: Caller): Promise<ServedCounty> {
-    const county = caller.countyCode ? await this.dataSource.manager.findOneBy(ServedCounty, { code: caller.countyCode }) : null;
+  private async countyOf(caller: Caller): Promise<ServedCountyRow> {
+    const county = caller.countyCode ? await this.divisionRecords.servedCounty(this.dataSource.manager, caller.countyCode) : null;
     if (!county) throw AppError.notFound();
     return county;
   }

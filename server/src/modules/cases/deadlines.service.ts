@@ -12,7 +12,7 @@ import { AppError } from '../../common/errors/app-error';
 import { LOGGER } from '../../common/logging/logger';
 import { PeriodicJob } from '../../common/periodic-job';
 import { countyAdmins, townshipLeaders } from '../accounts/recipients';
-import { Child } from '../children/child.entity';
+import { ChildRecords } from '../children/child-records';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { CaseEvent, CaseRecheck, CaseTransfer, DropoutCase } from './case.entity';
@@ -40,6 +40,7 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
     private readonly views: CaseViewsService,
     private readonly divisions: DivisionsService,
     private readonly notifications: NotificationsService,
+    private readonly childRecords: ChildRecords,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.job = new PeriodicJob('deadline run', () => this.run(), logger);
@@ -161,9 +162,10 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
       .addOrderBy('c.id', 'ASC')
       .getMany();
     const [children, townships, owners] = await Promise.all([
-      overdue.length
-        ? manager.find(Child, { where: { id: In(overdue.map((c) => c.childId)) }, select: { id: true, name: true, priorityGroups: true } })
-        : [],
+      this.childRecords.namesWithGroups(
+        manager,
+        overdue.map((c) => c.childId),
+      ),
       this.divisions.names(overdue.flatMap((c) => (c.townshipCode ? [c.townshipCode] : []))),
       this.views.userNames(
         manager,
@@ -204,10 +206,11 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
         .getMany(),
     ]);
     const recheckCases = rechecks.length ? await manager.findBy(DropoutCase, { id: In(rechecks.map((r) => r.caseId)) }) : [];
-    const recheckChildren = recheckCases.length
-      ? await manager.find(Child, { where: { id: In(recheckCases.map((c) => c.childId)) }, select: { id: true, name: true } })
-      : [];
-    const childOfCase = new Map(recheckCases.map((c) => [c.id, recheckChildren.find((ch) => ch.id === c.childId)?.name ?? '']));
+    const recheckChildren = await this.childRecords.namesOf(
+      manager,
+      recheckCases.map((c) => c.childId),
+    );
+    const childOfCase = new Map(recheckCases.map((c) => [c.id, recheckChildren.get(c.childId) ?? '']));
     return {
       generatedAt: now.toISOString(),
       items,

@@ -23,10 +23,9 @@ import { requireRecordAccess } from '../../common/auth/record-policy';
 import { applyScope, isDivisionInScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
-import { User } from '../accounts/user.entity';
+import { UserRecords } from '../accounts/user-records';
 import { AuditService } from '../audit/audit.service';
-import { Child } from '../children/child.entity';
-import { Guardianship } from '../children/guardianship.entity';
+import { ChildRecords } from '../children/child-records';
 import { DivisionsService } from '../divisions/divisions.service';
 import { CASE_SCOPE } from './case-access';
 import { CaseEvent, CaseVisit, DropoutCase } from './case.entity';
@@ -59,6 +58,8 @@ export class LedgerService {
     private readonly divisions: DivisionsService,
     private readonly views: CaseViewsService,
     private readonly audit: AuditService,
+    private readonly childRecords: ChildRecords,
+    private readonly userRecords: UserRecords,
   ) {}
 
   async export(caller: Caller, query: LedgerQuery): Promise<{ fileName: string; content: Buffer }> {
@@ -68,7 +69,7 @@ export class LedgerService {
       throw AppError.forbidden('只能导出本单位范围内的台账', { under: '不在您的管辖范围内' });
     if (query.from && query.to && query.from > query.to) throw AppError.invalid({ to: '结束日期不能早于开始日期' });
     const manager = this.dataSource.manager;
-    const qb = applyScope(manager.createQueryBuilder(DropoutCase, 'c'), caller, CASE_SCOPE)
+    const qb = applyScope(manager.createQueryBuilder(DropoutCase, 'c'), caller, 'read_case', CASE_SCOPE)
       .andWhere('c.merged_into_id IS NULL')
       .orderBy('c.opened_at', 'ASC')
       .limit(MAX_ROWS + 1);
@@ -81,14 +82,15 @@ export class LedgerService {
     const ids = cases.map((c) => c.id);
     const childIds = cases.map((c) => c.childId);
     const [children, visits, events, guardianships] = await Promise.all([
-      ids.length ? manager.findBy(Child, { id: In(childIds) }) : [],
+      this.childRecords.findByIds(manager, childIds),
       ids.length ? manager.find(CaseVisit, { where: { caseId: In(ids) }, order: { visitedOn: 'ASC' } }) : [],
       ids.length ? manager.find(CaseEvent, { where: { caseId: In(ids), kind: 'accepted' } }) : [],
-      ids.length ? manager.findBy(Guardianship, { childId: In(childIds) }) : [],
+      this.childRecords.guardiansOf(manager, childIds),
     ]);
-    const guardianUsers = guardianships.length
-      ? await manager.find(User, { where: { id: In(guardianships.map((g) => g.userId)) }, select: { id: true, displayName: true } })
-      : [];
+    const guardianUserNames = await this.userRecords.displayNames(
+      manager,
+      guardianships.map((g) => g.userId),
+    );
     const places = [...cases.flatMap((c) => [c.townshipCode, c.villageCode])].filter((c): c is string => !!c);
     const [names, schools, users] = await Promise.all([
       this.divisions.names(places),
@@ -101,7 +103,7 @@ export class LedgerService {
     const acceptedAt = new Map(events.map((e) => [e.caseId, e.at]));
     const guardianNames = new Map<string, string[]>();
     for (const g of guardianships) {
-      const name = guardianUsers.find((u) => u.id === g.userId)?.displayName;
+      const name = guardianUserNames.get(g.userId);
       if (name) guardianNames.set(g.childId, [...(guardianNames.get(g.childId) ?? []), `${name}（${g.relation}）`]);
     }
 

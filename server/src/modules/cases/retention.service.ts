@@ -8,13 +8,11 @@ import { Clock } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logger';
 import { PeriodicJob } from '../../common/periodic-job';
 import { AuditService } from '../audit/audit.service';
-import { ChildGuardian } from '../children/child-guardian.entity';
-import { Child } from '../children/child.entity';
+import { ChildRecords } from '../children/child-records';
 import { ChildRegistry } from '../children/child-registry.service';
-import { Guardianship } from '../children/guardianship.entity';
-import { ServedCounty } from '../divisions/division.entity';
-import { InboxMessage } from '../notifications/notification.entities';
-import { Upload } from '../uploads/upload.entity';
+import { DivisionRecords } from '../divisions/division-records';
+import { NotificationRecords } from '../notifications/notification-records';
+import { UploadRecords } from '../uploads/upload-records';
 import { UploadsService } from '../uploads/uploads.service';
 import { CaseTipRecords } from './case-tips';
 import { CaseEvent, CaseNotice, CaseRouting, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
@@ -49,6 +47,10 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly uploads: UploadsService,
     private readonly children: ChildRegistry,
     private readonly caseTips: CaseTipRecords,
+    private readonly childRecords: ChildRecords,
+    private readonly divisionRecords: DivisionRecords,
+    private readonly notificationRecords: NotificationRecords,
+    private readonly uploadRecords: UploadRecords,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.job = new PeriodicJob('retention run', () => this.run(), logger);
@@ -68,7 +70,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   /** One pass over every served county; safe to repeat (a pseudonymised case is never touched again). */
   async run(): Promise<RetentionResult> {
     const total: RetentionResult = { cases: 0, photos: 0 };
-    for (const county of await this.dataSource.manager.find(ServedCounty)) {
+    for (const county of await this.divisionRecords.servedCounties(this.dataSource.manager)) {
       const years = countySettings(county.settings).retentionYears;
       const cutoff = yearsBefore(this.clock.now(), years);
       const result = await this.runCounty(county.code, cutoff);
@@ -115,7 +117,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     const caseIds = cases.map((c) => c.id);
     const notices = await manager.find(CaseNotice, { where: { caseId: In(caseIds) }, select: { id: true } });
     const { tipIds, photoIds: photos } = await this.caseTips.pseudonymise(manager, caseIds);
-    if (photos.length) await manager.delete(Upload, { id: In(photos) });
+    await this.uploadRecords.deleteByIds(manager, photos);
     await manager.update(
       CaseVisit,
       { caseId: In(caseIds) },
@@ -131,15 +133,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       await manager.update(CaseEvent, { id: event.id }, { data });
     }
     // messages that named the child: to officials (the case), supervisors (their tip), parents (the notice)
-    const linked = [...caseIds, ...tipIds, ...notices.map((n) => n.id)];
-    for (const id of linked) {
-      await manager
-        .createQueryBuilder()
-        .update(InboxMessage)
-        .set({ body: PSEUDONYMISED_TEXT })
-        .where('link LIKE :link', { link: `%=${id}%` })
-        .execute();
-    }
+    await this.notificationRecords.pseudonymiseLinkedTo(manager, [...caseIds, ...tipIds, ...notices.map((n) => n.id)]);
     await manager.update(DropoutCase, { id: In(caseIds) }, { pseudonymisedAt: this.clock.now() });
     await this.forgetChildren(manager, [...new Set(cases.map((c) => c.childId))]);
     return photos;
@@ -147,17 +141,13 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
 
   /** Children known only through these cases: not on a roster, no guardian or bound parent, no case still kept. */
   private async forgetChildren(manager: EntityManager, childIds: string[]): Promise<void> {
-    if (childIds.length === 0) return;
-    const candidates = await manager.find(Child, { where: { id: In(childIds), studentNumber: IsNull() }, select: { id: true } });
-    const ids = candidates.map((c) => c.id);
+    const ids = await this.childRecords.unrosteredWithoutGuardians(manager, childIds);
     if (ids.length === 0) return;
-    const kept = new Set([
-      ...(await manager.find(DropoutCase, { where: { childId: In(ids), pseudonymisedAt: IsNull() }, select: { childId: true } })).map(
+    const kept = new Set(
+      (await manager.find(DropoutCase, { where: { childId: In(ids), pseudonymisedAt: IsNull() }, select: { childId: true } })).map(
         (c) => c.childId,
       ),
-      ...(await manager.find(ChildGuardian, { where: { childId: In(ids) }, select: { childId: true } })).map((g) => g.childId),
-      ...(await manager.find(Guardianship, { where: { childId: In(ids) }, select: { childId: true } })).map((g) => g.childId),
-    ]);
+    );
     const forget = ids.filter((id) => !kept.has(id));
     if (forget.length === 0) return;
     await this.children.forget(manager, forget);

@@ -1,24 +1,20 @@
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
-import { divisionScopePrefix } from '../../common/auth/scope';
+import { inReadScope } from '../../common/auth/scope';
 import { AppError } from '../../common/errors/app-error';
 import type { Child } from './child.entity';
 import { Guardianship } from './guardianship.entity';
 
 /**
- * Who may see a child's record: officials by the village the child lives in (a division prefix;
- * the child's county when the village is not known) or by the school they attend, county admins
- * their county, parents only children bound to them. The same rules as `applyScope` with
- * `CHILD_SCOPE`, for one record.
+ * Who may see a child's record (the policy's `read_child` row): officials by the village the child
+ * lives in (a division prefix; the child's county when the village is not known) or by the school
+ * they attend, county admins their county, parents only children bound to them (`assertGuardian`).
+ * The same rules as `applyScope` with `CHILD_SCOPE`, for one record.
  */
 export const CHILD_SCOPE = { division: 'COALESCE(ch.village_code, ch.county_code)', school: 'ch.school_id' } as const;
 
 export function officialCanSeeChild(caller: Caller, child: Pick<Child, 'villageCode' | 'countyCode' | 'schoolId'>): boolean {
-  if (caller.role === 'official' && caller.unit?.kind === 'school') return child.schoolId === caller.unit.schoolId;
-  if (caller.role !== 'official' && caller.role !== 'county_admin') return false;
-  const prefix = divisionScopePrefix(caller);
-  const place = child.villageCode ?? child.countyCode;
-  return prefix !== null && place !== null && place.startsWith(prefix);
+  return inReadScope(caller, 'read_child', { division: child.villageCode ?? child.countyCode, school: child.schoolId });
 }
 
 /** The children bound to a user. */

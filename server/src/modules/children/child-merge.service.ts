@@ -1,70 +1,34 @@
 import { Injectable } from '@nestjs/common';
-import { isOpenCase, type PriorityGroup, type Role } from '@baoxue/shared';
-import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import type { PriorityGroup, Role } from '@baoxue/shared';
+import { In, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
-import { isDuplicateKey } from '../../common/errors/database-errors';
 import { newId } from '../../common/ids';
-import { User } from '../accounts/user.entity';
+import { chunks } from '../../common/sql/chunks';
+import { UserRecords } from '../accounts/user-records';
 import { AuditService } from '../audit/audit.service';
-import { CaseEvent, CaseNotice, CaseVisit, DropoutCase } from '../cases/case.entity';
-import { CaseTipRecords } from '../cases/case-tips';
-import { DeferralApplication, EnrolmentNotice } from '../enrolment/enrolment.entities';
-import { BindingAttempt } from '../guardians/binding-attempt.entity';
-import { CrosscheckReview } from '../registry/registry.entities';
-import { SubsidyComplaint, SubsidyEligibilityRow, SubsidyPayment } from '../subsidies/subsidy.entities';
 import { AttendanceDay } from './attendance.entity';
 import { ChildGuardian } from './child-guardian.entity';
+import { moveChildRows, moveChildRowsBack, type ChildCaseMoves, type ChildRowsTable, type MovedRows } from './child-linked-records';
+import { ChildRecordMoves } from './child-record-moves';
 import { ChildMatchReview, ChildMerge } from './child-registry.entities';
 import { Child } from './child.entity';
 import { Guardianship } from './guardianship.entity';
 import { isMysql } from '../../database/dialect';
 
-/**
- * A table whose rows belong to a child and follow it to the survivor of a merge. `key` names a row
- * in the merge's log (its id; for tables unique per child and something else, that something);
- * `uniqueWith` is the rest of a unique key with the child: a row the survivor already has an
- * equal of stays with the merged record (the survivor's row wins) and is listed as left behind.
- */
-interface FollowingTable {
-  entity: EntityTarget<ObjectLiteral>;
-  table: string;
-  key: string;
-  uniqueWith?: readonly string[];
-}
+export { CHILD_REFERENCES } from './child-record-moves';
 
-/** Every table with rows of a child, besides cases and review pairs (handled on their own). Order matters: notices before deferrals. */
-const FOLLOWING: readonly FollowingTable[] = [
+/**
+ * The children module's own tables with rows of a child, besides review pairs (handled on their own);
+ * other modules' rows move through their ChildLinkedRecords, after these.
+ */
+const FOLLOWING: readonly ChildRowsTable[] = [
   { entity: Guardianship, table: 'guardianships', key: 'userId', uniqueWith: ['userId'] },
   { entity: ChildGuardian, table: 'child_guardians', key: 'id' },
   // one row per child and day: a day is the row's name (a day's id would not fit the log for years of roll calls)
   { entity: AttendanceDay, table: 'attendance', key: 'day', uniqueWith: ['day'] },
-  { entity: SubsidyEligibilityRow, table: 'subsidy_eligibility', key: 'id', uniqueWith: ['schoolYear'] },
-  { entity: SubsidyPayment, table: 'subsidy_payments', key: 'id', uniqueWith: ['semester', 'reference'] },
-  { entity: SubsidyComplaint, table: 'subsidy_complaints', key: 'id' },
-  { entity: EnrolmentNotice, table: 'enrolment_notices', key: 'id', uniqueWith: ['schoolYear'] },
-  { entity: DeferralApplication, table: 'deferral_applications', key: 'id' },
-  { entity: BindingAttempt, table: 'binding_attempts', key: 'id' },
-  { entity: CrosscheckReview, table: 'crosscheck_reviews', key: 'id', uniqueWith: ['householdMemberId'] },
-  { entity: CaseNotice, table: 'case_notices', key: 'id' },
 ];
-
-/**
- * Every column that names a child, as `table.column`, and what a merge does with it. A test compares
- * this with the entities, so a new table with a child's id cannot be left behind by a merge.
- */
-export const CHILD_REFERENCES: Readonly<Record<string, 'moved' | 'bookkeeping'>> = {
-  ...Object.fromEntries(FOLLOWING.map((t) => [`${t.table}.child_id`, 'moved' as const])),
-  'cases.child_id': 'moved',
-  'cases.open_child_id': 'moved',
-  'child_match_reviews.child_id': 'moved',
-  'child_match_reviews.candidate_id': 'moved',
-  // the merge's own links
-  'children.merged_into_id': 'bookkeeping',
-  'child_merges.survivor_id': 'bookkeeping',
-  'child_merges.merged_id': 'bookkeeping',
-};
 
 /** The identity columns a merge may fill on the survivor (what it lacked). */
 const FILLED = [
@@ -96,28 +60,13 @@ const CHILD_COLUMNS = {
 type Identity = Pick<Child, (typeof FILLED)[number] | 'sex' | 'birthYear' | 'birthYearExact' | 'priorityGroups'>;
 type LoggedChild = Pick<Child, 'id' | 'name' | 'mergedIntoId' | keyof Identity>;
 
-/** A case merged into another because the two records were one child, and what it had before. */
-interface CaseMergeLog {
-  keptId: string;
-  mergedCaseId: string;
-  before: { closedAt: string | null; dueAt: string | null; dueKind: string | null; escalatedTo: string | null; tipCount: number };
-  tips: string[];
-  visits: string[];
-  notices: string[];
-}
-
-/** What `child_merges.moved` holds: enough to split the merge exactly. */
-export interface MergeLog {
+/**
+ * What `child_merges.moved` holds: enough to split the merge exactly. `rows` and `left` hold every
+ * module's tables (MovedRows), the cases part is the cases module's (ChildCaseMoves).
+ */
+export interface MergeLog extends MovedRows, ChildCaseMoves {
   survivor: { before: Partial<Identity>; after: Partial<Identity> };
   merged: { before: Partial<Pick<Child, (typeof UNIQUE)[number]>> };
-  /** Rows moved, per table, by their `key`. */
-  rows: Record<string, string[]>;
-  /** Rows the survivor already had an equal of: they stayed with the merged record. */
-  left: Record<string, string[]>;
-  cases: string[];
-  /** The merged record's open case, now the survivor's. */
-  openCaseId: string | null;
-  caseMerges: CaseMergeLog[];
   reviews: { child: string[]; candidate: string[]; confirmed: string[] };
 }
 
@@ -131,28 +80,6 @@ export interface MergeOptions {
   fields?: { survivor: string; merged: string };
 }
 
-const CASE_COLUMNS = {
-  id: true,
-  childId: true,
-  openChildId: true,
-  status: true,
-  mergedIntoId: true,
-  openedAt: true,
-  closedAt: true,
-  dueAt: true,
-  dueKind: true,
-  escalatedTo: true,
-  tipCount: true,
-  version: true,
-} as const;
-type CaseRow = Pick<DropoutCase, keyof typeof CASE_COLUMNS>;
-
-function chunks<T>(items: readonly T[], size = 500): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
@@ -163,6 +90,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
  * survivor did not know from the merged record, and leaves the merged record pointing at the
  * survivor, so old links still lead to the child. All of it is logged in `child_merges.moved`, so a
  * split puts back exactly what moved; what was written after the merge stays with the survivor.
+ * Other modules' rows move through the handlers they register with ChildRecordMoves (cases first,
+ * then the rest by module name), in the caller's transaction.
  *
  * Runs in the caller's transaction: a refusal or a failure leaves both records as they were. Only
  * named columns are read and written, so the repair can use it inside the migration that adds the
@@ -173,12 +102,16 @@ export class ChildMergeService {
   constructor(
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly caseTips: CaseTipRecords,
+    private readonly moves: ChildRecordMoves,
+    private readonly users: UserRecords,
   ) {}
 
   async merge(manager: EntityManager, survivorId: string, mergedId: string, options: MergeOptions): Promise<ChildMerge> {
     const fields = options.fields ?? { survivor: 'survivorId', merged: 'mergedId' };
     if (survivorId === mergedId) throw AppError.invalid({ [fields.merged]: '不能把一条记录合并到它自己' }, '不能把一条记录合并到它自己');
+    // unwired handlers fail before anything is locked or written
+    const cases = this.moves.cases;
+    const linked = this.moves.all();
     const [survivor, merged] = await this.lockChildren(manager, [survivorId, mergedId]);
     if (!survivor || !merged) throw AppError.notFound();
     for (const [child, field] of [
@@ -208,8 +141,16 @@ export class ChildMergeService {
     };
     const mergeId = newId();
 
-    await this.moveCases(manager, survivor.id, merged.id, options, log);
-    for (const table of FOLLOWING) await this.moveRows(manager, table, merged.id, survivor.id, log);
+    Object.assign(
+      log,
+      await cases.moveCases(manager, survivor.id, merged.id, {
+        keepCaseId: options.keepCaseId,
+        reason: options.reason,
+        actorId: options.actorId,
+      }),
+    );
+    for (const table of FOLLOWING) await moveChildRows(manager, table, merged.id, survivor.id, log);
+    for (const records of linked) await records.moveChild(manager, merged.id, survivor.id, log);
     await this.moveReviews(manager, survivor.id, merged.id, options, now, log);
     await this.mergeIdentities(manager, survivor, merged, log);
 
@@ -226,7 +167,7 @@ export class ChildMergeService {
       splitReason: null,
     };
     await manager.insert(ChildMerge, { ...record } as QueryDeepPartialEntity<ChildMerge>);
-    await this.caseEvents(manager, [survivor.id], options.actorId, 'child_merged', {
+    await cases.recordEvents(manager, [survivor.id], options.actorId, 'child_merged', {
       mergeId,
       reason: options.reason,
       casesMerged: log.caseMerges.length,
@@ -254,6 +195,8 @@ export class ChildMergeService {
     const record = await manager.findOneBy(ChildMerge, { id: mergeId });
     if (!record) throw AppError.notFound();
     if (record.splitAt) throw new AppError('CHILD_MERGE_ALREADY_SPLIT');
+    const cases = this.moves.cases;
+    const linked = this.moves.all();
     const [survivor, merged] = await this.lockChildren(manager, [record.survivorId, record.mergedId]);
     if (!survivor || !merged) throw AppError.notFound();
     if (survivor.mergedIntoId)
@@ -265,12 +208,9 @@ export class ChildMergeService {
     const now = this.clock.now();
 
     await this.restoreIdentities(manager, survivor, merged, log);
-    await this.restoreCases(manager, survivor.id, merged.id, log);
-    for (const table of [...FOLLOWING].reverse()) {
-      const keys = log.rows[table.table] ?? [];
-      for (const chunk of chunks(keys))
-        await manager.update(table.entity, { childId: survivor.id, [table.key]: In(chunk) }, { childId: merged.id });
-    }
+    await cases.restoreCases(manager, survivor.id, merged.id, log);
+    for (const records of [...linked].reverse()) await records.moveBack(manager, survivor.id, merged.id, log);
+    for (const table of [...FOLLOWING].reverse()) await moveChildRowsBack(manager, table, survivor.id, merged.id, log);
     for (const [column, ids] of [
       ['childId', log.reviews.child],
       ['candidateId', log.reviews.candidate],
@@ -287,7 +227,7 @@ export class ChildMergeService {
       );
 
     await manager.update(ChildMerge, { id: mergeId }, { splitAt: now, splitBy: options.actorId, splitReason: options.reason });
-    await this.caseEvents(manager, [survivor.id, merged.id], options.actorId, 'child_split', { mergeId, reason: options.reason });
+    await cases.recordEvents(manager, [survivor.id, merged.id], options.actorId, 'child_split', { mergeId, reason: options.reason });
     await this.audit.record(
       await this.actor(manager, options),
       {
@@ -302,89 +242,20 @@ export class ChildMergeService {
     return { ...record, splitAt: now, splitBy: options.actorId, splitReason: options.reason };
   }
 
-  /**
-   * Merges one open case into another of the same child: the later one is marked merged and leaves
-   * the lists; its tips, visits and notices join the one that stays. Used by child merges and by the
-   * repair of children with several open cases.
-   */
-  async mergeCase(
-    manager: EntityManager,
-    loser: CaseRow,
-    keeper: CaseRow,
-    options: { reason: string; actorId: string | null },
-  ): Promise<CaseMergeLog> {
-    const now = this.clock.now();
-    const tips = loser.tipCount;
-    const entry: CaseMergeLog = {
-      keptId: keeper.id,
-      mergedCaseId: loser.id,
-      before: {
-        closedAt: loser.closedAt?.toISOString() ?? null,
-        dueAt: loser.dueAt?.toISOString() ?? null,
-        dueKind: loser.dueKind,
-        escalatedTo: loser.escalatedTo,
-        tipCount: loser.tipCount,
-      },
-      tips: [],
-      visits: [],
-      notices: [],
-    };
-    await this.updateCase(manager, loser, {
-      mergedIntoId: keeper.id,
-      openChildId: null,
-      closedAt: now,
-      dueAt: null,
-      dueKind: null,
-      escalatedTo: null,
-      tipCount: 0,
-    });
-    entry.tips.push(...(await this.caseTips.idsOf(manager, loser.id)));
-    for (const chunk of chunks(entry.tips)) await this.caseTips.move(manager, chunk, loser.id, keeper.id);
-    for (const [entity, list] of [
-      [CaseVisit, entry.visits],
-      [CaseNotice, entry.notices],
-    ] as const) {
-      const rows = await manager.find(entity as EntityTarget<{ id: string; caseId: string }>, {
-        where: { caseId: loser.id },
-        select: { id: true },
-      });
-      list.push(...rows.map((r) => r.id));
-      for (const chunk of chunks(list)) await manager.update(entity, { id: In(chunk) }, { caseId: keeper.id });
-    }
-    await this.updateCase(manager, keeper, { tipCount: keeper.tipCount + tips });
-    await manager.insert(CaseEvent, [
-      {
-        id: newId(),
-        caseId: loser.id,
-        at: now,
-        actorId: options.actorId,
-        kind: 'merged_into',
-        data: { caseId: keeper.id, reason: options.reason },
-      },
-      {
-        id: newId(),
-        caseId: keeper.id,
-        at: now,
-        actorId: options.actorId,
-        kind: 'merged_from',
-        data: { caseId: loser.id, tips, reason: options.reason },
-      },
-    ]);
-    return entry;
+  /** Merges the later open cases of every child with several (an old database) into its oldest; returns how many (the repair). */
+  async mergeOpenCases(manager: EntityManager, reason: string): Promise<number> {
+    return this.moves.cases.mergeOpenCases(manager, reason);
   }
 
-  /** The open cases of a child (old databases may hold several), oldest first. */
-  async openCases(manager: EntityManager, childIds: string[]): Promise<CaseRow[]> {
-    const rows = await manager.find(DropoutCase, { where: { childId: In(childIds) }, select: CASE_COLUMNS });
-    return rows
-      .filter((c) => isOpenCase(c.status) && !c.mergedIntoId)
-      .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || a.id.localeCompare(b.id));
+  /** The open-case claims and the priority of every case, once the repair's merges are done. */
+  async repairCaseClaims(manager: EntityManager): Promise<void> {
+    await this.moves.cases.repairClaims(manager);
   }
 
   /** Who the audit log names: the acting user with their role, or nobody (the repair). */
   private async actor(manager: EntityManager, options: { actorId: string | null; actorRole?: Role | null }) {
     if (!options.actorId) return null;
-    const role = options.actorRole ?? (await manager.findOne(User, { where: { id: options.actorId }, select: { role: true } }))?.role;
+    const role = options.actorRole ?? (await this.users.roleOf(manager, options.actorId));
     return { userId: options.actorId, role: role ?? 'official' };
   }
 
@@ -398,102 +269,6 @@ export class ChildMergeService {
     if (isMysql(manager)) qb.setLock('pessimistic_write');
     const rows = await qb.getMany();
     return ids.map((id) => rows.find((r) => r.id === id));
-  }
-
-  private async moveCases(manager: EntityManager, survivorId: string, mergedId: string, options: MergeOptions, log: MergeLog) {
-    const open = await this.openCases(manager, [survivorId, mergedId]);
-    if (open.length > 1) {
-      const keeper = open.find((c) => c.id === options.keepCaseId) ?? open[0]!;
-      for (const loser of open.filter((c) => c !== keeper))
-        log.caseMerges.push(await this.mergeCase(manager, loser, keeper, { reason: options.reason, actorId: options.actorId }));
-    }
-    const theirs = await manager.find(DropoutCase, { where: { childId: mergedId }, select: CASE_COLUMNS });
-    log.cases = theirs.map((c) => c.id);
-    for (const chunk of chunks(log.cases)) await manager.update(DropoutCase, { id: In(chunk) }, { childId: survivorId });
-    const stillOpen = theirs.find((c) => isOpenCase(c.status) && !c.mergedIntoId && !log.caseMerges.some((m) => m.mergedCaseId === c.id));
-    if (stillOpen) {
-      // the open-case claim follows the child (the survivor's own open case, if any, was merged above)
-      await manager.update(DropoutCase, { id: stillOpen.id }, { openChildId: survivorId });
-      log.openCaseId = stillOpen.id;
-    }
-  }
-
-  private async restoreCases(manager: EntityManager, survivorId: string, mergedId: string, log: MergeLog) {
-    for (const chunk of chunks(log.cases)) await manager.update(DropoutCase, { id: In(chunk), childId: survivorId }, { childId: mergedId });
-    if (log.openCaseId) await manager.update(DropoutCase, { id: log.openCaseId, openChildId: survivorId }, { openChildId: mergedId });
-    for (const entry of [...log.caseMerges].reverse()) {
-      const [loser, keeper] = await Promise.all([
-        manager.findOne(DropoutCase, { where: { id: entry.mergedCaseId }, select: CASE_COLUMNS }),
-        manager.findOne(DropoutCase, { where: { id: entry.keptId }, select: CASE_COLUMNS }),
-      ]);
-      if (!loser || !keeper || loser.mergedIntoId !== keeper.id) continue;
-      let tipsBack = 0;
-      for (const chunk of chunks(entry.tips)) tipsBack += await this.caseTips.move(manager, chunk, keeper.id, loser.id);
-      for (const [entity, ids] of [
-        [CaseVisit, entry.visits],
-        [CaseNotice, entry.notices],
-      ] as const) {
-        for (const chunk of chunks(ids)) {
-          await manager.update(entity, { id: In(chunk), caseId: keeper.id }, { caseId: loser.id });
-        }
-      }
-      await this.updateCase(manager, keeper, { tipCount: Math.max(0, keeper.tipCount - tipsBack) });
-      try {
-        await this.updateCase(manager, loser, {
-          mergedIntoId: null,
-          openChildId: isOpenCase(loser.status) ? loser.childId : null,
-          closedAt: entry.before.closedAt ? new Date(entry.before.closedAt) : null,
-          dueAt: entry.before.dueAt ? new Date(entry.before.dueAt) : null,
-          dueKind: entry.before.dueKind as DropoutCase['dueKind'],
-          escalatedTo: entry.before.escalatedTo as DropoutCase['escalatedTo'],
-          tipCount: entry.before.tipCount,
-        });
-      } catch (error) {
-        if (isDuplicateKey(error))
-          throw new AppError('CHILD_HAS_OPEN_CASE', '拆分后有一个孩子会同时有两个正在办理的案件，请先办结其中一个再拆分');
-        throw error;
-      }
-      await this.caseEvent(manager, loser.id, null, 'reopened_by_split', { caseId: keeper.id });
-    }
-  }
-
-  /** A guarded write: a case an official changed meanwhile is not overwritten. */
-  private async updateCase(manager: EntityManager, row: CaseRow, changes: Partial<DropoutCase>) {
-    const { affected } = await manager
-      .createQueryBuilder()
-      .update(DropoutCase)
-      .set({ ...changes, version: () => 'version + 1' })
-      .where('id = :id AND version = :version', { id: row.id, version: row.version })
-      .execute();
-    if (affected !== 1) throw AppError.conflict('案件已被他人修改，请刷新后重试');
-    Object.assign(row, changes, { version: row.version + 1 });
-  }
-
-  private async moveRows(manager: EntityManager, table: FollowingTable, from: string, to: string, log: MergeLog) {
-    const columns = [table.key, ...(table.uniqueWith ?? []), ...(table.entity === DeferralApplication ? ['noticeId'] : [])];
-    const rows = await manager.find(table.entity, { where: { childId: from }, select: Object.fromEntries(columns.map((k) => [k, true])) });
-    if (!rows.length) return;
-    const identity = (row: ObjectLiteral) => (table.uniqueWith ?? []).map((k) => String(row[k])).join('|');
-    const taken = new Set<string>();
-    if (table.uniqueWith) {
-      const theirs = await manager.find(table.entity, {
-        where: { childId: to },
-        select: Object.fromEntries(table.uniqueWith.map((k) => [k, true])),
-      });
-      for (const row of theirs) taken.add(identity(row));
-    }
-    // a deferral goes where its enrolment notice went
-    const noticesLeft = new Set(log.left.enrolment_notices ?? []);
-    const moving: string[] = [];
-    const left: string[] = [];
-    for (const row of rows) {
-      const stays =
-        (table.uniqueWith && taken.has(identity(row))) || (table.entity === DeferralApplication && noticesLeft.has(row.noticeId));
-      (stays ? left : moving).push(String(row[table.key]));
-    }
-    for (const chunk of chunks(moving)) await manager.update(table.entity, { childId: from, [table.key]: In(chunk) }, { childId: to });
-    if (moving.length) log.rows[table.table] = moving;
-    if (left.length) log.left[table.table] = left;
   }
 
   /**
@@ -559,7 +334,7 @@ export class ChildMergeService {
       log.survivor.after = fill;
       await manager.update(Child, { id: survivor.id }, fill);
     }
-    if (fill.priorityGroups) await this.casePriority(manager, survivor.id, fill.priorityGroups);
+    if (fill.priorityGroups) await this.moves.cases.setPriority(manager, survivor.id, fill.priorityGroups);
   }
 
   private async restoreIdentities(manager: EntityManager, survivor: LoggedChild, merged: LoggedChild, log: MergeLog) {
@@ -570,40 +345,12 @@ export class ChildMergeService {
       if (same(survivor[key], log.survivor.after[key])) (back as Record<string, unknown>)[key] = value;
     }
     if (Object.keys(back).length) await manager.update(Child, { id: survivor.id }, back);
-    if (back.priorityGroups) await this.casePriority(manager, survivor.id, back.priorityGroups);
+    if (back.priorityGroups) await this.moves.cases.setPriority(manager, survivor.id, back.priorityGroups);
     const restore: Partial<Child> = { mergedIntoId: null };
     for (const [field, value] of Object.entries(log.merged.before) as Array<[(typeof UNIQUE)[number], string]>) {
       // an identifier another record holds now stays with it (unique keys; the records were one child by it)
       if (!(await manager.existsBy(Child, { [field]: value }))) restore[field] = value;
     }
     await manager.update(Child, { id: merged.id }, restore);
-  }
-
-  private async casePriority(manager: EntityManager, childId: string, groups: PriorityGroup[]) {
-    await manager
-      .createQueryBuilder()
-      .update(DropoutCase)
-      // as ChildRegistry.setPriorityGroups: nobody's edit in progress turns stale over it
-      .set({ priority: groups.length ? 1 : 0, version: () => 'version' })
-      .where('child_id = :childId', { childId })
-      .execute();
-  }
-
-  /** An event on every case of these children still in the lists: the merge shows on each timeline. */
-  private async caseEvents(
-    manager: EntityManager,
-    childIds: string[],
-    actorId: string | null,
-    kind: string,
-    data: NonNullable<CaseEvent['data']>,
-  ) {
-    const cases = await manager.find(DropoutCase, { where: { childId: In(childIds) }, select: { id: true, mergedIntoId: true } });
-    const at = this.clock.now();
-    const rows = cases.filter((c) => !c.mergedIntoId).map((c) => ({ id: newId(), caseId: c.id, at, actorId, kind, data }));
-    for (const chunk of chunks(rows, 200)) await manager.insert(CaseEvent, chunk);
-  }
-
-  private async caseEvent(manager: EntityManager, caseId: string, actorId: string | null, kind: string, data: CaseEvent['data']) {
-    await manager.insert(CaseEvent, { id: newId(), caseId, at: this.clock.now(), actorId, kind, data });
   }
 }

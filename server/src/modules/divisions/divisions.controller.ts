@@ -53,7 +53,7 @@ export class DivisionsController {
   async import(@CurrentCaller() caller: Caller, @UploadedFile() file: Express.Multer.File | undefined, @Body() _body: unknown) {
     const county = administeredCounty(caller);
     if (!file) throw AppError.invalid({ file: '请选择要上传的区划文件' });
-    const result = await this.importer.importBuffer(file.buffer, { withinPrefix: divisionPrefix(county) });
+    const result = await this.importer.importFile(file.buffer, { withinPrefix: divisionPrefix(county) });
     await this.audit.record(caller, {
       action: 'divisions.import',
       targetType: 'county',

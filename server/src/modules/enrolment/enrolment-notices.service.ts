@@ -11,8 +11,7 @@ import { newId } from '../../common/ids';
 import { countyAdmins, divisionOfficials, HANDLING_POSITIONS } from '../accounts/recipients';
 import { AuditService } from '../audit/audit.service';
 import { assertGuardian, boundChildIds, isGuardianOf } from '../children/child-access';
-import { Child } from '../children/child.entity';
-import { Guardianship } from '../children/guardianship.entity';
+import { ChildRecords } from '../children/child-records';
 import { schoolNamesOf } from '../children/lookups';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -39,6 +38,7 @@ export class EnrolmentNoticesService {
     private readonly uploads: UploadsService,
     private readonly divisions: DivisionsService,
     private readonly pdf: NoticePdfService,
+    private readonly childRecords: ChildRecords,
   ) {}
 
   async mine(caller: Caller): Promise<{ items: EnrolmentNoticeView[] }> {
@@ -70,7 +70,7 @@ export class EnrolmentNoticesService {
   async pdfOf(caller: Caller, id: string): Promise<{ fileName: string; content: Buffer }> {
     const notice = await this.readable(caller, id);
     const manager = this.dataSource.manager;
-    const child = await manager.findOneByOrFail(Child, { id: notice.childId });
+    const child = await this.childRecords.getById(manager, notice.childId);
     const schoolName = (await schoolNamesOf(manager, [notice.schoolId])).get(notice.schoolId) ?? '';
     const content = await this.pdf.render(
       [{ text: notice.text, childName: child.name, schoolName, bindingCode: child.bindingCode }],
@@ -139,7 +139,7 @@ export class EnrolmentNoticesService {
 
   async deferrals(caller: Caller, status?: DeferralStatus): Promise<{ items: DeferralView[] }> {
     const manager = this.dataSource.manager;
-    const qb = applyScope(manager.createQueryBuilder(DeferralApplication, 'd'), caller, DEFERRAL_SCOPE)
+    const qb = applyScope(manager.createQueryBuilder(DeferralApplication, 'd'), caller, 'read_deferral', DEFERRAL_SCOPE)
       .orderBy('d.applied_at', 'DESC')
       .limit(500);
     if (status) qb.andWhere('d.status = :status', { status });
@@ -152,7 +152,7 @@ export class EnrolmentNoticesService {
     const application = await manager.findOneBy(DeferralApplication, { id });
     const visible =
       application &&
-      (await applyScope(manager.createQueryBuilder(DeferralApplication, 'd'), caller, DEFERRAL_SCOPE)
+      (await applyScope(manager.createQueryBuilder(DeferralApplication, 'd'), caller, 'read_deferral', DEFERRAL_SCOPE)
         .andWhere('d.id = :id', { id })
         .getExists());
     if (!application || !visible) throw AppError.notFound();
@@ -169,7 +169,7 @@ export class EnrolmentNoticesService {
         .execute();
       if (result.affected !== 1) throw new AppError('DEFERRAL_DECIDED');
       await this.audit.record(caller, { action: `enrolment.deferral.${input.decision}`, targetType: 'deferral', targetId: id }, tx);
-      const guardians = (await tx.find(Guardianship, { where: { childId: application.childId } })).map((g) => g.userId);
+      const guardians = (await this.childRecords.guardiansOf(tx, [application.childId])).map((g) => g.userId);
       await this.notifications.notify(tx, guardians, {
         key: `deferral-decided:${id}`,
         title: status === 'approved' ? '延缓入学申请已批准' : '延缓入学申请未获批准',
@@ -192,7 +192,7 @@ export class EnrolmentNoticesService {
       await assertGuardian(manager, caller.userId, notice.childId);
       return notice;
     }
-    const inScope = await applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, NOTICE_SCOPE)
+    const inScope = await applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, 'read_enrolment_notice', NOTICE_SCOPE)
       .andWhere('n.id = :id', { id })
       .getExists();
     if (!inScope) throw AppError.notFound();
@@ -223,8 +223,11 @@ export class EnrolmentNoticesService {
     if (!rows.length) return [];
     const notices = await manager.findBy(EnrolmentNotice, { id: In(rows.map((r) => r.noticeId)) });
     const noticeById = new Map(notices.map((n) => [n.id, n]));
-    const [children, schools, villages] = await Promise.all([
-      manager.find(Child, { where: { id: In(rows.map((r) => r.childId)) }, select: { id: true, name: true } }),
+    const [childNames, schools, villages] = await Promise.all([
+      this.childRecords.namesOf(
+        manager,
+        rows.map((r) => r.childId),
+      ),
       schoolNamesOf(
         manager,
         notices.map((n) => n.schoolId),
@@ -235,7 +238,7 @@ export class EnrolmentNoticesService {
       ),
     ]);
     const lookups = {
-      childNames: new Map(children.map((c) => [c.id, c.name])),
+      childNames,
       schoolNames: schools,
       villageNames: villages,
       photoUrl: (photoId: string) => this.uploads.signedUrl(photoId),
@@ -245,9 +248,12 @@ export class EnrolmentNoticesService {
 
   private async views(manager: EntityManager, notices: EnrolmentNotice[], caller: Caller): Promise<EnrolmentNoticeView[]> {
     if (!notices.length) return [];
-    const [batches, children, schools, deferrals] = await Promise.all([
+    const [batches, names, schools, deferrals] = await Promise.all([
       manager.findBy(EnrolmentBatch, { id: In([...new Set(notices.map((n) => n.batchId))]) }),
-      manager.find(Child, { where: { id: In(notices.map((n) => n.childId)) }, select: { id: true, name: true } }),
+      this.childRecords.namesOf(
+        manager,
+        notices.map((n) => n.childId),
+      ),
       schoolNamesOf(
         manager,
         notices.map((n) => n.schoolId),
@@ -259,7 +265,6 @@ export class EnrolmentNoticesService {
     ]);
     const deferralViews = new Map((await this.deferralViews(manager, [...deferrals.values()])).map((d) => [d.noticeId, d] as const));
     const batchById = new Map(batches.map((b) => [b.id, b]));
-    const names = new Map(children.map((c) => [c.id, c.name]));
     const guardian = caller.role === 'parent';
     return Promise.all(
       notices.map(async (n) => {

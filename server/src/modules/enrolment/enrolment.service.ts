@@ -12,24 +12,22 @@ import {
   type EnrolmentNoticeState,
   type issueEnrolmentRequest,
 } from '@baoxue/shared';
-import { Brackets, In, IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { Brackets, In, type DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Caller } from '../../common/auth/caller';
 import { requireRecordAccess } from '../../common/auth/record-policy';
 import { applyScope, isDivisionInScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
-import { newId, newReadableCode } from '../../common/ids';
+import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
-import { ChildGuardian } from '../children/child-guardian.entity';
+import { ChildRecords, type ChildRow, type GuardianshipRow, type RosterGuardianRow } from '../children/child-records';
 import { ChildRegistry } from '../children/child-registry.service';
-import { Child } from '../children/child.entity';
-import { Guardianship } from '../children/guardianship.entity';
 import { schoolNamesOf } from '../children/lookups';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { HouseholdMember } from '../registry/registry.entities';
-import { School } from '../schools/school.entity';
+import { HouseholdRecords, type HouseholdMemberRow } from '../registry/household-records';
+import { SchoolRecords, type SchoolRow } from '../schools/school-records';
 import { EnrolmentBatch, EnrolmentNotice, DeferralApplication } from './enrolment.entities';
 import { mapEnrolmentBatch, mapFollowUpGroup, mapFollowUpItem } from './enrolment.mappers';
 import { enrolmentNoticeText } from './enrolment-text';
@@ -108,11 +106,14 @@ export class EnrolmentService {
     private readonly audit: AuditService,
     private readonly pdf: NoticePdfService,
     private readonly registry: ChildRegistry,
+    private readonly childRecords: ChildRecords,
+    private readonly schoolRecords: SchoolRecords,
+    private readonly householdRecords: HouseholdRecords,
   ) {}
 
   async issue(caller: Caller, input: IssueInput) {
     const manager = this.dataSource.manager;
-    const school = await manager.findOneBy(School, { id: input.schoolId });
+    const school = await this.schoolRecords.findById(manager, input.schoolId);
     if (!school) throw AppError.invalid({ schoolId: '学校不存在' });
     this.authoriseIssuer(caller, school, input);
     if (input.kind === 'new_entrants' && school.stage === 'junior')
@@ -166,7 +167,7 @@ export class EnrolmentService {
       const listed = new Set(candidates.children.map((c) => c.id));
       const household = await this.householdChildren(tx, candidates.household, school.countyCode, input.schoolYear, listed, now);
       const all = [...children, ...household];
-      await this.ensureBindingCodes(tx, all);
+      await this.childRecords.ensureBindingCodes(tx, all);
       const rosterGuardians = await this.rosterGuardians(
         tx,
         all.map((c) => c.id),
@@ -245,7 +246,12 @@ export class EnrolmentService {
       );
     } else {
       // a division sees batches with notices inside it
-      const scoped = applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n').select('n.batch_id'), caller, NOTICE_SCOPE);
+      const scoped = applyScope(
+        manager.createQueryBuilder(EnrolmentNotice, 'n').select('n.batch_id'),
+        caller,
+        'read_enrolment_notice',
+        NOTICE_SCOPE,
+      );
       qb.andWhere(`b.id IN (${scoped.getQuery()})`, scoped.getParameters());
     }
     return { items: await this.batchViews(manager, await qb.getMany(), caller) };
@@ -255,7 +261,9 @@ export class EnrolmentService {
     if (query.under && !isDivisionInScope(caller, query.under) && caller.unit?.kind !== 'school')
       throw AppError.forbidden('只能查看本单位范围内的名单', { under: '不在您的管辖范围内' });
     const manager = this.dataSource.manager;
-    const qb = applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, NOTICE_SCOPE).limit(MAX_NOTICES_PER_BATCH * 5);
+    const qb = applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, 'read_enrolment_notice', NOTICE_SCOPE).limit(
+      MAX_NOTICES_PER_BATCH * 5,
+    );
     if (query.batchId) qb.andWhere('n.batch_id = :batch', { batch: query.batchId });
     if (query.under) qb.andWhere('n.village_code LIKE :under', { under: `${divisionPrefix(query.under)}%` });
     if (query.schoolId) qb.andWhere('n.school_id = :schoolId', { schoolId: query.schoolId });
@@ -331,7 +339,7 @@ export class EnrolmentService {
       throw AppError.forbidden('只能提醒本单位范围内的家长', { under: '不在您的管辖范围内' });
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
-      const qb = applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, NOTICE_SCOPE)
+      const qb = applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, 'read_enrolment_notice', NOTICE_SCOPE)
         .andWhere('n.batch_id = :batch AND n.acknowledged_at IS NULL', { batch: batch.id })
         .limit(MAX_NOTICES_PER_BATCH);
       if (under) qb.andWhere('n.village_code LIKE :under', { under: `${divisionPrefix(under)}%` });
@@ -386,14 +394,17 @@ export class EnrolmentService {
   async batchPdf(caller: Caller, batchId: string): Promise<{ fileName: string; content: Buffer }> {
     const batch = await this.visibleBatch(caller, batchId);
     const manager = this.dataSource.manager;
-    const notices = await applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, NOTICE_SCOPE)
+    const notices = await applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, 'read_enrolment_notice', NOTICE_SCOPE)
       .andWhere('n.batch_id = :batch', { batch: batch.id })
       .orderBy('n.village_code', 'ASC')
       .addOrderBy('n.id', 'ASC')
       .limit(MAX_PRINTED + 1)
       .getMany();
     if (notices.length > MAX_PRINTED) throw AppError.invalid({ id: `一次最多打印${MAX_PRINTED}份，请按村或学校分别打印` });
-    const children = notices.length ? await manager.findBy(Child, { id: In(notices.map((n) => n.childId)) }) : [];
+    const children = await this.childRecords.findByIds(
+      manager,
+      notices.map((n) => n.childId),
+    );
     const byId = new Map(children.map((c) => [c.id, c]));
     const schoolName = (await schoolNamesOf(manager, [batch.schoolId])).get(batch.schoolId) ?? '';
     const content = await this.pdf.render(
@@ -421,14 +432,14 @@ export class EnrolmentService {
     if (!batch) throw AppError.notFound();
     if (caller.role === 'county_admin' && caller.countyCode === batch.countyCode) return batch;
     if (caller.role === 'official' && caller.unit?.kind === 'school' && caller.unit.schoolId === batch.schoolId) return batch;
-    const inScope = await applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, NOTICE_SCOPE)
+    const inScope = await applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, 'read_enrolment_notice', NOTICE_SCOPE)
       .andWhere('n.batch_id = :batch', { batch: batch.id })
       .getExists();
     if (!inScope) throw AppError.notFound();
     return batch;
   }
 
-  private authoriseIssuer(caller: Caller, school: School, input: IssueInput): void {
+  private authoriseIssuer(caller: Caller, school: SchoolRow, input: IssueInput): void {
     const actors = requireRecordAccess(caller, 'issue_enrolment_notices');
     if (actors.has('county_admin')) {
       if (caller.countyCode !== school.countyCode) throw AppError.invalid({ schoolId: '只能选择本县的学校' });
@@ -446,7 +457,7 @@ export class EnrolmentService {
         throw AppError.invalid({ catchment: '学校的招生范围应在本乡镇内，跨乡镇请由县教育局发出' });
   }
 
-  private async issuerName(manager: EntityManager, caller: Caller, school: School): Promise<string> {
+  private async issuerName(manager: EntityManager, caller: Caller, school: SchoolRow): Promise<string> {
     if (caller.unit?.kind === 'school')
       return (await schoolNamesOf(manager, [caller.unit.schoolId])).get(caller.unit.schoolId) ?? school.name;
     const county = (await this.divisions.names([school.countyCode], manager)).get(school.countyCode) ?? '';
@@ -454,44 +465,29 @@ export class EnrolmentService {
   }
 
   /** Children turning 6 by 31 August who are in no school yet, living in the catchment; and household-registry children not yet known. */
-  private async entrants(manager: EntityManager, school: School, input: IssueInput) {
+  private async entrants(manager: EntityManager, school: SchoolRow, input: IssueInput) {
     const window = entrantBirthWindow(input.schoolYear);
     const prefixes = input.catchment.map(divisionPrefix);
-    const inCatchment = (column: string) =>
-      new Brackets((w) => prefixes.forEach((prefix, i) => w.orWhere(`${column} LIKE :p${i}`, { [`p${i}`]: `${prefix}%` })));
-    const children = await manager
-      .createQueryBuilder(Child, 'ch')
-      .where('ch.birth_date BETWEEN :from AND :to', window)
-      .andWhere('ch.grade IS NULL')
-      .andWhere(inCatchment('ch.village_code'))
-      .limit(MAX_NOTICES_PER_BATCH + 1)
-      .getMany();
-    const household = await manager
-      .createQueryBuilder(HouseholdMember, 'h')
-      .where('h.county_code = :county AND h.birth_date BETWEEN :from AND :to', { county: school.countyCode, ...window })
-      .andWhere(inCatchment('h.village_code'))
-      .limit(MAX_NOTICES_PER_BATCH + 1)
-      .getMany();
+    const children = await this.childRecords.entrantsIn(manager, window, prefixes, MAX_NOTICES_PER_BATCH + 1);
+    const household = await this.householdRecords.entrantsIn(manager, school.countyCode, window, prefixes, MAX_NOTICES_PER_BATCH + 1);
     // a household child already known by ID number (on a roster, or in a case) is that child
     const ids = household.map((h) => h.idNumber).filter((id): id is string => !!id);
     const known = new Set<string>();
-    for (let i = 0; i < ids.length; i += 1000) {
-      const rows = await manager.find(Child, { where: { idNumber: In(ids.slice(i, i + 1000)) }, select: { idNumber: true } });
-      for (const row of rows) known.add(row.idNumber!);
-    }
+    for (let i = 0; i < ids.length; i += 1000)
+      for (const idNumber of await this.childRecords.knownIdNumbers(manager, ids.slice(i, i + 1000))) known.add(idNumber);
     const fresh = household.filter((h) => !h.idNumber || !known.has(h.idNumber));
     return { children, household: fresh };
   }
 
-  private async graduates(manager: EntityManager, school: School, input: IssueInput) {
-    const from = await manager.findBy(School, { id: In(input.fromSchoolIds) });
+  private async graduates(manager: EntityManager, school: SchoolRow, input: IssueInput) {
+    const from = await this.schoolRecords.findByIds(manager, input.fromSchoolIds);
     if (from.length !== new Set(input.fromSchoolIds).size) throw AppError.invalid({ fromSchoolIds: '所选小学不存在' });
     for (const s of from) {
       if (s.countyCode !== school.countyCode) throw AppError.invalid({ fromSchoolIds: '所选小学应与初中在同一个县' });
       if (s.stage === 'junior') throw AppError.invalid({ fromSchoolIds: `${s.name}不是小学` });
     }
-    const children = await manager.find(Child, { where: { schoolId: In(input.fromSchoolIds), grade: 6 }, take: MAX_NOTICES_PER_BATCH + 1 });
-    return { children, household: [] as HouseholdMember[] };
+    const children = await this.childRecords.pupilsOf(manager, { schoolIds: input.fromSchoolIds, grade: 6 }, MAX_NOTICES_PER_BATCH + 1);
+    return { children, household: [] as HouseholdMemberRow[] };
   }
 
   /**
@@ -502,12 +498,12 @@ export class EnrolmentService {
    */
   private async householdChildren(
     manager: EntityManager,
-    members: HouseholdMember[],
+    members: HouseholdMemberRow[],
     countyCode: string,
     schoolYear: number,
     listed: Set<string>,
     now: Date,
-  ): Promise<Child[]> {
+  ): Promise<ChildRow[]> {
     const resolved = await this.registry.resolveMany(
       manager,
       members.map((m) => ({
@@ -534,8 +530,8 @@ export class EnrolmentService {
       });
       for (const row of rows) noticed.add(row.childId);
     }
-    const children: Child[] = [];
-    const guardians: ChildGuardian[] = [];
+    const children: ChildRow[] = [];
+    const guardians: RosterGuardianRow[] = [];
     const taken = new Set(listed);
     for (const [i, { child, created }] of resolved.entries()) {
       if (!child || taken.has(child.id) || noticed.has(child.id) || (!created && child.grade !== null)) continue;
@@ -552,51 +548,32 @@ export class EnrolmentService {
           createdAt: now,
         });
     }
-    for (let i = 0; i < guardians.length; i += WRITE_CHUNK) await manager.insert(ChildGuardian, guardians.slice(i, i + WRITE_CHUNK));
+    for (let i = 0; i < guardians.length; i += WRITE_CHUNK)
+      await this.childRecords.addRosterGuardians(manager, guardians.slice(i, i + WRITE_CHUNK));
     return children;
-  }
-
-  /** A child without a binding code gets one now: the paper notice must carry it. */
-  private async ensureBindingCodes(manager: EntityManager, children: Child[]): Promise<void> {
-    for (const child of children) {
-      if (child.bindingCode) continue;
-      for (let attempt = 0; ; attempt++) {
-        const code = newReadableCode(8);
-        if (await manager.existsBy(Child, { bindingCode: code })) {
-          if (attempt > 5) throw new Error('could not find a free binding code');
-          continue;
-        }
-        await manager.update(Child, { id: child.id, bindingCode: IsNull() }, { bindingCode: code });
-        child.bindingCode = code;
-        break;
-      }
-    }
   }
 
   private async rosterGuardians(manager: EntityManager, childIds: string[]): Promise<Map<string, string[]>> {
     const names = new Map<string, string[]>();
     for (let i = 0; i < childIds.length; i += 1000) {
-      const rows = await manager.find(ChildGuardian, { where: { childId: In(childIds.slice(i, i + 1000)) }, order: { createdAt: 'ASC' } });
+      const rows = await this.childRecords.rosterGuardiansOf(manager, childIds.slice(i, i + 1000));
       for (const row of rows) names.set(row.childId, [...(names.get(row.childId) ?? []), row.name]);
     }
     return names;
   }
 
-  private async guardianshipsOf(manager: EntityManager, childIds: string[]): Promise<Guardianship[]> {
+  private async guardianshipsOf(manager: EntityManager, childIds: string[]): Promise<GuardianshipRow[]> {
     const unique = [...new Set(childIds)];
-    const rows: Guardianship[] = [];
-    for (let i = 0; i < unique.length; i += 1000)
-      rows.push(...(await manager.findBy(Guardianship, { childId: In(unique.slice(i, i + 1000)) })));
+    const rows: GuardianshipRow[] = [];
+    for (let i = 0; i < unique.length; i += 1000) rows.push(...(await this.childRecords.guardiansOf(manager, unique.slice(i, i + 1000))));
     return rows;
   }
 
   private async childNames(manager: EntityManager, childIds: string[]): Promise<Map<string, string>> {
     const unique = [...new Set(childIds)];
     const names = new Map<string, string>();
-    for (let i = 0; i < unique.length; i += 1000) {
-      const rows = await manager.find(Child, { where: { id: In(unique.slice(i, i + 1000)) }, select: { id: true, name: true } });
-      for (const row of rows) names.set(row.id, row.name);
-    }
+    for (let i = 0; i < unique.length; i += 1000)
+      for (const [id, name] of await this.childRecords.namesOf(manager, unique.slice(i, i + 1000))) names.set(id, name);
     return names;
   }
 
@@ -605,7 +582,8 @@ export class EnrolmentService {
     const today = chinaDay(this.clock.now());
     const qb = manager.createQueryBuilder(EnrolmentNotice, 'n').where('n.batch_id IN (:...ids)', { ids: batches.map((b) => b.id) });
     // a township or village counts only its own children; the county and the receiving school the whole batch
-    if (caller && caller.role === 'official' && caller.unit?.kind === 'division') applyScope(qb, caller, NOTICE_SCOPE);
+    if (caller && caller.role === 'official' && caller.unit?.kind === 'division')
+      applyScope(qb, caller, 'read_enrolment_notice', NOTICE_SCOPE);
     const notices = await qb.getMany();
     const deferrals = await latestDeferrals(
       manager,

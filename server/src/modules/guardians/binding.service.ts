@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { GUARDIAN_RELATIONS, type BoundChildView, type GuardianRelation } from '@baoxue/shared';
-import { In, MoreThan, type DataSource, type EntityManager } from 'typeorm';
+import { MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
@@ -9,15 +9,13 @@ import { newId } from '../../common/ids';
 import { takeTurn } from '../../common/quota/quota';
 import { transactionWithRetry } from '../../database/transaction';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
-import { User } from '../accounts/user.entity';
+import { UserRecords } from '../accounts/user-records';
 import { AuditService } from '../audit/audit.service';
 import { assertGuardian, officialCanSeeChild } from '../children/child-access';
-import { ChildGuardian } from '../children/child-guardian.entity';
 import { nameKeyOf } from '../children/child-matching';
+import { ChildRecords } from '../children/child-records';
 import { ChildRegistry } from '../children/child-registry.service';
-import { Child } from '../children/child.entity';
 import { mapBoundChild } from '../children/child.mappers';
-import { Guardianship } from '../children/guardianship.entity';
 import { schoolNamesOf } from '../children/lookups';
 import { DivisionsService } from '../divisions/divisions.service';
 import { BindingAttempt } from './binding-attempt.entity';
@@ -40,6 +38,8 @@ export class BindingService {
     private readonly audit: AuditService,
     private readonly divisions: DivisionsService,
     private readonly registry: ChildRegistry,
+    private readonly childRecords: ChildRecords,
+    private readonly userRecords: UserRecords,
   ) {}
 
   /**
@@ -59,7 +59,7 @@ export class BindingService {
       });
       // the lock lifts when the oldest of the last `max` failures leaves the window
       if (failures.length >= max) return { kind: 'locked' as const, until: failures[failures.length - max]!.at.getTime() + windowMs, now };
-      const printed = await manager.findOneBy(Child, { bindingCode: input.bindingCode });
+      const printed = await this.childRecords.findByBindingCode(manager, input.bindingCode);
       // a notice printed for a record merged since leads to the surviving record of the child
       const child = printed?.mergedIntoId ? await this.registry.current(manager, printed.id) : printed;
       const nameKey = nameKeyOf(input.childName);
@@ -96,14 +96,14 @@ export class BindingService {
     now: Date,
   ): Promise<void> {
     const relation = GUARDIAN_RELATIONS[relationKey];
-    const existing = await manager.findOneBy(Guardianship, { childId, userId: caller.userId });
+    const existing = await this.childRecords.findGuardianship(manager, childId, caller.userId);
     if (existing) {
-      if (existing.relation !== relation) await manager.update(Guardianship, { childId, userId: caller.userId }, { relation });
+      if (existing.relation !== relation) await this.childRecords.setGuardianRelation(manager, childId, caller.userId, relation);
     } else {
       await takeTurn(manager, `guardians:${childId}`);
-      if ((await manager.countBy(Guardianship, { childId })) >= MAX_GUARDIANS)
+      if ((await this.childRecords.countGuardians(manager, childId)) >= MAX_GUARDIANS)
         throw new AppError('GUARDIANS_FULL', `该孩子已绑定${MAX_GUARDIANS}位家长，如需更换请联系学校`);
-      await manager.insert(Guardianship, { childId, userId: caller.userId, relation, createdAt: now });
+      await this.childRecords.addGuardianship(manager, { childId, userId: caller.userId, relation, createdAt: now });
     }
     await manager.insert(BindingAttempt, { id: newId(), userId: caller.userId, at: now, succeeded: true, childId });
     await this.audit.record(
@@ -122,7 +122,7 @@ export class BindingService {
       // a link to a record merged since leads to the child's surviving record
       const childId = (await this.registry.current(manager, id))?.id ?? id;
       await assertGuardian(manager, caller.userId, childId);
-      await manager.delete(Guardianship, { childId, userId: caller.userId });
+      await this.childRecords.removeGuardianship(manager, childId, caller.userId);
       await this.audit.record(caller, { action: 'child.unbind', targetType: 'child', targetId: childId }, manager);
     });
     return { ok: true };
@@ -135,14 +135,15 @@ export class BindingService {
     if (!child || !officialCanSeeChild(caller, child)) throw AppError.notFound();
     const childId = child.id;
     const [roster, bound, schools, places] = await Promise.all([
-      manager.find(ChildGuardian, { where: { childId }, order: { createdAt: 'ASC' } }),
-      manager.find(Guardianship, { where: { childId }, order: { createdAt: 'ASC' } }),
+      this.childRecords.rosterGuardiansOf(manager, [childId]),
+      this.childRecords.guardianshipsOfChild(manager, childId),
       schoolNamesOf(manager, [child.schoolId]),
       child.villageCode ? this.divisions.fullNames([child.villageCode], manager) : Promise.resolve(new Map<string, string>()),
     ]);
-    const users = bound.length
-      ? await manager.find(User, { where: { id: In(bound.map((g) => g.userId)) }, select: { id: true, displayName: true } })
-      : [];
+    const users = await this.userRecords.displayNames(
+      manager,
+      bound.map((g) => g.userId),
+    );
     await this.audit.record(caller, { action: 'child.guardians.read', targetType: 'child', targetId: childId });
     return {
       child: {
@@ -153,7 +154,7 @@ export class BindingService {
       },
       roster: roster.map((g) => ({ name: g.name, relation: g.relation || null, phone: g.phone })),
       accounts: bound.map((g) => ({
-        displayName: users.find((u) => u.id === g.userId)?.displayName ?? '家长',
+        displayName: users.get(g.userId) ?? '家长',
         relation: g.relation,
         boundAt: g.createdAt.toISOString(),
       })),
@@ -161,12 +162,12 @@ export class BindingService {
   }
 
   private async views(manager: EntityManager, userId: string, only: string[] | null): Promise<BoundChildView[]> {
-    const bound = await manager.find(Guardianship, {
-      where: only ? { userId, childId: In(only) } : { userId },
-      order: { createdAt: 'ASC' },
-    });
+    const bound = await this.childRecords.guardianshipsOfUser(manager, userId, only);
     if (!bound.length) return [];
-    const children = await manager.findBy(Child, { id: In(bound.map((g) => g.childId)) });
+    const children = await this.childRecords.findByIds(
+      manager,
+      bound.map((g) => g.childId),
+    );
     const schools = await schoolNamesOf(
       manager,
       children.map((c) => c.schoolId),

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { divisionLevelOf, divisionPrefix, type InvitationStatus, type InvitationView, type Me, type UnitRef } from '@baoxue/shared';
 import type { createInvitationRequest } from '@baoxue/shared';
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import type { Caller } from '../../common/auth/caller';
@@ -13,11 +13,11 @@ import { RateLimiter } from '../../common/http/rate-limiter';
 import { newId, newReadableCode } from '../../common/ids';
 import { AccountsService } from '../accounts/accounts.service';
 import { UnitsService } from '../accounts/units.service';
-import { User } from '../accounts/user.entity';
+import { UserRecords } from '../accounts/user-records';
 import { AuditService } from '../audit/audit.service';
 import { hashToken } from '../auth/sessions.service';
 import { DivisionsService } from '../divisions/divisions.service';
-import { School } from '../schools/school.entity';
+import { SchoolRecords } from '../schools/school-records';
 import { Invitation } from './invitation.entity';
 
 /** 50 bits: not guessable within the attempt limits. */
@@ -45,6 +45,8 @@ export class InvitationsService {
     private readonly accounts: AccountsService,
     private readonly audit: AuditService,
     private readonly limiter: RateLimiter,
+    private readonly users: UserRecords,
+    private readonly schools: SchoolRecords,
   ) {}
 
   async create(caller: Caller, input: CreateInput): Promise<InvitationView & { code: string }> {
@@ -82,7 +84,9 @@ export class InvitationsService {
   async list(caller: Caller, status?: InvitationStatus): Promise<InvitationView[]> {
     administeredCounty(caller);
     const now = this.clock.now();
-    const qb = applyScope(this.dataSource.manager.createQueryBuilder(Invitation, 'i'), caller, { division: 'i.county_code' })
+    const qb = applyScope(this.dataSource.manager.createQueryBuilder(Invitation, 'i'), caller, 'read_invitation', {
+      division: 'i.county_code',
+    })
       .orderBy('i.created_at', 'DESC')
       .limit(LIST_LIMIT);
     if (status === 'revoked') qb.andWhere('i.revoked_at IS NOT NULL');
@@ -138,18 +142,14 @@ export class InvitationsService {
         .where('id = :id AND used_at IS NULL AND revoked_at IS NULL AND expires_at > :now', { id: invitation.id, now })
         .execute();
       if (claimed.affected !== 1) throw new AppError('INVITATION_USED', undefined, { code: '邀请码已被使用' });
-      await manager.update(
-        User,
-        { id: caller.userId },
-        {
-          role: invitation.role,
-          position: invitation.position,
-          unitDivisionCode: invitation.unitDivisionCode,
-          unitSchoolId: invitation.unitSchoolId,
-          countyCode: invitation.countyCode,
-          displayName,
-        },
-      );
+      await this.users.appoint(manager, caller.userId, {
+        role: invitation.role,
+        position: invitation.position,
+        unitDivisionCode: invitation.unitDivisionCode,
+        unitSchoolId: invitation.unitSchoolId,
+        countyCode: invitation.countyCode,
+        displayName,
+      });
       await this.audit.record(
         caller,
         { action: 'invitation.redeem', targetType: 'invitation', targetId: invitation.id, details: { role: invitation.role } },
@@ -168,7 +168,7 @@ export class InvitationsService {
       if (!(await this.divisions.exists(unit.code))) throw AppError.invalid({ 'unit.code': '该行政区划不存在' });
       return { unitDivisionCode: unit.code, unitSchoolId: null };
     }
-    const school = await this.dataSource.manager.findOneBy(School, { id: unit.schoolId });
+    const school = await this.schools.findById(this.dataSource.manager, unit.schoolId);
     if (!school) throw AppError.invalid({ 'unit.schoolId': '该学校不存在' });
     if (school.countyCode !== county) throw AppError.forbidden('只能为本县的学校发放邀请码', { 'unit.schoolId': '不在本县范围内' });
     return { unitDivisionCode: null, unitSchoolId: school.id };
@@ -178,10 +178,7 @@ export class InvitationsService {
     const now = this.clock.now();
     const units = await this.units.describe(invitations);
     const userIds = invitations.flatMap((i) => (i.usedBy ? [i.usedBy] : []));
-    const users = userIds.length
-      ? await this.dataSource.manager.find(User, { where: { id: In(userIds) }, select: { id: true, displayName: true } })
-      : [];
-    const names = new Map(users.map((u) => [u.id, u.displayName]));
+    const names = await this.users.displayNames(this.dataSource.manager, userIds);
     return invitations.map((i, index) => ({
       id: i.id,
       role: i.role,

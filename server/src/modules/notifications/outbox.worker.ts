@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { Clock } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logger';
-import { User } from '../accounts/user.entity';
+import { UserRecords } from '../accounts/user-records';
 import { WechatApiError, WechatClient } from '../wechat/wechat.client';
 import { OutboxMessage, SubscriptionGrant } from './notification.entities';
 
@@ -35,6 +35,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly wechat: WechatClient,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly users: UserRecords,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -104,13 +105,13 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async deliver(message: OutboxMessage): Promise<Outcome> {
-    const user = await this.dataSource.manager.findOne(User, { where: { id: message.userId }, select: { id: true, openid: true } });
-    if (!user?.openid) return { status: 'skipped', error: 'no WeChat account' };
+    const openid = await this.users.openidOf(this.dataSource.manager, message.userId);
+    if (!openid) return { status: 'skipped', error: 'no WeChat account' };
     const grant = await this.dataSource.manager.findOneBy(SubscriptionGrant, { userId: message.userId, template: message.template });
     if (!grant || grant.remaining <= 0) return { status: 'skipped', error: 'not subscribed' };
     try {
       await this.wechat.sendSubscribeMessage({
-        touser: user.openid,
+        touser: openid,
         templateId: this.config.wechat.templates[message.template],
         page: message.payload.page ?? undefined,
         data: Object.fromEntries(Object.entries(message.payload.data).map(([key, value]) => [key, { value }])),

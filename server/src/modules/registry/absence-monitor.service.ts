@@ -1,18 +1,17 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { chinaDay, pageLink, schoolDaysUpTo } from '@baoxue/shared';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { Clock } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logger';
 import { isDuplicateKey } from '../../common/errors/database-errors';
 import { transactionWithRetry } from '../../database/transaction';
-import { ServedCounty } from '../divisions/division.entity';
-import { AttendanceDay } from '../children/attendance.entity';
-import { Child } from '../children/child.entity';
+import { DivisionRecords } from '../divisions/division-records';
+import { ChildRecords } from '../children/child-records';
 import { schoolStaff } from '../accounts/recipients';
-import { CaseEvent, DropoutCase } from '../cases/case.entity';
+import { CaseRecords } from '../cases/case-records';
 import { CaseRoutingService } from '../cases/case-routing.service';
 import { CasesService } from '../cases/cases.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -33,6 +32,9 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
     private readonly cases: CasesService,
     private readonly routing: CaseRoutingService,
     private readonly notifications: NotificationsService,
+    private readonly children: ChildRecords,
+    private readonly caseRecords: CaseRecords,
+    private readonly divisions: DivisionRecords,
   ) {}
 
   /** Once a day, every served county (off in tests, which call `run`). */
@@ -50,7 +52,7 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
     const today = chinaDay(this.clock.now());
     if (this.lastDay === today) return;
     this.lastDay = today;
-    for (const county of await this.dataSource.manager.find(ServedCounty)) {
+    for (const county of await this.divisions.servedCounties(this.dataSource.manager)) {
       await this.run(county.code, today).catch((error: unknown) =>
         this.logger.warn({ err: error, county: county.code }, 'absence monitoring failed'),
       );
@@ -64,24 +66,17 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
   ): Promise<{ alerts: number; opened: number; alreadyFollowed: number }> {
     const settings = await this.cases.settingsOf(countyCode);
     const window = schoolDaysUpTo(today, settings.absenceCaseWindowDays);
-    const candidates = await this.dataSource.manager
-      .createQueryBuilder(AttendanceDay, 'a')
-      .innerJoin(Child, 'ch', 'ch.id = a.child_id')
-      .select('a.child_id', 'childId')
-      .where('ch.county_code = :countyCode AND a.present = :absent AND a.excused = :unexcused AND a.day >= :from AND a.day <= :to', {
-        countyCode,
-        absent: false,
-        unexcused: false,
-        from: window[0],
-        to: today,
-      })
-      .groupBy('a.child_id')
-      .having('COUNT(*) >= :min', { min: Math.min(settings.absenceReportDays, settings.absenceCaseMinDays) })
-      .getRawMany<{ childId: string }>();
+    const candidates = await this.children.unexcusedAbsentees(
+      this.dataSource.manager,
+      countyCode,
+      window[0]!,
+      today,
+      Math.min(settings.absenceReportDays, settings.absenceCaseMinDays),
+    );
     const result = { alerts: 0, opened: 0, alreadyFollowed: 0 };
     for (let i = 0; i < candidates.length; i += BATCH) {
-      const ids = candidates.slice(i, i + BATCH).map((c) => c.childId);
-      const records = await this.dataSource.manager.find(AttendanceDay, { where: { childId: In(ids), present: false, excused: false } });
+      const ids = candidates.slice(i, i + BATCH);
+      const records = await this.children.unexcusedAbsencesOf(this.dataSource.manager, ids);
       const byChild = new Map<string, Set<string>>();
       for (const r of records)
         if (r.day >= window[0]! && r.day <= today) byChild.set(r.childId, (byChild.get(r.childId) ?? new Set()).add(r.day));
@@ -109,12 +104,12 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
   private async openCase(childId: string, countyCode: string, verdict: AbsenceVerdict): Promise<boolean> {
     try {
       return await transactionWithRetry(this.dataSource, async (manager) => {
-        const open = await manager.findOne(DropoutCase, { where: { openChildId: childId }, select: { id: true } });
+        const open = await this.caseRecords.openCaseOf(manager, childId);
         if (open) {
           await this.reportAbsences(manager, open.id, verdict);
           return false;
         }
-        const child = await manager.findOneByOrFail(Child, { id: childId });
+        const child = await this.children.getById(manager, childId);
         const decision = await this.routing.decide(manager, child.villageCode, countyCode);
         const opened = await this.cases.open(manager, {
           childId,
@@ -136,7 +131,7 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
 
   /** The streak on the case's timeline, once per streak (the day it began tells it apart). */
   private async reportAbsences(manager: EntityManager, caseId: string, verdict: AbsenceVerdict): Promise<void> {
-    const reported = await manager.find(CaseEvent, { where: { caseId, kind: 'absences_reported' }, select: { id: true, data: true } });
+    const reported = await this.caseRecords.eventsOf(manager, [caseId], ['absences_reported']);
     if (reported.some((e) => e.data?.streakStart === verdict.streakStart)) return;
     await this.cases.event(manager, caseId, null, 'absences_reported', {
       streak: verdict.streak,
@@ -147,7 +142,7 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
 
   /** Tells the child's school (once per streak) to contact the family. */
   private async alertSchool(childId: string, streak: number, streakStart: string): Promise<void> {
-    const child = await this.dataSource.manager.findOneByOrFail(Child, { id: childId });
+    const child = await this.children.getById(this.dataSource.manager, childId);
     if (!child.schoolId) return;
     const staff = await schoolStaff(this.dataSource.manager, child.schoolId);
     await this.dataSource.transaction((manager) =>

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   compulsoryBirthDates,
   endOfChinaDay,
-  FINISHED_CASE_STATUSES,
   maskedOrNull,
   maskStudentNumber,
   schoolYearRange,
@@ -22,15 +21,15 @@ import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { LOGGER } from '../../common/logging/logger';
 import { transactionWithRetry } from '../../database/transaction';
-import { User } from '../accounts/user.entity';
+import { UserRecords } from '../accounts/user-records';
 import { AuditService } from '../audit/audit.service';
-import { Child } from '../children/child.entity';
+import { ChildRecords, type ChildRow } from '../children/child-records';
 import { ChildRegistry } from '../children/child-registry.service';
-import { DropoutCase } from '../cases/case.entity';
+import { CaseRecords } from '../cases/case-records';
 import { CaseRoutingService } from '../cases/case-routing.service';
 import { CasesService } from '../cases/cases.service';
 import { DivisionsService } from '../divisions/divisions.service';
-import { School } from '../schools/school.entity';
+import { SchoolRecords } from '../schools/school-records';
 import { AbsenceMonitorService } from './absence-monitor.service';
 import { nameDistance, nearDates } from './name-similarity';
 import { CrosscheckReview, CrosscheckRun, HouseholdMember, PovertyRegistration } from './registry.entities';
@@ -85,6 +84,10 @@ export class CrosscheckService {
     private readonly audit: AuditService,
     private readonly registry: ChildRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly children: ChildRecords,
+    private readonly caseRecords: CaseRecords,
+    private readonly schools: SchoolRecords,
+    private readonly users: UserRecords,
   ) {}
 
   async start(caller: Caller, schoolYear: number): Promise<CrosscheckRunView> {
@@ -230,9 +233,7 @@ export class CrosscheckService {
         .where(`hm.id > :cursor${bound ? ' AND hm.id <= :upper' : ''}`, { cursor, upper: bound?.id })
         // `+` keeps SQLite from reading the whole county through the county index instead of the window
         .andWhere('+hm.county_code = :county AND hm.birth_date > :after AND hm.birth_date <= :through', { county: run.countyCode, ...ages })
-        .andWhere(
-          'NOT EXISTS (SELECT 1 FROM children p WHERE p.id_number = hm.id_number AND p.county_code = hm.county_code AND p.student_number IS NOT NULL)',
-        )
+        .andWhere(`NOT ${this.children.onRosterByIdNumberSql('hm.id_number', 'hm.county_code')}`)
         .getMany();
       if (bound) cursor = bound.id;
       if (members.length === 0) continue;
@@ -292,27 +293,17 @@ export class CrosscheckService {
    * one batch at a time, so a county of a million pupils is never held in memory.
    */
   private async pupilsLike(countyCode: string, members: HouseholdMember[]): Promise<RosterIndex> {
-    const found = new Map<string, Child>();
-    // one index per query (village and birth date; name and village), so each OR of equalities is a
-    // set of ranges of that index on both databases; county and roster are checked here
-    const lookups: Array<{ columns: [string, string]; of: (m: HouseholdMember) => [string, string] }> = [
-      { columns: ['village_code', 'birth_date'], of: (m) => [m.villageCode, m.birthDate] },
-      { columns: ['name_key', 'village_code'], of: (m) => [m.nameKey, m.villageCode] },
+    const found = new Map<string, Pick<ChildRow, 'id' | 'nameKey' | 'birthDate' | 'villageCode'>>();
+    // one index per query (village and birth date; name and village); county and roster are checked here
+    const lookups: Array<{ columns: 'villageAndBirthDate' | 'nameKeyAndVillage'; of: (m: HouseholdMember) => [string, string] }> = [
+      { columns: 'villageAndBirthDate', of: (m) => [m.villageCode, m.birthDate] },
+      { columns: 'nameKeyAndVillage', of: (m) => [m.nameKey, m.villageCode] },
     ];
     for (let i = 0; i < members.length; i += LOOKUPS_PER_QUERY) {
       const chunk = members.slice(i, i + LOOKUPS_PER_QUERY);
       for (const { columns, of } of lookups) {
-        const params: Record<string, string> = {};
         const pairs = new Map(chunk.map((m) => [JSON.stringify(of(m)), of(m)]));
-        const terms = [...pairs.values()].map(([a, b], j) => {
-          Object.assign(params, { [`a${j}`]: a, [`b${j}`]: b });
-          return `(p.${columns[0]} = :a${j} AND p.${columns[1]} = :b${j})`;
-        });
-        const pupils = await this.dataSource.manager
-          .createQueryBuilder(Child, 'p')
-          .select(['p.id', 'p.nameKey', 'p.birthDate', 'p.villageCode', 'p.countyCode', 'p.studentNumber'])
-          .where(terms.join(' OR '), params)
-          .getMany();
+        const pupils = await this.children.findByPairs(this.dataSource.manager, columns, [...pairs.values()]);
         for (const p of pupils) if (p.countyCode === countyCode && p.studentNumber && p.birthDate) found.set(p.id, p);
       }
     }
@@ -394,15 +385,7 @@ export class CrosscheckService {
     }
     if (!created) {
       const { from, to } = schoolYearRange(schoolYear);
-      const followed = await manager
-        .createQueryBuilder(DropoutCase, 'c')
-        .where('c.child_id = :childId AND c.merged_into_id IS NULL', { childId: child.id })
-        .andWhere("(c.status NOT IN (:...finished) OR (c.source = 'cross_check' AND c.opened_at >= :from AND c.opened_at <= :to))", {
-          finished: FINISHED_CASE_STATUSES,
-          from: startOfChinaDay(from),
-          to: endOfChinaDay(to),
-        })
-        .getExists();
+      const followed = await this.caseRecords.isFollowed(manager, child.id, 'cross_check', startOfChinaDay(from), endOfChinaDay(to));
       if (followed) return 'followed';
     }
     const decision = await this.routing.decide(manager, member.villageCode, member.countyCode);
@@ -432,7 +415,7 @@ export class CrosscheckService {
       cursor = registrations[registrations.length - 1]!.id;
       const groups = new Map<string, Set<PriorityGroup>>();
       for (const r of registrations) groups.set(r.idNumber, (groups.get(r.idNumber) ?? new Set()).add(PRIORITY_OF[r.category]));
-      const children = await this.dataSource.manager.findBy(Child, { idNumber: In([...groups.keys()]) });
+      const children = await this.children.findByIdentifiers(this.dataSource.manager, 'idNumber', [...groups.keys()]);
       // through the registry, so the child's cases move up the inbox with the flag
       flagged += await this.dataSource.transaction(async (manager) => {
         let changed = 0;
@@ -462,13 +445,10 @@ export class CrosscheckService {
   }
 
   private async runViews(runs: CrosscheckRun[]): Promise<CrosscheckRunView[]> {
-    const users = runs.length
-      ? await this.dataSource.manager.find(User, {
-          where: { id: In(runs.map((r) => r.startedBy)) },
-          select: { id: true, displayName: true },
-        })
-      : [];
-    const names = new Map(users.map((u) => [u.id, u.displayName]));
+    const names = await this.users.displayNames(
+      this.dataSource.manager,
+      runs.map((r) => r.startedBy),
+    );
     const zero = {
       householdChecked: 0,
       matchedById: 0,
@@ -494,13 +474,16 @@ export class CrosscheckService {
   private async reviewViews(reviews: CrosscheckReview[]) {
     if (reviews.length === 0) return [];
     const manager = this.dataSource.manager;
-    const [members, pupils, users] = await Promise.all([
+    const [members, pupils, userNames] = await Promise.all([
       manager.findBy(HouseholdMember, { id: In(reviews.map((r) => r.householdMemberId)) }),
-      manager.findBy(Child, { id: In(reviews.map((r) => r.childId)) }),
-      manager.find(User, {
-        where: { id: In(reviews.flatMap((r) => (r.decidedBy ? [r.decidedBy] : []))) },
-        select: { id: true, displayName: true },
-      }),
+      this.children.findByIds(
+        manager,
+        reviews.map((r) => r.childId),
+      ),
+      this.users.displayNames(
+        manager,
+        reviews.flatMap((r) => (r.decidedBy ? [r.decidedBy] : [])),
+      ),
     ]);
     const memberById = new Map(members.map((m) => [m.id, m]));
     const pupilById = new Map(pupils.map((p) => [p.id, p]));
@@ -508,14 +491,10 @@ export class CrosscheckService {
       ...members.map((m) => m.villageCode),
       ...pupils.flatMap((p) => (p.villageCode ? [p.villageCode] : [])),
     ]);
-    const schools = pupils.length
-      ? await manager.find(School, {
-          where: { id: In(pupils.flatMap((p) => (p.schoolId ? [p.schoolId] : []))) },
-          select: { id: true, name: true },
-        })
-      : [];
-    const schoolNames = new Map(schools.map((s) => [s.id, s.name]));
-    const userNames = new Map(users.map((u) => [u.id, u.displayName]));
+    const schoolNames = await this.schools.schoolNames(
+      manager,
+      pupils.flatMap((p) => (p.schoolId ? [p.schoolId] : [])),
+    );
     return reviews.map((r) => {
       const member = memberById.get(r.householdMemberId)!;
       const pupil = pupilById.get(r.childId)!;

@@ -6,7 +6,7 @@ import { PeriodicJob } from '../../common/periodic-job';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { LOGGER } from '../../common/logging/logger';
 import { bulkInsert } from '../../database/bulk-insert';
-import { Child } from '../children/child.entity';
+import { ChildRecords } from '../children/child-records';
 import { EnrolmentTally, EnrolmentTallyChange } from './registry.entities';
 
 /** Children of these households count as poor in the statistics (BRIEF §5). */
@@ -38,6 +38,7 @@ export class EnrolmentTallyService implements OnApplicationBootstrap, OnApplicat
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly children: ChildRecords,
   ) {
     this.job = new PeriodicJob('enrolment tally recount', () => this.ensureCurrent(), logger);
   }
@@ -70,28 +71,7 @@ export class EnrolmentTallyService implements OnApplicationBootstrap, OnApplicat
     const started = performance.now();
     const pupils = await this.dataSource.transaction(async (manager) => {
       const seen = (await manager.find(EnrolmentTallyChange, { select: { id: true } })).map((c) => c.id);
-      const rows = await manager
-        .createQueryBuilder(Child, 'ch')
-        .select('ch.county_code', 'county')
-        .addSelect('ch.village_code', 'village')
-        .addSelect('ch.school_id', 'school')
-        .addSelect('ch.grade', 'grade')
-        .addSelect('ch.priority_groups', 'groups')
-        .addSelect('COUNT(*)', 'count')
-        .where('ch.student_number IS NOT NULL AND ch.grade IS NOT NULL AND ch.county_code IS NOT NULL')
-        .groupBy('ch.county_code')
-        .addGroupBy('ch.village_code')
-        .addGroupBy('ch.school_id')
-        .addGroupBy('ch.grade')
-        .addGroupBy('ch.priority_groups')
-        .getRawMany<{
-          county: string;
-          village: string | null;
-          school: string | null;
-          grade: number;
-          groups: string;
-          count: number | string;
-        }>();
+      const rows = await this.children.pupilCounts(manager);
       const tallies = new Map<string, EnrolmentTally>();
       for (const row of rows) {
         const tally: EnrolmentTally = {

@@ -1,6 +1,5 @@
 import {
   EventSubscriber,
-  type EntitySubscriberInterface,
   type InsertEvent,
   type QueryRunner,
   type RemoveEvent,
@@ -9,11 +8,12 @@ import {
   type UpdateEvent,
 } from 'typeorm';
 import { newId } from '../../common/ids';
-import { Child } from '../children/child.entity';
+import type { ChildRow } from '../children/child-records';
+import { ChildSubscriber } from '../children/child-subscriber';
 import { EnrolmentTallyChange } from './registry.entities';
 
 /** What the enrolment tallies count a pupil by. */
-const COUNTED: ReadonlyArray<keyof Child> = ['studentNumber', 'grade', 'villageCode', 'schoolId', 'countyCode', 'priorityGroups'];
+const COUNTED: ReadonlyArray<keyof ChildRow> = ['studentNumber', 'grade', 'villageCode', 'schoolId', 'countyCode', 'priorityGroups'];
 const NOTED = Symbol('enrolment tallies noted');
 
 /**
@@ -22,16 +22,12 @@ const NOTED = Symbol('enrolment tallies noted');
  * Inserts of children who are not pupils (a tip's child) change nothing. One row per transaction.
  */
 @EventSubscriber()
-export class EnrolmentTallySubscriber implements EntitySubscriberInterface<Child> {
-  listenTo() {
-    return Child;
-  }
-
-  async afterInsert(event: InsertEvent<Child>): Promise<void> {
+export class EnrolmentTallySubscriber extends ChildSubscriber {
+  async afterInsert(event: InsertEvent<ChildRow>): Promise<void> {
     if (event.entity?.studentNumber) await this.note(event.queryRunner);
   }
 
-  async afterUpdate(event: UpdateEvent<Child>): Promise<void> {
+  async afterUpdate(event: UpdateEvent<ChildRow>): Promise<void> {
     // save() names the columns it changed; a query-builder update only has the values it sets
     const changed = event.updatedColumns.length
       ? event.updatedColumns.map((c) => c.propertyName)
@@ -39,7 +35,7 @@ export class EnrolmentTallySubscriber implements EntitySubscriberInterface<Child
     if (changed.some((key) => (COUNTED as string[]).includes(key))) await this.note(event.queryRunner);
   }
 
-  async afterRemove(event: RemoveEvent<Child>): Promise<void> {
+  async afterRemove(event: RemoveEvent<ChildRow>): Promise<void> {
     await this.note(event.queryRunner);
   }
 

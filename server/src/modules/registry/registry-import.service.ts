@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { divisionPrefix, type ApiRowError, type ImportView, type RegistryKind } from '@baoxue/shared';
+import type { ApiRowError, ImportView, RegistryKind } from '@baoxue/shared';
 import type { Logger } from 'pino';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
@@ -16,14 +16,12 @@ import { newId } from '../../common/ids';
 import { LOGGER } from '../../common/logging/logger';
 import { readTable, UnreadableFileError } from '../../common/sheets/sheet-reader';
 import { AuditService } from '../audit/audit.service';
-import { AttendanceDay } from '../children/attendance.entity';
-import { ChildGuardian } from '../children/child-guardian.entity';
-import { Child } from '../children/child.entity';
+import { ChildRecords, type AttendanceRow, type RosterGuardianRow } from '../children/child-records';
 import { nameKeyOf } from '../children/child-matching';
 import { ChildRegistry, type BatchReport, type UnrosteredChildren } from '../children/child-registry.service';
-import { Division } from '../divisions/division.entity';
-import { School } from '../schools/school.entity';
-import { User } from '../accounts/user.entity';
+import { DivisionRecords } from '../divisions/division-records';
+import { SchoolRecords } from '../schools/school-records';
+import { UserRecords } from '../accounts/user-records';
 import { AbsenceMonitorService } from './absence-monitor.service';
 import { HouseholdMember, PovertyRegistration, RegistryImport } from './registry.entities';
 import {
@@ -84,6 +82,10 @@ export class RegistryImportService implements OnApplicationBootstrap {
     private readonly absences: AbsenceMonitorService,
     private readonly registry: ChildRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly children: ChildRecords,
+    private readonly divisions: DivisionRecords,
+    private readonly schools: SchoolRecords,
+    private readonly users: UserRecords,
   ) {}
 
   /** Imports a restarted server cannot finish are marked as failed. */
@@ -303,10 +305,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
   private async checkPupils(countyCode: string, rows: Array<{ line: number; row: AbsenceRow }>): Promise<ApiRowError[]> {
     if (!rows.length) return [];
     const numbers = [...new Set(rows.map((r) => r.row.studentNumber))];
-    const found = await this.dataSource.manager.find(Child, {
-      where: { studentNumber: In(numbers), countyCode },
-      select: { studentNumber: true },
-    });
+    const found = await this.children.pupilsByStudentNumber(this.dataSource.manager, countyCode, numbers);
     const known = new Set(found.map((c) => c.studentNumber));
     return rows
       .filter((r) => !known.has(r.row.studentNumber))
@@ -399,10 +398,10 @@ export class RegistryImportService implements OnApplicationBootstrap {
     }));
     const resolved = await this.registry.resolveMany(manager, reports, 'roster', unrostered);
     const known = resolved.flatMap((r) => (r.child && !r.created ? [r.child.id] : []));
-    const guardians = known.length ? await manager.findBy(ChildGuardian, { childId: In(known) }) : [];
+    const guardians = await this.children.rosterGuardiansOf(manager, known);
     const guardianOf = new Map(guardians.map((g) => [g.childId, g]));
     const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
-    const newGuardians: ChildGuardian[] = [];
+    const newGuardians: RosterGuardianRow[] = [];
     const now = this.clock.now();
     for (const [i, row] of rows.entries()) {
       const outcome = resolved[i]!;
@@ -424,28 +423,31 @@ export class RegistryImportService implements OnApplicationBootstrap {
           guardian.phone === row.guardian.phone
         : true;
       if (!guardianSame) {
-        if (guardian) await manager.update(ChildGuardian, { id: guardian.id }, row.guardian!);
+        if (guardian) await this.children.updateRosterGuardian(manager, guardian.id, row.guardian!);
         else newGuardians.push({ id: newId(), childId: child.id, ...row.guardian!, createdAt: now });
       }
       if (outcome.changed || !guardianSame) counts.updated++;
       else counts.unchanged++;
     }
-    await bulkInsert(manager, ChildGuardian, newGuardians);
+    await this.children.insertRosterGuardians(manager, newGuardians);
     return counts;
   }
 
   private async applyAbsences(manager: EntityManager, record: RegistryImport, rows: AbsenceRow[]): Promise<Counts> {
-    const children = await manager.find(Child, {
-      where: { studentNumber: In(rows.map((r) => r.studentNumber)), countyCode: record.countyCode },
-      select: { id: true, studentNumber: true, schoolId: true },
-    });
+    const children = await this.children.pupilsByStudentNumber(
+      manager,
+      record.countyCode,
+      rows.map((r) => r.studentNumber),
+    );
     const byNumber = new Map(children.map((c) => [c.studentNumber!, c]));
-    const existing = await manager.find(AttendanceDay, {
-      where: { childId: In(children.map((c) => c.id)), day: In([...new Set(rows.map((r) => r.day))]) },
-    });
+    const existing = await this.children.attendanceOn(
+      manager,
+      children.map((c) => c.id),
+      [...new Set(rows.map((r) => r.day))],
+    );
     const recorded = new Map(existing.map((a) => [`${a.childId}@${a.day}`, a]));
     const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
-    const inserts: AttendanceDay[] = [];
+    const inserts: AttendanceRow[] = [];
     const now = this.clock.now();
     for (const row of rows) {
       const child = byNumber.get(row.studentNumber)!;
@@ -465,11 +467,16 @@ export class RegistryImportService implements OnApplicationBootstrap {
         counts.created++;
       } else if (!found.present && found.excused === row.excused) counts.unchanged++;
       else {
-        await manager.update(AttendanceDay, { id: found.id }, { present: false, excused: row.excused, source: 'import', recordedAt: now });
+        await this.children.updateAttendanceDay(manager, found.id, {
+          present: false,
+          excused: row.excused,
+          source: 'import',
+          recordedAt: now,
+        });
         counts.updated++;
       }
     }
-    await bulkInsert(manager, AttendanceDay, inserts);
+    await this.children.insertAttendanceDays(manager, inserts);
     return counts;
   }
 
@@ -498,14 +505,10 @@ export class RegistryImportService implements OnApplicationBootstrap {
 
   private async context(countyCode: string): Promise<RowContext> {
     const manager = this.dataSource.manager;
-    const prefix = divisionPrefix(countyCode);
-    const divisions = await manager
-      .createQueryBuilder(Division, 'd')
-      .where('d.code LIKE :prefix AND d.level IN (:...levels)', { prefix: `${prefix}%`, levels: ['township', 'village'] })
-      .getMany();
+    const divisions = await this.divisions.townshipsAndVillagesOf(manager, countyCode);
     const townshipNames = new Map(divisions.filter((d) => d.level === 'township').map((d) => [d.code, d.name]));
     const villages = divisions.filter((d) => d.level === 'village');
-    const schools = await manager.find(School, { where: { countyCode }, select: { id: true, name: true, code: true } });
+    const schools = await this.schools.inCounty(manager, countyCode);
     return {
       countyCode,
       villages: new Map(villages.map((v) => [v.code, v.name])),
@@ -527,13 +530,10 @@ export class RegistryImportService implements OnApplicationBootstrap {
   }
 
   private async toViews(records: RegistryImport[]): Promise<ImportView[]> {
-    const users = records.length
-      ? await this.dataSource.manager.find(User, {
-          where: { id: In(records.map((r) => r.createdBy)) },
-          select: { id: true, displayName: true },
-        })
-      : [];
-    const names = new Map(users.map((u) => [u.id, u.displayName]));
+    const names = await this.users.displayNames(
+      this.dataSource.manager,
+      records.map((r) => r.createdBy),
+    );
     return records.map((r) => ({
       id: r.id,
       kind: r.kind,

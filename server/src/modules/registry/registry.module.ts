@@ -1,19 +1,44 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
 import { CasesModule } from '../cases/cases.module';
+import { ChildRecordMoves } from '../children/child-record-moves';
 import { ChildrenModule } from '../children/children.module';
 import { DivisionsModule } from '../divisions/divisions.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { SchoolsModule } from '../schools/schools.module';
 import { AbsenceMonitorService } from './absence-monitor.service';
 import { CrosscheckController } from './crosscheck.controller';
 import { CrosscheckService } from './crosscheck.service';
 import { RegistryController } from './registry.controller';
 import { RegistryImportService } from './registry-import.service';
 import { EnrolmentTallyService } from './enrolment-tally.service';
+import { HouseholdRecords } from './household-records';
 import { StatsService } from './stats.service';
+import { CrosscheckChildLinks } from './crosscheck-child-links';
 
 @Module({
-  imports: [CasesModule, ChildrenModule, DivisionsModule],
+  imports: [AccountsModule, AuditModule, CasesModule, ChildrenModule, DivisionsModule, NotificationsModule, SchoolsModule],
   controllers: [RegistryController, CrosscheckController],
-  providers: [RegistryImportService, CrosscheckService, AbsenceMonitorService, StatsService, EnrolmentTallyService],
-  exports: [RegistryImportService, CrosscheckService, AbsenceMonitorService],
+  providers: [
+    RegistryImportService,
+    CrosscheckService,
+    AbsenceMonitorService,
+    StatsService,
+    EnrolmentTallyService,
+    HouseholdRecords,
+    CrosscheckChildLinks,
+  ],
+  exports: [RegistryImportService, CrosscheckService, AbsenceMonitorService, HouseholdRecords],
 })
-export class RegistryModule {}
+export class RegistryModule implements OnModuleInit {
+  constructor(
+    private readonly childMoves: ChildRecordMoves,
+    private readonly childLinks: CrosscheckChildLinks,
+  ) {}
+
+  /** Child merges move this module's rows of a child through CrosscheckChildLinks. */
+  onModuleInit(): void {
+    this.childMoves.register(this.childLinks);
+  }
+}

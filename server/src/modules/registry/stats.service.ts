@@ -8,32 +8,32 @@ import {
   DROPOUT_TARGETS,
   endOfChinaDay,
   expectedGrade,
-  FINISHED_CASE_STATUSES,
   isDivisionCode,
   isWithinDivision,
   ragFor,
   schoolYearRange,
   stageOfGrade,
   startOfChinaDay,
+  type CaseStatus,
   type DropoutCause,
   type DropoutRow,
   type StatsResponse,
 } from '@baoxue/shared';
 import ExcelJS from 'exceljs';
-import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { divisionScopePrefix, isDivisionInScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
-import { Child } from '../children/child.entity';
-import { DropoutCase } from '../cases/case.entity';
+import { ChildRecords } from '../children/child-records';
+import { CaseRecords, type CaseReportScope } from '../cases/case-records';
 import { rawDate } from '../../database/raw-date';
 import { DivisionsService } from '../divisions/divisions.service';
 import { EnrolmentTallyService, poorSql } from './enrolment-tally.service';
 import { EnrolmentTally } from './registry.entities';
-import { School } from '../schools/school.entity';
+import { SchoolRecords } from '../schools/school-records';
 
-const CONFIRMED_OR_LATER = ['confirmed', 'persuading', 'escalated', 'returned', 'closed'];
+const CONFIRMED_OR_LATER: CaseStatus[] = ['confirmed', 'persuading', 'escalated', 'returned', 'closed'];
 
 export interface StatsQuery {
   schoolYear: number;
@@ -74,6 +74,9 @@ export class StatsService {
     private readonly clock: Clock,
     private readonly divisions: DivisionsService,
     private readonly tallies: EnrolmentTallyService,
+    private readonly children: ChildRecords,
+    private readonly caseRecords: CaseRecords,
+    private readonly schools: SchoolRecords,
   ) {}
 
   async dropout(caller: Caller, query: StatsQuery): Promise<StatsResponse> {
@@ -85,9 +88,8 @@ export class StatsService {
     await this.tallies.ensureCurrent();
     const tallyPlace = "COALESCE(NULLIF(t.village_code, ''), s.township_code)";
     const tallyUnit = query.by === 'school' ? 't.school_id' : tallyPlace;
-    const enrolledQb = manager
-      .createQueryBuilder(EnrolmentTally, 't')
-      .leftJoin(School, 's', 's.id = t.school_id')
+    const enrolledQb = this.schools
+      .joinSchools(manager.createQueryBuilder(EnrolmentTally, 't'), 's', 's.id = t.school_id', 'left')
       .select(tallyUnit, 'unit')
       .addSelect('t.grade', 'grade')
       .addSelect('t.poor', 'poor')
@@ -201,35 +203,11 @@ export class StatsService {
   private async caseFigures(scope: Scope, from: string, to: string): Promise<StatsResponse['cases']> {
     const manager = this.dataSource.manager;
     const now = this.clock.now();
-    const base = () => {
-      const qb = manager.createQueryBuilder(DropoutCase, 'c').where('c.merged_into_id IS NULL');
-      if (scope.kind === 'school') qb.andWhere('c.school_id = :school', { school: scope.schoolId });
-      else qb.andWhere('c.routing_code LIKE :prefix', { prefix: `${divisionPrefix(scope.code)}%` });
-      return qb;
-    };
-    const finished = FINISHED_CASE_STATUSES;
-    const [[counts], returnedCases, caused] = await Promise.all([
-      // open and overdue in one pass over the cases
-      base()
-        .select(`SUM(CASE WHEN c.status NOT IN (:...finished) THEN 1 ELSE 0 END)`, 'open')
-        .addSelect(`SUM(CASE WHEN c.status NOT IN (:...finished) AND c.due_at < :now THEN 1 ELSE 0 END)`, 'overdue')
-        .setParameters({ finished, now })
-        .getRawMany<{ open: string | number | null; overdue: string | number | null }>(),
-      base()
-        .andWhere("c.status IN ('returned', 'closed') AND c.returned_on >= :from AND c.returned_on <= :to", { from, to })
-        .select('c.opened_at', 'openedAt')
-        .addSelect('c.returned_on', 'returnedOn')
-        .getRawMany<{ openedAt: Date | string; returnedOn: string }>(),
-      // a county's cases name few distinct sets of causes: one row each
-      base()
-        .andWhere('c.causes IS NOT NULL AND c.opened_at >= :from AND c.opened_at <= :to', {
-          from: startOfChinaDay(from),
-          to: endOfChinaDay(to),
-        })
-        .select('c.causes', 'causes')
-        .addSelect('COUNT(*)', 'count')
-        .groupBy('c.causes')
-        .getRawMany<{ causes: string; count: string | number }>(),
+    const covered: CaseReportScope = scope.kind === 'school' ? { schoolId: scope.schoolId } : { routingPrefix: divisionPrefix(scope.code) };
+    const [counts, returnedCases, caused] = await Promise.all([
+      this.caseRecords.openAndOverdue(manager, covered, now),
+      this.caseRecords.returnedBetween(manager, covered, from, to),
+      this.caseRecords.causeSets(manager, covered, startOfChinaDay(from), endOfChinaDay(to)),
     ]);
     const days = returnedCases
       .map((c) => (startOfChinaDay(c.returnedOn).getTime() - rawDate(c.openedAt).getTime()) / 86_400_000)
@@ -241,11 +219,10 @@ export class StatsService {
         : (days[days.length / 2 - 1]! + days[days.length / 2]!) / 2
       : null;
     const byCause = new Map<DropoutCause, number>();
-    for (const c of caused)
-      for (const cause of JSON.parse(c.causes) as DropoutCause[]) byCause.set(cause, (byCause.get(cause) ?? 0) + Number(c.count));
+    for (const c of caused) for (const cause of c.causes) byCause.set(cause, (byCause.get(cause) ?? 0) + c.count);
     return {
-      open: Number(counts?.open ?? 0),
-      overdue: Number(counts?.overdue ?? 0),
+      open: counts.open,
+      overdue: counts.overdue,
       returned: returnedCases.length,
       medianDaysToReturn: median,
       byCause: (Object.keys(DROPOUT_CAUSES) as DropoutCause[]).map((cause) => ({
@@ -308,31 +285,23 @@ export class StatsService {
    * two townships is still counted once.
    */
   private async dropoutChildren(scope: Scope, by: StatsQuery['by'], from: string, to: string): Promise<DropoutTally[]> {
-    const counted = (qb: SelectQueryBuilder<DropoutCase>) =>
-      qb.andWhere('c.confirmed_at >= :from AND c.confirmed_at <= :to AND c.merged_into_id IS NULL AND c.status IN (:...statuses)', {
-        statuses: CONFIRMED_OR_LATER,
-        from: startOfChinaDay(from),
-        to: endOfChinaDay(to),
-      });
+    const counted = () =>
+      this.caseRecords.confirmedQuery(this.dataSource.manager, 'c', CONFIRMED_OR_LATER, startOfChinaDay(from), endOfChinaDay(to));
     const place = 'COALESCE(ch.village_code, s.township_code)';
     const unit = by === 'school' ? 'ch.school_id' : place;
     const bornYear = 'CASE WHEN ch.grade IS NULL THEN ch.birth_year END';
     const bornOn = 'CASE WHEN ch.grade IS NULL THEN ch.birth_date END';
     const poor = poorSql('ch.priority_groups');
     const loose = `CASE WHEN ${place} IS NULL THEN c.child_id END`;
-    const qb = counted(
-      this.dataSource.manager
-        .createQueryBuilder(DropoutCase, 'c')
-        .innerJoin(Child, 'ch', 'ch.id = c.child_id')
-        .leftJoin(School, 's', 's.id = ch.school_id')
-        .select(unit, 'unit')
-        .addSelect('ch.grade', 'grade')
-        .addSelect(bornYear, 'birthYear')
-        .addSelect(bornOn, 'birthDate')
-        .addSelect(poor, 'poor')
-        .addSelect(loose, 'loose')
-        .addSelect('COUNT(DISTINCT c.child_id)', 'count'),
-    )
+    const qb = this.schools
+      .joinSchools(this.children.joinChildren(counted(), 'ch', 'ch.id = c.child_id'), 's', 's.id = ch.school_id', 'left')
+      .select(unit, 'unit')
+      .addSelect('ch.grade', 'grade')
+      .addSelect(bornYear, 'birthYear')
+      .addSelect(bornOn, 'birthDate')
+      .addSelect(poor, 'poor')
+      .addSelect(loose, 'loose')
+      .addSelect('COUNT(DISTINCT c.child_id)', 'count')
       .groupBy(unit)
       .addGroupBy('ch.grade')
       .addGroupBy(bornYear)
@@ -352,14 +321,12 @@ export class StatsService {
     const looseIds = rows.flatMap((row) => (row.loose ? [row.loose] : []));
     const townshipOf = new Map<string, string | null>();
     if (looseIds.length) {
-      const cases = await counted(
-        this.dataSource.manager
-          .createQueryBuilder(DropoutCase, 'c')
-          .select('c.child_id', 'child')
-          .addSelect('c.township_code', 'township')
-          .addSelect('c.confirmed_at', 'confirmedAt')
-          .where('c.child_id IN (:...looseIds)', { looseIds }),
-      ).getRawMany<{ child: string; township: string | null; confirmedAt: Date | string }>();
+      const cases = await counted()
+        .select('c.child_id', 'child')
+        .addSelect('c.township_code', 'township')
+        .addSelect('c.confirmed_at', 'confirmedAt')
+        .andWhere('c.child_id IN (:...looseIds)', { looseIds })
+        .getRawMany<{ child: string; township: string | null; confirmedAt: Date | string }>();
       cases.sort((a, b) => rawDate(a.confirmedAt).getTime() - rawDate(b.confirmedAt).getTime());
       for (const c of cases) townshipOf.set(c.child, c.township);
     }
@@ -420,9 +387,7 @@ export class StatsService {
   }
 
   private async schoolNames(ids: string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const schools = await this.dataSource.manager.find(School, { where: { id: In(ids) }, select: { id: true, name: true } });
-    return new Map(schools.map((s) => [s.id, s.name]));
+    return this.schools.schoolNames(this.dataSource.manager, ids);
   }
 }
 

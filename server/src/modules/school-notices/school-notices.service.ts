@@ -11,11 +11,10 @@ import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
-import { Child } from '../children/child.entity';
-import { Guardianship } from '../children/guardianship.entity';
+import { ChildRecords, type GuardianshipRow } from '../children/child-records';
 import { schoolNamesOf, userNamesOf } from '../children/lookups';
 import { NotificationsService } from '../notifications/notifications.service';
-import { School } from '../schools/school.entity';
+import { SchoolRecords } from '../schools/school-records';
 import { SchoolNotice, SchoolNoticeReceipt } from './school-notice.entities';
 import { mapReceivedSchoolNotice, mapSchoolNotice } from './school-notice.mappers';
 
@@ -35,6 +34,8 @@ export class SchoolNoticesService {
     private readonly clock: Clock,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly childRecords: ChildRecords,
+    private readonly schoolRecords: SchoolRecords,
   ) {}
 
   async send(caller: Caller, input: SendInput): Promise<SchoolNoticeView> {
@@ -44,15 +45,22 @@ export class SchoolNoticesService {
     const now = this.clock.now();
     const id = newId(now.getTime());
     await this.dataSource.transaction(async (manager) => {
-      const school = await manager.findOneByOrFail(School, { id: unit.schoolId });
-      const where: Record<string, unknown> = { schoolId: school.id };
-      if (input.audience.kind !== 'school') where.grade = input.audience.grade;
-      if (input.audience.kind === 'class') where.className = input.audience.className;
-      const pupils = await manager.find(Child, { where, select: { id: true, name: true } });
+      const school = await this.schoolRecords.getById(manager, unit.schoolId);
+      const { audience } = input;
+      const pupils = await this.childRecords.pupilNamesOf(manager, {
+        schoolId: school.id,
+        grade: audience.kind === 'school' ? undefined : audience.grade,
+        className: audience.kind === 'class' ? audience.className : undefined,
+      });
       if (!pupils.length) throw AppError.invalid({ audience: '所选范围内没有学生' });
-      const guardianships: Guardianship[] = [];
+      const guardianships: GuardianshipRow[] = [];
       for (let i = 0; i < pupils.length; i += 1000)
-        guardianships.push(...(await manager.findBy(Guardianship, { childId: In(pupils.slice(i, i + 1000).map((p) => p.id)) })));
+        guardianships.push(
+          ...(await this.childRecords.guardiansOf(
+            manager,
+            pupils.slice(i, i + 1000).map((p) => p.id),
+          )),
+        );
       const names = new Map(pupils.map((p) => [p.id, p.name]));
       const byUser = new Map<string, string[]>();
       for (const g of guardianships) byUser.set(g.userId, [...(byUser.get(g.userId) ?? []), names.get(g.childId)!]);
@@ -89,7 +97,7 @@ export class SchoolNoticesService {
   }
 
   async list(caller: Caller, query: { cursor?: string; limit: number; schoolId?: string }) {
-    const qb = applyScope(this.dataSource.manager.createQueryBuilder(SchoolNotice, 'sn'), caller, SCOPE)
+    const qb = applyScope(this.dataSource.manager.createQueryBuilder(SchoolNotice, 'sn'), caller, 'read_school_notice', SCOPE)
       .orderBy('sn.id', 'DESC')
       .limit(query.limit + 1);
     if (query.schoolId) qb.andWhere('sn.school_id = :schoolId', { schoolId: query.schoolId });
@@ -106,7 +114,7 @@ export class SchoolNoticesService {
   }
 
   async get(caller: Caller, id: string): Promise<SchoolNoticeView> {
-    const notice = await applyScope(this.dataSource.manager.createQueryBuilder(SchoolNotice, 'sn'), caller, SCOPE)
+    const notice = await applyScope(this.dataSource.manager.createQueryBuilder(SchoolNotice, 'sn'), caller, 'read_school_notice', SCOPE)
       .andWhere('sn.id = :id', { id })
       .getOne();
     if (!notice) throw AppError.notFound();

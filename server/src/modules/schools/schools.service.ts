@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { containsPattern, LIKE_ESCAPE } from '../../common/sql/like';
 import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
-import { ServedCounty } from '../divisions/division.entity';
+import { DivisionRecords } from '../divisions/division-records';
 import { DivisionsService } from '../divisions/divisions.service';
 import { School } from './school.entity';
 
@@ -36,13 +36,14 @@ export class SchoolsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly divisions: DivisionsService,
     private readonly audit: AuditService,
+    private readonly divisionRecords: DivisionRecords,
   ) {}
 
   /** Schools of the served counties; names and places are public, so every role may pick from them. */
   async list(query: ListSchools): Promise<{ items: SchoolView[]; nextCursor: string | null }> {
     const qb = this.dataSource.manager
       .createQueryBuilder(School, 's')
-      .where((w) => `s.county_code IN ${w.subQuery().select('c.code').from(ServedCounty, 'c').getQuery()}`)
+      .where((w) => `s.county_code IN ${this.divisionRecords.servedCountyCodes(w)}`)
       .orderBy('s.township_code', 'ASC')
       .addOrderBy('s.name', 'ASC')
       .addOrderBy('s.id', 'ASC')

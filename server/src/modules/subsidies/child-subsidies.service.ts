@@ -16,6 +16,7 @@ import { AuditService } from '../audit/audit.service';
 import { assertGuardian, officialCanSeeChild } from '../children/child-access';
 import { ChildRegistry } from '../children/child-registry.service';
 import { schoolNamesOf } from '../children/lookups';
+import { SchoolRecords } from '../schools/school-records';
 import { Clock } from '../../common/clock';
 import { countyOfChild } from './pupil-lookup';
 import { SubsidyPoliciesService } from './subsidy-policies.service';
@@ -35,6 +36,7 @@ export class ChildSubsidiesService {
     private readonly policies: SubsidyPoliciesService,
     private readonly audit: AuditService,
     private readonly registry: ChildRegistry,
+    private readonly schoolRecords: SchoolRecords,
   ) {}
 
   async record(caller: Caller, id: string): Promise<ChildSubsidiesResponse> {
@@ -45,7 +47,7 @@ export class ChildSubsidiesService {
     const childId = child.id;
     if (caller.role === 'parent') await assertGuardian(manager, caller.userId, childId);
     else if (!officialCanSeeChild(caller, child)) throw AppError.notFound();
-    const county = await countyOfChild(manager, child);
+    const county = await countyOfChild(this.schoolRecords, manager, child);
     const [eligibility, payments, complaints, policies, schools] = await Promise.all([
       manager.find(SubsidyEligibilityRow, { where: { childId }, order: { schoolYear: 'DESC' } }),
       manager.find(SubsidyPayment, { where: { childId }, order: { semester: 'DESC', createdAt: 'DESC' } }),

@@ -24,11 +24,11 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { countyAdmins } from '../accounts/recipients';
 import { AuditService } from '../audit/audit.service';
 import { assertGuardian, boundChildIds } from '../children/child-access';
+import { ChildRecords } from '../children/child-records';
 import { ChildRegistry } from '../children/child-registry.service';
-import { Child } from '../children/child.entity';
-import { Guardianship } from '../children/guardianship.entity';
 import { schoolNamesOf, userNamesOf } from '../children/lookups';
 import { NotificationsService } from '../notifications/notifications.service';
+import { SchoolRecords } from '../schools/school-records';
 import { countyOfChild } from './pupil-lookup';
 import { SubsidyComplaint, SubsidyComplaintEvent, SubsidyEligibilityRow, SubsidyPayment } from './subsidy.entities';
 import { mapComplaint, OPEN_COMPLAINT_STATUSES, SUBSIDY_OFFICE } from './subsidy.mappers';
@@ -48,6 +48,8 @@ export class ComplaintsService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly registry: ChildRegistry,
+    private readonly childRecords: ChildRecords,
+    private readonly schoolRecords: SchoolRecords,
   ) {}
 
   async create(
@@ -58,7 +60,7 @@ export class ComplaintsService {
     // a link to a record merged since leads to the child's surviving record
     const childId = (await this.registry.current(manager, input.childId))?.id ?? input.childId;
     await assertGuardian(manager, caller.userId, childId);
-    const child = await manager.findOneByOrFail(Child, { id: childId });
+    const child = await this.childRecords.getById(manager, childId);
     let semester = input.semester;
     if (input.paymentId) {
       const payment = await manager.findOneBy(SubsidyPayment, { id: input.paymentId });
@@ -69,7 +71,7 @@ export class ComplaintsService {
     ) {
       throw AppError.invalid({ semester: '该学期没有资助认定记录，请联系学校核实资助资格' });
     }
-    const county = await countyOfChild(manager, child);
+    const county = await countyOfChild(this.schoolRecords, manager, child);
     if (!county) throw AppError.invalid({ childId: '无法确定孩子所在的县，请联系学校' });
     const now = this.clock.now();
     const complaint: SubsidyComplaint = {
@@ -190,9 +192,9 @@ export class ComplaintsService {
         { action: `subsidy.complaint.${input.transition}`, targetType: 'subsidy_complaint', targetId: id },
         tx,
       );
-      const child = await tx.findOneByOrFail(Child, { id: complaint.childId });
+      const child = await this.childRecords.getById(tx, complaint.childId);
       if (input.transition === 'answer' || (input.transition === 'close' && side === 'county')) {
-        const guardians = (await tx.find(Guardianship, { where: { childId: complaint.childId } })).map((g) => g.userId);
+        const guardians = (await this.childRecords.guardiansOf(tx, [complaint.childId])).map((g) => g.userId);
         await this.notifications.notify(tx, guardians, {
           key: `complaint-${input.transition}:${id}:${now.getTime()}`,
           title: input.transition === 'answer' ? '资助投诉已答复' : '资助投诉已办结',
@@ -236,7 +238,7 @@ export class ComplaintsService {
 
   private async view(manager: EntityManager, complaint: SubsidyComplaint, caller: Caller): Promise<ComplaintView> {
     const [child, payment, events] = await Promise.all([
-      manager.findOneByOrFail(Child, { id: complaint.childId }),
+      this.childRecords.getById(manager, complaint.childId),
       complaint.paymentId ? manager.findOneBy(SubsidyPayment, { id: complaint.paymentId }) : Promise.resolve(null),
       manager.find(SubsidyComplaintEvent, { where: { complaintId: complaint.id }, order: { at: 'ASC', id: 'ASC' } }),
     ]);

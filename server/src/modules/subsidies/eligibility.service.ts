@@ -8,7 +8,7 @@ import {
   type EligibilityView,
   type SubsidyCategory,
 } from '@baoxue/shared';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { administeredCounty, isDivisionInScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
@@ -16,9 +16,10 @@ import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
+import { ChildRecords, type ChildRow } from '../children/child-records';
 import { ChildRegistry } from '../children/child-registry.service';
-import { Child } from '../children/child.entity';
 import { schoolNamesOf } from '../children/lookups';
+import { SchoolRecords } from '../schools/school-records';
 import { readSheet } from '../../common/sheets/read-sheet';
 import { cell, RowErrors, validateRow } from '../../common/sheets/row-schema';
 import type { SheetColumn } from '../../common/sheets/sheet-columns';
@@ -93,6 +94,8 @@ export class EligibilityService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly registry: ChildRegistry,
+    private readonly childRecords: ChildRecords,
+    private readonly schoolRecords: SchoolRecords,
   ) {}
 
   template() {
@@ -139,7 +142,8 @@ export class EligibilityService {
     const manager = this.dataSource.manager;
     // a record merged since stands for the child's surviving record
     const child = await this.registry.current(manager, input.childId);
-    if (!child || (await countyOfChild(manager, child)) !== county) throw AppError.invalid({ childId: '本县没有这名学生' });
+    if (!child || (await countyOfChild(this.schoolRecords, manager, child)) !== county)
+      throw AppError.invalid({ childId: '本县没有这名学生' });
     const stage = input.stage ?? stageOfGrade(child.grade);
     if (!stage) throw AppError.invalid({ stage: '学籍中没有该生的年级，请选择学段' });
     const id = await this.dataSource.transaction(async (tx) => {
@@ -180,13 +184,14 @@ export class EligibilityService {
     const rows = await readSheet(buffer, ELIGIBILITY_COLUMNS, SUBSIDY_SHEET);
     const manager = this.dataSource.manager;
     const pupils = await PupilLookup.load(
+      this.childRecords,
       manager,
       county,
       rows.map((r) => r.get('studentNumber')),
       rows.map((r) => r.get('idNumber')),
     );
     const errors = new RowErrors();
-    const parsed: Array<{ child: Child; schoolYear: number; category: SubsidyCategory; boarding: boolean; stage: AidStage }> = [];
+    const parsed: Array<{ child: ChildRow; schoolYear: number; category: SubsidyCategory; boarding: boolean; stage: AidStage }> = [];
     const seen = new Map<string, number>();
     for (const row of rows) {
       const found = pupils.find(row.get('studentNumber'), row.get('idNumber'), row.get('name'));
@@ -229,7 +234,7 @@ export class EligibilityService {
   private async upsert(
     manager: EntityManager,
     caller: Caller,
-    child: Child,
+    child: ChildRow,
     county: string,
     input: { schoolYear: number; category: SubsidyCategory; boarding: boolean; stage: AidStage },
     source: 'manual' | 'import',
@@ -271,10 +276,10 @@ export class EligibilityService {
 
   private async views(manager: EntityManager, rows: SubsidyEligibilityRow[]): Promise<EligibilityView[]> {
     if (!rows.length) return [];
-    const children = await manager.find(Child, {
-      where: { id: In(rows.map((r) => r.childId)) },
-      select: { id: true, name: true, grade: true, schoolId: true },
-    });
+    const children = await this.childRecords.findByIds(
+      manager,
+      rows.map((r) => r.childId),
+    );
     const byId = new Map(children.map((c) => [c.id, c]));
     const schools = await schoolNamesOf(manager, [...rows.map((r) => r.schoolId), ...children.map((c) => c.schoolId)]);
     return rows.map((r) => mapEligibility(r, byId.get(r.childId), schools));

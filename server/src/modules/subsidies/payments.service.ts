@@ -20,8 +20,7 @@ import { Clock } from '../../common/clock';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
-import { Child } from '../children/child.entity';
-import { Guardianship } from '../children/guardianship.entity';
+import { ChildRecords, type ChildRow, type GuardianshipRow } from '../children/child-records';
 import { NotificationsService } from '../notifications/notifications.service';
 import { wechatTime } from '../notifications/subscribe-templates';
 import { parseDateCell } from '../../common/sheets/date-cell';
@@ -142,7 +141,7 @@ const PAYMENT_ROW = {
 
 interface ParsedPayment {
   line: number;
-  child: Child;
+  child: ChildRow;
   semester: string;
   amountFen: number;
   status: PaymentStatus;
@@ -166,6 +165,7 @@ export class PaymentsService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
+    private readonly childRecords: ChildRecords,
   ) {}
 
   template() {
@@ -188,10 +188,7 @@ export class PaymentsService {
     }
     const rows = await qb.getMany();
     const page = rows.slice(0, query.limit);
-    const names = await this.childNames(
-      this.dataSource.manager,
-      page.map((p) => p.childId),
-    );
+    const names = await this.childRecords.namesOf(this.dataSource.manager, [...new Set(page.map((p) => p.childId))]);
     await this.audit.record(caller, {
       action: 'subsidy.payments.list',
       targetType: 'county',
@@ -209,6 +206,7 @@ export class PaymentsService {
     const rows = await readSheet(buffer, PAYMENT_COLUMNS, SUBSIDY_SHEET);
     const manager = this.dataSource.manager;
     const pupils = await PupilLookup.load(
+      this.childRecords,
       manager,
       county,
       rows.map((r) => r.get('studentNumber')),
@@ -313,10 +311,10 @@ export class PaymentsService {
   private async announcePaid(manager: EntityManager, payments: SubsidyPayment[], parsed: ParsedPayment[]): Promise<number> {
     if (!payments.length) return 0;
     const names = new Map(parsed.map((p) => [p.child.id, p.child.name]));
-    const guardians: Guardianship[] = [];
+    const guardians: GuardianshipRow[] = [];
     const childIds = [...new Set(payments.map((p) => p.childId))];
     for (let i = 0; i < childIds.length; i += 1000)
-      guardians.push(...(await manager.findBy(Guardianship, { childId: In(childIds.slice(i, i + 1000)) })));
+      guardians.push(...(await this.childRecords.guardiansOf(manager, childIds.slice(i, i + 1000))));
     let announced = 0;
     for (const payment of payments) {
       const recipients = guardians.filter((g) => g.childId === payment.childId).map((g) => g.userId);
@@ -341,11 +339,5 @@ export class PaymentsService {
       announced++;
     }
     return announced;
-  }
-
-  private async childNames(manager: EntityManager, ids: string[]): Promise<Map<string, string>> {
-    if (!ids.length) return new Map();
-    const rows = await manager.find(Child, { where: { id: In([...new Set(ids)]) }, select: { id: true, name: true } });
-    return new Map(rows.map((c) => [c.id, c.name]));
   }
 }

@@ -1,16 +1,15 @@
 import { divisionPrefix, normalizeIdentifier } from '@baoxue/shared';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { SheetColumn } from '../../common/sheets/sheet-columns';
-import { Child } from '../children/child.entity';
 import { nameKeyOf } from '../children/child-matching';
-import { School } from '../schools/school.entity';
+import type { ChildRecords, ChildRow } from '../children/child-records';
+import type { SchoolRecords } from '../schools/school-records';
 
 /** The county a child belongs to: its own record, else its village's, else its school's. */
-export async function countyOfChild(manager: EntityManager, child: Child): Promise<string | null> {
+export async function countyOfChild(schools: SchoolRecords, manager: EntityManager, child: ChildRow): Promise<string | null> {
   if (child.countyCode) return child.countyCode;
   if (child.villageCode) return `${child.villageCode.slice(0, 6)}000000`;
-  if (child.schoolId)
-    return (await manager.findOne(School, { where: { id: child.schoolId }, select: { countyCode: true } }))?.countyCode ?? null;
+  if (child.schoolId) return schools.countyOf(manager, child.schoolId);
   return null;
 }
 
@@ -30,18 +29,24 @@ export const SUBSIDY_SHEET = { xlsxOnly: '请上传 Excel（.xlsx）文件；旧
  */
 export class PupilLookup {
   private constructor(
-    private readonly byStudentNumber: Map<string, Child>,
-    private readonly byIdNumber: Map<string, Child>,
+    private readonly byStudentNumber: Map<string, ChildRow>,
+    private readonly byIdNumber: Map<string, ChildRow>,
   ) {}
 
-  static async load(manager: EntityManager, countyCode: string, studentNumbers: string[], idNumbers: string[]): Promise<PupilLookup> {
+  static async load(
+    children: ChildRecords,
+    manager: EntityManager,
+    countyCode: string,
+    studentNumbers: string[],
+    idNumbers: string[],
+  ): Promise<PupilLookup> {
     const prefix = divisionPrefix(countyCode);
-    const inCounty = (c: Child) => c.countyCode === countyCode || (c.villageCode ?? '').startsWith(prefix);
+    const inCounty = (c: ChildRow) => c.countyCode === countyCode || (c.villageCode ?? '').startsWith(prefix);
     const find = async (field: 'studentNumber' | 'idNumber', values: string[]) => {
-      const found: Child[] = [];
+      const found: ChildRow[] = [];
       const unique = [...new Set(values.filter(Boolean))];
       for (let i = 0; i < unique.length; i += 1000)
-        found.push(...(await manager.findBy(Child, { [field]: In(unique.slice(i, i + 1000)) })));
+        found.push(...(await children.findByIdentifiers(manager, field, unique.slice(i, i + 1000))));
       return new Map(found.filter(inCounty).map((c) => [c[field]!, c]));
     };
     return new PupilLookup(
@@ -51,7 +56,7 @@ export class PupilLookup {
   }
 
   /** The pupil, or a problem to report on the row. */
-  find(studentNumber: string, idNumber: string, name: string): { child: Child } | { column: string; message: string } {
+  find(studentNumber: string, idNumber: string, name: string): { child: ChildRow } | { column: string; message: string } {
     if (!studentNumber && !idNumber) return { column: '学籍号', message: '请填写学籍号或身份证号' };
     const child = studentNumber
       ? this.byStudentNumber.get(normalizeIdentifier(studentNumber))

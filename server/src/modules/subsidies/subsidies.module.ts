@@ -1,15 +1,30 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { ChildRecordMoves } from '../children/child-record-moves';
 import { ChildrenModule } from '../children/children.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { SchoolsModule } from '../schools/schools.module';
 import { ChildSubsidiesService } from './child-subsidies.service';
 import { ComplaintsService } from './complaints.service';
 import { EligibilityService } from './eligibility.service';
 import { PaymentsService } from './payments.service';
 import { SubsidiesController } from './subsidies.controller';
 import { SubsidyPoliciesService } from './subsidy-policies.service';
+import { SubsidyChildLinks } from './subsidy-child-links';
 
 @Module({
-  imports: [ChildrenModule],
+  imports: [AuditModule, ChildrenModule, NotificationsModule, SchoolsModule],
   controllers: [SubsidiesController],
-  providers: [SubsidyPoliciesService, EligibilityService, PaymentsService, ChildSubsidiesService, ComplaintsService],
+  providers: [SubsidyPoliciesService, EligibilityService, PaymentsService, ChildSubsidiesService, ComplaintsService, SubsidyChildLinks],
 })
-export class SubsidiesModule {}
+export class SubsidiesModule implements OnModuleInit {
+  constructor(
+    private readonly childMoves: ChildRecordMoves,
+    private readonly childLinks: SubsidyChildLinks,
+  ) {}
+
+  /** Child merges move this module's rows of a child through SubsidyChildLinks. */
+  onModuleInit(): void {
+    this.childMoves.register(this.childLinks);
+  }
+}

