@@ -19,7 +19,8 @@ const base = {
   // NestJS 12 and some of its dependencies ship ESM only; swc turns them into CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|load-esm)/)'],
   moduleNameMapper: { '^@baoxue/shared$': '<rootDir>/shared/src/index.ts' },
-  testEnvironment: 'node',
+  // Node's, with a temporary directory of each worker's own (tests look there for stray files)
+  testEnvironment: '<rootDir>/tests/support/test-environment.ts',
 };
 
 /** Database tiers run the same files against a different database. */

@@ -14,6 +14,20 @@ const DEMO_APP_SECRET = 'demo-secret-not-for-production';
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 const positiveInt = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().positive().default(fallback));
 
+/** Noto Sans SC, installed with the server's npm dependencies: printing needs no system font. */
+const BUNDLED_FONT = '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf';
+/** The face printed from a collection (.ttc) when PDF_FONT_NAME is not set. */
+const DEFAULT_COLLECTION_FACE = 'NotoSansCJKsc-Regular';
+
+function bundledFontPath(): string {
+  try {
+    return require.resolve(BUNDLED_FONT);
+  } catch {
+    // not installed: the notice service answers 503 (no font) rather than the server refusing to start
+    return BUNDLED_FONT;
+  }
+}
+
 export const envSchema = z.object({
   /** production: real WeChat, no demo sign-in. demo: `npm start`, demo county and in-process fake WeChat. test: tests. */
   APP_MODE: z.enum(['production', 'demo', 'test']).default('demo'),
@@ -59,16 +73,31 @@ export const envSchema = z.object({
   /** Wrong binding codes (or names) a user may enter within the lockout window before binding is locked for them. */
   BINDING_MAX_FAILURES: positiveInt(5),
   BINDING_LOCKOUT_MINUTES: positiveInt(30),
-  /** Days the county's student-aid office has to answer a parent's complaint (资助投诉). */
-  COMPLAINT_ANSWER_DAYS: positiveInt(7),
-  /** The Chinese font embedded in printed notices (a .ttf, .otf or .ttc), and its PostScript name inside a collection. */
-  PDF_FONT_PATH: z.string().default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
-  PDF_FONT_NAME: z.string().default('NotoSansCJKsc-Regular'),
+  /** The Chinese font embedded in printed notices (a .ttf, .otf or .ttc; default: the one installed with the server), and its PostScript name inside a collection. */
+  PDF_FONT_PATH: z.preprocess(unsetIfEmpty, z.string().optional()),
+  PDF_FONT_NAME: z.preprocess(unsetIfEmpty, z.string().optional()),
   /** Check every response against the shared contract (on in tests; costs time in production). */
   VALIDATE_RESPONSES: booleanFlag.optional(),
 });
 
 type Env = z.output<typeof envSchema>;
+
+/**
+ * Settings that moved into the app: each county sets its own in 时限与规则 (`served_counties.settings`).
+ * A deployment still setting one is told so, rather than have the value silently ignored.
+ */
+const MOVED_TO_COUNTY_SETTINGS: Record<string, string> = {
+  COMPLAINT_ANSWER_DAYS: '资助投诉答复时限',
+};
+
+function movedSettings(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(MOVED_TO_COUNTY_SETTINGS)
+    .filter(([name]) => env[name] !== undefined && env[name] !== '')
+    .map(
+      ([name, label]) =>
+        `${name}: now set per county in the app (county admin: 时限与规则 → ${label}); remove it from the environment`,
+    );
+}
 
 /** Rules for production, checked on the raw variables so they are reported with any other problem. */
 function productionProblems(env: NodeJS.ProcessEnv): string[] {
@@ -86,6 +115,17 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
     );
   }
   return problems;
+}
+
+/** What `.env.example` writes where each deployment must put its own value. */
+export const EXAMPLE_PLACEHOLDER = 'change-me';
+
+/** A value copied from `.env.example` and never filled in (a secret everyone can read) is refused in production. */
+function placeholderValues(env: NodeJS.ProcessEnv): string[] {
+  if (env.APP_MODE !== 'production') return [];
+  return Object.keys(envSchema.shape)
+    .filter((name) => env[name]?.toLowerCase().includes(EXAMPLE_PLACEHOLDER))
+    .map((name) => `${name}: still the placeholder of .env.example; set this deployment's own value`);
 }
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string; poolSize: number } | { kind: 'mysql'; url: string; poolSize: number };
@@ -111,8 +151,9 @@ export interface AppConfig {
     timeoutMs: number;
     templates: { new_case: string; tip_progress: string; subsidy_paid: string };
   };
-  parents: { bindingMaxFailures: number; bindingLockoutMinutes: number; complaintAnswerDays: number };
-  pdf: { fontPath: string; fontName: string };
+  parents: { bindingMaxFailures: number; bindingLockoutMinutes: number };
+  /** fontName: the face to print from a collection; null for a single-face font. */
+  pdf: { fontPath: string; fontName: string | null };
   uploads: { dir: string; urlSecret: string };
   outbox: { pollMs: number; retryMs: number; leaseMs: number };
   validateResponses: boolean;
@@ -132,11 +173,20 @@ function parseDatabaseUrl(url: string, poolSize: number): DatabaseConfig {
   throw new ConfigError('DATABASE_URL must start with sqlite: or mysql://');
 }
 
+function pdfFont(path: string | undefined, name: string | undefined): AppConfig['pdf'] {
+  const fontPath = path ?? bundledFontPath();
+  // a collection holds several faces and needs one named; a single font is taken as it is
+  const fontName = name ?? (/\.(ttc|otc)$/i.test(fontPath) ? DEFAULT_COLLECTION_FACE : null);
+  return { fontPath, fontName };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
     ...productionProblems(env),
+    ...movedSettings(env),
+    ...placeholderValues(env),
   ];
   if (!parsed.success || problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const e: Env = parsed.data;
@@ -175,9 +225,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     parents: {
       bindingMaxFailures: e.BINDING_MAX_FAILURES,
       bindingLockoutMinutes: e.BINDING_LOCKOUT_MINUTES,
-      complaintAnswerDays: e.COMPLAINT_ANSWER_DAYS,
     },
-    pdf: { fontPath: e.PDF_FONT_PATH, fontName: e.PDF_FONT_NAME },
+    pdf: pdfFont(e.PDF_FONT_PATH, e.PDF_FONT_NAME),
     // Outside production a per-process secret is fine: links only need to outlive a page view.
     uploads: { dir: e.UPLOAD_DIR, urlSecret: e.FILE_URL_SECRET ?? randomBytes(32).toString('hex') },
     outbox: { pollMs: e.OUTBOX_POLL_MS ?? (e.APP_MODE === 'test' ? 0 : 2000), retryMs: e.OUTBOX_RETRY_MS, leaseMs: e.OUTBOX_LEASE_MS },

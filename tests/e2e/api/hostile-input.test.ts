@@ -167,7 +167,10 @@ describe(`hostile input (fast-check seed ${SEED}, ${RUNS} runs a route)`, () => 
     const CLOSE = { connection: 'close' };
     const MARKER = `bx-hostile-${process.pid}-${Date.now()}`;
 
-    /** Files in the upload directory, and multer's temporary files in the system's that hold our marker. */
+    /**
+     * Files in the upload directory, and multer's temporary files that hold our marker, in the
+     * temporary directory of this jest worker's own (tests/support/test-environment.ts).
+     */
     function filesWritten(): { uploads: string[]; strayTemp: string[] } {
       const strayTemp = readdirSync(tmpdir()).filter((name) => {
         if (!/^[0-9a-f]{32}$/.test(name)) return false;
@@ -185,6 +188,10 @@ describe(`hostile input (fast-check seed ${SEED}, ${RUNS} runs a route)`, () => 
       data.append((routes[key] as RouteDef).fileField!, new Blob([new Uint8Array(content)], { type }), name);
       return data;
     }
+
+    it("looks for stray files where only this worker's server writes", () => {
+      expect(tmpdir()).toBe(process.env.BX_WORKER_TMPDIR);
+    });
 
     /** A path for the request: the sample's (its query names the registry kind). */
     const pathOf = (key: RouteKey) => sampleCall(key, ctx)!.path;

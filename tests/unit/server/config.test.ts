@@ -51,8 +51,11 @@ describe('loadConfig', () => {
         timeoutMs: 5000,
         templates: DEMO_TEMPLATES,
       },
-      parents: { bindingMaxFailures: 5, bindingLockoutMinutes: 30, complaintAnswerDays: 7 },
-      pdf: { fontPath: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', fontName: 'NotoSansCJKsc-Regular' },
+      parents: { bindingMaxFailures: 5, bindingLockoutMinutes: 30 },
+      pdf: {
+        fontPath: expect.stringMatching(/\/node_modules\/@expo-google-fonts\/noto-sans-sc\/400Regular\/NotoSansSC_400Regular\.ttf$/),
+        fontName: null,
+      },
       uploads: { dir: './data/uploads', urlSecret: expect.stringMatching(/^[0-9a-f]{64}$/) },
       outbox: { pollMs: 2000, retryMs: 30_000, leaseMs: 60_000 },
       validateResponses: false,
@@ -64,6 +67,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ APP_MODE: 'test' }).outbox.pollMs).toBe(0);
     expect(loadConfig({ OUTBOX_POLL_MS: '500' }).outbox.pollMs).toBe(500);
     expect(configError({ FILE_URL_SECRET: 'short' }).message).toContain('FILE_URL_SECRET: must be at least 32 characters');
+  });
+
+  it('prints with the font installed by npm unless PDF_FONT_PATH names another; a collection needs a face', () => {
+    expect(loadConfig({ PDF_FONT_PATH: '/srv/fonts/SourceHanSansSC-Regular.otf' }).pdf).toEqual({
+      fontPath: '/srv/fonts/SourceHanSansSC-Regular.otf',
+      fontName: null,
+    });
+    expect(loadConfig({ PDF_FONT_PATH: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc' }).pdf).toEqual({
+      fontPath: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+      fontName: 'NotoSansCJKsc-Regular',
+    });
+    expect(loadConfig({ PDF_FONT_PATH: '/fonts/cjk.ttc', PDF_FONT_NAME: 'NotoSerifCJKsc-Regular' }).pdf.fontName).toBe(
+      'NotoSerifCJKsc-Regular',
+    );
+    expect(loadConfig({ PDF_FONT_PATH: '', PDF_FONT_NAME: '' }).pdf).toEqual(loadConfig({}).pdf);
   });
 
   it('reads only the environment it is given, not process.env', () => {
@@ -223,6 +241,21 @@ describe('loadConfig', () => {
       );
     });
 
+    it('refuses a value left as the placeholder of .env.example, naming each variable', () => {
+      expect(
+        configError({ ...PRODUCTION, WECHAT_APP_SECRET: 'change-me', FILE_URL_SECRET: 'CHANGE-ME-to-64-random-hex-characters-openssl-rand' })
+          .message,
+      ).toBe(
+        [
+          'Invalid configuration:',
+          "  WECHAT_APP_SECRET: still the placeholder of .env.example; set this deployment's own value",
+          "  FILE_URL_SECRET: still the placeholder of .env.example; set this deployment's own value",
+        ].join('\n'),
+      );
+      // outside production the example's values are only values
+      expect(loadConfig({ WECHAT_APP_SECRET: 'change-me' }).wechat.appSecret).toBe('change-me');
+    });
+
     it('reports production problems together with invalid values', () => {
       const { WECHAT_API_BASE: _, ...withoutBase } = PRODUCTION;
       expect(configError({ ...withoutBase, PORT: 'http' }).message).toBe(
@@ -233,6 +266,13 @@ describe('loadConfig', () => {
         ].join('\n'),
       );
     });
+  });
+
+  it('refuses COMPLAINT_ANSWER_DAYS, now a setting of each county in the app, rather than ignore it', () => {
+    expect(configError({ COMPLAINT_ANSWER_DAYS: '2' }).message).toBe(
+      'Invalid configuration:\n  COMPLAINT_ANSWER_DAYS: now set per county in the app (county admin: 时限与规则 → 资助投诉答复时限); remove it from the environment',
+    );
+    expect(loadConfig({ COMPLAINT_ANSWER_DAYS: '' }).mode).toBe('demo');
   });
 
   describe('modes', () => {

@@ -51,7 +51,7 @@ export class NoticePdfService {
       doc.on('error', reject);
     });
     try {
-      doc.registerFont(FONT, font, fontName);
+      doc.registerFont(FONT, font, fontName ?? undefined);
       for (const notice of notices) this.page(doc, notice);
     } catch (error) {
       doc.end();
