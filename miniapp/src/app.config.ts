@@ -30,6 +30,7 @@ export default defineAppConfig({
         'pages/complaint/index',
         'pages/enrolment-follow-up/index',
         'pages/child-reviews/index',
+        'pages/audit/index',
       ],
     },
     {
@@ -52,6 +53,7 @@ export default defineAppConfig({
         'pages/school-notices/index',
         'pages/subsidies/index',
         'pages/complaint/index',
+        'pages/access-history/index',
       ],
     },
   ],

@@ -13,6 +13,7 @@ import { openDatabase } from './database/data-source';
 import { DemoSeeder } from './database/seed/demo-seed';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { AuditLogModule } from './modules/audit-log/audit-log.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CasesModule } from './modules/cases/cases.module';
 import { DivisionsModule } from './modules/divisions/divisions.module';
@@ -58,6 +59,7 @@ export class AppModule {
         EnrolmentModule,
         SchoolNoticesModule,
         SubsidiesModule,
+        AuditLogModule,
         HealthModule,
       ],
       providers: [

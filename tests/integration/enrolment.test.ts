@@ -257,4 +257,40 @@ describe('enrolment notices 入学通知书', () => {
     expect((await staff.get(`/enrolment/notices/${huaNoticeId}`)).status).toBe(200);
     expect(await server.dataSource.manager.countBy(AuditEntry, { action: 'enrolment.notice.read', targetId: huaNoticeId })).toBe(1);
   });
+
+  it('narrows the follow-up list and reminders to a place in the caller’s area, and refuses a place outside it', async () => {
+    const [township, zhaihe] = await Promise.all(['township-cadre', 'zhaihe-cadre'].map((a) => signInAs(server, a)));
+    const narrowed = await township.get<FollowUp>(`/enrolment/follow-up?batchId=${batch.id}&under=${WUMING}`);
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body.groups.map((g) => g.villageName)).toEqual(['吴明村民委员会']);
+    expect((await county.get<FollowUp>(`/enrolment/follow-up?under=${WUMING}`)).status).toBe(200);
+    // a school lists its own school's notices, which any place only narrows
+    const elsewhere = await staff.get<FollowUp>('/enrolment/follow-up?under=411522102000');
+    expect([elsewhere.status, elsewhere.body.items]).toEqual([200, []]);
+    const refused = expectError(await zhaihe.get(`/enrolment/follow-up?under=${WUMING}`), 403, 'FORBIDDEN');
+    expect(refused).toMatchObject({ message: '只能查看本单位范围内的名单', fields: { under: '不在您的管辖范围内' } });
+    expectError(await county.get('/enrolment/follow-up?under=411523000000'), 403, 'FORBIDDEN');
+    const notReminded = expectError(
+      await township.post(`/enrolment/batches/${batch.id}/remind`, { under: '411522102000' }),
+      403,
+      'FORBIDDEN',
+    );
+    expect(notReminded).toMatchObject({ message: '只能提醒本单位范围内的家长', fields: { under: '不在您的管辖范围内' } });
+  });
+
+  it('lists a school the batches it receives and those its pupils were notified in, with the whole batch counted', async () => {
+    const listed = await staff.get<{ items: EnrolmentBatchView[] }>('/enrolment/batches');
+    expect(listed.body.items.map((b) => [b.kind, b.schoolName]).sort()).toEqual([
+      ['graduates', DEMO_JUNIOR],
+      ['new_entrants', DEMO_SCHOOL],
+    ]);
+    expect(listed.body.items.find((b) => b.kind === 'graduates')?.counts.total).toBe(1);
+    // a township counts only its own children; one without notices sees no batch
+    const township = await signInAs(server, 'township-cadre');
+    expect((await township.get<{ items: EnrolmentBatchView[] }>('/enrolment/batches')).body.items.map((b) => b.kind).sort()).toEqual([
+      'graduates',
+      'new_entrants',
+    ]);
+    expect((await (await signInAs(server, 'zhaihe-cadre')).get<{ items: unknown[] }>('/enrolment/batches')).body.items).toEqual([]);
+  });
 });

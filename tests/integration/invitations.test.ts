@@ -145,11 +145,19 @@ describe('invitation codes', () => {
       'VALIDATION_FAILED',
     );
     expect(unknownDivision.fields).toEqual({ 'unit.code': '该行政区划不存在' });
-    expectError(
-      await admin.post('/invitations', { role: 'county_admin', unit: { kind: 'division', code: '411522000000' } }),
+    // another county admin: of the admin's own county, with no position
+    const adminWithPosition = expectError(
+      await admin.post('/invitations', { role: 'county_admin', position: 'leader', unit: { kind: 'division', code: '411522000000' } }),
       400,
       'VALIDATION_FAILED',
     );
+    expect(adminWithPosition.fields).toEqual({ position: '县教育局管理员不设职务' });
+    const adminOfTownship = expectError(
+      await admin.post('/invitations', { role: 'county_admin', unit: { kind: 'division', code: '411522102000' } }),
+      403,
+      'FORBIDDEN',
+    );
+    expect(adminOfTownship.fields).toEqual({ 'unit.code': '县教育局管理员的单位应为本县' });
     expect(await server.dataSource.manager.countBy(Invitation, { unitDivisionCode: '411522199000' })).toBe(0);
   });
 

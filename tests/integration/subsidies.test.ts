@@ -24,7 +24,7 @@ describe('subsidies 资助', () => {
     (await client.get<ChildSubsidiesResponse>(`/children/${child.id}/subsidies`)).body;
 
   beforeAll(async () => {
-    server = await startTestServer({ env: { COMPLAINT_ANSWER_DAYS: '2' } });
+    server = await startTestServer();
     [county, parent, staff] = await Promise.all(['county-admin', 'parent', 'school-staff'].map((a) => signInAs(server, a)));
     const primary = (await schoolByName(server.dataSource, DEMO_SCHOOL)).id;
     const junior = (await schoolByName(server.dataSource, DEMO_JUNIOR)).id;
@@ -266,6 +266,8 @@ describe('subsidies 资助', () => {
   });
 
   it('routes a parent’s complaint to the county’s student-aid office, which answers it in the app like a case', async () => {
+    // the county answers complaints within 2 days (its own setting; the default is 7)
+    expect((await county.request('PUT', '/county/settings', { complaintAnswerDays: 2 })).status).toBe(200);
     const payment = (await record(parent, boarder)).payments[0]!;
     const raised = await parent.post<ComplaintView>('/subsidies/complaints', {
       childId: boarder.id,

@@ -304,6 +304,7 @@ export function parentSampleCall(key: RouteKey, r: ParentRecords): Call | null {
       return { path: at(key, r.unbindPupilId) };
     case 'childrenGuardians':
     case 'childrenSubsidies':
+    case 'childrenAccessHistory':
       return { path: at(key, r.pupilId) };
     case 'enrolmentIssue':
       return { path: routes[key].path, body: { ...enrolmentBody(r.schoolId), dryRun: true } };
@@ -354,6 +355,7 @@ export function parentOutOfScopeCall(key: RouteKey, r: ParentRecords): { call: C
   const sample = parentSampleCall(key, r);
   switch (key) {
     case 'childrenUnbind':
+    case 'childrenAccessHistory':
       return { call: { path: at(key, r.other.pupilId) }, status: 404, as: 'parent' };
     case 'childrenGuardians':
     case 'childrenSubsidies':

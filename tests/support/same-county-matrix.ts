@@ -215,6 +215,7 @@ export function sameCountyOutOfScopeCalls(
     case 'childrenSubsidies':
       return official ? [{ path: at(key, r.zhaihePupilId) }] : account === 'parent' ? [{ path: at(key, r.neighbourChildId) }] : [];
     case 'childrenUnbind':
+    case 'childrenAccessHistory':
       return account === 'parent' ? [{ path: at(key, r.neighbourChildId) }] : [];
     case 'childrenMerges':
       return official ? [{ path: at(key, r.zhaihePupilId) }] : [];

@@ -297,6 +297,10 @@ export function sampleCall(key: RouteKey, ctx: SampleContext): Call | null {
       return { path: path({ id: ctx.handlingCaseId }) };
     case 'casesSetCauses':
       return { path: path({ id: ctx.handlingCaseId }), body: { version: 1, causes: ['poverty'] } };
+    case 'auditList':
+      return { path: `${path()}?category=read&limit=5` };
+    case 'auditExport':
+      return { path: `${path()}?category=read` };
     case 'countySettingsUpdate':
       return { path: path(), body: { acknowledgeHours: 24 } };
     case 'subscriptionsRecord':

@@ -17,6 +17,8 @@ export interface TestServer {
   baseUrl: string;
   apiUrl: string;
   wechatBaseUrl: string;
+  /** The server's database as DATABASE_URL names it, for a command-line process run beside it. */
+  databaseUrl: string;
   fakeWechat: FakeWechatServer;
   app: INestApplication;
   dataSource: DataSource;
@@ -85,6 +87,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     baseUrl,
     apiUrl: `${baseUrl}/api`,
     wechatBaseUrl: fakeWechat.url,
+    databaseUrl: database.url,
     fakeWechat,
     app: server.app,
     dataSource: server.app.get<DataSource>(getDataSourceToken()),

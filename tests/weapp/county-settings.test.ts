@@ -47,6 +47,7 @@ describe('the weapp build: the county settings form', () => {
     const form = await weapp.open(PAGE);
     await form.waitForText('受理新线索（小时）');
     expect(form.text()).toContain('销号观察期（个上学日）');
+    expect(form.text()).toContain('答复家长的资助投诉（天）');
     const before = updates();
 
     await form.input('input-acknowledgeHours', '0');
@@ -71,6 +72,7 @@ describe('the weapp build: the county settings form', () => {
 
     await form.input('input-closeMinPresentDays', '22');
     await form.input('input-recheck-1', '');
+    await form.input('input-complaintAnswerDays', '10');
     await form.tap('btn-primary', '保存');
     await until(() => weapp.toasts.includes('已保存'));
     expect(updates()).toBe(before + 1);
@@ -78,7 +80,14 @@ describe('the weapp build: the county settings form', () => {
 
     const admin = await signInAs(server, 'county-admin');
     const saved = (await admin.get<ResponseOf<'countySettingsGet'>>('/county/settings')).body;
-    expect(saved).toMatchObject({ acknowledgeHours: 12, verifyDays: 5, closeMinPresentDays: 22, closeWindowDays: 30, recheckDays: [30] });
+    expect(saved).toMatchObject({
+      acknowledgeHours: 12,
+      verifyDays: 5,
+      closeMinPresentDays: 22,
+      closeWindowDays: 30,
+      recheckDays: [30],
+      complaintAnswerDays: 10,
+    });
   }, 30_000);
 });
 

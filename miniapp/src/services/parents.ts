@@ -16,6 +16,8 @@ export const childrenApi = {
   unbind: (id: string) => call('childrenUnbind', { params: { id } }),
   /** Entitlements by semester, every payment, benefits in kind and complaints; parents see their own children's. */
   subsidies: (id: string) => call('childrenSubsidies', { params: { id } }),
+  /** Which units read the child's record, when and why (officials by unit and role, never by name). */
+  accessHistory: (id: string, cursor?: string) => call('childrenAccessHistory', { params: { id }, query: { cursor, limit: 20 } }),
 };
 
 export const enrolmentApi = {

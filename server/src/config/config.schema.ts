@@ -93,10 +93,7 @@ const MOVED_TO_COUNTY_SETTINGS: Record<string, string> = {
 function movedSettings(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(MOVED_TO_COUNTY_SETTINGS)
     .filter(([name]) => env[name] !== undefined && env[name] !== '')
-    .map(
-      ([name, label]) =>
-        `${name}: now set per county in the app (county admin: 时限与规则 → ${label}); remove it from the environment`,
-    );
+    .map(([name, label]) => `${name}: now set per county in the app (county admin: 时限与规则 → ${label}); remove it from the environment`);
 }
 
 /** Rules for production, checked on the raw variables so they are reported with any other problem. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import * as accounts from './schemas/accounts';
+import * as audit from './schemas/audit';
 import * as auth from './schemas/auth';
 import * as children from './schemas/children';
 import * as common from './schemas/common';
@@ -117,6 +118,7 @@ export const contract = {
   childrenUnbind: { params: common.idParam, response: common.okResponse },
   childrenGuardians: { params: common.idParam, response: parents.childGuardiansResponse },
   childrenSubsidies: { params: common.idParam, response: subsidies.childSubsidiesResponse },
+  childrenAccessHistory: { params: common.idParam, query: pageQuery, response: audit.accessHistoryResponse },
   childrenReviews: { query: children.listChildReviewsQuery, response: children.childReviewPageResponse },
   childrenReviewDecide: { params: common.idParam, body: children.decideChildReviewRequest, response: children.childReviewView },
   childrenMerge: { body: children.mergeChildrenRequest, response: children.childMergeView },
@@ -189,6 +191,9 @@ export const contract = {
 
   accountsList: { query: accounts.listAccountsQuery, response: accounts.accountPageResponse },
   accountsUpdate: { params: common.idParam, body: accounts.updateAccountRequest, response: accounts.accountView },
+
+  auditList: { query: audit.auditListQuery, response: audit.auditPageResponse },
+  auditExport: { query: audit.auditExportQuery, binary: XLSX, response: uploads.fileResponse },
 } as const satisfies Record<RouteKey, RouteSchemas>;
 
 type Schemas<K extends RouteKey> = (typeof contract)[K];

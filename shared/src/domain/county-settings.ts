@@ -33,6 +33,8 @@ export interface CountySettings {
   absenceCaseWindowDays: number;
   /** Retention (BRIEF §7): a case finished this many years ago is pseudonymised — names, ID numbers, notes and photos go. */
   retentionYears: number;
+  /** A parent's complaint about a subsidy (资助投诉) is answered by the county's student-aid office within this many days. */
+  complaintAnswerDays: number;
 }
 
 export const DEFAULT_COUNTY_SETTINGS: CountySettings = {
@@ -52,6 +54,7 @@ export const DEFAULT_COUNTY_SETTINGS: CountySettings = {
   absenceCaseMinDays: 20,
   absenceCaseWindowDays: 30,
   retentionYears: 5,
+  complaintAnswerDays: 7,
 };
 
 export function countySettings(stored: Partial<CountySettings> | null | undefined): CountySettings {

@@ -8,7 +8,10 @@ export interface ApiErrorBody {
   message: string;
   fields: Record<string, string>;
   rows?: ApiRowError[];
-  /** After a conflict (409): the record as it is now, so the client can show it without another request. */
+  /**
+   * After a conflict (409): the record as it is now, so the client can show it without another request;
+   * with `INVITATION_ROLE_CHANGE`, the change the user is asked to confirm.
+   */
   current?: unknown;
 }
 
@@ -94,6 +97,8 @@ export const ERROR_GROUPS = {
     INVITATION_REVOKED: { status: 400, message: '邀请码已被撤销，请联系县教育局' },
     INVITATION_USED: { status: 400, message: '邀请码已被使用' },
     INVITATION_NOT_REVOCABLE: { status: 409, message: '邀请码已被使用，无法撤销；如需收回权限请停用该账号' },
+    /** Sent with the `RoleChange` as `current`: the page shows it and redeems again with `confirmRoleChange`. */
+    INVITATION_ROLE_CHANGE: { status: 409, message: '使用这个邀请码会改变您现在的身份或单位，请确认后再使用' },
   } satisfies Group<'INVITATION_'>,
   guardians: {
     BINDING_INVALID: { status: 400, message: '绑定码或孩子姓名不正确，请核对通知书后重新输入' },

@@ -199,13 +199,13 @@ export function caseActionRefusal(action: CaseAction): string {
 }
 
 /**
- * The same policy for the records other than cases: a deferral application, a subsidy complaint,
- * the ledger, the dispatch list, child records, enrolment and school notices. The server computes
- * what the caller is to the record (`recordActorsFor`) and checks a row in one place
- * (`requireRecordAccess`); whether the record is in the caller's scope at all is checked before
- * (out of scope reads as not found), by the `read_…` rows: who may read a kind of record (cases
- * too), each actor reaching it by its `READ_RELATION`. Lists narrow to what the relation reaches
- * (`applyScope` on the server), single records are checked the same way.
+ * The same policy for the records other than cases: a deferral application, student aid (rates,
+ * eligibility, payments, complaints), the ledger, the dispatch list, child records, enrolment and
+ * school notices. The server computes what the caller is to the record (`recordActorsFor`) and
+ * checks a row in one place (`requireRecordAccess`); whether the record is in the caller's scope at
+ * all is checked before (out of scope reads as not found), by the `read_…` rows: who may read a
+ * kind of record (cases too), each actor reaching it by its `READ_RELATION`. Lists narrow to what
+ * the relation reaches (`applyScope` on the server), single records are checked the same way.
  */
 export const RecordActor = {
   /** The county education bureau of the record's county. */
@@ -245,6 +245,10 @@ export const RecordAction = {
   answerComplaint: 'answer_complaint',
   reopenComplaint: 'reopen_complaint',
   closeComplaint: 'close_complaint',
+  // student aid (资助), kept by the county's student-aid office
+  manageSubsidyPolicies: 'manage_subsidy_policies', // the county's own rates: add one, end one
+  manageEligibility: 'manage_eligibility', // confirm, revoke or import who receives the living allowance
+  importPayments: 'import_payments', // the county's payment sheets
   exportLedgerIds: 'export_ledger_ids', // the ledger with full ID numbers
   readDispatch: 'read_dispatch', // 一日一调度
   reviewChildren: 'review_children', // check review pairs, merge and split child records
@@ -252,6 +256,12 @@ export const RecordAction = {
   sendSchoolNotice: 'send_school_notice',
   uploadTipEvidence: 'upload_tip_evidence',
   uploadDeferralDocument: 'upload_deferral_document', // the photo of a hospital certificate for a deferral
+  // the county's own records, kept by its education bureau
+  issueInvitations: 'issue_invitations', // issue and revoke invitation codes
+  manageSchools: 'manage_schools', // add a school, change one
+  importDivisions: 'import_divisions', // the county's division codes
+  importRegistry: 'import_registry', // 名册 (roster, household, poverty, absences) and the list of imports
+  runCrosscheck: 'run_crosscheck', // 四查三比对: start a run, list runs, decide the pairs to review
   // reading: what lists and single records of each kind the caller sees
   readCase: 'read_case', // the inbox, the triage queue, a case, the ledger
   readTip: 'read_tip', // a supervisor's own tips
@@ -261,6 +271,13 @@ export const RecordAction = {
   readSchoolNotice: 'read_school_notice',
   readAccount: 'read_account',
   readInvitation: 'read_invitation',
+  readTransfer: 'read_transfer', // the transfers waiting for the caller's township or school
+  readStats: 'read_stats', // dropout statistics of a unit
+  readEligibility: 'read_eligibility', // 资助对象 by school year
+  readPayment: 'read_payment',
+  readComplaint: 'read_complaint', // a subsidy complaint and its timeline
+  readAudit: 'read_audit', // the audit log: who read, revealed, exported or changed what (reading it is audited too)
+  readAccessHistory: 'read_access_history', // a parent: which units read their child's record (PIPL art. 44–45)
 } as const;
 export type RecordAction = (typeof RecordAction)[keyof typeof RecordAction];
 /** The rows that say who reads a kind of record. */
@@ -272,6 +289,9 @@ export type RecordKind =
   | 'tip'
   | 'deferral'
   | 'complaint'
+  | 'subsidy_policy'
+  | 'eligibility'
+  | 'payment'
   | 'ledger'
   | 'dispatch'
   | 'child'
@@ -280,7 +300,14 @@ export type RecordKind =
   | 'school_notice'
   | 'upload'
   | 'account'
-  | 'invitation';
+  | 'invitation'
+  | 'transfer'
+  | 'stats'
+  | 'school'
+  | 'division'
+  | 'registry_import'
+  | 'crosscheck'
+  | 'audit';
 
 interface RecordActionRule {
   record: RecordKind;
@@ -318,6 +345,9 @@ export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
   answer_complaint: complaintRule('answer'),
   reopen_complaint: complaintRule('reopen'),
   close_complaint: complaintRule('close'),
+  manage_subsidy_policies: { record: 'subsidy_policy', who: ['county_admin'], refusal: '本县资助标准由县学生资助管理中心制定' },
+  manage_eligibility: { record: 'eligibility', who: ['county_admin'], refusal: '资助对象由县学生资助管理中心认定' },
+  import_payments: { record: 'payment', who: ['county_admin'], refusal: '资助发放表由县学生资助管理中心导入' },
   export_ledger_ids: {
     record: 'ledger',
     who: ['county_admin'],
@@ -343,6 +373,11 @@ export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
   send_school_notice: { record: 'school_notice', who: ['school_staff'], refusal: '学校通知只能由学校教职工发出' },
   upload_tip_evidence: { record: 'upload', who: ['supervisor'], ...UPLOAD_REFUSAL },
   upload_deferral_document: { record: 'upload', who: ['guardian'], ...UPLOAD_REFUSAL },
+  issue_invitations: { record: 'invitation', who: ['county_admin'], refusal: '只有县教育局可以发放和撤销邀请码' },
+  manage_schools: { record: 'school', who: ['county_admin'], refusal: '只有县教育局可以新增和修改学校' },
+  import_divisions: { record: 'division', who: ['county_admin'], refusal: '只有县教育局可以导入本县的区划代码' },
+  import_registry: { record: 'registry_import', who: ['county_admin'], refusal: '只有县教育局可以导入名册' },
+  run_crosscheck: { record: 'crosscheck', who: ['county_admin'], refusal: '只有县教育局可以进行四查三比对' },
   read_case: { record: 'case', who: ['county_admin', 'division_leader', 'division_cadre', 'school_staff'], refusal: '您无权查看案件' },
   read_tip: { record: 'tip', who: ['supervisor'], refusal: '只能查看自己提交的线索' },
   read_child: {
@@ -370,6 +405,32 @@ export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
   },
   read_account: { record: 'account', who: ['county_admin'], refusal: '只有县教育局可以查看本县账号' },
   read_invitation: { record: 'invitation', who: ['county_admin'], refusal: '只有县教育局可以查看邀请码' },
+  // a transfer waits for the township (its leaders and cadres) or the school it was sent to
+  read_transfer: {
+    record: 'transfer',
+    who: ['division_leader', 'division_cadre', 'school_staff'],
+    levels: ['township'],
+    refusal: '只有接收移交的乡镇或学校可以处理移交',
+  },
+  // the county sees all its units, a division its own area, a school itself
+  read_stats: {
+    record: 'stats',
+    who: ['county_admin', 'division_leader', 'division_cadre', 'school_staff'],
+    refusal: '您无权查看辍学统计',
+  },
+  read_eligibility: { record: 'eligibility', who: ['county_admin'], refusal: '资助对象名单仅对县学生资助管理中心开放' },
+  read_payment: { record: 'payment', who: ['county_admin'], refusal: '资助发放记录仅对县学生资助管理中心开放' },
+  // a guardian reads the complaints about their bound children; the office those of its county
+  read_complaint: { record: 'complaint', who: ['county_admin', 'guardian'], refusal: '资助投诉仅对家长和县学生资助管理中心开放' },
+  // the county bureau reads its county's audit log, a township's leaders their township's
+  read_audit: {
+    record: 'audit',
+    who: ['county_admin', 'division_leader'],
+    levels: ['township'],
+    refusal: '审计日志仅对县教育局和乡镇负责人开放',
+  },
+  // a bound guardian reads who read their child's record; officials by role and unit, never tipsters
+  read_access_history: { record: 'child', who: ['guardian'], refusal: '只有绑定孩子的家长可以查看孩子信息的查阅记录' },
 };
 
 /** The complaint action of a transition. */

@@ -30,6 +30,10 @@ export const POSITION_LABELS: Record<Position, string> = {
   school_staff: '学校教职工',
 };
 
-/** Roles an invitation code can grant; county admins are created by the deployment's operators. */
-export const INVITABLE_ROLES = [Role.supervisor, Role.official] as const;
+/**
+ * Roles an invitation code can grant. A county's first county admin redeems a code the deployment's
+ * operator prints (`invite-county-admin`); county admins then invite everyone else, other county
+ * admins of their county included.
+ */
+export const INVITABLE_ROLES = [Role.supervisor, Role.official, Role.countyAdmin] as const;
 export type InvitableRole = (typeof INVITABLE_ROLES)[number];

@@ -96,6 +96,7 @@ const EXPECTED: Record<RouteKey, Expected> = {
   childrenUnbind: ['parent'],
   childrenGuardians: ['official', 'county_admin'],
   childrenSubsidies: ['parent', 'official', 'county_admin'],
+  childrenAccessHistory: ['parent'],
   childrenReviews: ['official', 'county_admin'],
   childrenReviewDecide: ['official', 'county_admin'],
   childrenMerge: ['official', 'county_admin'],
@@ -152,6 +153,8 @@ const EXPECTED: Record<RouteKey, Expected> = {
   crosscheckDecide: ['county_admin'],
   statsDropout: ['official', 'county_admin'],
   statsExport: ['official', 'county_admin'],
+  auditList: ['official', 'county_admin'],
+  auditExport: ['official', 'county_admin'],
 };
 
 /** The sample of the shared table, or the bare path for a route that needs nothing more. */

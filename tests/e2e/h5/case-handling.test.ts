@@ -392,12 +392,17 @@ describe('the H5 app: a case from suspicion to 销号', () => {
       await expectSettings(adminApi, { acknowledgeHours: 12, recheckDays: [30, 90, 180] });
       await navigate(page, () => page.goBack());
 
-      // The ledger: a download of every case, full ID numbers only when asked (and audited).
+      // The ledger: a download of every case, full ID numbers only when asked with a reason (audited).
       await navigate(page, () => visibleText(page, '导出台账').click());
       await page.locator('.reveal-ids').filter({ visible: true }).click();
       await page.locator('.reveal-ids .checkbox-checked').filter({ visible: true }).waitFor();
       await screenshot(page, 'county-ledger');
-      const [download] = await Promise.all([page.waitForEvent('download'), visibleText(page, '导出台账').last().click()]);
+      await visibleText(page, '导出台账').last().click();
+      const reason = page.locator('.reason-dialog').filter({ visible: true });
+      await reason.getByText('导出', { exact: true }).click();
+      await reason.getByText('导出理由至少5个字', { exact: true }).waitFor();
+      await reason.locator('textarea').fill('与县公安局核对户籍信息');
+      const [download] = await Promise.all([page.waitForEvent('download'), reason.getByText('导出', { exact: true }).click()]);
       expect(download.suggestedFilename()).toMatch(/^控辍保学台账-\d{4}-\d{2}-\d{2}\.xlsx$/);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.readFile((await download.path())!);

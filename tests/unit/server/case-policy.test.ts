@@ -1,5 +1,5 @@
 import type { Caller, CallerUnit } from '../../../server/src/common/auth/caller';
-import { divisionScopePrefix, isDivisionInScope } from '../../../server/src/common/auth/scope';
+import { divisionInReadScope } from '../../../server/src/common/auth/scope';
 import { AppError } from '../../../server/src/common/errors/app-error';
 import { canHandleForTownship, canSeeCase } from '../../../server/src/modules/cases/case-access';
 import { actorsFor } from '../../../server/src/modules/cases/case-actors';
@@ -73,22 +73,19 @@ function refusal(work: () => void): { code: string; message: string } | null {
 }
 
 describe('scope by division prefix', () => {
-  it('gives each caller the prefix of their county or division', () => {
-    expect(divisionScopePrefix(countyAdmin)).toBe('411522');
-    expect(divisionScopePrefix(countyLeader)).toBe('411522');
-    expect(divisionScopePrefix(leader)).toBe('411522101');
-    expect(divisionScopePrefix(villageCadre)).toBe(VILLAGE);
-    expect(divisionScopePrefix(staff)).toBeNull();
-    expect(divisionScopePrefix(parent)).toBeNull();
-  });
-
-  it('holds a code under the prefix, nothing beside it', () => {
-    expect(isDivisionInScope(leader, VILLAGE)).toBe(true);
-    expect(isDivisionInScope(leader, TOWNSHIP)).toBe(true);
-    expect(isDivisionInScope(leader, OTHER_TOWNSHIP)).toBe(false);
-    expect(isDivisionInScope(leader, COUNTY)).toBe(false);
-    expect(isDivisionInScope(villageCadre, '411522101202')).toBe(false);
-    expect(isDivisionInScope(staff, VILLAGE)).toBe(false);
+  it('reaches cases in the caller’s county or division, nothing beside it', () => {
+    expect(divisionInReadScope(countyAdmin, 'read_case', OTHER_TOWNSHIP)).toBe(true);
+    expect(divisionInReadScope(countyAdmin, 'read_case', '411523000000')).toBe(false);
+    expect(divisionInReadScope(countyLeader, 'read_case', OTHER_TOWNSHIP)).toBe(true);
+    expect(divisionInReadScope(leader, 'read_case', VILLAGE)).toBe(true);
+    expect(divisionInReadScope(leader, 'read_case', TOWNSHIP)).toBe(true);
+    expect(divisionInReadScope(leader, 'read_case', OTHER_TOWNSHIP)).toBe(false);
+    expect(divisionInReadScope(leader, 'read_case', COUNTY)).toBe(false);
+    expect(divisionInReadScope(villageCadre, 'read_case', VILLAGE)).toBe(true);
+    expect(divisionInReadScope(villageCadre, 'read_case', '411522101202')).toBe(false);
+    // a school reads its own school's records and a parent their bound children: neither has an area
+    expect(divisionInReadScope(staff, 'read_case', VILLAGE)).toBe(false);
+    expect(divisionInReadScope(parent, 'read_case', VILLAGE)).toBe(false);
   });
 });
 

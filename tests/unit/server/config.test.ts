@@ -243,8 +243,11 @@ describe('loadConfig', () => {
 
     it('refuses a value left as the placeholder of .env.example, naming each variable', () => {
       expect(
-        configError({ ...PRODUCTION, WECHAT_APP_SECRET: 'change-me', FILE_URL_SECRET: 'CHANGE-ME-to-64-random-hex-characters-openssl-rand' })
-          .message,
+        configError({
+          ...PRODUCTION,
+          WECHAT_APP_SECRET: 'change-me',
+          FILE_URL_SECRET: 'CHANGE-ME-to-64-random-hex-characters-openssl-rand',
+        }).message,
       ).toBe(
         [
           'Invalid configuration:',

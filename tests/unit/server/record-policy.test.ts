@@ -1,6 +1,11 @@
 import type { RecordAction } from '@baoxue/shared';
 import type { Caller, CallerUnit } from '../../../server/src/common/auth/caller';
-import { recordActorsFor, requireRecordAccess, type PolicyRecord } from '../../../server/src/common/auth/record-policy';
+import {
+  recordActorsFor,
+  requireCountyAccess,
+  requireRecordAccess,
+  type PolicyRecord,
+} from '../../../server/src/common/auth/record-policy';
 import { AppError } from '../../../server/src/common/errors/app-error';
 
 const COUNTY = '411522000000';
@@ -101,5 +106,30 @@ describe('requireRecordAccess: the checks the services made inline, from the pol
     expect(allowed('upload_tip_evidence')).toEqual(['supervisor']);
     expect(allowed('upload_deferral_document')).toEqual(['parent']);
     expect(() => requireRecordAccess(CALLERS.parent, 'upload_tip_evidence')).toThrow('您不能上传此类照片');
+  });
+
+  it('the county’s own records (invitations, schools, divisions, registries, cross-checks) are its county admin’s, in their county', () => {
+    for (const action of ['issue_invitations', 'manage_schools', 'import_divisions', 'import_registry', 'run_crosscheck'] as const) {
+      expect([action, allowed(action)]).toEqual([action, ['countyAdmin', 'otherCountyAdmin']]);
+      expect(requireCountyAccess(CALLERS.countyAdmin, action)).toBe(COUNTY);
+      expect(requireCountyAccess(CALLERS.otherCountyAdmin, action)).toBe('411523000000');
+    }
+    expect(() => requireCountyAccess(CALLERS.countylessAdmin, 'import_registry')).toThrow('只有县教育局可以导入名册');
+    expect(() => requireCountyAccess(CALLERS.leader, 'manage_schools')).toThrow('只有县教育局可以新增和修改学校');
+    expect(allowed('run_crosscheck', { countyCode: '411523000000' })).toEqual(['otherCountyAdmin']);
+  });
+
+  it('statistics are read by the county, every division’s leaders and cadres, and schools', () => {
+    expect(allowed('read_stats')).toEqual([
+      'countyAdmin',
+      'otherCountyAdmin',
+      'countyLeader',
+      'leader',
+      'cadre',
+      'otherLeader',
+      'villageLeader',
+      'villageCadre',
+      'staff',
+    ]);
   });
 });

@@ -1,7 +1,14 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { ReadAction } from '@baoxue/shared';
 import type { Caller, CallerUnit } from '../../../server/src/common/auth/caller';
-import { applyScope, inReadScope, readScope, type ScopeColumns } from '../../../server/src/common/auth/scope';
+import {
+  applyScope,
+  divisionInReadScope,
+  inReadScope,
+  readsBoundChildren,
+  readScope,
+  type ScopeColumns,
+} from '../../../server/src/common/auth/scope';
 import { CASE_SCOPE } from '../../../server/src/modules/cases/case-access';
 import { CHILD_SCOPE } from '../../../server/src/modules/children/child-access';
 
@@ -116,6 +123,15 @@ describe('applyScope: the WHERE of each read row, per caller', () => {
     }
   });
 
+  it('student aid: the county admin’s county only; a guardian’s complaints are read through their bindings', () => {
+    for (const action of ['read_eligibility', 'read_payment', 'read_complaint'] as const) {
+      const result = whereFor(action, { county: 'x.county_code' });
+      expect(result.countyAdmin).toBe("x.county_code = '411522000000'");
+      const others = (Object.keys(CALLERS) as Who[]).filter((who) => who !== 'countyAdmin').map((who) => result[who]);
+      expect(new Set(others)).toEqual(new Set([NOTHING]));
+    }
+  });
+
   it('tips: a supervisor’s own', () => {
     const result = whereFor('read_tip', { owner: 't.supervisor_id' });
     expect(result.supervisor).toBe("t.supervisor_id = 'u-1'");
@@ -144,6 +160,28 @@ describe('readScope', () => {
     expect(readScope(CALLERS.townshipLeader, 'read_school_notice')).toBeNull();
     expect(readScope(CALLERS.parent, 'read_case')).toBeNull();
     expect(readScope(CALLERS.countylessAdmin, 'read_case')).toBeNull();
+  });
+
+  it('reaches statistics by the county, the division at any level, or the school', () => {
+    expect(readScope(CALLERS.countyAdmin, 'read_stats')).toEqual({ relation: 'county', countyCode: COUNTY });
+    expect(readScope(CALLERS.countyLeader, 'read_stats')).toEqual({ relation: 'division', code: COUNTY });
+    expect(readScope(CALLERS.villageCadre, 'read_stats')).toEqual({ relation: 'division', code: VILLAGE });
+    expect(readScope(CALLERS.staff, 'read_stats')).toEqual({ relation: 'school', schoolId: 'school-1' });
+    for (const who of ['supervisor', 'parent', 'countylessAdmin'] as const) expect(readScope(CALLERS[who], 'read_stats')).toBeNull();
+  });
+
+  it('gives the transfers waiting for a township to its leaders and cadres, those for a school to its staff', () => {
+    expect(readScope(CALLERS.townshipLeader, 'read_transfer')).toEqual({ relation: 'division', code: TOWNSHIP });
+    expect(readScope(CALLERS.townshipCadre, 'read_transfer')).toEqual({ relation: 'division', code: TOWNSHIP });
+    expect(readScope(CALLERS.staff, 'read_transfer')).toEqual({ relation: 'school', schoolId: 'school-1' });
+    for (const who of ['countyAdmin', 'countyLeader', 'villageCadre', 'supervisor', 'parent', 'countylessStaff'] as const)
+      expect([who, readScope(CALLERS[who], 'read_transfer')]).toEqual([who, null]);
+  });
+
+  it('reaches across an area for an action that is not a read: a county admin their county, a township leader their township', () => {
+    expect(readScope(CALLERS.countyAdmin, 'review_children')).toEqual({ relation: 'county', countyCode: COUNTY });
+    expect(readScope(CALLERS.townshipLeader, 'review_children')).toEqual({ relation: 'division', code: TOWNSHIP });
+    expect(readScope(CALLERS.townshipCadre, 'review_children')).toBeNull();
   });
 
   it('gives a division official without a position (no leader or cadre) nothing', () => {
@@ -178,5 +216,42 @@ describe('inReadScope: one record, by the same rule', () => {
     expect(inReadScope(CALLERS.supervisor, 'read_tip', { owner: 'u-1' })).toBe(true);
     expect(inReadScope(CALLERS.supervisor, 'read_tip', { owner: 'u-2' })).toBe(false);
     expect(inReadScope(CALLERS.supervisor, 'read_case', { division: VILLAGE })).toBe(false);
+  });
+});
+
+describe('readsBoundChildren', () => {
+  it('holds for a caller the row reaches through bound children (a guardian) only', () => {
+    expect(readsBoundChildren(CALLERS.parent, 'read_complaint')).toBe(true);
+    expect(readsBoundChildren(CALLERS.parent, 'read_child')).toBe(true);
+    expect(readsBoundChildren(CALLERS.parent, 'read_payment')).toBe(false);
+    expect(readsBoundChildren(CALLERS.countyAdmin, 'read_complaint')).toBe(false);
+    expect(readsBoundChildren(CALLERS.townshipCadre, 'read_child')).toBe(false);
+  });
+
+  it('lets a guardian read a complaint where the service found them bound, the county admin one of their county', () => {
+    expect(inReadScope(CALLERS.parent, 'read_complaint', { county: COUNTY, guardian: true })).toBe(true);
+    expect(inReadScope(CALLERS.parent, 'read_complaint', { county: COUNTY, guardian: false })).toBe(false);
+    expect(inReadScope(CALLERS.countyAdmin, 'read_complaint', { county: COUNTY, guardian: false })).toBe(true);
+    expect(inReadScope(CALLERS.countyAdmin, 'read_complaint', { county: '411523000000', guardian: false })).toBe(false);
+    expect(inReadScope(CALLERS.countylessAdmin, 'read_complaint', { county: COUNTY, guardian: false })).toBe(false);
+    expect(inReadScope(CALLERS.townshipLeader, 'read_complaint', { county: COUNTY, guardian: false })).toBe(false);
+  });
+});
+
+describe('divisionInReadScope', () => {
+  it('holds a division code under the county admin’s county or the division official’s unit, nothing for others', () => {
+    const inArea = (who: Who, code: string) => divisionInReadScope(CALLERS[who], 'read_enrolment_notice', code);
+    expect(inArea('countyAdmin', VILLAGE)).toBe(true);
+    expect(inArea('countyAdmin', '411523101201')).toBe(false);
+    expect(inArea('townshipCadre', VILLAGE)).toBe(true);
+    expect(inArea('townshipCadre', '411522102000')).toBe(false);
+    expect(inArea('villageCadre', TOWNSHIP)).toBe(false);
+    // a school, a guardian and a supervisor read by something other than a place
+    for (const who of ['staff', 'parent', 'supervisor', 'countylessAdmin'] as const) expect(inArea(who, VILLAGE)).toBe(false);
+  });
+
+  it('counts a division unit only at the levels the row names', () => {
+    expect(divisionInReadScope(CALLERS.countyLeader, 'read_school_notice', VILLAGE)).toBe(true);
+    expect(divisionInReadScope(CALLERS.townshipLeader, 'read_school_notice', VILLAGE)).toBe(false);
   });
 });

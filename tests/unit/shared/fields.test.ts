@@ -225,9 +225,25 @@ describe('createInvitationRequest', () => {
     ]);
   });
 
-  it('refuses a county admin role, an unknown position and a missing unit', () => {
-    expect(problems(createInvitationRequest.safeParse({ role: 'county_admin', unit: township, position: 'leader' }))).toEqual([
-      'role: 请选择身份（社会监督员或工作人员）',
+  it('accepts a county admin of a division with no position (the server checks it is the county)', () => {
+    const county = { kind: 'division', code: '411522000000' } as const;
+    expect(valid(createInvitationRequest.safeParse({ role: 'county_admin', unit: county }))).toEqual({
+      role: 'county_admin',
+      unit: county,
+      position: null,
+      expiresInHours: 72,
+    });
+    expect(problems(createInvitationRequest.safeParse({ role: 'county_admin', unit: county, position: 'leader' }))).toEqual([
+      'position: 县教育局管理员不设职务',
+    ]);
+    expect(problems(createInvitationRequest.safeParse({ role: 'county_admin', unit: school }))).toEqual([
+      'unit: 县教育局管理员的单位应为本县',
+    ]);
+  });
+
+  it('refuses an unknown role, an unknown position and a missing unit', () => {
+    expect(problems(createInvitationRequest.safeParse({ role: 'parent', unit: township }))).toEqual([
+      'role: 请选择身份（社会监督员、工作人员或县教育局管理员）',
     ]);
     expect(problems(createInvitationRequest.safeParse({ role: 'official', unit: township, position: 'boss' }))).toEqual([
       'position: 请选择职务',
@@ -269,7 +285,17 @@ describe('redeemInvitationRequest', () => {
     expect(valid(redeemInvitationRequest.safeParse({ code: ' ab-cd ｅｆ12 ', displayName: ' 李四 ' }))).toEqual({
       code: 'ABCDEF12',
       displayName: '李四',
+      confirmRoleChange: false,
     });
+  });
+
+  it('takes a confirmation of a role change as a boolean only', () => {
+    expect(
+      valid(redeemInvitationRequest.safeParse({ code: 'ABCDEF12', displayName: '李四', confirmRoleChange: true })).confirmRoleChange,
+    ).toBe(true);
+    expect(problems(redeemInvitationRequest.safeParse({ code: 'ABCDEF12', displayName: '李四', confirmRoleChange: 'yes' }))).toEqual([
+      'confirmRoleChange: 确认标记应为是或否',
+    ]);
   });
 
   it('refuses an empty or overlong code', () => {

@@ -167,7 +167,8 @@ function OfficialMenu({ user }: { user: Me }) {
         ...(user.unit?.kind === 'school' ? [schoolNoticesEntry] : [deferralsEntry]),
         ledgerEntry,
         statsEntry,
-        ...(reviewsChildren ? [childReviewsEntry] : []),
+        // the same leaders read their township's audit log (as services/audit.ts canReadAudit)
+        ...(reviewsChildren ? [childReviewsEntry, auditEntry] : []),
         officialEntry(user),
       ]}
     />
@@ -240,6 +241,12 @@ const statsEntry: MenuEntry = {
   onClick: () => openPage(PAGES.dropoutStats),
 };
 
+const auditEntry: MenuEntry = {
+  title: '审计日志',
+  description: '谁何时查阅、导出或修改了什么',
+  onClick: () => openPage(PAGES.auditLog),
+};
+
 const childReviewsEntry: MenuEntry = {
   title: '疑似重复儿童',
   description: '可能是同一个孩子的两条记录：核对后合并或否定',
@@ -253,7 +260,8 @@ const countyEntries: MenuEntry[] = [
   { title: '邀请码管理', description: '发放、查看和撤销监督员与工作人员的邀请码', onClick: () => openPage(PAGES.invitations) },
   { title: '学校管理', description: '本县学校的名称、学段和所属乡镇', onClick: () => openPage(PAGES.schools) },
   { title: '账号管理', description: '查看账号，停用或启用', onClick: () => openPage(PAGES.accounts) },
-  { title: '区划导入', description: '导入统计用区划代码文件（CSV）', onClick: () => openPage(PAGES.divisionImport) },
+  { title: '区划导入', description: '导入统计用区划代码文件（Excel 或 CSV）', onClick: () => openPage(PAGES.divisionImport) },
+  auditEntry,
 ];
 
 const accountEntries: MenuEntry[] = [

@@ -39,7 +39,7 @@ export default function MePage() {
       <Menu
         entries={[
           { title: '个人资料', description: '修改您的姓名', onClick: () => openPage(PAGES.profile) },
-          { title: '输入邀请码', description: '成为社会监督员或工作人员', onClick: () => openPage(PAGES.redeemInvitation) },
+          { title: '输入邀请码', description: '成为社会监督员、工作人员或县教育局管理员', onClick: () => openPage(PAGES.redeemInvitation) },
           ...(process.env.TARO_ENV === 'weapp'
             ? [{ title: '电脑端登录', description: '获取登录码，在电脑上使用保学通', onClick: () => openPage(PAGES.desktopCode) }]
             : []),

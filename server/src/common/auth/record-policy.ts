@@ -52,9 +52,21 @@ export function recordActorsFor(caller: Caller, action: RecordAction, record: Po
  */
 export function requireRecordAccess(caller: Caller, action: RecordAction, record: PolicyRecord = {}): Set<RecordActor> {
   const actors = recordActorsFor(caller, action, record);
-  if (!mayTakeRecordAction(action, actors)) {
-    const { refusal, fields } = RECORD_POLICY[action];
-    throw AppError.forbidden(refusal, fields ? { ...fields } : undefined);
-  }
+  if (!mayTakeRecordAction(action, actors)) throw refusalOf(action);
   return actors;
+}
+
+/**
+ * For an action of a county's own records (its schools, registries, invitations): the county the
+ * caller takes it in, once `requireRecordAccess` let them. A caller without one is refused alike.
+ */
+export function requireCountyAccess(caller: Caller, action: RecordAction): string {
+  requireRecordAccess(caller, action);
+  if (!caller.countyCode) throw refusalOf(action);
+  return caller.countyCode;
+}
+
+function refusalOf(action: RecordAction): AppError {
+  const { refusal, fields } = RECORD_POLICY[action];
+  return AppError.forbidden(refusal, fields ? { ...fields } : undefined);
 }

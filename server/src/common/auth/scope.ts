@@ -1,5 +1,5 @@
 import type { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
-import { divisionPrefix, isWithinDivision, READ_RELATION, RECORD_POLICY, type ReadAction } from '@baoxue/shared';
+import { divisionPrefix, isWithinDivision, READ_RELATION, RECORD_POLICY, type ReadAction, type RecordAction } from '@baoxue/shared';
 import { AppError } from '../errors/app-error';
 import type { Caller } from './caller';
 import { recordActorsFor } from './record-policy';
@@ -14,18 +14,6 @@ import { recordActorsFor } from './record-policy';
  * relation the query cannot express, sees nothing.
  */
 
-/** The division-code prefix of a caller's division scope, or null when it is not a division. */
-export function divisionScopePrefix(caller: Caller): string | null {
-  if (caller.role === 'county_admin' && caller.countyCode) return divisionPrefix(caller.countyCode);
-  if (caller.unit?.kind === 'division') return divisionPrefix(caller.unit.code);
-  return null;
-}
-
-export function isDivisionInScope(caller: Caller, code: string): boolean {
-  const prefix = divisionScopePrefix(caller);
-  return prefix !== null && code.startsWith(prefix);
-}
-
 /** What a caller reaches when reading a kind of record; null: nothing. */
 export type ReadScope =
   | { relation: 'county'; countyCode: string }
@@ -33,8 +21,12 @@ export type ReadScope =
   | { relation: 'school'; schoolId: string }
   | { relation: 'bound_child' | 'own'; userId: string };
 
-/** The caller's scope for `action`'s row: the relation of the actor it lists the caller as (at most one without a record). */
-export function readScope(caller: Caller, action: ReadAction): ReadScope | null {
+/**
+ * The caller's scope for `action`'s row: the relation of the actor it lists the caller as (at most
+ * one without a record). Mostly a `read_…` row; an action taken across an area (`review_children`)
+ * reaches the same way.
+ */
+export function readScope(caller: Caller, action: RecordAction): ReadScope | null {
   const actors = recordActorsFor(caller, action);
   const actor = RECORD_POLICY[action].who.find((a) => actors.has(a));
   if (!actor) return null;
@@ -119,10 +111,22 @@ export function inReadScope(caller: Caller, action: ReadAction, record: ScopedRe
   return typeof value === 'string' && (where.prefix ? value.startsWith(where.value) : value === where.value);
 }
 
-/** The county a county admin administers; anything else is refused. */
-export function administeredCounty(caller: Caller): string {
-  if (caller.role !== 'county_admin' || !caller.countyCode) throw AppError.forbidden();
-  return caller.countyCode;
+/**
+ * Whether a division code (a list's `under` filter) lies in the area the caller reads `action`'s
+ * records by: a county admin's county, a division official's unit (at the row's levels). Callers
+ * who read by school, binding or ownership have no area: false.
+ */
+export function divisionInReadScope(caller: Caller, action: ReadAction, code: string): boolean {
+  const where = scopeCondition(readScope(caller, action), { division: 'division' });
+  return where !== null && code.startsWith(where.value);
+}
+
+/**
+ * Whether `action`'s row reaches the caller through the children bound to them (a guardian): the
+ * service asks the database whether they are bound to the record's child and passes `guardian`.
+ */
+export function readsBoundChildren(caller: Caller, action: ReadAction): boolean {
+  return readScope(caller, action)?.relation === 'bound_child';
 }
 
 /** For a record the caller asked for by id: out of scope reads as "not found", never as someone else's data. */

@@ -70,7 +70,7 @@ export class OneChild1764900000000 implements MigrationInterface {
       c.int('used'),
     ]);
 
-    const report = await repairChildRecords(queryRunner.manager, standaloneChildMerges(queryRunner.connection));
+    const report = await repairChildRecords(queryRunner.manager, standaloneChildMerges(queryRunner.connection, undefined, 'before-viewer'));
     // what the repair did is the operator's to know (the same report as `repair-children`)
     if (repairedAnything(report)) console.info(describeRepair(report));
 

@@ -1,6 +1,7 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { UserRecords } from '../../modules/accounts/user-records';
+import { AuditEntry } from '../../modules/audit/audit-entry.entity';
 import { AuditService } from '../../modules/audit/audit.service';
 import { CaseChildLinks } from '../../modules/cases/case-child-links';
 import { ChildMergeService } from '../../modules/children/child-merge.service';
@@ -16,7 +17,12 @@ import { TipRecords } from '../../modules/tips/tip-records';
  * ChildLinkedRecords wired by hand, as the modules register them in the app. A module added to
  * CHILD_REFERENCES and missing here makes the repair fail rather than leave rows behind.
  */
-export function standaloneChildMerges(dataSource: DataSource, clock: Clock = new Clock()): ChildMergeService {
+export function standaloneChildMerges(
+  dataSource: DataSource,
+  clock: Clock = new Clock(),
+  /** The one-child migration runs before the audit viewer's columns (1765000000000) exist; that migration fills them. */
+  auditLog: 'current' | 'before-viewer' = 'current',
+): ChildMergeService {
   const moves = new ChildRecordMoves().register(
     new CaseChildLinks(clock, new TipRecords()),
     new EnrolmentChildLinks(),
@@ -24,5 +30,19 @@ export function standaloneChildMerges(dataSource: DataSource, clock: Clock = new
     new CrosscheckChildLinks(),
     new SubsidyChildLinks(),
   );
-  return new ChildMergeService(clock, new AuditService(dataSource, clock), moves, new UserRecords());
+  const audit = auditLog === 'current' ? new AuditService(dataSource, clock) : new AuditBeforeViewer(dataSource, clock);
+  return new ChildMergeService(clock, audit, moves, new UserRecords());
+}
+
+/** The audit log with the foundation's columns only. */
+class AuditBeforeViewer extends AuditService {
+  protected override async insert(manager: EntityManager, row: AuditEntry): Promise<void> {
+    const columns = ['id', 'at', 'actorId', 'actorRole', 'action', 'targetType', 'targetId', 'reason', 'details'] as const;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(AuditEntry, [...columns])
+      .values(Object.fromEntries(columns.map((c) => [c, row[c]])))
+      .execute();
+  }
 }

@@ -8,6 +8,8 @@ import { Retention1764700000000 } from './1764700000000-retention';
 import { EnrolmentTallies1764800000000 } from './1764800000000-enrolment-tallies';
 import { OneChild1764900000000 } from './1764900000000-one-child';
 import { InboxPriority1764910000000 } from './1764910000000-inbox-priority';
+import { AuditViewer1765000000000 } from './1765000000000-audit-viewer';
+import { OperatorInvitations1765020000000 } from './1765020000000-operator-invitations';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
 export const migrations = [
@@ -21,4 +23,6 @@ export const migrations = [
   EnrolmentTallies1764800000000,
   OneChild1764900000000,
   InboxPriority1764910000000,
+  AuditViewer1765000000000,
+  OperatorInvitations1765020000000,
 ];

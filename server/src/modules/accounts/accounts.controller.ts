@@ -1,7 +1,7 @@
 import { Body, Controller, Param, Query } from '@nestjs/common';
 import { contract } from '@baoxue/shared';
 import type { z } from 'zod';
-import { Roles, SignedIn } from '../../common/auth/access.decorator';
+import { Roles, RolesFor, SignedIn } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
 import { Endpoint } from '../../common/http/endpoint.decorator';
 import { AccountsService } from './accounts.service';
@@ -35,7 +35,7 @@ export class AccountsController {
   }
 
   @Endpoint('accountsList')
-  @Roles('county_admin')
+  @RolesFor('read_account')
   list(
     @CurrentCaller() caller: Caller,
     @Query({ schema: contract.accountsList.query }) query: z.output<typeof contract.accountsList.query>,

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { AccountView, Me, Role } from '@baoxue/shared';
 import type { DataSource } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
-import { administeredCounty, applyScope, assertCountyScope } from '../../common/auth/scope';
+import { requireRecordAccess } from '../../common/auth/record-policy';
+import { applyScope, assertCountyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { isDuplicateKey } from '../../common/errors/database-errors';
@@ -74,7 +75,7 @@ export class AccountsService {
     caller: Caller,
     query: { role?: Role; cursor?: string; limit: number },
   ): Promise<{ items: AccountView[]; nextCursor: string | null }> {
-    administeredCounty(caller);
+    requireRecordAccess(caller, 'read_account');
     const qb = applyScope(this.dataSource.manager.createQueryBuilder(User, 'u'), caller, 'read_account', { division: 'u.county_code' })
       // ids are time-ordered (UUIDv7): newest first, and a stable keyset.
       .orderBy('u.id', 'DESC')

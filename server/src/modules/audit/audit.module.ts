@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AuditRecords } from './audit-records';
 import { AuditService } from './audit.service';
 
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({ providers: [AuditService, AuditRecords], exports: [AuditService, AuditRecords] })
 export class AuditModule {}

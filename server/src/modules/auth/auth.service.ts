@@ -22,6 +22,9 @@ const MINUTE = 60_000;
 const DESKTOP_CODE_LENGTH = 8;
 const DESKTOP_CODE_TTL_MS = 5 * MINUTE;
 
+/** How a session was opened: WeChat on the phone, a demo account, or a code from the phone on a computer. */
+type SignInMethod = 'wechat' | 'demo' | 'desktop';
+
 @Injectable()
 export class AuthService {
   constructor(
@@ -63,7 +66,7 @@ export class AuthService {
     this.limiter.hit(`login:${clientAddress}`, this.config.auth.loginRatePerMinute, MINUTE, '登录尝试过于频繁，请一分钟后再试');
     const session = await this.wechat.code2Session(code);
     const user = await this.accounts.findOrCreateByOpenid(session.openid);
-    return this.startSession(user, session.sessionKey);
+    return this.startSession(user, session.sessionKey, 'wechat');
   }
 
   /** Demo and local modes only: the controller is not even registered in production. */
@@ -72,7 +75,7 @@ export class AuthService {
     this.limiter.hit(`login:${clientAddress}`, this.config.auth.loginRatePerMinute, MINUTE, '登录尝试过于频繁，请一分钟后再试');
     const user = await this.users.findByDemoAccount(this.dataSource.manager, account);
     if (!user) throw new AppError('NOT_FOUND', '演示账号不存在', { account: '演示账号不存在' });
-    return this.startSession(user, null);
+    return this.startSession(user, null, 'demo');
   }
 
   /** In the mini program: a code to type into the computer's sign-in page. */
@@ -101,9 +104,7 @@ export class AuthService {
     });
     if (!claimed) throw new AppError('VALIDATION_FAILED', '登录码无效或已过期，请在小程序中重新获取', { code: '登录码无效或已过期' });
     const user = await this.users.getById(this.dataSource.manager, claimed.userId);
-    const session = await this.startSession(user, null);
-    await this.audit.record({ userId: user.id, role: user.role }, { action: 'auth.desktop-login', targetType: 'user', targetId: user.id });
-    return session;
+    return this.startSession(user, null, 'desktop');
   }
 
   async logout(caller: Caller): Promise<{ ok: true }> {
@@ -111,9 +112,19 @@ export class AuthService {
     return { ok: true };
   }
 
-  private async startSession(user: UserRow, wechatSessionKey: string | null): Promise<SessionResponse> {
+  private async startSession(user: UserRow, wechatSessionKey: string | null, method: SignInMethod): Promise<SessionResponse> {
     if (user.disabled) throw new AppError('ACCOUNT_DISABLED');
     const { token, expiresAt } = await this.sessions.issue(user.id, wechatSessionKey);
+    // Sign-ins of officials and the county bureau are audited with the unit they sign in for (BRIEF §7);
+    // a computer's sign-in with a code from the phone is audited for everyone.
+    if (method === 'desktop' || user.role === 'official' || user.role === 'county_admin') {
+      await this.audit.record(await this.sessions.authenticate(token), {
+        action: method === 'desktop' ? 'auth.desktop-login' : 'auth.sign_in',
+        targetType: 'user',
+        targetId: user.id,
+        details: { method },
+      });
+    }
     return { token, expiresAt: expiresAt.toISOString(), user: toMe(user, await this.units.describeOne(user)) };
   }
 }

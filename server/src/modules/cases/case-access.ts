@@ -1,6 +1,7 @@
-import { divisionLevelOf, divisionPrefix } from '@baoxue/shared';
+import { mayTakeCaseAction } from '@baoxue/shared';
 import type { Caller } from '../../common/auth/caller';
 import { inReadScope } from '../../common/auth/scope';
+import { actorsFor } from './case-actors';
 import type { DropoutCase } from './case.entity';
 
 /**
@@ -14,19 +15,13 @@ export function canSeeCase(caller: Caller, record: Pick<DropoutCase, 'routingCod
   return inReadScope(caller, 'read_case', { county: record.countyCode, division: record.routingCode, school: record.schoolId });
 }
 
-/** Township-level work (accepting, handing back): a county admin, or a leader or cadre of the county or the township. */
+/** Township-level work (accepting, handing back): a county admin, or a leader or cadre of the county or the township (`accept`'s actors). */
 export function canHandleForTownship(
   caller: Caller,
-  record: Pick<DropoutCase, 'routingCode' | 'schoolId' | 'countyCode' | 'townshipCode'>,
+  record: Pick<
+    DropoutCase,
+    'routingCode' | 'schoolId' | 'countyCode' | 'townshipCode' | 'villageCode' | 'assigneeId' | 'confirmingSchoolId'
+  >,
 ): boolean {
-  if (!canSeeCase(caller, record)) return false;
-  if (caller.role === 'county_admin') return true;
-  if (caller.position !== 'leader' && caller.position !== 'cadre') return false;
-  if (caller.unit?.kind !== 'division') return false;
-  const level = divisionLevelOf(caller.unit.code);
-  return (
-    (level === 'county' || level === 'township') &&
-    !!record.townshipCode &&
-    record.townshipCode.startsWith(divisionPrefix(caller.unit.code))
-  );
+  return canSeeCase(caller, record) && mayTakeCaseAction('accept', actorsFor(caller, record));
 }

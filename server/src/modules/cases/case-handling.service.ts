@@ -20,6 +20,7 @@ import {
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Caller } from '../../common/auth/caller';
+import { readScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
@@ -505,8 +506,18 @@ export class CaseHandlingService {
           .execute();
         if (first.affected !== 1) return;
         await this.cases.event(manager, notice.caseId, caller.userId, 'notice_acknowledged', null);
-        await this.audit.record(caller, { action: 'notice.acknowledge', targetType: 'case_notice', targetId: notice.id }, manager);
         const record = await manager.findOneByOrFail(DropoutCase, { id: notice.caseId });
+        await this.audit.record(
+          caller,
+          {
+            action: 'notice.acknowledge',
+            targetType: 'case_notice',
+            targetId: notice.id,
+            childId: notice.childId,
+            placeCode: record.routingCode,
+          },
+          manager,
+        );
         if (record.assigneeId) {
           await this.notifications.notify(manager, [record.assigneeId], {
             key: `notice-acknowledged:${notice.id}`,
@@ -609,11 +620,12 @@ export class CaseHandlingService {
     );
   }
 
+  /** The transfers waiting for the caller (`read_transfer`): their school's, or their township's for its leaders and cadres. */
   private receivingWhere(caller: Caller): { toSchoolId: string } | { toTownshipCode: string } | null {
-    if (caller.role !== 'official' || !caller.unit) return null;
-    if (caller.unit.kind === 'school') return { toSchoolId: caller.unit.schoolId };
-    if (caller.position !== 'leader' && caller.position !== 'cadre') return null;
-    return caller.unit.code.endsWith('000') && !caller.unit.code.endsWith('000000') ? { toTownshipCode: caller.unit.code } : null;
+    const scope = readScope(caller, 'read_transfer');
+    if (scope?.relation === 'school') return { toSchoolId: scope.schoolId };
+    if (scope?.relation === 'division') return { toTownshipCode: scope.code };
+    return null;
   }
 
   private async receivable(caller: Caller, transferId: string): Promise<CaseTransfer> {

@@ -129,7 +129,13 @@ export class CasesService {
   /** One case, with its tips (tipsters hidden), visits, notices and timeline. Reading it is audited. */
   async get(caller: Caller, id: string): Promise<CaseDetail> {
     const record = await this.visible(caller, id);
-    await this.audit.record(caller, { action: 'case.read', targetType: 'case', targetId: id });
+    await this.audit.record(caller, {
+      action: 'case.read',
+      targetType: 'case',
+      targetId: record.id,
+      childId: record.childId,
+      placeCode: record.routingCode,
+    });
     return this.detail(caller, record);
   }
 
@@ -233,6 +239,7 @@ export class CasesService {
             reason,
             actorId: caller.userId,
             actorRole: caller.role,
+            actor: caller,
             keepCaseId: target.id,
             fields: { survivor: 'intoCaseId', merged: 'intoCaseId' },
           });

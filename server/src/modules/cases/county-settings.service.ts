@@ -30,7 +30,13 @@ export class CountySettingsService {
       await this.divisionRecords.setCountySettings(manager, county.code, { ...county.settings, ...changes });
       await this.audit.record(
         caller,
-        { action: 'county.settings', targetType: 'county', targetId: county.code, details: { changed: Object.keys(changes).join(',') } },
+        {
+          action: 'county.settings',
+          targetType: 'county',
+          targetId: county.code,
+          placeCode: county.code,
+          details: { changed: Object.keys(changes).join(',') },
+        },
         manager,
       );
     });

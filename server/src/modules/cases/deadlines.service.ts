@@ -2,13 +2,12 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CASE_STATUS_LABELS, chinaDay, FINISHED_CASE_STATUSES, pageLink } from '@baoxue/shared';
 import type { Logger } from 'pino';
-import { In, IsNull, LessThan, Not, type DataSource } from 'typeorm';
+import { In, IsNull, LessThan, Not, type DataSource, type SelectQueryBuilder } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import type { Caller } from '../../common/auth/caller';
 import { requireRecordAccess } from '../../common/auth/record-policy';
-import { divisionScopePrefix } from '../../common/auth/scope';
+import { applyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
-import { AppError } from '../../common/errors/app-error';
 import { LOGGER } from '../../common/logging/logger';
 import { PeriodicJob } from '../../common/periodic-job';
 import { countyAdmins, townshipLeaders } from '../accounts/recipients';
@@ -147,14 +146,12 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
   /** 一日一调度 for the county (county admin) or a township (its leaders and cadres). */
   async dispatch(caller: Caller) {
     requireRecordAccess(caller, 'read_dispatch');
-    // whoever the policy lets in has a division scope
-    const prefix = divisionScopePrefix(caller);
-    if (!prefix) throw AppError.forbidden();
     const now = this.clock.now();
     const manager = this.dataSource.manager;
-    const overdue = await manager
-      .createQueryBuilder(DropoutCase, 'c')
-      .where('c.routing_code LIKE :prefix AND c.merged_into_id IS NULL AND c.due_at < :now', { prefix: `${prefix}%`, now })
+    // the county's cases, or a division's, by where each is routed
+    const inScope = (qb: SelectQueryBuilder<DropoutCase>) => applyScope(qb, caller, 'read_dispatch', { division: 'c.routing_code' });
+    const overdue = await inScope(manager.createQueryBuilder(DropoutCase, 'c'))
+      .andWhere('c.merged_into_id IS NULL AND c.due_at < :now', { now })
       .andWhere('c.status NOT IN (:...finished)', { finished: FINISHED_CASE_STATUSES })
       // children of a priority group first (BRIEF §4), then the longest overdue
       .orderBy('c.priority', 'DESC')
@@ -188,10 +185,7 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
     }));
     const counts = new Map<string, number>();
     for (const item of items) counts.set(item.townshipName ?? '县级待分派', (counts.get(item.townshipName ?? '县级待分派') ?? 0) + 1);
-    const caseIdsInScope = manager
-      .createQueryBuilder(DropoutCase, 'c')
-      .select('c.id')
-      .where('c.routing_code LIKE :prefix', { prefix: `${prefix}%` });
+    const caseIdsInScope = inScope(manager.createQueryBuilder(DropoutCase, 'c').select('c.id'));
     const [transfers, rechecks] = await Promise.all([
       manager
         .createQueryBuilder(CaseTransfer, 't')

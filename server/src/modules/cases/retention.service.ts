@@ -81,6 +81,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
         action: 'retention.pseudonymise',
         targetType: 'county',
         targetId: county.code,
+        placeCode: county.code,
         details: { cases: result.cases, photos: result.photos, retentionYears: years },
       });
       this.logger.info({ county: county.code, ...result }, 'finished cases pseudonymised');

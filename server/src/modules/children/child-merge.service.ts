@@ -7,7 +7,7 @@ import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
 import { chunks } from '../../common/sql/chunks';
 import { UserRecords } from '../accounts/user-records';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, type AuditActor } from '../audit/audit.service';
 import { AttendanceDay } from './attendance.entity';
 import { ChildGuardian } from './child-guardian.entity';
 import { moveChildRows, moveChildRowsBack, type ChildCaseMoves, type ChildRowsTable, type MovedRows } from './child-linked-records';
@@ -74,6 +74,8 @@ export interface MergeOptions {
   reason: string;
   actorId: string | null;
   actorRole?: Role | null;
+  /** The signed-in caller who merges: the audit entry keeps their unit. */
+  actor?: AuditActor;
   /** When both records have an open case: the one that stays (the caller's choice); else the older one. */
   keepCaseId?: string;
   /** The input fields errors name (the API's names for the two records). */
@@ -178,6 +180,8 @@ export class ChildMergeService {
         action: 'child.merge',
         targetType: 'child',
         targetId: survivor.id,
+        childId: survivor.id,
+        placeCode: survivor.villageCode ?? merged.villageCode ?? survivor.countyCode ?? merged.countyCode,
         reason: options.reason,
         details: { mergeId, mergedId: merged.id, casesMerged: log.caseMerges.length },
       },
@@ -190,7 +194,7 @@ export class ChildMergeService {
   async split(
     manager: EntityManager,
     mergeId: string,
-    options: { reason: string; actorId: string | null; actorRole?: Role | null },
+    options: { reason: string; actorId: string | null; actorRole?: Role | null; actor?: AuditActor },
   ): Promise<ChildMerge> {
     const record = await manager.findOneBy(ChildMerge, { id: mergeId });
     if (!record) throw AppError.notFound();
@@ -234,6 +238,8 @@ export class ChildMergeService {
         action: 'child.split',
         targetType: 'child',
         targetId: survivor.id,
+        childId: survivor.id,
+        placeCode: survivor.villageCode ?? survivor.countyCode,
         reason: options.reason,
         details: { mergeId, mergedId: merged.id },
       },
@@ -253,7 +259,11 @@ export class ChildMergeService {
   }
 
   /** Who the audit log names: the acting user with their role, or nobody (the repair). */
-  private async actor(manager: EntityManager, options: { actorId: string | null; actorRole?: Role | null }) {
+  private async actor(
+    manager: EntityManager,
+    options: { actorId: string | null; actorRole?: Role | null; actor?: AuditActor },
+  ): Promise<AuditActor | null> {
+    if (options.actor) return options.actor;
     if (!options.actorId) return null;
     const role = options.actorRole ?? (await this.users.roleOf(manager, options.actorId));
     return { userId: options.actorId, role: role ?? 'official' };

@@ -28,6 +28,8 @@ export const CHILD_REFERENCES: Readonly<Record<string, 'moved' | 'bookkeeping'>>
   'children.merged_into_id': 'bookkeeping',
   'child_merges.survivor_id': 'bookkeeping',
   'child_merges.merged_id': 'bookkeeping',
+  // the audit log keeps which record was read (append-only); the viewer reads a survivor's entries with its merged records'
+  'audit_log.child_id': 'bookkeeping',
 };
 
 /** The tables of the children module (ChildMergeService moves their rows itself). */

@@ -29,6 +29,11 @@ export interface PupilCountRow {
   count: number | string;
 }
 
+/** Where a child's record lies (as `CHILD_SCOPE` places it): its village, else its county; the audit log files acts on it there. */
+export function placeOfChild(child: Pick<ChildRow, 'villageCode' | 'countyCode'>): string | null {
+  return child.villageCode ?? child.countyCode;
+}
+
 /**
  * Children, their guardians and their attendance as other modules read and write them (BRIEF §3a: one record per child).
  * The children module owns these tables; other modules never import its entities.
@@ -51,6 +56,21 @@ export class ChildRecords {
     if (ids.length === 0) return new Map();
     const rows = await manager.find(Child, { where: { id: In(ids) }, select: { id: true, name: true } });
     return new Map(rows.map((c) => [c.id, c.name]));
+  }
+
+  /**
+   * The record and every record merged into it, directly or through another merge: what was
+   * recorded about any of them is about this child (the audit log keeps the id that was read).
+   */
+  async withMergedRecords(manager: EntityManager, id: string): Promise<string[]> {
+    const ids = [id];
+    let frontier = [id];
+    for (let hops = 0; frontier.length > 0 && hops < 8; hops++) {
+      const merged = await manager.find(Child, { where: { mergedIntoId: In(frontier) }, select: { id: true } });
+      frontier = merged.map((c) => c.id).filter((found) => !ids.includes(found));
+      ids.push(...frontier);
+    }
+    return ids;
   }
 
   /** The name and priority groups of each child (a dispatch list puts children of a group first). */

@@ -11,6 +11,7 @@ import {
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { requireRecordAccess } from '../../common/auth/record-policy';
+import { readScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
@@ -21,6 +22,7 @@ import { DivisionsService } from '../divisions/divisions.service';
 import { SchoolRecords } from '../schools/school-records';
 import { ChildMergeService } from './child-merge.service';
 import { ChildRecordMoves } from './child-record-moves';
+import { placeOfChild } from './child-records';
 import { ChildRegistry } from './child-registry.service';
 import { ChildMatchReview, ChildMerge } from './child-registry.entities';
 import { Child } from './child.entity';
@@ -112,6 +114,7 @@ export class ChildReviewsService {
             action: 'child.review.reject',
             targetType: 'child_match_review',
             targetId: id,
+            childId: review.childId,
             reason: input.reason,
             details: { childId: review.childId, candidateId: review.candidateId },
           },
@@ -139,6 +142,7 @@ export class ChildReviewsService {
               reason: input.reason,
               actorId: caller.userId,
               actorRole: caller.role,
+              actor: caller,
               fields: { survivor: 'survivorId', merged: 'decision' },
             })
           ).id;
@@ -155,6 +159,7 @@ export class ChildReviewsService {
             action: 'child.review.confirm',
             targetType: 'child_match_review',
             targetId: id,
+            childId: review.childId,
             reason: input.reason,
             details: { mergeId, childId: review.childId, candidateId: review.candidateId },
           },
@@ -175,6 +180,7 @@ export class ChildReviewsService {
         reason: input.reason,
         actorId: caller.userId,
         actorRole: caller.role,
+        actor: caller,
       }),
     );
     return (await this.mergeViews(this.dataSource.manager, [merge], authority))[0]!;
@@ -187,7 +193,7 @@ export class ChildReviewsService {
     if (!merge) throw AppError.notFound();
     await this.inScope(this.dataSource.manager, authority, [merge.survivorId, merge.mergedId]);
     const split = await transactionWithRetry(this.dataSource, (manager) =>
-      this.merges.split(manager, mergeId, { reason, actorId: caller.userId, actorRole: caller.role }),
+      this.merges.split(manager, mergeId, { reason, actorId: caller.userId, actorRole: caller.role, actor: caller }),
     );
     return (await this.mergeViews(this.dataSource.manager, [split], authority))[0]!;
   }
@@ -210,7 +216,13 @@ export class ChildReviewsService {
       order: { at: 'DESC' },
       take: 100,
     });
-    await this.audit.record(caller, { action: 'child.merges.read', targetType: 'child', targetId: current.id });
+    await this.audit.record(caller, {
+      action: 'child.merges.read',
+      targetType: 'child',
+      targetId: current.id,
+      childId: current.id,
+      placeCode: placeOfChild(current),
+    });
     return {
       child: (await this.recordViews(manager, [current])).get(current.id)!,
       items: await this.mergeViews(manager, merges, authority),
@@ -300,9 +312,10 @@ function namedIds(ids: ReadonlyArray<string | null>): string[] {
 /** County admins act in their county, township leaders in their township (`review_children`); nobody else merges children. */
 function authorityOf(caller: Caller): Authority {
   requireRecordAccess(caller, 'review_children');
-  // the policy let in a county admin or a township's leader, both of a county
+  // the policy let in a county admin or a township's leader, both of a county: the county's area, or the township's
   const countyCode = caller.countyCode!;
-  const area = caller.role === 'official' && caller.unit?.kind === 'division' ? caller.unit.code : countyCode;
+  const scope = readScope(caller, 'review_children');
+  const area = scope?.relation === 'division' ? scope.code : countyCode;
   return { prefix: divisionPrefix(area), countyCode };
 }
 

@@ -24,6 +24,38 @@ export class DivisionRecords {
     return manager.findOneBy(ServedCounty, { code });
   }
 
+  /**
+   * Marks a county as served (its tips are routed, its officials work here), with no settings of its
+   * own yet (the defaults apply). Returns false when it was served already.
+   */
+  async serveCounty(manager: EntityManager, code: string): Promise<boolean> {
+    if (await manager.existsBy(ServedCounty, { code })) return false;
+    // two operators at once: the second insert is ignored
+    await manager.createQueryBuilder().insert().into(ServedCounty).values({ code, settings: {} }).orIgnore().execute();
+    return true;
+  }
+
+  /** The division (any level) with this code, or null. */
+  async findByCode(manager: EntityManager, code: string): Promise<DivisionRow | null> {
+    return manager.findOneBy(Division, { code });
+  }
+
+  /** How many townships and villages of a county are imported. */
+  async countUnder(manager: EntityManager, countyCode: string): Promise<{ townships: number; villages: number }> {
+    const rows = await manager
+      .createQueryBuilder(Division, 'd')
+      .select('d.level', 'level')
+      .addSelect('COUNT(*)', 'n')
+      .where('d.code LIKE :prefix AND d.level IN (:...levels)', {
+        prefix: `${divisionPrefix(countyCode)}%`,
+        levels: ['township', 'village'],
+      })
+      .groupBy('d.level')
+      .getRawMany<{ level: string; n: number | string }>();
+    const count = (level: string) => Number(rows.find((r) => r.level === level)?.n ?? 0);
+    return { townships: count('township'), villages: count('village') };
+  }
+
   /** Replaces a served county's stored settings (its local policy). */
   async setCountySettings(manager: EntityManager, code: string, settings: Partial<CountySettings>): Promise<void> {
     await manager.update(ServedCounty, { code }, { settings });

@@ -2,9 +2,9 @@ import { Body, Controller, Param, Query, UploadedFile, UseInterceptors } from '@
 import { FileInterceptor } from '@nestjs/platform-express';
 import { contract, divisionPrefix, routes } from '@baoxue/shared';
 import type { z } from 'zod';
-import { Roles, SignedIn } from '../../common/auth/access.decorator';
+import { RolesFor, SignedIn } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
-import { administeredCounty } from '../../common/auth/scope';
+import { requireCountyAccess } from '../../common/auth/record-policy';
 import { AppError } from '../../common/errors/app-error';
 import { Endpoint } from '../../common/http/endpoint.decorator';
 import { AuditService } from '../audit/audit.service';
@@ -48,10 +48,10 @@ export class DivisionsController {
 
   /** A county admin updates their own county's divisions (e.g. after villages merge). */
   @Endpoint('divisionsImport')
-  @Roles('county_admin')
+  @RolesFor('import_divisions')
   @UseInterceptors(FileInterceptor(upload.field, { limits: { fileSize: upload.maxBytes, files: 1 } }))
   async import(@CurrentCaller() caller: Caller, @UploadedFile() file: Express.Multer.File | undefined, @Body() _body: unknown) {
-    const county = administeredCounty(caller);
+    const county = requireCountyAccess(caller, 'import_divisions');
     if (!file) throw AppError.invalid({ file: '请选择要上传的区划文件' });
     const result = await this.importer.importFile(file.buffer, { withinPrefix: divisionPrefix(county) });
     await this.audit.record(caller, {

@@ -4,13 +4,13 @@ import { ancestorDivisionCode, pageLink, type DeferralStatus, type DeferralView,
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { requireRecordAccess } from '../../common/auth/record-policy';
-import { applyScope } from '../../common/auth/scope';
+import { applyScope, inReadScope, readsBoundChildren } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
 import { countyAdmins, divisionOfficials, HANDLING_POSITIONS } from '../accounts/recipients';
 import { AuditService } from '../audit/audit.service';
-import { assertGuardian, boundChildIds, isGuardianOf } from '../children/child-access';
+import { boundChildIds, isGuardianOf } from '../children/child-access';
 import { ChildRecords } from '../children/child-records';
 import { schoolNamesOf } from '../children/lookups';
 import { DivisionsService } from '../divisions/divisions.service';
@@ -18,7 +18,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { UploadsService } from '../uploads/uploads.service';
 import { DeferralApplication, EnrolmentBatch, EnrolmentNotice } from './enrolment.entities';
 import { mapDeferral, mapEnrolmentNotice } from './enrolment.mappers';
-import { latestDeferrals, NOTICE_SCOPE, noticeState } from './enrolment.service';
+import { latestDeferrals, noticeState } from './enrolment.service';
 import { NoticePdfService } from './notice-pdf.service';
 
 const DEFERRAL_SCOPE = { division: 'COALESCE(d.village_code, d.county_code)' } as const;
@@ -53,7 +53,7 @@ export class EnrolmentNoticesService {
   async get(caller: Caller, id: string): Promise<EnrolmentNoticeView> {
     const notice = await this.readable(caller, id);
     const manager = this.dataSource.manager;
-    if (caller.role === 'parent') {
+    if (readsBoundChildren(caller, 'read_enrolment_notice')) {
       if (!notice.readAt) {
         notice.readAt = this.clock.now();
         await manager
@@ -63,7 +63,13 @@ export class EnrolmentNoticesService {
           .where('id = :id AND read_at IS NULL', { id })
           .execute();
       }
-    } else await this.audit.record(caller, { action: 'enrolment.notice.read', targetType: 'enrolment_notice', targetId: id });
+    } else
+      await this.audit.record(caller, {
+        action: 'enrolment.notice.read',
+        targetType: 'enrolment_notice',
+        targetId: id,
+        ...aboutChild(notice),
+      });
     return (await this.views(manager, [notice], caller))[0]!;
   }
 
@@ -76,7 +82,12 @@ export class EnrolmentNoticesService {
       [{ text: notice.text, childName: child.name, schoolName, bindingCode: child.bindingCode }],
       `${child.name}的入学通知书`,
     );
-    await this.audit.record(caller, { action: 'enrolment.notice.pdf', targetType: 'enrolment_notice', targetId: id });
+    await this.audit.record(caller, {
+      action: 'enrolment.notice.pdf',
+      targetType: 'enrolment_notice',
+      targetId: id,
+      ...aboutChild(notice),
+    });
     return { fileName: `${child.name}入学通知书.pdf`, content };
   }
 
@@ -93,7 +104,11 @@ export class EnrolmentNoticesService {
           .where('id = :id AND acknowledged_at IS NULL', { id })
           .execute();
         if (first.affected === 1)
-          await this.audit.record(caller, { action: 'enrolment.acknowledge', targetType: 'enrolment_notice', targetId: id }, manager);
+          await this.audit.record(
+            caller,
+            { action: 'enrolment.acknowledge', targetType: 'enrolment_notice', targetId: id, ...aboutChild(notice) },
+            manager,
+          );
       });
     }
     const manager = this.dataSource.manager;
@@ -125,7 +140,11 @@ export class EnrolmentNoticesService {
       };
       await this.uploads.attach(manager, input.photoId, caller.userId, application.id, 'photoId');
       await manager.insert(DeferralApplication, application);
-      await this.audit.record(caller, { action: 'enrolment.deferral.apply', targetType: 'deferral', targetId: application.id }, manager);
+      await this.audit.record(
+        caller,
+        { action: 'enrolment.deferral.apply', targetType: 'deferral', targetId: application.id, ...aboutChild(application) },
+        manager,
+      );
       await this.notifications.notify(manager, await this.deciders(manager, notice), {
         key: `deferral:${application.id}`,
         title: '延缓入学申请待审批',
@@ -168,7 +187,11 @@ export class EnrolmentNoticesService {
         .where("id = :id AND status = 'pending'", { id })
         .execute();
       if (result.affected !== 1) throw new AppError('DEFERRAL_DECIDED');
-      await this.audit.record(caller, { action: `enrolment.deferral.${input.decision}`, targetType: 'deferral', targetId: id }, tx);
+      await this.audit.record(
+        caller,
+        { action: `enrolment.deferral.${input.decision}`, targetType: 'deferral', targetId: id, ...aboutChild(application) },
+        tx,
+      );
       const guardians = (await this.childRecords.guardiansOf(tx, [application.childId])).map((g) => g.userId);
       await this.notifications.notify(tx, guardians, {
         key: `deferral-decided:${id}`,
@@ -188,14 +211,10 @@ export class EnrolmentNoticesService {
     const manager = this.dataSource.manager;
     const notice = await manager.findOneBy(EnrolmentNotice, { id });
     if (!notice) throw AppError.notFound();
-    if (caller.role === 'parent') {
-      await assertGuardian(manager, caller.userId, notice.childId);
-      return notice;
-    }
-    const inScope = await applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, 'read_enrolment_notice', NOTICE_SCOPE)
-      .andWhere('n.id = :id', { id })
-      .getExists();
-    if (!inScope) throw AppError.notFound();
+    // a guardian through their bound child; officials by the place and school `NOTICE_SCOPE` reads
+    const guardian = readsBoundChildren(caller, 'read_enrolment_notice') && (await isGuardianOf(manager, caller.userId, notice.childId));
+    const record = { division: notice.villageCode ?? notice.countyCode, school: notice.schoolId, guardian };
+    if (!inReadScope(caller, 'read_enrolment_notice', record)) throw AppError.notFound();
     return notice;
   }
 
@@ -265,7 +284,7 @@ export class EnrolmentNoticesService {
     ]);
     const deferralViews = new Map((await this.deferralViews(manager, [...deferrals.values()])).map((d) => [d.noticeId, d] as const));
     const batchById = new Map(batches.map((b) => [b.id, b]));
-    const guardian = caller.role === 'parent';
+    const guardian = readsBoundChildren(caller, 'read_enrolment_notice');
     return Promise.all(
       notices.map(async (n) => {
         const batch = batchById.get(n.batchId)!;
@@ -281,4 +300,9 @@ export class EnrolmentNoticesService {
       }),
     );
   }
+}
+
+/** The child a notice or an application is about, and where it lies: what its audit entries name. */
+function aboutChild(record: { childId: string; villageCode: string | null; countyCode: string }): { childId: string; placeCode: string } {
+  return { childId: record.childId, placeCode: record.villageCode ?? record.countyCode };
 }

@@ -16,7 +16,7 @@ import { Brackets, In, type DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Caller } from '../../common/auth/caller';
 import { requireRecordAccess } from '../../common/auth/record-policy';
-import { applyScope, isDivisionInScope } from '../../common/auth/scope';
+import { applyScope, divisionInReadScope, inReadScope, readScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
@@ -43,6 +43,11 @@ const MAX_FOLLOW_UP_ITEMS = 500;
 const MAX_PRINTED = 1_000;
 const REMIND_AGAIN_AFTER_MS = 24 * 3_600_000;
 const WRITE_CHUNK = 200;
+
+/** An `under` filter must lie in the caller's area; a school lists its own school's notices, which a place only narrows. */
+function mayNarrowTo(caller: Caller, under: string): boolean {
+  return readScope(caller, 'read_enrolment_notice')?.relation === 'school' || divisionInReadScope(caller, 'read_enrolment_notice', under);
+}
 
 /** The state of a notice: an approved deferral, then a pending one, then the receipt, then whether it was opened. */
 export function noticeState(notice: EnrolmentNotice, deferral: DeferralApplication | undefined): EnrolmentNoticeState {
@@ -115,7 +120,7 @@ export class EnrolmentService {
     const manager = this.dataSource.manager;
     const school = await this.schoolRecords.findById(manager, input.schoolId);
     if (!school) throw AppError.invalid({ schoolId: '学校不存在' });
-    this.authoriseIssuer(caller, school, input);
+    const issuingSchoolId = this.authoriseIssuer(caller, school, input);
     if (input.kind === 'new_entrants' && school.stage === 'junior')
       throw AppError.invalid({ schoolId: '新生入学请选择小学或九年一贯制学校' });
     if (input.kind === 'graduates' && school.stage === 'primary')
@@ -145,7 +150,7 @@ export class EnrolmentService {
       throw AppError.invalid({ [input.kind === 'new_entrants' ? 'catchment' : 'fromSchoolIds']: '范围内没有需要发通知书的孩子' });
 
     const now = this.clock.now();
-    const issuerName = await this.issuerName(manager, caller, school);
+    const issuerName = await this.issuerName(manager, issuingSchoolId, school);
     const batch: EnrolmentBatch = {
       id: newId(),
       countyCode: school.countyCode,
@@ -232,13 +237,13 @@ export class EnrolmentService {
   async batches(caller: Caller): Promise<{ items: EnrolmentBatchView[] }> {
     const manager = this.dataSource.manager;
     const qb = manager.createQueryBuilder(EnrolmentBatch, 'b').orderBy('b.issued_at', 'DESC').limit(200);
-    const unit = caller.unit;
-    if (caller.role === 'official' && unit?.kind === 'school') {
+    const scope = readScope(caller, 'read_enrolment_notice');
+    if (scope?.relation === 'school') {
       // a school sees the batches it receives children from, and those its pupils were notified in
       qb.andWhere(
         new Brackets((w) =>
           w
-            .where('b.school_id = :school', { school: unit.schoolId })
+            .where('b.school_id = :school', { school: scope.schoolId })
             .orWhere(
               'b.id IN (SELECT n.batch_id FROM enrolment_notices n INNER JOIN children ch ON ch.id = n.child_id WHERE ch.school_id = :school)',
             ),
@@ -258,7 +263,7 @@ export class EnrolmentService {
   }
 
   async followUp(caller: Caller, query: { batchId?: string; under?: string; schoolId?: string }) {
-    if (query.under && !isDivisionInScope(caller, query.under) && caller.unit?.kind !== 'school')
+    if (query.under && !mayNarrowTo(caller, query.under))
       throw AppError.forbidden('只能查看本单位范围内的名单', { under: '不在您的管辖范围内' });
     const manager = this.dataSource.manager;
     const qb = applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, 'read_enrolment_notice', NOTICE_SCOPE).limit(
@@ -335,8 +340,7 @@ export class EnrolmentService {
   /** Reminds the guardians of every pending notice of a batch in the caller's scope (at most once a day each). */
   async remind(caller: Caller, batchId: string, under: string | null) {
     const batch = await this.visibleBatch(caller, batchId);
-    if (under && !isDivisionInScope(caller, under) && caller.unit?.kind !== 'school')
-      throw AppError.forbidden('只能提醒本单位范围内的家长', { under: '不在您的管辖范围内' });
+    if (under && !mayNarrowTo(caller, under)) throw AppError.forbidden('只能提醒本单位范围内的家长', { under: '不在您的管辖范围内' });
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       const qb = applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, 'read_enrolment_notice', NOTICE_SCOPE)
@@ -430,8 +434,8 @@ export class EnrolmentService {
     const manager = this.dataSource.manager;
     const batch = await manager.findOneBy(EnrolmentBatch, { id: batchId });
     if (!batch) throw AppError.notFound();
-    if (caller.role === 'county_admin' && caller.countyCode === batch.countyCode) return batch;
-    if (caller.role === 'official' && caller.unit?.kind === 'school' && caller.unit.schoolId === batch.schoolId) return batch;
+    // the batch itself is its county's and its receiving school's
+    if (inReadScope(caller, 'read_enrolment_notice', { county: batch.countyCode, school: batch.schoolId })) return batch;
     const inScope = await applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, 'read_enrolment_notice', NOTICE_SCOPE)
       .andWhere('n.batch_id = :batch', { batch: batch.id })
       .getExists();
@@ -439,13 +443,14 @@ export class EnrolmentService {
     return batch;
   }
 
-  private authoriseIssuer(caller: Caller, school: SchoolRow, input: IssueInput): void {
+  /** Refuses a caller who may not issue this batch; returns the issuing school (the caller's own), null for the county. */
+  private authoriseIssuer(caller: Caller, school: SchoolRow, input: IssueInput): string | null {
     const actors = requireRecordAccess(caller, 'issue_enrolment_notices');
     if (actors.has('county_admin')) {
       if (caller.countyCode !== school.countyCode) throw AppError.invalid({ schoolId: '只能选择本县的学校' });
       for (const code of input.catchment)
         if (!isWithinDivision(code, school.countyCode)) throw AppError.invalid({ catchment: '招生范围应在本县内' });
-      return;
+      return null;
     }
     if (caller.unit?.kind !== 'school') throw AppError.forbidden(); // the policy let in school staff only
     const own = caller.unit.schoolId;
@@ -455,11 +460,11 @@ export class EnrolmentService {
     for (const code of input.catchment)
       if (!isWithinDivision(code, school.townshipCode))
         throw AppError.invalid({ catchment: '学校的招生范围应在本乡镇内，跨乡镇请由县教育局发出' });
+    return own;
   }
 
-  private async issuerName(manager: EntityManager, caller: Caller, school: SchoolRow): Promise<string> {
-    if (caller.unit?.kind === 'school')
-      return (await schoolNamesOf(manager, [caller.unit.schoolId])).get(caller.unit.schoolId) ?? school.name;
+  private async issuerName(manager: EntityManager, issuingSchoolId: string | null, school: SchoolRow): Promise<string> {
+    if (issuingSchoolId) return (await schoolNamesOf(manager, [issuingSchoolId])).get(issuingSchoolId) ?? school.name;
     const county = (await this.divisions.names([school.countyCode], manager)).get(school.countyCode) ?? '';
     return `${county}教育局`;
   }
@@ -582,7 +587,7 @@ export class EnrolmentService {
     const today = chinaDay(this.clock.now());
     const qb = manager.createQueryBuilder(EnrolmentNotice, 'n').where('n.batch_id IN (:...ids)', { ids: batches.map((b) => b.id) });
     // a township or village counts only its own children; the county and the receiving school the whole batch
-    if (caller && caller.role === 'official' && caller.unit?.kind === 'division')
+    if (caller && readScope(caller, 'read_enrolment_notice')?.relation === 'division')
       applyScope(qb, caller, 'read_enrolment_notice', NOTICE_SCOPE);
     const notices = await qb.getMany();
     const deferrals = await latestDeferrals(

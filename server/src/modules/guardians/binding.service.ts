@@ -13,7 +13,7 @@ import { UserRecords } from '../accounts/user-records';
 import { AuditService } from '../audit/audit.service';
 import { assertGuardian, officialCanSeeChild } from '../children/child-access';
 import { nameKeyOf } from '../children/child-matching';
-import { ChildRecords } from '../children/child-records';
+import { ChildRecords, placeOfChild, type ChildRow } from '../children/child-records';
 import { ChildRegistry } from '../children/child-registry.service';
 import { mapBoundChild } from '../children/child.mappers';
 import { schoolNamesOf } from '../children/lookups';
@@ -67,7 +67,7 @@ export class BindingService {
         await manager.insert(BindingAttempt, { id: newId(), userId: caller.userId, at: now, succeeded: false, childId: null });
         return { kind: 'invalid' as const, left: max - failures.length - 1 };
       }
-      await this.addGuardian(manager, caller, child.id, input.relation, now);
+      await this.addGuardian(manager, caller, child, input.relation, now);
       return { kind: 'bound' as const, childId: child.id };
     });
     if (outcome.kind === 'locked') {
@@ -91,10 +91,11 @@ export class BindingService {
   private async addGuardian(
     manager: EntityManager,
     caller: Caller,
-    childId: string,
+    child: Pick<ChildRow, 'id' | 'villageCode' | 'countyCode'>,
     relationKey: GuardianRelation,
     now: Date,
   ): Promise<void> {
+    const childId = child.id;
     const relation = GUARDIAN_RELATIONS[relationKey];
     const existing = await this.childRecords.findGuardianship(manager, childId, caller.userId);
     if (existing) {
@@ -108,7 +109,14 @@ export class BindingService {
     await manager.insert(BindingAttempt, { id: newId(), userId: caller.userId, at: now, succeeded: true, childId });
     await this.audit.record(
       caller,
-      { action: 'child.bind', targetType: 'child', targetId: childId, details: { relation: relationKey, again: !!existing } },
+      {
+        action: 'child.bind',
+        targetType: 'child',
+        targetId: childId,
+        childId,
+        placeCode: placeOfChild(child),
+        details: { relation: relationKey, again: !!existing },
+      },
       manager,
     );
   }
@@ -120,10 +128,15 @@ export class BindingService {
   async unbind(caller: Caller, id: string): Promise<{ ok: true }> {
     await this.dataSource.transaction(async (manager) => {
       // a link to a record merged since leads to the child's surviving record
-      const childId = (await this.registry.current(manager, id))?.id ?? id;
+      const current = await this.registry.current(manager, id);
+      const childId = current?.id ?? id;
       await assertGuardian(manager, caller.userId, childId);
       await this.childRecords.removeGuardianship(manager, childId, caller.userId);
-      await this.audit.record(caller, { action: 'child.unbind', targetType: 'child', targetId: childId }, manager);
+      await this.audit.record(
+        caller,
+        { action: 'child.unbind', targetType: 'child', targetId: childId, childId, placeCode: current ? placeOfChild(current) : null },
+        manager,
+      );
     });
     return { ok: true };
   }
@@ -144,7 +157,13 @@ export class BindingService {
       manager,
       bound.map((g) => g.userId),
     );
-    await this.audit.record(caller, { action: 'child.guardians.read', targetType: 'child', targetId: childId });
+    await this.audit.record(caller, {
+      action: 'child.guardians.read',
+      targetType: 'child',
+      targetId: childId,
+      childId,
+      placeCode: placeOfChild(child),
+    });
     return {
       child: {
         id: child.id,

@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { InvitableRole, Position } from '@baoxue/shared';
 import { divisionCodeColumn, idColumn, timestampColumn } from '../../database/columns';
 
-/** A single-use code that turns a signed-in user into a supervisor or an official of a unit. */
+/** A single-use code that turns a signed-in user into a supervisor, an official of a unit or a county admin. */
 @Entity('invitations')
 @Index('idx_invitations_county', ['countyCode', 'createdAt'])
 export class Invitation {
@@ -37,8 +37,9 @@ export class Invitation {
   @Column({ ...timestampColumn, name: 'expires_at' })
   expiresAt: Date;
 
-  @Column({ ...idColumn, name: 'created_by' })
-  createdBy: string;
+  /** The county admin who issued it; null for a code the operator printed (`invite-county-admin`). */
+  @Column({ ...idColumn, name: 'created_by', nullable: true })
+  createdBy: string | null;
 
   @Column({ ...timestampColumn, name: 'created_at' })
   createdAt: Date;

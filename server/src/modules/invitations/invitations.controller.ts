@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Query } from '@nestjs/common';
 import { contract } from '@baoxue/shared';
 import type { z } from 'zod';
-import { Roles, SignedIn } from '../../common/auth/access.decorator';
+import { RolesFor, SignedIn } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
 import { Endpoint } from '../../common/http/endpoint.decorator';
 import { InvitationsService } from './invitations.service';
@@ -17,11 +17,11 @@ export class InvitationsController {
     @CurrentCaller() caller: Caller,
     @Body({ schema: contract.invitationsRedeem.body }) body: z.output<typeof contract.invitationsRedeem.body>,
   ) {
-    return this.invitations.redeem(caller, body.code, body.displayName);
+    return this.invitations.redeem(caller, body.code, body.displayName, body.confirmRoleChange);
   }
 
   @Endpoint('invitationsCreate')
-  @Roles('county_admin')
+  @RolesFor('issue_invitations')
   create(
     @CurrentCaller() caller: Caller,
     @Body({ schema: contract.invitationsCreate.body }) body: z.output<typeof contract.invitationsCreate.body>,
@@ -30,7 +30,7 @@ export class InvitationsController {
   }
 
   @Endpoint('invitationsList')
-  @Roles('county_admin')
+  @RolesFor('read_invitation')
   async list(
     @CurrentCaller() caller: Caller,
     @Query({ schema: contract.invitationsList.query }) query: z.output<typeof contract.invitationsList.query>,
@@ -39,7 +39,7 @@ export class InvitationsController {
   }
 
   @Endpoint('invitationsRevoke')
-  @Roles('county_admin')
+  @RolesFor('issue_invitations')
   @HttpCode(200)
   revoke(@CurrentCaller() caller: Caller, @Param({ schema: contract.invitationsRevoke.params }) params: { id: string }) {
     return this.invitations.revoke(caller, params.id);

@@ -1,21 +1,32 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { divisionLevelOf, divisionPrefix, type InvitationStatus, type InvitationView, type Me, type UnitRef } from '@baoxue/shared';
+import {
+  divisionLevelOf,
+  divisionPrefix,
+  type AppointmentView,
+  type InvitationStatus,
+  type InvitationView,
+  type Me,
+  type RoleChange,
+  type UnitRef,
+} from '@baoxue/shared';
 import type { createInvitationRequest } from '@baoxue/shared';
-import type { DataSource } from 'typeorm';
+import { IsNull, MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import type { Caller } from '../../common/auth/caller';
-import { administeredCounty, applyScope, assertCountyScope } from '../../common/auth/scope';
+import { requireCountyAccess, requireRecordAccess } from '../../common/auth/record-policy';
+import { applyScope, assertCountyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { RateLimiter } from '../../common/http/rate-limiter';
 import { newId, newReadableCode } from '../../common/ids';
 import { AccountsService } from '../accounts/accounts.service';
 import { UnitsService } from '../accounts/units.service';
-import { UserRecords } from '../accounts/user-records';
+import { UserRecords, type UserRow } from '../accounts/user-records';
 import { AuditService } from '../audit/audit.service';
 import { hashToken } from '../auth/sessions.service';
+import { ChildRecords } from '../children/child-records';
 import { DivisionsService } from '../divisions/divisions.service';
 import { SchoolRecords } from '../schools/school-records';
 import { Invitation } from './invitation.entity';
@@ -26,6 +37,22 @@ const HOUR = 3_600_000;
 const LIST_LIMIT = 200;
 
 type CreateInput = z.output<typeof createInvitationRequest>;
+
+/** A county admin code the operator printed: shown once, like one issued in the app. */
+export interface OperatorInvitation {
+  id: string;
+  code: string;
+  expiresAt: Date;
+  /** Earlier unused codes for the same person that this one replaces (they no longer work). */
+  replaced: number;
+}
+
+/** What an appointment is made of, on a user or an invitation. */
+type Appointment = Pick<UserRow, 'role' | 'position' | 'unitDivisionCode' | 'unitSchoolId'>;
+
+function sameAppointment(a: Appointment, b: Appointment): boolean {
+  return a.role === b.role && a.position === b.position && a.unitDivisionCode === b.unitDivisionCode && a.unitSchoolId === b.unitSchoolId;
+}
 
 export function statusOf(invitation: Invitation, now: Date): InvitationStatus {
   if (invitation.revokedAt) return 'revoked';
@@ -47,10 +74,14 @@ export class InvitationsService {
     private readonly limiter: RateLimiter,
     private readonly users: UserRecords,
     private readonly schools: SchoolRecords,
+    private readonly children: ChildRecords,
   ) {}
 
   async create(caller: Caller, input: CreateInput): Promise<InvitationView & { code: string }> {
-    const county = administeredCounty(caller);
+    const county = requireCountyAccess(caller, 'issue_invitations');
+    // another county admin of the admin's own county: its unit is the county itself
+    if (input.role === 'county_admin' && (input.unit.kind !== 'division' || input.unit.code !== county))
+      throw AppError.forbidden('只能邀请本县的县教育局管理员', { 'unit.code': '县教育局管理员的单位应为本县' });
     const unit = await this.resolveUnit(county, input.unit);
     const code = newReadableCode(CODE_LENGTH);
     const now = this.clock.now();
@@ -81,8 +112,96 @@ export class InvitationsService {
     return { ...(await this.toViews([invitation]))[0]!, code };
   }
 
+  /**
+   * The operator's code for a county admin of a served county (`invite-county-admin`), for the
+   * person `name`. The plain code is returned once and only its hash is kept. Issuing again for the
+   * same person replaces their earlier unused code, so a lost code is simply issued anew and at most
+   * one code per person works.
+   */
+  async issueCountyAdminCode(countyCode: string, name: string, expiresInHours: number): Promise<OperatorInvitation> {
+    const code = newReadableCode(CODE_LENGTH);
+    const now = this.clock.now();
+    const invitation = this.dataSource.manager.create(Invitation, {
+      id: newId(),
+      codeHash: hashToken(code),
+      codeHint: code.slice(-2),
+      role: 'county_admin',
+      position: null,
+      unitDivisionCode: countyCode,
+      unitSchoolId: null,
+      countyCode,
+      note: name,
+      expiresAt: new Date(now.getTime() + expiresInHours * HOUR),
+      createdBy: null,
+      createdAt: now,
+      usedAt: null,
+      usedBy: null,
+      revokedAt: null,
+    });
+    const replaced = await this.dataSource.transaction(async (manager) => {
+      const earlier = await manager
+        .createQueryBuilder()
+        .update(Invitation)
+        .set({ revokedAt: now })
+        .where('county_code = :countyCode AND role = :role AND note = :name AND created_by IS NULL', {
+          countyCode,
+          role: 'county_admin',
+          name,
+        })
+        .andWhere('used_at IS NULL AND revoked_at IS NULL AND expires_at > :now', { now })
+        .execute();
+      await manager.insert(Invitation, invitation);
+      await this.audit.record(
+        null,
+        {
+          action: 'invitation.create',
+          targetType: 'invitation',
+          targetId: invitation.id,
+          placeCode: countyCode,
+          details: { role: 'county_admin', county: countyCode, issuedBy: 'operator', replaced: earlier.affected ?? 0 },
+        },
+        manager,
+      );
+      return earlier.affected ?? 0;
+    });
+    return { id: invitation.id, code, expiresAt: invitation.expiresAt, replaced };
+  }
+
+  /** Unused codes of the county's admin role not yet redeemed, by whom they are for (the operator's `list-county-admins`). */
+  async pendingCountyAdminCodes(
+    countyCode: string,
+  ): Promise<Array<{ name: string | null; codeHint: string; expiresAt: Date; issuedBy: string | null }>> {
+    const now = this.clock.now();
+    const rows = await this.dataSource.manager.find(Invitation, {
+      where: { countyCode, role: 'county_admin', usedAt: IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      order: { createdAt: 'ASC' },
+    });
+    const names = await this.users.displayNames(
+      this.dataSource.manager,
+      rows.flatMap((r) => (r.createdBy ? [r.createdBy] : [])),
+    );
+    return rows.map((r) => ({
+      name: r.note,
+      codeHint: r.codeHint,
+      expiresAt: r.expiresAt,
+      issuedBy: r.createdBy ? (names.get(r.createdBy) ?? null) : null,
+    }));
+  }
+
+  /** Revokes the unused codes a user issued (their county admin role was taken away), inside the caller's transaction. */
+  async revokeIssuedBy(manager: EntityManager, userId: string): Promise<number> {
+    const now = this.clock.now();
+    const result = await manager
+      .createQueryBuilder()
+      .update(Invitation)
+      .set({ revokedAt: now })
+      .where('created_by = :userId AND used_at IS NULL AND revoked_at IS NULL AND expires_at > :now', { userId, now })
+      .execute();
+    return result.affected ?? 0;
+  }
+
   async list(caller: Caller, status?: InvitationStatus): Promise<InvitationView[]> {
-    administeredCounty(caller);
+    requireRecordAccess(caller, 'read_invitation');
     const now = this.clock.now();
     const qb = applyScope(this.dataSource.manager.createQueryBuilder(Invitation, 'i'), caller, 'read_invitation', {
       division: 'i.county_code',
@@ -97,7 +216,7 @@ export class InvitationsService {
   }
 
   async revoke(caller: Caller, id: string): Promise<InvitationView> {
-    administeredCounty(caller);
+    requireRecordAccess(caller, 'issue_invitations');
     const invitation = await this.dataSource.manager.findOneBy(Invitation, { id });
     if (!invitation) throw AppError.notFound();
     assertCountyScope(caller, invitation.countyCode);
@@ -113,10 +232,13 @@ export class InvitationsService {
   }
 
   /**
-   * Turns the caller into the supervisor or official the code was issued for. Wrong codes count
-   * against a per-user limit, so codes cannot be guessed; a code works exactly once.
+   * Turns the caller into the supervisor, official or county admin the code was issued for. Wrong
+   * codes count against a per-user limit, so codes cannot be guessed; a code works exactly once. A
+   * code that would change what the caller already is (another role, position or unit, or a parent
+   * no longer seeing their bound children) is refused with the change until they confirm it.
    */
-  async redeem(caller: Caller, rawCode: string, displayName: string): Promise<Me> {
+  async redeem(caller: Caller, rawCode: string, displayName: string, confirmRoleChange = false): Promise<Me> {
+    // a county would lose its admin to a typo; an admin role is taken away by the operator (`revoke-county-admin`)
     if (caller.role === 'county_admin') throw AppError.forbidden('县教育局管理员账号不能使用邀请码');
     const limitKey = `invitation:${caller.userId}`;
     const limit = this.config.auth.invitationAttemptsPerHour;
@@ -132,6 +254,13 @@ export class InvitationsService {
     if (status === 'revoked') throw new AppError('INVITATION_REVOKED', undefined, { code: '邀请码已被撤销' });
     if (status === 'used') throw new AppError('INVITATION_USED', undefined, { code: '邀请码已被使用' });
     if (status === 'expired') throw new AppError('INVITATION_EXPIRED', undefined, { code: '邀请码已过期' });
+    const user = await this.users.getById(this.dataSource.manager, caller.userId);
+    const change = await this.roleChange(user, invitation);
+    if (change && !confirmRoleChange) {
+      const refusal = new AppError('INVITATION_ROLE_CHANGE');
+      refusal.current = change;
+      throw refusal;
+    }
 
     await this.dataSource.transaction(async (manager) => {
       // The conditional update is what makes the code single-use when two people redeem it at once.
@@ -152,11 +281,41 @@ export class InvitationsService {
       });
       await this.audit.record(
         caller,
-        { action: 'invitation.redeem', targetType: 'invitation', targetId: invitation.id, details: { role: invitation.role } },
+        {
+          action: 'invitation.redeem',
+          targetType: 'invitation',
+          targetId: invitation.id,
+          // the role change belongs to the unit the code gives (a parent has none before)
+          placeCode: invitation.unitDivisionCode ?? invitation.countyCode,
+          details: {
+            role: invitation.role,
+            position: invitation.position,
+            county: invitation.countyCode,
+            fromRole: user.role,
+            fromPosition: user.position,
+            confirmedChange: change !== null,
+          },
+        },
         manager,
       );
     });
     return this.accounts.me(caller.userId);
+  }
+
+  /**
+   * What the code would change for the user, or null when there is nothing to confirm: a parent who
+   * has bound no child (everyone starts as one), or a code for what the user already is.
+   */
+  private async roleChange(user: UserRow, invitation: Invitation): Promise<RoleChange | null> {
+    const boundChildren = user.role === 'parent' ? (await this.children.childIdsBoundTo(this.dataSource.manager, user.id)).length : 0;
+    if (user.role === 'parent' ? boundChildren === 0 : sameAppointment(user, invitation)) return null;
+    const [fromUnit, toUnit] = await this.units.describe([user, invitation]);
+    const view = (a: Appointment, unit: AppointmentView['unit'] | undefined): AppointmentView => ({
+      role: a.role,
+      position: a.position,
+      unit: unit ?? null,
+    });
+    return { from: view(user, fromUnit), to: view(invitation, toUnit), boundChildren };
   }
 
   private async resolveUnit(county: string, unit: UnitRef): Promise<Pick<Invitation, 'unitDivisionCode' | 'unitSchoolId'>> {
@@ -177,7 +336,7 @@ export class InvitationsService {
   private async toViews(invitations: Invitation[]): Promise<InvitationView[]> {
     const now = this.clock.now();
     const units = await this.units.describe(invitations);
-    const userIds = invitations.flatMap((i) => (i.usedBy ? [i.usedBy] : []));
+    const userIds = invitations.flatMap((i) => [i.usedBy, i.createdBy].filter((id): id is string => id !== null));
     const names = await this.users.displayNames(this.dataSource.manager, userIds);
     return invitations.map((i, index) => ({
       id: i.id,
@@ -190,6 +349,7 @@ export class InvitationsService {
       createdAt: i.createdAt.toISOString(),
       usedAt: i.usedAt?.toISOString() ?? null,
       usedByName: i.usedBy ? (names.get(i.usedBy) ?? null) : null,
+      issuedByName: i.createdBy ? (names.get(i.createdBy) ?? null) : null,
       codeHint: i.codeHint,
     }));
   }

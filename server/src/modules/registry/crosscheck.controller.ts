@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Query, Res } from '@nestjs/common';
 import { contract } from '@baoxue/shared';
 import type { Response } from 'express';
 import type { z } from 'zod';
-import { Roles } from '../../common/auth/access.decorator';
+import { RolesFor } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
 import { Endpoint } from '../../common/http/endpoint.decorator';
 import { CrosscheckService } from './crosscheck.service';
@@ -16,7 +16,7 @@ export class CrosscheckController {
   ) {}
 
   @Endpoint('crosscheckStart')
-  @Roles('county_admin')
+  @RolesFor('run_crosscheck')
   start(
     @CurrentCaller() caller: Caller,
     @Body({ schema: contract.crosscheckStart.body }) body: z.output<typeof contract.crosscheckStart.body>,
@@ -25,19 +25,19 @@ export class CrosscheckController {
   }
 
   @Endpoint('crosscheckRuns')
-  @Roles('county_admin')
+  @RolesFor('run_crosscheck')
   runs(@CurrentCaller() caller: Caller) {
     return this.crosscheck.list(caller);
   }
 
   @Endpoint('crosscheckRunGet')
-  @Roles('county_admin')
+  @RolesFor('run_crosscheck')
   run(@CurrentCaller() caller: Caller, @Param({ schema: contract.crosscheckRunGet.params }) params: { id: string }) {
     return this.crosscheck.view(caller, params.id);
   }
 
   @Endpoint('crosscheckReviews')
-  @Roles('county_admin')
+  @RolesFor('run_crosscheck')
   reviews(
     @CurrentCaller() caller: Caller,
     @Query({ schema: contract.crosscheckReviews.query }) query: z.output<typeof contract.crosscheckReviews.query>,
@@ -46,7 +46,7 @@ export class CrosscheckController {
   }
 
   @Endpoint('crosscheckDecide')
-  @Roles('county_admin')
+  @RolesFor('run_crosscheck')
   @HttpCode(200)
   decide(
     @CurrentCaller() caller: Caller,
@@ -57,7 +57,7 @@ export class CrosscheckController {
   }
 
   @Endpoint('statsDropout')
-  @Roles('official', 'county_admin')
+  @RolesFor('read_stats')
   dropout(
     @CurrentCaller() caller: Caller,
     @Query({ schema: contract.statsDropout.query }) query: z.output<typeof contract.statsDropout.query>,
@@ -66,7 +66,7 @@ export class CrosscheckController {
   }
 
   @Endpoint('statsExport')
-  @Roles('official', 'county_admin')
+  @RolesFor('read_stats')
   async export(
     @CurrentCaller() caller: Caller,
     @Query({ schema: contract.statsExport.query }) query: z.output<typeof contract.statsExport.query>,

@@ -14,7 +14,8 @@ import {
 import type { Logger } from 'pino';
 import { In, MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
-import { administeredCounty, assertCountyScope } from '../../common/auth/scope';
+import { requireCountyAccess, requireRecordAccess } from '../../common/auth/record-policy';
+import { assertCountyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
@@ -91,7 +92,7 @@ export class CrosscheckService {
   ) {}
 
   async start(caller: Caller, schoolYear: number): Promise<CrosscheckRunView> {
-    const countyCode = administeredCounty(caller);
+    const countyCode = requireCountyAccess(caller, 'run_crosscheck');
     if (await this.dataSource.manager.existsBy(CrosscheckRun, { countyCode, status: 'running' })) throw new AppError('CROSSCHECK_RUNNING');
     const run: CrosscheckRun = {
       id: newId(),
@@ -134,17 +135,18 @@ export class CrosscheckService {
     const run = await this.dataSource.manager.findOneBy(CrosscheckRun, { id });
     if (!run) throw AppError.notFound();
     assertCountyScope(caller, run.countyCode);
+    requireRecordAccess(caller, 'run_crosscheck', { countyCode: run.countyCode });
     return (await this.runViews([run]))[0]!;
   }
 
   async list(caller: Caller): Promise<{ items: CrosscheckRunView[] }> {
-    const countyCode = administeredCounty(caller);
+    const countyCode = requireCountyAccess(caller, 'run_crosscheck');
     const runs = await this.dataSource.manager.find(CrosscheckRun, { where: { countyCode }, order: { startedAt: 'DESC' }, take: 50 });
     return { items: await this.runViews(runs) };
   }
 
   async reviews(caller: Caller, query: { status: 'pending' | 'same' | 'different'; cursor?: string; limit: number }) {
-    const countyCode = administeredCounty(caller);
+    const countyCode = requireCountyAccess(caller, 'run_crosscheck');
     const qb = this.dataSource.manager
       .createQueryBuilder(CrosscheckReview, 'r')
       .where('r.county_code = :countyCode AND r.status = :status', { countyCode, status: query.status })
@@ -164,6 +166,7 @@ export class CrosscheckService {
     const review = await this.dataSource.manager.findOneBy(CrosscheckReview, { id });
     if (!review) throw AppError.notFound();
     assertCountyScope(caller, review.countyCode);
+    requireRecordAccess(caller, 'run_crosscheck', { countyCode: review.countyCode });
     if (review.status !== 'pending') throw new AppError('CROSSCHECK_REVIEW_DECIDED');
     await this.dataSource.transaction(async (manager) => {
       const claimed = await manager.update(

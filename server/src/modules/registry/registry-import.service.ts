@@ -7,7 +7,8 @@ import type { ApiRowError, ImportView, RegistryKind } from '@baoxue/shared';
 import type { Logger } from 'pino';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
-import { administeredCounty, assertCountyScope } from '../../common/auth/scope';
+import { requireCountyAccess, requireRecordAccess } from '../../common/auth/record-policy';
+import { assertCountyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { bulkInsert } from '../../database/bulk-insert';
 import { AppError } from '../../common/errors/app-error';
@@ -98,7 +99,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
   }
 
   async start(caller: Caller, kind: RegistryKind, file: { path: string; originalname: string }): Promise<ImportView> {
-    const countyCode = administeredCounty(caller);
+    const countyCode = requireCountyAccess(caller, 'import_registry');
     const record: RegistryImport = {
       id: newId(),
       kind,
@@ -145,11 +146,12 @@ export class RegistryImportService implements OnApplicationBootstrap {
     const record = await this.dataSource.manager.findOneBy(RegistryImport, { id });
     if (!record) throw AppError.notFound();
     assertCountyScope(caller, record.countyCode);
+    requireRecordAccess(caller, 'import_registry', { countyCode: record.countyCode });
     return (await this.toViews([record]))[0]!;
   }
 
   async list(caller: Caller, query: { kind?: RegistryKind; cursor?: string; limit: number }) {
-    const countyCode = administeredCounty(caller);
+    const countyCode = requireCountyAccess(caller, 'import_registry');
     const qb = this.dataSource.manager
       .createQueryBuilder(RegistryImport, 'i')
       .where('i.county_code = :countyCode', { countyCode })

@@ -5,7 +5,7 @@ import { contract, routes } from '@baoxue/shared';
 import type { Response } from 'express';
 import { diskStorage } from 'multer';
 import type { z } from 'zod';
-import { Roles } from '../../common/auth/access.decorator';
+import { RolesFor } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
 import { AppError } from '../../common/errors/app-error';
 import { Endpoint } from '../../common/http/endpoint.decorator';
@@ -23,7 +23,7 @@ export class RegistryController {
   constructor(private readonly imports: RegistryImportService) {}
 
   @Endpoint('registryTemplate')
-  @Roles('county_admin')
+  @RolesFor('import_registry')
   async template(
     @Param({ schema: contract.registryTemplate.params }) params: z.output<typeof contract.registryTemplate.params>,
     @Res() response: Response,
@@ -35,7 +35,7 @@ export class RegistryController {
   }
 
   @Endpoint('registryImport')
-  @Roles('county_admin')
+  @RolesFor('import_registry')
   @UseInterceptors(upload)
   start(
     @CurrentCaller() caller: Caller,
@@ -47,7 +47,7 @@ export class RegistryController {
   }
 
   @Endpoint('registryImports')
-  @Roles('county_admin')
+  @RolesFor('import_registry')
   list(
     @CurrentCaller() caller: Caller,
     @Query({ schema: contract.registryImports.query }) query: z.output<typeof contract.registryImports.query>,
@@ -56,7 +56,7 @@ export class RegistryController {
   }
 
   @Endpoint('registryImportGet')
-  @Roles('county_admin')
+  @RolesFor('import_registry')
   get(@CurrentCaller() caller: Caller, @Param({ schema: contract.registryImportGet.params }) params: { id: string }) {
     return this.imports.view(caller, params.id);
   }

@@ -22,7 +22,8 @@ import {
 import ExcelJS from 'exceljs';
 import type { DataSource } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
-import { divisionScopePrefix, isDivisionInScope } from '../../common/auth/scope';
+import { requireRecordAccess } from '../../common/auth/record-policy';
+import { divisionInReadScope, readScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { ChildRecords } from '../children/child-records';
@@ -233,19 +234,22 @@ export class StatsService {
     };
   }
 
-  /** A township sees its own figures, a village cadre their village, school staff their school, the county all. */
+  /** A township sees its own figures, a village cadre their village, school staff their school, the county all (`read_stats`). */
   private scopeOf(caller: Caller, under?: string): Scope {
-    if (caller.role === 'official' && caller.unit?.kind === 'school') {
+    requireRecordAccess(caller, 'read_stats');
+    const reach = readScope(caller, 'read_stats');
+    if (reach?.relation === 'school') {
       if (under) throw AppError.forbidden('学校只能查看本校的统计', { under: '不在您的管辖范围内' });
-      return { kind: 'school', schoolId: caller.unit.schoolId };
+      return { kind: 'school', schoolId: reach.schoolId };
     }
-    const prefix = divisionScopePrefix(caller);
-    if (!prefix || (caller.role !== 'county_admin' && caller.role !== 'official')) throw AppError.forbidden();
+    // everyone else the row lets in reaches an area: their county or their division
+    const own = reach?.relation === 'county' ? reach.countyCode : reach?.relation === 'division' ? reach.code : null;
+    if (!own) throw AppError.forbidden();
     if (under) {
-      if (!isDivisionInScope(caller, under)) throw AppError.forbidden('只能查看本单位范围内的统计', { under: '不在您的管辖范围内' });
+      if (!divisionInReadScope(caller, 'read_stats', under))
+        throw AppError.forbidden('只能查看本单位范围内的统计', { under: '不在您的管辖范围内' });
       return { kind: 'division', code: under };
     }
-    const own = caller.role === 'county_admin' ? caller.countyCode! : (caller.unit as { code: string }).code;
     return { kind: 'division', code: own };
   }
 

@@ -31,6 +31,21 @@ export class SchoolRecords {
     return (await manager.findOne(School, { where: { id }, select: { countyCode: true } }))?.countyCode ?? null;
   }
 
+  /** The number of schools of each county (0 for a county without any). */
+  async countByCounty(manager: EntityManager, countyCodes: string[]): Promise<Map<string, number>> {
+    const counts = new Map(countyCodes.map((c) => [c, 0]));
+    if (countyCodes.length === 0) return counts;
+    const rows = await manager
+      .createQueryBuilder(School, 's')
+      .select('s.county_code', 'county')
+      .addSelect('COUNT(*)', 'n')
+      .where('s.county_code IN (:...codes)', { codes: countyCodes })
+      .groupBy('s.county_code')
+      .getRawMany<{ county: string; n: number | string }>();
+    for (const row of rows) counts.set(row.county, Number(row.n));
+    return counts;
+  }
+
   /** Whether there is a school with this id. */
   async exists(manager: EntityManager, id: string): Promise<boolean> {
     return manager.existsBy(School, { id });

@@ -1,7 +1,7 @@
 import { Body, Controller, Param, Query } from '@nestjs/common';
 import { contract } from '@baoxue/shared';
 import type { z } from 'zod';
-import { Roles, SignedIn } from '../../common/auth/access.decorator';
+import { RolesFor, SignedIn } from '../../common/auth/access.decorator';
 import { CurrentCaller, type Caller } from '../../common/auth/caller';
 import { Endpoint } from '../../common/http/endpoint.decorator';
 import { SchoolsService } from './schools.service';
@@ -23,7 +23,7 @@ export class SchoolsController {
   }
 
   @Endpoint('schoolsCreate')
-  @Roles('county_admin')
+  @RolesFor('manage_schools')
   create(
     @CurrentCaller() caller: Caller,
     @Body({ schema: contract.schoolsCreate.body }) body: z.output<typeof contract.schoolsCreate.body>,
@@ -32,7 +32,7 @@ export class SchoolsController {
   }
 
   @Endpoint('schoolsUpdate')
-  @Roles('county_admin')
+  @RolesFor('manage_schools')
   update(
     @CurrentCaller() caller: Caller,
     @Param({ schema: contract.schoolsUpdate.params }) params: { id: string },

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ancestorDivisionCode, divisionLevelOf, divisionPrefix, type SchoolView } from '@baoxue/shared';
 import type { DataSource } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
-import { administeredCounty, assertCountyScope } from '../../common/auth/scope';
+import { requireCountyAccess, requireRecordAccess } from '../../common/auth/record-policy';
+import { assertCountyScope } from '../../common/auth/scope';
 import { AppError } from '../../common/errors/app-error';
 import { isDuplicateKey } from '../../common/errors/database-errors';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
@@ -102,6 +103,7 @@ export class SchoolsService {
     const school = await this.dataSource.manager.findOneBy(School, { id });
     if (!school) throw AppError.notFound();
     assertCountyScope(caller, school.countyCode);
+    requireRecordAccess(caller, 'manage_schools', { countyCode: school.countyCode });
     if (input.divisionCode !== undefined) Object.assign(school, await this.placeIn(caller, input.divisionCode));
     if (input.name !== undefined) school.name = input.name;
     if (input.stage !== undefined) school.stage = input.stage;
@@ -113,7 +115,7 @@ export class SchoolsService {
 
   /** The township (and village) a school sits in, which must lie in the admin's own county. */
   private async placeIn(caller: Caller, divisionCode: string) {
-    const county = administeredCounty(caller);
+    const county = requireCountyAccess(caller, 'manage_schools');
     const level = divisionLevelOf(divisionCode);
     if (level !== 'township' && level !== 'village') throw AppError.invalid({ divisionCode: '学校应归属到乡镇或村' });
     if (!divisionCode.startsWith(divisionPrefix(county)))
@@ -126,7 +128,7 @@ export class SchoolsService {
     };
   }
 
-  private async save(caller: Caller, school: School, action: string): Promise<void> {
+  private async save(caller: Caller, school: School, action: 'schools.create' | 'schools.update'): Promise<void> {
     try {
       await this.dataSource.transaction(async (manager) => {
         await manager.save(School, school);

@@ -11,9 +11,10 @@ import {
 } from '@baoxue/shared';
 import type { DataSource } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
+import { readsBoundChildren } from '../../common/auth/scope';
 import { AppError } from '../../common/errors/app-error';
 import { AuditService } from '../audit/audit.service';
-import { assertGuardian, officialCanSeeChild } from '../children/child-access';
+import { isGuardianOf, officialCanSeeChild } from '../children/child-access';
 import { ChildRegistry } from '../children/child-registry.service';
 import { schoolNamesOf } from '../children/lookups';
 import { SchoolRecords } from '../schools/school-records';
@@ -45,8 +46,9 @@ export class ChildSubsidiesService {
     const child = await this.registry.current(manager, id);
     if (!child) throw AppError.notFound();
     const childId = child.id;
-    if (caller.role === 'parent') await assertGuardian(manager, caller.userId, childId);
-    else if (!officialCanSeeChild(caller, child)) throw AppError.notFound();
+    // `read_child`: a guardian reaches the children bound to them, anyone else by the child's village or school
+    const guardian = readsBoundChildren(caller, 'read_child') && (await isGuardianOf(manager, caller.userId, childId));
+    if (!guardian && !officialCanSeeChild(caller, child)) throw AppError.notFound();
     const county = await countyOfChild(this.schoolRecords, manager, child);
     const [eligibility, payments, complaints, policies, schools] = await Promise.all([
       manager.find(SubsidyEligibilityRow, { where: { childId }, order: { schoolYear: 'DESC' } }),
@@ -56,7 +58,13 @@ export class ChildSubsidiesService {
       schoolNamesOf(manager, [child.schoolId]),
     ]);
     if (caller.role !== 'parent')
-      await this.audit.record(caller, { action: 'child.subsidies.read', targetType: 'child', targetId: childId });
+      await this.audit.record(caller, {
+        action: 'child.subsidies.read',
+        targetType: 'child',
+        targetId: childId,
+        childId,
+        placeCode: child.villageCode ?? county,
+      });
 
     const entitlements = eligibility.flatMap((e) =>
       semestersOfSchoolYear(e.schoolYear)

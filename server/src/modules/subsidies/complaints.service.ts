@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   COMPLAINT_ACTIONS,
   COMPLAINT_STATUSES,
   COMPLAINT_TRANSITIONS,
+  countySettings,
   nextComplaintStatus,
   pageLink,
   parseSemesterKey,
@@ -14,19 +15,19 @@ import {
 } from '@baoxue/shared';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
-import { requireRecordAccess } from '../../common/auth/record-policy';
-import { administeredCounty } from '../../common/auth/scope';
+import { requireCountyAccess, requireRecordAccess } from '../../common/auth/record-policy';
+import { applyScope, inReadScope, readsBoundChildren } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
-import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { countyAdmins } from '../accounts/recipients';
 import { AuditService } from '../audit/audit.service';
-import { assertGuardian, boundChildIds } from '../children/child-access';
+import { assertGuardian, boundChildIds, isGuardianOf } from '../children/child-access';
 import { ChildRecords } from '../children/child-records';
 import { ChildRegistry } from '../children/child-registry.service';
 import { schoolNamesOf, userNamesOf } from '../children/lookups';
+import { DivisionRecords } from '../divisions/division-records';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SchoolRecords } from '../schools/school-records';
 import { countyOfChild } from './pupil-lookup';
@@ -43,14 +44,19 @@ const DAY = 24 * 3_600_000;
 export class ComplaintsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly registry: ChildRegistry,
     private readonly childRecords: ChildRecords,
     private readonly schoolRecords: SchoolRecords,
+    private readonly divisionRecords: DivisionRecords,
   ) {}
+
+  /** The county's time to answer (时限与规则), from its settings: each county sets its own. */
+  private async answerDays(manager: EntityManager, countyCode: string): Promise<number> {
+    return countySettings((await this.divisionRecords.servedCounty(manager, countyCode))?.settings).complaintAnswerDays;
+  }
 
   async create(
     caller: Caller,
@@ -74,6 +80,7 @@ export class ComplaintsService {
     const county = await countyOfChild(this.schoolRecords, manager, child);
     if (!county) throw AppError.invalid({ childId: '无法确定孩子所在的县，请联系学校' });
     const now = this.clock.now();
+    const answerDays = await this.answerDays(manager, county);
     const complaint: SubsidyComplaint = {
       id: newId(now.getTime()),
       childId: child.id,
@@ -85,7 +92,7 @@ export class ComplaintsService {
       status: 'open',
       version: 1,
       createdAt: now,
-      dueAt: new Date(now.getTime() + this.config.parents.complaintAnswerDays * DAY),
+      dueAt: new Date(now.getTime() + answerDays * DAY),
       handlerId: null,
       answer: null,
       answeredAt: null,
@@ -94,12 +101,22 @@ export class ComplaintsService {
     await this.dataSource.transaction(async (tx) => {
       await tx.insert(SubsidyComplaint, complaint);
       await this.event(tx, complaint.id, caller.userId, 'parent', 'submitted', input.text);
-      await this.audit.record(caller, { action: 'subsidy.complaint.create', targetType: 'subsidy_complaint', targetId: complaint.id }, tx);
+      await this.audit.record(
+        caller,
+        {
+          action: 'subsidy.complaint.create',
+          targetType: 'subsidy_complaint',
+          targetId: complaint.id,
+          childId: complaint.childId,
+          placeCode: child.villageCode ?? county,
+        },
+        tx,
+      );
       const office = await countyAdmins(tx, county);
       await this.notifications.notify(tx, office, {
         key: `complaint:${complaint.id}`,
         title: '新的学生资助投诉',
-        body: `家长反映${child.name}的资助问题，请在${this.config.parents.complaintAnswerDays}天内答复。`,
+        body: `家长反映${child.name}的资助问题，请在${answerDays}天内答复。`,
         link: pageLink('countyComplaint', { id: complaint.id }),
       });
     });
@@ -116,10 +133,10 @@ export class ComplaintsService {
   }
 
   async list(caller: Caller, query: { cursor?: string; limit: number; status?: ComplaintStatus; overdue?: 'true' | 'false' }) {
-    const county = administeredCounty(caller);
+    const county = requireCountyAccess(caller, 'read_complaint');
     const now = this.clock.now();
     const manager = this.dataSource.manager;
-    const base = () => manager.createQueryBuilder(SubsidyComplaint, 'c').where('c.county_code = :county', { county });
+    const base = () => applyScope(manager.createQueryBuilder(SubsidyComplaint, 'c'), caller, 'read_complaint', { county: 'c.county_code' });
     const qb = base()
       .orderBy('c.id', 'DESC')
       .limit(query.limit + 1);
@@ -139,6 +156,7 @@ export class ComplaintsService {
       action: 'subsidy.complaints.list',
       targetType: 'county',
       targetId: county,
+      placeCode: county,
       details: { rows: page.length },
     });
     return {
@@ -151,7 +169,13 @@ export class ComplaintsService {
   async get(caller: Caller, id: string): Promise<ComplaintView> {
     const complaint = await this.visible(caller, id);
     if (caller.role !== 'parent')
-      await this.audit.record(caller, { action: 'subsidy.complaint.read', targetType: 'subsidy_complaint', targetId: id });
+      await this.audit.record(caller, {
+        action: 'subsidy.complaint.read',
+        targetType: 'subsidy_complaint',
+        targetId: id,
+        childId: complaint.childId,
+        placeCode: complaint.countyCode,
+      });
     return this.view(this.dataSource.manager, complaint, caller);
   }
 
@@ -174,7 +198,7 @@ export class ComplaintsService {
       if (input.transition === 'accept') changes.handlerId = caller.userId;
       if (input.transition === 'answer')
         Object.assign(changes, { answer: input.text, answeredAt: now, handlerId: complaint.handlerId ?? caller.userId });
-      if (input.transition === 'reopen') changes.dueAt = new Date(now.getTime() + this.config.parents.complaintAnswerDays * DAY);
+      if (input.transition === 'reopen') changes.dueAt = new Date(now.getTime() + (await this.answerDays(tx, complaint.countyCode)) * DAY);
       if (input.transition === 'close') changes.closedAt = now;
       const result = await tx
         .createQueryBuilder()
@@ -189,7 +213,13 @@ export class ComplaintsService {
       await this.event(tx, id, caller.userId, side, input.transition, input.text);
       await this.audit.record(
         caller,
-        { action: `subsidy.complaint.${input.transition}`, targetType: 'subsidy_complaint', targetId: id },
+        {
+          action: `subsidy.complaint.${input.transition}`,
+          targetType: 'subsidy_complaint',
+          targetId: id,
+          childId: complaint.childId,
+          placeCode: complaint.countyCode,
+        },
         tx,
       );
       const child = await this.childRecords.getById(tx, complaint.childId);
@@ -215,13 +245,13 @@ export class ComplaintsService {
     return this.view(this.dataSource.manager, await this.dataSource.manager.findOneByOrFail(SubsidyComplaint, { id }), caller);
   }
 
-  /** A guardian's own child's complaint, or one of the county admin's county; anything else is not found. */
+  /** A guardian's own child's complaint, or one of the county admin's county (`read_complaint`); anything else is not found. */
   private async visible(caller: Caller, id: string): Promise<SubsidyComplaint> {
     const manager = this.dataSource.manager;
     const complaint = await manager.findOneBy(SubsidyComplaint, { id });
     if (!complaint) throw AppError.notFound();
-    if (caller.role === 'parent') await assertGuardian(manager, caller.userId, complaint.childId);
-    else if (caller.role !== 'county_admin' || caller.countyCode !== complaint.countyCode) throw AppError.notFound();
+    const guardian = readsBoundChildren(caller, 'read_complaint') && (await isGuardianOf(manager, caller.userId, complaint.childId));
+    if (!inReadScope(caller, 'read_complaint', { county: complaint.countyCode, guardian })) throw AppError.notFound();
     return complaint;
   }
 

@@ -10,7 +10,8 @@ import {
 } from '@baoxue/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
-import { administeredCounty, isDivisionInScope } from '../../common/auth/scope';
+import { requireCountyAccess } from '../../common/auth/record-policy';
+import { applyScope, divisionInReadScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
@@ -103,11 +104,12 @@ export class EligibilityService {
   }
 
   async list(caller: Caller, query: { cursor?: string; limit: number; schoolYear?: number; schoolId?: string; under?: string }) {
-    const county = administeredCounty(caller);
-    if (query.under && !isDivisionInScope(caller, query.under)) throw AppError.forbidden('只能查看本县的资助对象', { under: '不在本县' });
-    const qb = this.dataSource.manager
-      .createQueryBuilder(SubsidyEligibilityRow, 'e')
-      .where('e.county_code = :county', { county })
+    const county = requireCountyAccess(caller, 'read_eligibility');
+    if (query.under && !divisionInReadScope(caller, 'read_eligibility', query.under))
+      throw AppError.forbidden('只能查看本县的资助对象', { under: '不在本县' });
+    const qb = applyScope(this.dataSource.manager.createQueryBuilder(SubsidyEligibilityRow, 'e'), caller, 'read_eligibility', {
+      county: 'e.county_code',
+    })
       .orderBy('e.id', 'DESC')
       .limit(query.limit + 1);
     if (query.schoolYear) qb.andWhere('e.school_year = :year', { year: query.schoolYear });
@@ -126,6 +128,7 @@ export class EligibilityService {
       action: 'subsidy.eligibility.list',
       targetType: 'county',
       targetId: county,
+      placeCode: county,
       details: { rows: page.length },
     });
     return {
@@ -138,7 +141,7 @@ export class EligibilityService {
     caller: Caller,
     input: { childId: string; schoolYear: number; category: SubsidyCategory; boarding: boolean; stage: AidStage | null },
   ): Promise<EligibilityView> {
-    const county = administeredCounty(caller);
+    const county = requireCountyAccess(caller, 'manage_eligibility');
     const manager = this.dataSource.manager;
     // a record merged since stands for the child's surviving record
     const child = await this.registry.current(manager, input.childId);
@@ -150,7 +153,14 @@ export class EligibilityService {
       const { id, change } = await this.upsert(tx, caller, child, county, { ...input, stage }, 'manual');
       await this.audit.record(
         caller,
-        { action: 'subsidy.eligibility.set', targetType: 'child', targetId: child.id, details: { schoolYear: input.schoolYear, change } },
+        {
+          action: 'subsidy.eligibility.set',
+          targetType: 'child',
+          targetId: child.id,
+          childId: child.id,
+          placeCode: child.villageCode ?? county,
+          details: { schoolYear: input.schoolYear, change },
+        },
         tx,
       );
       return id;
@@ -159,7 +169,7 @@ export class EligibilityService {
   }
 
   async revoke(caller: Caller, id: string): Promise<{ ok: true }> {
-    const county = administeredCounty(caller);
+    const county = requireCountyAccess(caller, 'manage_eligibility');
     const row = await this.dataSource.manager.findOneBy(SubsidyEligibilityRow, { id });
     if (!row || row.countyCode !== county) throw AppError.notFound();
     await this.dataSource.transaction(async (manager) => {
@@ -170,6 +180,8 @@ export class EligibilityService {
           action: 'subsidy.eligibility.revoke',
           targetType: 'child',
           targetId: row.childId,
+          childId: row.childId,
+          placeCode: county,
           details: { schoolYear: row.schoolYear, category: row.category },
         },
         manager,
@@ -180,7 +192,7 @@ export class EligibilityService {
 
   /** All or nothing: every row is checked first; then each pupil's eligibility for that year is created or updated. */
   async import(caller: Caller, buffer: Buffer) {
-    const county = administeredCounty(caller);
+    const county = requireCountyAccess(caller, 'manage_eligibility');
     const rows = await readSheet(buffer, ELIGIBILITY_COLUMNS, SUBSIDY_SHEET);
     const manager = this.dataSource.manager;
     const pupils = await PupilLookup.load(
@@ -224,7 +236,7 @@ export class EligibilityService {
       for (const item of parsed) counts[(await this.upsert(tx, caller, item.child, county, item, 'import')).change]++;
       await this.audit.record(
         caller,
-        { action: 'subsidy.eligibility.import', targetType: 'county', targetId: county, details: { ...counts } },
+        { action: 'subsidy.eligibility.import', targetType: 'county', targetId: county, placeCode: county, details: { ...counts } },
         tx,
       );
     });

@@ -15,7 +15,8 @@ import {
 } from '@baoxue/shared';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
-import { administeredCounty } from '../../common/auth/scope';
+import { requireCountyAccess } from '../../common/auth/record-policy';
+import { applyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
@@ -173,10 +174,10 @@ export class PaymentsService {
   }
 
   async list(caller: Caller, query: { cursor?: string; limit: number; semester?: string; status?: PaymentStatus; schoolId?: string }) {
-    const county = administeredCounty(caller);
-    const qb = this.dataSource.manager
-      .createQueryBuilder(SubsidyPayment, 'p')
-      .where('p.county_code = :county', { county })
+    const county = requireCountyAccess(caller, 'read_payment');
+    const qb = applyScope(this.dataSource.manager.createQueryBuilder(SubsidyPayment, 'p'), caller, 'read_payment', {
+      county: 'p.county_code',
+    })
       .orderBy('p.id', 'DESC')
       .limit(query.limit + 1);
     if (query.semester) qb.andWhere('p.semester = :semester', { semester: query.semester });
@@ -193,6 +194,7 @@ export class PaymentsService {
       action: 'subsidy.payments.list',
       targetType: 'county',
       targetId: county,
+      placeCode: county,
       details: { rows: page.length },
     });
     return {
@@ -202,7 +204,7 @@ export class PaymentsService {
   }
 
   async import(caller: Caller, buffer: Buffer) {
-    const county = administeredCounty(caller);
+    const county = requireCountyAccess(caller, 'import_payments');
     const rows = await readSheet(buffer, PAYMENT_COLUMNS, SUBSIDY_SHEET);
     const manager = this.dataSource.manager;
     const pupils = await PupilLookup.load(
@@ -300,7 +302,7 @@ export class PaymentsService {
       counts.notified = await this.announcePaid(tx, paid, parsed);
       await this.audit.record(
         caller,
-        { action: 'subsidy.payments.import', targetType: 'county', targetId: county, details: { ...counts } },
+        { action: 'subsidy.payments.import', targetType: 'county', targetId: county, placeCode: county, details: { ...counts } },
         tx,
       );
     });

@@ -44,7 +44,7 @@ export class SubsidiesController {
   ) {}
 
   @Endpoint('childrenSubsidies')
-  @Roles('parent', 'official', 'county_admin')
+  @RolesFor('read_child')
   childRecord(@CurrentCaller() caller: Caller, @Param({ schema: contract.childrenSubsidies.params }) params: { id: string }) {
     return this.records.record(caller, params.id);
   }
@@ -56,7 +56,7 @@ export class SubsidiesController {
   }
 
   @Endpoint('subsidyPoliciesCreate')
-  @Roles('county_admin')
+  @RolesFor('manage_subsidy_policies')
   createPolicy(
     @CurrentCaller() caller: Caller,
     @Body({ schema: contract.subsidyPoliciesCreate.body }) body: Body<'subsidyPoliciesCreate'>,
@@ -65,7 +65,7 @@ export class SubsidiesController {
   }
 
   @Endpoint('subsidyPoliciesEnd')
-  @Roles('county_admin')
+  @RolesFor('manage_subsidy_policies')
   @HttpCode(200)
   endPolicy(
     @CurrentCaller() caller: Caller,
@@ -76,32 +76,32 @@ export class SubsidiesController {
   }
 
   @Endpoint('eligibilityList')
-  @Roles('county_admin')
+  @RolesFor('read_eligibility')
   listEligibility(@CurrentCaller() caller: Caller, @Query({ schema: contract.eligibilityList.query }) query: Query<'eligibilityList'>) {
     return this.eligibility.list(caller, query);
   }
 
   @Endpoint('eligibilitySet')
-  @Roles('county_admin')
+  @RolesFor('manage_eligibility')
   setEligibility(@CurrentCaller() caller: Caller, @Body({ schema: contract.eligibilitySet.body }) body: Body<'eligibilitySet'>) {
     return this.eligibility.set(caller, body);
   }
 
   @Endpoint('eligibilityRevoke')
-  @Roles('county_admin')
+  @RolesFor('manage_eligibility')
   @HttpCode(200)
   revokeEligibility(@CurrentCaller() caller: Caller, @Param({ schema: contract.eligibilityRevoke.params }) params: { id: string }) {
     return this.eligibility.revoke(caller, params.id);
   }
 
   @Endpoint('eligibilityTemplate')
-  @Roles('county_admin')
+  @RolesFor('manage_eligibility')
   async eligibilityTemplate(@Res() response: Response) {
     sendFile(response, await this.eligibility.template());
   }
 
   @Endpoint('eligibilityImport')
-  @Roles('county_admin')
+  @RolesFor('manage_eligibility')
   @HttpCode(200)
   @UseInterceptors(eligibilityUpload)
   importEligibility(@CurrentCaller() caller: Caller, @UploadedFile() file: Express.Multer.File | undefined, @Body() _body: unknown) {
@@ -110,19 +110,19 @@ export class SubsidiesController {
   }
 
   @Endpoint('paymentsList')
-  @Roles('county_admin')
+  @RolesFor('read_payment')
   listPayments(@CurrentCaller() caller: Caller, @Query({ schema: contract.paymentsList.query }) query: Query<'paymentsList'>) {
     return this.payments.list(caller, query);
   }
 
   @Endpoint('paymentsTemplate')
-  @Roles('county_admin')
+  @RolesFor('import_payments')
   async paymentsTemplate(@Res() response: Response) {
     sendFile(response, await this.payments.template());
   }
 
   @Endpoint('paymentsImport')
-  @Roles('county_admin')
+  @RolesFor('import_payments')
   @HttpCode(200)
   @UseInterceptors(paymentsUpload)
   importPayments(@CurrentCaller() caller: Caller, @UploadedFile() file: Express.Multer.File | undefined, @Body() _body: unknown) {
@@ -150,7 +150,7 @@ export class SubsidiesController {
   }
 
   @Endpoint('complaintsGet')
-  @Roles('parent', 'county_admin')
+  @RolesFor('read_complaint')
   getComplaint(@CurrentCaller() caller: Caller, @Param({ schema: contract.complaintsGet.params }) params: { id: string }) {
     return this.complaints.get(caller, params.id);
   }

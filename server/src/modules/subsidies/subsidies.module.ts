@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ChildRecordMoves } from '../children/child-record-moves';
 import { ChildrenModule } from '../children/children.module';
+import { DivisionsModule } from '../divisions/divisions.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { SchoolsModule } from '../schools/schools.module';
 import { ChildSubsidiesService } from './child-subsidies.service';
@@ -13,7 +14,7 @@ import { SubsidyPoliciesService } from './subsidy-policies.service';
 import { SubsidyChildLinks } from './subsidy-child-links';
 
 @Module({
-  imports: [AuditModule, ChildrenModule, NotificationsModule, SchoolsModule],
+  imports: [AuditModule, ChildrenModule, DivisionsModule, NotificationsModule, SchoolsModule],
   controllers: [SubsidiesController],
   providers: [SubsidyPoliciesService, EligibilityService, PaymentsService, ChildSubsidiesService, ComplaintsService, SubsidyChildLinks],
 })

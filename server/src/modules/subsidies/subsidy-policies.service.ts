@@ -4,7 +4,7 @@ import { type createPolicyRequest, type PolicyView, type SubsidyPolicy } from '@
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Caller } from '../../common/auth/caller';
-import { administeredCounty } from '../../common/auth/scope';
+import { requireCountyAccess } from '../../common/auth/record-policy';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
@@ -41,7 +41,7 @@ export class SubsidyPoliciesService {
   }
 
   async create(caller: Caller, input: z.output<typeof createPolicyRequest>): Promise<PolicyView> {
-    const county = administeredCounty(caller);
+    const county = requireCountyAccess(caller, 'manage_subsidy_policies');
     if (input.kind === 'nutrition' && (input.stage !== null || input.boarding !== null || input.categories !== null))
       throw AppError.invalid({ kind: '营养改善计划按在校日计算，不区分学段、寄宿和困难类别' });
     const row: SubsidyPolicyRow = {
@@ -75,7 +75,7 @@ export class SubsidyPoliciesService {
   }
 
   async end(caller: Caller, id: string, effectiveTo: string): Promise<PolicyView> {
-    const county = administeredCounty(caller);
+    const county = requireCountyAccess(caller, 'manage_subsidy_policies');
     const row = await this.dataSource.manager.findOneBy(SubsidyPolicyRow, { id });
     // national standards are not the county's to end; they read as not found like another county's rows
     if (!row || row.countyCode !== county) throw AppError.notFound();

@@ -134,7 +134,18 @@ export class TipsService {
     requireAccess(caller, 'reveal_tipster', record);
     const supervisor = await this.users.getById(this.dataSource.manager, tip.supervisorId);
     await this.dataSource.transaction(async (manager) => {
-      await this.audit.record(caller, { action: 'tip.reveal_tipster', targetType: 'tip', targetId: tip.id, reason }, manager);
+      await this.audit.record(
+        caller,
+        {
+          action: 'tip.reveal_tipster',
+          targetType: 'tip',
+          targetId: tip.id,
+          childId: record.childId,
+          placeCode: record.routingCode,
+          reason,
+        },
+        manager,
+      );
       await this.cases.event(manager, tip.caseId, caller.userId, 'tipster_revealed', { reason });
     });
     return { name: supervisor.displayName, contact: tip.contact };

@@ -4,12 +4,12 @@ import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { RecordAction, UploadResponse } from '@baoxue/shared';
+import { mayTakeRecordAction, type RecordAction, type UploadResponse } from '@baoxue/shared';
 import sharp from 'sharp';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import type { Caller } from '../../common/auth/caller';
-import { requireRecordAccess } from '../../common/auth/record-policy';
+import { recordActorsFor, requireRecordAccess } from '../../common/auth/record-policy';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
@@ -25,6 +25,14 @@ const PURPOSE_ACTIONS: Record<Upload['purpose'], RecordAction> = {
   tip_evidence: 'upload_tip_evidence',
   deferral_document: 'upload_deferral_document',
 };
+const PURPOSES = Object.keys(PURPOSE_ACTIONS) as Array<Upload['purpose']>;
+
+/** An upload that names no purpose is for what the caller may upload (a parent's deferral document); tip evidence else. */
+function defaultPurpose(caller: Caller): Upload['purpose'] {
+  const mayUpload = (purpose: Upload['purpose']) =>
+    mayTakeRecordAction(PURPOSE_ACTIONS[purpose], recordActorsFor(caller, PURPOSE_ACTIONS[purpose]));
+  return PURPOSES.find(mayUpload) ?? 'tip_evidence';
+}
 
 /**
  * Evidence photos. Every image is decoded and re-encoded as JPEG: that proves it is an image
@@ -46,7 +54,7 @@ export class UploadsService {
   }
 
   async storeImage(caller: Caller, requested: Upload['purpose'] | undefined, input: Buffer): Promise<UploadResponse> {
-    const purpose = requested ?? (caller.role === 'parent' ? 'deferral_document' : 'tip_evidence');
+    const purpose = requested ?? defaultPurpose(caller);
     requireRecordAccess(caller, PURPOSE_ACTIONS[purpose]);
     const image = await this.normalise(input);
     const id = newId();

@@ -7,6 +7,7 @@ import {
   PRIORITY_GROUPS,
   VISIT_OUTCOMES,
 } from '../../domain/cases';
+import { FULL_ID_REASON_MIN } from '../../domain/audit';
 import { isCalendarDay } from '../../domain/calendar';
 import { divisionCodeField, entityId, pageQuery, textField } from '../fields';
 
@@ -207,6 +208,7 @@ export const countySettingsView = z.object({
   absenceCaseMinDays: z.number(),
   absenceCaseWindowDays: z.number(),
   retentionYears: z.number(),
+  complaintAnswerDays: z.number(),
 });
 
 const positive = (label: string, max: number) =>
@@ -234,6 +236,7 @@ export const countySettingsRequest = z
     absenceCaseMinDays: positive('累计缺勤立案天数', 90),
     absenceCaseWindowDays: positive('累计缺勤观察天数', 90),
     retentionYears: positive('案件资料保存年限', 30),
+    complaintAnswerDays: positive('资助投诉答复时限（天）', 60),
   })
   .partial()
   .refine((v) => v.closeMinPresentDays === undefined || v.closeWindowDays === undefined || v.closeMinPresentDays <= v.closeWindowDays, {
@@ -241,15 +244,22 @@ export const countySettingsRequest = z
     message: '销号所需出勤天数不能超过观察期',
   });
 
-export const ledgerQuery = z.object({
-  /** Cases opened from … to … (inclusive), YYYY-MM-DD. */
-  from: isoDate.optional(),
-  to: isoDate.optional(),
-  /** A division (township or village) inside the caller's scope. */
-  under: divisionCodeField.optional(),
-  /** County admins only: full ID numbers instead of masked ones (audited). */
-  revealIds: z.enum(['true', 'false'], { error: '应为 true 或 false' }).default('false'),
-});
+export const ledgerQuery = z
+  .object({
+    /** Cases opened from … to … (inclusive), YYYY-MM-DD. */
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    /** A division (township or village) inside the caller's scope. */
+    under: divisionCodeField.optional(),
+    /** County admins only: full ID numbers instead of masked ones (audited, with the reason). */
+    revealIds: z.enum(['true', 'false'], { error: '应为 true 或 false' }).default('false'),
+    /** Why full ID numbers are needed (BRIEF §7): required with `revealIds`, kept in the audit log. */
+    reason: textField('导出理由', 200, FULL_ID_REASON_MIN).optional(),
+  })
+  .refine((v) => v.revealIds !== 'true' || v.reason !== undefined, {
+    path: ['reason'],
+    message: '导出完整身份证号须说明理由',
+  });
 
 export const caseFilters = pageQuery.extend({
   priorityGroup: z.enum(keys(PRIORITY_GROUPS), { error: '重点群体不正确' }).optional(),

@@ -2,15 +2,17 @@ import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
 import { createInvitationRequest, POSITION_LABELS, ROLE_LABELS } from '@baoxue/shared';
-import type { InvitableRole, Position } from '@baoxue/shared';
+import type { InvitableRole, Me, Position } from '@baoxue/shared';
 import { DivisionPicker } from '../../../../components/division-picker';
 import { Field, FormError } from '../../../../components/field';
 import { SchoolPicker } from '../../../../components/school-picker';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
+import { Loading } from '../../../../components/status';
+import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useForm } from '../../../../hooks/use-form';
 import { invitationsApi, type CreatedInvitation } from '../../../../services/invitations';
-import { toastSuccess } from '../../../../utils/feedback';
+import { confirm, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { unitName } from '../../../../utils/labels';
 import { goBack } from '../../../../utils/navigation';
@@ -18,6 +20,7 @@ import { goBack } from '../../../../utils/navigation';
 const ROLES: ReadonlyArray<{ value: InvitableRole; label: string }> = [
   { value: 'supervisor', label: ROLE_LABELS.supervisor },
   { value: 'official', label: ROLE_LABELS.official },
+  { value: 'county_admin', label: '县管理员' },
 ];
 
 const POSITIONS: ReadonlyArray<{ value: Position; label: string }> = [
@@ -34,15 +37,15 @@ const VALIDITY: ReadonlyArray<{ value: string; label: string }> = [
 ];
 
 export default function InvitationCreatePage() {
+  const user = useCurrentUser();
   const [created, setCreated] = useState<CreatedInvitation | null>(null);
-  return (
-    <Screen className="form-page">
-      {created ? <Created invitation={created} onAnother={() => setCreated(null)} /> : <InvitationForm onCreated={setCreated} />}
-    </Screen>
-  );
+  let content = <Loading />;
+  if (created) content = <Created invitation={created} onAnother={() => setCreated(null)} />;
+  else if (user) content = <InvitationForm admin={user} onCreated={setCreated} />;
+  return <Screen className="form-page">{content}</Screen>;
 }
 
-function InvitationForm({ onCreated }: { onCreated: (invitation: CreatedInvitation) => void }) {
+function InvitationForm({ admin, onCreated }: { admin: Me; onCreated: (invitation: CreatedInvitation) => void }) {
   const form = useForm(createInvitationRequest, {
     role: 'supervisor',
     position: null,
@@ -52,10 +55,14 @@ function InvitationForm({ onCreated }: { onCreated: (invitation: CreatedInvitati
   // School staff belong to a school; everyone else to a county, township or village.
   const unitKind = position === 'school_staff' ? 'school' : 'division';
 
+  // another county admin belongs to the admin's own county, nowhere else
+  const county = admin.unit?.kind === 'division' ? admin.unit : null;
+
   const chooseRole = (next: InvitableRole) => {
     form.set('role', next);
     form.set('position', next === 'official' ? (position ?? 'cadre') : null);
-    if (next === 'supervisor' && form.values.unit?.kind === 'school') form.set('unit', undefined);
+    if (next === 'county_admin') form.set('unit', county ? { kind: 'division', code: county.code } : undefined);
+    else if (role === 'county_admin' || (next === 'supervisor' && form.values.unit?.kind === 'school')) form.set('unit', undefined);
   };
 
   const choosePosition = (next: Position) => {
@@ -64,7 +71,20 @@ function InvitationForm({ onCreated }: { onCreated: (invitation: CreatedInvitati
     if (kindChanges) form.set('unit', undefined);
   };
 
-  const submit = () => form.submit(async (body) => onCreated(await invitationsApi.create(body)));
+  const submit = () =>
+    form.submit(async (body) => {
+      // a county admin sees and changes everything of the county: asked once more before the code exists
+      if (
+        body.role === 'county_admin' &&
+        !(await confirm(
+          '邀请县教育局管理员',
+          `使用这个邀请码的人将成为${county ? unitName(county) : '本县'}的县教育局管理员，可以查看全县儿童和案件信息、导出台账、发放邀请码（包括管理员邀请码）。请确认被邀请人是县教育局的工作人员。`,
+          '确认生成',
+        ))
+      )
+        return;
+      onCreated(await invitationsApi.create(body));
+    });
 
   return (
     <View className="card">
@@ -80,7 +100,9 @@ function InvitationForm({ onCreated }: { onCreated: (invitation: CreatedInvitati
         label={unitKind === 'school' ? '所属学校' : '所属行政区划'}
         error={form.errors.unit ?? form.errors['unit.code'] ?? form.errors['unit.schoolId']}
       >
-        {unitKind === 'school' ? (
+        {role === 'county_admin' ? (
+          <Text className="list-item-line">{county ? unitName(county) : '本县'}（县教育局）</Text>
+        ) : unitKind === 'school' ? (
           <SchoolPicker
             value={form.values.unit?.kind === 'school' ? form.values.unit.schoolId : null}
             onChange={(school) => form.set('unit', { kind: 'school', schoolId: school.id })}

@@ -64,7 +64,8 @@ export default function InvitationsPage() {
           {invitation.note && <Text className="list-item-line">备注：{invitation.note}</Text>}
           <Text className="list-item-line">邀请码尾号：{invitation.codeHint}</Text>
           <Text className="list-item-meta">
-            发放于 {formatDateTime(invitation.createdAt)}，有效期至 {formatDateTime(invitation.expiresAt)}
+            {invitation.issuedByName ?? '系统运维人员'} 发放于 {formatDateTime(invitation.createdAt)}，有效期至{' '}
+            {formatDateTime(invitation.expiresAt)}
           </Text>
           {invitation.usedAt && (
             <Text className="list-item-meta">

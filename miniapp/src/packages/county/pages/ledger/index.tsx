@@ -1,9 +1,11 @@
+import { useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import { ledgerQuery } from '@baoxue/shared';
-import type { Me } from '@baoxue/shared';
+import type { Me, RequestQuery } from '@baoxue/shared';
 import { DateField } from '../../../../components/date-field';
 import { DivisionPicker } from '../../../../components/division-picker';
 import { Field, FormError } from '../../../../components/field';
+import { ReasonDialog } from '../../../../components/reason-dialog';
 import { Screen } from '../../../../components/screen';
 import { Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
@@ -15,7 +17,7 @@ import '../../county.css';
 
 /**
  * 导出台账: every case of a unit and period as .xlsx, with its visits and outcome. ID numbers are
- * masked unless a county admin asks for them in full, which the server records.
+ * masked unless a county admin asks for them in full, stating why: the reason goes into the audit log.
  */
 export default function LedgerPage() {
   const user = useCurrentUser();
@@ -26,12 +28,15 @@ function LedgerForm({ user }: { user: Me }) {
   const county = user.role === 'county_admin';
   const unitCode = user.unit?.kind === 'division' ? user.unit.code : null;
   const form = useForm(ledgerQuery, { revealIds: 'false' });
+  const [askingReason, setAskingReason] = useState(false);
+  const revealIds = form.values.revealIds === 'true';
 
-  const submit = () =>
-    form.submit(async (query) => {
-      await downloadFile('casesLedger', { query, fileName: `控辍保学台账-${today()}.xlsx` });
-      toastSuccess('台账已导出');
-    });
+  const download = async (query: RequestQuery<'casesLedger'>) => {
+    await downloadFile('casesLedger', { query, fileName: `控辍保学台账-${today()}.xlsx` });
+    toastSuccess('台账已导出');
+  };
+  // full ID numbers only with a reason (BRIEF §7), asked for at the moment of exporting
+  const submit = () => (revealIds ? setAskingReason(true) : void form.submit(download, { reason: undefined }));
 
   return (
     <>
@@ -80,14 +85,29 @@ function LedgerForm({ user }: { user: Me }) {
               </View>
               <Text>导出完整身份证号</Text>
             </View>
-            <Text className="field-hint">默认隐去中间位数。导出完整号码会记录操作人和时间，请妥善保管文件。</Text>
+            <Text className="field-hint">默认隐去中间位数。导出完整号码须说明理由，理由、操作人和时间记入审计日志，请妥善保管文件。</Text>
           </Field>
         )}
         <FormError message={form.formError} />
-        <Button className="btn btn-primary btn-block" loading={form.submitting} onClick={() => void submit()}>
+        <Button className="btn btn-primary btn-block" loading={form.submitting} onClick={submit}>
           导出台账
         </Button>
       </View>
+      {askingReason && (
+        <ReasonDialog
+          title="导出完整身份证号"
+          note="文件将含孩子的完整身份证号。请说明用途：理由、导出人和时间记入审计日志，县教育局可查。"
+          placeholder="例如：与县公安局核对户籍信息"
+          confirmText="导出"
+          schema={ledgerQuery}
+          extra={form.values}
+          onConfirm={async (reason) => {
+            await form.submit(download, { reason });
+            setAskingReason(false);
+          }}
+          onCancel={() => setAskingReason(false)}
+        />
+      )}
     </>
   );
 }

@@ -60,6 +60,17 @@ const GROUPS: ReadonlyArray<{ title: string; rows: readonly SettingRow[] }> = [
     rows: [{ name: 'tipsPerSupervisorPerDay', label: '每位监督员每天最多提交', unit: '条', hint: '防止一个账号大量提交' }],
   },
   {
+    title: '学生资助',
+    rows: [
+      {
+        name: 'complaintAnswerDays',
+        label: '答复家长的资助投诉',
+        unit: '天',
+        hint: '县学生资助管理中心须在此期限内答复，超过的投诉标为“已超期”',
+      },
+    ],
+  },
+  {
     title: '个人信息保护',
     rows: [
       {
@@ -124,7 +135,7 @@ function SettingsForm({ settings }: { settings: CountySettingsView }) {
     <>
       <View className="card">
         <Text className="card-note">
-          这些时限和规则按本县政策设置，适用于本县所有案件。修改会记录操作人，之后新产生的期限按新规则计算。
+          这些时限和规则按本县政策设置，适用于本县所有案件和资助投诉。修改会记录操作人，之后新产生的期限按新规则计算。
         </Text>
       </View>
       {GROUPS.map((group) => (

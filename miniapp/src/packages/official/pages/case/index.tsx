@@ -1,6 +1,6 @@
 import { useEffect, useState, type ComponentProps } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { Text, View } from '@tarojs/components';
+import { Button, Text, View } from '@tarojs/components';
 import { CASE_SOURCES, CASE_STATUS_LABELS, CaseAction, PRIORITY_GROUPS, revealTipsterRequest, splitTipRequest } from '@baoxue/shared';
 import type { Me } from '@baoxue/shared';
 import { childFacts } from '../../../../components/case-card';
@@ -15,12 +15,13 @@ import { useOnReturn } from '../../../../hooks/use-on-return';
 import { PAGES } from '../../../../routes';
 import { conflictingCase, transfersApi } from '../../../../services/case-handling';
 import { casesApi, type CaseDetailView } from '../../../../services/cases';
+import { canReadAudit } from '../../../../services/audit';
 import { canReviewChildren } from '../../../../services/children';
 import { messageOf } from '../../../../services/request';
 import { tipsApi } from '../../../../services/tips';
 import { confirm, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
-import { goBack, pageUrl } from '../../../../utils/navigation';
+import { goBack, openPage, pageUrl } from '../../../../utils/navigation';
 import type { CaseEditor } from '../../case-editing';
 import { ReturnCard } from '../../components/attendance';
 import { CaseActions } from '../../components/case-actions';
@@ -206,6 +207,14 @@ function CaseView({
       <ReturnCard editor={editor} canRecord={can(CaseAction.recordAttendance)} />
       <TransferList transfers={detail.transfers} />
       {canReviewChildren(user) && <ChildMergesCard childId={detail.childId} onSplit={reload} />}
+      {canReadAudit(user) && (
+        <Button
+          className="btn btn-plain btn-block who-has-seen"
+          onClick={() => openPage(PAGES.auditLog, { childId: detail.childId, childName: detail.child.name })}
+        >
+          谁查看过此记录
+        </Button>
+      )}
 
       <View className="section">
         <Text className="section-title">线索（{detail.tips.length}）</Text>

@@ -66,6 +66,9 @@ function ChildCard({ child, onUnbound }: { child: BoundChild; onUnbound: () => v
         <Button className="btn btn-plain btn-small" loading={unbinding.busy} onClick={() => void unbind()}>
           解除绑定
         </Button>
+        <Button className="btn btn-plain btn-small" onClick={() => openPage(PAGES.parentAccessHistory, { childId: child.id })}>
+          查阅记录
+        </Button>
         <Button className="btn btn-primary btn-small" onClick={() => openPage(PAGES.parentSubsidies, { childId: child.id })}>
           查看资助
         </Button>
