@@ -19,6 +19,7 @@ export * from './domain/subsidies';
 export * from './domain/calendar';
 export * from './domain/audit';
 export * from './api/routes';
+export * from './api/route-summaries';
 export * from './api/fields';
 export * from './api/contract';
 export * from './api/schemas/common';

@@ -1,4 +1,4 @@
-import { contract, ERRORS, ROLE_LABELS, routes, type RouteKey } from '@baoxue/shared';
+import { contract, ERRORS, ROLE_LABELS, ROUTE_SUMMARIES, routes, type RouteKey } from '@baoxue/shared';
 import { z } from 'zod';
 import type { RegisteredRoute } from './route-registry';
 
@@ -40,7 +40,7 @@ export function buildOpenApiDocument(registered: readonly RegisteredRoute[], ver
     const openApiPath = route.path.replace(/^\/api/, '').replace(/:([a-zA-Z]+)/g, '{$1}');
     const operation: Record<string, unknown> = {
       operationId: key,
-      summary: routes[key].summary,
+      summary: ROUTE_SUMMARIES[key],
       description: accessText(route),
       tags: [openApiPath.split('/')[1] ?? 'api'],
       parameters: [...parametersOf(schemas.params, 'path'), ...parametersOf(schemas.query, 'query')],
