@@ -1,6 +1,7 @@
 import type { AccountView } from '@baoxue/shared';
 import { AuditEntry } from '../../server/src/modules/audit/audit-entry.entity';
 import { expectError, signInAs, signInWithWechat, type ApiClient } from '../support/api';
+import { createUser } from '../support/factories';
 import { startTestServer, type TestServer } from '../support/server';
 
 describe('accounts', () => {
@@ -44,6 +45,14 @@ describe('accounts', () => {
     expect((await admin.patch<AccountView>(`/accounts/${cadre.id}`, { disabled: false })).body.disabled).toBe(false);
     const self = (await admin.get<{ items: AccountView[] }>('/accounts?role=county_admin')).body.items[0]!;
     expectError(await admin.patch(`/accounts/${self.id}`, { disabled: true }), 403, 'FORBIDDEN');
+    // nor another admin of the county: the operator revokes admins, one admin cannot lock the others out
+    const other = await createUser(server.dataSource, {
+      role: 'county_admin',
+      unitDivisionCode: '411522000000',
+      countyCode: '411522000000',
+    });
+    const refused = expectError(await admin.patch(`/accounts/${other.id}`, { disabled: true }), 403, 'FORBIDDEN');
+    expect(refused.message).toBe('县教育局管理员账号由系统运维人员管理，不能在此停用');
     const invalid = expectError(await admin.patch(`/accounts/${cadre.id}`, { disabled: 'yes' }), 400, 'VALIDATION_FAILED');
     expect(invalid.fields).toEqual({ disabled: '请选择启用或停用' });
   });

@@ -224,8 +224,22 @@ describe('the audit log', () => {
     const elsewhere = await auditPage(otherAdmin);
     expect(elsewhere.some((i) => i.child?.id === pupil.id || i.actor?.id === adminId || i.actor?.id === cadreId)).toBe(false);
 
+    // a supervisor of 吴明村 agrees to the privacy guide: the county sees it, the township never learns its supervisors
+    expect((await supervisor.post('/me/privacy-consent', { version: 'audit-test' })).status).toBe(201);
+    const supervisorId = (await supervisor.get<{ id: string }>('/me')).body.id;
+    expect((await auditPage(admin)).some((i) => i.action === 'privacy.consent' && i.actor?.id === supervisorId)).toBe(true);
+
+    // nor who became one: a WeChat user redeems a supervisor code for 吴明村
+    const code = await admin.post<{ code: string }>('/invitations', { role: 'supervisor', unit: { kind: 'division', code: WUMING } });
+    expect(code.status).toBe(201);
+    const { client: volunteer } = await signInWithWechat(server, 'audit-volunteer');
+    expect((await volunteer.post('/invitations/redeem', { code: code.body.code, displayName: '新监督员' })).status).toBe(200);
+    const volunteerId = (await volunteer.get<{ id: string }>('/me')).body.id;
+    expect((await auditPage(admin)).some((i) => i.action === 'invitation.redeem' && i.actor?.id === volunteerId)).toBe(true);
+
     // 十里镇's leader: the acts on its children and by its officials, not 寨河镇's
     const shili = await auditPage(leader);
+    expect(shili.some((i) => i.actor?.role === 'supervisor' || i.actor?.id === supervisorId || i.actor?.id === volunteerId)).toBe(false);
     expect(shili.some((i) => i.action === 'case.read' && i.actor?.id === cadreId)).toBe(true);
     expect(shili.some((i) => i.action === 'case.read' && i.actor?.id === adminId && i.child?.id === pupil.id)).toBe(true);
     expect(shili.some((i) => i.child?.name === '寨河审计')).toBe(false);

@@ -45,6 +45,10 @@ export class AuditViewer1765000000000 implements MigrationInterface {
       `UPDATE audit_log SET division_code = actor_division_code WHERE division_code IS NULL`,
       `UPDATE audit_log SET division_code = (SELECT s.township_code FROM schools s WHERE s.id = audit_log.actor_school_id)
        WHERE division_code IS NULL AND actor_school_id IS NOT NULL`,
+      // a supervisor's acts belong to no township (AuditService.record): township leaders must not see who the tipsters are
+      // (nor the acts of someone who is a supervisor now, e.g. redeeming the code that made them one)
+      `UPDATE audit_log SET division_code = NULL
+       WHERE actor_role = 'supervisor' OR actor_id IN (SELECT u.id FROM users u WHERE u.role = 'supervisor')`,
       `UPDATE audit_log SET county_code = (SELECT c.county_code FROM cases c WHERE c.id = audit_log.target_id) WHERE action = 'case.read'`,
       `UPDATE audit_log SET county_code = (SELECT ch.county_code FROM children ch WHERE ch.id = audit_log.child_id)
        WHERE county_code IS NULL AND child_id IS NOT NULL`,

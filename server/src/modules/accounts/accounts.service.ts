@@ -100,6 +100,8 @@ export class AccountsService {
     if (!user) throw AppError.notFound();
     assertCountyScope(caller, user.countyCode);
     if (user.id === caller.userId) throw AppError.forbidden('不能停用自己的账号');
+    // a county's admins cannot lock each other out; the operator revokes an admin (revoke-county-admin)
+    if (user.role === 'county_admin') throw AppError.forbidden('县教育局管理员账号由系统运维人员管理，不能在此停用');
     await this.dataSource.transaction(async (manager) => {
       await manager.update(User, { id }, { disabled });
       if (disabled) await this.sessions.revokeAll(manager, id);

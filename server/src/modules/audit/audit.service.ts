@@ -38,7 +38,9 @@ export class AuditService {
   async record(actor: AuditActor | null, entry: AuditRecord, manager: EntityManager = this.dataSource.manager) {
     const unit = actor?.unit ?? null;
     const actorDivision = unit?.kind === 'division' ? unit.code : unit?.kind === 'school' ? unit.townshipCode : null;
-    const divisionCode = entry.placeCode ?? actorDivision;
+    // A supervisor's acts belong to no township: township leaders read their township's log, and
+    // must not learn from it who the village's supervisors (the tipsters) are; the county sees them.
+    const divisionCode = actor?.role === 'supervisor' ? null : (entry.placeCode ?? actorDivision);
     const countyCode =
       (divisionCode ? ancestorDivisionCode(divisionCode, 'county') : null) ??
       actor?.countyCode ??

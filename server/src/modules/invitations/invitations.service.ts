@@ -285,8 +285,9 @@ export class InvitationsService {
           action: 'invitation.redeem',
           targetType: 'invitation',
           targetId: invitation.id,
-          // the role change belongs to the unit the code gives (a parent has none before)
-          placeCode: invitation.unitDivisionCode ?? invitation.countyCode,
+          // the role change belongs to the unit the code gives (a parent has none before); who became a
+          // supervisor (a tipster) is the county's to know, never the township's
+          placeCode: invitation.role === 'supervisor' ? invitation.countyCode : (invitation.unitDivisionCode ?? invitation.countyCode),
           details: {
             role: invitation.role,
             position: invitation.position,

@@ -36,10 +36,10 @@ export default function AccessHistoryPage() {
       {!childId && <Empty text="没有指定孩子" />}
       <View className="card">
         <Text className="card-note">
-          依照《个人信息保护法》，您有权知道谁查阅了孩子的信息。这里列出县教育局、乡镇、村和学校工作人员查阅或处理孩子信息的时间和用途（只显示单位和职务）。
+          依照《个人信息保护法》，您有权知道谁查阅了孩子的信息。这里列出县教育局、乡镇、村和学校工作人员查阅或处理孩子信息的时间和用途（只显示单位和职务）。工作台账等包含多名儿童的名单导出不逐一列在这里，但同样留有记录，由县教育局审计。
         </Text>
       </View>
-      <PagedList list={history} empty={childId ? '还没有工作人员查阅过孩子的信息' : null}>
+      <PagedList list={history} empty={childId ? '还没有工作人员单独查阅过孩子的信息' : null}>
         {(entry) => (
           <View key={entry.id} className="card list-item access-entry">
             <View className="list-item-head">
