@@ -91,6 +91,30 @@ export abstract class ChildLinkedRecords {
   abstract moveBack(manager: EntityManager, survivorId: string, mergedId: string, log: MovedRows): Promise<void>;
 }
 
+/**
+ * A module whose rows about a child simply follow it: its tables in order on a merge, in reverse on a
+ * split (enrolment notices before the deferrals that go with them, and back).
+ */
+export abstract class ChildRowsFollow extends ChildLinkedRecords {
+  readonly references: readonly string[];
+
+  constructor(
+    readonly module: string,
+    private readonly tables: readonly ChildRowsTable[],
+  ) {
+    super();
+    this.references = tables.map((t) => `${t.table}.child_id`);
+  }
+
+  async moveChild(manager: EntityManager, fromChildId: string, toChildId: string, log: MovedRows): Promise<void> {
+    for (const table of this.tables) await moveChildRows(manager, table, fromChildId, toChildId, log);
+  }
+
+  async moveBack(manager: EntityManager, survivorId: string, mergedId: string, log: MovedRows): Promise<void> {
+    for (const table of [...this.tables].reverse()) await moveChildRowsBack(manager, table, survivorId, mergedId, log);
+  }
+}
+
 /** A case merged into another because the two records were one child, and what it had before (in `child_merges.moved`). */
 export interface ChildCaseMerge {
   keptId: string;

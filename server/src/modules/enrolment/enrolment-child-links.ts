@@ -1,12 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import {
-  ChildLinkedRecords,
-  moveChildRows,
-  moveChildRowsBack,
-  type ChildRowsTable,
-  type MovedRows,
-} from '../children/child-linked-records';
+import { ChildRowsFollow, type ChildRowsTable } from '../children/child-linked-records';
 import { DeferralApplication, EnrolmentNotice } from './enrolment.entities';
 
 /** Notices before deferrals: a deferral goes where its enrolment notice went. Reversed on a split. */
@@ -22,15 +15,8 @@ const TABLES: readonly ChildRowsTable[] = [
 
 /** A child's enrolment notices and deferral applications follow it to the survivor of a merge (ChildLinkedRecords). */
 @Injectable()
-export class EnrolmentChildLinks extends ChildLinkedRecords {
-  readonly module = 'enrolment';
-  readonly references = TABLES.map((t) => `${t.table}.child_id`);
-
-  async moveChild(manager: EntityManager, fromChildId: string, toChildId: string, log: MovedRows): Promise<void> {
-    for (const table of TABLES) await moveChildRows(manager, table, fromChildId, toChildId, log);
-  }
-
-  async moveBack(manager: EntityManager, survivorId: string, mergedId: string, log: MovedRows): Promise<void> {
-    for (const table of [...TABLES].reverse()) await moveChildRowsBack(manager, table, survivorId, mergedId, log);
+export class EnrolmentChildLinks extends ChildRowsFollow {
+  constructor() {
+    super('enrolment', TABLES);
   }
 }

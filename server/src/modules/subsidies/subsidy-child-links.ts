@@ -1,12 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import {
-  ChildLinkedRecords,
-  moveChildRows,
-  moveChildRowsBack,
-  type ChildRowsTable,
-  type MovedRows,
-} from '../children/child-linked-records';
+import { ChildRowsFollow, type ChildRowsTable } from '../children/child-linked-records';
 import { SubsidyComplaint, SubsidyEligibilityRow, SubsidyPayment } from './subsidy.entities';
 
 /** In this order on a merge, reversed on a split. */
@@ -18,15 +11,8 @@ const TABLES: readonly ChildRowsTable[] = [
 
 /** A child's eligibility, payments and complaints follow it to the survivor of a merge (ChildLinkedRecords). */
 @Injectable()
-export class SubsidyChildLinks extends ChildLinkedRecords {
-  readonly module = 'subsidies';
-  readonly references = TABLES.map((t) => `${t.table}.child_id`);
-
-  async moveChild(manager: EntityManager, fromChildId: string, toChildId: string, log: MovedRows): Promise<void> {
-    for (const table of TABLES) await moveChildRows(manager, table, fromChildId, toChildId, log);
-  }
-
-  async moveBack(manager: EntityManager, survivorId: string, mergedId: string, log: MovedRows): Promise<void> {
-    for (const table of [...TABLES].reverse()) await moveChildRowsBack(manager, table, survivorId, mergedId, log);
+export class SubsidyChildLinks extends ChildRowsFollow {
+  constructor() {
+    super('subsidies', TABLES);
   }
 }
