@@ -1,4 +1,4 @@
-import type { AccessHistoryEntry, AuditEntryView, CaseDetail } from '@baoxue/shared';
+import { actorlessLabel, type AccessHistoryEntry, type AuditEntryView, type CaseDetail } from '@baoxue/shared';
 import ExcelJS from 'exceljs';
 import { AuditEntry } from '../../server/src/modules/audit/audit-entry.entity';
 import { DropoutCase } from '../../server/src/modules/cases/case.entity';
@@ -277,7 +277,7 @@ describe('the audit log', () => {
     const [exported, ...listed] = await auditPage(admin, `&childId=${pupil.id}`);
     expect(exported).toMatchObject({ action: 'audit.export', actor: { name: '周国华' }, child: { id: pupil.id } });
     expect(rows.map((r) => [r['操作'], r['操作人'], r['儿童'], r['理由']])).toEqual(
-      listed.map((i) => [i.actionLabel, i.actor?.name ?? '系统', i.child?.name ?? '', i.reason ?? '']),
+      listed.map((i) => [i.actionLabel, i.actor?.name ?? actorlessLabel(i.category), i.child?.name ?? '', i.reason ?? '']),
     );
     const reveal = rows.find((r) => r['操作'] === '查看线索提供人')!;
     expect(reveal).toMatchObject({ 操作人: '陈丽', 单位与身份: '十里镇 包抓干部', 类别: '查看线索提供人', 对象编号: tipId });

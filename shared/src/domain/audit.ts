@@ -126,3 +126,11 @@ export const GUARDIAN_VISIBLE_CATEGORIES: readonly AuditCategory[] = ['read', 'e
 
 /** The shortest reason a full-ID export accepts (the ledger with whole ID numbers). */
 export const FULL_ID_REASON_MIN = 5;
+
+/**
+ * Who did an act recorded without a person: the server's own scheduled work (retention, deadlines),
+ * or an operator at the command line (onboarding a county, inviting or revoking a county admin).
+ */
+export function actorlessLabel(category: AuditCategory): string {
+  return category === 'system' ? AUDIT_CATEGORIES.system : '系统运维人员（命令行）';
+}

@@ -13,8 +13,11 @@ export function normalizeIdentifier(input: string): string {
  * into ASCII.
  */
 export function normalizeText(input: string): string {
-  return input.normalize('NFC').replace(/\s+/g, ' ').trim();
+  return input.normalize('NFC').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
 }
+
+/** Characters that show nothing (zero-width spaces, soft hyphens, direction marks, a stray BOM): they could make a required text look filled. */
+const INVISIBLE = /[\u00AD\u200B\u200C\u200E\u200F\u2060\uFEFF]/g;
 
 /** A name as displayed: full-width letters and digits folded (ＬＩ → LI), spaces trimmed and collapsed. */
 export function normalizeName(input: string): string {

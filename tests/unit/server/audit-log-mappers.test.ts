@@ -128,6 +128,14 @@ describe('the audit viewer’s mappers', () => {
       details: '',
     });
   });
+
+  it('tells the operator’s acts at the command line from the server’s own work', () => {
+    const operator = auditSheetRow(mapAuditEntry(entry({ actorId: null, action: 'account.revoke_county_admin' }), NAMES), null);
+    expect(operator.actor).toBe('系统运维人员（命令行）');
+    const retention = mapAuditEntry(entry({ actorId: null, action: 'retention.pseudonymise' }), NAMES);
+    expect(retention.category).toBe('system');
+    expect(auditSheetRow(retention, null).actor).toBe('系统自动处理');
+  });
 });
 
 describe('the audit vocabulary', () => {

@@ -151,6 +151,13 @@ describe('textField', () => {
     expect(valid(schoolName.safeParse('王湾小学'))).toBe('王湾小学');
   });
 
+  it('drops characters that show nothing, so they cannot make a required text look filled', () => {
+    const reason = textField('理由', 200, 5);
+    expect(problems(reason.safeParse('\u200b\u200b\u200b\u200b\u200b'))).toEqual([': 理由至少5个字']);
+    expect(problems(reason.safeParse('核\u200b实\u2060\ufeff'))).toEqual([': 理由至少5个字']);
+    expect(valid(reason.safeParse('与\u00ad户籍核对身份'))).toBe('与户籍核对身份');
+  });
+
   it('refuses control characters', () => {
     for (const control of ['\u0000', '\u0007', '\u001b', '\u007f']) {
       expect(problems(note.safeParse(`王${control}书记`))).toEqual([': 备注包含不可见的控制字符']);

@@ -1,4 +1,5 @@
 import {
+  actorlessLabel,
   AUDIT_CATEGORIES,
   auditActionRule,
   divisionLevelOf,
@@ -229,7 +230,7 @@ function chinaSecond(instant: Date): string {
 export function auditSheetRow(view: AuditEntryView, targetId: string | null): AuditSheetRow {
   return {
     at: chinaSecond(new Date(view.at)),
-    actor: view.actor?.name ?? '系统',
+    actor: view.actor?.name ?? actorlessLabel(view.category),
     unit: view.actor?.unit ?? '',
     action: view.actionLabel,
     category: AUDIT_CATEGORIES[view.category],

@@ -57,7 +57,9 @@ export default function AccountsPage() {
             <Text className="list-item-meta">
               注册于 {formatDateTime(account.createdAt)}，最近使用 {formatDateTime(account.lastSeenAt)}
             </Text>
-            {account.id !== me?.id && (
+            {account.role === 'county_admin' ? (
+              account.id !== me?.id && <Text className="list-item-meta">管理员账号由系统运维人员管理</Text>
+            ) : (
               <Button
                 className={account.disabled ? 'btn btn-plain btn-small' : 'btn btn-danger btn-small'}
                 loading={saving.running?.[0].id === account.id}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
-import { AUDIT_CATEGORIES, AUDIT_CATEGORY_KEYS } from '@baoxue/shared';
+import { actorlessLabel, AUDIT_CATEGORIES, AUDIT_CATEGORY_KEYS } from '@baoxue/shared';
 import type { AuditCategory, RequestQuery } from '@baoxue/shared';
 import { DateField } from '../../../../components/date-field';
 import { Field } from '../../../../components/field';
@@ -121,7 +121,7 @@ function EntryCard({ entry, onActor, onChild }: { entry: AuditEntry; onActor: (a
             {actor.unit ? `（${actor.unit}）` : ''}
           </Text>
         ) : (
-          <Text>系统自动处理</Text>
+          <Text>{actorlessLabel(entry.category)}</Text>
         )}
       </View>
       {child && (
