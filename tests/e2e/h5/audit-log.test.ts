@@ -1,6 +1,6 @@
 import { APP_PAGES, type AuthOptions } from '@baoxue/shared';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { AuditEntry } from '../../../server/src/modules/audit/audit-entry.entity';
 import { Tip } from '../../../server/src/modules/tips/tip.entity';
 import { api, signInAs } from '../../support/api';
@@ -81,12 +81,10 @@ describe('the H5 console: the audit log', () => {
       // a tap on the cadre's name keeps only what they did
       await reveal.locator('.audit-actor').click();
       await visibleText(page, `操作人：${names['township-cadre']} ✕`).waitFor();
-      await expect(
-        page.locator('.audit-entry').filter({ visible: true }).filter({ hasText: names['county-admin']! }).count(),
-      ).resolves.toBe(0);
+      await untilCount(page.locator('.audit-entry').filter({ visible: true }).filter({ hasText: names['county-admin']! }), 0);
       // and a kind of act narrows it further
       await page.locator('.audit-categories .chip').filter({ visible: true }).getByText('查看线索提供人', { exact: true }).click();
-      await expect(page.locator('.audit-entry').filter({ visible: true }).count()).resolves.toBe(1);
+      await untilCount(page.locator('.audit-entry').filter({ visible: true }), 1);
       await screenshot(page, 'audit-log-person');
 
       const [download] = await Promise.all([page.waitForEvent('download'), visibleText(page, '导出为 Excel').click()]);
@@ -133,4 +131,15 @@ function entry(page: Page, actionLabel: string) {
     .locator('.audit-entry')
     .filter({ visible: true })
     .filter({ has: page.locator('.list-item-title').getByText(actionLabel, { exact: true }) });
+}
+
+/** Waits until `locator` matches exactly `count` elements: the list reloads after a filter is set. */
+async function untilCount(locator: Locator, count: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let found = await locator.count();
+  while (found !== count) {
+    if (Date.now() > deadline) throw new Error(`expected ${count} matching entries, found ${found}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    found = await locator.count();
+  }
 }
