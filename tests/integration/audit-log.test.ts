@@ -170,7 +170,7 @@ describe('the audit log', () => {
     expect(settings.find((i) => i.action === 'county.settings')).toMatchObject({
       actionLabel: '修改本县时限与规则',
       target: '本县（光山县）',
-      details: '修改项：acknowledgeHours',
+      details: '修改项：受理新线索',
     });
   });
 

@@ -37,6 +37,27 @@ export interface CountySettings {
   complaintAnswerDays: number;
 }
 
+/** What each setting is called where officials set it (时限与规则) and read its changes (the audit log). */
+export const COUNTY_SETTING_LABELS: Record<keyof CountySettings, string> = {
+  acknowledgeHours: '受理新线索',
+  verifyDays: '受理后完成核查',
+  firstVisitDays: '确认辍学后首次家访',
+  noticeDays: '未返校时发出《限期返校通知书》',
+  transferAcceptDays: '接收移交',
+  escalateToCountyHours: '逾期后再升级到县教育局',
+  closeWindowDays: '销号观察期',
+  closeMinPresentDays: '观察期内至少出勤',
+  recheckDays: '销号后复查',
+  relapseAbsenceDays: '返校后连续无故缺勤重新打开案件',
+  absenceReportDays: '学校上报连续无故缺勤',
+  absenceCaseConsecutiveDays: '连续缺勤立案',
+  absenceCaseWindowDays: '累计缺勤观察期',
+  absenceCaseMinDays: '观察期内累计缺勤立案',
+  tipsPerSupervisorPerDay: '每位监督员每天最多提交',
+  complaintAnswerDays: '答复家长的资助投诉',
+  retentionYears: '结案后保存案件资料',
+};
+
 export const DEFAULT_COUNTY_SETTINGS: CountySettings = {
   acknowledgeHours: 24,
   verifyDays: 3,

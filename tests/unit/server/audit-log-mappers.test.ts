@@ -129,6 +129,14 @@ describe('the audit viewer’s mappers', () => {
     });
   });
 
+  it('names the county settings a change touched as the county admin sets them', () => {
+    const changed = mapAuditEntry(
+      entry({ action: 'county.settings', details: { changed: 'acknowledgeHours,complaintAnswerDays' } }),
+      NAMES,
+    );
+    expect(changed.details).toBe('修改项：受理新线索、答复家长的资助投诉');
+  });
+
   it('tells the operator’s acts at the command line from the server’s own work', () => {
     const operator = auditSheetRow(mapAuditEntry(entry({ actorId: null, action: 'account.revoke_county_admin' }), NAMES), null);
     expect(operator.actor).toBe('系统运维人员（命令行）');

@@ -2,6 +2,7 @@ import {
   actorlessLabel,
   AUDIT_CATEGORIES,
   auditActionRule,
+  COUNTY_SETTING_LABELS,
   divisionLevelOf,
   POSITION_LABELS,
   ROLE_LABELS,
@@ -153,8 +154,14 @@ function detailValue(key: string, value: string | number | boolean | null): stri
     if (key === 'method') return SIGN_IN_METHODS[value] ?? value;
     if ((key === 'position' || key === 'fromPosition') && isPosition(value)) return POSITION_LABELS[value];
     if (key === 'issuedBy' && value === 'operator') return '运维人员（命令行）';
+    if (key === 'changed') return value.split(',').map(settingLabel).join('、');
   }
   return String(value);
+}
+
+/** A county setting's name as the county admin sets it (时限与规则). */
+function settingLabel(name: string): string {
+  return name in COUNTY_SETTING_LABELS ? COUNTY_SETTING_LABELS[name as keyof typeof COUNTY_SETTING_LABELS] : name;
 }
 
 /** The entry's details in words, `案件数：12；完整身份证号：是`. */

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, Input, Text, View } from '@tarojs/components';
-import { countySettingsRequest } from '@baoxue/shared';
+import { COUNTY_SETTING_LABELS, countySettingsRequest } from '@baoxue/shared';
 import { Field, FormError } from '../../../../components/field';
 import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
@@ -15,7 +15,6 @@ type NumberSetting = Exclude<keyof CountySettingsView, 'recheckDays'>;
 
 interface SettingRow {
   name: NumberSetting;
-  label: string;
   unit: string;
   hint?: string;
 }
@@ -25,14 +24,14 @@ const GROUPS: ReadonlyArray<{ title: string; rows: readonly SettingRow[] }> = [
   {
     title: '办理时限',
     rows: [
-      { name: 'acknowledgeHours', label: '受理新线索', unit: '小时', hint: '即辍即劝：默认24小时内受理' },
-      { name: 'verifyDays', label: '受理后完成核查', unit: '天' },
-      { name: 'firstVisitDays', label: '确认辍学后首次家访', unit: '天' },
-      { name: 'noticeDays', label: '未返校时发出《限期返校通知书》', unit: '天' },
-      { name: 'transferAcceptDays', label: '接收移交', unit: '天' },
+      { name: 'acknowledgeHours', unit: '小时', hint: '即辍即劝：默认24小时内受理' },
+      { name: 'verifyDays', unit: '天' },
+      { name: 'firstVisitDays', unit: '天' },
+      { name: 'noticeDays', unit: '天' },
+      { name: 'transferAcceptDays', unit: '天' },
       {
         name: 'escalateToCountyHours',
-        label: '逾期后再升级到县教育局',
+
         unit: '小时',
         hint: '逾期先提醒乡镇负责人，再过这么久仍未办理的报县教育局',
       },
@@ -41,30 +40,30 @@ const GROUPS: ReadonlyArray<{ title: string; rows: readonly SettingRow[] }> = [
   {
     title: '销号与复查',
     rows: [
-      { name: 'closeWindowDays', label: '销号观察期', unit: '个上学日' },
-      { name: 'closeMinPresentDays', label: '观察期内至少出勤', unit: '天' },
-      { name: 'relapseAbsenceDays', label: '返校后连续无故缺勤重新打开案件', unit: '个上学日' },
+      { name: 'closeWindowDays', unit: '个上学日' },
+      { name: 'closeMinPresentDays', unit: '天' },
+      { name: 'relapseAbsenceDays', unit: '个上学日' },
     ],
   },
   {
     title: '缺勤监测',
     rows: [
-      { name: 'absenceReportDays', label: '学校上报连续无故缺勤', unit: '个上学日' },
-      { name: 'absenceCaseConsecutiveDays', label: '连续缺勤立案', unit: '个上学日' },
-      { name: 'absenceCaseWindowDays', label: '累计缺勤观察期', unit: '个上学日' },
-      { name: 'absenceCaseMinDays', label: '观察期内累计缺勤立案', unit: '天' },
+      { name: 'absenceReportDays', unit: '个上学日' },
+      { name: 'absenceCaseConsecutiveDays', unit: '个上学日' },
+      { name: 'absenceCaseWindowDays', unit: '个上学日' },
+      { name: 'absenceCaseMinDays', unit: '天' },
     ],
   },
   {
     title: '线索',
-    rows: [{ name: 'tipsPerSupervisorPerDay', label: '每位监督员每天最多提交', unit: '条', hint: '防止一个账号大量提交' }],
+    rows: [{ name: 'tipsPerSupervisorPerDay', unit: '条', hint: '防止一个账号大量提交' }],
   },
   {
     title: '学生资助',
     rows: [
       {
         name: 'complaintAnswerDays',
-        label: '答复家长的资助投诉',
+
         unit: '天',
         hint: '县学生资助管理中心须在此期限内答复，超过的投诉标为“已超期”',
       },
@@ -75,7 +74,7 @@ const GROUPS: ReadonlyArray<{ title: string; rows: readonly SettingRow[] }> = [
     rows: [
       {
         name: 'retentionYears',
-        label: '结案后保存案件资料',
+
         unit: '年',
         hint: '期满后线索、家访记录和照片匿名化，统计数字保留',
       },
@@ -142,7 +141,7 @@ function SettingsForm({ settings }: { settings: CountySettingsView }) {
         <View key={group.title} className="card">
           <Text className="card-title">{group.title}</Text>
           {group.rows.map((row) => (
-            <Field key={row.name} label={`${row.label}（${row.unit}）`} error={form.errors[row.name]} hint={row.hint}>
+            <Field key={row.name} label={`${COUNTY_SETTING_LABELS[row.name]}（${row.unit}）`} error={form.errors[row.name]} hint={row.hint}>
               <Input
                 className={`input input-setting input-${row.name}`}
                 type="number"
@@ -154,7 +153,7 @@ function SettingsForm({ settings }: { settings: CountySettingsView }) {
           ))}
           {group.title === '销号与复查' && (
             <Field
-              label="销号后复查（第几天，最多4次）"
+              label={`${COUNTY_SETTING_LABELS.recheckDays}（第几天，最多4次）`}
               error={form.errors.recheckDays}
               hint="默认销号后第30天和第90天各复查一次，不需要的留空"
             >
