@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { AuthOptions } from '@baoxue/shared';
 import type { Page } from 'playwright-core';
+import { api } from './api';
 import { visibleText } from './browser';
+import type { TestServer } from './server';
 
 /** The H5 build the browser tests drive (BX_H5_DIST points elsewhere, e.g. a parallel build). */
 export const H5_DIST = process.env.BX_H5_DIST ?? resolve(__dirname, '../../miniapp/dist/h5');
@@ -12,6 +15,12 @@ export function requireH5Build(): string {
     throw new Error(`no H5 build at ${H5_DIST}: run npm run build:h5 (npm test does it when the build is missing)`);
   }
   return H5_DIST;
+}
+
+/** Each demo account's display name, by account key: the sign-in page lists the accounts by name. */
+export async function demoAccountNames(server: TestServer): Promise<Record<string, string>> {
+  const options = (await api(server).get<AuthOptions>('/auth/options')).body;
+  return Object.fromEntries(options.demoAccounts.map((demo) => [demo.account, demo.displayName]));
 }
 
 /** From a fresh start: the sign-in page, a tap on a demo account, agreement to the privacy guide. */

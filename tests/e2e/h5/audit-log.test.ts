@@ -1,11 +1,11 @@
-import { APP_PAGES, type AuthOptions } from '@baoxue/shared';
+import { APP_PAGES } from '@baoxue/shared';
 import ExcelJS from 'exceljs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { AuditEntry } from '../../../server/src/modules/audit/audit-entry.entity';
 import { Tip } from '../../../server/src/modules/tips/tip.entity';
-import { api, signInAs } from '../../support/api';
+import { signInAs } from '../../support/api';
 import { launchChromium, navigate, openPhone, screenshot, settled, visibleText } from '../../support/browser';
-import { requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
+import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { createPupil, DEMO_SCHOOL, schoolByName } from '../../support/pupils';
 import { startTestServer, type TestServer } from '../../support/server';
 import { fileTip, raiseTipLimit, WUMING } from '../../support/tips';
@@ -31,8 +31,7 @@ describe('the H5 console: the audit log', () => {
   beforeAll(async () => {
     const h5Dir = requireH5Build();
     [server, browser] = await Promise.all([startTestServer({ database: 'sqlite', mode: 'demo', h5Dir }), launchChromium()]);
-    const options = (await api(server).get<AuthOptions>('/auth/options')).body;
-    names = Object.fromEntries(options.demoAccounts.map((demo) => [demo.account, demo.displayName]));
+    names = await demoAccountNames(server);
     await raiseTipLimit(server.dataSource, undefined, 500);
 
     const schoolId = (await schoolByName(server.dataSource, DEMO_SCHOOL)).id;

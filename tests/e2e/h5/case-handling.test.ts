@@ -1,14 +1,14 @@
 import ExcelJS from 'exceljs';
-import type { AuthOptions, CaseDetail, ResponseOf } from '@baoxue/shared';
+import type { CaseDetail, ResponseOf } from '@baoxue/shared';
 import type { Browser, Page } from 'playwright-core';
 import { User } from '../../../server/src/modules/accounts/user.entity';
 import { DropoutCase } from '../../../server/src/modules/cases/case.entity';
 import { DeadlinesService } from '../../../server/src/modules/cases/deadlines.service';
 import { Guardianship } from '../../../server/src/modules/children/guardianship.entity';
 import { Tip } from '../../../server/src/modules/tips/tip.entity';
-import { api, signInAs, type ApiClient } from '../../support/api';
+import { signInAs, type ApiClient } from '../../support/api';
 import { launchChromium, navigate, openPhone, screenshot, visibleText } from '../../support/browser';
-import { requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
+import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { startTestServer, type TestServer } from '../../support/server';
 import { fileTip, raiseTipLimit } from '../../support/tips';
 
@@ -39,8 +39,7 @@ describe('the H5 app: a case from suspicion to 销号', () => {
   beforeAll(async () => {
     const h5Dir = requireH5Build();
     [server, browser] = await Promise.all([startTestServer({ database: 'sqlite', mode: 'demo', h5Dir }), launchChromium()]);
-    const options = (await api(server).get<AuthOptions>('/auth/options')).body;
-    names = Object.fromEntries(options.demoAccounts.map((demo) => [demo.account, demo.displayName]));
+    names = await demoAccountNames(server);
     // The most a county may allow (the settings form refuses more), plenty for these tests.
     await raiseTipLimit(server.dataSource, undefined, 500);
     supervisorApi = await signInAs(server, 'supervisor');

@@ -1,13 +1,13 @@
-import { CHILD_MATCH_REASONS, type AuthOptions } from '@baoxue/shared';
+import { CHILD_MATCH_REASONS } from '@baoxue/shared';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { AuditEntry } from '../../../server/src/modules/audit/audit-entry.entity';
 import { DropoutCase } from '../../../server/src/modules/cases/case.entity';
 import { ChildMatchReview, ChildMerge } from '../../../server/src/modules/children/child-registry.entities';
 import { Child } from '../../../server/src/modules/children/child.entity';
 import { Tip } from '../../../server/src/modules/tips/tip.entity';
-import { api, signInAs, type ApiClient } from '../../support/api';
+import { signInAs, type ApiClient } from '../../support/api';
 import { launchChromium, navigate, openPhone, screenshot, settled, visibleText } from '../../support/browser';
-import { requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
+import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { createPupil, DEMO_SCHOOL, schoolByName } from '../../support/pupils';
 import { startTestServer, type TestServer } from '../../support/server';
 import { fileTip, raiseTipLimit } from '../../support/tips';
@@ -34,8 +34,7 @@ describe('the H5 console: records that may be one child', () => {
   beforeAll(async () => {
     const h5Dir = requireH5Build();
     [server, browser] = await Promise.all([startTestServer({ database: 'sqlite', mode: 'demo', h5Dir }), launchChromium()]);
-    const options = (await api(server).get<AuthOptions>('/auth/options')).body;
-    names = Object.fromEntries(options.demoAccounts.map((demo) => [demo.account, demo.displayName]));
+    names = await demoAccountNames(server);
     await raiseTipLimit(server.dataSource, undefined, 500);
     supervisorApi = await signInAs(server, 'supervisor');
     schoolId = (await schoolByName(server.dataSource, DEMO_SCHOOL)).id;

@@ -1,8 +1,8 @@
-import type { AuthOptions, ResponseOf } from '@baoxue/shared';
+import type { ResponseOf } from '@baoxue/shared';
 import type { Browser, Page } from 'playwright-core';
-import { api, signInAs } from '../../support/api';
+import { signInAs } from '../../support/api';
 import { input, launchChromium, navigate, openPhone, screenshot, visibleText } from '../../support/browser';
-import { requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
+import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { startTestServer, type TestServer } from '../../support/server';
 
 describe('the H5 app: a county admin issues an invitation code and a parent redeems it', () => {
@@ -13,8 +13,7 @@ describe('the H5 app: a county admin issues an invitation code and a parent rede
   beforeAll(async () => {
     const h5Dir = requireH5Build();
     [server, browser] = await Promise.all([startTestServer({ database: 'sqlite', mode: 'demo', h5Dir }), launchChromium()]);
-    const options = (await api(server).get<AuthOptions>('/auth/options')).body;
-    names = Object.fromEntries(options.demoAccounts.map((demo) => [demo.account, demo.displayName]));
+    names = await demoAccountNames(server);
   }, 60_000);
 
   afterAll(async () => {
@@ -104,8 +103,7 @@ describe('the H5 app: a second county admin, and a code that changes a role', ()
   beforeAll(async () => {
     const h5Dir = requireH5Build();
     [server, browser] = await Promise.all([startTestServer({ database: 'sqlite', mode: 'demo', h5Dir }), launchChromium()]);
-    const options = (await api(server).get<AuthOptions>('/auth/options')).body;
-    names = Object.fromEntries(options.demoAccounts.map((demo) => [demo.account, demo.displayName]));
+    names = await demoAccountNames(server);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,8 +1,8 @@
-import { schoolYearOf, type AuthOptions, type BoundChildView, type EnrolmentNoticeView, type ResponseOf } from '@baoxue/shared';
+import { schoolYearOf, type BoundChildView, type EnrolmentNoticeView, type ResponseOf } from '@baoxue/shared';
 import type { Browser, Page } from 'playwright-core';
-import { api, signInAs, signInWithWechat, type ApiClient } from '../../support/api';
+import { signInAs, signInWithWechat, type ApiClient } from '../../support/api';
 import { launchChromium, navigate, openPhone, screenshot, visibleText } from '../../support/browser';
-import { requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
+import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { createPupil, DEMO_SCHOOL, schoolByName, workbook } from '../../support/pupils';
 import { startTestServer, type TestServer } from '../../support/server';
 import { imageForm, photoWithGps } from '../../support/tips';
@@ -26,8 +26,7 @@ describe('the H5 app: school notices, subsidy payments and deferrals for officia
   beforeAll(async () => {
     const h5Dir = requireH5Build();
     [server, browser] = await Promise.all([startTestServer({ database: 'sqlite', mode: 'demo', h5Dir }), launchChromium()]);
-    const options = (await api(server).get<AuthOptions>('/auth/options')).body;
-    names = Object.fromEntries(options.demoAccounts.map((demo) => [demo.account, demo.displayName]));
+    names = await demoAccountNames(server);
     schoolId = (await schoolByName(server.dataSource, DEMO_SCHOOL)).id;
   }, 60_000);
 

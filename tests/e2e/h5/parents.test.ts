@@ -1,17 +1,9 @@
-import {
-  formatYuan,
-  semesterKey,
-  semesterLabel,
-  semesterOfDate,
-  semesterSchoolYear,
-  type AuthOptions,
-  type ResponseOf,
-} from '@baoxue/shared';
+import { formatYuan, semesterKey, semesterLabel, semesterOfDate, semesterSchoolYear, type ResponseOf } from '@baoxue/shared';
 import type { Browser, Page } from 'playwright-core';
 import { User } from '../../../server/src/modules/accounts/user.entity';
-import { api, signInAs, type ApiClient } from '../../support/api';
+import { signInAs, type ApiClient } from '../../support/api';
 import { input, launchChromium, navigate, openPhone, screenshot, settled, visibleText } from '../../support/browser';
-import { requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
+import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { createPupil, fileForm, workbook } from '../../support/pupils';
 import { startTestServer, type TestServer } from '../../support/server';
 import { WUMING } from '../../support/tips';
@@ -50,8 +42,7 @@ describe('the H5 app: a parent’s enrolment notice, subsidies and complaint', (
   beforeAll(async () => {
     const h5Dir = requireH5Build();
     [server, browser] = await Promise.all([startTestServer({ database: 'sqlite', mode: 'demo', h5Dir }), launchChromium()]);
-    const options = (await api(server).get<AuthOptions>('/auth/options')).body;
-    names = Object.fromEntries(options.demoAccounts.map((demo) => [demo.account, demo.displayName]));
+    names = await demoAccountNames(server);
     [county, parentApi, staffApi] = await Promise.all(['county-admin', 'parent', 'school-staff'].map((a) => signInAs(server, a)));
     schoolId = (await server.dataSource.manager.findOneByOrFail(User, { demoAccount: 'school-staff' })).unitSchoolId!;
   }, 60_000);

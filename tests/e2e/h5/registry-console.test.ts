@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
-import type { AuthOptions, ResponseOf } from '@baoxue/shared';
+import type { ResponseOf } from '@baoxue/shared';
 import type { Browser, Download, Page } from 'playwright-core';
 import { DropoutCase } from '../../../server/src/modules/cases/case.entity';
-import { api, signInAs, type ApiClient } from '../../support/api';
+import { signInAs, type ApiClient } from '../../support/api';
 import { launchChromium, navigate, openPhone, screenshot, visibleText } from '../../support/browser';
-import { requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
+import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { idNumberFor } from '../../support/pupils';
 import { ABSENCE_HEADER, csv, HOUSEHOLD_HEADER, importRegistry, ROSTER_HEADER, xlsx } from '../../support/registry';
 import { startTestServer, type TestServer } from '../../support/server';
@@ -79,8 +79,7 @@ describe('the H5 console: registries, 四查三比对 and dropout statistics', (
   beforeAll(async () => {
     const h5Dir = requireH5Build();
     [server, browser] = await Promise.all([startTestServer({ database: 'sqlite', mode: 'demo', h5Dir }), launchChromium()]);
-    const options = (await api(server).get<AuthOptions>('/auth/options')).body;
-    names = Object.fromEntries(options.demoAccounts.map((demo) => [demo.account, demo.displayName]));
+    names = await demoAccountNames(server);
     adminApi = await signInAs(server, 'county-admin');
   }, 60_000);
 

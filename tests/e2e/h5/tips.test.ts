@@ -1,9 +1,9 @@
-import type { AuthOptions, ResponseOf } from '@baoxue/shared';
+import type { ResponseOf } from '@baoxue/shared';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { api, signInAs, type ApiClient } from '../../support/api';
+import { signInAs, type ApiClient } from '../../support/api';
 import { input, launchChromium, navigate, openPhone, screenshot, visibleText } from '../../support/browser';
-import { requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
+import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { startTestServer, type TestServer } from '../../support/server';
 import { fileTip, raiseTipLimit } from '../../support/tips';
 
@@ -24,8 +24,7 @@ describe('the H5 app: a supervisor’s tip reaches the right township', () => {
   beforeAll(async () => {
     const h5Dir = requireH5Build();
     [server, browser] = await Promise.all([startTestServer({ database: 'sqlite', mode: 'demo', h5Dir }), launchChromium()]);
-    const options = (await api(server).get<AuthOptions>('/auth/options')).body;
-    names = Object.fromEntries(options.demoAccounts.map((demo) => [demo.account, demo.displayName]));
+    names = await demoAccountNames(server);
     supervisorApi = await signInAs(server, 'supervisor');
   }, 60_000);
 

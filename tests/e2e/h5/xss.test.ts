@@ -1,10 +1,10 @@
-import { APP_PAGES, type AuthOptions, type ResponseOf } from '@baoxue/shared';
+import { APP_PAGES, type ResponseOf } from '@baoxue/shared';
 import type { Browser, Page } from 'playwright-core';
 import { User } from '../../../server/src/modules/accounts/user.entity';
 import { NotificationsService } from '../../../server/src/modules/notifications/notifications.service';
-import { api, signInAs } from '../../support/api';
+import { signInAs } from '../../support/api';
 import { launchChromium, openPhone, screenshot, settled, visibleText } from '../../support/browser';
-import { requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
+import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { startTestServer, type TestServer } from '../../support/server';
 import { fileTip, raiseTipLimit } from '../../support/tips';
 
@@ -41,8 +41,7 @@ describe('the H5 app renders hostile text as text', () => {
   beforeAll(async () => {
     const h5Dir = requireH5Build();
     [server, browser] = await Promise.all([startTestServer({ database: 'sqlite', mode: 'demo', h5Dir }), launchChromium()]);
-    const options = (await api(server).get<AuthOptions>('/auth/options')).body;
-    names = Object.fromEntries(options.demoAccounts.map((demo) => [demo.account, demo.displayName]));
+    names = await demoAccountNames(server);
 
     await raiseTipLimit(server.dataSource);
     const supervisor = await signInAs(server, 'supervisor');
