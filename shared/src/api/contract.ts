@@ -13,6 +13,7 @@ import * as messages from './schemas/messages';
 import * as parents from './schemas/parents';
 import * as registry from './schemas/registry';
 import * as schools from './schemas/schools';
+import * as schoolLine from './schemas/school-line';
 import * as subsidies from './schemas/subsidies';
 import * as tips from './schemas/tips';
 import * as uploads from './schemas/uploads';
@@ -194,6 +195,29 @@ export const contract = {
 
   auditList: { query: audit.auditListQuery, response: audit.auditPageResponse },
   auditExport: { query: audit.auditExportQuery, binary: XLSX, response: uploads.fileResponse },
+  calendarGet: { query: schoolLine.calendarQuery, response: schoolLine.calendarView },
+  calendarSetTerms: { body: schoolLine.setTermsRequest, response: schoolLine.calendarView },
+  calendarSetDay: { params: schoolLine.calendarDayParam, body: schoolLine.setCalendarDayRequest, response: schoolLine.calendarView },
+  calendarResetDay: { params: schoolLine.calendarDayParam, response: schoolLine.calendarView },
+  classesList: { response: schoolLine.classListResponse },
+  classesStaff: { response: schoolLine.classStaffResponse },
+  classesSetTeachers: { body: schoolLine.setClassTeachersRequest, response: schoolLine.classView },
+  rollCallsSheet: { query: schoolLine.classDayQuery, response: schoolLine.rollCallSheet },
+  rollCallsSubmit: { body: schoolLine.rollCallRequest, response: schoolLine.rollCallResponse },
+  rollCallsWeek: { query: schoolLine.weekQuery, response: schoolLine.rollCallWeek },
+  absenceAlertsList: { query: schoolLine.absenceAlertsQuery, response: schoolLine.absenceAlertPage },
+  pupilsFollowUp: { params: common.idParam, response: schoolLine.pupilFollowUpView },
+  pupilsFamilyContact: { params: common.idParam, body: schoolLine.familyContactRequest, response: schoolLine.familyContactView },
+  pupilsReport: { params: common.idParam, body: schoolLine.reportPupilRequest, response: schoolLine.reportPupilResponse },
+  leaveCreate: { body: schoolLine.leaveRequestBody, response: schoolLine.leaveView },
+  leaveMine: { query: pageQuery, response: schoolLine.leavePage },
+  leaveWithdraw: { params: common.idParam, response: schoolLine.leaveView },
+  leaveList: { query: schoolLine.leaveListQuery, response: schoolLine.leavePage },
+  leaveDecide: { params: common.idParam, body: schoolLine.leaveDecisionRequest, response: schoolLine.leaveView },
+  pupilChangesCreate: { body: schoolLine.pupilChangeRequest, response: schoolLine.pupilChangeView },
+  pupilChangesList: { query: schoolLine.pupilChangeListQuery, response: schoolLine.pupilChangePage },
+  pupilChangesConfirm: { params: common.idParam, body: schoolLine.pupilChangeDecisionRequest, response: schoolLine.pupilChangeView },
+  pupilChangesDecide: { params: common.idParam, body: schoolLine.pupilChangeDecisionRequest, response: schoolLine.pupilChangeView },
 } as const satisfies Record<RouteKey, RouteSchemas>;
 
 type Schemas<K extends RouteKey> = (typeof contract)[K];

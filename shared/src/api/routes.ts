@@ -267,6 +267,30 @@ export const routes = {
 
   auditList: { method: 'GET', path: '/audit', policy: { record: 'read_audit' } },
   auditExport: { method: 'GET', path: '/audit/export', policy: { record: 'read_audit' } },
+  // the school line (BRIEF §4a)
+  calendarGet: { method: 'GET', path: '/calendar' },
+  calendarSetTerms: { method: 'PUT', path: '/calendar/terms', policy: { record: 'manage_calendar' } },
+  calendarSetDay: { method: 'PUT', path: '/calendar/days/:day', policy: { record: 'manage_calendar' } },
+  calendarResetDay: { method: 'DELETE', path: '/calendar/days/:day', policy: { record: 'manage_calendar' } },
+  classesList: { method: 'GET', path: '/classes' },
+  classesStaff: { method: 'GET', path: '/classes/staff', policy: { record: 'manage_classes' } },
+  classesSetTeachers: { method: 'PUT', path: '/classes/teachers', policy: { record: 'manage_classes' } },
+  rollCallsSheet: { method: 'GET', path: '/roll-calls/sheet', policy: { record: 'read_roll_call' } },
+  rollCallsSubmit: { method: 'POST', path: '/roll-calls', policy: { record: 'take_roll_call' } },
+  rollCallsWeek: { method: 'GET', path: '/roll-calls/week', policy: { record: 'read_roll_call' } },
+  absenceAlertsList: { method: 'GET', path: '/absence-alerts' },
+  pupilsFollowUp: { method: 'GET', path: '/pupils/:id/follow-up', policy: { record: 'read_absence_alert' } },
+  pupilsFamilyContact: { method: 'POST', path: '/pupils/:id/family-contacts', policy: { record: 'follow_absence' } },
+  pupilsReport: { method: 'POST', path: '/pupils/:id/report', policy: { record: 'follow_absence' } },
+  leaveCreate: { method: 'POST', path: '/leave-requests', policy: { record: 'request_leave' } },
+  leaveMine: { method: 'GET', path: '/leave-requests/mine' },
+  leaveWithdraw: { method: 'POST', path: '/leave-requests/:id/withdraw', policy: { record: 'request_leave' } },
+  leaveList: { method: 'GET', path: '/leave-requests' },
+  leaveDecide: { method: 'POST', path: '/leave-requests/:id/decision', policy: { record: 'decide_leave' } },
+  pupilChangesCreate: { method: 'POST', path: '/pupil-changes', policy: { record: 'record_pupil_change' } },
+  pupilChangesList: { method: 'GET', path: '/pupil-changes' },
+  pupilChangesConfirm: { method: 'POST', path: '/pupil-changes/:id/confirm', policy: { record: 'confirm_transfer_in' } },
+  pupilChangesDecide: { method: 'POST', path: '/pupil-changes/:id/decision', policy: { record: 'decide_suspension' } },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteKey = keyof typeof routes;

@@ -133,7 +133,13 @@ export const PRIORITY_GROUPS = {
 export type PriorityGroup = keyof typeof PRIORITY_GROUPS;
 
 /** Where a case came from. */
-export const CASE_SOURCES = { tip: '监督员线索', cross_check: '四查三比对', absence: '缺勤监测', manual: '工作人员登记' } as const;
+export const CASE_SOURCES = {
+  tip: '监督员线索',
+  cross_check: '四查三比对',
+  absence: '缺勤监测',
+  school: '学校上报',
+  manual: '工作人员登记',
+} as const;
 export type CaseSource = keyof typeof CASE_SOURCES;
 
 /** The escalation ladder after home visits (义务教育法 第58条), taken in this order. */

@@ -216,6 +216,10 @@ export const RecordActor = {
   divisionCadre: 'division_cadre',
   /** Staff of a school (of the record's school when it has one). */
   schoolStaff: 'school_staff',
+  /** The school's leader (校长, position `leader` of a school unit) of the record's school. */
+  schoolLeader: 'school_leader',
+  /** A 班主任 of the record's class (the service says whether the caller teaches it). */
+  classTeacher: 'class_teacher',
   /** A guardian bound to the record's child (any parent where there is no child yet). */
   guardian: 'guardian',
   /** A social supervisor. */
@@ -229,12 +233,14 @@ export type RecordActor = (typeof RecordActor)[keyof typeof RecordActor];
  * levels the row names), school staff their own school's, a guardian their bound children's, a
  * supervisor what they sent themselves.
  */
-export type ReadRelation = 'county' | 'division' | 'school' | 'bound_child' | 'own';
+export type ReadRelation = 'county' | 'division' | 'school' | 'class' | 'bound_child' | 'own';
 export const READ_RELATION = {
   county_admin: 'county',
   division_leader: 'division',
   division_cadre: 'division',
   school_staff: 'school',
+  school_leader: 'school',
+  class_teacher: 'class',
   guardian: 'bound_child',
   supervisor: 'own',
 } as const satisfies Record<RecordActor, ReadRelation>;
@@ -278,6 +284,21 @@ export const RecordAction = {
   readComplaint: 'read_complaint', // a subsidy complaint and its timeline
   readAudit: 'read_audit', // the audit log: who read, revealed, exported or changed what (reading it is audited too)
   readAccessHistory: 'read_access_history', // a parent: which units read their child's record (PIPL art. 44–45)
+  // the school line (BRIEF §4a)
+  manageCalendar: 'manage_calendar', // the county's school calendar: terms, days off, 调休 school days
+  manageClasses: 'manage_classes', // name the 班主任 of a class
+  takeRollCall: 'take_roll_call', // 点名: a class's absences of a day
+  requestLeave: 'request_leave', // a parent asks for leave for their child
+  decideLeave: 'decide_leave', // approve or refuse a leave request
+  followAbsence: 'follow_absence', // record a contact with the family, report a pupil as a suspected dropout
+  recordPupilChange: 'record_pupil_change', // 学籍异动: transfer out, suspension, moved away
+  confirmTransferIn: 'confirm_transfer_in', // the receiving school confirms a pupil transferred in
+  decideSuspension: 'decide_suspension', // the county approves or refuses 休学
+  readClass: 'read_class', // classes, their pupils and 班主任
+  readRollCall: 'read_roll_call', // a class's roll calls and its week grid
+  readLeave: 'read_leave',
+  readAbsenceAlert: 'read_absence_alert', // pupils absent without leave to follow up, and the contacts made
+  readPupilChange: 'read_pupil_change',
 } as const;
 export type RecordAction = (typeof RecordAction)[keyof typeof RecordAction];
 /** The rows that say who reads a kind of record. */
@@ -307,7 +328,13 @@ export type RecordKind =
   | 'division'
   | 'registry_import'
   | 'crosscheck'
-  | 'audit';
+  | 'audit'
+  | 'calendar'
+  | 'school_class'
+  | 'roll_call'
+  | 'leave'
+  | 'absence_alert'
+  | 'pupil_change';
 
 interface RecordActionRule {
   record: RecordKind;
@@ -431,6 +458,38 @@ export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
   },
   // a bound guardian reads who read their child's record; officials by role and unit, never tipsters
   read_access_history: { record: 'child', who: ['guardian'], refusal: '只有绑定孩子的家长可以查看孩子信息的查阅记录' },
+  // the school line: a 班主任 keeps their classes, the school's leader all of the school's classes
+  // (the leader comes first in `who`: a list reads by the first relation the caller has)
+  manage_calendar: { record: 'calendar', who: ['county_admin'], refusal: '校历由县教育局维护' },
+  manage_classes: { record: 'school_class', who: ['school_leader'], refusal: '班主任由学校负责人指定' },
+  take_roll_call: { record: 'roll_call', who: ['school_leader', 'class_teacher'], refusal: '只有本班班主任或学校负责人可以点名' },
+  request_leave: { record: 'leave', who: ['guardian'], refusal: '只有绑定孩子的家长可以为孩子请假' },
+  decide_leave: { record: 'leave', who: ['school_leader', 'class_teacher'], refusal: '请假由班主任或学校负责人审批' },
+  follow_absence: {
+    record: 'absence_alert',
+    who: ['school_leader', 'class_teacher'],
+    refusal: '缺勤学生由班主任或学校负责人跟进和上报',
+  },
+  record_pupil_change: { record: 'pupil_change', who: ['school_staff'], refusal: '学籍异动由学生所在学校登记' },
+  confirm_transfer_in: { record: 'pupil_change', who: ['school_staff'], refusal: '转学由接收学校确认' },
+  decide_suspension: { record: 'pupil_change', who: ['county_admin'], refusal: '休学由县教育局审批' },
+  read_class: { record: 'school_class', who: ['school_leader', 'class_teacher'], refusal: '您无权查看该班级' },
+  read_roll_call: { record: 'roll_call', who: ['school_leader', 'class_teacher'], refusal: '您无权查看该班级的点名记录' },
+  read_leave: {
+    record: 'leave',
+    who: ['guardian', 'school_leader', 'class_teacher'],
+    refusal: '请假记录仅对家长、班主任和学校负责人开放',
+  },
+  read_absence_alert: {
+    record: 'absence_alert',
+    who: ['school_leader', 'class_teacher'],
+    refusal: '缺勤跟进仅对班主任和学校负责人开放',
+  },
+  read_pupil_change: {
+    record: 'pupil_change',
+    who: ['school_staff', 'county_admin'],
+    refusal: '学籍异动仅对相关学校和县教育局开放',
+  },
 };
 
 /** The complaint action of a transition. */
@@ -451,6 +510,8 @@ export const RECORD_ACTOR_ROLES: Record<RecordActor, Role> = {
   division_leader: 'official',
   division_cadre: 'official',
   school_staff: 'official',
+  school_leader: 'official',
+  class_teacher: 'official',
   guardian: 'parent',
   supervisor: 'supervisor',
 };

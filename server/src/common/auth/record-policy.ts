@@ -13,6 +13,8 @@ export interface PolicyRecord {
   divisionCode?: string | null;
   schoolId?: string;
   guardian?: boolean;
+  /** Whether the service found the caller a 班主任 of the record's class (left out: any class). */
+  classTeacher?: boolean;
 }
 
 /**
@@ -33,7 +35,10 @@ export function recordActorsFor(caller: Caller, action: RecordAction, record: Po
   }
   if (caller.role !== 'official' || !caller.unit) return actors;
   if (caller.unit.kind === 'school') {
-    if (record.schoolId === undefined || record.schoolId === caller.unit.schoolId) actors.add('school_staff');
+    if (record.schoolId !== undefined && record.schoolId !== caller.unit.schoolId) return actors;
+    actors.add('school_staff');
+    if (caller.position === 'leader') actors.add('school_leader');
+    if (record.classTeacher !== false) actors.add('class_teacher');
     return actors;
   }
   const { levels } = RECORD_POLICY[action];

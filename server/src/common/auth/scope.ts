@@ -19,6 +19,7 @@ export type ReadScope =
   | { relation: 'county'; countyCode: string }
   | { relation: 'division'; code: string }
   | { relation: 'school'; schoolId: string }
+  | { relation: 'class'; schoolId: string; userId: string }
   | { relation: 'bound_child' | 'own'; userId: string };
 
 /**
@@ -39,6 +40,8 @@ export function readScope(caller: Caller, action: RecordAction): ReadScope | nul
       return unit?.kind === 'division' ? { relation, code: unit.code } : null;
     case 'school':
       return unit?.kind === 'school' ? { relation, schoolId: unit.schoolId } : null;
+    case 'class':
+      return unit?.kind === 'school' ? { relation, schoolId: unit.schoolId, userId: caller.userId } : null;
     default:
       return { relation, userId: caller.userId };
   }
@@ -54,15 +57,18 @@ export interface ScopeColumns {
   school?: string;
   /** The user who created the record (a supervisor's own tips). */
   owner?: string;
+  /**
+   * The class the record belongs to (school, grade, class name): a 班主任 reads the records of the
+   * classes `class_teachers` names them for.
+   */
+  schoolClass?: readonly [school: string, grade: string, className: string];
 }
 
 const SCOPE_COLUMNS = ['county', 'division', 'school', 'owner'] as const satisfies ReadonlyArray<keyof ScopeColumns>;
+type ValueColumn = (typeof SCOPE_COLUMNS)[number];
 
 /** The one condition a scope puts on a record: a column equal to, or starting with, a value. */
-function scopeCondition(
-  scope: ReadScope | null,
-  columns: ScopeColumns,
-): { column: keyof ScopeColumns; value: string; prefix: boolean } | null {
+function scopeCondition(scope: ReadScope | null, columns: ScopeColumns): { column: ValueColumn; value: string; prefix: boolean } | null {
   switch (scope?.relation) {
     case 'county':
       if (columns.county) return { column: 'county', value: scope.countyCode, prefix: false };
@@ -86,7 +92,17 @@ export function applyScope<T extends ObjectLiteral>(
   action: ReadAction,
   columns: ScopeColumns,
 ): SelectQueryBuilder<T> {
-  const where = scopeCondition(readScope(caller, action), columns);
+  const scope = readScope(caller, action);
+  if (scope?.relation === 'class') {
+    if (!columns.schoolClass) return qb.andWhere('1 = 0');
+    const [school, grade, className] = columns.schoolClass;
+    return qb.andWhere(
+      `${school} = :scope_class_school AND EXISTS (SELECT 1 FROM class_teachers ct WHERE ct.user_id = :scope_class_teacher` +
+        ` AND ct.school_id = ${school} AND ct.grade = ${grade} AND ct.class_name = ${className})`,
+      { scope_class_school: scope.schoolId, scope_class_teacher: scope.userId },
+    );
+  }
+  const where = scopeCondition(scope, columns);
   if (!where) return qb.andWhere('1 = 0');
   const column = columns[where.column]!;
   const name = `scope_${column.replace(/\W/g, '_')}`;
@@ -96,12 +112,13 @@ export function applyScope<T extends ObjectLiteral>(
 }
 
 /** A record's values for the scope columns; `guardian`: the service found the caller bound to its child. */
-export type ScopedRecord = { [column in keyof ScopeColumns]?: string | null } & { guardian?: boolean };
+export type ScopedRecord = { [column in ValueColumn]?: string | null } & { guardian?: boolean; classTeacher?: boolean };
 
 /** Whether one record is in what the caller may read of its kind: the same rule as `applyScope`. */
 export function inReadScope(caller: Caller, action: ReadAction, record: ScopedRecord): boolean {
   const scope = readScope(caller, action);
   if (scope?.relation === 'bound_child') return record.guardian === true;
+  if (scope?.relation === 'class') return record.school === scope.schoolId && record.classTeacher === true;
   // the columns the record gives (each named by itself), so the same condition is chosen as for a query
   const given: ScopeColumns = {};
   for (const column of SCOPE_COLUMNS) if (record[column] !== undefined) given[column] = column;
