@@ -16,10 +16,19 @@ import { crosscheckSection } from './sections/crosscheck';
 import { divisionsSection } from './sections/divisions';
 import { inboxSection } from './sections/inbox';
 import { miniappSection } from './sections/miniapp';
+import { schoolDaySection } from './sections/school-day';
 import { statsSection } from './sections/stats';
 import { tipsSection } from './sections/tips';
 
-const SECTIONS: Section[] = [tipsSection, inboxSection, statsSection, crosscheckSection, divisionsSection, miniappSection];
+const SECTIONS: Section[] = [
+  tipsSection,
+  inboxSection,
+  statsSection,
+  crosscheckSection,
+  divisionsSection,
+  miniappSection,
+  schoolDaySection,
+];
 
 function usage(): never {
   console.error(`usage: npm run bench -- [${SECTIONS.map((s) => s.key).join('|')} ...] [--quick] [--profile]`);

@@ -18,6 +18,7 @@ export default defineAppConfig({
         'pages/triage/index',
         'pages/dispatch/index',
         'pages/settings/index',
+        'pages/calendar/index',
         'pages/ledger/index',
         'pages/registry-import/index',
         'pages/crosscheck/index',
@@ -31,6 +32,7 @@ export default defineAppConfig({
         'pages/enrolment-follow-up/index',
         'pages/child-reviews/index',
         'pages/audit/index',
+        'pages/suspensions/index',
       ],
     },
     {
@@ -44,6 +46,19 @@ export default defineAppConfig({
       ],
     },
     {
+      root: 'packages/school',
+      pages: [
+        'pages/home/index',
+        'pages/roll-call/index',
+        'pages/week/index',
+        'pages/alerts/index',
+        'pages/pupil/index',
+        'pages/leave/index',
+        'pages/changes/index',
+        'pages/teachers/index',
+      ],
+    },
+    {
       root: 'packages/parent',
       pages: [
         'pages/notices/index',
@@ -54,6 +69,8 @@ export default defineAppConfig({
         'pages/subsidies/index',
         'pages/complaint/index',
         'pages/access-history/index',
+        'pages/leave/index',
+        'pages/leave-request/index',
       ],
     },
   ],

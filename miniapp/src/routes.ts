@@ -19,6 +19,7 @@ export const PAGES = {
   countyTriage: APP_PAGES.countyTriage,
   countyDispatch: APP_PAGES.countyDispatch,
   countySettings: '/packages/county/pages/settings/index',
+  countyCalendar: '/packages/county/pages/calendar/index',
   ledger: '/packages/county/pages/ledger/index',
   registryImport: '/packages/county/pages/registry-import/index',
   crosscheck: '/packages/county/pages/crosscheck/index',
@@ -49,8 +50,19 @@ export const PAGES = {
   parentSchoolNotices: APP_PAGES.parentSchoolNotices,
   parentSubsidies: APP_PAGES.parentSubsidies,
   parentComplaint: APP_PAGES.parentComplaint,
+  parentLeave: APP_PAGES.parentLeave,
+  parentLeaveRequest: '/packages/parent/pages/leave-request/index',
   countyComplaint: APP_PAGES.countyComplaint,
   enrolmentFollowUp: '/packages/county/pages/enrolment-follow-up/index',
+  schoolHome: '/packages/school/pages/home/index',
+  schoolRollCall: '/packages/school/pages/roll-call/index',
+  schoolWeek: '/packages/school/pages/week/index',
+  schoolAlerts: '/packages/school/pages/alerts/index',
+  schoolPupil: APP_PAGES.schoolPupil,
+  schoolLeave: APP_PAGES.schoolLeave,
+  schoolChanges: APP_PAGES.schoolChanges,
+  schoolTeachers: '/packages/school/pages/teachers/index',
+  countySuspensions: APP_PAGES.countySuspensions,
 } as const;
 
 export type PageUrl = (typeof PAGES)[keyof typeof PAGES];

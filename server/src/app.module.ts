@@ -22,7 +22,11 @@ import { GuardiansModule } from './modules/guardians/guardians.module';
 import { HealthModule } from './modules/health/health.module';
 import { InvitationsModule } from './modules/invitations/invitations.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { PupilChangesModule } from './modules/pupil-changes/pupil-changes.module';
 import { RegistryModule } from './modules/registry/registry.module';
+import { SchoolCalendarModule } from './modules/school-calendar/school-calendar.module';
+import { LeaveModule } from './modules/school-line/leave.module';
+import { SchoolLineModule } from './modules/school-line/school-line.module';
 import { SchoolNoticesModule } from './modules/school-notices/school-notices.module';
 import { SchoolsModule } from './modules/schools/schools.module';
 import { SubsidiesModule } from './modules/subsidies/subsidies.module';
@@ -57,6 +61,10 @@ export class AppModule {
         RegistryModule,
         GuardiansModule,
         EnrolmentModule,
+        PupilChangesModule,
+        SchoolCalendarModule,
+        LeaveModule,
+        SchoolLineModule,
         SchoolNoticesModule,
         SubsidiesModule,
         AuditLogModule,

@@ -18,21 +18,21 @@ describe('accounts', () => {
     await signInWithWechat(server, 'o_some_parent');
     const all = await admin.get<{ items: AccountView[]; nextCursor: string | null }>('/accounts?limit=100');
     expect(all.body.items.map((a) => a.displayName).sort()).toEqual(
-      ['李建国', '王志强', '陈丽', '刘德明', '赵敏', '孙志刚', '周国华'].sort(),
+      ['李建国', '王志强', '陈丽', '刘德明', '赵敏', '黄振东', '孙志刚', '周国华'].sort(),
     );
     expect(all.body.items.some((a) => a.role === 'parent')).toBe(false);
     const officials = await admin.get<{ items: AccountView[] }>('/accounts?role=official');
-    expect(officials.body.items).toHaveLength(5);
+    expect(officials.body.items).toHaveLength(6);
     const school = officials.body.items.find((a) => a.position === 'school_staff')!;
     expect(school.unit).toMatchObject({ kind: 'school', name: '光山县十里镇中心小学' });
   });
 
   it('pages newest first', async () => {
-    const first = await admin.get<{ items: AccountView[]; nextCursor: string | null }>('/accounts?limit=4');
+    const first = await admin.get<{ items: AccountView[]; nextCursor: string | null }>('/accounts?limit=5');
     const second = await admin.get<{ items: AccountView[]; nextCursor: string | null }>(
-      `/accounts?limit=4&cursor=${first.body.nextCursor}`,
+      `/accounts?limit=5&cursor=${first.body.nextCursor}`,
     );
-    expect(first.body.items).toHaveLength(4);
+    expect(first.body.items).toHaveLength(5);
     expect(second.body.items).toHaveLength(3);
     expect(second.body.nextCursor).toBeNull();
     expect(first.body.items[0]!.displayName).toBe('周国华');

@@ -1,9 +1,18 @@
 import ExcelJS from 'exceljs';
-import { idNumberCheckCharacter, type ApiErrorBody, type CaseDetail, type NoticeView, type OwnTipView } from '@baoxue/shared';
+import {
+  idNumberCheckCharacter,
+  schoolDaysFrom,
+  schoolDaysUpTo,
+  type ApiErrorBody,
+  type CaseDetail,
+  type NoticeView,
+  type OwnTipView,
+} from '@baoxue/shared';
 import { AuditEntry } from '../../server/src/modules/audit/audit-entry.entity';
 import { DropoutCase } from '../../server/src/modules/cases/case.entity';
 import { DeadlinesService } from '../../server/src/modules/cases/deadlines.service';
 import { Guardianship } from '../../server/src/modules/children/guardianship.entity';
+import { SchoolCalendars } from '../../server/src/modules/school-calendar/school-calendars';
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { User } from '../../server/src/modules/accounts/user.entity';
 import { api, expectError, signInAs, signInWithWechat, type ApiClient } from '../support/api';
@@ -127,7 +136,10 @@ describe('case handling from suspicion to 销号', () => {
     expect((await stranger.client.get<{ items: NoticeView[] }>('/notices/mine')).body.items).toEqual([]);
     expectError(await stranger.client.post(`/notices/${notices.body.items[0]!.id}/acknowledge`), 404, 'NOT_FOUND');
 
-    const returnedOn = chinaDate(-25, server.clock.now());
+    // attendance counts school days of the county's calendar: the return was 30 school days ago
+    const calendar = await server.app.get(SchoolCalendars).of(server.dataSource.manager, '411522000000');
+    const today = chinaDate(0, server.clock.now());
+    const returnedOn = schoolDaysUpTo(today, 30, calendar)[0]!;
     detail = await step(cadre, caseId, { transition: 'record_return', schoolId, grade: 6, placement: 'regular_class', returnedOn });
     expect(detail).toMatchObject({
       status: 'returned',
@@ -146,8 +158,8 @@ describe('case handling from suspicion to 销号', () => {
       409,
       'CASE_ATTENDANCE_SHORT',
     );
-    const days = Array.from({ length: 22 }, (_, i) => ({
-      day: chinaDate(-25 + i, server.clock.now()),
+    const days = schoolDaysFrom(returnedOn, 22, calendar).map((day, i) => ({
+      day,
       present: i !== 3 && i !== 10,
       excused: i === 10,
     }));
@@ -168,7 +180,7 @@ describe('case handling from suspicion to 销号', () => {
     );
 
     // relapse: three unexcused absences in a row reopen the case
-    const relapse = [1, 2, 3].map((d) => ({ day: chinaDate(-3 + d, server.clock.now()), present: false, excused: false }));
+    const relapse = schoolDaysUpTo(today, 3, calendar).map((day) => ({ day, present: false, excused: false }));
     await schoolStaff.post(`/cases/${caseId}/attendance`, { days: relapse });
     const reopened = (await leader.get<CaseDetail>(`/cases/${caseId}`)).body;
     expect(reopened.status).toBe('persuading');

@@ -14,6 +14,7 @@ import { CrosscheckService } from '../../server/src/modules/registry/crosscheck.
 import { School } from '../../server/src/modules/schools/school.entity';
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { signInAs, type ApiClient } from '../support/api';
+import { countyCalendar } from '../support/calendar';
 import { ABSENCE_HEADER, HOUSEHOLD_HEADER, importRegistry, ROSTER_HEADER, xlsx } from '../support/registry';
 import { createPupil, demoUser } from '../support/pupils';
 import { startTestServer, type TestServer } from '../support/server';
@@ -208,7 +209,7 @@ describe('one child, whichever source names him', () => {
     it('of a child with an open case join that case, once per streak, instead of opening another', async () => {
       const pupil = await server.dataSource.manager.findOneByOrFail(Child, { nameKey: nameKeyOf('周子轩') });
       const opened = await server.dataSource.manager.findOneByOrFail(DropoutCase, { openChildId: pupil.id });
-      const days = schoolDaysUpTo(today(), 10);
+      const days = schoolDaysUpTo(today(), 10, await countyCalendar(server, COUNTY));
       const absences = await importRegistry(
         server,
         admin,
@@ -243,7 +244,7 @@ describe('one child, whichever source names him', () => {
       // recorded without an import, so that no run has seen them yet
       await server.dataSource.manager.insert(
         AttendanceDay,
-        schoolDaysUpTo(today(), 8).map((day) => ({
+        schoolDaysUpTo(today(), 8, await countyCalendar(server, COUNTY)).map((day) => ({
           id: newId(),
           childId: pupil.id,
           schoolId,

@@ -1,6 +1,17 @@
-import type { BoundChildView, ChildSubsidiesResponse, EnrolmentBatchView, EnrolmentNoticeView } from '@baoxue/shared';
+import type {
+  AbsenceAlertView,
+  BoundChildView,
+  CalendarView,
+  ChildSubsidiesResponse,
+  ClassView,
+  EnrolmentBatchView,
+  EnrolmentNoticeView,
+  LeaveView,
+} from '@baoxue/shared';
 import { DemoSeeder } from '../../server/src/database/seed/demo-seed';
 import { DEMO_BINDING_CODE, DEMO_PARENT_CHILD, DEMO_PUPILS_SCHOOL } from '../../server/src/database/seed/demo-parents';
+import { DEMO_ABSENT_PUPIL, DEMO_LEAVE_PUPIL } from '../../server/src/database/seed/demo-school-line';
+import { RollCall } from '../../server/src/modules/school-line/school-line.entities';
 import { Child } from '../../server/src/modules/children/child.entity';
 import { Guardianship } from '../../server/src/modules/children/guardianship.entity';
 import { EnrolmentNotice } from '../../server/src/modules/enrolment/enrolment.entities';
@@ -25,9 +36,15 @@ describe('the demo seed', () => {
   it('loads pupils of 十里镇中心小学 with roster guardians, none of them bound yet', async () => {
     const school = await schoolByName(server.dataSource, DEMO_PUPILS_SCHOOL);
     const pupils = await server.dataSource.manager.findBy(Child, { schoolId: school.id });
-    expect(pupils.map((p) => p.name).sort()).toEqual(['刘浩然', '周雨桐', '王梓轩', '陈佳怡'].sort());
+    expect(
+      pupils
+        .filter((p) => p.grade !== 4)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['刘浩然', '周雨桐', '王梓轩', '陈佳怡'].sort());
     expect(pupils.every((p) => p.studentNumber && p.bindingCode && p.grade)).toBe(true);
-    expect(await server.dataSource.manager.count(Guardianship)).toBe(0);
+    const son = pupils.find((p) => p.name === DEMO_PARENT_CHILD)!;
+    expect(await server.dataSource.manager.countBy(Guardianship, { childId: son.id })).toBe(0);
     const parent = await signInAs(server, 'parent');
     expect((await parent.get<{ items: BoundChildView[] }>('/children/mine')).body.items).toEqual([]);
   });
@@ -58,6 +75,41 @@ describe('the demo seed', () => {
     expect(subsidies.body.payments).toEqual([expect.objectContaining({ status: 'paid', amountFen: 31_250 })]);
     const semester = subsidies.body.entitlements.find((e) => e.semester === subsidies.body.payments[0]!.semester)!;
     expect(semester).toMatchObject({ totalFen: 31_250, paidFen: 31_250 });
+  });
+
+  it('gives the school line something to show: 班主任 and leader, recent roll calls, an absence to follow up, leave to decide', async () => {
+    const [leader, teacher, admin] = await Promise.all(['school-leader', 'school-staff', 'county-admin'].map((a) => signInAs(server, a)));
+    const classes = await leader.get<{ classes: ClassView[]; openAlerts: number; pendingLeave: number }>('/classes');
+    expect(classes.status).toBe(200);
+    const byLabel = new Map(classes.body.classes.map((c) => [c.label, c]));
+    expect(byLabel.get('四年级1班')).toMatchObject({ pupils: 12, teachers: [expect.objectContaining({ name: '赵敏' })] });
+    expect(byLabel.get('六年级1班')?.teachers.map((t) => t.name)).toEqual(['赵敏']);
+    expect(byLabel.get('六年级2班')?.teachers).toEqual([]);
+    expect(classes.body).toMatchObject({ openAlerts: 1, pendingLeave: 1 });
+
+    const mine = await teacher.get<{ classes: ClassView[] }>('/classes');
+    expect(
+      mine.body.classes
+        .filter((c) => c.mine)
+        .map((c) => c.label)
+        .sort(),
+    ).toEqual(['六年级1班', '四年级1班']);
+    // three school days of roll calls for every class of the school
+    const rollCalls = await server.dataSource.manager.find(RollCall);
+    expect(new Set(rollCalls.map((r) => r.day)).size).toBe(3);
+    expect(new Set(rollCalls.map((r) => `${r.grade}${r.className}`))).toEqual(new Set(['32班', '61班', '62班', '41班']));
+
+    const alerts = await teacher.get<{ items: AbsenceAlertView[] }>('/absence-alerts');
+    expect(alerts.body.items).toEqual([
+      expect.objectContaining({ childName: DEMO_ABSENT_PUPIL, status: 'open', streak: 3, classLabel: '四年级1班' }),
+    ]);
+    const leave = await teacher.get<{ items: LeaveView[] }>('/leave-requests?status=pending');
+    expect(leave.body.items).toEqual([expect.objectContaining({ childName: DEMO_LEAVE_PUPIL, status: 'pending', kind: 'sick' })]);
+
+    // the county's calendar: this school year's default terms and the national schedule
+    const calendar = await admin.get<CalendarView>('/calendar');
+    expect(calendar.status).toBe(200);
+    expect(calendar.body.terms).toHaveLength(2);
   });
 
   it('is loaded once: seeding again changes nothing', async () => {

@@ -4,6 +4,7 @@ import { Child } from '../../server/src/modules/children/child.entity';
 import { AbsenceMonitorService } from '../../server/src/modules/registry/absence-monitor.service';
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { signInAs, type ApiClient } from '../support/api';
+import { countyCalendar } from '../support/calendar';
 import { ABSENCE_HEADER, importRegistry, xlsx } from '../support/registry';
 import { startTestServer, type TestServer } from '../support/server';
 import { fileTip, raiseTipLimit } from '../support/tips';
@@ -155,7 +156,7 @@ describe('a tip about a pupil on the roster, from tip to statistics', () => {
     expect(acknowledged.body.acknowledgedAt).not.toBeNull();
 
     // his absences arrive from the school: they join the open case, no second case opens
-    const days = schoolDaysUpTo(today(), 10);
+    const days = schoolDaysUpTo(today(), 10, await countyCalendar(server, COUNTY));
     const absences = await importRegistry(
       server,
       admin,

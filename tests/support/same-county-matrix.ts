@@ -154,10 +154,17 @@ interface Call {
   statuses?: readonly number[];
 }
 
-type Account = 'parent' | 'supervisor' | 'village-cadre' | 'township-cadre' | 'school-staff';
+type Account = 'parent' | 'supervisor' | 'village-cadre' | 'township-cadre' | 'school-staff' | 'school-leader';
 /** Everyone below the county admin, who sees the whole county. */
-export const SAME_COUNTY_ACCOUNTS: readonly Account[] = ['parent', 'supervisor', 'village-cadre', 'township-cadre', 'school-staff'];
-const OFFICIALS: readonly Account[] = ['village-cadre', 'township-cadre', 'school-staff'];
+export const SAME_COUNTY_ACCOUNTS: readonly Account[] = [
+  'parent',
+  'supervisor',
+  'village-cadre',
+  'township-cadre',
+  'school-staff',
+  'school-leader',
+];
+const OFFICIALS: readonly Account[] = ['village-cadre', 'township-cadre', 'school-staff', 'school-leader'];
 
 const at = (key: RouteKey, id: string) => routes[key].path.replace(/:\w+/, id);
 
@@ -175,6 +182,7 @@ export function sameCountyOutOfScopeCalls(
   ownCaseId: string,
 ): Call[] {
   const official = OFFICIALS.includes(account);
+  const atSchool = account === 'school-staff' || account === 'school-leader';
   const cases = account === 'village-cadre' ? [r.zhaiheCaseId, r.otherVillageCaseId] : [r.zhaiheCaseId];
   switch (key) {
     case 'casesGet':
@@ -202,8 +210,8 @@ export function sameCountyOutOfScopeCalls(
       // both ways: an out-of-scope case into one's own, one's own into an out-of-scope case (a body
       // reference is answered 400 naming the field, as for any case the caller cannot reach)
       return cases.flatMap((id) => [
-        { path: at(key, id), body: { ...sample, intoCaseId: ownCaseId }, statuses: account === 'school-staff' ? [400, 404] : [404] },
-        { path: at(key, ownCaseId), body: { ...sample, intoCaseId: id }, statuses: account === 'school-staff' ? [400, 404] : [400] },
+        { path: at(key, id), body: { ...sample, intoCaseId: ownCaseId }, statuses: atSchool ? [400, 404] : [404] },
+        { path: at(key, ownCaseId), body: { ...sample, intoCaseId: id }, statuses: atSchool ? [400, 404] : [400] },
       ]);
     case 'tipsReveal':
     case 'tipsSplit':

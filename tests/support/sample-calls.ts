@@ -8,6 +8,7 @@ import {
   type ComplaintTransition,
   type DivisionLevel,
   type PolicyRow,
+  type RecordAction,
   type RecordActor,
   type RecordKind,
   type RouteDef,
@@ -23,6 +24,7 @@ import { childrenSampleCall, seedChildRecords, type ChildRecords } from './child
 import { clientFor, createUser, OTHER_COUNTY, seedOtherCounty } from './factories';
 import { parentSampleCall, seedParentRecords, type ParentRecords } from './parents-matrix';
 import { registrySampleCall, seedRegistryRecords, type RegistryRecords } from './registry-matrix';
+import { schoolLineSampleCall, seedSchoolLineRecords, type SchoolLineRecords } from './school-line-matrix';
 import type { TestServer } from './server';
 import { fileTip, imageForm, photoWithGps, raiseTipLimit, tipBody } from './tips';
 
@@ -33,7 +35,16 @@ import { fileTip, imageForm, photoWithGps, raiseTipLimit, tipBody } from './tips
  */
 
 // The village cadre comes before the township cadre: its refusals are checked while the cases are still in its village.
-export const ACCOUNTS = ['parent', 'supervisor', 'village-cadre', 'township-cadre', 'school-staff', 'county-admin'] as const;
+// The school staff 赵敏 is the sample class's 班主任 and takes its roll call before the school's leader replays it.
+export const ACCOUNTS = [
+  'parent',
+  'supervisor',
+  'village-cadre',
+  'township-cadre',
+  'school-staff',
+  'school-leader',
+  'county-admin',
+] as const;
 export type Account = (typeof ACCOUNTS)[number];
 export const ROLE_OF: Record<Account, string> = {
   parent: 'parent',
@@ -41,6 +52,7 @@ export const ROLE_OF: Record<Account, string> = {
   'township-cadre': 'official',
   'village-cadre': 'official',
   'school-staff': 'official',
+  'school-leader': 'official',
   'county-admin': 'county_admin',
 };
 
@@ -56,55 +68,88 @@ const CASE_ACTORS: Record<Account, readonly CaseActor[]> = {
   'village-cadre': ['village_cadre'],
   'township-cadre': ['township_cadre', 'assignee'],
   'school-staff': [],
+  'school-leader': [],
   'county-admin': ['county_admin'],
 };
 const SCHOOL_CASE_ROUTES: Partial<Record<RouteKey, CaseActor>> = {
   casesRecordAttendance: 'school_staff',
   casesConfirmEnrolment: 'receiving_school',
 };
-const RECORD_ACTORS: Record<Account, { actor: RecordActor; level?: DivisionLevel }> = {
-  parent: { actor: 'guardian' },
-  supervisor: { actor: 'supervisor' },
-  'village-cadre': { actor: 'division_cadre', level: 'village' },
-  'township-cadre': { actor: 'division_cadre', level: 'township' },
-  'school-staff': { actor: 'school_staff' },
-  'county-admin': { actor: 'county_admin' },
+const RECORD_ACTORS: Record<Account, { actors: readonly RecordActor[]; level?: DivisionLevel }> = {
+  parent: { actors: ['guardian'] },
+  supervisor: { actors: ['supervisor'] },
+  'village-cadre': { actors: ['division_cadre'], level: 'village' },
+  'township-cadre': { actors: ['division_cadre'], level: 'township' },
+  // 赵敏 is the 班主任 of the school-line samples' class (school-line-matrix.ts)
+  'school-staff': { actors: ['school_staff', 'class_teacher'] },
+  // the school's leader (校长) is its staff too, and no 班主任
+  'school-leader': { actors: ['school_staff', 'school_leader'] },
+  'county-admin': { actors: ['county_admin'] },
 };
 
 /** Records an account cannot see at all (not found before the policy is asked): a deferral is found by the child's village (`read_deferral`). */
-const OUT_OF_REACH: Partial<Record<RecordKind, readonly Account[]>> = { deferral: ['school-staff'] };
+const OUT_OF_REACH: Partial<Record<RecordKind, readonly Account[]>> = {
+  deferral: ['school-staff', 'school-leader'],
+};
+
+/**
+ * Routes whose service looks the record up among the caller's school's classes before the policy is
+ * asked: a division's officials find none (not found), where the policy would refuse them.
+ */
+const NOT_FOUND_BEFORE_POLICY: Partial<Record<RouteKey, readonly Account[]>> = {
+  rollCallsSubmit: ['village-cadre', 'township-cadre'],
+  pupilsFollowUp: ['village-cadre', 'township-cadre'],
+  leaveDecide: ['village-cadre', 'township-cadre'],
+  pupilChangesConfirm: ['village-cadre', 'township-cadre'],
+};
 
 /** The policy row a sample takes: its route's (the shared route table's `policy`), or the transition its body names. */
 function policyRowOf(key: RouteKey, call: Call | null): PolicyRow | null {
   if (key === 'casesTransition') return { case: (call?.body as { transition: CaseTransition }).transition };
   if (key === 'complaintsTransition') return { record: COMPLAINT_ACTIONS[(call?.body as { transition: ComplaintTransition }).transition] };
   const route: RouteDef = routes[key];
-  return route.policy ?? null;
+  const listRow = LIST_READ_ROWS[key];
+  return route.policy ?? (listRow ? { record: listRow } : null);
 }
 
 /** Whether the policy refuses the account the sample's action on a record it can see. */
 function refusedByPolicy(row: PolicyRow, key: RouteKey, account: Account): boolean {
   if ('case' in row) {
     const schoolActor = SCHOOL_CASE_ROUTES[key];
-    const actors = new Set([...CASE_ACTORS[account], ...(schoolActor && account === 'school-staff' ? [schoolActor] : [])]);
+    const atSchool = account === 'school-staff' || account === 'school-leader';
+    const actors = new Set([...CASE_ACTORS[account], ...(schoolActor && atSchool ? [schoolActor] : [])]);
     // a case the account cannot see reads as not found, before the policy is asked
     return actors.size > 0 && !mayTakeCaseAction(row.case, actors);
   }
-  const { actor, level } = RECORD_ACTORS[account];
+  const { actors, level } = RECORD_ACTORS[account];
   const rule = RECORD_POLICY[row.record];
   if (OUT_OF_REACH[rule.record]?.includes(account)) return false;
   const counts = !level || !rule.levels || rule.levels.includes(level);
-  return !(rule.who.includes(actor) && counts);
+  return !(actors.some((actor) => rule.who.includes(actor)) && counts);
 }
 
 /** Refusals the policy tables cannot express, and why. */
 const REFUSED_BESIDES_POLICY: Partial<Record<RouteKey, readonly Account[]>> = {
   invitationsRedeem: ['county-admin'], // a county admin cannot demote themselves with a code
+  // an official's photo is a school's 学籍异动 document (`upload_pupil_change_document`): a division's officials upload none
+  uploadsCreate: ['village-cadre', 'township-cadre'],
+  // the school's staff confirmed the pupil before its leader's turn: the case is no longer open to confirm
+  casesConfirmEnrolment: ['school-leader'],
+};
+
+/**
+ * Lists the route table gives no policy row (a list answers what the caller may read), whose
+ * service refuses a caller the row gives no relation to any record of its kind.
+ */
+const LIST_READ_ROWS: Partial<Record<RouteKey, RecordAction>> = {
+  classesList: 'read_class',
+  absenceAlertsList: 'read_absence_alert',
 };
 
 /** Open to an account's role, but refused to the account by the policy (or a rule beside it), for the sample's record. */
 export function refusedByService(key: RouteKey, account: Account, ctx: SampleContext): boolean {
   if (REFUSED_BESIDES_POLICY[key]?.includes(account)) return true;
+  if (NOT_FOUND_BEFORE_POLICY[key]?.includes(account)) return false;
   const row = policyRowOf(key, sampleCall(key, ctx));
   return row !== null && refusedByPolicy(row, key, account);
 }
@@ -139,6 +184,8 @@ export interface SampleContext {
   children: ChildRecords;
   /** Cases in the state each handling step starts from, and transfers waiting for 十里镇. */
   steps: CaseStepRecords;
+  /** Classes, roll calls, leave and pupil changes of the school-line routes. */
+  schoolLine: SchoolLineRecords;
 }
 
 export interface Call {
@@ -207,7 +254,13 @@ export async function seedSampleContext(server: TestServer): Promise<{ clients: 
     { supervisor, cadre: clients['township-cadre'], leader: await signInAs(server, 'township-leader'), county: clients['county-admin'] },
     parents.schoolId,
   );
+  const schoolLine = await seedSchoolLineRecords(
+    server,
+    { parent: clients.parent, staff: clients['school-staff'], leader: clients['school-leader'], county: clients['county-admin'] },
+    other.schoolId,
+  );
   const ctx: SampleContext = {
+    schoolLine,
     parents,
     registry,
     children,
@@ -314,7 +367,8 @@ export function sampleCall(key: RouteKey, ctx: SampleContext): Call | null {
         caseStepSampleCall(key, ctx.steps) ??
         parentSampleCall(key, ctx.parents) ??
         registrySampleCall(key, ctx.registry) ??
-        childrenSampleCall(key, ctx.children)
+        childrenSampleCall(key, ctx.children) ??
+        schoolLineSampleCall(key, ctx.schoolLine)
       );
   }
 }

@@ -47,6 +47,7 @@ const PRODUCTION_APP = {
   WECHAT_TEMPLATE_NEW_CASE: 'tmpl-new-case',
   WECHAT_TEMPLATE_TIP_PROGRESS: 'tmpl-tip-progress',
   WECHAT_TEMPLATE_SUBSIDY_PAID: 'tmpl-subsidy-paid',
+  WECHAT_TEMPLATE_LEAVE_DECIDED: 'tmpl-leave-decided',
 };
 
 /** A real server on a random port with its own fresh database and fake WeChat API. */

@@ -7,8 +7,16 @@ import { useLoader } from '../hooks/use-loader';
 import { schoolsApi } from '../services/schools';
 import { ErrorNotice, Loading } from './status';
 
-/** Search the county's schools by name and tap one. */
-export function SchoolPicker({ value, onChange }: { value: string | null; onChange: (school: SchoolView) => void }) {
+/** Search the county's schools by name and tap one (`exclude`: a school that may not be chosen, e.g. the pupil's own). */
+export function SchoolPicker({
+  value,
+  onChange,
+  exclude,
+}: {
+  value: string | null;
+  onChange: (school: SchoolView) => void;
+  exclude?: string | null;
+}) {
   const [query, setQuery] = useState('');
   const [chosen, setChosen] = useState<SchoolView | null>(null);
   const searchTerm = useDebounced(query.trim());
@@ -26,21 +34,23 @@ export function SchoolPicker({ value, onChange }: { value: string | null; onChan
       {schools.error && <ErrorNotice message={schools.error} onRetry={() => void schools.reload()} />}
       {schools.loading && !schools.data && <Loading />}
       <View className="picker-options">
-        {schools.data?.items.map((school) => (
-          <View
-            key={school.id}
-            className={school.id === value ? 'picker-option picker-option-active' : 'picker-option'}
-            onClick={() => {
-              setChosen(school);
-              onChange(school);
-            }}
-          >
-            <Text>{school.name}</Text>
-            <Text className="picker-option-level">
-              {school.townshipName} · {SCHOOL_STAGE_LABELS[school.stage]}
-            </Text>
-          </View>
-        ))}
+        {schools.data?.items
+          .filter((school) => school.id !== exclude)
+          .map((school) => (
+            <View
+              key={school.id}
+              className={school.id === value ? 'picker-option picker-option-active' : 'picker-option'}
+              onClick={() => {
+                setChosen(school);
+                onChange(school);
+              }}
+            >
+              <Text>{school.name}</Text>
+              <Text className="picker-option-level">
+                {school.townshipName} · {SCHOOL_STAGE_LABELS[school.stage]}
+              </Text>
+            </View>
+          ))}
       </View>
       {schools.data && schools.data.items.length === 0 && <Text className="field-hint">没有找到学校</Text>}
     </View>

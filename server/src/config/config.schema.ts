@@ -70,6 +70,7 @@ export const envSchema = z.object({
   WECHAT_TEMPLATE_NEW_CASE: z.string().default('demo-template-new-case'),
   WECHAT_TEMPLATE_TIP_PROGRESS: z.string().default('demo-template-tip-progress'),
   WECHAT_TEMPLATE_SUBSIDY_PAID: z.string().default('demo-template-subsidy-paid'),
+  WECHAT_TEMPLATE_LEAVE_DECIDED: z.string().default('demo-template-leave-decided'),
   /** Wrong binding codes (or names) a user may enter within the lockout window before binding is locked for them. */
   BINDING_MAX_FAILURES: positiveInt(5),
   BINDING_LOCKOUT_MINUTES: positiveInt(30),
@@ -106,9 +107,14 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   }
   if (env.SEED_DEMO === 'true' || env.SEED_DEMO === '1') problems.push('SEED_DEMO: demo data is never loaded in production');
   if (!env.FILE_URL_SECRET) problems.push('FILE_URL_SECRET: required in production (32+ random characters)');
-  if (!env.WECHAT_TEMPLATE_NEW_CASE || !env.WECHAT_TEMPLATE_TIP_PROGRESS || !env.WECHAT_TEMPLATE_SUBSIDY_PAID) {
+  if (
+    !env.WECHAT_TEMPLATE_NEW_CASE ||
+    !env.WECHAT_TEMPLATE_TIP_PROGRESS ||
+    !env.WECHAT_TEMPLATE_SUBSIDY_PAID ||
+    !env.WECHAT_TEMPLATE_LEAVE_DECIDED
+  ) {
     problems.push(
-      'WECHAT_TEMPLATE_NEW_CASE, WECHAT_TEMPLATE_TIP_PROGRESS, WECHAT_TEMPLATE_SUBSIDY_PAID: the subscribe-message template ids are required in production',
+      'WECHAT_TEMPLATE_NEW_CASE, WECHAT_TEMPLATE_TIP_PROGRESS, WECHAT_TEMPLATE_SUBSIDY_PAID, WECHAT_TEMPLATE_LEAVE_DECIDED: the subscribe-message template ids are required in production',
     );
   }
   return problems;
@@ -146,7 +152,7 @@ export interface AppConfig {
     appId: string;
     appSecret: string;
     timeoutMs: number;
-    templates: { new_case: string; tip_progress: string; subsidy_paid: string };
+    templates: { new_case: string; tip_progress: string; subsidy_paid: string; leave_decided: string };
   };
   parents: { bindingMaxFailures: number; bindingLockoutMinutes: number };
   /** fontName: the face to print from a collection; null for a single-face font. */
@@ -217,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         new_case: e.WECHAT_TEMPLATE_NEW_CASE,
         tip_progress: e.WECHAT_TEMPLATE_TIP_PROGRESS,
         subsidy_paid: e.WECHAT_TEMPLATE_SUBSIDY_PAID,
+        leave_decided: e.WECHAT_TEMPLATE_LEAVE_DECIDED,
       },
     },
     parents: {

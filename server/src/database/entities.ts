@@ -34,6 +34,11 @@ import { User } from '../modules/accounts/user.entity';
 import { Division, ServedCounty } from '../modules/divisions/division.entity';
 import { Invitation } from '../modules/invitations/invitation.entity';
 import { School } from '../modules/schools/school.entity';
+import { CountyCalendarDay, SchoolTermRow } from '../modules/school-calendar/school-calendar.entities';
+import { AbsenceAlert, ClassTeacher, RollCall, RollCallEdit } from '../modules/school-line/school-line.entities';
+import { LeaveRequest } from '../modules/school-line/leave.entity';
+import { FamilyContact, SchoolReport } from '../modules/school-line/follow-up.entities';
+import { PupilChange } from '../modules/pupil-changes/pupil-change.entity';
 
 export const entities = [
   Division,
@@ -82,4 +87,14 @@ export const entities = [
   ChildMerge,
   ChildIdentityClaim,
   QuotaCounter,
+  SchoolTermRow,
+  CountyCalendarDay,
+  ClassTeacher,
+  RollCall,
+  RollCallEdit,
+  AbsenceAlert,
+  LeaveRequest,
+  FamilyContact,
+  SchoolReport,
+  PupilChange,
 ];

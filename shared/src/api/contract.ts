@@ -216,7 +216,7 @@ export const contract = {
   leaveDecide: { params: common.idParam, body: schoolLine.leaveDecisionRequest, response: schoolLine.leaveView },
   pupilChangesCreate: { body: schoolLine.pupilChangeRequest, response: schoolLine.pupilChangeView },
   pupilChangesList: { query: schoolLine.pupilChangeListQuery, response: schoolLine.pupilChangePage },
-  pupilChangesConfirm: { params: common.idParam, body: schoolLine.pupilChangeDecisionRequest, response: schoolLine.pupilChangeView },
+  pupilChangesConfirm: { params: common.idParam, body: schoolLine.pupilChangeConfirmRequest, response: schoolLine.pupilChangeView },
   pupilChangesDecide: { params: common.idParam, body: schoolLine.pupilChangeDecisionRequest, response: schoolLine.pupilChangeView },
 } as const satisfies Record<RouteKey, RouteSchemas>;
 

@@ -31,6 +31,8 @@ const CASE_WORK = '办理控辍保学案件';
 const CHILD_RECORD = '核对儿童记录';
 const SUBSIDY = '办理学生资助';
 const ENROLMENT = '办理入学通知书';
+const SCHOOL_FOLLOW_UP = '跟进学生缺勤';
+const PUPIL_CHANGE = '办理学籍异动';
 
 export const AUDIT_ACTIONS = {
   // sign-ins, accounts and roles
@@ -45,6 +47,9 @@ export const AUDIT_ACTIONS = {
   'account.revoke_county_admin': { label: '撤销县教育局管理员身份', category: 'account' },
   // the county's settings
   'county.settings': { label: '修改本县时限与规则', category: 'settings' },
+  'calendar.terms': { label: '修改校历学期', category: 'settings' },
+  'calendar.day': { label: '设置校历日期', category: 'settings' },
+  'calendar.day_reset': { label: '恢复校历日期为国家安排', category: 'settings' },
   'subsidy.policy.create': { label: '新增资助标准', category: 'settings' },
   'subsidy.policy.end': { label: '停止执行资助标准', category: 'settings' },
   'schools.create': { label: '新增学校', category: 'settings' },
@@ -56,6 +61,7 @@ export const AUDIT_ACTIONS = {
   'case.read': { label: '查看案件', category: 'read', purpose: CASE_WORK },
   'child.guardians.read': { label: '查看监护人信息', category: 'read', purpose: '联系监护人' },
   'child.subsidies.read': { label: '查看资助情况', category: 'read', purpose: SUBSIDY },
+  'pupil.follow_up.read': { label: '查看学生缺勤跟进情况', category: 'read', purpose: SCHOOL_FOLLOW_UP },
   'child.merges.read': { label: '查看记录合并历史', category: 'read', purpose: CHILD_RECORD },
   'enrolment.notice.read': { label: '查看入学通知书', category: 'read', purpose: ENROLMENT },
   'enrolment.notice.pdf': { label: '打印入学通知书', category: 'read', purpose: ENROLMENT },
@@ -93,13 +99,25 @@ export const AUDIT_ACTIONS = {
   'enrolment.print': { label: '打印一批入学通知书', category: 'work' },
   'enrolment.deferral.approve': { label: '批准延缓入学', category: 'work', purpose: '审批延缓入学申请' },
   'enrolment.deferral.refuse': { label: '不批准延缓入学', category: 'work', purpose: '审批延缓入学申请' },
+  'leave.approve': { label: '批准请假', category: 'work', purpose: '审批请假' },
+  'leave.refuse': { label: '不批准请假', category: 'work', purpose: '审批请假' },
   'school_notice.send': { label: '发送学校通知', category: 'work' },
+  'class.teachers': { label: '指定班主任', category: 'account' },
+  'pupil.family_contact': { label: '登记家校联系', category: 'work', purpose: SCHOOL_FOLLOW_UP },
+  'pupil.report': { label: '上报疑似辍学学生', category: 'work', purpose: SCHOOL_FOLLOW_UP },
+  'pupil_change.create': { label: '登记学籍异动', category: 'work', purpose: PUPIL_CHANGE },
+  'pupil_change.confirm': { label: '确认转入学生', category: 'work', purpose: PUPIL_CHANGE },
+  'pupil_change.refuse_transfer': { label: '不接收转入学生', category: 'work', purpose: PUPIL_CHANGE },
+  'pupil_change.approve': { label: '批准休学', category: 'work', purpose: PUPIL_CHANGE },
+  'pupil_change.refuse': { label: '不批准休学', category: 'work', purpose: PUPIL_CHANGE },
   // what parents do
   'child.bind': { label: '绑定孩子', category: 'family' },
   'child.unbind': { label: '解除绑定', category: 'family' },
   'notice.acknowledge': { label: '确认收到限期返校通知书', category: 'family' },
   'enrolment.acknowledge': { label: '回执入学通知书', category: 'family' },
   'enrolment.deferral.apply': { label: '申请延缓入学', category: 'family' },
+  'leave.request': { label: '为孩子请假', category: 'family' },
+  'leave.withdraw': { label: '撤回请假', category: 'family' },
   'subsidy.complaint.create': { label: '反映资助问题', category: 'family' },
   // the server's own work
   'retention.pseudonymise': { label: '到期案件去标识化', category: 'system' },

@@ -110,6 +110,24 @@ export const ERROR_GROUPS = {
     DEFERRAL_PENDING: { status: 409, message: '已有一份申请正在审批，请耐心等待' },
     DEFERRAL_DECIDED: { status: 409, message: '该申请已审批' },
   } satisfies Group<'DEFERRAL_'>,
+  leave: {
+    LEAVE_OVERLAP: { status: 409, message: '这几天已经请过假了，请勿重复申请' },
+    LEAVE_DECIDED: { status: 409, message: '该请假已审批' },
+    LEAVE_NOT_WITHDRAWABLE: { status: 409, message: '请假已开始或已审批不通过，不能撤回' },
+  } satisfies Group<'LEAVE_'>,
+  rollCalls: {
+    ROLL_CALL_NOT_SCHOOL_DAY: { status: 400, message: '这一天不是上学日，不能点名' },
+    ROLL_CALL_FUTURE_DAY: { status: 400, message: '不能为今天以后的日期点名' },
+    ROLL_CALL_TOO_LATE: { status: 400, message: '点名日期太早，只能补交最近7天的点名' },
+    ROLL_CALL_PUPIL_NOT_IN_CLASS: { status: 400, message: '所标记的学生不在这个班级' },
+    ROLL_CALL_CLOSED: { status: 409, message: '点名只能在当天修改，这一天的点名已不能修改' },
+    ROLL_CALL_KEY_REUSED: { status: 409, message: '该提交编号已用于另一次点名，请刷新后重新提交' },
+  } satisfies Group<'ROLL_CALL_'>,
+  pupilChanges: {
+    PUPIL_CHANGE_PENDING: { status: 409, message: '该学生已有一项学籍异动正在办理，请等待处理完毕' },
+    PUPIL_CHANGE_DECIDED: { status: 409, message: '该学籍异动已处理' },
+    PUPIL_CHANGE_WRONG_KIND: { status: 409, message: '该学籍异动不需要这一步' },
+  } satisfies Group<'PUPIL_CHANGE_'>,
   subsidies: {
     COMPLAINT_STEP_OUT_OF_ORDER: { status: 409, message: '投诉当前状态下不能进行这一步' },
   } satisfies Group<'COMPLAINT_'>,
@@ -137,6 +155,9 @@ export const ERRORS = {
   ...ERROR_GROUPS.invitations,
   ...ERROR_GROUPS.guardians,
   ...ERROR_GROUPS.enrolment,
+  ...ERROR_GROUPS.leave,
+  ...ERROR_GROUPS.rollCalls,
+  ...ERROR_GROUPS.pupilChanges,
   ...ERROR_GROUPS.subsidies,
   ...ERROR_GROUPS.registry,
 } as const satisfies Record<string, ErrorSpec>;

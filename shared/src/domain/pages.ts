@@ -15,6 +15,12 @@ export const APP_PAGES = {
   deferrals: '/packages/notices/pages/deferrals/index',
   countyComplaint: '/packages/county/pages/complaint/index',
   messages: '/pages/messages/index',
+  // the school line (packages/school): an absence alert opens the pupil, a leave request or an incoming transfer its list
+  schoolPupil: '/packages/school/pages/pupil/index',
+  schoolLeave: '/packages/school/pages/leave/index',
+  schoolChanges: '/packages/school/pages/changes/index',
+  countySuspensions: '/packages/county/pages/suspensions/index',
+  parentLeave: '/packages/parent/pages/leave/index',
 } as const;
 export type AppPage = keyof typeof APP_PAGES;
 

@@ -262,6 +262,8 @@ export const RecordAction = {
   sendSchoolNotice: 'send_school_notice',
   uploadTipEvidence: 'upload_tip_evidence',
   uploadDeferralDocument: 'upload_deferral_document', // the photo of a hospital certificate for a deferral
+  uploadLeaveNote: 'upload_leave_note', // the photo of a doctor's note for a leave request
+  uploadPupilChangeDocument: 'upload_pupil_change_document', // the school's photo of a 休学 certificate or application
   // the county's own records, kept by its education bureau
   issueInvitations: 'issue_invitations', // issue and revoke invitation codes
   manageSchools: 'manage_schools', // add a school, change one
@@ -400,6 +402,8 @@ export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
   send_school_notice: { record: 'school_notice', who: ['school_staff'], refusal: '学校通知只能由学校教职工发出' },
   upload_tip_evidence: { record: 'upload', who: ['supervisor'], ...UPLOAD_REFUSAL },
   upload_deferral_document: { record: 'upload', who: ['guardian'], ...UPLOAD_REFUSAL },
+  upload_leave_note: { record: 'upload', who: ['guardian'], ...UPLOAD_REFUSAL },
+  upload_pupil_change_document: { record: 'upload', who: ['school_staff'], ...UPLOAD_REFUSAL },
   issue_invitations: { record: 'invitation', who: ['county_admin'], refusal: '只有县教育局可以发放和撤销邀请码' },
   manage_schools: { record: 'school', who: ['county_admin'], refusal: '只有县教育局可以新增和修改学校' },
   import_divisions: { record: 'division', who: ['county_admin'], refusal: '只有县教育局可以导入本县的区划代码' },

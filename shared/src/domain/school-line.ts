@@ -4,6 +4,8 @@
  * and 学籍异动 (a pupil who transfers out, suspends studies or moves away).
  */
 
+import { GRADE_LABELS } from './tips';
+
 /** A day the county's calendar sets apart from the national rule (weekdays, national holidays, 调休). */
 export const CalendarDayKind = {
   off: 'off', // 不上课: a holiday, a school event day off
@@ -131,6 +133,11 @@ export const PUPIL_CHANGE_STATUS_LABELS: Record<PupilChangeStatus, string> = {
   effective: '已生效',
   refused: '未通过',
 };
+
+/** A class as people name it: 三年级2班, 初一3班 (grade labels as the roster's). */
+export function classLabel(grade: number, className: string): string {
+  return `${GRADE_LABELS[grade] ?? `${grade}年级`}${className}`;
+}
 
 /** How far back a roll call first sent from a phone that was offline may be dated (calendar days). */
 export const ROLL_CALL_LATE_DAYS = 7;

@@ -9,6 +9,12 @@ import { childrenOutOfScopeCall } from '../../support/children-matrix';
 import { parentOutOfScopeCall } from '../../support/parents-matrix';
 import { registryOutOfScopeCall } from '../../support/registry-matrix';
 import {
+  OWN_COUNTY_CALENDAR_ROUTES,
+  SCHOOL_LINE_ROWS,
+  schoolLineOutOfScopeCall,
+  schoolLineSameCountyCalls,
+} from '../../support/school-line-matrix';
+import {
   SAME_COUNTY_ACCOUNTS,
   SAME_COUNTY_ROWS,
   sameCountyOutOfScopeCalls,
@@ -62,7 +68,7 @@ const EXPECTED: Record<RouteKey, Expected> = {
   tipsGet: ['supervisor'],
   tipsReveal: ['official', 'county_admin'],
   tipsSplit: ['official', 'county_admin'],
-  uploadsCreate: ['supervisor', 'parent'],
+  uploadsCreate: ['supervisor', 'parent', 'official'],
   uploadsFile: 'public',
   casesList: ['official', 'county_admin'],
   casesTriage: ['county_admin'],
@@ -155,6 +161,29 @@ const EXPECTED: Record<RouteKey, Expected> = {
   statsExport: ['official', 'county_admin'],
   auditList: ['official', 'county_admin'],
   auditExport: ['official', 'county_admin'],
+  calendarGet: ['official', 'county_admin', 'supervisor'],
+  calendarSetTerms: ['county_admin'],
+  calendarSetDay: ['county_admin'],
+  calendarResetDay: ['county_admin'],
+  classesList: ['official'],
+  classesStaff: ['official'],
+  classesSetTeachers: ['official'],
+  rollCallsSheet: ['official'],
+  rollCallsSubmit: ['official'],
+  rollCallsWeek: ['official'],
+  absenceAlertsList: ['official'],
+  pupilsFollowUp: ['official'],
+  pupilsFamilyContact: ['official'],
+  pupilsReport: ['official'],
+  leaveCreate: ['parent'],
+  leaveMine: ['parent'],
+  leaveWithdraw: ['parent'],
+  leaveList: ['official'],
+  leaveDecide: ['official'],
+  pupilChangesCreate: ['official'],
+  pupilChangesList: ['official', 'county_admin'],
+  pupilChangesConfirm: ['official'],
+  pupilChangesDecide: ['county_admin'],
 };
 
 /** The sample of the shared table, or the bare path for a route that needs nothing more. */
@@ -250,7 +279,10 @@ function outOfScopeCall(key: RouteKey, ctx: SampleContext): { call: Call; status
     }
     default:
       return (
-        parentOutOfScopeCall(key, ctx.parents) ?? registryOutOfScopeCall(key, ctx.registry) ?? childrenOutOfScopeCall(key, ctx.children)
+        parentOutOfScopeCall(key, ctx.parents) ??
+        registryOutOfScopeCall(key, ctx.registry) ??
+        childrenOutOfScopeCall(key, ctx.children) ??
+        schoolLineOutOfScopeCall(key, ctx.schoolLine)
       );
   }
 }
@@ -306,6 +338,10 @@ const RETURNS_ITS_RECORD: ReadonlySet<RouteKey> = new Set<RouteKey>([
   'registryImportGet',
   'crosscheckRunGet',
   'subsidyPoliciesEnd',
+  'leaveWithdraw',
+  'leaveDecide',
+  'pupilChangesConfirm',
+  'pupilChangesDecide',
 ]);
 
 /** An 18-character ID number in full; responses carry them masked (411522********1238). */
@@ -411,7 +447,9 @@ describe('access matrix', () => {
   }, 60_000);
 
   it('answers requests for another county’s records as not found, and refuses writes into it', async () => {
-    const idRoutes = registered.filter((r) => /:\w+/.test(r.path) && !PUBLIC_DATA_ROUTES.has(r.key));
+    const idRoutes = registered.filter(
+      (r) => /:\w+/.test(r.path) && !PUBLIC_DATA_ROUTES.has(r.key) && !OWN_COUNTY_CALENDAR_ROUTES.has(r.key),
+    );
     for (const route of idRoutes)
       expect({ route: route.key, covered: outOfScopeCall(route.key, ctx) !== null }).toEqual({ route: route.key, covered: true });
     for (const route of registered) {
@@ -430,11 +468,16 @@ describe('access matrix', () => {
     const refusedByRule = (key: RouteKey, account: Account) => refusedByService(key, account, ctx);
     // every route naming a record is covered for every account below the county admin that may call it
     const uncovered: string[] = [];
-    for (const route of registered.filter((r) => /:\w+/.test(r.path) && !PUBLIC_DATA_ROUTES.has(r.key) && r.access.kind !== 'public'))
+    const outOfScope = (key: RouteKey, account: (typeof SAME_COUNTY_ACCOUNTS)[number], sample: Call['body']) => [
+      ...sameCountyOutOfScopeCalls(key, account, sameCounty, sample, ctx.mergeIntoCaseId),
+      ...schoolLineSameCountyCalls(key, account, ctx.schoolLine, sample),
+    ];
+    for (const route of registered.filter(
+      (r) => /:\w+/.test(r.path) && !PUBLIC_DATA_ROUTES.has(r.key) && !OWN_COUNTY_CALENDAR_ROUTES.has(r.key) && r.access.kind !== 'public',
+    ))
       for (const account of SAME_COUNTY_ACCOUNTS)
         if (allowedAs(route.key, account) && !refusedByRule(route.key, account) && !OWN_RECORDS_ONLY.has(route.key))
-          if (sameCountyOutOfScopeCalls(route.key, account, sameCounty, undefined, ctx.mergeIntoCaseId).length === 0)
-            uncovered.push(`${route.key} as ${account}`);
+          if (outOfScope(route.key, account, undefined).length === 0) uncovered.push(`${route.key} as ${account}`);
     expect(uncovered).toEqual([]);
 
     const wrong: string[] = [];
@@ -442,13 +485,7 @@ describe('access matrix', () => {
     for (const route of registered) {
       for (const account of SAME_COUNTY_ACCOUNTS) {
         if (!allowedAs(route.key, account)) continue;
-        for (const call of sameCountyOutOfScopeCalls(
-          route.key,
-          account,
-          sameCounty,
-          sampleCall(route.key, ctx).body,
-          ctx.mergeIntoCaseId,
-        )) {
+        for (const call of outOfScope(route.key, account, sampleCall(route.key, ctx).body) as Array<Call & { statuses?: number[] }>) {
           // a role the service refuses may be refused before or after the record is looked up: neither tells it exists
           const expected = [
             ...(call.statuses ?? (route.key.startsWith('stats') ? [403] : [404])),
@@ -508,9 +545,10 @@ describe('access matrix', () => {
   /** The out-of-scope records themselves, as stored: no call may change them. */
   async function targetRows(): Promise<unknown[]> {
     return Promise.all(
-      SAME_COUNTY_ROWS.map(async ([entity, where]) =>
-        JSON.parse(JSON.stringify(await server.dataSource.manager.findBy(entity, where(sameCounty)))),
-      ),
+      [
+        ...SAME_COUNTY_ROWS.map(([entity, where]) => [entity, where(sameCounty)] as const),
+        ...SCHOOL_LINE_ROWS.map(([entity, where]) => [entity, where(ctx.schoolLine)] as const),
+      ].map(async ([entity, where]) => JSON.parse(JSON.stringify(await server.dataSource.manager.findBy(entity, where)))),
     );
   }
 

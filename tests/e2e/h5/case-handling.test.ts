@@ -1,10 +1,11 @@
 import ExcelJS from 'exceljs';
-import type { CaseDetail, ResponseOf } from '@baoxue/shared';
+import { schoolDaysUpTo, type CaseDetail, type ResponseOf } from '@baoxue/shared';
 import type { Browser, Page } from 'playwright-core';
 import { User } from '../../../server/src/modules/accounts/user.entity';
 import { DropoutCase } from '../../../server/src/modules/cases/case.entity';
 import { DeadlinesService } from '../../../server/src/modules/cases/deadlines.service';
 import { Guardianship } from '../../../server/src/modules/children/guardianship.entity';
+import { SchoolCalendars } from '../../../server/src/modules/school-calendar/school-calendars';
 import { Tip } from '../../../server/src/modules/tips/tip.entity';
 import { signInAs, type ApiClient } from '../../support/api';
 import { launchChromium, navigate, openPhone, screenshot, visibleText } from '../../support/browser';
@@ -186,7 +187,10 @@ describe('the H5 app: a case from suspicion to 销号', () => {
       await returnForm.locator('input[placeholder="搜索学校名称"]').fill('十里镇中心小学');
       await returnForm.locator('.picker-option').filter({ hasText: SCHOOL }).first().click();
       await returnForm.getByText(`${SCHOOL}（十里镇）`).waitFor();
-      const returnedOn = chinaDate(-25);
+      // attendance counts the county's school days: the return was 25 school days ago
+      const calendar = await server.app.get(SchoolCalendars).of(server.dataSource.manager, '411522000000');
+      const schoolDays = schoolDaysUpTo(chinaDate(0), 25, calendar);
+      const returnedOn = schoolDays[0]!;
       await returnForm.locator('.input-returned-on input').fill(returnedOn);
       await returnForm.locator('.segment').getByText('随班就读', { exact: true }).click();
       await screenshot(cadre.page, 'case-return-form');
@@ -199,19 +203,19 @@ describe('the H5 app: a case from suspicion to 销号', () => {
 
       // The school records attendance: most days through the API, one in the app.
       const staffApi = await signInAs(server, 'school-staff');
-      const days = Array.from({ length: 19 }, (_, i) => ({ day: chinaDate(-25 + i), present: true, excused: false }));
+      const days = schoolDays.slice(0, 19).map((day) => ({ day, present: true, excused: false }));
       expect((await staffApi.post(`/cases/${caseId}/attendance`, { days })).status).toBe(200);
       await signInWithDemoAccount(school.page, server.baseUrl, names['school-staff']!);
       await navigate(school.page, () => visibleText(school.page, '收件箱').click());
       await openCase(school.page, '刘小雨');
       const attendance = school.page.locator('.return-card').filter({ visible: true });
-      await attendance.getByText('出勤 19 / 20 天').waitFor();
-      await attendance.getByText('销号条件：返校后前30个上学日中至少出勤20天；已登记19天').waitFor();
+      await attendance.getByText('返校后前30个上学日出勤19天').waitFor();
+      await attendance.getByText('销号条件：至少出勤20天（已有记录的上学日19天）').waitFor();
       const attendanceForm = attendance.locator('.attendance-form');
-      await attendanceForm.locator('.input-attendance-day input').fill(chinaDate(-6));
+      await attendanceForm.locator('.input-attendance-day input').fill(schoolDays[20]!);
       await attendanceForm.locator('.segment').getByText('到校', { exact: true }).click();
       await attendanceForm.locator('.btn-primary').click();
-      await attendance.getByText('出勤 20 / 20 天').waitFor();
+      await attendance.getByText('返校后前30个上学日出勤20天').waitFor();
       await attendance.getByText('已满足销号条件').waitFor();
       await screenshot(school.page, 'case-attendance');
       // The school may not close the case: only the township leader or the county.

@@ -11,12 +11,14 @@ const PRODUCTION = {
   WECHAT_TEMPLATE_NEW_CASE: 'tmpl-new-case-0001',
   WECHAT_TEMPLATE_TIP_PROGRESS: 'tmpl-tip-progress-0001',
   WECHAT_TEMPLATE_SUBSIDY_PAID: 'tmpl-subsidy-paid-0001',
+  WECHAT_TEMPLATE_LEAVE_DECIDED: 'tmpl-leave-decided-0001',
 } as const;
 
 const DEMO_TEMPLATES = {
   new_case: 'demo-template-new-case',
   tip_progress: 'demo-template-tip-progress',
   subsidy_paid: 'demo-template-subsidy-paid',
+  leave_decided: 'demo-template-leave-decided',
 };
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -198,7 +200,12 @@ describe('loadConfig', () => {
         appId: 'wx8f3c2a1b0d9e7f65',
         appSecret: '4c1f0e9a8b7d6c5e4f3a2b1c0d9e8f7a',
         timeoutMs: 5000,
-        templates: { new_case: 'tmpl-new-case-0001', tip_progress: 'tmpl-tip-progress-0001', subsidy_paid: 'tmpl-subsidy-paid-0001' },
+        templates: {
+          new_case: 'tmpl-new-case-0001',
+          tip_progress: 'tmpl-tip-progress-0001',
+          subsidy_paid: 'tmpl-subsidy-paid-0001',
+          leave_decided: 'tmpl-leave-decided-0001',
+        },
       });
       expect(config.uploads.urlSecret).toBe(PRODUCTION.FILE_URL_SECRET);
       expect(config.database).toEqual({ kind: 'mysql', url: 'mysql://baoxue:s3cret@10.0.0.5:3306/baoxue', poolSize: 10 });
@@ -236,7 +243,7 @@ describe('loadConfig', () => {
           '  WECHAT_APP_ID, WECHAT_APP_SECRET: set the real AppID and AppSecret in production',
           '  SEED_DEMO: demo data is never loaded in production',
           '  FILE_URL_SECRET: required in production (32+ random characters)',
-          '  WECHAT_TEMPLATE_NEW_CASE, WECHAT_TEMPLATE_TIP_PROGRESS, WECHAT_TEMPLATE_SUBSIDY_PAID: the subscribe-message template ids are required in production',
+          '  WECHAT_TEMPLATE_NEW_CASE, WECHAT_TEMPLATE_TIP_PROGRESS, WECHAT_TEMPLATE_SUBSIDY_PAID, WECHAT_TEMPLATE_LEAVE_DECIDED: the subscribe-message template ids are required in production',
         ].join('\n'),
       );
     });

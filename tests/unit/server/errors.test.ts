@@ -9,6 +9,9 @@ const PREFIXES: Record<Exclude<keyof typeof ERROR_GROUPS, 'common'>, RegExp> = {
   invitations: /^INVITATION_/,
   guardians: /^(BINDING|GUARDIANS)_/,
   enrolment: /^DEFERRAL_/,
+  leave: /^LEAVE_/,
+  rollCalls: /^ROLL_CALL_/,
+  pupilChanges: /^PUPIL_CHANGE_/,
   subsidies: /^COMPLAINT_/,
   registry: /^CROSSCHECK_/,
 };

@@ -255,3 +255,40 @@ describe('divisionInReadScope', () => {
     expect(divisionInReadScope(CALLERS.townshipLeader, 'read_school_notice', VILLAGE)).toBe(false);
   });
 });
+
+describe('the class relation: a school head reads every class of the school, a 班主任 their own', () => {
+  const head = caller('official', school('school-1'), 'leader');
+  const teacher = CALLERS.staff;
+  const CLASS = { schoolClass: ['rc.school_id', 'rc.grade', 'rc.class_name'] } as const satisfies ScopeColumns;
+  const whereOf = (who: Caller) => {
+    const clauses: string[] = [];
+    const qb = {
+      andWhere(sql: string, params: Record<string, string> = {}) {
+        clauses.push(sql.replace(/:(\w+)/g, (_, name: string) => `'${params[name]}'`));
+        return qb;
+      },
+    };
+    applyScope(qb as unknown as SelectQueryBuilder<ObjectLiteral>, who, 'read_roll_call', { ...CLASS, school: 'rc.school_id' });
+    return clauses.join(' AND ');
+  };
+
+  it('narrows a list: the head by the school, a teacher through class_teachers, everyone else to nothing', () => {
+    expect(whereOf(head)).toBe("rc.school_id = 'school-1'");
+    expect(whereOf(teacher)).toBe(
+      "rc.school_id = 'school-1' AND EXISTS (SELECT 1 FROM class_teachers ct WHERE ct.user_id = 'u-1'" +
+        ' AND ct.school_id = rc.school_id AND ct.grade = rc.grade AND ct.class_name = rc.class_name)',
+    );
+    for (const who of ['countyAdmin', 'townshipLeader', 'parent', 'supervisor', 'countylessStaff'] as const)
+      expect([who, whereOf(CALLERS[who])]).toEqual([who, NOTHING]);
+  });
+
+  it('checks one record by what the service found: the teacher of its class, in the caller’s school', () => {
+    expect(readScope(head, 'read_roll_call')).toEqual({ relation: 'school', schoolId: 'school-1' });
+    expect(readScope(teacher, 'read_roll_call')).toEqual({ relation: 'class', schoolId: 'school-1', userId: 'u-1' });
+    expect(inReadScope(teacher, 'read_roll_call', { school: 'school-1', classTeacher: true })).toBe(true);
+    expect(inReadScope(teacher, 'read_roll_call', { school: 'school-1', classTeacher: false })).toBe(false);
+    expect(inReadScope(teacher, 'read_roll_call', { school: 'school-2', classTeacher: true })).toBe(false);
+    expect(inReadScope(head, 'read_roll_call', { school: 'school-1', classTeacher: false })).toBe(true);
+    expect(inReadScope(head, 'read_roll_call', { school: 'school-2', classTeacher: false })).toBe(false);
+  });
+});

@@ -435,7 +435,7 @@ describe('notification mappers', () => {
   });
 
   it('lists the subscribe messages of the role with the grants left', () => {
-    const templateIds = { new_case: 'T-case', tip_progress: 'T-tip', subsidy_paid: 'T-paid' };
+    const templateIds = { new_case: 'T-case', tip_progress: 'T-tip', subsidy_paid: 'T-paid', leave_decided: 'T-leave' };
     const parent = mapSubscriptions('parent', [{ template: 'subsidy_paid', remaining: 2 }], templateIds);
     expect(() => subscriptionsResponse.parse(parent)).not.toThrow();
     expect(parent.items.find((i) => i.key === 'subsidy_paid')).toEqual({

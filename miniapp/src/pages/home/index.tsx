@@ -15,6 +15,7 @@ import { PAGES } from '../../routes';
 import { formatCount, inboxSummary, triageSummary } from '../../services/cases';
 import { noticesApi } from '../../services/notices';
 import { parentSummary } from '../../services/parent-summary';
+import { queuedRollCalls, rollCallOutboxStore } from '../../services/roll-call-outbox';
 import { outboxStore, queuedFor } from '../../services/tip-outbox';
 import { tipsApi } from '../../services/tips';
 import { unitName } from '../../utils/labels';
@@ -136,6 +137,7 @@ function ParentMenu() {
           onClick: () => openPage(PAGES.parentSchoolNotices),
         },
         { title: '资助', description: '孩子应享的资助和每一笔发放', onClick: () => openPage(PAGES.parentSubsidies) },
+        { title: '请假', description: '孩子生病或有事不能上学，向班主任请假', onClick: () => openPage(PAGES.parentLeave) },
         {
           title: waiting ? `正式通知（${waiting} 份待回执）` : '正式通知',
           description: '乡镇、学校发给您的《限期返校通知书》等，阅读后请确认收到',
@@ -157,9 +159,10 @@ function OfficialMenu({ user }: { user: Me }) {
     user.unit?.kind === 'division' && user.unit.level !== 'village' && (user.position === 'leader' || user.position === 'cadre');
   // township leaders decide on duplicate records of the children of their township (as services/children.ts canReviewChildren)
   const reviewsChildren = user.unit?.kind === 'division' && user.unit.level === 'township' && user.position === 'leader';
-  return (
+  const menu = (
     <Menu
       entries={[
+        ...(user.unit?.kind === 'school' ? schoolEntries : []),
         { title: '收件箱', description: counts, onClick: () => openPage(PAGES.officialInbox) },
         ...(dispatches ? [dispatchEntry] : []),
         followUpEntry,
@@ -173,7 +176,30 @@ function OfficialMenu({ user }: { user: Me }) {
       ]}
     />
   );
+  return user.unit?.kind === 'school' ? <SchoolStart user={user}>{menu}</SchoolStart> : menu;
 }
+
+/** School staff start their day with the roll call: the school's pages are a subpackage, only the way in is here. */
+function SchoolStart({ user, children }: { user: Me; children: ReactNode }) {
+  const waiting = queuedRollCalls(user.id, useStore(rollCallOutboxStore)).length;
+  return (
+    <>
+      <Button className="btn btn-primary btn-block btn-large" onClick={() => openPage(PAGES.schoolHome)}>
+        学校工作台 · 点名
+      </Button>
+      <Text className="section-note">
+        {waiting ? `${waiting} 份点名保存在手机上，联网后自动提交。` : '今天的班级点名、缺勤跟进和请假审批。没有网络也可以点名。'}
+      </Text>
+      {children}
+    </>
+  );
+}
+
+const schoolEntries: MenuEntry[] = [
+  { title: '缺勤待跟进', description: '连续缺勤的学生：联系家长、上报疑似辍学', onClick: () => openPage(PAGES.schoolAlerts) },
+  { title: '请假审批', description: '家长提交的请假', onClick: () => openPage(PAGES.schoolLeave) },
+  { title: '学籍异动', description: '转出、休学、迁出本县和转入确认', onClick: () => openPage(PAGES.schoolChanges) },
+];
 
 function CountyMenu() {
   const triage = useSummary(() => triageSummary());
@@ -188,9 +214,11 @@ function CountyMenu() {
         followUpEntry,
         enrolmentEntry,
         deferralsEntry,
+        { title: '休学审批', description: '学校登记的休学，核对证明材料后审批', onClick: () => openPage(PAGES.countySuspensions) },
         schoolNoticesEntry,
         { title: '学生资助', description: '资助标准、资助对象、发放和投诉', onClick: () => openPage(PAGES.subsidies) },
         { title: '时限与规则', description: '受理、核查、家访、通知书的时限和销号规则', onClick: () => openPage(PAGES.countySettings) },
+        { title: '校历', description: '学期、节假日、调休上课和本县停课补课安排', onClick: () => openPage(PAGES.countyCalendar) },
         ledgerEntry,
         statsEntry,
         ...countyEntries,

@@ -10,6 +10,10 @@ import { OneChild1764900000000 } from './1764900000000-one-child';
 import { InboxPriority1764910000000 } from './1764910000000-inbox-priority';
 import { AuditViewer1765000000000 } from './1765000000000-audit-viewer';
 import { OperatorInvitations1765020000000 } from './1765020000000-operator-invitations';
+import { SchoolCalendar1765100000000 } from './1765100000000-school-calendar';
+import { SchoolLine1765110000000 } from './1765110000000-school-line';
+import { PupilChanges1765120000000 } from './1765120000000-pupil-changes';
+import { LeaveRequests1765130000000 } from './1765130000000-leave-requests';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
 export const migrations = [
@@ -25,4 +29,8 @@ export const migrations = [
   InboxPriority1764910000000,
   AuditViewer1765000000000,
   OperatorInvitations1765020000000,
+  SchoolCalendar1765100000000,
+  SchoolLine1765110000000,
+  PupilChanges1765120000000,
+  LeaveRequests1765130000000,
 ];

@@ -12,7 +12,8 @@ import { User } from '../../modules/accounts/user.entity';
 import { Division, ServedCounty } from '../../modules/divisions/division.entity';
 import { DivisionImportService } from '../../modules/divisions/division-import.service';
 import { School } from '../../modules/schools/school.entity';
-import { seedParentsWalkThrough } from './demo-parents';
+import { DEMO_PUPILS_SCHOOL, seedParentsWalkThrough } from './demo-parents';
+import { seedSchoolLine } from './demo-school-line';
 
 /** 光山县, Henan: 19 townships, 365 villages (NBS 2023), shipped in `server/data/`. */
 export const DEMO_COUNTY_CODE = '411522000000';
@@ -38,6 +39,7 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { account: 'township-cadre', displayName: '陈丽', role: 'official', position: 'cadre', unit: { division: DEMO_TOWNSHIP_CODE } },
   { account: 'village-cadre', displayName: '刘德明', role: 'official', position: 'cadre', unit: { division: DEMO_VILLAGE_CODE } },
   { account: 'school-staff', displayName: '赵敏', role: 'official', position: 'school_staff', unit: { school: DEMO_SCHOOL_NAME } },
+  { account: 'school-leader', displayName: '黄振东', role: 'official', position: 'leader', unit: { school: DEMO_SCHOOL_NAME } },
   { account: 'zhaihe-cadre', displayName: '孙志刚', role: 'official', position: 'cadre', unit: { division: DEMO_OTHER_TOWNSHIP_CODE } },
   { account: 'county-admin', displayName: '周国华', role: 'county_admin', position: null, unit: { division: DEMO_COUNTY_CODE } },
 ];
@@ -105,7 +107,10 @@ export class DemoSeeder {
         }),
       );
       // The parents' walk-through (README) is for people trying the demo; test servers keep the bare county.
-      if (this.config.mode === 'demo') await seedParentsWalkThrough(manager, this.clock.now());
+      if (this.config.mode === 'demo') {
+        await seedParentsWalkThrough(manager, this.clock.now());
+        await seedSchoolLine(manager, this.clock.now(), DEMO_PUPILS_SCHOOL);
+      }
     });
     this.logger.info({ county: DEMO_COUNTY_CODE }, 'demo county loaded');
     return true;

@@ -17,6 +17,25 @@ export async function schoolStaff(manager: EntityManager, schoolId: string): Pro
   return ids(await manager.find(User, { where: { role: 'official', unitSchoolId: schoolId, disabled: false }, select: { id: true } }));
 }
 
+/** The leaders (校长) of a school: who is told of its pupils absent without leave, beside the class's 班主任. */
+export async function schoolLeaders(manager: EntityManager, schoolId: string): Promise<string[]> {
+  return ids(
+    await manager.find(User, {
+      where: { role: 'official', position: 'leader', unitSchoolId: schoolId, disabled: false },
+      select: { id: true },
+    }),
+  );
+}
+
+/** The enabled staff accounts of a school by name: whom its leader may name 班主任. */
+export async function schoolStaffAccounts(manager: EntityManager, schoolId: string): Promise<Array<Pick<User, 'id' | 'displayName'>>> {
+  return manager.find(User, {
+    where: { role: 'official', unitSchoolId: schoolId, disabled: false },
+    select: { id: true, displayName: true },
+    order: { displayName: 'ASC', id: 'ASC' },
+  });
+}
+
 /** Officials of the given divisions (a township, its villages), optionally only of some positions. */
 export async function divisionOfficials(
   manager: EntityManager,

@@ -141,6 +141,9 @@ const DETAIL_LABELS: Record<string, string> = {
   issuedBy: '发放方',
   replaced: '作废的旧邀请码',
   confirmedChange: '本人已确认身份变更',
+  day: '日期',
+  note: '说明',
+  terms: '学期',
 };
 
 const SIGN_IN_METHODS: Record<string, string> = { wechat: '微信', demo: '演示账号', desktop: '电脑端登录码' };

@@ -8,6 +8,7 @@ import {
   isOpenCase,
   NOT_DROPOUT_REASONS,
   pageLink,
+  schoolDaysFrom,
   type AttendanceSummary,
   type CaseDetail,
   type CaseTransition,
@@ -31,6 +32,7 @@ import { AttendanceService } from '../children/attendance.service';
 import { ChildRecords } from '../children/child-records';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
+import { SchoolCalendars } from '../school-calendar/school-calendars';
 import { SchoolRecords } from '../schools/school-records';
 import { CaseNotice, CaseRecheck, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
 import { mapNotice } from './case.mappers';
@@ -76,6 +78,7 @@ export class CaseHandlingService {
     private readonly childRecords: ChildRecords,
     private readonly userRecords: UserRecords,
     private readonly schoolRecords: SchoolRecords,
+    private readonly calendars: SchoolCalendars,
   ) {}
 
   async transition(caller: Caller, id: string, input: TransitionInput): Promise<CaseDetail> {
@@ -178,7 +181,13 @@ export class CaseHandlingService {
               returnGrade: input.grade,
               placement: input.placement,
               schoolId: school.id,
-              ...this.cases.due('attendance', endOfChinaDay(input.returnedOn), settings),
+              // the 销号 window counts the county's school days from the return
+              ...this.cases.due(
+                'attendance',
+                endOfChinaDay(input.returnedOn),
+                settings,
+                await this.calendars.of(manager, record.countyCode),
+              ),
             });
             await this.cases.event(manager, record.id, caller.userId, 'returned', {
               schoolId: school.id,
@@ -201,11 +210,14 @@ export class CaseHandlingService {
             await this.cases.update(manager, record, { status, closedAt: now, ...this.cases.due(null, now, settings) });
             await this.cases.event(manager, record.id, caller.userId, 'closed', { note: input.note });
             const today = chinaDay(now);
+            const calendar = await this.calendars.of(manager, record.countyCode);
             for (const days of settings.recheckDays) {
+              // is the child in class? asked on a school day (a re-check falling in a vacation waits for the term)
+              const dueOn = addDays(today, days);
               await manager.insert(CaseRecheck, {
                 id: newId(),
                 caseId: record.id,
-                dueOn: addDays(today, days),
+                dueOn: schoolDaysFrom(dueOn, 1, calendar)[0] ?? dueOn,
                 doneAt: null,
                 doneBy: null,
                 result: null,
@@ -333,13 +345,41 @@ export class CaseHandlingService {
     const settings = await this.cases.settingsOf(record.countyCode);
     await this.dataSource.transaction(async (manager) => {
       await this.attendance.record(manager, record.childId, record.returnSchoolId!, days, caller.userId, 'school');
-      const current = await manager.findOneByOrFail(DropoutCase, { id: record.id });
-      const relapsed =
-        (current.status === 'returned' || current.status === 'closed') &&
-        (await this.attendance.absentInARow(manager, record.childId, record.returnedOn!, settings.relapseAbsenceDays));
-      if (relapsed) await this.reopen(manager, current, null, 'relapse_detected', { days: settings.relapseAbsenceDays });
+      await this.reopenIfRelapsed(manager, await manager.findOneByOrFail(DropoutCase, { id: record.id }), settings.relapseAbsenceDays);
     });
     return this.attendanceOf(caller, id);
+  }
+
+  /**
+   * After a roll call marked these children absent without leave: the case of each one who had
+   * returned (returned, or closed and being re-checked) reopens when the child is absent
+   * `relapseAbsenceDays` school days in a row since the return. Returns how many reopened.
+   */
+  async checkRelapses(manager: EntityManager, childIds: string[]): Promise<number> {
+    if (childIds.length === 0) return 0;
+    const candidates = await manager.find(DropoutCase, {
+      where: { childId: In(childIds), status: In(['returned', 'closed']) },
+      order: { openedAt: 'DESC' },
+    });
+    const latest = new Map<string, DropoutCase>();
+    for (const record of candidates) if (!latest.has(record.childId)) latest.set(record.childId, record);
+    let reopened = 0;
+    for (const record of latest.values()) {
+      // a closed case stays closed when the child has another case open since
+      if (record.status === 'closed' && (await manager.existsBy(DropoutCase, { openChildId: record.childId }))) continue;
+      const settings = await this.cases.settingsOf(record.countyCode, manager);
+      if (await this.reopenIfRelapsed(manager, record, settings.relapseAbsenceDays)) reopened++;
+    }
+    return reopened;
+  }
+
+  private async reopenIfRelapsed(manager: EntityManager, record: DropoutCase, days: number): Promise<boolean> {
+    const relapsed =
+      (record.status === 'returned' || record.status === 'closed') &&
+      record.returnedOn !== null &&
+      (await this.attendance.absentInARow(manager, record.childId, record.returnedOn, days));
+    if (relapsed) await this.reopen(manager, record, null, 'relapse_detected', { days });
+    return relapsed;
   }
 
   /** Sends a case to another township or school; it stays with the sender until accepted. */

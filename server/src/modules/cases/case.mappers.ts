@@ -53,7 +53,7 @@ export function summariseEvent(event: CaseEvent, names: ReadonlyMap<string, stri
   const name = (key: string) => names.get(String(data[key] ?? '')) ?? '';
   switch (event.kind) {
     case 'opened':
-      return data.source === 'tip' ? '收到监督员线索，立案' : '立案';
+      return data.source === 'tip' ? '收到监督员线索，立案' : data.source === 'school' ? '学校上报疑似辍学，立案' : '立案';
     case 'tip_attached':
       return '收到同一儿童的补充线索';
     case 'routed':
@@ -112,6 +112,10 @@ export function summariseEvent(event: CaseEvent, names: ReadonlyMap<string, stri
       return `返校后连续${String(data.days ?? '')}个上学日缺勤，重新劝返`;
     case 'absences_reported':
       return `学校报告：自${String(data.streakStart ?? '')}起连续${String(data.streak ?? '')}个上学日未请假缺勤（近期共${String(data.inWindow ?? '')}天）`;
+    case 'school_reported':
+      return `${String(data.schoolName ?? '学校')}上报疑似辍学：${String(data.reason ?? '')}${data.contacts ? `（已联系家长${String(data.contacts)}次：${String(data.contactSummary ?? '')}）` : '（未登记家校联系）'}`;
+    case 'pupil_change':
+      return `学籍异动：${String(data.summary ?? '')}`;
     case 'assignee_changed':
       return `更换包抓干部为${name('assigneeId')}`;
     case 'transfer_requested':

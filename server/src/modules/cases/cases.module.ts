@@ -13,6 +13,7 @@ import { LedgerService } from './ledger.service';
 import { RetentionService } from './retention.service';
 import { DivisionsModule } from '../divisions/divisions.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { SchoolCalendarModule } from '../school-calendar/school-calendar.module';
 import { SchoolsModule } from '../schools/schools.module';
 import { UploadsModule } from '../uploads/uploads.module';
 import { CaseRoutingService } from './case-routing.service';
@@ -23,7 +24,16 @@ import { PluggedCaseTips } from './plugged-case-tips';
 import { CaseChildLinks } from './case-child-links';
 
 @Module({
-  imports: [AccountsModule, AuditModule, ChildrenModule, DivisionsModule, NotificationsModule, SchoolsModule, UploadsModule],
+  imports: [
+    AccountsModule,
+    AuditModule,
+    ChildrenModule,
+    DivisionsModule,
+    NotificationsModule,
+    SchoolCalendarModule,
+    SchoolsModule,
+    UploadsModule,
+  ],
   controllers: [CasesController, CaseHandlingController],
   providers: [
     CasesService,
@@ -42,6 +52,7 @@ import { CaseChildLinks } from './case-child-links';
     { provide: CaseTipRecords, useExisting: PluggedCaseTips },
   ],
   exports: [
+    CaseHandlingService,
     CaseRecords,
     PluggedCaseTips,
     CasesService,

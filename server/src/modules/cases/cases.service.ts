@@ -7,6 +7,7 @@ import {
   divisionPrefix,
   isOpenCase,
   nextCaseStatus,
+  NOT_DROPOUT_REASONS,
   pageLink,
   type CaseAction,
   type CaseDetail,
@@ -15,7 +16,9 @@ import {
   type CaseStatus,
   type CountySettings,
   type DropoutCause,
+  type NotDropoutReason,
   type PriorityGroup,
+  type SchoolCalendar,
 } from '@baoxue/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
@@ -384,8 +387,13 @@ export class CasesService {
   }
 
   /** The next step and its deadline; an overdue escalation starts over with it. */
-  due(kind: DueKind | null, from: Date, settings: CountySettings): Pick<DropoutCase, 'dueKind' | 'dueAt' | 'escalatedTo'> {
-    return { dueKind: kind, dueAt: kind ? deadline(kind, from, settings) : null, escalatedTo: null };
+  due(
+    kind: DueKind | null,
+    from: Date,
+    settings: CountySettings,
+    calendar?: SchoolCalendar,
+  ): Pick<DropoutCase, 'dueKind' | 'dueAt' | 'escalatedTo'> {
+    return { dueKind: kind, dueAt: kind ? deadline(kind, from, settings, calendar) : null, escalatedTo: null };
   }
 
   async checkAssignee(manager: EntityManager, record: DropoutCase, assigneeId: string): Promise<void> {
@@ -497,6 +505,37 @@ export class CasesService {
 
   async event(manager: EntityManager, caseId: string, actorId: string | null, kind: string, data: CaseEvent['data'] = null): Promise<void> {
     await manager.insert(CaseEvent, { id: newId(), caseId, at: this.clock.now(), actorId, kind, data });
+  }
+
+  /**
+   * A pupil's 学籍异动 took effect (a transfer the receiving school confirmed, an approved 休学, a move
+   * away): the child's open case closes as not a dropout with the change as its evidence. A case past
+   * verification (a confirmed dropout) cannot close so; the change goes on its timeline for the
+   * township to decide. Returns the open case and whether it closed; null when the child has none.
+   */
+  async closeForPupilChange(
+    manager: EntityManager,
+    childId: string,
+    change: { reason: NotDropoutReason; evidence: string; actorId: string },
+  ): Promise<{ caseId: string; closed: boolean } | null> {
+    const record = await manager.findOneBy(DropoutCase, { openChildId: childId });
+    if (!record) return null;
+    if (!nextCaseStatus(record.status, 'close_not_dropout')) {
+      await this.event(manager, record.id, change.actorId, 'pupil_change', { summary: change.evidence });
+      return { caseId: record.id, closed: false };
+    }
+    const now = this.clock.now();
+    await this.update(manager, record, {
+      status: 'not_dropout',
+      notDropoutReason: change.reason,
+      closedAt: now,
+      dueKind: null,
+      dueAt: null,
+      escalatedTo: null,
+    });
+    await this.event(manager, record.id, change.actorId, 'closed_not_dropout', { reason: change.reason, evidence: change.evidence });
+    await this.caseTips.announce(manager, record.id, 'unfounded', NOT_DROPOUT_REASONS[change.reason]);
+    return { caseId: record.id, closed: true };
   }
 
   async settingsOf(countyCode: string, manager: EntityManager = this.dataSource.manager): Promise<CountySettings> {

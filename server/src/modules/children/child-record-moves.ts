@@ -24,6 +24,11 @@ export const CHILD_REFERENCES: Readonly<Record<string, 'moved' | 'bookkeeping'>>
   'case_notices.child_id': 'moved',
   'cases.child_id': 'moved',
   'cases.open_child_id': 'moved',
+  'leave_requests.child_id': 'moved',
+  'family_contacts.child_id': 'moved',
+  'school_reports.child_id': 'moved',
+  'pupil_changes.child_id': 'moved',
+  'absence_alerts.child_id': 'moved',
   // the merge's own links
   'children.merged_into_id': 'bookkeeping',
   'child_merges.survivor_id': 'bookkeeping',

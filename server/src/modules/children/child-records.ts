@@ -170,6 +170,34 @@ export class ChildRecords {
     return manager.find(Child, { where, take });
   }
 
+  /** The pupils of a class as the roster has them (records merged into another left out), by name. */
+  async pupilsOfClass(
+    manager: EntityManager,
+    schoolClass: { schoolId: string; grade: number; className: string },
+  ): Promise<Array<Pick<ChildRow, 'id' | 'name' | 'countyCode' | 'schoolId' | 'grade' | 'className'>>> {
+    return manager.find(Child, {
+      where: { ...schoolClass, mergedIntoId: IsNull() },
+      select: { id: true, name: true, countyCode: true, schoolId: true, grade: true, className: true },
+      order: { name: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** A school's classes: the grades and class names of its pupils on the roster (merged records left out), with their sizes. */
+  async classesOfSchool(manager: EntityManager, schoolId: string): Promise<Array<{ grade: number; className: string; pupils: number }>> {
+    const rows = await manager
+      .createQueryBuilder(Child, 'ch')
+      .select('ch.grade', 'grade')
+      .addSelect('ch.class_name', 'className')
+      .addSelect('COUNT(*)', 'pupils')
+      .where('ch.school_id = :schoolId AND ch.grade IS NOT NULL AND ch.class_name IS NOT NULL AND ch.merged_into_id IS NULL', { schoolId })
+      .groupBy('ch.grade')
+      .addGroupBy('ch.class_name')
+      .getRawMany<{ grade: number | string; className: string; pupils: number | string }>();
+    return rows
+      .map((r) => ({ grade: Number(r.grade), className: r.className, pupils: Number(r.pupils) }))
+      .sort((a, b) => a.grade - b.grade || a.className.localeCompare(b.className, 'zh-CN', { numeric: true }));
+  }
+
   /** Names of the pupils of a school, of one grade or class when given (a notice to their parents). */
   async pupilNamesOf(
     manager: EntityManager,
@@ -364,5 +392,34 @@ export class ChildRecords {
   /** Records many school days at once (an import), as multi-row inserts. */
   async insertAttendanceDays(manager: EntityManager, rows: AttendanceRow[]): Promise<void> {
     await bulkInsert(manager, AttendanceDay, rows);
+  }
+
+  /** An approved leave (请假): the child's absences already recorded between two days (inclusive) become excused; returns how many. */
+  async excuseAbsences(manager: EntityManager, childId: string, from: string, to: string): Promise<number> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(AttendanceDay)
+      .set({ excused: true })
+      .where('child_id = :childId AND day >= :from AND day <= :to AND present = :absent AND excused = :unexcused', {
+        childId,
+        from,
+        to,
+        absent: false,
+        unexcused: false,
+      })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  /**
+   * 学籍异动: where a pupil is on the rolls now (a transfer moves the school and class; a move out of
+   * the county clears them, so the pupil leaves the county's enrolment). The enrolment tallies hear of it.
+   */
+  async setPlacement(
+    manager: EntityManager,
+    childId: string,
+    values: Partial<Pick<ChildRow, 'schoolId' | 'grade' | 'className' | 'countyCode'>>,
+  ): Promise<void> {
+    await manager.update(Child, { id: childId }, values);
   }
 }

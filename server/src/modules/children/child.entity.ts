@@ -10,6 +10,7 @@ import { divisionCodeColumn, idColumn, timestampColumn } from '../../database/co
 @Index('idx_children_identity', ['nameKey', 'villageCode', 'birthYear'])
 @Index('idx_children_village_birth', ['villageCode', 'birthDate'])
 @Index('idx_children_id_roster', ['idNumber', 'countyCode', 'studentNumber'])
+@Index('idx_children_school_class', ['schoolId', 'grade', 'className'])
 @Index('uq_children_id_number', ['idNumber'], { unique: true })
 export class Child {
   @PrimaryColumn(idColumn)

@@ -24,6 +24,12 @@ export const SUBSCRIBE_TEMPLATES: Record<SubscriptionKey, TemplateDefinition> = 
     fields: { thing1: 'thing', thing2: 'thing', amount3: 'amount', time4: 'time' },
     roles: ['parent'],
   },
+  // 请假审批结果: the child, the leave's days, the decision, its note
+  leave_decided: {
+    title: '请假审批结果通知',
+    fields: { thing1: 'thing', thing2: 'thing', phrase3: 'phrase', thing4: 'thing' },
+    roles: ['parent'],
+  },
 };
 
 const LIMITS: Record<Exclude<FieldKind, 'time' | 'amount'>, number> = { thing: 20, phrase: 5 };

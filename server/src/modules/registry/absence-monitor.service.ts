@@ -15,6 +15,8 @@ import { CaseRecords } from '../cases/case-records';
 import { CaseRoutingService } from '../cases/case-routing.service';
 import { CasesService } from '../cases/cases.service';
 import { NotificationsService } from '../notifications/notifications.service';
+import { PupilChangeRecords } from '../pupil-changes/pupil-change-records';
+import { SchoolCalendars } from '../school-calendar/school-calendars';
 import { judgeAbsences, type AbsenceVerdict } from './absence-rules';
 
 const BATCH = 500;
@@ -35,6 +37,8 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
     private readonly children: ChildRecords,
     private readonly caseRecords: CaseRecords,
     private readonly divisions: DivisionRecords,
+    private readonly calendars: SchoolCalendars,
+    private readonly pupilChanges: PupilChangeRecords,
   ) {}
 
   /** Once a day, every served county (off in tests, which call `run`). */
@@ -65,7 +69,11 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
     today: string = chinaDay(this.clock.now()),
   ): Promise<{ alerts: number; opened: number; alreadyFollowed: number }> {
     const settings = await this.cases.settingsOf(countyCode);
-    const window = schoolDaysUpTo(today, settings.absenceCaseWindowDays);
+    // school days by the county's calendar: holidays, vacations and days off break no streak and count for nothing
+    const calendar = await this.calendars.of(this.dataSource.manager, countyCode);
+    const window = schoolDaysUpTo(today, settings.absenceCaseWindowDays, calendar);
+    const result = { alerts: 0, opened: 0, alreadyFollowed: 0 };
+    if (!window.length) return result;
     const candidates = await this.children.unexcusedAbsentees(
       this.dataSource.manager,
       countyCode,
@@ -73,15 +81,16 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
       today,
       Math.min(settings.absenceReportDays, settings.absenceCaseMinDays),
     );
-    const result = { alerts: 0, opened: 0, alreadyFollowed: 0 };
     for (let i = 0; i < candidates.length; i += BATCH) {
-      const ids = candidates.slice(i, i + BATCH);
+      // a pupil away by an effective 学籍异动 (休学, moved away) is no longer absent
+      const away = await this.pupilChanges.excludedChildren(this.dataSource.manager, candidates.slice(i, i + BATCH));
+      const ids = candidates.slice(i, i + BATCH).filter((id) => !away.has(id));
       const records = await this.children.unexcusedAbsencesOf(this.dataSource.manager, ids);
       const byChild = new Map<string, Set<string>>();
       for (const r of records)
         if (r.day >= window[0]! && r.day <= today) byChild.set(r.childId, (byChild.get(r.childId) ?? new Set()).add(r.day));
       for (const childId of ids) {
-        const verdict = judgeAbsences(byChild.get(childId) ?? new Set(), today, settings);
+        const verdict = judgeAbsences(byChild.get(childId) ?? new Set(), today, settings, calendar);
         if (verdict.openCase) {
           const opened = await this.openCase(childId, countyCode, verdict);
           if (opened) result.opened++;

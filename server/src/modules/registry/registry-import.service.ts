@@ -463,6 +463,8 @@ export class RegistryImportService implements OnApplicationBootstrap {
           present: false,
           excused: row.excused,
           source: 'import',
+          reason: null,
+          rollCallId: null,
           recordedBy: record.createdBy,
           recordedAt: now,
         });

@@ -6,6 +6,8 @@ import { ChildRecordMoves } from '../children/child-record-moves';
 import { ChildrenModule } from '../children/children.module';
 import { DivisionsModule } from '../divisions/divisions.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { PupilChangesModule } from '../pupil-changes/pupil-changes.module';
+import { SchoolCalendarModule } from '../school-calendar/school-calendar.module';
 import { SchoolsModule } from '../schools/schools.module';
 import { AbsenceMonitorService } from './absence-monitor.service';
 import { CrosscheckController } from './crosscheck.controller';
@@ -18,7 +20,17 @@ import { StatsService } from './stats.service';
 import { CrosscheckChildLinks } from './crosscheck-child-links';
 
 @Module({
-  imports: [AccountsModule, AuditModule, CasesModule, ChildrenModule, DivisionsModule, NotificationsModule, SchoolsModule],
+  imports: [
+    AccountsModule,
+    AuditModule,
+    CasesModule,
+    ChildrenModule,
+    DivisionsModule,
+    NotificationsModule,
+    PupilChangesModule,
+    SchoolCalendarModule,
+    SchoolsModule,
+  ],
   controllers: [RegistryController, CrosscheckController],
   providers: [
     RegistryImportService,

@@ -24,6 +24,8 @@ const LINK_TTL_SECONDS = 10 * 60;
 const PURPOSE_ACTIONS: Record<Upload['purpose'], RecordAction> = {
   tip_evidence: 'upload_tip_evidence',
   deferral_document: 'upload_deferral_document',
+  leave_note: 'upload_leave_note',
+  pupil_change_document: 'upload_pupil_change_document',
 };
 const PURPOSES = Object.keys(PURPOSE_ACTIONS) as Array<Upload['purpose']>;
 

@@ -16,7 +16,7 @@ export type MessageView = z.infer<typeof messageView>;
 export const listMessagesQuery = pageQuery;
 export const messagePageResponse = pageOf(messageView).extend({ unread: z.number() });
 
-export const SUBSCRIPTION_KEYS = ['new_case', 'tip_progress', 'subsidy_paid'] as const;
+export const SUBSCRIPTION_KEYS = ['new_case', 'tip_progress', 'subsidy_paid', 'leave_decided'] as const;
 export type SubscriptionKey = (typeof SUBSCRIPTION_KEYS)[number];
 
 export const subscriptionsResponse = z.object({

@@ -51,7 +51,13 @@ export const calendarDayView = z.object({
   /** `national`: the State Council's holiday schedule; `county`: the county set it. */
   source: z.enum(['national', 'county']),
 });
-export const termView = z.object({ term: z.enum(SCHOOL_TERMS), startsOn: z.string(), endsOn: z.string() });
+export const termView = z.object({
+  term: z.enum(SCHOOL_TERMS),
+  startsOn: z.string(),
+  endsOn: z.string(),
+  /** The product's default dates (秋季 1 September – 20 January, 春季 after the Spring Festival), until the county sets its own. */
+  isDefault: z.boolean(),
+});
 
 export const calendarView = z.object({
   countyCode: z.string(),
@@ -271,6 +277,8 @@ export const leaveView = z.object({
   reason: z.string(),
   hasPhoto: z.boolean(),
   photoUploadId: z.string().nullable(),
+  /** A ten-minute link to the photo (only the parents and the class's 班主任 and leaders read leave). */
+  photoUrl: z.string().nullable(),
   status: z.enum(LEAVE_STATUSES),
   decisionNote: z.string().nullable(),
   decidedByName: z.string().nullable(),
@@ -338,3 +346,5 @@ export const pupilChangeDecisionRequest = z.object({
   approve: z.boolean({ error: '请选择同意或不同意' }),
   note: textField('意见', 200).nullable().default(null),
 });
+/** The receiving school confirms a transfer; the class the pupil joins, when it knows it already (else the next roster places them). */
+export const pupilChangeConfirmRequest = pupilChangeDecisionRequest.extend({ className: className.nullable().default(null) });

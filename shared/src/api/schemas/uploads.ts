@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** What a photo is for: a supervisor's evidence, or the document a parent attaches to a deferral application. */
-export const UPLOAD_PURPOSES = ['tip_evidence', 'deferral_document'] as const;
+export const UPLOAD_PURPOSES = ['tip_evidence', 'deferral_document', 'leave_note', 'pupil_change_document'] as const;
 export type UploadPurpose = (typeof UPLOAD_PURPOSES)[number];
 
 export const uploadResponse = z.object({

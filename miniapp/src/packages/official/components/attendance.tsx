@@ -36,10 +36,10 @@ export function ReturnCard({ editor, canRecord }: { editor: CaseEditor; canRecor
       {attendance && (
         <View className={attendance.satisfied ? 'attendance-summary attendance-satisfied' : 'attendance-summary'}>
           <Text className="attendance-count">
-            出勤 {attendance.present} / {attendance.required} 天
+            返校后前{attendance.window}个上学日出勤{attendance.present}天
           </Text>
           <Text className="attendance-rule">
-            销号条件：返校后前{attendance.window}个上学日中至少出勤{attendance.required}天；已登记{attendance.recorded}天
+            销号条件：至少出勤{attendance.required}天（已有记录的上学日{attendance.recorded}天）
           </Text>
           <Text className="attendance-verdict">{attendance.satisfied ? '已满足销号条件' : '尚未满足销号条件'}</Text>
           {attendance.days.length > 0 && (

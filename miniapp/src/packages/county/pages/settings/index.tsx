@@ -8,6 +8,8 @@ import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useForm } from '../../../../hooks/use-form';
 import { useLoader } from '../../../../hooks/use-loader';
 import { countySettingsApi, type CountySettingsView } from '../../../../services/case-handling';
+import { PAGES } from '../../../../routes';
+import { openPage } from '../../../../utils/navigation';
 import { toastSuccess } from '../../../../utils/feedback';
 import '../../county.css';
 
@@ -136,6 +138,10 @@ function SettingsForm({ settings }: { settings: CountySettingsView }) {
         <Text className="card-note">
           这些时限和规则按本县政策设置，适用于本县所有案件和资助投诉。修改会记录操作人，之后新产生的期限按新规则计算。
         </Text>
+        <Text className="card-note">“上学日”按本县校历计算：学期以外的寒暑假、法定节假日不算，调休上课的周末算。</Text>
+        <Button className="btn btn-plain btn-small btn-open-calendar" onClick={() => openPage(PAGES.countyCalendar)}>
+          查看和修改校历
+        </Button>
       </View>
       {GROUPS.map((group) => (
         <View key={group.title} className="card">

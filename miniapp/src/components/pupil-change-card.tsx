@@ -1,0 +1,41 @@
+import type { ReactNode } from 'react';
+import { Text, View } from '@tarojs/components';
+import { PUPIL_CHANGE_KIND_LABELS, PUPIL_CHANGE_STATUS_LABELS } from '@baoxue/shared';
+import { DetailRow } from './detail-row';
+import type { PupilChange } from '../services/school-line';
+import { formatDateTime } from '../utils/format';
+
+/** One 学籍异动 as the school that recorded it, the receiving school and the county read it. */
+export function PupilChangeCard({ change, children }: { change: PupilChange; children?: ReactNode }) {
+  const where =
+    change.kind === 'transfer_out'
+      ? `${change.fromSchoolName} → ${change.toSchoolName ?? ''}`
+      : change.kind === 'moved_away'
+        ? `${change.fromSchoolName} → ${change.destination ?? ''}`
+        : change.fromSchoolName;
+  return (
+    <View className="card list-item pupil-change-item">
+      <View className="list-item-head">
+        <Text className="list-item-title">
+          {change.childName} · {PUPIL_CHANGE_KIND_LABELS[change.kind]}
+        </Text>
+        <Text className={`tag tag-${change.status}`}>{PUPIL_CHANGE_STATUS_LABELS[change.status]}</Text>
+      </View>
+      <Text className="list-item-line">{where}</Text>
+      <DetailRow label="生效日期">{change.effectiveOn}</DetailRow>
+      <DetailRow label="异动原因">{change.reason}</DetailRow>
+      {change.hasDocument && <DetailRow label="证明材料">已上传</DetailRow>}
+      <Text className="list-item-meta">
+        {change.requestedByName ?? ''} {formatDateTime(change.requestedAt)} 登记
+      </Text>
+      {change.decidedAt && (
+        <Text className="list-item-line">
+          {formatDateTime(change.decidedAt)} {PUPIL_CHANGE_STATUS_LABELS[change.status]}
+          {change.decisionNote ? `：${change.decisionNote}` : ''}
+        </Text>
+      )}
+      {change.closedCaseId && <Text className="list-item-meta">已据此结束控辍案件</Text>}
+      {children}
+    </View>
+  );
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '缺勤待跟进' });

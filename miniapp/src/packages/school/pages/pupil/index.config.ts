@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '学生缺勤跟进' });

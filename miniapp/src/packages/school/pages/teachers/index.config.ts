@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '班主任设置' });
