@@ -21,6 +21,7 @@ export * from './domain/audit';
 export * from './domain/school-line';
 export * from './api/routes';
 export * from './api/route-summaries';
+export * from './api/route-policies';
 export * from './api/fields';
 export * from './api/contract';
 export * from './api/schemas/common';

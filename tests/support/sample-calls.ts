@@ -2,6 +2,7 @@ import {
   COMPLAINT_ACTIONS,
   mayTakeCaseAction,
   RECORD_POLICY,
+  ROUTE_POLICIES,
   routes,
   type CaseActor,
   type CaseTransition,
@@ -11,7 +12,6 @@ import {
   type RecordAction,
   type RecordActor,
   type RecordKind,
-  type RouteDef,
   type RouteKey,
 } from '@baoxue/shared';
 import { User } from '../../server/src/modules/accounts/user.entity';
@@ -103,13 +103,12 @@ const NOT_FOUND_BEFORE_POLICY: Partial<Record<RouteKey, readonly Account[]>> = {
   pupilChangesConfirm: ['village-cadre', 'township-cadre'],
 };
 
-/** The policy row a sample takes: its route's (the shared route table's `policy`), or the transition its body names. */
+/** The policy row a sample takes: its route's (`ROUTE_POLICIES`), or the transition its body names. */
 function policyRowOf(key: RouteKey, call: Call | null): PolicyRow | null {
   if (key === 'casesTransition') return { case: (call?.body as { transition: CaseTransition }).transition };
   if (key === 'complaintsTransition') return { record: COMPLAINT_ACTIONS[(call?.body as { transition: ComplaintTransition }).transition] };
-  const route: RouteDef = routes[key];
   const listRow = LIST_READ_ROWS[key];
-  return route.policy ?? (listRow ? { record: listRow } : null);
+  return ROUTE_POLICIES[key] ?? (listRow ? { record: listRow } : null);
 }
 
 /** Whether the policy refuses the account the sample's action on a record it can see. */

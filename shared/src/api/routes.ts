@@ -1,11 +1,9 @@
 /**
  * Every API endpoint: method and path under `/api`. This table has no runtime dependencies so the
  * mini program's main package can import it without the schemas; `contract.ts` pairs each key with
- * its zod schemas, `route-summaries.ts` with its description for the API documentation (kept apart
- * so the phone app does not carry it). The server's controllers bind to these keys and a test checks both agree.
+ * its zod schemas, `route-summaries.ts` with its description for the API documentation and `route-policies.ts`
+ * with the policy row it takes (both kept apart so the phone app does not carry them). The server's controllers bind to these keys and a test checks both agree.
  */
-import type { PolicyRow } from '../domain/policy';
-
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export interface RouteDef {
@@ -13,13 +11,6 @@ export interface RouteDef {
   path: string;
   /** For multipart uploads: the form field that carries the file. */
   fileField?: string;
-  /**
-   * The row of the access policy (`CASE_POLICY`, `RECORD_POLICY`) whose refusal the route gives a
-   * caller who may not take it. Routes whose row depends on the body (a case's or a complaint's
-   * transitions) name none; nor do lists that only narrow to the caller's scope (a `read_…` row in
-   * the service's query): they never refuse.
-   */
-  policy?: PolicyRow;
 }
 
 export const routes = {
@@ -36,9 +27,9 @@ export const routes = {
   meUpdateProfile: { method: 'PATCH', path: '/me' },
   mePrivacyConsent: { method: 'POST', path: '/me/privacy-consent' },
 
-  invitationsCreate: { method: 'POST', path: '/invitations', policy: { record: 'issue_invitations' } },
-  invitationsList: { method: 'GET', path: '/invitations', policy: { record: 'read_invitation' } },
-  invitationsRevoke: { method: 'POST', path: '/invitations/:id/revoke', policy: { record: 'issue_invitations' } },
+  invitationsCreate: { method: 'POST', path: '/invitations' },
+  invitationsList: { method: 'GET', path: '/invitations' },
+  invitationsRevoke: { method: 'POST', path: '/invitations/:id/revoke' },
   invitationsRedeem: { method: 'POST', path: '/invitations/redeem' },
 
   divisionsServed: { method: 'GET', path: '/divisions/served' },
@@ -49,19 +40,18 @@ export const routes = {
     method: 'POST',
     path: '/divisions/import',
     fileField: 'file',
-    policy: { record: 'import_divisions' },
   },
 
   schoolsList: { method: 'GET', path: '/schools' },
   schoolsGet: { method: 'GET', path: '/schools/:id' },
-  schoolsCreate: { method: 'POST', path: '/schools', policy: { record: 'manage_schools' } },
-  schoolsUpdate: { method: 'PATCH', path: '/schools/:id', policy: { record: 'manage_schools' } },
+  schoolsCreate: { method: 'POST', path: '/schools' },
+  schoolsUpdate: { method: 'PATCH', path: '/schools/:id' },
 
   tipsCreate: { method: 'POST', path: '/tips' },
   tipsMine: { method: 'GET', path: '/tips/mine' },
   tipsGet: { method: 'GET', path: '/tips/:id' },
-  tipsReveal: { method: 'POST', path: '/tips/:id/reveal', policy: { case: 'reveal_tipster' } },
-  tipsSplit: { method: 'POST', path: '/tips/:id/split', policy: { case: 'split' } },
+  tipsReveal: { method: 'POST', path: '/tips/:id/reveal' },
+  tipsSplit: { method: 'POST', path: '/tips/:id/split' },
 
   uploadsCreate: { method: 'POST', path: '/uploads', fileField: 'file' },
   uploadsFile: { method: 'GET', path: '/uploads/:id/file' },
@@ -70,46 +60,42 @@ export const routes = {
   casesTriage: { method: 'GET', path: '/cases/triage' },
   casesGet: { method: 'GET', path: '/cases/:id' },
   casesAssignees: { method: 'GET', path: '/cases/:id/assignees' },
-  casesAccept: { method: 'POST', path: '/cases/:id/accept', policy: { case: 'accept' } },
-  casesRoute: { method: 'POST', path: '/cases/:id/route', policy: { case: 'route' } },
+  casesAccept: { method: 'POST', path: '/cases/:id/accept' },
+  casesRoute: { method: 'POST', path: '/cases/:id/route' },
   casesReturnToTriage: {
     method: 'POST',
     path: '/cases/:id/return-to-triage',
-    policy: { case: 'return_to_triage' },
   },
-  casesMerge: { method: 'POST', path: '/cases/:id/merge', policy: { case: 'merge' } },
+  casesMerge: { method: 'POST', path: '/cases/:id/merge' },
   casesLedger: { method: 'GET', path: '/cases/ledger' },
   casesTransition: {
     method: 'POST',
     path: '/cases/:id/transitions',
   },
-  casesLogVisit: { method: 'POST', path: '/cases/:id/visits', policy: { case: 'log_visit' } },
-  casesSetCauses: { method: 'PUT', path: '/cases/:id/causes', policy: { case: 'set_causes' } },
-  casesSetAssignee: { method: 'PUT', path: '/cases/:id/assignee', policy: { case: 'set_assignee' } },
+  casesLogVisit: { method: 'POST', path: '/cases/:id/visits' },
+  casesSetCauses: { method: 'PUT', path: '/cases/:id/causes' },
+  casesSetAssignee: { method: 'PUT', path: '/cases/:id/assignee' },
   casesConfirmEnrolment: {
     method: 'POST',
     path: '/cases/:id/confirm-enrolment',
-    policy: { case: 'confirm_enrolment' },
   },
   casesAttendance: { method: 'GET', path: '/cases/:id/attendance' },
   casesRecordAttendance: {
     method: 'POST',
     path: '/cases/:id/attendance',
-    policy: { case: 'record_attendance' },
   },
-  casesTransfer: { method: 'POST', path: '/cases/:id/transfers', policy: { case: 'transfer' } },
+  casesTransfer: { method: 'POST', path: '/cases/:id/transfers' },
   transfersIncoming: { method: 'GET', path: '/transfers/incoming' },
   transfersAccept: { method: 'POST', path: '/transfers/:id/accept' },
   transfersReject: { method: 'POST', path: '/transfers/:id/reject' },
   noticesPaperDelivery: {
     method: 'POST',
     path: '/case-notices/:id/paper-delivery',
-    policy: { case: 'deliver_notice' },
   },
   noticesMine: { method: 'GET', path: '/notices/mine' },
   noticesAcknowledge: { method: 'POST', path: '/notices/:id/acknowledge' },
-  rechecksComplete: { method: 'POST', path: '/rechecks/:id', policy: { case: 'complete_recheck' } },
-  dispatchList: { method: 'GET', path: '/dispatch', policy: { record: 'read_dispatch' } },
+  rechecksComplete: { method: 'POST', path: '/rechecks/:id' },
+  dispatchList: { method: 'GET', path: '/dispatch' },
   countySettingsGet: { method: 'GET', path: '/county/settings' },
   countySettingsUpdate: { method: 'PUT', path: '/county/settings' },
 
@@ -121,34 +107,28 @@ export const routes = {
   childrenAccessHistory: {
     method: 'GET',
     path: '/children/:id/access-history',
-    policy: { record: 'read_access_history' },
   },
   childrenReviews: {
     method: 'GET',
     path: '/children/reviews',
-    policy: { record: 'review_children' },
   },
   childrenReviewDecide: {
     method: 'POST',
     path: '/children/reviews/:id/decision',
-    policy: { record: 'review_children' },
   },
-  childrenMerge: { method: 'POST', path: '/children/merges', policy: { record: 'review_children' } },
+  childrenMerge: { method: 'POST', path: '/children/merges' },
   childrenSplit: {
     method: 'POST',
     path: '/children/merges/:id/split',
-    policy: { record: 'review_children' },
   },
   childrenMerges: {
     method: 'GET',
     path: '/children/:id/merges',
-    policy: { record: 'review_children' },
   },
 
   enrolmentIssue: {
     method: 'POST',
     path: '/enrolment/batches',
-    policy: { record: 'issue_enrolment_notices' },
   },
   enrolmentBatches: { method: 'GET', path: '/enrolment/batches' },
   enrolmentBatchPdf: { method: 'GET', path: '/enrolment/batches/:id/pdf' },
@@ -163,13 +143,11 @@ export const routes = {
   deferralsDecide: {
     method: 'POST',
     path: '/enrolment/deferrals/:id/decision',
-    policy: { record: 'decide_deferral' },
   },
 
   schoolNoticesSend: {
     method: 'POST',
     path: '/school-notices',
-    policy: { record: 'send_school_notice' },
   },
   schoolNoticesList: { method: 'GET', path: '/school-notices' },
   schoolNoticesMine: { method: 'GET', path: '/school-notices/mine' },
@@ -180,42 +158,35 @@ export const routes = {
   subsidyPoliciesCreate: {
     method: 'POST',
     path: '/subsidies/policies',
-    policy: { record: 'manage_subsidy_policies' },
   },
   subsidyPoliciesEnd: {
     method: 'POST',
     path: '/subsidies/policies/:id/end',
-    policy: { record: 'manage_subsidy_policies' },
   },
   eligibilityList: {
     method: 'GET',
     path: '/subsidies/eligibility',
-    policy: { record: 'read_eligibility' },
   },
   eligibilitySet: {
     method: 'PUT',
     path: '/subsidies/eligibility',
-    policy: { record: 'manage_eligibility' },
   },
   eligibilityRevoke: {
     method: 'POST',
     path: '/subsidies/eligibility/:id/revoke',
-    policy: { record: 'manage_eligibility' },
   },
   eligibilityTemplate: { method: 'GET', path: '/subsidies/eligibility/template' },
   eligibilityImport: {
     method: 'POST',
     path: '/subsidies/eligibility/import',
     fileField: 'file',
-    policy: { record: 'manage_eligibility' },
   },
-  paymentsList: { method: 'GET', path: '/subsidies/payments', policy: { record: 'read_payment' } },
+  paymentsList: { method: 'GET', path: '/subsidies/payments' },
   paymentsTemplate: { method: 'GET', path: '/subsidies/payments/template' },
   paymentsImport: {
     method: 'POST',
     path: '/subsidies/payments/import',
     fileField: 'file',
-    policy: { record: 'import_payments' },
   },
   complaintsCreate: { method: 'POST', path: '/subsidies/complaints' },
   complaintsMine: { method: 'GET', path: '/subsidies/complaints/mine' },
@@ -232,65 +203,60 @@ export const routes = {
   registryTemplate: {
     method: 'GET',
     path: '/registry/templates/:kind',
-    policy: { record: 'import_registry' },
   },
   registryImport: {
     method: 'POST',
     path: '/registry/imports',
     fileField: 'file',
-    policy: { record: 'import_registry' },
   },
-  registryImports: { method: 'GET', path: '/registry/imports', policy: { record: 'import_registry' } },
+  registryImports: { method: 'GET', path: '/registry/imports' },
   registryImportGet: {
     method: 'GET',
     path: '/registry/imports/:id',
-    policy: { record: 'import_registry' },
   },
-  crosscheckStart: { method: 'POST', path: '/crosscheck/runs', policy: { record: 'run_crosscheck' } },
-  crosscheckRuns: { method: 'GET', path: '/crosscheck/runs', policy: { record: 'run_crosscheck' } },
-  crosscheckRunGet: { method: 'GET', path: '/crosscheck/runs/:id', policy: { record: 'run_crosscheck' } },
+  crosscheckStart: { method: 'POST', path: '/crosscheck/runs' },
+  crosscheckRuns: { method: 'GET', path: '/crosscheck/runs' },
+  crosscheckRunGet: { method: 'GET', path: '/crosscheck/runs/:id' },
   crosscheckReviews: {
     method: 'GET',
     path: '/crosscheck/reviews',
-    policy: { record: 'run_crosscheck' },
   },
   crosscheckDecide: {
     method: 'POST',
     path: '/crosscheck/reviews/:id',
-    policy: { record: 'run_crosscheck' },
   },
-  statsDropout: { method: 'GET', path: '/stats/dropout', policy: { record: 'read_stats' } },
-  statsExport: { method: 'GET', path: '/stats/export', policy: { record: 'read_stats' } },
+  statsDropout: { method: 'GET', path: '/stats/dropout' },
+  statsExport: { method: 'GET', path: '/stats/export' },
 
-  accountsList: { method: 'GET', path: '/accounts', policy: { record: 'read_account' } },
+  accountsList: { method: 'GET', path: '/accounts' },
   accountsUpdate: { method: 'PATCH', path: '/accounts/:id' },
 
-  auditList: { method: 'GET', path: '/audit', policy: { record: 'read_audit' } },
-  auditExport: { method: 'GET', path: '/audit/export', policy: { record: 'read_audit' } },
+  auditList: { method: 'GET', path: '/audit' },
+  auditExport: { method: 'GET', path: '/audit/export' },
   // the school line (BRIEF §4a)
   calendarGet: { method: 'GET', path: '/calendar' },
-  calendarSetTerms: { method: 'PUT', path: '/calendar/terms', policy: { record: 'manage_calendar' } },
-  calendarSetDay: { method: 'PUT', path: '/calendar/days/:day', policy: { record: 'manage_calendar' } },
-  calendarResetDay: { method: 'DELETE', path: '/calendar/days/:day', policy: { record: 'manage_calendar' } },
+  calendarSetTerms: { method: 'PUT', path: '/calendar/terms' },
+  calendarSetDay: { method: 'PUT', path: '/calendar/days/:day' },
+  calendarResetDay: { method: 'DELETE', path: '/calendar/days/:day' },
   classesList: { method: 'GET', path: '/classes' },
-  classesStaff: { method: 'GET', path: '/classes/staff', policy: { record: 'manage_classes' } },
-  classesSetTeachers: { method: 'PUT', path: '/classes/teachers', policy: { record: 'manage_classes' } },
-  rollCallsSheet: { method: 'GET', path: '/roll-calls/sheet', policy: { record: 'read_roll_call' } },
-  rollCallsSubmit: { method: 'POST', path: '/roll-calls', policy: { record: 'take_roll_call' } },
-  rollCallsWeek: { method: 'GET', path: '/roll-calls/week', policy: { record: 'read_roll_call' } },
+  classesStaff: { method: 'GET', path: '/classes/staff' },
+  classesSetTeachers: { method: 'PUT', path: '/classes/teachers' },
+  rollCallsSheet: { method: 'GET', path: '/roll-calls/sheet' },
+  rollCallsSubmit: { method: 'POST', path: '/roll-calls' },
+  rollCallsWeek: { method: 'GET', path: '/roll-calls/week' },
   absenceAlertsList: { method: 'GET', path: '/absence-alerts' },
-  pupilsFollowUp: { method: 'GET', path: '/pupils/:id/follow-up', policy: { record: 'read_absence_alert' } },
-  pupilsFamilyContact: { method: 'POST', path: '/pupils/:id/family-contacts', policy: { record: 'follow_absence' } },
-  pupilsReport: { method: 'POST', path: '/pupils/:id/report', policy: { record: 'follow_absence' } },
-  leaveCreate: { method: 'POST', path: '/leave-requests', policy: { record: 'request_leave' } },
+  pupilsFollowUp: { method: 'GET', path: '/pupils/:id/follow-up' },
+  pupilsFamilyContact: { method: 'POST', path: '/pupils/:id/family-contacts' },
+  pupilsReport: { method: 'POST', path: '/pupils/:id/report' },
+  leaveCreate: { method: 'POST', path: '/leave-requests' },
   leaveMine: { method: 'GET', path: '/leave-requests/mine' },
-  leaveWithdraw: { method: 'POST', path: '/leave-requests/:id/withdraw', policy: { record: 'request_leave' } },
+  leaveWithdraw: { method: 'POST', path: '/leave-requests/:id/withdraw' },
   leaveList: { method: 'GET', path: '/leave-requests' },
-  leaveDecide: { method: 'POST', path: '/leave-requests/:id/decision', policy: { record: 'decide_leave' } },
-  pupilChangesCreate: { method: 'POST', path: '/pupil-changes', policy: { record: 'record_pupil_change' } },
+  leaveDecide: { method: 'POST', path: '/leave-requests/:id/decision' },
+  pupilChangesCreate: { method: 'POST', path: '/pupil-changes' },
   pupilChangesList: { method: 'GET', path: '/pupil-changes' },
-  pupilChangesConfirm: { method: 'POST', path: '/pupil-changes/:id/confirm', policy: { record: 'confirm_transfer_in' } },
-  pupilChangesDecide: { method: 'POST', path: '/pupil-changes/:id/decision', policy: { record: 'decide_suspension' } },
+  pupilChangesConfirm: { method: 'POST', path: '/pupil-changes/:id/confirm' },
+  pupilChangesDecide: { method: 'POST', path: '/pupil-changes/:id/decision' },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteKey = keyof typeof routes;

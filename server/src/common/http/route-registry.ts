@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { policyRowRoles, routes as ROUTES, type PolicyRow, type RouteDef, type RouteKey } from '@baoxue/shared';
+import { policyRowRoles, ROUTE_POLICIES, type PolicyRow, type RouteKey } from '@baoxue/shared';
 import { ACCESS_METADATA, type AccessRule } from '../auth/access.decorator';
 import { ENDPOINT_METADATA } from './endpoint.decorator';
 
@@ -57,8 +57,7 @@ export class RouteRegistry implements OnModuleInit {
         if (!access) problems.push(`${where} declares no access rule (@Public, @SignedIn or @Roles)`);
         if (key && access) {
           const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod] ?? 'GET';
-          const def: RouteDef = ROUTES[key];
-          const policy = def.policy ?? null;
+          const policy = ROUTE_POLICIES[key] ?? null;
           problems.push(...policyProblems(where, policy, access));
           routes.push({ key, method, path: `/api${Reflect.getMetadata(PATH_METADATA, handler) as string}`, access, policy });
         }

@@ -17,7 +17,7 @@ import { newId } from '../../common/ids';
 import { bulkInsert } from '../../database/bulk-insert';
 import { AttendanceDay, type AttendanceSource } from './attendance.entity';
 import { Child } from './child.entity';
-import { ClassDays, type SchoolClassRef } from './class-days';
+import { ClassDays, classKey, type SchoolClassRef } from './class-days';
 
 export interface AttendanceEntry {
   day: string;
@@ -143,35 +143,63 @@ export class AttendanceService {
     calendar?: SchoolCalendar,
   ): Promise<KnownDay[]> {
     const cal = calendar ?? (await this.calendarOf(manager, child.countyCode));
-    return (await this.knownDaysOfClass(manager, classOf(child), [child.id], from, to, cal)).get(child.id) ?? [];
+    return (await this.known(manager, [child], from, to, cal, false)).get(child.id) ?? [];
   }
 
-  /** `knownDays` of some pupils of one class (or of none: records only), in two reads. */
-  async knownDaysOfClass(
+  /**
+   * What the absence rules know of some pupils' school days from `from` to `to` (`knownDays`), with
+   * one more rule: before the first roll call of the pupil's class in that time (a class whose
+   * attendance came by the county's import, which lists absences only), a school day without a
+   * record was present. After it, a day without a roll call counts for nothing. In two reads.
+   */
+  async streakDaysOf(
     manager: EntityManager,
-    schoolClass: SchoolClassRef | null,
-    childIds: string[],
+    pupils: ReadonlyArray<Pick<Child, 'id' | 'schoolId' | 'grade' | 'className'>>,
     from: string,
     to: string,
     calendar: SchoolCalendar,
   ): Promise<Map<string, KnownDay[]>> {
+    return this.known(manager, pupils, from, to, calendar, true);
+  }
+
+  /**
+   * The records of the pupils in the range, and the roll calls of their classes: the known days.
+   * `presumePresent`: the absence rules' reading of the days before a class's first roll call.
+   */
+  private async known(
+    manager: EntityManager,
+    pupils: ReadonlyArray<Pick<Child, 'id' | 'schoolId' | 'grade' | 'className'>>,
+    from: string,
+    to: string,
+    calendar: SchoolCalendar,
+    presumePresent: boolean,
+  ): Promise<Map<string, KnownDay[]>> {
     const known = new Map<string, KnownDay[]>();
-    if (from > to || childIds.length === 0) return known;
+    if (from > to || pupils.length === 0) return known;
     const rows = await manager.find(AttendanceDay, {
-      where: { childId: In(childIds), day: Between(from, to) },
+      where: { childId: In(pupils.map((p) => p.id)), day: Between(from, to) },
       select: { childId: true, day: true, present: true, excused: true },
     });
     const recorded = new Map(rows.map((r) => [`${r.childId}:${r.day}`, r]));
-    const taken = schoolClass ? await this.days.rollCallDays(manager, schoolClass, from, to) : new Set<string>();
+    const classes = new Map<string, SchoolClassRef>();
+    for (const pupil of pupils) {
+      const schoolClass = classOf(pupil);
+      if (schoolClass) classes.set(classKey(schoolClass), schoolClass);
+    }
+    const taken = classes.size ? await this.days.rollCallDays(manager, [...classes.values()], from, to) : new Map<string, Set<string>>();
     const days = schoolDaysBetween(from, to, calendar);
-    for (const childId of childIds) {
+    for (const pupil of pupils) {
+      const schoolClass = classOf(pupil);
+      const takenDays = (schoolClass && taken.get(classKey(schoolClass))) || new Set<string>();
+      const firstRollCall = presumePresent ? (days.find((day) => takenDays.has(day)) ?? null) : null;
       const list: KnownDay[] = [];
       for (const day of days) {
-        const row = recorded.get(`${childId}:${day}`);
+        const row = recorded.get(`${pupil.id}:${day}`);
         if (row) list.push({ day, present: row.present, excused: row.excused });
-        else if (taken.has(day)) list.push({ day, present: true, excused: false });
+        else if (takenDays.has(day)) list.push({ day, present: true, excused: false });
+        else if (presumePresent && (firstRollCall === null || day < firstRollCall)) list.push({ day, present: true, excused: false });
       }
-      known.set(childId, list);
+      known.set(pupil.id, list);
     }
     return known;
   }
@@ -188,7 +216,13 @@ export class AttendanceService {
     calendar: SchoolCalendar,
   ): Promise<Map<string, Streak>> {
     const from = schoolDaysUpTo(last, STREAK_LOOKBACK, calendar)[0] ?? last;
-    const known = await this.knownDaysOfClass(manager, schoolClass, childIds, from, last, calendar);
+    const known = await this.streakDaysOf(
+      manager,
+      childIds.map((id) => ({ id, ...schoolClass })),
+      from,
+      last,
+      calendar,
+    );
     return new Map(childIds.map((id) => [id, streakOf(known.get(id) ?? [])]));
   }
 
@@ -209,8 +243,9 @@ export class AttendanceService {
   }
 
   /**
-   * The child's run of unexcused absences up to `last`: school days without a roll call or with an
-   * excused absence neither break nor lengthen it; a present day ends it. Not before `since`.
+   * The child's run of unexcused absences up to `last` (the days `streakDaysOf` knows): school days
+   * without a roll call or with an excused absence neither break nor lengthen it; a present day ends
+   * it. Not before `since`.
    */
   async unexcusedStreak(
     manager: EntityManager,
@@ -222,7 +257,7 @@ export class AttendanceService {
     const cal = calendar ?? (await this.calendarOf(manager, child.countyCode));
     let from = schoolDaysUpTo(last, STREAK_LOOKBACK, cal)[0] ?? last;
     if (since && since > from) from = since;
-    return streakOf(await this.knownDays(manager, child, from, last, cal));
+    return streakOf((await this.streakDaysOf(manager, [child], from, last, cal)).get(child.id) ?? []);
   }
 
   /** True when the child's latest known school days since `since` are `days` unexcused absences in a row (a relapse). */

@@ -17,6 +17,11 @@ export interface SchoolClassRef {
 export abstract class ClassDays {
   abstract calendarOf(manager: EntityManager, countyCode: string): Promise<SchoolCalendar>;
 
-  /** The days from `from` to `to` (inclusive) on which the class's roll call was taken. */
-  abstract rollCallDays(manager: EntityManager, schoolClass: SchoolClassRef, from: string, to: string): Promise<Set<string>>;
+  /** The days from `from` to `to` (inclusive) on which each class's roll call was taken, by `classKey`. */
+  abstract rollCallDays(manager: EntityManager, classes: SchoolClassRef[], from: string, to: string): Promise<Map<string, Set<string>>>;
+}
+
+/** One string per class (a map key). */
+export function classKey(schoolClass: SchoolClassRef): string {
+  return `${schoolClass.schoolId}:${schoolClass.grade}:${schoolClass.className}`;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { chinaDay, pageLink, schoolDaysUpTo } from '@baoxue/shared';
+import { chinaDay, schoolDaysUpTo } from '@baoxue/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
@@ -9,14 +9,14 @@ import { LOGGER } from '../../common/logging/logger';
 import { isDuplicateKey } from '../../common/errors/database-errors';
 import { transactionWithRetry } from '../../database/transaction';
 import { DivisionRecords } from '../divisions/division-records';
-import { ChildRecords } from '../children/child-records';
-import { schoolStaff } from '../accounts/recipients';
+import { AttendanceService, type KnownDay } from '../children/attendance.service';
+import { ChildRecords, type ChildRow } from '../children/child-records';
 import { CaseRecords } from '../cases/case-records';
 import { CaseRoutingService } from '../cases/case-routing.service';
 import { CasesService } from '../cases/cases.service';
-import { NotificationsService } from '../notifications/notifications.service';
 import { PupilChangeRecords } from '../pupil-changes/pupil-change-records';
 import { SchoolCalendars } from '../school-calendar/school-calendars';
+import { AbsenceAlerts } from '../school-line/absence-alerts.service';
 import { judgeAbsences, type AbsenceVerdict } from './absence-rules';
 
 const BATCH = 500;
@@ -33,7 +33,8 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
     private readonly clock: Clock,
     private readonly cases: CasesService,
     private readonly routing: CaseRoutingService,
-    private readonly notifications: NotificationsService,
+    private readonly attendance: AttendanceService,
+    private readonly alerts: AbsenceAlerts,
     private readonly children: ChildRecords,
     private readonly caseRecords: CaseRecords,
     private readonly divisions: DivisionRecords,
@@ -63,7 +64,11 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
     }
   }
 
-  /** Applies the rules to every pupil of the county with recent unexcused absences. */
+  /**
+   * Applies the rules to every pupil of the county with recent unexcused absences, reading their
+   * days as the roll call does (AttendanceService.streakDaysOf): a streak that reaches the county's
+   * limit raises the same absence alert as after a roll call (AbsenceAlerts: one per streak).
+   */
   async run(
     countyCode: string,
     today: string = chinaDay(this.clock.now()),
@@ -71,7 +76,9 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
     const settings = await this.cases.settingsOf(countyCode);
     // school days by the county's calendar: holidays, vacations and days off break no streak and count for nothing
     const calendar = await this.calendars.of(this.dataSource.manager, countyCode);
-    const window = schoolDaysUpTo(today, settings.absenceCaseWindowDays, calendar);
+    // the window and, before it, as many school days again for a streak that began earlier (judgeAbsences)
+    const days = schoolDaysUpTo(today, 2 * settings.absenceCaseWindowDays, calendar);
+    const window = days.slice(-settings.absenceCaseWindowDays);
     const result = { alerts: 0, opened: 0, alreadyFollowed: 0 };
     if (!window.length) return result;
     const candidates = await this.children.unexcusedAbsentees(
@@ -85,18 +92,16 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
       // a pupil away by an effective 学籍异动 (休学, moved away) is no longer absent
       const away = await this.pupilChanges.excludedChildren(this.dataSource.manager, candidates.slice(i, i + BATCH));
       const ids = candidates.slice(i, i + BATCH).filter((id) => !away.has(id));
-      const records = await this.children.unexcusedAbsencesOf(this.dataSource.manager, ids);
-      const byChild = new Map<string, Set<string>>();
-      for (const r of records)
-        if (r.day >= window[0]! && r.day <= today) byChild.set(r.childId, (byChild.get(r.childId) ?? new Set()).add(r.day));
-      for (const childId of ids) {
-        const verdict = judgeAbsences(byChild.get(childId) ?? new Set(), today, settings, calendar);
+      const pupils = await this.children.findByIds(this.dataSource.manager, ids);
+      const known = await this.attendance.streakDaysOf(this.dataSource.manager, pupils, days[0]!, today, calendar);
+      for (const pupil of pupils) {
+        const { unexcused, uncounted, lastAbsentDay } = absenceDays(days, known.get(pupil.id) ?? []);
+        const verdict = judgeAbsences(unexcused, today, settings, calendar, uncounted);
         if (verdict.openCase) {
-          const opened = await this.openCase(childId, countyCode, verdict);
+          const opened = await this.openCase(pupil.id, countyCode, verdict);
           if (opened) result.opened++;
           else result.alreadyFollowed++;
-        } else if (verdict.alert) {
-          await this.alertSchool(childId, verdict.streak, verdict.streakStart!);
+        } else if (verdict.alert && lastAbsentDay && (await this.alertSchool(pupil, countyCode, verdict, lastAbsentDay))) {
           result.alerts++;
         }
       }
@@ -149,19 +154,45 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
     });
   }
 
-  /** Tells the child's school (once per streak) to contact the family. */
-  private async alertSchool(childId: string, streak: number, streakStart: string): Promise<void> {
-    const child = await this.children.getById(this.dataSource.manager, childId);
-    if (!child.schoolId) return;
-    const staff = await schoolStaff(this.dataSource.manager, child.schoolId);
-    await this.dataSource.transaction((manager) =>
-      this.notifications.notify(manager, staff, {
-        // one alert per streak: the key names the day the streak started
-        key: `absence-alert:${childId}:${streakStart}`,
-        title: '学生连续缺勤，请联系家长',
-        body: `${child.name}（${child.className ?? ''}）已连续${streak}个上学日未请假缺勤，请尽快联系家长了解情况。`,
-        link: pageLink('messages'),
-      }),
-    );
+  /**
+   * Tells the child's school to contact the family: the absence alert of the streak, as a roll call
+   * raises it (the class's 班主任 and the school's leaders told once). A pupil the roster places in
+   * no grade is in no class to follow. True when the alert is new.
+   */
+  private async alertSchool(child: ChildRow, countyCode: string, verdict: AbsenceVerdict, lastAbsentDay: string): Promise<boolean> {
+    if (!child.schoolId || child.grade === null || !verdict.streakStart) return false;
+    return this.alerts.raiseAlert({
+      countyCode: child.countyCode ?? countyCode,
+      schoolId: child.schoolId,
+      grade: child.grade,
+      // a pupil the roster names no class of: the school's leaders follow it
+      className: child.className ?? '',
+      childId: child.id,
+      childName: child.name,
+      streak: verdict.streak,
+      streakStart: verdict.streakStart,
+      lastAbsentDay,
+    });
   }
+}
+
+/**
+ * The known days as the rules count them: unexcused absences; excused ones and school days not
+ * known (no roll call of the class) count for nothing and break nothing; the others were present.
+ */
+function absenceDays(
+  days: readonly string[],
+  known: readonly KnownDay[],
+): { unexcused: Set<string>; uncounted: Set<string>; lastAbsentDay: string | null } {
+  const unexcused = new Set<string>();
+  const uncounted = new Set(days);
+  let lastAbsentDay: string | null = null;
+  for (const day of known) {
+    if (!day.present && !day.excused) {
+      unexcused.add(day.day);
+      lastAbsentDay = day.day;
+    }
+    if (day.present || !day.excused) uncounted.delete(day.day);
+  }
+  return { unexcused, uncounted, lastAbsentDay };
 }

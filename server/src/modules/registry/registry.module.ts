@@ -5,9 +5,9 @@ import { CasesModule } from '../cases/cases.module';
 import { ChildRecordMoves } from '../children/child-record-moves';
 import { ChildrenModule } from '../children/children.module';
 import { DivisionsModule } from '../divisions/divisions.module';
-import { NotificationsModule } from '../notifications/notifications.module';
 import { PupilChangesModule } from '../pupil-changes/pupil-changes.module';
 import { SchoolCalendarModule } from '../school-calendar/school-calendar.module';
+import { SchoolLineModule } from '../school-line/school-line.module';
 import { SchoolsModule } from '../schools/schools.module';
 import { AbsenceMonitorService } from './absence-monitor.service';
 import { CrosscheckController } from './crosscheck.controller';
@@ -26,9 +26,9 @@ import { CrosscheckChildLinks } from './crosscheck-child-links';
     CasesModule,
     ChildrenModule,
     DivisionsModule,
-    NotificationsModule,
     PupilChangesModule,
     SchoolCalendarModule,
+    SchoolLineModule,
     SchoolsModule,
   ],
   controllers: [RegistryController, CrosscheckController],

@@ -8,6 +8,7 @@ import { applyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
+import { schoolStaff } from '../accounts/recipients';
 import { CaseHandlingService } from '../cases/case-handling.service';
 import { CasesService } from '../cases/cases.service';
 import { AttendanceService } from '../children/attendance.service';
@@ -26,6 +27,16 @@ export const ALERT_SCOPE = { school: 'a.school_id', schoolClass: ['a.school_id',
 /** Alerts still followed by the school (not back, not reported). */
 const FOLLOWED: AlertStatus[] = ['open', 'contacted'];
 
+/** A streak that reached the county's limit: the pupil, its class and the streak's school days. */
+export interface StreakAlert extends SchoolClassRef {
+  countyCode: string;
+  childId: string;
+  childName: string;
+  streak: number;
+  streakStart: string;
+  lastAbsentDay: string;
+}
+
 /** A pupil a roll call marked: `absentUnexcused` counts toward the absence rules. */
 export interface MarkedPupil {
   id: string;
@@ -39,8 +50,9 @@ export interface MarkedPupil {
  * The absence rules on live data (BRIEF §4a): after each roll call, a pupil absent without leave for
  * the county's number of school days in a row (days without a roll call and excused days neither
  * break nor count) raises one alert per streak, told to the class's 班主任 and the school's leaders;
- * a pupil present again is back. The family-contact and report steps move an alert along
- * (`markContacted`, `markReported`, `markBack`).
+ * a pupil present again is back. The daily monitor raises its streaks here too (`raiseAlert`): one
+ * row, one message per streak, whichever sees it first. The family-contact and report steps move
+ * an alert along (`markContacted`, `markReported`, `markBack`).
  */
 @Injectable()
 export class AbsenceAlerts implements PupilChangeFollower {
@@ -89,17 +101,15 @@ export class AbsenceAlerts implements PupilChangeFollower {
     for (const pupil of absent) {
       const { streak, streakStart } = streaks.get(pupil.id)!;
       if (streak < settings.absenceReportDays || !streakStart) continue;
-      const created = await this.dataSource.transaction((manager) =>
-        this.raise(manager, {
-          countyCode,
-          ...schoolClass,
-          childId: pupil.id,
-          childName: pupil.name,
-          streak,
-          streakStart,
-          lastAbsentDay: day,
-        }),
-      );
+      const created = await this.raiseAlert({
+        countyCode,
+        ...schoolClass,
+        childId: pupil.id,
+        childName: pupil.name,
+        streak,
+        streakStart,
+        lastAbsentDay: day,
+      });
       if (created) raised++;
     }
     await this.dataSource.transaction((manager) =>
@@ -112,20 +122,15 @@ export class AbsenceAlerts implements PupilChangeFollower {
   }
 
   /**
-   * One alert per streak (the unique key on child and first day decides): a new one is told to the
-   * class's 班主任 and the school's leaders; a known one grows with the streak. True when new.
+   * One alert per streak (the unique key on child and first day decides, after a roll call or in the
+   * daily monitor): a new one is told to the class's 班主任 and the school's leaders (a school that
+   * named neither: all its staff); a known one grows with the streak. True when new.
    */
-  private async raise(
-    manager: EntityManager,
-    alert: SchoolClassRef & {
-      countyCode: string;
-      childId: string;
-      childName: string;
-      streak: number;
-      streakStart: string;
-      lastAbsentDay: string;
-    },
-  ): Promise<boolean> {
+  async raiseAlert(alert: StreakAlert): Promise<boolean> {
+    return this.dataSource.transaction((manager) => this.raise(manager, alert));
+  }
+
+  private async raise(manager: EntityManager, alert: StreakAlert): Promise<boolean> {
     const now = this.clock.now();
     const id = newId(now.getTime());
     const { childName, ...row } = alert;
@@ -142,10 +147,11 @@ export class AbsenceAlerts implements PupilChangeFollower {
         await manager.update(AbsenceAlert, { id: stored.id }, { streak: alert.streak, lastAbsentDay: alert.lastAbsentDay, updatedAt: now });
       return false;
     }
-    const recipients = [
+    const followers = [
       ...(await this.classes.teachersOf(manager, alert.schoolId, alert.grade, alert.className)),
       ...(await this.classes.schoolLeaders(manager, alert.schoolId)),
     ];
+    const recipients = followers.length ? followers : await schoolStaff(manager, alert.schoolId);
     await this.notifications.notify(manager, recipients, {
       key: `absence-alert:${id}`,
       title: '学生连续缺勤，请联系家长',
