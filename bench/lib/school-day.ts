@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Connection } from 'mysql2/promise';
-import { addDays, chinaDay, type AbsenceReason, type CalendarView } from '@baoxue/shared';
+import { addDays, chinaDay, isSchoolDay, type AbsenceReason, type CalendarView, type SchoolCalendar, type TermDates } from '@baoxue/shared';
 import { newId } from '../../server/src/common/ids';
 import { COUNTY, seeded } from './county';
 import { insertRows } from './mysql';
@@ -141,13 +141,26 @@ export async function insertClasses(
   return result;
 }
 
-/** Whether the county's calendar (as GET /api/calendar shows it) has school on `day`. */
-function schoolOn(view: CalendarView, day: string): boolean {
-  if (!view.terms.some((t) => t.startsOn <= day && day <= t.endsOn)) return false;
-  const set = view.days.find((d) => d.day === day);
-  if (set) return set.kind === 'school';
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6;
+/**
+ * The county's calendar as GET /api/calendar shows it, in the shape the product counts school days
+ * with (`isSchoolDay`): the national holidays and 调休 days, the terms, the county's own days.
+ */
+function calendarOf(views: Iterable<CalendarView>): SchoolCalendar {
+  const daysOff = new Set<string>();
+  const makeUpDays = new Set<string>();
+  const terms = new Map<number, TermDates[]>();
+  const countyDays = new Map<string, 'off' | 'school'>();
+  for (const view of views) {
+    terms.set(
+      view.schoolYear,
+      view.terms.map((t) => ({ startsOn: t.startsOn, endsOn: t.endsOn })),
+    );
+    for (const d of view.days) {
+      if (d.source === 'county') countyDays.set(d.day, d.kind);
+      else (d.kind === 'off' ? daysOff : makeUpDays).add(d.day);
+    }
+  }
+  return { daysOff, makeUpDays, terms, countyDays };
 }
 
 /**
@@ -166,7 +179,7 @@ export async function schoolDays(base: string, adminToken: string): Promise<stri
       if (view.status !== 200) throw new Error(`GET /calendar answered ${view.status}: ${JSON.stringify(view.body).slice(0, 300)}`);
       views.set(year, view.body);
     }
-    if (schoolOn(views.get(year)!, day)) continue;
+    if (isSchoolDay(day, calendarOf(views.values()))) continue;
     const set = await call(base, adminToken, 'PUT', `/calendar/days/${day}`, { kind: 'school', note: '基准测试上课日' });
     if (set.status !== 200) throw new Error(`PUT /calendar/days/${day} answered ${set.status}: ${JSON.stringify(set.body).slice(0, 300)}`);
   }

@@ -8,6 +8,7 @@ import { CrosscheckService } from '../../server/src/modules/registry/crosscheck.
 import { School } from '../../server/src/modules/schools/school.entity';
 import { expectError, signInAs, type ApiClient } from '../support/api';
 import { ABSENCE_HEADER, csv, HOUSEHOLD_HEADER, importRegistry, POVERTY_HEADER, ROSTER_HEADER } from '../support/registry';
+import { countyCalendar } from '../support/calendar';
 import { startTestServer, type TestServer } from '../support/server';
 
 const SCHOOL_YEAR = 2026;
@@ -37,6 +38,8 @@ describe('四查三比对 on a generated county of 20 000 children', () => {
       villages: villages.map((v) => ({ code: v.code, township: v.parentCode! })),
       schools: schools.map((s) => ({ id: s.id, name: s.name, townshipCode: s.townshipCode, stage: s.stage })),
       lastSchoolDay: lastWeekday(server.clock.now()),
+      // the county's school days, as the absence monitor counts them (holidays, vacations)
+      calendar: await countyCalendar(server),
     });
     const imports = [
       [

@@ -63,11 +63,16 @@ describe('classes and roll call', () => {
     const all = await leader.get<{ classes: ClassView[] }>('/classes');
     expect(all.body.classes.map((c) => c.label)).toEqual(['三年级1班', '三年级2班', '四年级1班']);
 
-    // another class of the school is not the 班主任's: not found to read, refused to take
+    // another class of the school is not the 班主任's: not found, to read or to take
     expectError(await teacher.get(`/roll-calls/sheet?grade=3&className=${encodeURIComponent('1班')}`), 404, 'NOT_FOUND');
     expectError(await teacher.get(`/roll-calls/week?grade=3&className=${encodeURIComponent('1班')}`), 404, 'NOT_FOUND');
-    expectError(await submitRollCall(teacher, { grade: 3, className: '1班', day: TODAY }), 403, 'FORBIDDEN');
-    expectError(await (await signInAs(server, 'township-cadre')).get('/classes'), 403, 'FORBIDDEN');
+    expectError(await submitRollCall(teacher, { grade: 3, className: '1班', day: TODAY }), 404, 'NOT_FOUND');
+    // officials the policy never lists are refused with its reason
+    const cadre = await signInAs(server, 'township-cadre');
+    expectError(await cadre.get('/classes'), 403, 'FORBIDDEN');
+    expect(expectError(await submitRollCall(cadre, { grade: 3, className: '1班', day: TODAY }), 403, 'FORBIDDEN').message).toBe(
+      '只有本班班主任或学校负责人可以点名',
+    );
     expect(await server.dataSource.manager.countBy(RollCall, {})).toBe(0);
   });
 

@@ -7,6 +7,7 @@ import { InboxMessage } from '../../server/src/modules/notifications/notificatio
 import { AbsenceMonitorService } from '../../server/src/modules/registry/absence-monitor.service';
 import { CountyCalendarDay, SchoolTermRow } from '../../server/src/modules/school-calendar/school-calendar.entities';
 import { SchoolCalendars } from '../../server/src/modules/school-calendar/school-calendars';
+import { AbsenceAlert } from '../../server/src/modules/school-line/school-line.entities';
 import { expectError, signInAs, type ApiClient } from '../support/api';
 import { clientFor, createUser, OTHER_COUNTY, seedOtherCounty } from '../support/factories';
 import { createPupil, DEMO_COUNTY, DEMO_SCHOOL, demoUser, schoolByName } from '../support/pupils';
@@ -139,7 +140,8 @@ describe('the county school calendar', () => {
       expect(read.status).toBe(200);
       expect(read.body.days).toContainEqual({ day: '2025-11-03', kind: 'off', note: '暴雪停课', source: 'county' });
       const refused = await client.request('PUT', '/calendar/days/2025-11-04', { kind: 'off', note: '停课' });
-      expect(refused.status).toBe(403);
+      // the policy's reason, not a bare refusal
+      expect(expectError(refused, 403, 'FORBIDDEN').message).toBe('校历由县教育局维护');
       expect((await client.request('PUT', '/calendar/terms', { schoolYear: 2025, terms: [] })).status).toBe(403);
       expect((await client.request('DELETE', '/calendar/days/2025-11-03')).status).toBe(403);
     }
@@ -230,6 +232,9 @@ describe('the county school calendar', () => {
     const messages = await server.dataSource.manager.findBy(InboxMessage, { body: Like(`%停课日%`) });
     expect(messages.length).toBeGreaterThan(0);
     expect(messages[0]!.body).toContain('已连续3个上学日未请假缺勤');
-    expect(messages.every((m) => m.dedupeKey.startsWith(`absence-alert:${pupil.id}:${first}:`))).toBe(true);
+    // the streak's absence alert, as a roll call raises it
+    const alert = await server.dataSource.manager.findOneByOrFail(AbsenceAlert, { childId: pupil.id });
+    expect(alert).toMatchObject({ streak: 3, streakStart: first, lastAbsentDay: fourth });
+    expect(messages.every((m) => m.dedupeKey.startsWith(`absence-alert:${alert.id}:`))).toBe(true);
   });
 });

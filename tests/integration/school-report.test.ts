@@ -157,6 +157,9 @@ describe('the school reports a pupil', () => {
       code: 'VALIDATION_FAILED',
       fields: { clientKey: expect.any(String) },
     });
+    // and a pupil the teacher does not follow is not found, before the key is looked at
+    const elsewhere = await pupil('上报乙邻班', '9班');
+    expectError(await report(teacher, elsewhere.id, key), 404, 'NOT_FOUND');
 
     // the follow-up page: contacts, alert, open case; reading it is audited
     const followUp = await teacher.get<FollowUp>(`/pupils/${child.id}/follow-up`);
@@ -257,11 +260,14 @@ describe('the school reports a pupil', () => {
       expectError(await client.get(`/pupils/${child.id}/follow-up`), 404, 'NOT_FOUND');
     expectError(await report(otherSchool, child.id), 404, 'NOT_FOUND');
     expectError(await contact(otherSchool, child.id), 404, 'NOT_FOUND');
-    // a colleague who does not teach the class may not act for it
-    expect(expectError(await report(otherTeacher, child.id), 403, 'FORBIDDEN').message).toBe('缺勤学生由班主任或学校负责人跟进和上报');
-    expectError(await contact(plainStaff, child.id), 403, 'FORBIDDEN');
-    // officials outside the school do not find it, other roles never reach it
-    expectError(await township.get(`/pupils/${child.id}/follow-up`), 404, 'NOT_FOUND');
+    // nor to act on: a colleague who does not teach the class does not find the pupil, whatever the key
+    expectError(await report(otherTeacher, child.id), 404, 'NOT_FOUND');
+    expectError(await contact(plainStaff, child.id), 404, 'NOT_FOUND');
+    // officials the policy never lists are refused with its reason, before any record is looked up
+    expect(expectError(await township.get(`/pupils/${child.id}/follow-up`), 403, 'FORBIDDEN').message).toBe(
+      '缺勤跟进仅对班主任和学校负责人开放',
+    );
+    expect(expectError(await report(township, child.id), 403, 'FORBIDDEN').message).toBe('缺勤学生由班主任或学校负责人跟进和上报');
     expectError(
       await parent.post(`/pupils/${child.id}/report`, { clientKey: randomUUID(), reason: '家长自己上报的原因' }),
       403,

@@ -1,9 +1,10 @@
-import { addDays, chinaDay, isSchoolDay, routes, type CaseDetail, type RouteKey } from '@baoxue/shared';
+import { addDays, chinaDay, routes, schoolDaysUpTo, type CaseDetail, type RouteKey } from '@baoxue/shared';
 import { User } from '../../server/src/modules/accounts/user.entity';
 import { CaseRecheck, DropoutCase } from '../../server/src/modules/cases/case.entity';
 import { Guardianship } from '../../server/src/modules/children/guardianship.entity';
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import type { ApiClient } from './api';
+import { countyCalendar } from './calendar';
 import { clientFor, createUser } from './factories';
 import { DEMO_COUNTY } from './pupils';
 import type { TestServer } from './server';
@@ -97,9 +98,12 @@ export async function seedCaseStepRecords(
     await step(back.id, back.version, { transition: 'record_return', schoolId, grade: 3, placement: 'regular_class', returnedOn: today }),
   );
 
-  // returned fifty days ago and present every school day since: the county closes it, a re-check follows
+  // returned thirty school days ago (the county's calendar: holidays and vacations are none) and
+  // present every school day since: the county closes it, a re-check follows
   const closing = await confirmed('矩阵复查');
-  const returnedOn = addDays(today, -50);
+  const calendar = await countyCalendar(server, DEMO_COUNTY);
+  const days = schoolDaysUpTo(today, 30, calendar);
+  const returnedOn = days[0]!;
   const closable = await step(closing.id, closing.version, {
     transition: 'record_return',
     schoolId,
@@ -107,7 +111,6 @@ export async function seedCaseStepRecords(
     placement: 'regular_class',
     returnedOn,
   });
-  const days = Array.from({ length: 50 }, (_, i) => addDays(returnedOn, i)).filter((day) => isSchoolDay(day));
   const attended = await county.post(`/cases/${closing.id}/attendance`, { days: days.map((day) => ({ day, present: true })) });
   if (attended.status >= 300) throw new Error(`matrix attendance: ${attended.status} ${JSON.stringify(attended.body)}`);
   const { version: closeVersion } = await ok(county.get(`/cases/${closing.id}`), 'read');

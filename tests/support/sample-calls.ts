@@ -11,7 +11,6 @@ import {
   type PolicyRow,
   type RecordAction,
   type RecordActor,
-  type RecordKind,
   type RouteKey,
 } from '@baoxue/shared';
 import { User } from '../../server/src/modules/accounts/user.entity';
@@ -87,22 +86,6 @@ const RECORD_ACTORS: Record<Account, { actors: readonly RecordActor[]; level?: D
   'county-admin': { actors: ['county_admin'] },
 };
 
-/** Records an account cannot see at all (not found before the policy is asked): a deferral is found by the child's village (`read_deferral`). */
-const OUT_OF_REACH: Partial<Record<RecordKind, readonly Account[]>> = {
-  deferral: ['school-staff', 'school-leader'],
-};
-
-/**
- * Routes whose service looks the record up among the caller's school's classes before the policy is
- * asked: a division's officials find none (not found), where the policy would refuse them.
- */
-const NOT_FOUND_BEFORE_POLICY: Partial<Record<RouteKey, readonly Account[]>> = {
-  rollCallsSubmit: ['village-cadre', 'township-cadre'],
-  pupilsFollowUp: ['village-cadre', 'township-cadre'],
-  leaveDecide: ['village-cadre', 'township-cadre'],
-  pupilChangesConfirm: ['village-cadre', 'township-cadre'],
-};
-
 /** The policy row a sample takes: its route's (`ROUTE_POLICIES`), or the transition its body names. */
 function policyRowOf(key: RouteKey, call: Call | null): PolicyRow | null {
   if (key === 'casesTransition') return { case: (call?.body as { transition: CaseTransition }).transition };
@@ -122,7 +105,6 @@ function refusedByPolicy(row: PolicyRow, key: RouteKey, account: Account): boole
   }
   const { actors, level } = RECORD_ACTORS[account];
   const rule = RECORD_POLICY[row.record];
-  if (OUT_OF_REACH[rule.record]?.includes(account)) return false;
   const counts = !level || !rule.levels || rule.levels.includes(level);
   return !(actors.some((actor) => rule.who.includes(actor)) && counts);
 }
@@ -145,10 +127,20 @@ const LIST_READ_ROWS: Partial<Record<RouteKey, RecordAction>> = {
   absenceAlertsList: 'read_absence_alert',
 };
 
+/**
+ * The reason a refusal of the route gives the account: the route's record row's (`ROUTE_POLICIES`),
+ * whether the guard refuses the account (the row never lists it) or the service (not for this
+ * record); null where the table names none (a case row, a refusal beside the policy).
+ */
+export function refusalReason(key: RouteKey, account: Account): string | null {
+  if (REFUSED_BESIDES_POLICY[key]?.includes(account)) return null;
+  const row = ROUTE_POLICIES[key];
+  return row && 'record' in row ? RECORD_POLICY[row.record].refusal : null;
+}
+
 /** Open to an account's role, but refused to the account by the policy (or a rule beside it), for the sample's record. */
 export function refusedByService(key: RouteKey, account: Account, ctx: SampleContext): boolean {
   if (REFUSED_BESIDES_POLICY[key]?.includes(account)) return true;
-  if (NOT_FOUND_BEFORE_POLICY[key]?.includes(account)) return false;
   const row = policyRowOf(key, sampleCall(key, ctx));
   return row !== null && refusedByPolicy(row, key, account);
 }

@@ -421,7 +421,7 @@ export function schoolLineSameCountyCalls(
   account: string,
   r: SchoolLineRecords,
   sample: Record<string, unknown> | FormData | undefined,
-): Array<{ path: string; body?: Record<string, unknown> | FormData; statuses?: number[] }> {
+): Array<{ path: string; body?: Record<string, unknown> | FormData }> {
   const s = r.sameCounty;
   const school = account === 'school-staff' || account === 'school-leader';
   switch (key) {
@@ -430,18 +430,27 @@ export function schoolLineSameCountyCalls(
     case 'pupilsReport': {
       const body = freshKey(key, sample);
       const otherSchool = { path: at(key, s.otherSchoolPupilId), body };
-      // a pupil of another class of her own school: not found through her classes, or refused by the policy
-      if (account === 'school-staff') return [{ path: at(key, s.otherClassPupilId), body, statuses: [403, 404] }, otherSchool];
-      return school || account.endsWith('cadre') ? [otherSchool] : [];
+      // a pupil of another class of her own school is not one she reads (her classes only): not found
+      if (account === 'school-staff') return [{ path: at(key, s.otherClassPupilId), body }, otherSchool];
+      return school ? [otherSchool] : [];
     }
+    case 'rollCallsSheet':
+    case 'rollCallsWeek':
+      // 五年级2班 of her own school, which she does not teach
+      return account === 'school-staff' ? [{ path: `${routes[key].path}?grade=${r.grade}&className=${encodeURIComponent('2班')}` }] : [];
+    case 'rollCallsSubmit':
+      // not found before its marks (a pupil of 五年级1班) are looked at
+      return account === 'school-staff' && sample && !(sample instanceof FormData)
+        ? [{ path: routes[key].path, body: { ...sample, className: '2班', clientKey: randomUUID() } }]
+        : [];
     case 'leaveWithdraw':
       return account === 'parent' ? [{ path: at(key, s.otherClassLeaveId) }] : [];
     case 'leaveDecide':
       // the leader decides for every class of the school; nobody of this school for another school's
       if (account === 'school-staff') return [s.otherClassLeaveId, s.otherSchoolLeaveId].map((id) => ({ path: at(key, id), body: sample }));
-      return school || account.endsWith('cadre') ? [{ path: at(key, s.otherSchoolLeaveId), body: sample }] : [];
+      return school ? [{ path: at(key, s.otherSchoolLeaveId), body: sample }] : [];
     case 'pupilChangesConfirm':
-      return school || account.endsWith('cadre') ? [{ path: at(key, s.otherSchoolTransferId), body: sample }] : [];
+      return school ? [{ path: at(key, s.otherSchoolTransferId), body: sample }] : [];
     case 'leaveCreate':
       // another family's child
       return account === 'parent'

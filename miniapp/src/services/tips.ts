@@ -1,4 +1,4 @@
-import type { OwnTipView, RequestBody, RequestQuery, ResponseOf } from '@baoxue/shared';
+import type { OwnTipView, RequestQuery, ResponseOf } from '@baoxue/shared';
 import { call, fileUrl, upload, type UploadInput } from './request';
 
 export type CreatedTip = ResponseOf<'tipsCreate'>;
@@ -11,11 +11,7 @@ export function withPhotoUrl<T extends { photoUrl: string | null }>(tip: T): T {
 }
 
 export const tipsApi = {
-  /** Only the outbox (services/tip-outbox.ts) sends tips: it keeps them until the server has them. */
-  create: async (body: RequestBody<'tipsCreate'>): Promise<CreatedTip> => {
-    const created = await call('tipsCreate', { body }, { redirectOnUnauthorized: false });
-    return { ...created, tip: withPhotoUrl(created.tip) };
-  },
+  // Only the outbox (services/tip-outbox.ts) sends tips: it keeps them until the server has them.
   mine: async (query: RequestQuery<'tipsMine'>): Promise<MyTips> => {
     const page = await call('tipsMine', { query });
     return { ...page, items: page.items.map(withPhotoUrl) };

@@ -23,6 +23,7 @@ import {
 } from '../../support/same-county-matrix';
 import {
   ACCOUNTS,
+  refusalReason,
   refusedByService,
   ROLE_OF,
   sampleCall as sampleOf,
@@ -435,6 +436,11 @@ describe('access matrix', () => {
           if (problem) wrong.push(`${route.key} as ${account}: ${problem}`);
         }
         if (refusedByRule && status !== 403) wrong.push(`${route.key} as ${account}: ${status}, expected 403`);
+        const reason = status === 403 ? refusalReason(route.key, account) : null;
+        if (reason && (body as { message?: string }).message !== reason)
+          wrong.push(
+            `${route.key} as ${account}: refused with “${(body as { message?: string }).message}”, expected the policy's “${reason}”`,
+          );
       }
     }
     // every route's sample succeeds for at least one role in scope, so "allowed" is a 2xx, not merely "not refused"

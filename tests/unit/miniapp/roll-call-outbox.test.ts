@@ -1,7 +1,9 @@
 import type { Me, RollCallRequest, SessionResponse } from '@baoxue/shared';
+import { RETRY_DELAYS_MS } from '../../../miniapp/src/services/outbox';
 
 /**
- * The roll-call outbox (miniapp/src/services/roll-call-outbox.ts) over a scripted Taro: a roll call
+ * The roll-call outbox (miniapp/src/services/roll-call-outbox.ts, an instance of services/outbox.ts,
+ * filled by packages/school/roll-call-queue.ts) over a scripted Taro: a roll call
  * is stored before it is sent, leaves the phone only on a 2xx, keeps its clientKey through every
  * retry, goes by itself when the network returns, on a timer and at the next launch; a newer
  * submission of the same class and day replaces a waiting one and never overtakes an older attempt.
@@ -35,7 +37,8 @@ jest.mock('@tarojs/taro', () => ({
 
 (globalThis as { API_BASE?: string }).API_BASE = 'https://baoxue.example.org/api';
 
-type Outbox = typeof import('../../../miniapp/src/services/roll-call-outbox');
+type Outbox = typeof import('../../../miniapp/src/services/roll-call-outbox') &
+  typeof import('../../../miniapp/src/packages/school/roll-call-queue');
 type SessionModule = typeof import('../../../miniapp/src/stores/session');
 
 const teacher: Me = {
@@ -88,7 +91,10 @@ function launch(): { outbox: Outbox; sessions: SessionModule } {
     /* eslint-disable @typescript-eslint/no-require-imports -- isolateModules needs require: a fresh module registry per launch */
     modules = {
       sessions: require('../../../miniapp/src/stores/session') as SessionModule,
-      outbox: require('../../../miniapp/src/services/roll-call-outbox') as Outbox,
+      outbox: {
+        ...(require('../../../miniapp/src/services/roll-call-outbox') as object),
+        ...(require('../../../miniapp/src/packages/school/roll-call-queue') as object),
+      } as Outbox,
     };
     /* eslint-enable @typescript-eslint/no-require-imports */
   });
@@ -132,7 +138,7 @@ test('a roll call sent with network is stored first under a fresh clientKey, the
 test('without network it waits on the phone and goes under the same clientKey when the network returns', async () => {
   const { outbox, sessions } = launch();
   sessions.startSession(session());
-  outbox.startRollCallOutbox();
+  outbox.rollCallOutbox.start();
   await settle();
 
   mockReplies.push('offline');
@@ -143,7 +149,7 @@ test('without network it waits on the phone and goes under the same clientKey wh
   const key = stored()[0]!.key;
 
   const sent = jest.fn();
-  outbox.onRollCallSent(sent);
+  outbox.rollCallOutbox.onSent(sent);
   mockReplies.push(taken({ ...rollCall(), clientKey: key }));
   mockNetworkListeners.forEach((listener) => listener({ isConnected: true, networkType: 'wifi' }));
   await settle();
@@ -161,12 +167,12 @@ test('a server error queues it too, and the backoff timer retries it with the sa
   const key = stored()[0]!.key;
 
   mockReplies.push('offline');
-  await jest.advanceTimersByTimeAsync(outbox.RETRY_DELAYS_MS[0]);
+  await jest.advanceTimersByTimeAsync(RETRY_DELAYS_MS[0]);
   expect(posted()).toHaveLength(2);
   expect(stored()).toEqual([expect.objectContaining({ attempts: 2 })]);
 
   mockReplies.push(taken({ ...rollCall(), clientKey: key }));
-  await jest.advanceTimersByTimeAsync(outbox.RETRY_DELAYS_MS[1]);
+  await jest.advanceTimersByTimeAsync(RETRY_DELAYS_MS[1]);
   expect(posted().map((request) => request.data.clientKey)).toEqual([key, key, key]);
   expect(stored()).toEqual([]);
 });
@@ -220,16 +226,16 @@ test('roll calls left by an earlier run go at the next launch, the owner’s onl
   const after = launch();
   after.sessions.startSession(session());
   mockReplies.push(failure(409, 'ROLL_CALL_CLOSED', '点名只能在当天修改'), taken({ ...rollCall('2026-11-23'), clientKey: newer! }));
-  after.outbox.startRollCallOutbox();
+  after.outbox.rollCallOutbox.start();
   await settle();
   await settle();
 
   expect(posted().map((request) => request.data.clientKey)).toEqual([older, newer]);
   expect(stored()).toEqual([expect.objectContaining({ key: older, state: 'rejected', attempts: 2 })]);
-  expect(after.outbox.queuedRollCalls(teacher.id)[0]).toMatchObject({ error: '点名只能在当天修改' });
-  expect(after.outbox.queuedRollCalls('someone-else')).toEqual([]);
+  expect(after.outbox.rollCallOutbox.queued(teacher.id)[0]).toMatchObject({ error: '点名只能在当天修改' });
+  expect(after.outbox.rollCallOutbox.queued('someone-else')).toEqual([]);
 
-  after.outbox.discardRollCall(older!);
+  after.outbox.rollCallOutbox.remove(older!);
   expect(stored()).toEqual([]);
 });
 

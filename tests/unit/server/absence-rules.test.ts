@@ -70,4 +70,16 @@ describe('absence rules (judgeAbsences)', () => {
     expect(judgeAbsences(absent, TODAY, settings)).toMatchObject({ streak: 2, alert: false });
     expect(judgeAbsences(absent, TODAY, settings, calendar)).toMatchObject({ streak: 3, streakStart: '2026-03-10', alert: true });
   });
+
+  it('days that count for nothing (excused, or no roll call of the class) neither lengthen nor break a streak', () => {
+    const absent = new Set(['2026-03-10', '2026-03-12', '2026-03-13']);
+    expect(judgeAbsences(absent, TODAY, settings, undefined, new Set(['2026-03-11']))).toMatchObject({
+      streak: 3,
+      streakStart: '2026-03-10',
+      inWindow: 3,
+      alert: true,
+    });
+    // a day present (in neither set) still ends it
+    expect(judgeAbsences(absent, TODAY, settings, undefined, new Set(['2026-03-09']))).toMatchObject({ streak: 2, alert: false });
+  });
 });

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import type { CreateTipRequest, DivisionLevel } from '@baoxue/shared';
-import { removeQueuedTip, type QueuedTip } from '../../services/tip-outbox';
+import { tipOutbox, type QueuedTip } from '../../services/tip-outbox';
 import { randomUuid } from '../../utils/uuid';
 
 /**
@@ -86,5 +86,5 @@ export function placeCode(place: PlaceChoice): string | null {
 export function reopenRefusedTip(item: QueuedTip): void {
   const draft = item.draft as TipDraft;
   saveDraft({ ...draft, userId: item.userId, errors: item.fields });
-  removeQueuedTip(item.key);
+  tipOutbox.remove(item.key);
 }

@@ -15,8 +15,8 @@ import { PAGES } from '../../routes';
 import { formatCount, inboxSummary, triageSummary } from '../../services/cases';
 import { noticesApi } from '../../services/notices';
 import { parentSummary } from '../../services/parent-summary';
-import { queuedRollCalls, rollCallOutboxStore } from '../../services/roll-call-outbox';
-import { outboxStore, queuedFor } from '../../services/tip-outbox';
+import { rollCallOutbox } from '../../services/roll-call-outbox';
+import { tipOutbox } from '../../services/tip-outbox';
 import { tipsApi } from '../../services/tips';
 import { unitName } from '../../utils/labels';
 import { openPage } from '../../utils/navigation';
@@ -87,7 +87,7 @@ function useSummary<T>(load: () => Promise<T>) {
 
 function SupervisorMenu({ user }: { user: Me }) {
   const mine = useSummary(() => tipsApi.mine({ limit: 1 }));
-  const waiting = queuedFor(user.id, useStore(outboxStore)).length;
+  const waiting = tipOutbox.queued(user.id, useStore(tipOutbox.store)).length;
   const stats = mine.data?.stats;
   const record = stats
     ? `已提交 ${stats.sent} 条 · 确认辍学 ${stats.confirmed} · ${TIP_MILESTONES.returned} ${stats.returned}`
@@ -181,7 +181,7 @@ function OfficialMenu({ user }: { user: Me }) {
 
 /** School staff start their day with the roll call: the school's pages are a subpackage, only the way in is here. */
 function SchoolStart({ user, children }: { user: Me; children: ReactNode }) {
-  const waiting = queuedRollCalls(user.id, useStore(rollCallOutboxStore)).length;
+  const waiting = rollCallOutbox.queued(user.id, useStore(rollCallOutbox.store)).length;
   return (
     <>
       <Button className="btn btn-primary btn-block btn-large" onClick={() => openPage(PAGES.schoolHome)}>

@@ -3,6 +3,9 @@ import { recordActionRoles, type RecordAction, type Role } from '@baoxue/shared'
 
 export const ACCESS_METADATA = 'baoxue:access';
 
+/** The shared route table's key a handler answers (set by `@Endpoint`); the guard reads the route's policy row by it. */
+export const ENDPOINT_METADATA = 'baoxue:endpoint';
+
 /** Who may call an endpoint. Every endpoint declares it; the route registry refuses to boot otherwise. */
 export type AccessRule = { kind: 'public' } | { kind: 'signed-in' } | { kind: 'roles'; roles: readonly Role[] };
 

@@ -1,7 +1,8 @@
 import { applyDecorators, RequestMapping, RequestMethod, SetMetadata } from '@nestjs/common';
 import { routes, type RouteKey } from '@baoxue/shared';
+import { ENDPOINT_METADATA } from '../auth/access.decorator';
 
-export const ENDPOINT_METADATA = 'baoxue:endpoint';
+export { ENDPOINT_METADATA };
 
 /**
  * Binds a handler to an entry of the shared route table: the method and path come from there, so

@@ -1,4 +1,4 @@
-import { idNumberCheckCharacter, schoolDaysUpTo } from '@baoxue/shared';
+import { idNumberCheckCharacter, schoolDaysUpTo, WEEKDAYS_ONLY, type SchoolCalendar } from '@baoxue/shared';
 
 /**
  * A realistic county for tests, demos and benchmarks, generated from a seed: households with their
@@ -17,8 +17,13 @@ export interface GeneratorInput {
   schools: Array<{ id: string; name: string; townshipCode: string; stage: 'primary' | 'junior' | 'both' }>;
   /** Share of children planted as each truth. */
   rates?: Partial<Record<'notEnrolled' | 'absent' | 'nearDuplicate' | 'poor', number>>;
-  /** The last school day covered by the absence records (YYYY-MM-DD, a weekday). */
+  /** The last school day covered by the absence records (YYYY-MM-DD). */
   lastSchoolDay: string;
+  /**
+   * The county's school calendar the absences are planted by (SchoolCalendars.of), so that "7 school
+   * days in a row" holds across a holiday; weekdays only when left out (a county without absences).
+   */
+  calendar?: SchoolCalendar;
 }
 
 export interface GeneratedChild {
@@ -122,7 +127,7 @@ export function generateCounty(input: GeneratorInput): GeneratedCounty {
     const local = input.schools.filter((s) => s.townshipCode === township && (s.stage === stage || s.stage === 'both'));
     return local.length ? local : input.schools.filter((s) => s.stage === stage || s.stage === 'both');
   };
-  const recentDays = schoolDaysUpTo(input.lastSchoolDay, 30);
+  const recentDays = schoolDaysUpTo(input.lastSchoolDay, 30, input.calendar ?? WEEKDAYS_ONLY);
 
   for (let i = 0; i < input.children; i++) {
     const village = pick(input.villages);

@@ -207,8 +207,8 @@ export class PupilChangesService {
   ): Promise<PupilChangeView> {
     await this.dataSource.transaction(async (manager) => {
       const change = await this.visible(manager, caller, id);
-      if (change.kind !== kind) throw new AppError('PUPIL_CHANGE_WRONG_KIND');
       guard(change);
+      if (change.kind !== kind) throw new AppError('PUPIL_CHANGE_WRONG_KIND');
       const child = await this.children.getById(manager, change.childId);
       const now = this.clock.now();
       const status = input.approve ? 'effective' : 'refused';

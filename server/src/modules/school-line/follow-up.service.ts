@@ -5,7 +5,6 @@ import {
   CASE_STATUS_LABELS,
   chinaDay,
   classLabel,
-  mayTakeRecordAction,
   pageLink,
   type familyContactRequest,
   type reportPupilRequest,
@@ -16,7 +15,8 @@ import type { z } from 'zod';
 import { countyAdmins, townshipLeaders } from '../accounts/recipients';
 import { UserRecords } from '../accounts/user-records';
 import type { Caller } from '../../common/auth/caller';
-import { recordActorsFor, requireRecordAccess } from '../../common/auth/record-policy';
+import { requireRecordAccess } from '../../common/auth/record-policy';
+import { inReadScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
@@ -116,13 +116,13 @@ export class FollowUpService {
 
   /** The school records a contact with the pupil's family; the pupil's open absence alert is marked contacted. */
   async recordContact(caller: Caller, childId: string, input: ContactInput) {
-    requireRecordAccess(caller, 'follow_absence');
-    const today = chinaDay(this.clock.now());
-    if (input.contactedOn > today) throw AppError.invalid({ contactedOn: '联系日期不能晚于今天' });
-    if (input.contactedOn < addDays(today, -CONTACT_LATE_DAYS))
-      throw AppError.invalid({ contactedOn: `只能登记最近${CONTACT_LATE_DAYS}天内的联系` });
     const contact = await this.dataSource.transaction(async (manager) => {
       const child = await this.pupil(manager, caller, childId, 'follow_absence');
+      // the input is judged once the pupil is found the caller's to follow
+      const today = chinaDay(this.clock.now());
+      if (input.contactedOn > today) throw AppError.invalid({ contactedOn: '联系日期不能晚于今天' });
+      if (input.contactedOn < addDays(today, -CONTACT_LATE_DAYS))
+        throw AppError.invalid({ contactedOn: `只能登记最近${CONTACT_LATE_DAYS}天内的联系` });
       const alert = await manager.findOne(AbsenceAlert, {
         where: { childId: child.id, status: In(['open', 'contacted']) },
         order: { createdAt: 'DESC' },
@@ -170,16 +170,16 @@ export class FollowUpService {
    * join the winner's case. A retry with the same key answers with the same case.
    */
   async report(caller: Caller, childId: string, input: ReportInput): Promise<{ caseId: string; existing: boolean }> {
-    requireRecordAccess(caller, 'follow_absence');
     return transactionWithRetry(
       this.dataSource,
       async (manager) => {
+        // the pupil first (not found, refused), then the key: a used one tells nothing of another pupil
+        const child = await this.pupil(manager, caller, childId, 'follow_absence');
         const earlier = await manager.findOneBy(SchoolReport, { reportedBy: caller.userId, clientKey: input.clientKey });
         if (earlier) {
-          if (earlier.childId !== childId) throw AppError.invalid({ clientKey: '该提交编号已用于另一名学生，请刷新后重新提交' });
+          if (earlier.childId !== child.id) throw AppError.invalid({ clientKey: '该提交编号已用于另一名学生，请刷新后重新提交' });
           return { caseId: earlier.caseId, existing: earlier.existing };
         }
-        const child = await this.pupil(manager, caller, childId, 'follow_absence');
         const school = await this.schools.getById(manager, child.schoolId!);
         const contacts = await manager.find(FamilyContact, {
           where: { childId: child.id },
@@ -256,8 +256,8 @@ export class FollowUpService {
 
   /**
    * A pupil of the caller's school the caller follows: the school's leader, or a 班主任 of the pupil's
-   * class. Reading someone else's pupil reads as not found; acting on a pupil of one's own school one
-   * does not teach is refused with the policy's reason.
+   * class. A pupil the caller cannot read (another school's, another class's for a 班主任) is not
+   * found; one they read but may not act on is refused with the policy's reason.
    */
   private async pupil(
     manager: EntityManager,
@@ -270,9 +270,8 @@ export class FollowUpService {
     if (!child || child.mergedIntoId || !schoolId || child.schoolId !== schoolId || child.grade === null || child.className === null)
       throw AppError.notFound();
     const classTeacher = await this.classes.teachesClass(manager, caller.userId, schoolId, child.grade, child.className);
-    const record = { schoolId, classTeacher };
-    if (action === 'follow_absence') requireRecordAccess(caller, action, record);
-    else if (!mayTakeRecordAction(action, recordActorsFor(caller, action, record))) throw AppError.notFound();
+    if (!inReadScope(caller, 'read_absence_alert', { school: schoolId, classTeacher })) throw AppError.notFound();
+    if (action === 'follow_absence') requireRecordAccess(caller, action, { schoolId, classTeacher });
     return child;
   }
 }

@@ -82,11 +82,11 @@ export class LeaveService {
   /** 201 for a new request; the same `clientKey` again answers with the stored one (`created: false`). */
   async create(caller: Caller, input: LeaveInput): Promise<{ leave: LeaveView; created: boolean }> {
     const manager = this.dataSource.manager;
-    const earlier = await this.byClientKey(manager, caller, input.clientKey);
-    if (earlier) return { leave: await this.view(manager, earlier), created: false };
-
+    // the child first (not the caller's: not found), then the key: a replay answers with what it stored
     const child = await this.boundChild(manager, caller, input.childId);
     requireRecordAccess(caller, 'request_leave', { guardian: true, countyCode: child.countyCode ?? undefined });
+    const earlier = await this.byClientKey(manager, caller, input.clientKey);
+    if (earlier) return { leave: await this.view(manager, earlier), created: false };
     if (!child.schoolId || !child.grade || !child.className || !child.countyCode)
       throw AppError.invalid({ childId: '孩子还不在学校的学籍名册上（没有学校和班级），请先联系学校登记，再在这里请假' });
     const today = chinaDay(this.clock.now());

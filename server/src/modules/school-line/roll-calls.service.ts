@@ -143,7 +143,8 @@ export class RollCallsService {
   /** Stores a roll call (201), or returns the one a replayed key stored (200); then runs the absence rules. */
   async submit(caller: Caller, input: RollCallInput): Promise<{ created: boolean; rollCall: RollCallView; newAlerts: number }> {
     const manager = this.dataSource.manager;
-    const found = await this.callerClass(manager, caller, input.grade, input.className);
+    // a class the caller cannot read is not found; one they read but may not take is refused
+    const found = await this.readableClass(caller, input.grade, input.className);
     requireRecordAccess(caller, 'take_roll_call', { schoolId: found.schoolClass.schoolId, classTeacher: found.classTeacher });
     const calendar = await this.calendars.of(manager, found.countyCode);
     const inClass = new Map(found.pupils.map((p) => [p.id, p]));

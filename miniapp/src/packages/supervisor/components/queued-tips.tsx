@@ -1,6 +1,6 @@
 import { Button, Text, View } from '@tarojs/components';
 import { PAGES } from '../../../routes';
-import { flushOutbox, removeQueuedTip, type QueuedTip } from '../../../services/tip-outbox';
+import { tipOutbox, type QueuedTip } from '../../../services/tip-outbox';
 import { confirm } from '../../../utils/feedback';
 import { formatDateTime } from '../../../utils/format';
 import { openPage } from '../../../utils/navigation';
@@ -20,7 +20,7 @@ export function QueuedTips({ items }: { items: QueuedTip[] }) {
   };
 
   const remove = async (item: QueuedTip) => {
-    if (await confirm('删除这条线索', '删除后无法恢复，确定不再提交吗？', '删除')) removeQueuedTip(item.key);
+    if (await confirm('删除这条线索', '删除后无法恢复，确定不再提交吗？', '删除')) tipOutbox.remove(item.key);
   };
 
   return (
@@ -41,7 +41,7 @@ export function QueuedTips({ items }: { items: QueuedTip[] }) {
           </Text>
           {item.error && <Text className="list-item-error">{item.error}</Text>}
           {item.state === 'waiting' ? (
-            <Button className="btn btn-plain btn-small" onClick={() => void flushOutbox()}>
+            <Button className="btn btn-plain btn-small" onClick={() => void tipOutbox.flush()}>
               立即重试
             </Button>
           ) : (

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import { useStore } from '../../../hooks/use-store';
 import { PAGES } from '../../../routes';
-import { flushOutbox, onTipSent, outboxStore, removeQueuedTip, sentTip, type SubmitOutcome } from '../../../services/tip-outbox';
+import { tipOutbox, type SubmitOutcome } from '../../../services/tip-outbox';
 import type { CreatedTip } from '../../../services/tips';
 import { confirm } from '../../../utils/feedback';
 import { openPage } from '../../../utils/navigation';
@@ -13,13 +13,13 @@ import { reopenRefusedTip } from '../tip-draft';
  * this card turns into "已提交" by itself when the outbox gets it through.
  */
 export function SubmitResult({ outcome, tipKey, onAnother }: { outcome: SubmitOutcome; tipKey: string; onAnother: () => void }) {
-  const [created, setCreated] = useState<CreatedTip | null>(outcome.kind === 'sent' ? outcome.created : sentTip(tipKey));
-  const queued = useStore(outboxStore).find((item) => item.key === tipKey);
+  const [created, setCreated] = useState<CreatedTip | null>(outcome.kind === 'sent' ? outcome.sent : tipOutbox.sent(tipKey));
+  const queued = useStore(tipOutbox.store).find((item) => item.key === tipKey);
 
   useEffect(() => {
-    const already = sentTip(tipKey);
+    const already = tipOutbox.sent(tipKey);
     if (already) setCreated(already);
-    return onTipSent((item, result) => {
+    return tipOutbox.onSent((item, result) => {
       if (item.key === tipKey) setCreated(result);
     });
   }, [tipKey]);
@@ -48,7 +48,7 @@ export function SubmitResult({ outcome, tipKey, onAnother }: { outcome: SubmitOu
   if (queued?.state === 'rejected') {
     const remove = async () => {
       if (!(await confirm('删除这条线索', '删除后无法恢复，确定不再提交吗？', '删除'))) return;
-      removeQueuedTip(queued.key);
+      tipOutbox.remove(queued.key);
       onAnother();
     };
     return (
@@ -82,7 +82,7 @@ export function SubmitResult({ outcome, tipKey, onAnother }: { outcome: SubmitOu
       </Text>
       {reason && <Text className="list-item-meta">没有发出的原因：{reason}</Text>}
       <View className="actions">
-        <Button className="btn btn-primary btn-block" onClick={() => void flushOutbox()}>
+        <Button className="btn btn-primary btn-block" onClick={() => void tipOutbox.flush()}>
           立即重试
         </Button>
         <Button className="btn btn-plain btn-block" onClick={() => openPage(PAGES.supervisorTips)}>

@@ -8,7 +8,7 @@ import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { useStore } from '../../../../hooks/use-store';
 import { PAGES } from '../../../../routes';
-import { queuedRollCalls, rollCallOutboxStore } from '../../../../services/roll-call-outbox';
+import { rollCallOutbox } from '../../../../services/roll-call-outbox';
 import { isSchoolLeader, schoolLineApi, type SchoolClass } from '../../../../services/school-line';
 import { openPage } from '../../../../utils/navigation';
 import { dayWithWeekday, takenAtTime } from '../../school-days';
@@ -26,7 +26,7 @@ export default function SchoolHomePage() {
 function SchoolHome({ user }: { user: Me }) {
   const list = useLoader(() => schoolLineApi.classes(), [user.id]);
   useOnReturn(() => void list.reload());
-  const outbox = queuedRollCalls(user.id, useStore(rollCallOutboxStore));
+  const outbox = rollCallOutbox.queued(user.id, useStore(rollCallOutbox.store));
   const leader = isSchoolLeader(user);
   const data = list.data;
 

@@ -10,10 +10,11 @@ import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useStore } from '../../../../hooks/use-store';
-import { onRollCallSent, queuedRollCall, rollCallOutboxStore, submitRollCall } from '../../../../services/roll-call-outbox';
+import { rollCallOutbox } from '../../../../services/roll-call-outbox';
 import { ApiError, messageOf } from '../../../../services/request';
 import { schoolLineApi, type RollCallPupil, type RollCallSheet } from '../../../../services/school-line';
 import { toastSuccess } from '../../../../utils/feedback';
+import { queuedRollCall, submitRollCall } from '../../roll-call-queue';
 import { dayWithWeekday, decodedParam, takenAtTime } from '../../school-days';
 import '../../school.css';
 
@@ -23,7 +24,7 @@ type Marks = Record<string, AbsenceReason>;
  * 点名 (BRIEF §4a): everyone is present until tapped. A tap marks a pupil absent (无故缺勤, or the
  * kind of their approved leave), one more tap picks another reason, a tap on the name again undoes
  * it; one submit for the class. For 50 pupils with 3 absent that is 4 to 7 taps. Without signal the
- * roll call waits on the phone (services/roll-call-outbox.ts) and goes by itself.
+ * roll call waits on the phone (services/roll-call-outbox.ts, by ../../roll-call-queue.ts) and goes by itself.
  */
 export default function RollCallPage() {
   const user = useCurrentUser();
@@ -48,7 +49,7 @@ function RollCall({ user, grade, className, day }: { user: Me; grade: number; cl
   const { reload } = sheet;
   // A roll call of this class that waited on the phone reached the server: show it as stored.
   useEffect(
-    () => onRollCallSent((item) => item.body.grade === grade && item.body.className === className && void reload()),
+    () => rollCallOutbox.onSent((item) => item.body.grade === grade && item.body.className === className && void reload()),
     [grade, className, reload],
   );
   if (!sheet.data) return sheet.error ? <ErrorNotice message={sheet.error} onRetry={() => void sheet.reload()} /> : <Loading />;
@@ -85,7 +86,7 @@ function Sheet({
   sheet: RollCallSheet;
   reload: () => Promise<void>;
 }) {
-  const queued = queuedRollCall(user.id, at, useStore(rollCallOutboxStore));
+  const queued = queuedRollCall(user.id, at, useStore(rollCallOutbox.store));
   const [marks, setMarks] = useState<Marks>(() =>
     initialMarks(sheet, queued ? Object.fromEntries(queued.body.marks.map((mark) => [mark.childId, mark.reason])) : null),
   );

@@ -11,7 +11,7 @@ import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useForm } from '../../../../hooks/use-form';
 import { tipsApi } from '../../../../services/tips';
 import { askToSubscribe, loadSubscriptions } from '../../../../services/subscriptions';
-import { submitTip, type SubmitOutcome, type TipBody } from '../../../../services/tip-outbox';
+import { tipOutbox, type SubmitOutcome, type TipBody } from '../../../../services/tip-outbox';
 import { PlacePicker } from '../../components/place-picker';
 import { SchoolField } from '../../components/school-field';
 import { SubmitResult } from '../../components/submit-result';
@@ -131,7 +131,7 @@ function TipForm({ user, onSubmitted }: { user: Me; onSubmitted: (submitted: Sub
       const asking = askToSubscribe(['tip_progress']);
       const draft = current();
       // The outbox has stored the tip before this line runs, so the draft can go: one copy, one key.
-      const sending = submitTip(user.id, body as TipBody, draft);
+      const sending = tipOutbox.submit({ key: body.idempotencyKey, userId: user.id, body: body as TipBody, draft });
       clearDraft(user.id);
       let outcome: SubmitOutcome;
       try {

@@ -9,7 +9,7 @@ import { useOnReturn } from '../../../../hooks/use-on-return';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { useStore } from '../../../../hooks/use-store';
 import { PAGES } from '../../../../routes';
-import { onTipSent, outboxStore, queuedFor } from '../../../../services/tip-outbox';
+import { tipOutbox } from '../../../../services/tip-outbox';
 import { tipsApi } from '../../../../services/tips';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
@@ -19,14 +19,14 @@ import { QueuedTips } from '../../components/queued-tips';
 /** 我的线索: the supervisor's record, tips still on the phone, and every tip sent with its progress. */
 export default function MyTipsPage() {
   const user = useCurrentUser();
-  const outbox = useStore(outboxStore);
+  const outbox = useStore(tipOutbox.store);
   const tips = usePagedList((cursor) => tipsApi.mine({ cursor, limit: 20 }), []);
 
   const reload = useRef(tips.reload);
   reload.current = tips.reload;
   useOnReturn(() => void reload.current());
   // A waiting tip that gets through moves from the phone's list to the server's.
-  useEffect(() => onTipSent(() => void reload.current()), []);
+  useEffect(() => tipOutbox.onSent(() => void reload.current()), []);
 
   const stats = tips.lastPage?.stats;
   return (
@@ -40,7 +40,7 @@ export default function MyTipsPage() {
         提交新线索
       </Button>
 
-      <QueuedTips items={queuedFor(user?.id, outbox)} />
+      <QueuedTips items={tipOutbox.queued(user?.id, outbox)} />
 
       <View className="section">
         <Text className="section-title">已提交的线索</Text>
