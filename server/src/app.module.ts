@@ -10,6 +10,7 @@ import { validationError } from './common/errors/validation-issues';
 import { ResponseContractInterceptor } from './common/http/response-contract.interceptor';
 import { RouteRegistry } from './common/http/route-registry';
 import { openDatabase } from './database/data-source';
+import { SchemaBehindError } from './database/schema-migrations';
 import { DemoSeeder } from './database/seed/demo-seed';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { AuditModule } from './modules/audit/audit.module';
@@ -42,9 +43,15 @@ export class AppModule {
       imports: [
         CoreModule.register(config, logger),
         TypeOrmModule.forRootAsync({
-          // Migrations run before the server accepts requests; a database that is not up yet is retried in production.
-          useFactory: () => ({ retryAttempts: config.mode === 'production' ? 10 : 0, retryDelay: 3000 }),
-          dataSourceFactory: () => openDatabase(config.database),
+          // One process migrates before it accepts requests; an instance of a cluster only checks the schema
+          // (`cli migrate` is the deploy step). A database that is not up yet is retried in production; a
+          // schema that is behind is not: it stays behind until someone migrates.
+          useFactory: () => ({
+            retryAttempts: config.mode === 'production' ? 10 : 0,
+            retryDelay: 3000,
+            toRetry: (error: unknown) => !(error instanceof SchemaBehindError),
+          }),
+          dataSourceFactory: () => openDatabase(config.database, config.deployment === 'cluster' ? 'check' : 'migrate'),
         }),
         DiscoveryModule,
         AuditModule,

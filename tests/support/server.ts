@@ -28,6 +28,13 @@ export interface TestServer {
 
 export interface TestServerOptions {
   database?: DatabaseKind;
+  /**
+   * Share another test server's database (its `databaseUrl`), as a second instance of one deployment does;
+   * the first server drops it. Start the second with `seedDemo: false`.
+   */
+  databaseUrl?: string;
+  /** A fake WeChat already running, e.g. one for two instances (the caller closes it); otherwise each server has its own. */
+  fakeWechat?: FakeWechatServer;
   /** `test` (default) or `demo` allow the demo sign-in; `production` uses a separately started fake WeChat. */
   mode?: 'test' | 'demo' | 'production';
   /** Load the demo county and accounts (default true). */
@@ -52,7 +59,9 @@ const PRODUCTION_APP = {
 
 /** A real server on a random port with its own fresh database and fake WeChat API. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database = await createTestDatabase(options.database ?? currentDatabaseKind());
+  const database = options.databaseUrl
+    ? { url: options.databaseUrl, drop: async () => undefined }
+    : await createTestDatabase(options.database ?? currentDatabaseKind());
   const production = options.mode === 'production';
   const uploadDir = mkdtempSync(join(tmpdir(), 'bx-uploads-'));
   // Production never starts the fake itself: it is given a WeChat base URL like the real one.
@@ -61,6 +70,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     : null;
   const config = loadConfig({
     ...(externalFake ? { ...PRODUCTION_APP, WECHAT_API_BASE: externalFake.url } : {}),
+    ...(options.fakeWechat ? { WECHAT_API_BASE: options.fakeWechat.url } : {}),
     APP_MODE: options.mode ?? 'test',
     PORT: '0',
     HOST: '127.0.0.1',
@@ -82,7 +92,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     rmSync(uploadDir, { recursive: true, force: true });
     throw error;
   }
-  const fakeWechat = externalFake ?? server.fakeWechat!;
+  const fakeWechat = externalFake ?? options.fakeWechat ?? server.fakeWechat!;
   const baseUrl = server.url.replace('localhost', '127.0.0.1');
   return {
     baseUrl,

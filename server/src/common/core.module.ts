@@ -1,8 +1,9 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema';
 import { Clock } from './clock';
 import { RateLimiter } from './http/rate-limiter';
+import { MemoryRateLimitStore, RateLimitStore, RedisRateLimitStore } from './http/rate-limit-store';
 import { LOGGER } from './logging/logger';
 
 /**
@@ -12,11 +13,34 @@ import { LOGGER } from './logging/logger';
  */
 @Global()
 @Module({})
-export class CoreModule {
+export class CoreModule implements OnModuleInit, OnModuleDestroy {
+  constructor(private readonly limits: RateLimitStore) {}
+
+  /** The limits' store (Redis) is connected before the server serves, and disconnected when it stops. */
+  async onModuleInit(): Promise<void> {
+    await this.limits.open();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.limits.close();
+  }
+
   static register(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: LOGGER, useValue: logger }, Clock, RateLimiter],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        Clock,
+        {
+          // the limits count in Redis when the deployment has one (every instance shares it), else in memory
+          provide: RateLimitStore,
+          useFactory: (clock: Clock) =>
+            config.redis.url ? new RedisRateLimitStore(config.redis.url, config.redis.keyPrefix, logger) : new MemoryRateLimitStore(clock),
+          inject: [Clock],
+        },
+        RateLimiter,
+      ],
       exports: [APP_CONFIG, LOGGER, Clock, RateLimiter],
     };
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -13,6 +14,51 @@ const DEMO_APP_SECRET = 'demo-secret-not-for-production';
 /** An empty variable (`PORT=`) means "not set", not zero. */
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 const positiveInt = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().positive().default(fallback));
+
+/**
+ * Express's `trust proxy`: a hop count or the trusted proxies' addresses (CIDRs, or Express's names
+ * `loopback`, `linklocal`, `uniquelocal`). `false` trusts none. `true` trusts every hop, so a client's own
+ * X-Forwarded-For entry would become its address (and reset its sign-in limit): refused.
+ */
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address, bits, extra] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+function parseTrustProxy(value: string, ctx: z.core.$RefinementCtx<string>): TrustProxy {
+  const text = value.trim().toLowerCase();
+  if (text === 'false' || text === '0') return false;
+  if (text === 'true') {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        "true would trust any client's X-Forwarded-For (a client could choose its own address and escape the sign-in limits); give the number of proxies in front of the server (1 behind one nginx) or their addresses, e.g. 127.0.0.1,10.0.0.0/8",
+    });
+    return z.NEVER;
+  }
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const wrong = entries.filter((e) => !isProxyAddress(e));
+  if (entries.length === 0 || wrong.length) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be false, a number of proxies, or proxy addresses/CIDRs separated by commas (not ${wrong.join(', ') || 'empty'})`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+}
 
 /** Noto Sans SC, installed with the server's npm dependencies: printing needs no system font. */
 const BUNDLED_FONT = '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf';
@@ -33,13 +79,33 @@ export const envSchema = z.object({
   APP_MODE: z.enum(['production', 'demo', 'test']).default('demo'),
   PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.string().default('0.0.0.0'),
-  /** Set when behind a reverse proxy (nginx) so client addresses, used by rate limits, are real. */
-  TRUST_PROXY: booleanFlag.default(false),
+  /**
+   * Behind reverse proxies: how many sit in front (`1` behind nginx) or their addresses (`127.0.0.1,10.0.0.0/8`),
+   * so the client address the rate limits count is the one the nearest trusted proxy saw. `true` is refused.
+   */
+  TRUST_PROXY: z.preprocess(unsetIfEmpty, z.string().default('false')).transform(parseTrustProxy),
+  /** Redis shared by every instance (`redis://host:6379/0`): rate limits count there. Required in cluster mode. */
+  REDIS_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+  ),
+  /** Prefix of this deployment's keys in Redis (several deployments may share one). */
+  REDIS_KEY_PREFIX: z.preprocess(unsetIfEmpty, z.string().default('baoxue:')),
   /** Origins allowed to call the API from a browser, comma-separated; `*` for any. The H5 app served at `/` needs none. */
   CORS_ORIGINS: z.string().default(''),
   /** `sqlite:./data/baoxue.sqlite` (default) or `mysql://user:password@host:3306/database`. */
   DATABASE_URL: z.string().default('sqlite:./data/baoxue.sqlite'),
   DATABASE_POOL_SIZE: positiveInt(10),
+  /**
+   * `single`: one process (embedded SQLite or one server) migrates and seeds at start. `cluster`: several
+   * instances share the database; `cli migrate` is a deploy step and an instance refuses a schema that is behind.
+   */
+  DEPLOYMENT: z.enum(['single', 'cluster'], { error: 'must be single or cluster' }).default('single'),
+  /** Each MySQL session waits for the Galera node to catch up before reading (`wsrep_sync_wait`); default: on in cluster mode. */
+  DB_WSREP_SYNC_WAIT: booleanFlag.optional(),
   /** Load the demo county (光山县), schools and one account per role when the database is empty. */
   SEED_DEMO: booleanFlag.optional(),
   /** Directory of the built H5 app served at `/`; empty to serve the API only. */
@@ -60,6 +126,16 @@ export const envSchema = z.object({
   UPLOAD_DIR: z.string().default('./data/uploads'),
   /** Signs the short-lived links to uploaded files; required in production (32+ characters). */
   FILE_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Where uploaded files are kept: `local` (UPLOAD_DIR, one instance) or `s3` (a bucket every instance shares); default `s3` when S3_BUCKET is set. */
+  FILE_STORE: z.preprocess(unsetIfEmpty, z.enum(['local', 's3'], { error: 'must be local or s3' }).optional()),
+  /** The S3-compatible object store (the government cloud's OSS/COS/OBS, MinIO): its endpoint (unset: AWS), bucket, region, keys. */
+  S3_ENDPOINT: z.preprocess(unsetIfEmpty, z.url().optional()),
+  S3_BUCKET: z.preprocess(unsetIfEmpty, z.string().optional()),
+  S3_REGION: z.preprocess(unsetIfEmpty, z.string().default('us-east-1')),
+  S3_ACCESS_KEY_ID: z.preprocess(unsetIfEmpty, z.string().optional()),
+  S3_SECRET_ACCESS_KEY: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** Address the bucket as `endpoint/bucket` (MinIO, s3rver) rather than `bucket.endpoint`. */
+  S3_FORCE_PATH_STYLE: booleanFlag.default(false),
   /** How often the notification worker looks for messages to send, in ms; 0 turns it off (tests drive it). */
   OUTBOX_POLL_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).optional()),
   /** The first retry of a failed WeChat send waits this long (then doubles, up to an hour). */
@@ -97,6 +173,19 @@ function movedSettings(env: NodeJS.ProcessEnv): string[] {
     .map(([name, label]) => `${name}: now set per county in the app (county admin: 时限与规则 → ${label}); remove it from the environment`);
 }
 
+/** In cluster mode the schema and the demo are deploy steps, never the work of an instance starting. */
+function clusterProblems(env: NodeJS.ProcessEnv): string[] {
+  if (env.DEPLOYMENT !== 'cluster') return [];
+  const problems: string[] = [];
+  if (env.SEED_DEMO === 'true' || env.SEED_DEMO === '1') {
+    problems.push('SEED_DEMO: in cluster mode instances never seed at start; run `node server/dist/cli.js seed-demo` once instead');
+  }
+  if (!env.DATABASE_URL || env.DATABASE_URL.startsWith('sqlite:')) {
+    problems.push('DATABASE_URL: cluster mode needs a shared MySQL/MariaDB database (mysql://…), not the embedded SQLite file');
+  }
+  return problems;
+}
+
 /** Rules for production, checked on the raw variables so they are reported with any other problem. */
 function productionProblems(env: NodeJS.ProcessEnv): string[] {
   if (env.APP_MODE !== 'production') return [];
@@ -120,6 +209,31 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   return problems;
 }
 
+/** Where files go, and what a cluster needs of it: one store every instance reads, links every instance verifies. */
+function fileStoreProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const bucket = unsetIfEmpty(env.S3_BUCKET);
+  const store = unsetIfEmpty(env.FILE_STORE) ?? (bucket ? 's3' : 'local');
+  if (store === 's3' && !bucket) problems.push('S3_BUCKET: required when FILE_STORE=s3');
+  if (env.FILE_STORE === 'local' && bucket)
+    problems.push('FILE_STORE: local, yet S3_BUCKET is set; choose one store (FILE_STORE=s3, or remove the S3_ settings)');
+  if (!unsetIfEmpty(env.S3_ACCESS_KEY_ID) !== !unsetIfEmpty(env.S3_SECRET_ACCESS_KEY)) {
+    problems.push(
+      "S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both, or neither (then the S3 client's default credentials: AWS_* variables, the instance role)",
+    );
+  }
+  if (env.DEPLOYMENT === 'cluster') {
+    if (store === 'local') {
+      problems.push(
+        'FILE_STORE: a cluster keeps files in an S3-compatible store (FILE_STORE=s3, S3_BUCKET, …): a local disk is seen by one instance only',
+      );
+    }
+    if (!env.FILE_URL_SECRET)
+      problems.push('FILE_URL_SECRET: required in cluster mode, so that every instance accepts the links the others sign');
+  }
+  return problems;
+}
+
 /** What `.env.example` writes where each deployment must put its own value. */
 export const EXAMPLE_PLACEHOLDER = 'change-me';
 
@@ -131,12 +245,31 @@ function placeholderValues(env: NodeJS.ProcessEnv): string[] {
     .map((name) => `${name}: still the placeholder of .env.example; set this deployment's own value`);
 }
 
-export type DatabaseConfig = { kind: 'sqlite'; file: string; poolSize: number } | { kind: 'mysql'; url: string; poolSize: number };
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string; poolSize: number }
+  /** wsrepSyncWait: every pooled session sets `wsrep_sync_wait = 1` (Galera: a read sees every write committed on any node). */
+  | { kind: 'mysql'; url: string; poolSize: number; wsrepSyncWait?: boolean };
+
+/** Where uploaded files are kept: the local folder (one instance) or an S3-compatible bucket (every instance). */
+export type FileStoreConfig =
+  | { kind: 'local' }
+  | {
+      kind: 's3';
+      /** null: the AWS endpoint of the region. */
+      endpoint: string | null;
+      bucket: string;
+      region: string;
+      /** null: the S3 client's default credential chain. */
+      credentials: { accessKeyId: string; secretAccessKey: string } | null;
+      forcePathStyle: boolean;
+    };
 
 export interface AppConfig {
   mode: 'production' | 'demo' | 'test';
-  http: { port: number; host: string; h5Dir: string | null; trustProxy: boolean; corsOrigins: string[] };
+  http: { port: number; host: string; h5Dir: string | null; trustProxy: TrustProxy; corsOrigins: string[] };
   database: DatabaseConfig;
+  /** single: this process migrates (and seeds) at start; cluster: `cli migrate` does, instances only check. */
+  deployment: 'single' | 'cluster';
   seedDemo: boolean;
   log: { level: string };
   auth: {
@@ -157,21 +290,24 @@ export interface AppConfig {
   parents: { bindingMaxFailures: number; bindingLockoutMinutes: number };
   /** fontName: the face to print from a collection; null for a single-face font. */
   pdf: { fontPath: string; fontName: string | null };
-  uploads: { dir: string; urlSecret: string };
+  /** store: where the files are (UploadsModule's FileStore); dir is the local store's folder, also used by backups. */
+  uploads: { dir: string; urlSecret: string; store: FileStoreConfig };
   outbox: { pollMs: number; retryMs: number; leaseMs: number };
+  /** Redis shared by every instance (rate limits); null: counted in this process, single mode only. */
+  redis: { url: string | null; keyPrefix: string };
   validateResponses: boolean;
 }
 
 export class ConfigError extends Error {}
 
-function parseDatabaseUrl(url: string, poolSize: number): DatabaseConfig {
+function parseDatabaseUrl(url: string, poolSize: number, wsrepSyncWait: boolean): DatabaseConfig {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
     if (!file) throw new ConfigError('DATABASE_URL: sqlite needs a file path, e.g. sqlite:./data/baoxue.sqlite');
     return { kind: 'sqlite', file, poolSize };
   }
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
-    return { kind: 'mysql', url: url.replace(/^mariadb:/, 'mysql:'), poolSize };
+    return { kind: 'mysql', url: url.replace(/^mariadb:/, 'mysql:'), poolSize, wsrepSyncWait };
   }
   throw new ConfigError('DATABASE_URL must start with sqlite: or mysql://');
 }
@@ -183,13 +319,35 @@ function pdfFont(path: string | undefined, name: string | undefined): AppConfig[
   return { fontPath, fontName };
 }
 
+function fileStore(e: Env): FileStoreConfig {
+  if ((e.FILE_STORE ?? (e.S3_BUCKET ? 's3' : 'local')) === 'local') return { kind: 'local' };
+  return {
+    kind: 's3',
+    endpoint: e.S3_ENDPOINT ?? null,
+    bucket: e.S3_BUCKET!,
+    region: e.S3_REGION,
+    credentials:
+      e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : null,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+  };
+}
+
+/** Several instances must count every limit in one place: in memory, each would allow the whole limit again. */
+function sharedStateProblems(env: NodeJS.ProcessEnv): string[] {
+  if (env.DEPLOYMENT !== 'cluster' || env.REDIS_URL) return [];
+  return ['REDIS_URL: required with DEPLOYMENT=cluster (sign-in and invitation limits are counted in Redis for every instance)'];
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
     ...productionProblems(env),
+    ...clusterProblems(env),
     ...movedSettings(env),
     ...placeholderValues(env),
+    ...fileStoreProblems(env),
+    ...sharedStateProblems(env),
   ];
   if (!parsed.success || problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const e: Env = parsed.data;
@@ -204,8 +362,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         .map((o) => o.trim())
         .filter(Boolean),
     },
-    database: parseDatabaseUrl(e.DATABASE_URL, e.DATABASE_POOL_SIZE),
-    seedDemo: e.SEED_DEMO ?? e.APP_MODE === 'demo',
+    database: parseDatabaseUrl(e.DATABASE_URL, e.DATABASE_POOL_SIZE, e.DB_WSREP_SYNC_WAIT ?? e.DEPLOYMENT === 'cluster'),
+    deployment: e.DEPLOYMENT,
+    // an instance of a cluster never seeds at start (`cli seed-demo` does, once)
+    seedDemo: e.SEED_DEMO ?? (e.APP_MODE === 'demo' && e.DEPLOYMENT === 'single'),
     log: { level: e.LOG_LEVEL },
     auth: {
       sessionTtlHours: e.SESSION_TTL_HOURS,
@@ -232,8 +392,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     pdf: pdfFont(e.PDF_FONT_PATH, e.PDF_FONT_NAME),
     // Outside production a per-process secret is fine: links only need to outlive a page view.
-    uploads: { dir: e.UPLOAD_DIR, urlSecret: e.FILE_URL_SECRET ?? randomBytes(32).toString('hex') },
+    uploads: { dir: e.UPLOAD_DIR, urlSecret: e.FILE_URL_SECRET ?? randomBytes(32).toString('hex'), store: fileStore(e) },
     outbox: { pollMs: e.OUTBOX_POLL_MS ?? (e.APP_MODE === 'test' ? 0 : 2000), retryMs: e.OUTBOX_RETRY_MS, leaseMs: e.OUTBOX_LEASE_MS },
+    redis: { url: e.REDIS_URL ?? null, keyPrefix: e.REDIS_KEY_PREFIX },
     validateResponses: e.VALIDATE_RESPONSES ?? e.APP_MODE === 'test',
   };
 }

@@ -74,10 +74,22 @@ function sqliteFile(config: AppConfig): string {
   return resolve(config.database.file);
 }
 
+/** The archive holds UPLOAD_DIR: with files in an S3 bucket it would hold the database without its photos. */
+function assertLocalFiles(config: AppConfig): void {
+  const store = config.uploads.store;
+  if (store.kind === 'local') return;
+  throw new BackupError(
+    `backup and restore archive the embedded database with UPLOAD_DIR, and the files are in the S3 bucket ${store.bucket} ` +
+      "(FILE_STORE=s3): back up the database with its own tools and keep the bucket with the object store's versioning " +
+      '(README, "Running in production", 5. Backups)',
+  );
+}
+
 const isInside = (child: string, parent: string) => child === parent || child.startsWith(parent + sep);
 
 /** Writes a backup of the database and the uploads folder to `target` (replaced atomically if it exists). */
 export async function backupSqlite(config: AppConfig, target: string, now: Date = new Date()): Promise<BackupResult> {
+  assertLocalFiles(config);
   const source = sqliteFile(config);
   const uploadDir = resolve(config.uploads.dir);
   const out = resolve(target);
@@ -133,6 +145,7 @@ export async function restoreSqlite(
   options: { force: boolean },
   now: Date = new Date(),
 ): Promise<RestoreResult> {
+  assertLocalFiles(config);
   const target = sqliteFile(config);
   const uploadDir = resolve(config.uploads.dir);
   const source = resolve(archive);

@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type * as mysql from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/config.schema';
 import { EnrolmentTallySubscriber } from '../modules/registry/enrolment-tally.subscriber';
 import { entities } from './entities';
 import { migrations } from './migrations';
+import { assertSchemaCurrent, migrateSchema } from './schema-migrations';
 
 export type MysqlFlavour = 'mysql' | 'mariadb';
 
@@ -63,7 +65,54 @@ export async function createDataSource(config: DatabaseConfig): Promise<DataSour
   const flavour = config.kind === 'mysql' ? await detectMysqlFlavour(config.url) : undefined;
   const dataSource = new DataSource(dataSourceOptions(config, flavour));
   if (config.kind === 'sqlite') serialiseTransactions(dataSource);
+  if (config.kind === 'mysql' && config.wsrepSyncWait) syncWaitOnEveryConnection(dataSource);
   return dataSource;
+}
+
+const SYNC_WAIT = 'SET SESSION wsrep_sync_wait = 1';
+
+/**
+ * On Galera a node applies other nodes' writes a little later than they commit: a read right after a
+ * write through another node may miss it. With `wsrep_sync_wait = 1` each read first waits until the
+ * node has applied everything committed before it. The pool runs it on every connection it opens,
+ * before the connection is handed out (mysql2 queues it ahead of the first query). A connection on
+ * which it failed is closed rather than used without it. On a MariaDB without Galera the variable
+ * exists and does nothing; MySQL does not know it (`checkSyncWait` says so at start).
+ */
+function syncWaitOnEveryConnection(dataSource: DataSource): void {
+  const driver = dataSource.driver as unknown as { mysql: typeof mysql; syncWaitError?: Error };
+  const library = driver.mysql;
+  driver.mysql = Object.create(library, {
+    createPool: {
+      value: (options: mysql.PoolOptions) => {
+        const pool = library.createPool(options);
+        pool.on('connection', (connection) => {
+          connection.query(SYNC_WAIT, (error) => {
+            if (!error) return;
+            driver.syncWaitError = error;
+            connection.destroy();
+          });
+        });
+        return pool;
+      },
+    },
+  }) as typeof mysql;
+}
+
+/** Refuses to start when `DB_WSREP_SYNC_WAIT` is on but the database cannot set it, naming the setting. */
+async function checkSyncWait(dataSource: DataSource): Promise<void> {
+  let value: unknown;
+  try {
+    const rows: Array<{ value: unknown }> = await dataSource.query('SELECT @@session.wsrep_sync_wait AS value');
+    value = rows[0]?.value;
+  } catch (error) {
+    value = (dataSource.driver as unknown as { syncWaitError?: Error }).syncWaitError?.message ?? (error as Error).message;
+  }
+  if (Number(value) !== 1) {
+    throw new Error(
+      `DB_WSREP_SYNC_WAIT: the database did not take wsrep_sync_wait = 1 (${String(value)}); it needs MariaDB (Galera); set DB_WSREP_SYNC_WAIT=false for MySQL`,
+    );
+  }
 }
 
 /**
@@ -82,12 +131,17 @@ function serialiseTransactions(dataSource: DataSource): void {
   }) as typeof manager.transaction;
 }
 
-/** Connects and brings the schema up to date. */
-export async function openDatabase(config: DatabaseConfig): Promise<DataSource> {
+/**
+ * Connects, and brings the schema up to date (`migrate`, the default: one process, or the deploy step
+ * itself) or refuses a schema that is behind (`check`: an instance of a cluster, which never migrates).
+ */
+export async function openDatabase(config: DatabaseConfig, schema: 'migrate' | 'check' = 'migrate'): Promise<DataSource> {
   const dataSource = await createDataSource(config);
   await dataSource.initialize();
   try {
-    await dataSource.runMigrations({ transaction: 'each' });
+    if (config.kind === 'mysql' && config.wsrepSyncWait) await checkSyncWait(dataSource);
+    if (schema === 'migrate') await migrateSchema(dataSource);
+    else await assertSchemaCurrent(dataSource);
   } catch (error) {
     await dataSource.destroy();
     throw error;

@@ -25,6 +25,8 @@ import {
 import { Child } from '../modules/children/child.entity';
 import { ChildIdentityClaim, ChildMatchReview, ChildMerge } from '../modules/children/child-registry.entities';
 import { QuotaCounter } from '../common/quota/quota-counter.entity';
+import { CacheVersion } from '../common/cache/cache-version.entity';
+import { WechatAccessToken } from '../modules/wechat/wechat-token.entity';
 import { InboxMessage, OutboxMessage, SubscriptionGrant } from '../modules/notifications/notification.entities';
 import { Tip } from '../modules/tips/tip.entity';
 import { Upload } from '../modules/uploads/upload.entity';
@@ -87,6 +89,8 @@ export const entities = [
   ChildMerge,
   ChildIdentityClaim,
   QuotaCounter,
+  CacheVersion,
+  WechatAccessToken,
   SchoolTermRow,
   CountyCalendarDay,
   ClassTeacher,

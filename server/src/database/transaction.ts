@@ -2,26 +2,38 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { isDuplicateKey, isRetryableConflict } from '../common/errors/database-errors';
 import { isMysql } from './dialect';
 
+/** How many times a transaction runs at most before its conflict reaches the caller (as 409 WRITE_CONFLICT). */
+export const TRANSACTION_ATTEMPTS = 5;
+const BACKOFF_BASE_MS = 10;
+const BACKOFF_CAP_MS = 200;
+
 /**
  * Runs `work` in a transaction and runs it again (up to `attempts` times) when it loses a race the
  * database decided: a unique key another transaction took first, a deadlock, or a Galera
- * certification failure. The retry sees the winner's rows, so "look, then insert" code never has
- * to guess: the unique key is the arbiter and the loser resolves to what the winner wrote. On
- * MySQL it reads committed data (each statement sees what the winner committed, also after waiting
- * for a lock); SQLite runs one transaction at a time anyway.
+ * certification failure (another node committed the same rows first: errno 1213, SQLSTATE 40001).
+ * The database rolled the loser back whole, and the retry sees the winner's rows, so "look, then
+ * insert" code never has to guess: the unique key is the arbiter and the loser resolves to what the
+ * winner wrote (a tip's idempotency key, a case's version). `work` must therefore be safe to run
+ * again: it writes only through the manager, never outside the transaction. On MySQL it reads
+ * committed data (each statement sees what the winner committed, also after waiting for a lock);
+ * SQLite runs one transaction at a time anyway.
  */
 export async function transactionWithRetry<T>(
   dataSource: DataSource,
   work: (manager: EntityManager) => Promise<T>,
-  attempts = 4,
+  attempts = TRANSACTION_ATTEMPTS,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await (isMysql(dataSource) ? dataSource.transaction('READ COMMITTED', work) : dataSource.transaction(work));
     } catch (error) {
       if (attempt >= attempts || !(isDuplicateKey(error) || isRetryableConflict(error))) throw error;
-      // a little jitter so the same pair of transactions does not collide again in step
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
     }
   }
+}
+
+/** Exponential backoff with full jitter, so the same two transactions do not collide again in step. */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  return random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
 }

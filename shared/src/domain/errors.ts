@@ -55,13 +55,18 @@ export const ERROR_GROUPS = {
     ROUTE_NOT_FOUND: { status: 404, message: '请求的接口不存在' },
     CONFLICT: { status: 409, message: '数据已被他人修改，请刷新后重试' },
     ALREADY_EXISTS: { status: 409, message: '该记录已存在' },
+    /** Two transactions wrote the same rows at once (a deadlock, a Galera certification failure) and retries did not settle it. */
+    WRITE_CONFLICT: { status: 409, message: '数据正被他人同时修改，请稍后重试' },
     FILE_INVALID: { status: 422, message: '文件内容有误，未导入任何数据，请按行号修改后重新上传' },
     FILE_TOO_LARGE: { status: 413, message: '文件过大' },
     UNSUPPORTED_FILE: { status: 415, message: '不支持的文件类型' },
     RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试' },
+    /** The shared counter of a limit (Redis) does not answer: refused rather than left unlimited. */
+    RATE_LIMIT_UNAVAILABLE: { status: 503, message: '系统繁忙，暂时无法完成安全校验，请稍后再试' },
     PDF_UNAVAILABLE: { status: 503, message: '服务器缺少打印通知书所需的中文字体，暂时无法生成PDF，请联系系统管理员' },
     WECHAT_UNAVAILABLE: { status: 503, message: '微信服务暂时不可用，请稍后再试' },
     DATABASE_UNAVAILABLE: { status: 503, message: '系统暂时无法访问数据库，请稍后再试，已提交的内容不会丢失' },
+    FILE_STORE_UNAVAILABLE: { status: 503, message: '文件存储暂时无法访问，请稍后再试' },
     INTERNAL: { status: 500, message: '系统出现错误，请稍后再试' },
   },
   children: {

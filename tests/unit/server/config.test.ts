@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       mode: 'demo',
       http: { port: 3000, host: '0.0.0.0', h5Dir: 'miniapp/dist/h5', trustProxy: false, corsOrigins: [] },
       database: { kind: 'sqlite', file: './data/baoxue.sqlite', poolSize: 10 },
+      deployment: 'single',
       seedDemo: true,
       log: { level: 'info' },
       auth: {
@@ -58,8 +59,9 @@ describe('loadConfig', () => {
         fontPath: expect.stringMatching(/\/node_modules\/@expo-google-fonts\/noto-sans-sc\/400Regular\/NotoSansSC_400Regular\.ttf$/),
         fontName: null,
       },
-      uploads: { dir: './data/uploads', urlSecret: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      uploads: { dir: './data/uploads', urlSecret: expect.stringMatching(/^[0-9a-f]{64}$/), store: { kind: 'local' } },
       outbox: { pollMs: 2000, retryMs: 30_000, leaseMs: 60_000 },
+      redis: { url: null, keyPrefix: 'baoxue:' },
       validateResponses: false,
     });
   });
@@ -100,11 +102,11 @@ describe('loadConfig', () => {
       LOGIN_RATE_PER_MINUTE: '5',
       INVITATION_ATTEMPTS_PER_HOUR: '3',
       WECHAT_TIMEOUT_MS: '1500',
-      TRUST_PROXY: '1',
+      TRUST_PROXY: '2',
       H5_DIR: '',
       LOG_LEVEL: 'debug',
     });
-    expect(config.http).toMatchObject({ port: 8080, trustProxy: true, h5Dir: null });
+    expect(config.http).toMatchObject({ port: 8080, trustProxy: 2, h5Dir: null });
     expect(config.database.poolSize).toBe(4);
     expect(config.auth).toMatchObject({ sessionTtlHours: 12, loginRatePerMinute: 5, invitationAttemptsPerHour: 3 });
     expect(config.wechat.timeoutMs).toBe(1500);
@@ -114,6 +116,52 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '' }).http.port).toBe(3000);
     expect(loadConfig({ SESSION_TTL_HOURS: '' }).auth.sessionTtlHours).toBe(168);
     expect(loadConfig({ TRUST_PROXY: 'false' }).http.trustProxy).toBe(false);
+  });
+
+  describe('TRUST_PROXY: which proxies may tell the client address (rate limits count per address)', () => {
+    it('takes a number of proxies in front, or their addresses and networks', () => {
+      expect(loadConfig({}).http.trustProxy).toBe(false);
+      expect(loadConfig({ TRUST_PROXY: '' }).http.trustProxy).toBe(false);
+      expect(loadConfig({ TRUST_PROXY: '0' }).http.trustProxy).toBe(false);
+      // `1` meant "on" when this was a flag: behind one nginx it still means the right thing
+      expect(loadConfig({ TRUST_PROXY: '1' }).http.trustProxy).toBe(1);
+      expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,fd00::/8 ,loopback' }).http.trustProxy).toEqual([
+        '127.0.0.1',
+        '10.0.0.0/8',
+        'fd00::/8',
+        'loopback',
+      ]);
+    });
+
+    it('refuses true, which would let any client choose its own address, saying what to write instead', () => {
+      const message = configError({ TRUST_PROXY: 'true' }).message;
+      expect(message).toContain('TRUST_PROXY: true would trust any client');
+      expect(message).toContain('1 behind one nginx');
+    });
+  });
+
+  describe('REDIS_URL: limits shared by every instance', () => {
+    it('is optional in single mode (limits count in memory) and names a key prefix', () => {
+      expect(loadConfig({}).redis).toEqual({ url: null, keyPrefix: 'baoxue:' });
+      expect(loadConfig({ REDIS_URL: 'redis://10.0.0.9:6379/2', REDIS_KEY_PREFIX: 'gs:' }).redis).toEqual({
+        url: 'redis://10.0.0.9:6379/2',
+        keyPrefix: 'gs:',
+      });
+    });
+
+    it('is required in cluster mode: each instance counting on its own would multiply every limit', () => {
+      const cluster = {
+        DEPLOYMENT: 'cluster',
+        DATABASE_URL: 'mysql://root@10.0.0.5:3306/baoxue',
+        FILE_STORE: 's3',
+        S3_BUCKET: 'baoxue',
+        FILE_URL_SECRET: 'a-cluster-secret-of-forty-characters!!!!!',
+      };
+      expect(configError(cluster).message).toBe(
+        'Invalid configuration:\n  REDIS_URL: required with DEPLOYMENT=cluster (sign-in and invitation limits are counted in Redis for every instance)',
+      );
+      expect(loadConfig({ ...cluster, REDIS_URL: 'redis://10.0.0.9:6379' }).redis.url).toBe('redis://10.0.0.9:6379');
+    });
   });
 
   describe('DATABASE_URL', () => {
@@ -136,11 +184,13 @@ describe('loadConfig', () => {
         kind: 'mysql',
         url: 'mysql://root:@127.0.0.1:3306/baoxue',
         poolSize: 20,
+        wsrepSyncWait: false,
       });
       expect(loadConfig({ DATABASE_URL: 'mariadb://root@127.0.0.1:3306/baoxue' }).database).toEqual({
         kind: 'mysql',
         url: 'mysql://root@127.0.0.1:3306/baoxue',
         poolSize: 10,
+        wsrepSyncWait: false,
       });
     });
 
@@ -164,6 +214,10 @@ describe('loadConfig', () => {
       ['LOG_LEVEL', 'INFO'],
       ['APP_MODE', 'staging'],
       ['TRUST_PROXY', 'yes'],
+      ['TRUST_PROXY', 'true'],
+      ['TRUST_PROXY', '10.0.0.0/33'],
+      ['TRUST_PROXY', '127.0.0.1,nginx.local'],
+      ['REDIS_URL', 'localhost:6379'],
       ['SEED_DEMO', 'on'],
       ['DATABASE_POOL_SIZE', '0'],
       ['SESSION_TTL_HOURS', 'forever'],
@@ -181,7 +235,7 @@ describe('loadConfig', () => {
         [
           'Invalid configuration:',
           '  PORT: Invalid input: expected number, received NaN',
-          '  TRUST_PROXY: must be true or false',
+          '  TRUST_PROXY: must be false, a number of proxies, or proxy addresses/CIDRs separated by commas (not maybe)',
           '  LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"',
         ].join('\n'),
       );
@@ -208,7 +262,12 @@ describe('loadConfig', () => {
         },
       });
       expect(config.uploads.urlSecret).toBe(PRODUCTION.FILE_URL_SECRET);
-      expect(config.database).toEqual({ kind: 'mysql', url: 'mysql://baoxue:s3cret@10.0.0.5:3306/baoxue', poolSize: 10 });
+      expect(config.database).toEqual({
+        kind: 'mysql',
+        url: 'mysql://baoxue:s3cret@10.0.0.5:3306/baoxue',
+        poolSize: 10,
+        wsrepSyncWait: false,
+      });
       expect(loadConfig({ ...PRODUCTION, SEED_DEMO: 'false' }).seedDemo).toBe(false);
     });
 

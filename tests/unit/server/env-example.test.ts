@@ -68,7 +68,7 @@ describe('.env.example', () => {
   it('starts a production server once filled in: every required variable is there and valid', () => {
     expect(problemsOf(filledIn())).toEqual([]);
     const config = loadConfig(filledIn());
-    expect(config).toMatchObject({ mode: 'production', seedDemo: false, http: { host: '127.0.0.1', trustProxy: true } });
+    expect(config).toMatchObject({ mode: 'production', seedDemo: false, http: { host: '127.0.0.1', trustProxy: 1 } });
     expect(config.auth.devLogin).toBe(false);
     // and each required variable is needed: without it the server refuses to start
     for (const name of requiredInProduction) {

@@ -5,6 +5,7 @@ import { AppError } from '../../../server/src/common/errors/app-error';
 import { loadConfig } from '../../../server/src/config/config.schema';
 import { startFakeWechat, type FakeWechatServer } from '../../../server/src/modules/wechat/fake-wechat.server';
 import { WechatApiError, WechatClient } from '../../../server/src/modules/wechat/wechat.client';
+import { WechatTokens, type StoredToken } from '../../../server/src/modules/wechat/wechat-tokens';
 
 const APP_ID = 'wx0123456789abcdef';
 const APP_SECRET = 'fake-secret-0123456789abcdef0123';
@@ -33,9 +34,32 @@ afterEach(async () => {
   await fake.close();
 });
 
+/** The shared token store of one instance, in memory (the database one is tested with two servers in tests/integration/shared-state.test.ts). */
+class MemoryTokens extends WechatTokens {
+  token: StoredToken | null = null;
+  refreshUntil = 0;
+
+  async read() {
+    return this.token;
+  }
+  async claim(rejected: string | null, now: Date, renewBefore: Date, until: Date) {
+    const needed = !this.token || this.token.expiresAt <= renewBefore.getTime() || this.token.value === rejected;
+    if (!needed || this.refreshUntil > now.getTime()) return false;
+    this.refreshUntil = until.getTime();
+    return true;
+  }
+  async save(token: StoredToken) {
+    this.token = token;
+    this.refreshUntil = 0;
+  }
+  async release() {
+    this.refreshUntil = 0;
+  }
+}
+
 function clientWith(env: NodeJS.ProcessEnv = {}, logger = pino({ level: 'silent' })): WechatClient {
   const config = loadConfig({ APP_MODE: 'test', WECHAT_API_BASE: fake.url, WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: APP_SECRET, ...env });
-  return new WechatClient(config, clock, logger);
+  return new WechatClient(config, clock, logger, new MemoryTokens());
 }
 
 /** The requests the client made to one WeChat endpoint, with their parsed query and body. */
@@ -185,9 +209,14 @@ describe('WechatClient.code2Session', () => {
   it('answers WECHAT_UNAVAILABLE when WeChat cannot be reached or is not configured', async () => {
     const url = fake.url;
     await fake.close();
-    const down = new WechatClient(loadConfig({ APP_MODE: 'test', WECHAT_API_BASE: url }), clock, pino({ level: 'silent' }));
+    const down = new WechatClient(
+      loadConfig({ APP_MODE: 'test', WECHAT_API_BASE: url }),
+      clock,
+      pino({ level: 'silent' }),
+      new MemoryTokens(),
+    );
     expect((await appErrorOf(down.code2Session('any'))).code).toBe('WECHAT_UNAVAILABLE');
-    const unset = new WechatClient(loadConfig({ APP_MODE: 'test' }), clock, pino({ level: 'silent' }));
+    const unset = new WechatClient(loadConfig({ APP_MODE: 'test' }), clock, pino({ level: 'silent' }), new MemoryTokens());
     expect((await appErrorOf(unset.code2Session('any'))).code).toBe('WECHAT_UNAVAILABLE');
     fake = await startFakeWechat({ appId: APP_ID, appSecret: APP_SECRET });
   });
@@ -239,10 +268,10 @@ describe('WechatClient.accessToken (stable_token)', () => {
     expect(requestsTo('/wechat-proxy/sns/jscode2session')).toHaveLength(1);
   });
 
-  it('forces a refresh when asked', async () => {
+  it('forces a refresh when told WeChat refused the token', async () => {
     const client = clientWith();
     const first = await client.accessToken();
-    const forced = await client.accessToken(true);
+    const forced = await client.accessToken(first);
     expect(forced).not.toBe(first);
     expect(requestsTo(TOKEN_PATH).map((r) => r.body!.force_refresh)).toEqual([false, true]);
     expect(await client.accessToken()).toBe(forced);

@@ -1,4 +1,4 @@
-/** Recognises driver errors that mean "the database cannot be reached" and "duplicate key". */
+/** Recognises driver errors that mean "the database cannot be reached", "duplicate key" and "lost to another write". */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -9,18 +9,21 @@ const UNAVAILABLE_CODES = new Set([
   'PROTOCOL_SEQUENCE_TIMEOUT',
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
-  'ER_LOCK_WAIT_TIMEOUT',
+  // a Galera node that left the cluster's primary component ("WSREP has not yet prepared node for application use")
+  'ER_UNKNOWN_COM_ERROR',
   'SQLITE_BUSY',
   'SQLITE_CANTOPEN',
   'SQLITE_IOERR',
 ]);
 
+/** The driver's code (`ER_LOCK_DEADLOCK`) and SQLSTATE (`40001`) of an error and of the errors it wraps. */
 function codesOf(error: unknown): string[] {
   const codes: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current && typeof current === 'object' && depth < 4; depth++) {
-    const record = current as { code?: unknown; driverError?: unknown; cause?: unknown };
+    const record = current as { code?: unknown; sqlState?: unknown; driverError?: unknown; cause?: unknown };
     if (typeof record.code === 'string') codes.push(record.code);
+    if (typeof record.sqlState === 'string') codes.push(`SQLSTATE ${record.sqlState}`);
     current = record.driverError ?? record.cause;
   }
   return codes;
@@ -42,7 +45,19 @@ export function isDuplicateKey(error: unknown): boolean {
   );
 }
 
-/** A transaction that lost to another and may simply run again: deadlock, Galera certification failure, SQLite busy. */
+/**
+ * A transaction the database rolled back because it lost to another, and that may simply run again: a
+ * deadlock or a Galera certification failure (both errno 1213, SQLSTATE 40001), SQLite busy.
+ */
 export function isRetryableConflict(error: unknown): boolean {
-  return codesOf(error).some((code) => code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY');
+  return codesOf(error).some((code) => code === 'ER_LOCK_DEADLOCK' || code === 'SQLSTATE 40001' || code === 'SQLITE_BUSY');
+}
+
+/**
+ * A write that lost to another one: what retries leave of a deadlock or certification failure, and a
+ * lock wait timeout (another transaction held the rows for innodb_lock_wait_timeout). A lock wait is not
+ * retried: it has already waited that long, and a retry would make the user wait as long again.
+ */
+export function isWriteConflict(error: unknown): boolean {
+  return codesOf(error).some((code) => code === 'ER_LOCK_DEADLOCK' || code === 'SQLSTATE 40001' || code === 'ER_LOCK_WAIT_TIMEOUT');
 }

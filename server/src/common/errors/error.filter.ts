@@ -4,7 +4,7 @@ import { ERRORS } from '@baoxue/shared';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from './app-error';
-import { isDatabaseUnavailable, isDuplicateKey } from './database-errors';
+import { isDatabaseUnavailable, isDuplicateKey, isWriteConflict } from './database-errors';
 
 /** Framework exceptions (routing, body parsing, uploads) mapped onto the product's error codes. */
 function codeForHttpStatus(status: number): ErrorCode {
@@ -30,6 +30,7 @@ function codeForHttpStatus(status: number): ErrorCode {
 
 export function toAppError(exception: unknown): AppError {
   if (exception instanceof AppError) return exception;
+  if (isWriteConflict(exception)) return new AppError('WRITE_CONFLICT');
   if (isDatabaseUnavailable(exception)) return new AppError('DATABASE_UNAVAILABLE');
   if (isDuplicateKey(exception)) return new AppError('ALREADY_EXISTS');
   if (exception instanceof HttpException) return new AppError(codeForHttpStatus(exception.getStatus()));

@@ -1,61 +1,48 @@
-import { Injectable } from '@nestjs/common';
-import { Clock } from '../clock';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error';
-
-interface Window {
-  startedAt: number;
-  windowMs: number;
-  count: number;
-}
+import { LOGGER } from '../logging/logger';
+import { RateLimitStore, type WindowState } from './rate-limit-store';
 
 /**
- * Fixed-window counters kept in memory: enough for one server process, and every limit here is a
- * protection against floods, not a quota anyone is billed for.
+ * Fixed-window limits against floods and guessing (sign-in attempts per address, wrong invitation
+ * codes per user). They count in the store the deployment has: Redis, shared by every instance, when
+ * REDIS_URL is set; this process's memory otherwise (single mode only). When Redis does not answer,
+ * a limited action is refused with 503 rather than let through unlimited: these limits are what keeps
+ * codes from being guessed, and sessions already open are not affected.
  */
 @Injectable()
 export class RateLimiter {
-  private readonly windows = new Map<string, Window>();
-  private lastSweep = 0;
-
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly store: RateLimitStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   /** Counts one attempt; throws RATE_LIMITED (429) once `limit` attempts were made in the window. */
-  hit(key: string, limit: number, windowMs: number, message?: string): void {
-    if (this.count(key, windowMs) >= limit) this.refuse(key, windowMs, message);
-    this.windows.get(key)!.count++;
+  async hit(key: string, limit: number, windowMs: number, message?: string): Promise<void> {
+    const window = await this.reach(() => this.store.take(key, limit, windowMs));
+    if (!window.allowed) this.refuse(window, message);
   }
 
-  /** Refuses without counting: for limits on failures, checked before the attempt. */
-  check(key: string, limit: number, windowMs: number, message?: string): void {
-    if (this.count(key, windowMs) >= limit) this.refuse(key, windowMs, message);
+  /**
+   * Gives back an attempt counted by `hit`, for limits on failures: every attempt takes a try first
+   * (so parallel attempts cannot all pass a check of the count) and one that succeeded returns it.
+   */
+  async refund(key: string): Promise<void> {
+    await this.reach(() => this.store.refund(key));
   }
 
-  /** Counts a failure against a limit checked with `check`. */
-  record(key: string, windowMs: number): void {
-    this.count(key, windowMs);
-    this.windows.get(key)!.count++;
-  }
-
-  private count(key: string, windowMs: number): number {
-    const now = this.clock.now().getTime();
-    this.sweep(now);
-    let window = this.windows.get(key);
-    if (!window || now - window.startedAt >= windowMs) {
-      window = { startedAt: now, windowMs, count: 0 };
-      this.windows.set(key, window);
+  private async reach<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'rate limit store unavailable');
+      throw new AppError('RATE_LIMIT_UNAVAILABLE', undefined, {}, undefined, { 'Retry-After': '5' });
     }
-    return window.count;
   }
 
-  private refuse(key: string, windowMs: number, message?: string): never {
-    const window = this.windows.get(key)!;
-    const retryAfter = Math.max(1, Math.ceil((window.startedAt + windowMs - this.clock.now().getTime()) / 1000));
+  private refuse(window: WindowState, message?: string): never {
+    const retryAfter = Math.max(1, Math.ceil(window.resetInMs / 1000));
     throw new AppError('RATE_LIMITED', message, {}, undefined, { 'Retry-After': String(retryAfter) });
-  }
-
-  private sweep(now: number): void {
-    if (now - this.lastSweep < 60_000) return;
-    this.lastSweep = now;
-    for (const [key, window] of this.windows) if (now - window.startedAt >= window.windowMs) this.windows.delete(key);
   }
 }

@@ -14,6 +14,7 @@ import { SchoolCalendar1765100000000 } from './1765100000000-school-calendar';
 import { SchoolLine1765110000000 } from './1765110000000-school-line';
 import { PupilChanges1765120000000 } from './1765120000000-pupil-changes';
 import { LeaveRequests1765130000000 } from './1765130000000-leave-requests';
+import { SharedState1765210000000 } from './1765210000000-shared-state';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   SchoolLine1765110000000,
   PupilChanges1765120000000,
   LeaveRequests1765130000000,
+  SharedState1765210000000,
 ];

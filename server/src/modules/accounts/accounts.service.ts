@@ -15,6 +15,7 @@ import { toAccountView, toMe } from './account.mapper';
 import { AccountSessions } from './account-sessions';
 import { UnitsService } from './units.service';
 import { User } from './user.entity';
+import { transactionWithRetry } from '../../database/transaction';
 
 /** Parents sign in with nothing else known about them; they choose how they are addressed later. */
 const NEW_USER_NAME = '微信用户';
@@ -59,7 +60,7 @@ export class AccountsService {
   }
 
   async recordPrivacyConsent(caller: Caller, version: string): Promise<Me> {
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await manager.update(User, { id: caller.userId }, { privacyConsentVersion: version, privacyConsentAt: this.clock.now() });
       await this.audit.record(
         caller,
@@ -102,7 +103,7 @@ export class AccountsService {
     if (user.id === caller.userId) throw AppError.forbidden('不能停用自己的账号');
     // a county's admins cannot lock each other out; the operator revokes an admin (revoke-county-admin)
     if (user.role === 'county_admin') throw AppError.forbidden('县教育局管理员账号由系统运维人员管理，不能在此停用');
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await manager.update(User, { id }, { disabled });
       if (disabled) await this.sessions.revokeAll(manager, id);
       await this.audit.record(

@@ -16,6 +16,7 @@ import { toMe } from '../accounts/account.mapper';
 import { WechatClient } from '../wechat/wechat.client';
 import { LoginCode } from './login-code.entity';
 import { hashToken, SessionsService } from './sessions.service';
+import { transactionWithRetry } from '../../database/transaction';
 
 const MINUTE = 60_000;
 /** 40 bits, valid five minutes, once: not guessable within the sign-in rate limit. */
@@ -63,7 +64,7 @@ export class AuthService {
 
   /** wx.login code → openid through WeChat → our own session. */
   async wechatLogin(code: string, clientAddress: string): Promise<SessionResponse> {
-    this.limiter.hit(`login:${clientAddress}`, this.config.auth.loginRatePerMinute, MINUTE, '登录尝试过于频繁，请一分钟后再试');
+    await this.limiter.hit(`login:${clientAddress}`, this.config.auth.loginRatePerMinute, MINUTE, '登录尝试过于频繁，请一分钟后再试');
     const session = await this.wechat.code2Session(code);
     const user = await this.accounts.findOrCreateByOpenid(session.openid);
     return this.startSession(user, session.sessionKey, 'wechat');
@@ -72,7 +73,7 @@ export class AuthService {
   /** Demo and local modes only: the controller is not even registered in production. */
   async devLogin(account: string, clientAddress: string): Promise<SessionResponse> {
     if (!this.config.auth.devLogin) throw new AppError('ROUTE_NOT_FOUND');
-    this.limiter.hit(`login:${clientAddress}`, this.config.auth.loginRatePerMinute, MINUTE, '登录尝试过于频繁，请一分钟后再试');
+    await this.limiter.hit(`login:${clientAddress}`, this.config.auth.loginRatePerMinute, MINUTE, '登录尝试过于频繁，请一分钟后再试');
     const user = await this.users.findByDemoAccount(this.dataSource.manager, account);
     if (!user) throw new AppError('NOT_FOUND', '演示账号不存在', { account: '演示账号不存在' });
     return this.startSession(user, null, 'demo');
@@ -94,9 +95,9 @@ export class AuthService {
 
   /** On the computer: the code from the mini program opens a session for the same person, once. */
   async desktopLogin(code: string, clientAddress: string): Promise<SessionResponse> {
-    this.limiter.hit(`login:${clientAddress}`, this.config.auth.loginRatePerMinute, MINUTE, '登录尝试过于频繁，请一分钟后再试');
+    await this.limiter.hit(`login:${clientAddress}`, this.config.auth.loginRatePerMinute, MINUTE, '登录尝试过于频繁，请一分钟后再试');
     const now = this.clock.now();
-    const claimed = await this.dataSource.transaction(async (manager) => {
+    const claimed = await transactionWithRetry(this.dataSource, async (manager) => {
       const row = await manager.findOneBy(LoginCode, { codeHash: hashToken(code), usedAt: IsNull(), expiresAt: MoreThan(now) });
       if (!row) return null;
       const result = await manager.update(LoginCode, { id: row.id, usedAt: IsNull() }, { usedAt: now });

@@ -25,6 +25,7 @@ import { readScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
+import { transactionWithRetry } from '../../database/transaction';
 import { schoolStaff, townshipLeaders } from '../accounts/recipients';
 import { UserRecords } from '../accounts/user-records';
 import { AuditService } from '../audit/audit.service';
@@ -343,7 +344,7 @@ export class CaseHandlingService {
       if (d.day > today) throw AppError.invalid({ [`days.${i}.day`]: '出勤日期不能晚于今天' });
     });
     const settings = await this.cases.settingsOf(record.countyCode);
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await this.attendance.record(manager, record.childId, record.returnSchoolId!, days, caller.userId, 'school');
       await this.reopenIfRelapsed(manager, await manager.findOneByOrFail(DropoutCase, { id: record.id }), settings.relapseAbsenceDays);
     });
@@ -453,9 +454,11 @@ export class CaseHandlingService {
 
   async acceptTransfer(caller: Caller, transferId: string): Promise<CaseDetail> {
     const transfer = await this.receivable(caller, transferId);
-    const record = await this.dataSource.manager.findOneByOrFail(DropoutCase, { id: transfer.caseId });
+    const read = await this.dataSource.manager.findOneByOrFail(DropoutCase, { id: transfer.caseId });
     const now = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
+      // each attempt on the case as read (the guarded update advances the copy's version)
+      const record = Object.assign(new DropoutCase(), read);
       const claimed = await manager.update(
         CaseTransfer,
         { id: transfer.id, status: 'pending' },
@@ -478,12 +481,12 @@ export class CaseHandlingService {
       await this.cases.event(manager, record.id, caller.userId, 'transfer_accepted', null);
     });
     // the receiver now sees the case
-    return this.cases.get(caller, record.id);
+    return this.cases.get(caller, read.id);
   }
 
   async rejectTransfer(caller: Caller, transferId: string, note: string): Promise<TransferView> {
     const transfer = await this.receivable(caller, transferId);
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       const claimed = await manager.update(
         CaseTransfer,
         { id: transfer.id, status: 'pending' },
@@ -511,7 +514,7 @@ export class CaseHandlingService {
     if (notice.deliveredAt) throw new AppError('CASE_NOTICE_DELIVERED');
     const deliveredAt = endOfChinaDay(input.deliveredOn);
     if (deliveredAt.getTime() - DAY > this.clock.now().getTime()) throw AppError.invalid({ deliveredOn: '送达日期不能晚于今天' });
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await manager.update(CaseNotice, { id: notice.id }, { delivery: 'paper', deliveredAt, receivedBy: input.receivedBy });
       await this.cases.event(manager, record.id, caller.userId, 'notice_paper_delivered', { receivedBy: input.receivedBy });
     });
@@ -537,7 +540,7 @@ export class CaseHandlingService {
     if (!notice || !guardian || notice.delivery !== 'app') throw AppError.notFound();
     if (!notice.acknowledgedAt) {
       const now = this.clock.now();
-      await this.dataSource.transaction(async (manager) => {
+      await transactionWithRetry(this.dataSource, async (manager) => {
         const first = await manager
           .createQueryBuilder()
           .update(CaseNotice)
@@ -578,7 +581,7 @@ export class CaseHandlingService {
     const record = await this.cases.visible(caller, recheck.caseId);
     requireAccess(caller, 'complete_recheck', record);
     if (recheck.doneAt) throw new AppError('CASE_RECHECK_DONE');
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await manager.update(CaseRecheck, { id: recheck.id }, { doneAt: this.clock.now(), doneBy: caller.userId, result });
       await this.cases.event(manager, record.id, caller.userId, 'recheck_done', { result });
       if (result === 'absent')

@@ -29,6 +29,7 @@ import { AppError } from '../../common/errors/app-error';
 import { isDuplicateKey } from '../../common/errors/database-errors';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
+import { transactionWithRetry } from '../../database/transaction';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceService } from '../children/attendance.service';
 import { ChildMergeService } from '../children/child-merge.service';
@@ -342,7 +343,8 @@ export class CasesService {
     guard?.(record);
     if (version !== undefined && version !== record.version) throw AppError.conflict(STALE, await this.detail(caller, record));
     try {
-      await this.dataSource.transaction((manager) => work(manager, record));
+      // a deadlock or a Galera conflict runs the step again, on the case as read: the lost attempt's changes are gone
+      await transactionWithRetry(this.dataSource, (manager) => work(manager, Object.assign(new DropoutCase(), record)));
     } catch (error) {
       if (error instanceof AppError && error.message === STALE)
         throw AppError.conflict(STALE, await this.detail(caller, await this.reload(id)));

@@ -6,6 +6,7 @@ import type { Caller } from '../../common/auth/caller';
 import { AppError } from '../../common/errors/app-error';
 import { AuditService } from '../audit/audit.service';
 import { DivisionRecords, type ServedCountyRow } from '../divisions/division-records';
+import { transactionWithRetry } from '../../database/transaction';
 
 /** Local policy per county: time limits and rules, with the BRIEF's defaults for what is not set. */
 @Injectable()
@@ -26,7 +27,7 @@ export class CountySettingsService {
     const merged = countySettings({ ...county.settings, ...changes });
     if (merged.closeMinPresentDays > merged.closeWindowDays)
       throw AppError.invalid({ closeMinPresentDays: '销号所需出勤天数不能超过观察期' });
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await this.divisionRecords.setCountySettings(manager, county.code, { ...county.settings, ...changes });
       await this.audit.record(
         caller,

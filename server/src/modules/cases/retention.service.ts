@@ -105,9 +105,14 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
         .limit(BATCH)
         .getMany();
       if (due.length === 0) return result;
-      const photos = await this.dataSource.transaction((manager) => this.pseudonymise(manager, due));
-      // files go after the commit: a rolled-back batch keeps its photos
-      for (const id of photos) await this.uploads.removeFile(id);
+      const photos = await this.dataSource.transaction(async (manager) => {
+        const ids = await this.pseudonymise(manager, due);
+        // The files go before the commit: a store that fails rolls the batch back, and the next run
+        // deletes them again (a file already gone is fine). After it, a failure would leave a photo
+        // kept for ever with no row naming it.
+        await this.uploads.removeFiles(ids);
+        return ids;
+      });
       result.cases += due.length;
       result.photos += photos.length;
     }

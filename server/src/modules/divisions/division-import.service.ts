@@ -2,10 +2,11 @@ import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DIVISION_LEVELS, type ApiRowError, type DivisionImportResponse, type DivisionLevel } from '@baoxue/shared';
 import { In, type DataSource, type EntityManager } from 'typeorm';
+import { bumpCacheVersion } from '../../common/cache/cache-versions';
 import { AppError } from '../../common/errors/app-error';
 import { UnreadableFileError, type SheetSource } from '../../common/sheets/sheet-reader';
 import { Division } from './division.entity';
-import { DivisionsService } from './divisions.service';
+import { DIVISIONS_CACHE, DivisionsService } from './divisions.service';
 import { DivisionFileError, parseDivisionFile, type DivisionRow, type ParsedDivisionFile } from './division-file';
 
 const WRITE_CHUNK = 500;
@@ -25,7 +26,7 @@ export interface ImportOptions {
 export class DivisionImportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    /** Its cached names are dropped after an import (absent in the CLI, which has no cache to drop). */
+    /** Its cached names are dropped at once after an import (absent in the CLI); other instances follow the cache version. */
     @Optional() private readonly divisions?: DivisionsService,
   ) {}
 
@@ -64,6 +65,8 @@ export class DivisionImportService {
           .orUpdate(['name', 'level', 'parent_code'], ['code'])
           .execute();
       }
+      // every instance's cached names (this one's, another server's, the CLI's import seen by a running server)
+      await bumpCacheVersion(manager, DIVISIONS_CACHE);
       const byLevel = Object.fromEntries(DIVISION_LEVELS.map((l) => [l, 0])) as Record<DivisionLevel, number>;
       for (const row of rows) byLevel[row.level]++;
       const updated = rows.filter((r) => existing.has(r.code)).length;

@@ -9,6 +9,7 @@ import {
   type DivisionView,
 } from '@baoxue/shared';
 import { In, type DataSource, type EntityManager } from 'typeorm';
+import { CacheVersionWatch } from '../../common/cache/cache-versions';
 import { AppError } from '../../common/errors/app-error';
 import { containsPattern, LIKE_ESCAPE } from '../../common/sql/like';
 import { Division, ServedCounty } from './division.entity';
@@ -28,23 +29,29 @@ function fullNameCodes(code: string): string[] {
   return DIVISION_LEVELS.slice(from, index + 1).map((l) => ancestorDivisionCode(code, l as DivisionLevel)!);
 }
 
+/** The cache version an import bumps (`cache_versions`). */
+export const DIVISIONS_CACHE = 'divisions';
+
 /** Bounds the name cache: a county needs a few hundred entries, the whole country would need 700 000. */
 const NAME_CACHE_LIMIT = 50_000;
 
 @Injectable()
 export class DivisionsService {
   /*
-   * Names of divisions read so far. Divisions change only through an import, which calls `forget()`
-   * after it commits; every tip and inbox page looks names up, so they are read once per process.
+   * Names of divisions read so far. Divisions change only through an import, which bumps their cache
+   * version in its transaction (every instance drops its names within a second; `forget()` drops this
+   * instance's at once); every tip and inbox page looks names up, so they are read once per process.
    * Only divisions found are cached: a code missing now may be imported later.
    */
   private readonly nameCache = new Map<string, string>();
+  private readonly version = new CacheVersionWatch(DIVISIONS_CACHE);
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Drops the cached names (after an import renamed or added divisions). */
   forget(): void {
     this.nameCache.clear();
+    this.version.expire();
   }
 
   private remember(rows: Array<{ code: string; name: string }>): void {
@@ -100,6 +107,7 @@ export class DivisionsService {
   async names(codes: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     const missing: string[] = [];
+    if (!(await this.version.fresh(manager))) this.nameCache.clear();
     for (const code of new Set(codes)) {
       const name = this.nameCache.get(code);
       if (name === undefined) missing.push(code);

@@ -20,6 +20,7 @@ import { DeferralApplication, EnrolmentBatch, EnrolmentNotice } from './enrolmen
 import { mapDeferral, mapEnrolmentNotice } from './enrolment.mappers';
 import { latestDeferrals, noticeState } from './enrolment.service';
 import { NoticePdfService } from './notice-pdf.service';
+import { transactionWithRetry } from '../../database/transaction';
 
 const DEFERRAL_SCOPE = { division: 'COALESCE(d.village_code, d.county_code)' } as const;
 
@@ -96,7 +97,7 @@ export class EnrolmentNoticesService {
     const notice = await this.readable(caller, id);
     if (!notice.acknowledgedAt) {
       const now = this.clock.now();
-      await this.dataSource.transaction(async (manager) => {
+      await transactionWithRetry(this.dataSource, async (manager) => {
         const first = await manager
           .createQueryBuilder()
           .update(EnrolmentNotice)
@@ -118,7 +119,7 @@ export class EnrolmentNoticesService {
   async applyDeferral(caller: Caller, id: string, input: { reason: string; photoId: string }): Promise<EnrolmentNoticeView> {
     const notice = await this.readable(caller, id);
     const now = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       const state = noticeState(notice, (await latestDeferrals(manager, [notice.id])).get(notice.id));
       if (state === 'deferred') throw new AppError('DEFERRAL_APPROVED');
       if (state === 'deferral_pending') throw new AppError('DEFERRAL_PENDING');
@@ -179,7 +180,7 @@ export class EnrolmentNoticesService {
     if (application.status !== 'pending') throw new AppError('DEFERRAL_DECIDED');
     const now = this.clock.now();
     const status: DeferralStatus = input.decision === 'approve' ? 'approved' : 'refused';
-    await this.dataSource.transaction(async (tx) => {
+    await transactionWithRetry(this.dataSource, async (tx) => {
       const result = await tx
         .createQueryBuilder()
         .update(DeferralApplication)

@@ -126,7 +126,7 @@ export class BindingService {
   }
 
   async unbind(caller: Caller, id: string): Promise<{ ok: true }> {
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       // a link to a record merged since leads to the child's surviving record
       const current = await this.registry.current(manager, id);
       const childId = current?.id ?? id;

@@ -30,6 +30,7 @@ import { ChildRecords } from '../children/child-records';
 import { DivisionsService } from '../divisions/divisions.service';
 import { SchoolRecords } from '../schools/school-records';
 import { Invitation } from './invitation.entity';
+import { transactionWithRetry } from '../../database/transaction';
 
 /** 50 bits: not guessable within the attempt limits. */
 const CODE_LENGTH = 10;
@@ -101,7 +102,7 @@ export class InvitationsService {
       usedBy: null,
       revokedAt: null,
     });
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await manager.insert(Invitation, invitation);
       await this.audit.record(
         caller,
@@ -138,7 +139,7 @@ export class InvitationsService {
       usedBy: null,
       revokedAt: null,
     });
-    const replaced = await this.dataSource.transaction(async (manager) => {
+    const replaced = await transactionWithRetry(this.dataSource, async (manager) => {
       const earlier = await manager
         .createQueryBuilder()
         .update(Invitation)
@@ -223,7 +224,7 @@ export class InvitationsService {
     if (invitation.usedAt) throw new AppError('INVITATION_NOT_REVOCABLE');
     if (!invitation.revokedAt) {
       invitation.revokedAt = this.clock.now();
-      await this.dataSource.transaction(async (manager) => {
+      await transactionWithRetry(this.dataSource, async (manager) => {
         await manager.update(Invitation, { id }, { revokedAt: invitation.revokedAt });
         await this.audit.record(caller, { action: 'invitation.revoke', targetType: 'invitation', targetId: id }, manager);
       });
@@ -233,7 +234,9 @@ export class InvitationsService {
 
   /**
    * Turns the caller into the supervisor, official or county admin the code was issued for. Wrong
-   * codes count against a per-user limit, so codes cannot be guessed; a code works exactly once. A
+   * codes count against a per-user limit, so codes cannot be guessed: each attempt takes one try first
+   * (atomically, so parallel guesses on any instance never get more than the limit) and a code that
+   * exists gives it back. A code works exactly once. A
    * code that would change what the caller already is (another role, position or unit, or a parent
    * no longer seeing their bound children) is refused with the change until they confirm it.
    */
@@ -243,13 +246,11 @@ export class InvitationsService {
     const limitKey = `invitation:${caller.userId}`;
     const limit = this.config.auth.invitationAttemptsPerHour;
     const lockedOut = '邀请码输错次数过多，请一小时后再试';
-    this.limiter.check(limitKey, limit, HOUR, lockedOut);
+    await this.limiter.hit(limitKey, limit, HOUR, lockedOut);
     const invitation = await this.dataSource.manager.findOneBy(Invitation, { codeHash: hashToken(rawCode) });
     const now = this.clock.now();
-    if (!invitation) {
-      this.limiter.record(limitKey, HOUR);
-      throw new AppError('INVITATION_INVALID', undefined, { code: '邀请码无效' });
-    }
+    if (!invitation) throw new AppError('INVITATION_INVALID', undefined, { code: '邀请码无效' });
+    await this.limiter.refund(limitKey);
     const status = statusOf(invitation, now);
     if (status === 'revoked') throw new AppError('INVITATION_REVOKED', undefined, { code: '邀请码已被撤销' });
     if (status === 'used') throw new AppError('INVITATION_USED', undefined, { code: '邀请码已被使用' });
@@ -262,7 +263,7 @@ export class InvitationsService {
       throw refusal;
     }
 
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       // The conditional update is what makes the code single-use when two people redeem it at once.
       const claimed = await manager
         .createQueryBuilder()

@@ -11,6 +11,7 @@ import { newId } from '../../common/ids';
 import { InboxMessage, OutboxMessage, SubscriptionGrant } from './notification.entities';
 import { mapMessage, mapSubscriptions } from './notification.mappers';
 import { templateData } from './subscribe-templates';
+import { transactionWithRetry } from '../../database/transaction';
 
 export interface Notice {
   /** Unique per event: the same event is never announced twice to the same person. */
@@ -140,7 +141,7 @@ export class NotificationsService {
 
   /** Each acceptance in wx.requestSubscribeMessage allows one message of that template. */
   async recordSubscriptions(caller: Caller, accepted: SubscriptionKey[]) {
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       for (const template of new Set(accepted)) {
         const grant = await manager.findOneBy(SubscriptionGrant, { userId: caller.userId, template });
         if (grant)

@@ -34,6 +34,7 @@ import { UploadsService } from '../uploads/uploads.service';
 import { PupilChangeFollowers } from './pupil-change-followers';
 import { OPEN_KEY, PupilChange } from './pupil-change.entity';
 import { mapPupilChange } from './pupil-change.mappers';
+import { transactionWithRetry } from '../../database/transaction';
 
 type CreateInput = z.output<typeof pupilChangeRequest>;
 type DecisionInput = z.output<typeof pupilChangeDecisionRequest>;
@@ -81,7 +82,7 @@ export class PupilChangesService {
     const today = chinaDay(now);
     const id = newId(now.getTime());
     try {
-      await this.dataSource.transaction(async (manager) => {
+      await transactionWithRetry(this.dataSource, async (manager) => {
         const child = await this.pupilOf(manager, input.childId, schoolId);
         this.checkEffectiveOn(input, today);
         const fromSchool = await this.schools.getById(manager, child.schoolId!);
@@ -205,7 +206,7 @@ export class PupilChangesService {
     guard: (change: PupilChange) => void,
     effect: (manager: EntityManager, change: PupilChange, child: ChildRow) => Promise<void>,
   ): Promise<PupilChangeView> {
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       const change = await this.visible(manager, caller, id);
       guard(change);
       if (change.kind !== kind) throw new AppError('PUPIL_CHANGE_WRONG_KIND');

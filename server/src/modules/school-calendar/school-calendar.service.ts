@@ -21,6 +21,7 @@ import { AuditService } from '../audit/audit.service';
 import { nationalSchedule } from './national-schedule';
 import { CountyCalendarDay, SchoolTermRow } from './school-calendar.entities';
 import { countyCalendar, SchoolCalendars, termsOfYear } from './school-calendars';
+import { transactionWithRetry } from '../../database/transaction';
 
 type CalendarQuery = z.output<typeof contract.calendarGet.query>;
 type SetTerms = z.output<typeof contract.calendarSetTerms.body>;
@@ -60,7 +61,7 @@ export class SchoolCalendarService {
       if (term.endsOn < range.from || term.endsOn > range.to) errors[`terms.${i}.endsOn`] = outside;
     });
     if (Object.keys(errors).length) throw AppError.invalid(errors);
-    return this.dataSource.transaction(async (manager) => {
+    return transactionWithRetry(this.dataSource, async (manager) => {
       // the other term keeps what it has (the county's dates or the default): autumn must end before spring starts
       const saved = await manager.find(SchoolTermRow, { where: { countyCode, schoolYear } });
       const given = body.terms.map((t) => ({ ...t, schoolYear }));
@@ -105,7 +106,7 @@ export class SchoolCalendarService {
 
   async setDay(caller: Caller, day: string, body: SetDay): Promise<CalendarView> {
     const countyCode = requireCountyAccess(caller, 'manage_calendar');
-    return this.dataSource.transaction(async (manager) => {
+    return transactionWithRetry(this.dataSource, async (manager) => {
       await manager
         .createQueryBuilder()
         .insert()
@@ -131,7 +132,7 @@ export class SchoolCalendarService {
   /** The day follows the national schedule again (nothing to reset is no error: the result is the same). */
   async resetDay(caller: Caller, day: string): Promise<CalendarView> {
     const countyCode = requireCountyAccess(caller, 'manage_calendar');
-    return this.dataSource.transaction(async (manager) => {
+    return transactionWithRetry(this.dataSource, async (manager) => {
       const deleted = await manager.delete(CountyCalendarDay, { countyCode, day });
       if (deleted.affected)
         await this.audit.record(

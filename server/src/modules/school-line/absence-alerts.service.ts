@@ -20,6 +20,7 @@ import { ClassRecords } from './class-records';
 import { FamilyContact } from './follow-up.entities';
 import { AbsenceAlert } from './school-line.entities';
 import { mapAbsenceAlert } from './school-line.mappers';
+import { transactionWithRetry } from '../../database/transaction';
 
 /** The columns an alert is scoped by: its school, and its class for a 班主任. */
 export const ALERT_SCOPE = { school: 'a.school_id', schoolClass: ['a.school_id', 'a.grade', 'a.class_name'] } as const;
@@ -112,7 +113,7 @@ export class AbsenceAlerts implements PupilChangeFollower {
       });
       if (created) raised++;
     }
-    await this.dataSource.transaction((manager) =>
+    await transactionWithRetry(this.dataSource, (manager) =>
       this.caseHandling.checkRelapses(
         manager,
         absent.map((p) => p.id),
@@ -127,7 +128,7 @@ export class AbsenceAlerts implements PupilChangeFollower {
    * named neither: all its staff); a known one grows with the streak. True when new.
    */
   async raiseAlert(alert: StreakAlert): Promise<boolean> {
-    return this.dataSource.transaction((manager) => this.raise(manager, alert));
+    return transactionWithRetry(this.dataSource, (manager) => this.raise(manager, alert));
   }
 
   private async raise(manager: EntityManager, alert: StreakAlert): Promise<boolean> {

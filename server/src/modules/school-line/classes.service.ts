@@ -17,6 +17,7 @@ import { ClassRecords, type RosterClass } from './class-records';
 import { LeaveRecords } from './leave-records';
 import { RollCallsService } from './roll-calls.service';
 import type { ClassTeacher, RollCall } from './school-line.entities';
+import { transactionWithRetry } from '../../database/transaction';
 
 type SetTeachersInput = z.output<typeof setClassTeachersRequest>;
 
@@ -90,7 +91,7 @@ export class ClassesService {
     const { schoolId } = this.schoolOf(caller, 'manage_classes');
     requireRecordAccess(caller, 'manage_classes', { schoolId });
     const schoolClass = { schoolId, grade: input.grade, className: input.className };
-    return this.dataSource.transaction(async (manager) => {
+    return transactionWithRetry(this.dataSource, async (manager) => {
       const roster = (await this.classes.classesOf(manager, schoolId)).find(
         (c) => c.grade === input.grade && c.className === input.className,
       );

@@ -116,7 +116,7 @@ export class FollowUpService {
 
   /** The school records a contact with the pupil's family; the pupil's open absence alert is marked contacted. */
   async recordContact(caller: Caller, childId: string, input: ContactInput) {
-    const contact = await this.dataSource.transaction(async (manager) => {
+    const contact = await transactionWithRetry(this.dataSource, async (manager) => {
       const child = await this.pupil(manager, caller, childId, 'follow_absence');
       // the input is judged once the pupil is found the caller's to follow
       const today = chinaDay(this.clock.now());

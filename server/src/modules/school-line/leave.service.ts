@@ -200,7 +200,7 @@ export class LeaveService {
     if (!leave || !(await this.childRecords.isBoundParent(manager, leave.childId, caller.userId))) throw AppError.notFound();
     requireRecordAccess(caller, 'request_leave', { guardian: true });
     const today = chinaDay(this.clock.now());
-    await this.dataSource.transaction(async (tx) => {
+    await transactionWithRetry(this.dataSource, async (tx) => {
       const result = await tx
         .createQueryBuilder()
         .update(LeaveRequest)
@@ -227,7 +227,7 @@ export class LeaveService {
     if (leave.status !== 'pending') throw new AppError('LEAVE_DECIDED');
     const status: LeaveStatus = input.approve ? 'approved' : 'refused';
     const now = this.clock.now();
-    await this.dataSource.transaction(async (tx) => {
+    await transactionWithRetry(this.dataSource, async (tx) => {
       const result = await tx
         .createQueryBuilder()
         .update(LeaveRequest)

@@ -17,6 +17,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { SchoolRecords } from '../schools/school-records';
 import { SchoolNotice, SchoolNoticeReceipt } from './school-notice.entities';
 import { mapReceivedSchoolNotice, mapSchoolNotice } from './school-notice.mappers';
+import { transactionWithRetry } from '../../database/transaction';
 
 type SendInput = z.output<typeof sendSchoolNoticeRequest>;
 
@@ -44,7 +45,7 @@ export class SchoolNoticesService {
     if (unit?.kind !== 'school') throw AppError.forbidden(); // the policy let in school staff only
     const now = this.clock.now();
     const id = newId(now.getTime());
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       const school = await this.schoolRecords.getById(manager, unit.schoolId);
       const { audience } = input;
       const pupils = await this.childRecords.pupilNamesOf(manager, {

@@ -33,6 +33,7 @@ import { SchoolRecords } from '../schools/school-records';
 import { countyOfChild } from './pupil-lookup';
 import { SubsidyComplaint, SubsidyComplaintEvent, SubsidyEligibilityRow, SubsidyPayment } from './subsidy.entities';
 import { mapComplaint, OPEN_COMPLAINT_STATUSES, SUBSIDY_OFFICE } from './subsidy.mappers';
+import { transactionWithRetry } from '../../database/transaction';
 
 const DAY = 24 * 3_600_000;
 /**
@@ -98,7 +99,7 @@ export class ComplaintsService {
       answeredAt: null,
       closedAt: null,
     };
-    await this.dataSource.transaction(async (tx) => {
+    await transactionWithRetry(this.dataSource, async (tx) => {
       await tx.insert(SubsidyComplaint, complaint);
       await this.event(tx, complaint.id, caller.userId, 'parent', 'submitted', input.text);
       await this.audit.record(
@@ -193,7 +194,7 @@ export class ComplaintsService {
     // visible() found the parent a guardian of the child, or the county admin of its county
     requireRecordAccess(caller, COMPLAINT_ACTIONS[input.transition], { countyCode: complaint.countyCode, guardian: side === 'parent' });
     const now = this.clock.now();
-    await this.dataSource.transaction(async (tx) => {
+    await transactionWithRetry(this.dataSource, async (tx) => {
       const changes: Partial<SubsidyComplaint> = { status, version: complaint.version + 1 };
       if (input.transition === 'accept') changes.handlerId = caller.userId;
       if (input.transition === 'answer')

@@ -28,6 +28,7 @@ import { sheetTemplate } from '../../common/sheets/sheet-template';
 import { countyOfChild, PUPIL_COLUMNS, PupilLookup, SUBSIDY_SHEET } from './pupil-lookup';
 import { SubsidyEligibilityRow } from './subsidy.entities';
 import { mapEligibility } from './subsidy.mappers';
+import { transactionWithRetry } from '../../database/transaction';
 
 type EligibilityColumn = 'studentNumber' | 'idNumber' | 'name' | 'schoolYear' | 'category' | 'boarding';
 
@@ -149,7 +150,7 @@ export class EligibilityService {
       throw AppError.invalid({ childId: '本县没有这名学生' });
     const stage = input.stage ?? stageOfGrade(child.grade);
     if (!stage) throw AppError.invalid({ stage: '学籍中没有该生的年级，请选择学段' });
-    const id = await this.dataSource.transaction(async (tx) => {
+    const id = await transactionWithRetry(this.dataSource, async (tx) => {
       const { id, change } = await this.upsert(tx, caller, child, county, { ...input, stage }, 'manual');
       await this.audit.record(
         caller,
@@ -172,7 +173,7 @@ export class EligibilityService {
     const county = requireCountyAccess(caller, 'manage_eligibility');
     const row = await this.dataSource.manager.findOneBy(SubsidyEligibilityRow, { id });
     if (!row || row.countyCode !== county) throw AppError.notFound();
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await manager.delete(SubsidyEligibilityRow, { id });
       await this.audit.record(
         caller,

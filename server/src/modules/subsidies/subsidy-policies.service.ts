@@ -11,6 +11,7 @@ import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
 import { SubsidyPolicyRow } from './subsidy.entities';
 import { mapPolicy, toPolicy } from './subsidy.mappers';
+import { transactionWithRetry } from '../../database/transaction';
 
 /**
  * Subsidy rates as data: the national standards (seeded by migration, read-only here) and each
@@ -58,7 +59,7 @@ export class SubsidyPoliciesService {
       createdBy: caller.userId,
       createdAt: this.clock.now(),
     };
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await manager.insert(SubsidyPolicyRow, row);
       await this.audit.record(
         caller,
@@ -81,7 +82,7 @@ export class SubsidyPoliciesService {
     if (!row || row.countyCode !== county) throw AppError.notFound();
     if (effectiveTo < row.effectiveFrom) throw AppError.invalid({ effectiveTo: '截止日期不能早于开始日期' });
     if (row.effectiveTo !== null && row.effectiveTo < effectiveTo) throw AppError.invalid({ effectiveTo: '该标准已在更早的日期停止执行' });
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await manager.update(SubsidyPolicyRow, { id }, { effectiveTo });
       await this.audit.record(
         caller,

@@ -133,7 +133,7 @@ export class TipsService {
     const { tip, record } = await this.visibleTip(caller, id);
     requireAccess(caller, 'reveal_tipster', record);
     const supervisor = await this.users.getById(this.dataSource.manager, tip.supervisorId);
-    await this.dataSource.transaction(async (manager) => {
+    await transactionWithRetry(this.dataSource, async (manager) => {
       await this.audit.record(
         caller,
         {
@@ -157,7 +157,7 @@ export class TipsService {
     requireAccess(caller, 'split', record);
     if (record.tipCount < 2) throw new AppError('TIP_SINGLE_ON_CASE');
     const supervisor = await this.users.getById(this.dataSource.manager, tip.supervisorId);
-    const created = await this.dataSource.transaction(async (manager) => {
+    const created = await transactionWithRetry(this.dataSource, async (manager) => {
       const child = await this.children.createSeparate(manager, this.reportOf(tip, record.countyCode));
       const decision = await this.routing.decide(manager, tip.divisionCode, supervisor.countyCode ?? record.countyCode);
       const opened = await this.cases.open(manager, {

@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { Controller, Param, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { contract, routes } from '@baoxue/shared';
@@ -35,9 +36,11 @@ export class UploadsController {
     @Query({ schema: contract.uploadsFile.query }) query: z.output<typeof contract.uploadsFile.query>,
     @Res() response: Response,
   ) {
-    const image = await this.uploads.readSigned(params.id, query.expires, query.signature);
+    const image = await this.uploads.openSigned(params.id, query.expires, query.signature);
     response.setHeader('Content-Type', 'image/jpeg');
     response.setHeader('Cache-Control', 'private, max-age=600');
-    response.end(image);
+    if (image.bytes !== null) response.setHeader('Content-Length', String(image.bytes));
+    // a reader that goes away mid-file (or a store that fails mid-stream) ends this response only
+    await pipeline(image.body, response).catch(() => undefined);
   }
 }

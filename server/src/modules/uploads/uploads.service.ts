@@ -1,7 +1,4 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { mayTakeRecordAction, type RecordAction, type UploadResponse } from '@baoxue/shared';
@@ -12,6 +9,7 @@ import type { Caller } from '../../common/auth/caller';
 import { recordActorsFor, requireRecordAccess } from '../../common/auth/record-policy';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
+import { FileStore, type StoredFile } from '../../common/files/file-store';
 import { newId } from '../../common/ids';
 import { Upload } from './upload.entity';
 
@@ -39,28 +37,26 @@ function defaultPurpose(caller: Caller): Upload['purpose'] {
 /**
  * Evidence photos. Every image is decoded and re-encoded as JPEG: that proves it is an image
  * whatever its name or declared type, bounds its size, and drops EXIF metadata — a phone's GPS
- * position would tell a village who the tipster is. Files live outside any static path and are
- * served only through short-lived signed links.
+ * position would tell a village who the tipster is. Files are kept in the `FileStore` (the local
+ * folder, or the bucket every instance of a cluster shares), outside any static path, and are served
+ * only through short-lived links signed with FILE_URL_SECRET, so any instance accepts any other's.
  */
 @Injectable()
 export class UploadsService {
-  private readonly dir: string;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {
-    this.dir = resolve(config.uploads.dir);
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-  }
+    private readonly files: FileStore,
+  ) {}
 
   async storeImage(caller: Caller, requested: Upload['purpose'] | undefined, input: Buffer): Promise<UploadResponse> {
     const purpose = requested ?? defaultPurpose(caller);
     requireRecordAccess(caller, PURPOSE_ACTIONS[purpose]);
     const image = await this.normalise(input);
     const id = newId();
-    await writeFile(this.pathOf(id), image, { mode: 0o600 });
+    // the file first: a row never names a file that is not there (a failed insert leaves an unnamed file)
+    await this.files.put(keyOf(id), image, 'image/jpeg');
     await this.dataSource.manager.insert(Upload, {
       id,
       ownerId: caller.userId,
@@ -91,23 +87,20 @@ export class UploadsService {
     return `/api/uploads/${id}/file?expires=${expires}&signature=${this.sign(id, expires)}`;
   }
 
-  async readSigned(id: string, expires: number, signature: string): Promise<Buffer> {
+  /** The file behind a signed link, as a stream; 403 for a bad or expired link, 404 when the file is gone. */
+  async openSigned(id: string, expires: number, signature: string): Promise<StoredFile> {
     const expected = Buffer.from(this.sign(id, expires));
     const given = Buffer.from(signature);
     const valid = expected.length === given.length && timingSafeEqual(expected, given);
     if (!valid || expires * 1000 < this.clock.now().getTime()) throw AppError.forbidden('图片链接已失效，请刷新页面后重试');
-    try {
-      return await readFile(this.pathOf(id));
-    } catch {
-      throw AppError.notFound();
-    }
+    const file = await this.files.get(keyOf(id));
+    if (!file) throw new AppError('NOT_FOUND', '图片不存在或已被删除');
+    return file;
   }
 
-  /** Deletes a stored file for good (its row is gone already); a file already missing is fine. */
-  async removeFile(id: string): Promise<void> {
-    await unlink(this.pathOf(id)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+  /** Deletes stored files for good (their rows go in the same transaction); a file already missing is fine. */
+  async removeFiles(ids: string[]): Promise<void> {
+    await Promise.all(ids.map((id) => this.files.delete(keyOf(id))));
   }
 
   private async normalise(input: Buffer): Promise<Buffer> {
@@ -133,9 +126,7 @@ export class UploadsService {
   private sign(id: string, expires: number): string {
     return createHmac('sha256', this.config.uploads.urlSecret).update(`${id}:${expires}`).digest('base64url');
   }
-
-  private pathOf(id: string): string {
-    // ids are UUIDs validated by the route schema; join never leaves the directory.
-    return join(this.dir, `${id}.jpg`);
-  }
 }
+
+/** Where an upload's file is kept: `<id>.jpg`, the layout of UPLOAD_DIR (ids are UUIDs the server made). */
+const keyOf = (id: string) => `${id}.jpg`;

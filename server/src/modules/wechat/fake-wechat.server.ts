@@ -67,6 +67,8 @@ export class FakeWechatServer {
   private currentToken: string | null = null;
   private faults: Fault[] = [];
   readonly messages: FakeSubscribeMessage[] = [];
+  /** Every valid stable_token call, in order: how many times the servers fetched the access token. */
+  readonly tokenRequests: Array<{ forceRefresh: boolean; at: number }> = [];
   /** Sends that repeated a delivery key already delivered: recognised, not delivered again. */
   duplicateDeliveries = 0;
   /** Chaos for reliability tests: a share of sends fail (-1) or time out after being delivered. */
@@ -115,6 +117,7 @@ export class FakeWechatServer {
     this.logins.clear();
     this.faults = [];
     this.messages.length = 0;
+    this.tokenRequests.length = 0;
     this.refusingUsers.clear();
     this.duplicateDeliveries = 0;
     this.chaos = { failureRate: 0, timeoutRate: 0, timeoutMs: 0, seed: 1 };
@@ -172,6 +175,7 @@ export class FakeWechatServer {
     if (body.grant_type !== 'client_credential') return this.reply(res, 200, { errcode: 40002, errmsg: 'invalid grant_type' });
     if (body.appid !== this.options.appId) return this.reply(res, 200, { errcode: 40013, errmsg: 'invalid appid' });
     if (body.secret !== this.options.appSecret) return this.reply(res, 200, { errcode: 40125, errmsg: 'invalid appsecret' });
+    this.tokenRequests.push({ forceRefresh: body.force_refresh === true, at: this.now() });
     // Like the real stable_token, the same token is returned until it expires or a refresh is forced.
     const expiry = this.currentToken ? this.tokens.get(this.currentToken) : undefined;
     if (!this.currentToken || !expiry || expiry <= this.now() || body.force_refresh === true) {

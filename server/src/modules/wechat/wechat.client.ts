@@ -4,6 +4,7 @@ import { LOGGER } from '../../common/logging/logger';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
+import { WechatTokens, type StoredToken } from './wechat-tokens';
 
 /** The fields WeChat's API answers with when something went wrong. */
 interface WechatErrorFields {
@@ -34,6 +35,8 @@ export const DELIVERY_KEY_HEADER = 'x-baoxue-delivery-key';
 
 /** Tokens are renewed this long before WeChat says they expire. */
 const TOKEN_MARGIN_MS = 60_000;
+/** How often an instance waiting for another's refresh looks for the new token. */
+const TOKEN_POLL_MS = 100;
 
 /**
  * The server's only door to WeChat. Its base URL is configuration: the real API in production,
@@ -41,13 +44,16 @@ const TOKEN_MARGIN_MS = 60_000;
  */
 @Injectable()
 export class WechatClient {
-  private token: { value: string; expiresAt: number } | null = null;
-  private tokenRequest: Promise<string> | null = null;
+  /** This process's copy of the shared token (`WechatTokens`), used until it nears expiry or WeChat refuses it. */
+  private token: StoredToken | null = null;
+  /** Lookups of the shared token in flight, by the token they replace: callers in this process share them. */
+  private readonly tokenRequests = new Map<string, Promise<string>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly tokens: WechatTokens,
   ) {}
 
   /** `auth.code2Session`: exchanges a `wx.login` code (valid 5 minutes, once) for the user's openid. */
@@ -68,12 +74,54 @@ export class WechatClient {
     }
   }
 
-  /** The access token from `stable_token`, kept here and shared by every caller in this process. */
-  async accessToken(forceRefresh = false): Promise<string> {
+  /**
+   * The access token from `stable_token`, one for every instance of the server. `rejected`: a token
+   * WeChat just refused (expired or replaced), to be refreshed unless another instance already has.
+   */
+  async accessToken(rejected?: string): Promise<string> {
     const now = this.clock.now().getTime();
-    if (!forceRefresh && this.token && this.token.expiresAt - TOKEN_MARGIN_MS > now) return this.token.value;
-    this.tokenRequest ??= this.fetchToken(forceRefresh).finally(() => (this.tokenRequest = null));
-    return this.tokenRequest;
+    if (this.token && this.token.value !== rejected && this.token.expiresAt - TOKEN_MARGIN_MS > now) return this.token.value;
+    const key = rejected ?? '';
+    let request = this.tokenRequests.get(key);
+    if (!request) {
+      request = this.sharedToken(rejected ?? null).finally(() => this.tokenRequests.delete(key));
+      this.tokenRequests.set(key, request);
+    }
+    return request;
+  }
+
+  /**
+   * Reads the shared token; when it needs a refresh, the instance that claims the refresh calls WeChat
+   * and stores the new token, and the others poll until it is there. A holder that dies mid-refresh
+   * loses its claim when the lease runs out, and the next caller takes over.
+   */
+  private async sharedToken(rejected: string | null): Promise<string> {
+    const leaseMs = 2 * this.config.wechat.timeoutMs + 1000;
+    const giveUpAt = Date.now() + leaseMs + 2000;
+    for (;;) {
+      const now = this.clock.now();
+      const stored = await this.tokens.read();
+      if (stored && stored.value !== rejected && stored.expiresAt - TOKEN_MARGIN_MS > now.getTime()) {
+        this.token = stored;
+        return stored.value;
+      }
+      const renewBefore = new Date(now.getTime() + TOKEN_MARGIN_MS);
+      if (await this.tokens.claim(rejected, now, renewBefore, new Date(now.getTime() + leaseMs))) {
+        let fresh: StoredToken;
+        try {
+          // stable_token answers the current token until it expires: a refused one needs a forced refresh
+          fresh = await this.fetchToken(rejected !== null && stored?.value === rejected);
+        } catch (error) {
+          await this.tokens.release().catch(() => undefined);
+          throw error;
+        }
+        await this.tokens.save(fresh);
+        this.token = fresh;
+        return fresh.value;
+      }
+      if (Date.now() > giveUpAt) throw this.unavailable(new Error('waited too long for another instance to refresh the access token'));
+      await new Promise((resolve) => setTimeout(resolve, TOKEN_POLL_MS));
+    }
   }
 
   /**
@@ -90,19 +138,21 @@ export class WechatClient {
   }): Promise<void> {
     const body = { touser: message.touser, template_id: message.templateId, page: message.page, data: message.data, lang: 'zh_CN' };
     const headers: Record<string, string> = message.deliveryKey ? { [DELIVERY_KEY_HEADER]: message.deliveryKey } : {};
+    let rejected: string | undefined;
     for (let attempt = 0; ; attempt++) {
-      const token = await this.accessToken(attempt > 0);
+      const token = await this.accessToken(rejected);
       try {
         await this.call('POST', `/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`, body, headers);
         return;
       } catch (error) {
         const expired = error instanceof WechatApiError && (error.errcode === 40001 || error.errcode === 42001);
         if (!expired || attempt > 0) throw error;
+        rejected = token;
       }
     }
   }
 
-  private async fetchToken(forceRefresh: boolean): Promise<string> {
+  private async fetchToken(forceRefresh: boolean): Promise<StoredToken> {
     const { appId, appSecret } = this.config.wechat;
     const body = await this.call<{ access_token: string; expires_in: number }>('POST', '/cgi-bin/stable_token', {
       grant_type: 'client_credential',
@@ -112,8 +162,7 @@ export class WechatClient {
     });
     // stable_token hands back the current token until it expires; one about to expire is replaced at once.
     if (!forceRefresh && body.expires_in * 1000 <= TOKEN_MARGIN_MS) return this.fetchToken(true);
-    this.token = { value: body.access_token, expiresAt: this.clock.now().getTime() + body.expires_in * 1000 };
-    return body.access_token;
+    return { value: body.access_token, expiresAt: this.clock.now().getTime() + body.expires_in * 1000 };
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
