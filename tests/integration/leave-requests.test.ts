@@ -112,6 +112,11 @@ describe('leave requests', () => {
       reason: '发烧，医生建议在家休息',
       photoUploadId: photo.body.id,
     };
+    // an upload for another purpose (the parent's deferral document) is not a leave note: refused, nothing written
+    const deferral = await parent.post<{ id: string }>('/uploads?purpose=deferral_document', imageForm(await photoWithGps(32, 32)));
+    const wrong = await parent.post('/leave-requests', { ...body, clientKey: randomUUID(), photoUploadId: deferral.body.id });
+    expect(expectError(wrong, 400, 'VALIDATION_FAILED').fields).toHaveProperty('photoUploadId');
+    expect(await server.dataSource.manager.countBy(LeaveRequest, { childId })).toBe(0);
     const created = await parent.post<LeaveView>('/leave-requests', body);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
@@ -167,6 +172,9 @@ describe('leave requests', () => {
     const outbox = await server.dataSource.manager.findBy(OutboxMessage, { userId: parentId, template: 'leave_decided' });
     expect(outbox).toHaveLength(1);
     expect(outbox[0]!.payload).toMatchObject({ data: expect.objectContaining({ thing1: '请假甲' }) });
+    // the subscribe message leaves the product: neither the kind of leave (病假) nor the teacher's note goes with it
+    const sent = JSON.stringify(outbox[0]!.payload);
+    for (const withheld of ['病假', '好好休息', '请补交证明']) expect(sent).not.toContain(withheld);
 
     if (winner.body.status === 'approved') {
       const days = await server.app

@@ -159,6 +159,20 @@ describe('pupil changes (学籍异动)', () => {
     // a school of another served county is in the system: allowed
     const created = await record(staff, { childId: child.id, kind: 'transfer_out', toSchoolId: otherCountySchoolId });
     expect(created.status).toBe(201);
+    // a document the school attached stays with the school and the county: the receiving school reads no link
+    const withDocument = await record(staff, {
+      childId: (await createPupil(server.dataSource, { name: '转学丙', schoolId, grade: 5, className: '6班' })).id,
+      kind: 'transfer_out',
+      toSchoolId: juniorId,
+      documentUploadId: (await staff.post<UploadResponse>('/uploads?purpose=pupil_change_document', imageForm(await photoWithGps(32, 32))))
+        .body.id,
+    });
+    expect(withDocument.body.documentUrl).toMatch(/signature=/);
+    const incoming = (await receiving.get<{ items: PupilChangeView[] }>('/pupil-changes?direction=incoming')).body.items;
+    expect(incoming.find((c) => c.id === withDocument.body.id)).toMatchObject({ hasDocument: true, documentUrl: null });
+    const county = (await admin.get<{ items: PupilChangeView[] }>('/pupil-changes')).body.items;
+    expect(county.find((c) => c.id === withDocument.body.id)!.documentUrl).toMatch(/signature=/);
+
     const refused = await bystander.post<PupilChangeView>(`/pupil-changes/${created.body.id}/confirm`, {
       approve: false,
       note: '未到校报到',
@@ -204,6 +218,8 @@ describe('pupil changes (学籍异动)', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'pending', hasDocument: true });
+    // the school that recorded it sees the document, through a short-lived signed link
+    expect(created.body.documentUrl).toMatch(/^\/api\/uploads\/.+signature=/);
     const adminId = (await demoUser(server.dataSource, 'county-admin')).id;
     expect(await manager().countBy(InboxMessage, { userId: adminId, title: '有休学申请待审批' })).toBe(1);
 
@@ -213,6 +229,12 @@ describe('pupil changes (学籍异动)', () => {
     expectError(await receiving.post(`/pupil-changes/${created.body.id}/confirm`, { approve: true }), 404, 'NOT_FOUND');
     const approvals = await admin.get<{ items: PupilChangeView[] }>('/pupil-changes?direction=approval&status=pending');
     expect(approvals.body.items.map((c) => c.id)).toEqual([created.body.id]);
+    // the county sees the document it approves on
+    const documentUrl = approvals.body.items[0]!.documentUrl;
+    expect(documentUrl).toMatch(/^\/api\/uploads\/.+signature=/);
+    const fetched = await fetch(`${server.baseUrl}${documentUrl}`);
+    expect(fetched.status).toBe(200);
+    expect(fetched.headers.get('content-type')).toBe('image/jpeg');
     const decided = await admin.post<PupilChangeView>(`/pupil-changes/${created.body.id}/decision`, {
       approve: true,
       note: '同意休学一年',

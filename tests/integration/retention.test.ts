@@ -10,6 +10,7 @@ import { CaseEvent, CaseVisit, DropoutCase } from '../../server/src/modules/case
 import { RetentionService, yearsBefore } from '../../server/src/modules/cases/retention.service';
 import { Child } from '../../server/src/modules/children/child.entity';
 import { InboxMessage } from '../../server/src/modules/notifications/notification.entities';
+import { SchoolReport } from '../../server/src/modules/school-line/follow-up.entities';
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { Upload } from '../../server/src/modules/uploads/upload.entity';
 import { signInAs, type ApiClient } from '../support/api';
@@ -96,8 +97,38 @@ describe('retention of finished cases', () => {
 
   it('strips a case finished beyond the retention period, and nothing else', async () => {
     const old = await caseFinished('保留测甲', 6);
+    // the school line's free text on the timeline: a school's report with its contacts with the family, a 学籍异动's evidence
+    const schoolLine = [
+      {
+        kind: 'school_reported',
+        data: { schoolName: '十里镇中心小学', reason: '多日未到校', contacts: 1, contactSummary: '电话联系外婆王某：联系不上' },
+      },
+      { kind: 'pupil_change', data: { summary: '经县教育局批准休学：白血病住院治疗' } },
+      { kind: 'closed_not_dropout', data: { reason: 'deferred', evidence: '经县教育局批准休学：白血病住院治疗' } },
+    ];
+    await server.dataSource.manager.insert(
+      CaseEvent,
+      schoolLine.map((event) => ({ id: newId(), caseId: old.caseId, at: new Date(), actorId: null, ...event })),
+    );
+    // and the school's own copy of its report's reason
+    const schoolReport = (caseId: string, childId: string) => ({
+      id: newId(),
+      countyCode: '411522000000',
+      schoolId: newId(),
+      childId,
+      caseId,
+      existing: false,
+      reason: '母亲说孩子患抑郁症不愿上学',
+      reportedBy: newId(),
+      clientKey: newId(),
+      reportedAt: new Date(),
+    });
     const recent = await caseFinished('保留测乙', 4);
     const open = await caseFinished('保留测丙', null);
+    await server.dataSource.manager.insert(SchoolReport, [
+      schoolReport(old.caseId, old.childId),
+      schoolReport(recent.caseId, recent.childId),
+    ]);
     expect(existsSync(photoPath(old.photoId))).toBe(true);
     const messagesBefore = await server.dataSource.manager.findBy(InboxMessage, {});
     expect(messagesBefore.some((m) => m.body.includes('保留测甲'))).toBe(true);
@@ -123,6 +154,12 @@ describe('retention of finished cases', () => {
     });
     const closedEvent = await server.dataSource.manager.findOneByOrFail(CaseEvent, { caseId: old.caseId, kind: 'closed' });
     expect(closedEvent.data).toEqual({ note: PSEUDONYMISED_TEXT });
+    const timeline = JSON.stringify(await server.dataSource.manager.findBy(CaseEvent, { caseId: old.caseId }));
+    for (const text of ['外婆王某', '白血病']) expect(timeline).not.toContain(text);
+    expect((await server.dataSource.manager.findOneByOrFail(SchoolReport, { caseId: old.caseId })).reason).toBe(PSEUDONYMISED_TEXT);
+    expect((await server.dataSource.manager.findOneByOrFail(SchoolReport, { caseId: recent.caseId })).reason).toBe(
+      '母亲说孩子患抑郁症不愿上学',
+    );
     expect(await server.dataSource.manager.findOneByOrFail(Child, { id: old.childId })).toMatchObject({
       name: PSEUDONYMISED_TEXT,
       idNumber: null,

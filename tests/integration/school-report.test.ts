@@ -34,6 +34,7 @@ type ReportResponse = z.infer<typeof reportPupilResponse>;
 describe('the school reports a pupil', () => {
   let server: TestServer;
   let schoolId: string;
+  let juniorId: string;
   let teacher: ApiClient;
   let teacherId: string;
   let otherTeacher: ApiClient;
@@ -63,7 +64,7 @@ describe('the school reports a pupil', () => {
   beforeAll(async () => {
     server = await startTestServer();
     schoolId = (await schoolByName(server.dataSource, DEMO_SCHOOL)).id;
-    const juniorId = (await schoolByName(server.dataSource, DEMO_JUNIOR)).id;
+    juniorId = (await schoolByName(server.dataSource, DEMO_JUNIOR)).id;
     const staff = (displayName: string, position: 'school_staff' | 'leader', unitSchoolId = schoolId) =>
       createUser(server.dataSource, { role: 'official', position, unitSchoolId, countyCode: DEMO_COUNTY, displayName });
     const [t, o, p, l, j] = await Promise.all([
@@ -278,5 +279,92 @@ describe('the school reports a pupil', () => {
     expect(await manager().countBy(SchoolReport, { childId: child.id })).toBe(0);
     // the leader sees every class of the school
     expect((await leader.get(`/pupils/${child.id}/follow-up`)).status).toBe(200);
+  });
+
+  it('lets the leader follow up and report a pupil the roster places in no class; a 班主任 does not find one', async () => {
+    const child = await createPupil(server.dataSource, { name: '未分班甲', schoolId, grade: 5, villageCode: WUMING });
+    const now = server.clock.now();
+    // the daily monitor's alert of a pupil in no class (className ''), which only the leaders see
+    const alertId = newId();
+    await manager().insert(AbsenceAlert, {
+      id: alertId,
+      countyCode: DEMO_COUNTY,
+      schoolId,
+      childId: child.id,
+      grade: 5,
+      className: '',
+      streakStart: addDays(today(), -4),
+      lastAbsentDay: today(),
+      streak: 3,
+      status: 'open',
+      caseId: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    for (const client of [teacher, otherTeacher, plainStaff]) {
+      expectError(await client.get(`/pupils/${child.id}/follow-up`), 404, 'NOT_FOUND');
+      expectError(await contact(client, child.id), 404, 'NOT_FOUND');
+      expectError(await report(client, child.id), 404, 'NOT_FOUND');
+    }
+
+    const page = await leader.get<FollowUp>(`/pupils/${child.id}/follow-up`);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({
+      name: '未分班甲',
+      classLabel: '五年级（未分班）',
+      lastSchoolDays: { days: 0 },
+      alerts: [expect.objectContaining({ id: alertId, status: 'open', classLabel: '五年级（未分班）' })],
+    });
+    expect((await contact(leader, child.id)).status).toBe(201);
+    expect((await manager().findOneByOrFail(AbsenceAlert, { id: alertId })).status).toBe('contacted');
+    const reported = await report(leader, child.id);
+    expect(reported.status).toBe(200);
+    expect(await manager().findOneByOrFail(DropoutCase, { id: reported.body.caseId })).toMatchObject({
+      childId: child.id,
+      source: 'school',
+    });
+  });
+
+  it('shows a school only its own follow-up of a pupil: another school’s contacts and alerts stay with it', async () => {
+    // a pupil transferred in from the junior school, which had followed them up
+    const child = await pupil('转入跟进甲');
+    const now = server.clock.now();
+    const earlier = { countyCode: DEMO_COUNTY, schoolId: juniorId, childId: child.id, grade: 5, className: '3班' };
+    await manager().insert(AbsenceAlert, {
+      id: newId(),
+      ...earlier,
+      streakStart: addDays(today(), -40),
+      lastAbsentDay: addDays(today(), -36),
+      streak: 3,
+      status: 'back',
+      caseId: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await manager().insert(FamilyContact, {
+      id: newId(),
+      countyCode: DEMO_COUNTY,
+      schoolId: juniorId,
+      childId: child.id,
+      alertId: null,
+      contactedOn: addDays(today(), -36),
+      channel: 'visit',
+      contactPerson: '祖母',
+      outcome: 'refuses',
+      note: '原学校家访记录：家中变故',
+      nextStep: null,
+      recordedBy: teacherId,
+      recordedAt: now,
+    });
+    await contact(teacher, child.id, { contactPerson: '父亲' });
+
+    const page = await teacher.get<FollowUp>(`/pupils/${child.id}/follow-up`);
+    expect(page.body.alerts).toEqual([]);
+    expect(page.body.contacts.map((c) => c.contactPerson)).toEqual(['父亲']);
+    const reported = await report(teacher, child.id);
+    const detail = await township.get<CaseDetail>(`/cases/${reported.body.caseId}`);
+    const summaries = detail.body.events.map((e) => e.summary).join('\n');
+    expect(summaries).toContain('电话联系父亲');
+    expect(summaries).not.toContain('祖母');
   });
 });

@@ -1,12 +1,18 @@
-import type { ReactNode } from 'react';
-import { Text, View } from '@tarojs/components';
+import { useState, type ReactNode } from 'react';
+import Taro from '@tarojs/taro';
+import { Image, Text, View } from '@tarojs/components';
 import { PUPIL_CHANGE_KIND_LABELS, PUPIL_CHANGE_STATUS_LABELS } from '@baoxue/shared';
 import { DetailRow } from './detail-row';
 import type { PupilChange } from '../services/school-line';
 import { formatDateTime } from '../utils/format';
 
-/** One 学籍异动 as the school that recorded it, the receiving school and the county read it. */
+/**
+ * One 学籍异动 as the school that recorded it, the receiving school and the county read it. The
+ * document photo shows for those the server gives its link to (the recording school, the county).
+ */
 export function PupilChangeCard({ change, children }: { change: PupilChange; children?: ReactNode }) {
+  const [broken, setBroken] = useState(false);
+  const photo = change.documentUrl;
   const where =
     change.kind === 'transfer_out'
       ? `${change.fromSchoolName} → ${change.toSchoolName ?? ''}`
@@ -24,7 +30,17 @@ export function PupilChangeCard({ change, children }: { change: PupilChange; chi
       <Text className="list-item-line">{where}</Text>
       <DetailRow label="生效日期">{change.effectiveOn}</DetailRow>
       <DetailRow label="异动原因">{change.reason}</DetailRow>
-      {change.hasDocument && <DetailRow label="证明材料">已上传</DetailRow>}
+      {change.hasDocument && !photo && <DetailRow label="证明材料">已上传</DetailRow>}
+      {photo && !broken && (
+        <Image
+          className="photo-large pupil-change-document"
+          src={photo}
+          mode="aspectFit"
+          onError={() => setBroken(true)}
+          onClick={() => void Taro.previewImage({ urls: [photo], current: photo })}
+        />
+      )}
+      {photo && broken && <Text className="list-item-meta">证明材料照片无法显示，请刷新后重试</Text>}
       <Text className="list-item-meta">
         {change.requestedByName ?? ''} {formatDateTime(change.requestedAt)} 登记
       </Text>

@@ -28,6 +28,11 @@ function withPhotoUrl<T extends { photoUrl?: string | null }>(item: T): T {
   return item.photoUrl ? { ...item, photoUrl: fileUrl(item.photoUrl) } : item;
 }
 
+/** The same for a 学籍异动's document photo (only the recording school and the county get one). */
+function withDocumentUrl<T extends { documentUrl: string | null }>(item: T): T {
+  return item.documentUrl ? { ...item, documentUrl: fileUrl(item.documentUrl) } : item;
+}
+
 export const schoolLineApi = {
   calendar: (query: RequestQuery<'calendarGet'> = {}) => call('calendarGet', { query }),
   classes: () => call('classesList'),
@@ -50,10 +55,15 @@ export const schoolLineApi = {
   },
   decideLeave: async (id: string, body: RequestBody<'leaveDecide'>) => withPhotoUrl(await call('leaveDecide', { params: { id }, body })),
 
-  changes: (query: RequestQuery<'pupilChangesList'>) => call('pupilChangesList', { query }),
-  recordChange: (body: RequestBody<'pupilChangesCreate'>) => call('pupilChangesCreate', { body }),
-  confirmTransfer: (id: string, body: RequestBody<'pupilChangesConfirm'>) => call('pupilChangesConfirm', { params: { id }, body }),
-  decideSuspension: (id: string, body: RequestBody<'pupilChangesDecide'>) => call('pupilChangesDecide', { params: { id }, body }),
+  changes: async (query: RequestQuery<'pupilChangesList'>) => {
+    const page = await call('pupilChangesList', { query });
+    return { ...page, items: page.items.map(withDocumentUrl) };
+  },
+  recordChange: async (body: RequestBody<'pupilChangesCreate'>) => withDocumentUrl(await call('pupilChangesCreate', { body })),
+  confirmTransfer: async (id: string, body: RequestBody<'pupilChangesConfirm'>) =>
+    withDocumentUrl(await call('pupilChangesConfirm', { params: { id }, body })),
+  decideSuspension: async (id: string, body: RequestBody<'pupilChangesDecide'>) =>
+    withDocumentUrl(await call('pupilChangesDecide', { params: { id }, body })),
   /** A photo of the 休学 document (hospital certificate, application). */
   uploadDocument: async (file: UploadInput) => {
     const uploaded = await upload('uploadsCreate', file, { purpose: 'pupil_change_document' });

@@ -134,9 +134,12 @@ export const PUPIL_CHANGE_STATUS_LABELS: Record<PupilChangeStatus, string> = {
   refused: '未通过',
 };
 
-/** A class as people name it: 三年级2班, 初一3班 (grade labels as the roster's). */
+/**
+ * A class as people name it: 三年级2班, 初一3班 (grade labels as the roster's); a pupil the roster
+ * places in a grade but no class (an alert's class name '') reads 三年级（未分班）.
+ */
 export function classLabel(grade: number, className: string): string {
-  return `${GRADE_LABELS[grade] ?? `${grade}年级`}${className}`;
+  return `${GRADE_LABELS[grade] ?? `${grade}年级`}${className || '（未分班）'}`;
 }
 
 /** How far back a roll call first sent from a phone that was offline may be dated (calendar days). */

@@ -14,6 +14,7 @@ const DEMO_ACCOUNTS = [
   'township-cadre',
   'village-cadre',
   'school-staff',
+  'school-leader',
   'zhaihe-cadre',
   'county-admin',
 ];
@@ -79,6 +80,8 @@ async function expectRoleSection(page: Page, user: Me): Promise<void> {
     case 'official':
       await visibleText(page, '本单位').waitFor();
       await visibleText(page, user.unit?.kind === 'school' ? '学校信息' : '下辖区划与辖区内学校').waitFor();
+      // a school's staff start the day from the school line (BRIEF §4a)
+      if (user.unit?.kind === 'school') await visibleText(page, '学校工作台 · 点名').waitFor();
       return;
     case 'supervisor':
     case 'parent':

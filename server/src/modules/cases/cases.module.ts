@@ -6,6 +6,7 @@ import { ChildrenModule } from '../children/children.module';
 import { CaseHandlingController } from './case-handling.controller';
 import { CaseHandlingService } from './case-handling.service';
 import { CaseRecords } from './case-records';
+import { CaseRetentionFollowers } from './case-retention-followers';
 import { CaseTipRecords, CaseTips } from './case-tips';
 import { CountySettingsService } from './county-settings.service';
 import { DeadlinesService } from './deadlines.service';
@@ -44,6 +45,7 @@ import { CaseChildLinks } from './case-child-links';
     LedgerService,
     CountySettingsService,
     RetentionService,
+    CaseRetentionFollowers,
     CaseRecords,
     CaseChildLinks,
     // the tips module plugs its implementation in (TipsModule.onModuleInit)
@@ -61,6 +63,7 @@ import { CaseChildLinks } from './case-child-links';
     ChildrenModule,
     DeadlinesService,
     RetentionService,
+    CaseRetentionFollowers,
   ],
 })
 export class CasesModule implements OnModuleInit {

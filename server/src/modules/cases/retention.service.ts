@@ -14,13 +14,17 @@ import { DivisionRecords } from '../divisions/division-records';
 import { NotificationRecords } from '../notifications/notification-records';
 import { UploadRecords } from '../uploads/upload-records';
 import { UploadsService } from '../uploads/uploads.service';
+import { CaseRetentionFollowers } from './case-retention-followers';
 import { CaseTipRecords } from './case-tips';
 import { CaseEvent, CaseNotice, CaseRouting, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
 
 /** Cases handled per transaction: small enough to keep locks short on a county's first run. */
 const BATCH = 100;
-/** Free-text keys of case events (reasons, notes, who received a notice). */
-const EVENT_TEXT_KEYS = ['note', 'reason', 'receivedBy'];
+/**
+ * Free-text keys of case events: reasons, notes, who received a notice, the evidence a case closed
+ * on, a school's contacts with the family (`contactSummary`) and a 学籍异动 (`summary`).
+ */
+const EVENT_TEXT_KEYS = ['note', 'reason', 'receivedBy', 'evidence', 'contactSummary', 'summary'];
 
 export interface RetentionResult {
   cases: number;
@@ -51,6 +55,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly divisionRecords: DivisionRecords,
     private readonly notificationRecords: NotificationRecords,
     private readonly uploadRecords: UploadRecords,
+    private readonly followers: CaseRetentionFollowers,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.job = new PeriodicJob('retention run', () => this.run(), logger);
@@ -140,6 +145,8 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     }
     // messages that named the child: to officials (the case), supervisors (their tip), parents (the notice)
     await this.notificationRecords.pseudonymiseLinkedTo(manager, [...caseIds, ...tipIds, ...notices.map((n) => n.id)]);
+    // copies other modules keep (a school's report of the pupil)
+    await this.followers.pseudonymiseCases(manager, caseIds);
     await manager.update(DropoutCase, { id: In(caseIds) }, { pseudonymisedAt: this.clock.now() });
     await this.forgetChildren(manager, [...new Set(cases.map((c) => c.childId))]);
     return photos;

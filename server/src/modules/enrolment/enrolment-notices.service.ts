@@ -139,7 +139,7 @@ export class EnrolmentNoticesService {
         decidedAt: null,
         decisionNote: null,
       };
-      await this.uploads.attach(manager, input.photoId, caller.userId, application.id, 'photoId');
+      await this.uploads.attach(manager, input.photoId, caller.userId, 'deferral_document', application.id, 'photoId');
       await manager.insert(DeferralApplication, application);
       await this.audit.record(
         caller,

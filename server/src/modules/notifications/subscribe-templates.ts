@@ -24,7 +24,7 @@ export const SUBSCRIBE_TEMPLATES: Record<SubscriptionKey, TemplateDefinition> = 
     fields: { thing1: 'thing', thing2: 'thing', amount3: 'amount', time4: 'time' },
     roles: ['parent'],
   },
-  // 请假审批结果: the child, the leave's days, the decision, its note
+  // 请假审批结果: the child, the leave's days, the decision, a pointer to the app (no kind of leave, no note: see LeaveService.decide)
   leave_decided: {
     title: '请假审批结果通知',
     fields: { thing1: 'thing', thing2: 'thing', phrase3: 'phrase', thing4: 'thing' },

@@ -124,7 +124,8 @@ export class PupilChangesService {
           Object.assign(change, { status: 'effective', openKey: id });
           await manager.update(PupilChange, { id }, { status: 'effective', openKey: id });
         }
-        if (input.documentUploadId) await this.uploads.attach(manager, input.documentUploadId, caller.userId, id, 'documentUploadId');
+        if (input.documentUploadId)
+          await this.uploads.attach(manager, input.documentUploadId, caller.userId, 'pupil_change_document', id, 'documentUploadId');
         await this.audit.record(
           caller,
           {
@@ -144,7 +145,7 @@ export class PupilChangesService {
       if (isDuplicateKey(error)) throw new AppError('PUPIL_CHANGE_PENDING', undefined, { childId: '该学生已有一项学籍异动正在办理' });
       throw error;
     }
-    return this.view(this.dataSource.manager, id);
+    return this.view(this.dataSource.manager, caller, id);
   }
 
   /** The caller's lists: outgoing (their school's pupils), incoming (transfers to their school), approval (休学 for the county). */
@@ -164,7 +165,7 @@ export class PupilChangesService {
     const rows = await qb.getMany();
     const page = rows.slice(0, query.limit);
     return {
-      items: await this.views(manager, page),
+      items: await this.views(manager, caller, page),
       nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null,
     };
   }
@@ -250,7 +251,7 @@ export class PupilChangesService {
         link: pageLink('schoolChanges', { direction: 'outgoing' }),
       });
     });
-    return this.view(this.dataSource.manager, id);
+    return this.view(this.dataSource.manager, caller, id);
   }
 
   /**
@@ -328,11 +329,19 @@ export class PupilChangesService {
     return change;
   }
 
-  private async view(manager: EntityManager, id: string): Promise<PupilChangeView> {
-    return (await this.views(manager, [await manager.findOneByOrFail(PupilChange, { id })]))[0]!;
+  private async view(manager: EntityManager, caller: Caller, id: string): Promise<PupilChangeView> {
+    return (await this.views(manager, caller, [await manager.findOneByOrFail(PupilChange, { id })]))[0]!;
   }
 
-  private async views(manager: EntityManager, rows: PupilChange[]): Promise<PupilChangeView[]> {
+  /**
+   * Who sees a change's document (a 休学 certificate says why a child stops school): the school that
+   * recorded it and the county that decides, not the receiving school of a transfer.
+   */
+  private mayReadDocument(caller: Caller, change: PupilChange): boolean {
+    return inReadScope(caller, 'read_pupil_change', { county: change.countyCode, school: change.fromSchoolId });
+  }
+
+  private async views(manager: EntityManager, caller: Caller, rows: PupilChange[]): Promise<PupilChangeView[]> {
     const [children, schools, users] = await Promise.all([
       this.children.namesOf(manager, [...new Set(rows.map((r) => r.childId))]),
       this.schools.schoolNames(manager, [
@@ -340,6 +349,12 @@ export class PupilChangesService {
       ]),
       this.users.displayNames(manager, [...new Set(rows.map((r) => r.requestedBy))]),
     ]);
-    return rows.map((row) => mapPupilChange(row, { children, schools, users }));
+    return rows.map((row) =>
+      mapPupilChange(
+        row,
+        { children, schools, users },
+        row.documentUploadId && this.mayReadDocument(caller, row) ? this.uploads.signedUrl(row.documentUploadId) : null,
+      ),
+    );
   }
 }

@@ -220,9 +220,9 @@ export class AbsenceAlerts implements PupilChangeFollower {
       .getCount();
   }
 
-  /** A child's alerts, newest first (the pupil's follow-up page). */
-  async alertsOf(manager: EntityManager, childId: string): Promise<AbsenceAlertView[]> {
-    return this.views(manager, await manager.find(AbsenceAlert, { where: { childId }, order: { streakStart: 'DESC' } }));
+  /** A child's alerts at a school, newest first (the pupil's follow-up page). */
+  async alertsOf(manager: EntityManager, childId: string, schoolId: string): Promise<AbsenceAlertView[]> {
+    return this.views(manager, await manager.find(AbsenceAlert, { where: { childId, schoolId }, order: { streakStart: 'DESC' } }));
   }
 
   async views(manager: EntityManager, alerts: AbsenceAlert[]): Promise<AbsenceAlertView[]> {

@@ -6,6 +6,7 @@ import {
   chinaDay,
   classLabel,
   pageLink,
+  PSEUDONYMISED_TEXT,
   type familyContactRequest,
   type reportPupilRequest,
   type RecordAction,
@@ -23,6 +24,7 @@ import { newId } from '../../common/ids';
 import { transactionWithRetry } from '../../database/transaction';
 import { AuditService } from '../audit/audit.service';
 import { CaseRecords } from '../cases/case-records';
+import type { CaseRetentionFollower } from '../cases/case-retention-followers';
 import { CaseRoutingService } from '../cases/case-routing.service';
 import { CasesService } from '../cases/cases.service';
 import { ChildRecords, placeOfChild, type ChildRow } from '../children/child-records';
@@ -52,7 +54,7 @@ const REPORT_ATTEMPTS = 8;
  * tip, on the same child record. Open to the school's leader and the pupil's 班主任.
  */
 @Injectable()
-export class FollowUpService {
+export class FollowUpService implements CaseRetentionFollower {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
@@ -75,14 +77,22 @@ export class FollowUpService {
     const today = chinaDay(this.clock.now());
     const [school, rollCalls, alerts, contacts, openCase] = await Promise.all([
       this.schools.getById(manager, child.schoolId!),
-      manager.find(RollCall, {
-        where: { schoolId: child.schoolId!, grade: child.grade!, className: child.className!, day: LessThanOrEqual(today) },
-        select: { id: true, day: true },
-        order: { day: 'DESC' },
-        take: ROLL_CALL_DAYS,
+      // a pupil in no class has no class roll call
+      child.className === null
+        ? []
+        : manager.find(RollCall, {
+            where: { schoolId: child.schoolId!, grade: child.grade!, className: child.className, day: LessThanOrEqual(today) },
+            select: { id: true, day: true },
+            order: { day: 'DESC' },
+            take: ROLL_CALL_DAYS,
+          }),
+      // the school's own follow-up of the pupil: what another school recorded before a transfer stays with it
+      this.alerts.alertsOf(manager, child.id, child.schoolId!),
+      manager.find(FamilyContact, {
+        where: { childId: child.id, schoolId: child.schoolId! },
+        order: { contactedOn: 'DESC', recordedAt: 'DESC' },
+        take: SHOWN,
       }),
-      this.alerts.alertsOf(manager, child.id),
-      manager.find(FamilyContact, { where: { childId: child.id }, order: { contactedOn: 'DESC', recordedAt: 'DESC' }, take: SHOWN }),
       this.caseRecords.openCaseOf(manager, child.id),
     ]);
     const days = rollCalls.map((r) => r.day);
@@ -105,7 +115,7 @@ export class FollowUpService {
     return {
       childId: child.id,
       name: child.name,
-      classLabel: classLabel(child.grade!, child.className!),
+      classLabel: classLabel(child.grade!, child.className ?? ''),
       schoolName: school.name,
       lastSchoolDays,
       alerts: alerts.slice(0, SHOWN),
@@ -182,7 +192,7 @@ export class FollowUpService {
         }
         const school = await this.schools.getById(manager, child.schoolId!);
         const contacts = await manager.find(FamilyContact, {
-          where: { childId: child.id },
+          where: { childId: child.id, schoolId: school.id },
           order: { contactedOn: 'DESC', recordedAt: 'DESC' },
         });
         const event = {
@@ -254,10 +264,17 @@ export class FollowUpService {
     );
   }
 
+  /** Retention (BRIEF §7, every copy): a school's report keeps the reason its case's timeline had; it goes with the case's text. */
+  async pseudonymiseCases(manager: EntityManager, caseIds: string[]): Promise<void> {
+    if (caseIds.length) await manager.update(SchoolReport, { caseId: In(caseIds) }, { reason: PSEUDONYMISED_TEXT });
+  }
+
   /**
    * A pupil of the caller's school the caller follows: the school's leader, or a 班主任 of the pupil's
-   * class. A pupil the caller cannot read (another school's, another class's for a 班主任) is not
-   * found; one they read but may not act on is refused with the policy's reason.
+   * class. A pupil the roster places in a grade but no class (the daily monitor alerts the leaders of
+   * one) has no 班主任: the leader follows it. A pupil the caller cannot read (another school's,
+   * another class's or no class's for a 班主任) is not found; one they read but may not act on is
+   * refused with the policy's reason.
    */
   private async pupil(
     manager: EntityManager,
@@ -267,9 +284,9 @@ export class FollowUpService {
   ): Promise<ChildRow> {
     const schoolId = caller.unit?.kind === 'school' ? caller.unit.schoolId : null;
     const [child] = await this.children.findByIds(manager, [childId]);
-    if (!child || child.mergedIntoId || !schoolId || child.schoolId !== schoolId || child.grade === null || child.className === null)
-      throw AppError.notFound();
-    const classTeacher = await this.classes.teachesClass(manager, caller.userId, schoolId, child.grade, child.className);
+    if (!child || child.mergedIntoId || !schoolId || child.schoolId !== schoolId || child.grade === null) throw AppError.notFound();
+    const classTeacher =
+      child.className !== null && (await this.classes.teachesClass(manager, caller.userId, schoolId, child.grade, child.className));
     if (!inReadScope(caller, 'read_absence_alert', { school: schoolId, classTeacher })) throw AppError.notFound();
     if (action === 'follow_absence') requireRecordAccess(caller, action, { schoolId, classTeacher });
     return child;

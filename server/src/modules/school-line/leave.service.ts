@@ -132,7 +132,7 @@ export class LeaveService {
           throw new AppError('LEAVE_OVERLAP', undefined, {
             fromDay: `与${daysLabel(overlapping.fromDay, overlapping.toDay)}的请假（${overlapping.status === 'approved' ? '已批准' : '待审批'}）重叠`,
           });
-        if (input.photoUploadId) await this.uploads.attach(tx, input.photoUploadId, caller.userId, leave.id, 'photoUploadId');
+        if (input.photoUploadId) await this.uploads.attach(tx, input.photoUploadId, caller.userId, 'leave_note', leave.id, 'photoUploadId');
         await tx.insert(LeaveRequest, leave);
         await this.audit.record(
           caller,
@@ -258,13 +258,16 @@ export class LeaveService {
           ? `${child.name}${days}的${LEAVE_KIND_LABELS[leave.kind]}已批准。${input.note ?? ''}`.trim()
           : `${child.name}${days}的${LEAVE_KIND_LABELS[leave.kind]}未获批准：${input.note ?? '请联系班主任'}。请按时送孩子上学。`,
         link: pageLink('parentLeave'),
+        // a subscribe message leaves the product (WeChat's servers, the phone's lock screen): the
+        // child and the days only — not the kind of leave (病假 is health data) nor the teacher's
+        // free-text note, which the parent reads in the app
         wechat: {
           template: 'leave_decided',
           values: {
             thing1: child.name,
-            thing2: `${days}${LEAVE_KIND_LABELS[leave.kind]}`,
+            thing2: `${days}请假`,
             phrase3: input.approve ? '已批准' : '未批准',
-            thing4: input.note ?? (input.approve ? '请假已批准' : '请按时送孩子上学'),
+            thing4: input.approve ? '详情请在小程序中查看' : '请按时送孩子上学，详情见小程序',
           },
         },
       });

@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
+import { CaseRetentionFollowers } from '../cases/case-retention-followers';
 import { CasesModule } from '../cases/cases.module';
 import { AttendanceService } from '../children/attendance.service';
 import { ChildRecordMoves } from '../children/child-record-moves';
@@ -63,15 +64,19 @@ export class SchoolLineModule implements OnModuleInit {
     private readonly followUpLinks: FollowUpChildLinks,
     private readonly pupilChanges: PupilChangeFollowers,
     private readonly alerts: AbsenceAlerts,
+    private readonly retention: CaseRetentionFollowers,
+    private readonly followUp: FollowUpService,
   ) {}
 
   /**
    * Attendance counts school days with the county calendar and the roll calls; child merges move the
-   * alerts; a pupil who leaves by 学籍异动 is no longer followed.
+   * alerts; a pupil who leaves by 学籍异动 is no longer followed; retention strips the school's
+   * copies of a finished case's text.
    */
   onModuleInit(): void {
     this.attendance.plug(this.days);
     this.childMoves.register(this.childLinks, this.followUpLinks);
     this.pupilChanges.register(this.alerts);
+    this.retention.register(this.followUp);
   }
 }

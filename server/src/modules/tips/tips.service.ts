@@ -268,7 +268,7 @@ export class TipsService {
     });
     // a copy: on MySQL the insert writes the driver's raw values (0/1) back into what it is given
     await manager.insert(Tip, { ...tip });
-    if (input.photoId) await this.uploads.attach(manager, input.photoId, caller.userId, tipId, 'photoId');
+    if (input.photoId) await this.uploads.attach(manager, input.photoId, caller.userId, 'tip_evidence', tipId, 'photoId');
     return { tip, message, openedCase: !existing };
   }
 

@@ -17,7 +17,7 @@ export class UploadsController {
   constructor(private readonly uploads: UploadsService) {}
 
   @Endpoint('uploadsCreate')
-  @RolesFor('upload_tip_evidence', 'upload_deferral_document', 'upload_pupil_change_document')
+  @RolesFor('upload_tip_evidence', 'upload_deferral_document', 'upload_leave_note', 'upload_pupil_change_document')
   @UseInterceptors(FileInterceptor(field, { limits: { fileSize: contract.uploadsCreate.file.maxBytes, files: 1 } }))
   create(
     @CurrentCaller() caller: Caller,

@@ -70,13 +70,23 @@ export class UploadsService {
     return { id, mime: 'image/jpeg', bytes: image.length, url: this.signedUrl(id) };
   }
 
-  /** Ties an upload to the record it belongs to; only its owner's unused uploads qualify. */
-  async attach(manager: EntityManager, uploadId: string, ownerId: string, recordId: string, field: string): Promise<void> {
+  /**
+   * Ties an upload to the record it belongs to; only its owner's unused uploads of the record's
+   * purpose qualify (a parent's deferral document is not the photo of a leave request).
+   */
+  async attach(
+    manager: EntityManager,
+    uploadId: string,
+    ownerId: string,
+    purpose: Upload['purpose'],
+    recordId: string,
+    field: string,
+  ): Promise<void> {
     const result = await manager
       .createQueryBuilder()
       .update(Upload)
       .set({ attachedTo: recordId })
-      .where('id = :uploadId AND owner_id = :ownerId AND attached_to IS NULL', { uploadId, ownerId })
+      .where('id = :uploadId AND owner_id = :ownerId AND purpose = :purpose AND attached_to IS NULL', { uploadId, ownerId, purpose })
       .execute();
     if (result.affected !== 1) throw AppError.invalid({ [field]: '照片不存在或已被使用，请重新上传' });
   }

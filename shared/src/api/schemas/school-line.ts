@@ -328,6 +328,8 @@ export const pupilChangeView = z.object({
   reason: z.string(),
   hasDocument: z.boolean(),
   documentUploadId: z.string().nullable(),
+  /** A ten-minute link to the document photo: for the school that recorded the change and the county that decides it, never the receiving school. */
+  documentUrl: z.string().nullable(),
   requestedByName: z.string().nullable(),
   requestedAt: z.string(),
   decisionNote: z.string().nullable(),
