@@ -95,6 +95,13 @@ export async function withDeployLock<T>(dataSource: DataSource, work: () => Prom
 
 async function tryAcquire(dataSource: DataSource, holder: string, leaseMs: number): Promise<boolean> {
   const now = Date.now();
+  // Look before trying to write: while a live holder works, a waiter only reads. On SQLite a waiter's
+  // write attempt (even one refused by the key) would make the holder's migration fail with
+  // SQLITE_BUSY when it upgrades its transaction to write; the key still decides who gets it.
+  const live: Array<{ expires_at: number | string }> = await dataSource.query(`SELECT expires_at FROM ${LOCK_TABLE} WHERE name = ?`, [
+    LOCK_NAME,
+  ]);
+  if (live.length && Number(live[0]!.expires_at) >= now) return false;
   try {
     await dataSource.query(`INSERT INTO ${LOCK_TABLE} (name, holder, expires_at) VALUES (?, ?, ?)`, [LOCK_NAME, holder, now + leaseMs]);
     return true;
