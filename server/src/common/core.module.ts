@@ -2,12 +2,15 @@ import { type DynamicModule, Global, Module, type OnModuleDestroy, type OnModule
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema';
 import { Clock } from './clock';
+import { FileStore } from './files/file-store';
+import { openFileStore } from './files/open-file-store';
+import { JobRunner } from './jobs/job-runner';
 import { RateLimiter } from './http/rate-limiter';
 import { MemoryRateLimitStore, RateLimitStore, RedisRateLimitStore } from './http/rate-limit-store';
 import { LOGGER } from './logging/logger';
 
 /**
- * Configuration, logger, clock and rate limiter: available to every module. Global on purpose, like the
+ * Configuration, logger, clock, rate limiter, file store and background jobs: available to every module. Global on purpose, like the
  * data source: this is the platform every module runs on, not a module's data or behaviour, so an import
  * in every module would say nothing. Modules' own services are never global: consumers import their module.
  */
@@ -40,8 +43,11 @@ export class CoreModule implements OnModuleInit, OnModuleDestroy {
           inject: [Clock],
         },
         RateLimiter,
+        // files (uploads, registry sheets waiting for their import) live where every instance reads them
+        { provide: FileStore, useFactory: () => openFileStore(config, logger) },
+        JobRunner,
       ],
-      exports: [APP_CONFIG, LOGGER, Clock, RateLimiter],
+      exports: [APP_CONFIG, LOGGER, Clock, RateLimiter, FileStore, JobRunner],
     };
   }
 }

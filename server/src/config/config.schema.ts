@@ -142,6 +142,12 @@ export const envSchema = z.object({
   OUTBOX_RETRY_MS: positiveInt(30_000),
   /** A worker holds a message this long; a crashed worker's messages are taken over afterwards. */
   OUTBOX_LEASE_MS: positiveInt(60_000),
+  /** How often an instance looks for background jobs to run (imports, cross-checks, daily rules), in ms; 0 turns it off (tests drive jobs). */
+  JOBS_POLL_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).optional()),
+  /** An instance holds a running job this long and renews it every third of it; a silent holder's job is taken over afterwards. */
+  JOBS_LEASE_MS: positiveInt(30_000),
+  /** Background jobs one instance runs at the same time. */
+  JOBS_CONCURRENCY: positiveInt(2),
   /** Subscribe-message template ids assigned to this mini program in the WeChat admin console. */
   WECHAT_TEMPLATE_NEW_CASE: z.string().default('demo-template-new-case'),
   WECHAT_TEMPLATE_TIP_PROGRESS: z.string().default('demo-template-tip-progress'),
@@ -293,6 +299,8 @@ export interface AppConfig {
   /** store: where the files are (UploadsModule's FileStore); dir is the local store's folder, also used by backups. */
   uploads: { dir: string; urlSecret: string; store: FileStoreConfig };
   outbox: { pollMs: number; retryMs: number; leaseMs: number };
+  /** Background jobs (JobRunner): pollMs 0 runs only the jobs this instance starts itself (tests). */
+  jobs: { pollMs: number; leaseMs: number; concurrency: number };
   /** Redis shared by every instance (rate limits); null: counted in this process, single mode only. */
   redis: { url: string | null; keyPrefix: string };
   validateResponses: boolean;
@@ -394,6 +402,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // Outside production a per-process secret is fine: links only need to outlive a page view.
     uploads: { dir: e.UPLOAD_DIR, urlSecret: e.FILE_URL_SECRET ?? randomBytes(32).toString('hex'), store: fileStore(e) },
     outbox: { pollMs: e.OUTBOX_POLL_MS ?? (e.APP_MODE === 'test' ? 0 : 2000), retryMs: e.OUTBOX_RETRY_MS, leaseMs: e.OUTBOX_LEASE_MS },
+    jobs: { pollMs: e.JOBS_POLL_MS ?? (e.APP_MODE === 'test' ? 0 : 2000), leaseMs: e.JOBS_LEASE_MS, concurrency: e.JOBS_CONCURRENCY },
     redis: { url: e.REDIS_URL ?? null, keyPrefix: e.REDIS_KEY_PREFIX },
     validateResponses: e.VALIDATE_RESPONSES ?? e.APP_MODE === 'test',
   };

@@ -26,6 +26,7 @@ import { Child } from '../modules/children/child.entity';
 import { ChildIdentityClaim, ChildMatchReview, ChildMerge } from '../modules/children/child-registry.entities';
 import { QuotaCounter } from '../common/quota/quota-counter.entity';
 import { CacheVersion } from '../common/cache/cache-version.entity';
+import { Job } from '../common/jobs/job.entity';
 import { WechatAccessToken } from '../modules/wechat/wechat-token.entity';
 import { InboxMessage, OutboxMessage, SubscriptionGrant } from '../modules/notifications/notification.entities';
 import { Tip } from '../modules/tips/tip.entity';
@@ -90,6 +91,7 @@ export const entities = [
   ChildIdentityClaim,
   QuotaCounter,
   CacheVersion,
+  Job,
   WechatAccessToken,
   SchoolTermRow,
   CountyCalendarDay,

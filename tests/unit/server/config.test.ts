@@ -61,6 +61,7 @@ describe('loadConfig', () => {
       },
       uploads: { dir: './data/uploads', urlSecret: expect.stringMatching(/^[0-9a-f]{64}$/), store: { kind: 'local' } },
       outbox: { pollMs: 2000, retryMs: 30_000, leaseMs: 60_000 },
+      jobs: { pollMs: 2000, leaseMs: 30_000, concurrency: 2 },
       redis: { url: null, keyPrefix: 'baoxue:' },
       validateResponses: false,
     });
@@ -70,6 +71,8 @@ describe('loadConfig', () => {
     expect(loadConfig({}).uploads.urlSecret).not.toBe(loadConfig({}).uploads.urlSecret);
     expect(loadConfig({ APP_MODE: 'test' }).outbox.pollMs).toBe(0);
     expect(loadConfig({ OUTBOX_POLL_MS: '500' }).outbox.pollMs).toBe(500);
+    expect(loadConfig({ APP_MODE: 'test' }).jobs.pollMs).toBe(0);
+    expect(loadConfig({ JOBS_POLL_MS: '250', JOBS_LEASE_MS: '3000' }).jobs).toEqual({ pollMs: 250, leaseMs: 3000, concurrency: 2 });
     expect(configError({ FILE_URL_SECRET: 'short' }).message).toContain('FILE_URL_SECRET: must be at least 32 characters');
   });
 

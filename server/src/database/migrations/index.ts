@@ -14,6 +14,7 @@ import { SchoolCalendar1765100000000 } from './1765100000000-school-calendar';
 import { SchoolLine1765110000000 } from './1765110000000-school-line';
 import { PupilChanges1765120000000 } from './1765120000000-pupil-changes';
 import { LeaveRequests1765130000000 } from './1765130000000-leave-requests';
+import { Jobs1765300000000 } from './1765300000000-jobs';
 import { SharedState1765210000000 } from './1765210000000-shared-state';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
@@ -35,4 +36,5 @@ export const migrations = [
   PupilChanges1765120000000,
   LeaveRequests1765130000000,
   SharedState1765210000000,
+  Jobs1765300000000,
 ];

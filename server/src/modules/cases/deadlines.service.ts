@@ -1,15 +1,12 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CASE_STATUS_LABELS, chinaDay, FINISHED_CASE_STATUSES, pageLink } from '@baoxue/shared';
-import type { Logger } from 'pino';
 import { In, IsNull, LessThan, Not, type DataSource, type SelectQueryBuilder } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import type { Caller } from '../../common/auth/caller';
 import { requireRecordAccess } from '../../common/auth/record-policy';
 import { applyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
-import { LOGGER } from '../../common/logging/logger';
-import { PeriodicJob } from '../../common/periodic-job';
+import { JobRunner } from '../../common/jobs/job-runner';
 import { countyAdmins, townshipLeaders } from '../accounts/recipients';
 import { ChildRecords } from '../children/child-records';
 import { DivisionsService } from '../divisions/divisions.service';
@@ -28,32 +25,19 @@ const HOUR = 3_600_000;
  * (一日一调度) shows what is overdue, where, and who owns it.
  */
 @Injectable()
-export class DeadlinesService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly job: PeriodicJob;
-
+export class DeadlinesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly cases: CasesService,
     private readonly views: CaseViewsService,
     private readonly divisions: DivisionsService,
     private readonly notifications: NotificationsService,
     private readonly childRecords: ChildRecords,
-    @Inject(LOGGER) logger: Logger,
+    jobs: JobRunner,
   ) {
-    this.job = new PeriodicJob('deadline run', () => this.run(), logger);
-  }
-
-  onApplicationBootstrap(): void {
-    // the same cadence as the outbox: both are off in tests, which drive them by hand
-    if (this.config.outbox.pollMs > 0) {
-      this.job.start(Math.max(60_000, this.config.outbox.pollMs));
-    }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.job.stop();
+    // once a minute across every instance (off in tests, which drive it by hand)
+    jobs.every('deadlines', 'minute', () => this.run());
   }
 
   /** One pass: escalates what became overdue since the last. Returns how many cases and transfers moved. */

@@ -1,12 +1,11 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { countySettings, FINISHED_CASE_STATUSES, PSEUDONYMISED_TEXT } from '@baoxue/shared';
 import type { Logger } from 'pino';
 import { Brackets, In, IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { Clock } from '../../common/clock';
 import { LOGGER } from '../../common/logging/logger';
-import { PeriodicJob } from '../../common/periodic-job';
+import { JobRunner } from '../../common/jobs/job-runner';
 import { AuditService } from '../audit/audit.service';
 import { ChildRecords } from '../children/child-records';
 import { ChildRegistry } from '../children/child-registry.service';
@@ -40,12 +39,9 @@ export interface RetentionResult {
  * goes too when nothing else needs it: not on a school roster, no guardian, no other live case.
  */
 @Injectable()
-export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly job: PeriodicJob;
-
+export class RetentionService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly uploads: UploadsService,
@@ -57,19 +53,10 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly uploadRecords: UploadRecords,
     private readonly followers: CaseRetentionFollowers,
     @Inject(LOGGER) private readonly logger: Logger,
+    jobs: JobRunner,
   ) {
-    this.job = new PeriodicJob('retention run', () => this.run(), logger);
-  }
-
-  onApplicationBootstrap(): void {
-    // off in tests with the other schedulers; otherwise a few times a day is plenty
-    if (this.config.outbox.pollMs > 0) {
-      this.job.start(Math.max(6 * 3_600_000, this.config.outbox.pollMs));
-    }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.job.stop();
+    // once an hour across every instance (off in tests, which drive it by hand)
+    jobs.every('retention', 'hour', () => this.run());
   }
 
   /** One pass over every served county; safe to repeat (a pseudonymised case is never touched again). */

@@ -1,10 +1,10 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { chinaDay, schoolDaysUpTo } from '@baoxue/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import { Clock } from '../../common/clock';
+import { JobRunner } from '../../common/jobs/job-runner';
 import { LOGGER } from '../../common/logging/logger';
 import { isDuplicateKey } from '../../common/errors/database-errors';
 import { transactionWithRetry } from '../../database/transaction';
@@ -22,13 +22,9 @@ import { judgeAbsences, type AbsenceVerdict } from './absence-rules';
 const BATCH = 500;
 
 @Injectable()
-export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private lastDay: string | null = null;
-
+export class AbsenceMonitorService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly cases: CasesService,
@@ -40,23 +36,15 @@ export class AbsenceMonitorService implements OnApplicationBootstrap, OnApplicat
     private readonly divisions: DivisionRecords,
     private readonly calendars: SchoolCalendars,
     private readonly pupilChanges: PupilChangeRecords,
-  ) {}
-
-  /** Once a day, every served county (off in tests, which call `run`). */
-  onApplicationBootstrap(): void {
-    if (this.config.outbox.pollMs <= 0) return;
-    this.timer = setInterval(() => void this.daily(), 3_600_000);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    jobs: JobRunner,
+  ) {
+    // once a China day by one instance of all (off in tests, which call `run`); a run taken over repeats
+    // safely: alerts are one per streak and a case is one per child (the open-case claim)
+    jobs.every('absence_rules', 'day', () => this.daily());
   }
 
   private async daily(): Promise<void> {
     const today = chinaDay(this.clock.now());
-    if (this.lastDay === today) return;
-    this.lastDay = today;
     for (const county of await this.divisions.servedCounties(this.dataSource.manager)) {
       await this.run(county.code, today).catch((error: unknown) =>
         this.logger.warn({ err: error, county: county.code }, 'absence monitoring failed'),

@@ -1,9 +1,8 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { In, type DataSource } from 'typeorm';
-import { PeriodicJob } from '../../common/periodic-job';
-import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
+import { JobRunner } from '../../common/jobs/job-runner';
 import { LOGGER } from '../../common/logging/logger';
 import { bulkInsert } from '../../database/bulk-insert';
 import { ChildRecords } from '../children/child-records';
@@ -30,26 +29,20 @@ export function poorSql(column: string): string {
  * pupil in one consistent read, and a timer recounts in the background so a request rarely waits.
  */
 @Injectable()
-export class EnrolmentTallyService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly job: PeriodicJob;
+export class EnrolmentTallyService implements OnApplicationShutdown {
   private recounting: Promise<void> | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly children: ChildRecords,
+    jobs: JobRunner,
   ) {
-    this.job = new PeriodicJob('enrolment tally recount', () => this.ensureCurrent(), logger);
-  }
-
-  onApplicationBootstrap(): void {
-    // off in tests with the other schedulers
-    if (this.config.outbox.pollMs > 0) this.job.start(60_000);
+    // once a minute by one instance of all (off in tests with the other schedules)
+    jobs.every('enrolment_tallies', 'minute', () => this.ensureCurrent());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.job.stop();
     await this.recounting;
   }
 
