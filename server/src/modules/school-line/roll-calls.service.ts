@@ -164,6 +164,8 @@ export class RollCallsService {
       if (input.day > today) throw new AppError('ROLL_CALL_FUTURE_DAY', undefined, { day: '不能为今天以后的日期点名' });
       if (!isSchoolDay(input.day, calendar)) throw new AppError('ROLL_CALL_NOT_SCHOOL_DAY', undefined, { day: '这一天不是上学日' });
       const existing = await tx.findOneBy(RollCall, { ...found.schoolClass, day: input.day });
+      // the same submission committed by a parallel replay after the key was looked up: not an edit of itself
+      if (existing?.clientKey === input.clientKey) return { rollCall: existing, created: false, marks: [] as RollCallMark[] };
       if (existing && chinaDay(existing.takenAt) !== today)
         throw new AppError('ROLL_CALL_CLOSED', undefined, { day: '这一天的点名已不能修改' });
       if (!existing && input.day < addDays(today, -ROLL_CALL_LATE_DAYS))
