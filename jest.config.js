@@ -56,6 +56,14 @@ module.exports = {
       setupFiles: ['<rootDir>/tests/support/setup-env.ts'],
     },
     {
+      // A whole cluster on this machine (deploy/cluster): three Galera nodes, HAProxy, s3rver, instances. Slow; run on its own.
+      ...base,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/tests/cluster/**/*.test.ts'],
+      globals: { BX_TEST_DATABASE: 'mysql' },
+      setupFiles: ['<rootDir>/tests/support/setup-env.ts'],
+    },
+    {
       ...base,
       displayName: 'h5',
       testMatch: ['<rootDir>/tests/e2e/h5/**/*.test.ts'],
