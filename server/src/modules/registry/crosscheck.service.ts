@@ -18,8 +18,11 @@ import { requireCountyAccess, requireRecordAccess } from '../../common/auth/reco
 import { assertCountyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
+import { isDuplicateKey, isRetryableConflict } from '../../common/errors/database-errors';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
+import { Job } from '../../common/jobs/job.entity';
+import { JobRunner, type JobContext } from '../../common/jobs/job-runner';
 import { LOGGER } from '../../common/logging/logger';
 import { transactionWithRetry } from '../../database/transaction';
 import { UserRecords } from '../accounts/user-records';
@@ -41,6 +44,12 @@ const WINDOW = 20_000;
 /** Household children looked up per query for pupils like them (one index lookup each). */
 const LOOKUPS_PER_QUERY = 200;
 const CASES_PER_TRANSACTION = 100;
+const CROSSCHECK_JOB = 'crosscheck';
+/** A run that lost its holder is failed with this, never run again: what it did stands, the county starts anew. */
+const INTERRUPTED = '比对中断（处理它的服务器停止运行），请重新比对';
+const SYSTEM_ERROR = '比对时出现系统错误，请稍后重试';
+/** Starts of one cross-check tried after losing a race the database decided (a deadlock), before the 409/500. */
+const START_ATTEMPTS = 3;
 
 /** The priority group each poor-household category flags on a child. */
 const PRIORITY_OF: Record<PovertyCategory, PriorityGroup> = {
@@ -73,8 +82,6 @@ interface RosterIndex {
  */
 @Injectable()
 export class CrosscheckService {
-  private readonly running = new Map<string, Promise<void>>();
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
@@ -89,46 +96,118 @@ export class CrosscheckService {
     private readonly caseRecords: CaseRecords,
     private readonly schools: SchoolRecords,
     private readonly users: UserRecords,
-  ) {}
+    private readonly jobs: JobRunner,
+  ) {
+    // one attempt: a run opens cases and adds reviews as it goes, so one whose holder stops is failed, not run twice
+    jobs.define<null>(CROSSCHECK_JOB, {
+      maxAttempts: 1,
+      run: (job) => this.run(job),
+      givenUp: async (job) => void (await this.fail(job.runKey, INTERRUPTED)),
+    });
+  }
 
+  /**
+   * Records the run and queues its job in one transaction, then starts the job here. The run holds
+   * its county (`running_county`, unique) until it finishes: of two starts at once, the second is
+   * refused by the database with CROSSCHECK_RUNNING, whichever instance each reached.
+   */
   async start(caller: Caller, schoolYear: number): Promise<CrosscheckRunView> {
     const countyCode = requireCountyAccess(caller, 'run_crosscheck');
-    if (await this.dataSource.manager.existsBy(CrosscheckRun, { countyCode, status: 'running' })) throw new AppError('CROSSCHECK_RUNNING');
     const run: CrosscheckRun = {
       id: newId(),
       countyCode,
       schoolYear,
       status: 'running',
+      runningCounty: countyCode,
       counts: {},
       error: null,
       startedBy: caller.userId,
       startedAt: this.clock.now(),
       finishedAt: null,
     };
-    await this.dataSource.manager.insert(CrosscheckRun, run);
-    await this.audit.record(caller, { action: 'crosscheck.run', targetType: 'crosscheck_run', targetId: run.id, details: { schoolYear } });
-    const job = this.execute(run)
-      .then((counts) =>
-        this.dataSource.manager.update(CrosscheckRun, { id: run.id }, { status: 'completed', counts, finishedAt: this.clock.now() }),
-      )
-      .catch(async (error: unknown) => {
-        this.logger.error({ err: error, run: run.id }, 'cross-check failed');
-        await this.dataSource.manager.update(
-          CrosscheckRun,
-          { id: run.id },
-          { status: 'failed', error: '比对时出现系统错误，请稍后重试', finishedAt: this.clock.now() },
-        );
-      })
-      .finally(() => this.running.delete(run.id));
-    this.running.set(
-      run.id,
-      job.then(() => undefined),
-    );
+    const jobId = await this.claimCounty(run, async (manager) => {
+      await manager.insert(CrosscheckRun, run);
+      await this.audit.record(
+        caller,
+        { action: 'crosscheck.run', targetType: 'crosscheck_run', targetId: run.id, details: { schoolYear } },
+        manager,
+      );
+      return this.jobs.enqueue(manager, CROSSCHECK_JOB, run.id);
+    });
+    this.jobs.start(jobId);
     return this.view(caller, run.id);
   }
 
+  /** Resolves when the run has finished, whichever instance runs it (tests, the bench; the app polls). */
   async settled(id: string): Promise<void> {
-    await this.running.get(id);
+    const job = await this.dataSource.manager.findOne(Job, { where: { kind: CROSSCHECK_JOB, runKey: id }, select: { id: true } });
+    if (job) await this.jobs.settled(job.id);
+  }
+
+  /**
+   * Runs `insert` in a transaction; the county's running run makes it a 409. A run still holding the
+   * county whose job has ended (its outcome could not be recorded: the database was away when the job
+   * gave up) is failed here and the start tried again, so no county stays blocked.
+   */
+  private async claimCounty(run: CrosscheckRun, insert: (manager: EntityManager) => Promise<string>): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(insert);
+      } catch (error) {
+        if (attempt >= START_ATTEMPTS) throw isDuplicateKey(error) ? new AppError('CROSSCHECK_RUNNING') : error;
+        if (isDuplicateKey(error)) {
+          if (!(await this.releaseEnded(run.countyCode))) throw new AppError('CROSSCHECK_RUNNING');
+        } else if (!isRetryableConflict(error)) throw error;
+      }
+    }
+  }
+
+  /** Fails the county's running run when its job is no longer queued or running; true when it did. */
+  private async releaseEnded(countyCode: string): Promise<boolean> {
+    const holding = await this.dataSource.manager.findOneBy(CrosscheckRun, { runningCounty: countyCode });
+    if (!holding) return true; // it finished meanwhile
+    const job = await this.dataSource.manager.findOneBy(Job, { kind: CROSSCHECK_JOB, runKey: holding.id });
+    if (job && (job.status === 'queued' || job.status === 'running')) return false;
+    this.logger.warn({ run: holding.id, job: job?.id }, 'a cross-check outlived its job: failed');
+    return this.fail(holding.id, INTERRUPTED);
+  }
+
+  /**
+   * The run's job: the cross-check, then its outcome with the county released in the same update. A
+   * holder that loses the job or stops midway fails the run itself (what it did stands), so it is never
+   * handed on and run twice; a run no longer running (failed meanwhile) is left alone.
+   */
+  private async run({ runKey: id, signal }: JobContext<null>): Promise<void> {
+    const run = await this.dataSource.manager.findOneBy(CrosscheckRun, { id });
+    if (run?.status !== 'running') return;
+    let counts: Counts;
+    try {
+      counts = await this.execute(run, signal);
+    } catch (error) {
+      if (signal.aborted) {
+        this.logger.warn({ run: id }, 'cross-check interrupted');
+        await this.fail(id, INTERRUPTED);
+      } else {
+        this.logger.error({ err: error, run: id }, 'cross-check failed');
+        await this.fail(id, SYSTEM_ERROR);
+      }
+      return;
+    }
+    await this.dataSource.manager.update(
+      CrosscheckRun,
+      { id, status: 'running' },
+      { status: 'completed', counts, runningCounty: null, finishedAt: this.clock.now() },
+    );
+  }
+
+  /** Fails a running run with a reason the official reads, releasing its county; false when it was no longer running. */
+  private async fail(id: string, reason: string): Promise<boolean> {
+    const result = await this.dataSource.manager.update(
+      CrosscheckRun,
+      { id, status: 'running' },
+      { status: 'failed', error: reason, runningCounty: null, finishedAt: this.clock.now() },
+    );
+    return result.affected === 1;
   }
 
   async view(caller: Caller, id: string): Promise<CrosscheckRunView> {
@@ -189,7 +268,7 @@ export class CrosscheckService {
     return (await this.reviewViews([await this.dataSource.manager.findOneByOrFail(CrosscheckReview, { id })]))[0]!;
   }
 
-  private async execute(run: CrosscheckRun): Promise<Counts> {
+  private async execute(run: CrosscheckRun, signal: AbortSignal): Promise<Counts> {
     const counts: Counts = {
       householdChecked: 0,
       matchedById: 0,
@@ -208,7 +287,7 @@ export class CrosscheckService {
       stages[stage] += Math.round(now - mark);
       mark = now;
     };
-    counts.priorityFlagged = await this.flagPriorities(run.countyCode);
+    counts.priorityFlagged = await this.flagPriorities(run.countyCode, signal);
     lap('flagMs');
     const ages = compulsoryBirthDates(run.schoolYear);
     counts.householdChecked = await this.dataSource.manager
@@ -219,6 +298,7 @@ export class CrosscheckService {
     let unmatched = 0;
     let cursor = '';
     for (let last = false; !last;) {
+      signal.throwIfAborted();
       // a window of the household list by primary key, so each query reads its rows in key order
       // once (no sort of the whole list); the database anti-joins them by ID number and only
       // children on no roster by ID come back
@@ -266,6 +346,7 @@ export class CrosscheckService {
       // one transaction per group of cases: all of a group or none, a few commits for a county; a
       // group that lost a race for a child (a tip about the same child) runs again and finds it
       for (let i = 0; i < notEnrolled.length; i += CASES_PER_TRANSACTION) {
+        signal.throwIfAborted();
         const outcomes = await transactionWithRetry(this.dataSource, async (manager) => {
           const done: Array<'opened' | 'followed' | 'enrolled'> = [];
           for (const member of notEnrolled.slice(i, i + CASES_PER_TRANSACTION))
@@ -282,6 +363,7 @@ export class CrosscheckService {
     }
     lap('matchMs');
     counts.matchedById = counts.householdChecked - unmatched;
+    signal.throwIfAborted();
     const absence = await this.absences.run(run.countyCode);
     lap('absenceMs');
     counts.absent = absence.opened;
@@ -405,10 +487,11 @@ export class CrosscheckService {
   }
 
   /** Flags children on the poor-household list; returns how many gained a flag. */
-  private async flagPriorities(countyCode: string): Promise<number> {
+  private async flagPriorities(countyCode: string, signal: AbortSignal): Promise<number> {
     let flagged = 0;
     let cursor = '';
     for (;;) {
+      signal.throwIfAborted();
       const registrations = await this.dataSource.manager.find(PovertyRegistration, {
         where: { countyCode, id: MoreThan(cursor) },
         order: { id: 'ASC' },

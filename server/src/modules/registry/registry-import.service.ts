@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ApiRowError, ImportView, RegistryKind } from '@baoxue/shared';
 import type { Logger } from 'pino';
@@ -12,8 +15,12 @@ import { assertCountyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { bulkInsert } from '../../database/bulk-insert';
 import { AppError } from '../../common/errors/app-error';
+import { isDatabaseUnavailable, isRetryableConflict } from '../../common/errors/database-errors';
+import { FileStore } from '../../common/files/file-store';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
+import { Job } from '../../common/jobs/job.entity';
+import { JobRunner, type JobContext } from '../../common/jobs/job-runner';
 import { LOGGER } from '../../common/logging/logger';
 import { readTable, UnreadableFileError } from '../../common/sheets/sheet-reader';
 import { AuditService } from '../audit/audit.service';
@@ -39,6 +46,37 @@ import {
 const BATCH = 1000;
 const MAX_REPORTED_ERRORS = 200;
 const PROGRESS_EVERY = 5000;
+const IMPORT_JOB = 'registry_import';
+/** Runs of one import, takeovers included: an import that failed for a passing reason is tried again. */
+const IMPORT_ATTEMPTS = 3;
+const NOTHING: Counts = { created: 0, updated: 0, unchanged: 0 };
+
+/** What the import's job is given besides the import's id (its run key): where its sheet waits. */
+type ImportJob = { sheet: string };
+
+/**
+ * The store key of an import's sheet while it waits for its job. A flat name, as the store's other
+ * keys: the local store then leaves no folder behind once the sheet is deleted.
+ */
+const sheetKey = (importId: string) => `registry-import-${importId}`;
+
+function contentTypeOf(fileName: string): string {
+  const extension = extname(fileName).toLowerCase();
+  if (extension === '.csv') return 'text/csv';
+  if (extension === '.xlsx') return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  return 'application/octet-stream';
+}
+
+/**
+ * A failure that passes: the database or the file store out of reach for a while, a lost race. The
+ * job tries the import again (from the start, which is safe: see `run`). Any other error (a bug, a
+ * sheet the reader chokes on) would fail the same way again, so the import is failed at once.
+ */
+function isPassing(error: unknown): boolean {
+  return (
+    isDatabaseUnavailable(error) || isRetryableConflict(error) || (error instanceof AppError && error.code === 'FILE_STORE_UNAVAILABLE')
+  );
+}
 
 type Counts = { created: number; updated: number; unchanged: number };
 
@@ -71,11 +109,11 @@ function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boo
  * every row (nothing is written while any row is wrong), a second writes in batches in one
  * transaction. Records are keyed by 学籍号 / ID number, so importing the same file again changes
  * nothing. Each import is recorded with who, when and its counts; a running one reports progress.
+ * The work is a background job (BRIEF §9): the sheet waits in the file store, and whichever instance
+ * holds the job imports it; an instance that stops mid-import leaves it to another.
  */
 @Injectable()
-export class RegistryImportService implements OnApplicationBootstrap {
-  private readonly running = new Map<string, Promise<void>>();
-
+export class RegistryImportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
@@ -87,59 +125,73 @@ export class RegistryImportService implements OnApplicationBootstrap {
     private readonly divisions: DivisionRecords,
     private readonly schools: SchoolRecords,
     private readonly users: UserRecords,
-  ) {}
-
-  /** Imports a restarted server cannot finish are marked as failed. */
-  async onApplicationBootstrap(): Promise<void> {
-    await this.dataSource.manager.update(
-      RegistryImport,
-      { status: 'running' },
-      { status: 'failed', errors: [{ line: 0, message: '导入被中断（服务器重启），请重新导入' }], errorCount: 1 },
-    );
+    private readonly files: FileStore,
+    private readonly jobs: JobRunner,
+  ) {
+    jobs.define<ImportJob>(IMPORT_JOB, {
+      maxAttempts: IMPORT_ATTEMPTS,
+      run: (job) => this.run(job),
+      givenUp: (job) => this.interrupted(job.runKey, job.payload),
+    });
   }
 
+  /**
+   * Stores the uploaded sheet where every instance reads it, then records the import and queues its
+   * job in one transaction, and starts the job here. A store out of reach refuses the import (503)
+   * before anything is recorded. The upload's temporary file is removed whatever happens.
+   */
   async start(caller: Caller, kind: RegistryKind, file: { path: string; originalname: string }): Promise<ImportView> {
-    const countyCode = requireCountyAccess(caller, 'import_registry');
-    const record: RegistryImport = {
-      id: newId(),
-      kind,
-      countyCode,
-      fileName: Buffer.from(file.originalname, 'latin1').toString('utf8').slice(0, 128),
-      fileSha256: await this.sha256(file.path),
-      status: 'running',
-      processed: 0,
-      total: null,
-      created: 0,
-      updated: 0,
-      unchanged: 0,
-      errorCount: 0,
-      errors: [],
-      createdBy: caller.userId,
-      createdAt: this.clock.now(),
-      finishedAt: null,
-    };
-    await this.dataSource.manager.insert(RegistryImport, record);
-    await this.audit.record(caller, { action: 'registry.import', targetType: 'registry_import', targetId: record.id, details: { kind } });
-    const job = this.process(record, file.path)
-      .catch(async (error: unknown) => {
-        this.logger.error({ err: error, importId: record.id }, 'registry import failed');
-        await this.finish(record, 'failed', [{ line: 0, message: '导入时出现系统错误，未导入任何数据，请稍后重试' }], {
-          created: 0,
-          updated: 0,
-          unchanged: 0,
+    try {
+      const countyCode = requireCountyAccess(caller, 'import_registry');
+      const fileName = Buffer.from(file.originalname, 'latin1').toString('utf8').slice(0, 128);
+      // the store takes whole files: a registry is at most 200 MB (the contract's limit)
+      const content = await readFile(file.path);
+      const record: RegistryImport = {
+        id: newId(),
+        kind,
+        countyCode,
+        fileName,
+        fileSha256: createHash('sha256').update(content).digest('hex'),
+        status: 'running',
+        processed: 0,
+        total: null,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        errorCount: 0,
+        errors: [],
+        createdBy: caller.userId,
+        createdAt: this.clock.now(),
+        finishedAt: null,
+      };
+      const sheet = sheetKey(record.id);
+      await this.files.put(sheet, content, contentTypeOf(fileName));
+      let jobId: string;
+      try {
+        jobId = await this.dataSource.transaction(async (manager) => {
+          await manager.insert(RegistryImport, record);
+          await this.audit.record(
+            caller,
+            { action: 'registry.import', targetType: 'registry_import', targetId: record.id, details: { kind } },
+            manager,
+          );
+          return this.jobs.enqueue(manager, IMPORT_JOB, record.id, { sheet } satisfies ImportJob);
         });
-      })
-      .finally(async () => {
-        this.running.delete(record.id);
-        await rm(file.path, { force: true });
-      });
-    this.running.set(record.id, job);
-    return this.view(caller, record.id);
+      } catch (error) {
+        await this.deleteSheet(sheet);
+        throw error;
+      }
+      this.jobs.start(jobId);
+      return await this.view(caller, record.id);
+    } finally {
+      await rm(file.path, { force: true });
+    }
   }
 
-  /** Resolves when the import has finished (tests; the app polls). */
+  /** Resolves when the import has finished, whichever instance runs it (tests, the bench; the app polls). */
   async settled(id: string): Promise<void> {
-    await this.running.get(id);
+    const job = await this.dataSource.manager.findOne(Job, { where: { kind: IMPORT_JOB, runKey: id }, select: { id: true } });
+    if (job) await this.jobs.settled(job.id);
   }
 
   async view(caller: Caller, id: string): Promise<ImportView> {
@@ -164,7 +216,62 @@ export class RegistryImportService implements OnApplicationBootstrap {
     return { items: await this.toViews(page), nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null };
   }
 
-  private async process(record: RegistryImport, path: string): Promise<void> {
+  /**
+   * The import's job: the sheet from the store into a temporary folder of this run's own, then both
+   * passes. A run after a takeover starts again from the first row, which is safe: nothing is written
+   * before pass 2's one transaction commits, and a holder that lost its lease stops before that commit
+   * (`signal`); rows are keyed by 学籍号 / ID number, so even a commit a stopped holder made is only
+   * found unchanged. An import already finished (its holder stopped right after) is left alone.
+   */
+  private async run({ runKey: id, payload, attempt, signal }: JobContext<ImportJob>): Promise<void> {
+    const record = await this.dataSource.manager.findOneBy(RegistryImport, { id });
+    if (record?.status === 'running') {
+      const dir = await mkdtemp(join(tmpdir(), 'bx-import-'));
+      try {
+        const path = join(dir, 'sheet');
+        if (await this.fetchSheet(payload.sheet, path)) await this.process(record, path, signal);
+        else await this.finish(record, 'failed', [{ line: 0, message: '导入的文件已丢失，请重新导入' }], NOTHING);
+      } catch (error) {
+        // a holder that lost the job or is stopping leaves it to the next one; a passing failure is tried again
+        if (signal.aborted || (isPassing(error) && attempt < IMPORT_ATTEMPTS)) throw error;
+        this.logger.error({ err: error, importId: id, attempt }, 'registry import failed');
+        await this.finish(record, 'failed', [{ line: 0, message: '导入时出现系统错误，未导入任何数据，请稍后重试' }], NOTHING);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    await this.deleteSheet(payload.sheet);
+  }
+
+  /** The import's holders all stopped before it finished (its attempts are spent): it is failed, its sheet deleted. */
+  private async interrupted(id: string, { sheet }: ImportJob): Promise<void> {
+    await this.dataSource.manager.update(
+      RegistryImport,
+      { id, status: 'running' },
+      {
+        status: 'failed',
+        errors: [{ line: 0, message: '导入被中断（处理它的服务器停止运行），请重新导入' }],
+        errorCount: 1,
+        finishedAt: this.clock.now(),
+      },
+    );
+    await this.deleteSheet(sheet);
+  }
+
+  /** Copies the stored sheet to `path`; false when the store no longer has it. */
+  private async fetchSheet(key: string, path: string): Promise<boolean> {
+    const stored = await this.files.get(key);
+    if (!stored) return false;
+    await pipeline(stored.body, createWriteStream(path, { mode: 0o600 }));
+    return true;
+  }
+
+  /** A sheet left behind by a store out of reach is only a file, never read again: logged, not fatal. */
+  private async deleteSheet(key: string): Promise<void> {
+    await this.files.delete(key).catch((error: unknown) => this.logger.warn({ err: error, key }, 'deleting a registry sheet failed'));
+  }
+
+  private async process(record: RegistryImport, path: string, signal: AbortSignal): Promise<void> {
     const context = await this.context(record.countyCode);
     // pass 1: every row on its own, plus what only the database knows (pupils exist for absences)
     const errors: ApiRowError[] = [];
@@ -188,6 +295,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
           continue;
         }
         total++;
+        if (total % BATCH === 0) signal.throwIfAborted();
         const rowErrors: ApiRowError[] = [];
         const row = parseRow(record.kind, cells, columns, line, context, rowErrors);
         if (row) {
@@ -236,6 +344,7 @@ export class RegistryImportService implements OnApplicationBootstrap {
         const unrostered = record.kind === 'roster' ? await this.registry.unrostered(manager, record.countyCode) : undefined;
         const flush = async () => {
           if (!batch.length) return;
+          signal.throwIfAborted();
           const result = await this.apply(manager, record, batch, { lines, rejected, unrostered });
           counts.created += result.created;
           counts.updated += result.updated;
@@ -257,6 +366,8 @@ export class RegistryImportService implements OnApplicationBootstrap {
         await flush();
         // every row was tried, so that all of them are reported; then nothing is kept
         if (rejected.length) throw new RejectedRows(rejected);
+        // the last point before the commit: a holder that lost the job writes nothing
+        signal.throwIfAborted();
       });
     } catch (error) {
       if (!(error instanceof RejectedRows)) throw error;
@@ -264,8 +375,12 @@ export class RegistryImportService implements OnApplicationBootstrap {
       return this.finish(record, 'failed', error.errors.slice(0, MAX_REPORTED_ERRORS), { created: 0, updated: 0, unchanged: 0 }, total);
     }
     await this.finish(record, 'completed', [], counts, total);
-    // new absences may meet the county's rules: alert schools, open cases
-    if (record.kind === 'absence') await this.absences.run(record.countyCode);
+    // new absences may meet the county's rules: alert schools, open cases (the import stands either
+    // way; the daily pass of the rules judges them if this one fails)
+    if (record.kind === 'absence')
+      await this.absences
+        .run(record.countyCode)
+        .catch((error: unknown) => this.logger.warn({ err: error, importId: record.id }, 'absence rules after an import failed'));
   }
 
   private async finish(
@@ -275,9 +390,10 @@ export class RegistryImportService implements OnApplicationBootstrap {
     counts: Counts,
     total?: number,
   ): Promise<void> {
+    // only a running import: the first outcome recorded stands (a holder that lost the job finds it taken)
     await this.dataSource.manager.update(
       RegistryImport,
-      { id: record.id },
+      { id: record.id, status: 'running' },
       {
         status,
         errors,
@@ -521,16 +637,6 @@ export class RegistryImportService implements OnApplicationBootstrap {
       schoolsByCode: new Map(schools.flatMap((s) => (s.code ? [[s.code, s.id] as const] : []))),
       today: this.clock.now(),
     };
-  }
-
-  private sha256(path: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const hash = createHash('sha256');
-      createReadStream(path)
-        .on('data', (chunk) => hash.update(chunk))
-        .on('end', () => resolve(hash.digest('hex')))
-        .on('error', reject);
-    });
   }
 
   private async toViews(records: RegistryImport[]): Promise<ImportView[]> {

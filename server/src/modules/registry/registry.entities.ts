@@ -124,6 +124,7 @@ export class PovertyRegistration {
 /** One run of the cross-check 四查三比对. */
 @Entity('crosscheck_runs')
 @Index('idx_crosscheck_runs_county', ['countyCode', 'startedAt'])
+@Index('uq_crosscheck_runs_running', ['runningCounty'], { unique: true })
 export class CrosscheckRun {
   @PrimaryColumn(idColumn)
   id: string;
@@ -136,6 +137,10 @@ export class CrosscheckRun {
 
   @Column({ type: 'varchar', length: 12 })
   status: 'running' | 'completed' | 'failed';
+
+  /** The county while the run runs, null once it finished: unique, so a county runs one cross-check at a time. */
+  @Column({ ...divisionCodeColumn, name: 'running_county', nullable: true })
+  runningCounty: string | null;
 
   @Column({ type: 'simple-json' })
   counts: Record<string, number>;
