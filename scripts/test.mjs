@@ -3,7 +3,9 @@
 //
 // Tiers: unit, sqlite, mysql (MariaDB/MySQL at BX_TEST_MYSQL_URL, default mysql://root@127.0.0.1:3306),
 // faults (crashes, database loss, flaky delivery, hostile input; needs MariaDB and mariadbd),
-// weapp (the built mini program in WeChat's component framework), h5 (the H5 build in Chromium).
+// weapp (the built mini program in WeChat's component framework), h5 (the H5 build in Chromium),
+// cluster (a three-node Galera cluster with HAProxy on this machine: the MySQL integration tier through its
+// write port, the concurrency tests through all nodes, app instances killed under load; scripts/cluster-tier.ts).
 // Outside CI a tier whose service is missing is skipped with a warning; with CI set, it fails.
 // Redis (BX_TEST_REDIS_URL, default redis://127.0.0.1:6379) is needed by the tests of limits shared by
 // several instances, in the sqlite and mysql tiers: without it those tests are skipped, in CI it fails.
@@ -14,7 +16,7 @@ import { createConnection } from 'node:net';
 import { isStale } from './lib/freshness.mjs';
 
 const ci = Boolean(process.env.CI);
-const requested = (process.env.BX_TEST_TIERS ?? 'unit,sqlite,mysql,faults,weapp,h5')
+const requested = (process.env.BX_TEST_TIERS ?? 'unit,sqlite,mysql,faults,weapp,h5,cluster')
   .split(',')
   .map((t) => t.trim())
   .filter(Boolean);
@@ -35,6 +37,11 @@ const missing = {
   mysql: mysqlMissing,
   // the fault tests also start a MariaDB server of their own, to stop it under the application
   faults: mysqlMissing ?? (existsSync('/usr/sbin/mariadbd') ? null : 'mariadbd is not installed'),
+  cluster:
+    mysqlMissing ??
+    (['/usr/sbin/haproxy', '/usr/sbin/mariadbd', '/usr/lib/galera/libgalera_smm.so', '/usr/bin/rsync'].find((file) => !existsSync(file))
+      ? 'HAProxy, Galera or rsync is not installed (apt-get install -y haproxy galera-4 rsync)'
+      : null),
   h5: existsSync(process.env.BX_CHROMIUM ?? '/usr/bin/chromium')
     ? null
     : 'Chromium is not installed (apt-get install -y chromium fonts-noto-cjk)',
@@ -56,7 +63,7 @@ for (const tier of requested) {
 
 // Redis is not a tier of its own: the tests that need it skip themselves when told it is missing.
 const jestEnv = { ...process.env };
-if ((tiers.includes('sqlite') || tiers.includes('mysql')) && !(await reachable(redisUrl.hostname, redisUrl.port, 6379))) {
+if (['sqlite', 'mysql', 'cluster'].some((tier) => tiers.includes(tier)) && !(await reachable(redisUrl.hostname, redisUrl.port, 6379))) {
   const reason = `no Redis at ${redisUrl.host} (apt-get install -y redis-server)`;
   if (ci) {
     console.error(`✗ Redis is required in CI: ${reason}`);
@@ -84,7 +91,16 @@ for (const tier of ['weapp', 'h5']) {
 }
 
 console.log(`running tiers: ${tiers.join(', ')}`);
-// the tier list last: --selectProjects takes every word after it, so a path filter must come first
-const args = ['jest', ...process.argv.slice(2), '--selectProjects', ...tiers];
-const result = spawnSync('npx', args, { stdio: 'inherit', env: jestEnv });
-process.exit(result.status ?? 1);
+// the cluster tier brings up clusters of its own and runs after the others (scripts/cluster-tier.ts)
+const jestTiers = tiers.filter((tier) => tier !== 'cluster');
+let status = 0;
+if (jestTiers.length) {
+  // the tier list last: --selectProjects takes every word after it, so a path filter must come first
+  const args = ['jest', ...process.argv.slice(2), '--selectProjects', ...jestTiers];
+  status = spawnSync('npx', args, { stdio: 'inherit', env: jestEnv }).status ?? 1;
+}
+if (tiers.includes('cluster')) {
+  const cluster = spawnSync('npx', ['tsx', 'scripts/cluster-tier.ts', ...process.argv.slice(2)], { stdio: 'inherit', env: jestEnv });
+  if (status === 0) status = cluster.status ?? 1;
+}
+process.exit(status);

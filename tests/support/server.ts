@@ -80,6 +80,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     UPLOAD_DIR: uploadDir,
     LOG_LEVEL: process.env.BX_TEST_LOG_LEVEL ?? 'silent',
     VALIDATE_RESPONSES: 'true',
+    // the cluster tier's read-write pass: sessions spread over Galera nodes wait for replication, as a cluster's do
+    ...(process.env.BX_TEST_WSREP_SYNC_WAIT ? { DB_WSREP_SYNC_WAIT: process.env.BX_TEST_WSREP_SYNC_WAIT } : {}),
     ...options.env,
   });
   const logger = options.logger ?? createLogger(config.log.level);
