@@ -2,10 +2,16 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { isDuplicateKey, isRetryableConflict } from '../common/errors/database-errors';
 import { isMysql } from './dialect';
 
-/** How many times a transaction runs at most before its conflict reaches the caller (as 409 WRITE_CONFLICT). */
-export const TRANSACTION_ATTEMPTS = 5;
+/**
+ * How many times a transaction runs at most before its conflict reaches the caller (as 409
+ * WRITE_CONFLICT). Through several Galera writer nodes twenty requests on one row (one child reported
+ * by twenty supervisors at once) lose to each other at commit, one winner a round: five runs with a
+ * 200 ms cap left some of them a 409 (the cluster tier's read-write pass); ten with a one-second cap
+ * serve all of them, waiting at most about five seconds in all.
+ */
+export const TRANSACTION_ATTEMPTS = 10;
 const BACKOFF_BASE_MS = 10;
-const BACKOFF_CAP_MS = 200;
+export const BACKOFF_CAP_MS = 1000;
 
 /**
  * Runs `work` in a transaction and runs it again (up to `attempts` times) when it loses a race the

@@ -5,7 +5,7 @@ import { QueryFailedError } from 'typeorm';
 import { ErrorFilter, toAppError } from '../../../server/src/common/errors/error.filter';
 import { ConfigError, loadConfig } from '../../../server/src/config/config.schema';
 import { SchemaBehindError } from '../../../server/src/database/schema-migrations';
-import { retryDelayMs, TRANSACTION_ATTEMPTS, transactionWithRetry } from '../../../server/src/database/transaction';
+import { BACKOFF_CAP_MS, retryDelayMs, TRANSACTION_ATTEMPTS, transactionWithRetry } from '../../../server/src/database/transaction';
 
 /**
  * Issue 17 items 2 and 3: the deployment setting (one process migrates and seeds at start; a cluster's
@@ -71,7 +71,7 @@ describe('transactionWithRetry', () => {
     expect(retryDelayMs(1, () => 0)).toBe(0);
     expect(retryDelayMs(1, () => 0.999)).toBeLessThan(20);
     expect(retryDelayMs(3, () => 0.999)).toBeGreaterThan(retryDelayMs(1, () => 0.999));
-    expect(retryDelayMs(20, () => 1)).toBe(200);
+    expect(retryDelayMs(20, () => 1)).toBe(BACKOFF_CAP_MS);
   });
 });
 
