@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext, Section } from './lib/context';
 import type { SectionResult } from './lib/figures';
+import { runInterruptSteps } from './lib/interrupt';
 import { dropAllCreated, serverVersion, sizeServer } from './lib/mysql';
 import { describeMachine, renderReport } from './lib/report';
+import { clusterSection } from './sections/cluster';
 import { crosscheckSection } from './sections/crosscheck';
 import { divisionsSection } from './sections/divisions';
 import { inboxSection } from './sections/inbox';
@@ -28,6 +30,7 @@ const SECTIONS: Section[] = [
   divisionsSection,
   miniappSection,
   schoolDaySection,
+  clusterSection,
 ];
 
 function usage(): never {
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
   const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
   const results: SectionResult[] = [];
   const interrupted = async () => {
+    await runInterruptSteps();
     await dropAllCreated();
     await sizing.restore();
     process.exit(130);

@@ -26,7 +26,45 @@ export interface HttpLoad {
  * the previous answer arrives. Latency is per request as autocannon measures it (ms).
  */
 export async function httpLoad(load: HttpLoad): Promise<LoadResult> {
-  const result = await autocannon({
+  return summarize(await autocannon(autocannonOptions(load)));
+}
+
+/** One answer of a timed load: when it arrived (`performance.now()`, ms) and its status (0: none — a connection error or a timeout). */
+export interface TimedAnswer {
+  at: number;
+  status: number;
+  /** The body of an answer other than 2xx (what failed, in the server's words). */
+  body?: string;
+}
+
+export interface TimedLoadResult extends LoadResult {
+  /** `performance.now()` when the load started and ended. */
+  startedAt: number;
+  endedAt: number;
+  /** Every answer and every failed request, in the order they arrived. */
+  answers: TimedAnswer[];
+}
+
+/**
+ * `httpLoad` that also records when each answer arrived: for gaps in service while something is
+ * taken away under load (a database node killed), which the percentiles of a whole run hide.
+ */
+export async function httpLoadTimed(load: HttpLoad): Promise<TimedLoadResult> {
+  const answers: TimedAnswer[] = [];
+  const startedAt = performance.now();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const onResponse = (status: number, body: string) =>
+      answers.push(status >= 200 && status < 300 ? { at: performance.now(), status } : { at: performance.now(), status, body });
+    const instance = autocannon(autocannonOptions(load, onResponse), (error: unknown, done: autocannon.Result) =>
+      error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(done),
+    );
+    instance.on('reqError', () => answers.push({ at: performance.now(), status: 0 }));
+  });
+  return { ...summarize(result), startedAt, endedAt: performance.now(), answers };
+}
+
+function autocannonOptions(load: HttpLoad, onResponse?: (status: number, body: string) => void): autocannon.Options {
+  return {
     url: load.url,
     connections: load.connections,
     duration: load.seconds,
@@ -34,9 +72,13 @@ export async function httpLoad(load: HttpLoad): Promise<LoadResult> {
     requests: [
       {
         setupRequest: (request: Record<string, unknown>) => Object.assign(request, load.request()),
+        ...(onResponse ? { onResponse } : {}),
       },
     ],
-  } as unknown as autocannon.Options);
+  } as unknown as autocannon.Options;
+}
+
+function summarize(result: autocannon.Result): LoadResult {
   const ok = result['2xx'];
   const codes = Object.entries(result.statusCodeStats ?? {})
     .filter(([code]) => !code.startsWith('2'))
