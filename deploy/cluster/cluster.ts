@@ -19,7 +19,15 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import { galeraConfig, installDatadir, isSynced, MARIADBD, recoverPosition, wsrepState, type GaleraNode, type WsrepState } from './galera';
-import { BACKENDS, checkHaproxyConfig, HAPROXY, haproxyConfig, readHaproxyServers, type HaproxyServer } from './haproxy';
+import {
+  BACKENDS,
+  checkHaproxyConfig,
+  HAPROXY,
+  haproxyConfig,
+  readHaproxyServers,
+  serviceUnavailableResponse,
+  type HaproxyServer,
+} from './haproxy';
 import { logTail, ProcessTable, waitFor } from './processes';
 
 export type { HaproxyServer, WsrepState };
@@ -579,6 +587,8 @@ export class LocalCluster {
     const dir = join(this.stateDir, 'haproxy');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'haproxy.cfg');
+    const serviceUnavailableFile = join(dir, 'service-unavailable.http');
+    writeFileSync(serviceUnavailableFile, serviceUnavailableResponse());
     writeFileSync(
       file,
       haproxyConfig({
@@ -589,6 +599,7 @@ export class LocalCluster {
         statsPort: this.ports.stats,
         nodes: this.ports.nodes.map((ports, i) => ({ name: `node${i + 1}`, sqlPort: ports.sql, checkPort: ports.check })),
         instances: this.ports.instances.map((port, i) => ({ name: `instance${i + 1}`, port })),
+        serviceUnavailableFile,
       }),
     );
     checkHaproxyConfig(file);

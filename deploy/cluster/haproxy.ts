@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createConnection } from 'node:net';
+import { ERRORS, type ApiErrorBody } from '@baoxue/shared';
 
 export const HAPROXY = '/usr/sbin/haproxy';
 
@@ -15,6 +16,29 @@ export interface HaproxyLayout {
   /** Galera nodes in writer order: the first is the writer while it is synced, the others its backups. */
   nodes: Array<{ name: string; sqlPort: number; checkPort: number }>;
   instances: Array<{ name: string; port: number }>;
+  /** The answer to a request no instance could take (`serviceUnavailableResponse`), as a file HAProxy reads. */
+  serviceUnavailableFile: string;
+}
+
+/**
+ * What the front end answers instead of HAProxy's own HTML pages when no instance could answer: none was
+ * up (503), the one serving the request died before answering (502), or it did not answer in time (504).
+ * All three are the API's 503 in Chinese, which clients (the mini program, the tests) retry with the same
+ * idempotency key; HAProxy sends the file as it is, so it is a whole HTTP response.
+ */
+export function serviceUnavailableResponse(): string {
+  const body: ApiErrorBody = { code: 'SERVICE_UNAVAILABLE', message: ERRORS.SERVICE_UNAVAILABLE.message, fields: {} };
+  const json = JSON.stringify(body);
+  return [
+    'HTTP/1.1 503 Service Unavailable',
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(json)}`,
+    'Cache-Control: no-store',
+    'Retry-After: 1',
+    'Connection: close',
+    '',
+    json,
+  ].join('\r\n');
 }
 
 /**
@@ -27,7 +51,8 @@ export interface HaproxyLayout {
  * - galera_readwrite: all synced nodes (multi-writer: conflicts surface as deadlocks to retry).
  * - app: the instances over HTTP; the client address is passed on (instances run with TRUST_PROXY=1);
  *   a request that found no instance, or lost one before any answer, is tried on another when it is
- *   idempotent (never a POST twice).
+ *   idempotent (never a POST twice). One that cannot be tried again is answered with the API's 503.
+ *   An instance is in while it answers /api/health at all (200, or 503 without the shared database).
  */
 export function haproxyConfig(layout: HaproxyLayout): string {
   const galeraCheck = 'check inter 1s fall 2 rise 2';
@@ -76,6 +101,10 @@ frontend front
     timeout client 300s
     timeout http-request 30s
     timeout http-keep-alive 10s
+    # the API's error shape, not HAProxy's HTML: an instance lost mid-request is a 503 to retry, never a 502
+    errorfile 502 ${layout.serviceUnavailableFile}
+    errorfile 503 ${layout.serviceUnavailableFile}
+    errorfile 504 ${layout.serviceUnavailableFile}
     default_backend ${BACKENDS.app}
 
 backend ${BACKENDS.app}
@@ -84,7 +113,11 @@ backend ${BACKENDS.app}
     timeout server 300s
     timeout queue 10s
     option httpchk GET /api/health
-    http-check expect status 200
+    # an instance that answers is in: /api/health says 503 while the database is away, which every
+    # instance shares; taking them all out would only trade their own 503 for HAProxy's and add the
+    # rise time to the recovery. Its database probe gives up after 2 s, hence the longer check timeout.
+    http-check expect rstatus ^(200|503)$
+    timeout check 3s
     option redispatch 1
     retry-on conn-failure empty-response junk-response
     acl idempotent method GET HEAD OPTIONS PUT DELETE

@@ -67,6 +67,8 @@ export const ERROR_GROUPS = {
     WECHAT_UNAVAILABLE: { status: 503, message: '微信服务暂时不可用，请稍后再试' },
     DATABASE_UNAVAILABLE: { status: 503, message: '系统暂时无法访问数据库，请稍后再试，已提交的内容不会丢失' },
     FILE_STORE_UNAVAILABLE: { status: 503, message: '文件存储暂时无法访问，请稍后再试' },
+    /** Answered by the load balancer, not an instance: none was reachable, or the one serving the request stopped before answering. */
+    SERVICE_UNAVAILABLE: { status: 503, message: '服务暂时不可用，请稍后重试' },
     INTERNAL: { status: 500, message: '系统出现错误，请稍后再试' },
   },
   children: {
