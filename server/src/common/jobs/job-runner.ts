@@ -33,7 +33,11 @@ export interface JobDefinition<P> {
    * heart-beating. The owner records the reason on its own rows (an import marked failed for its county).
    */
   givenUp?(job: { id: string; runKey: string; payload: P; reason: string }): Promise<void>;
-  /** Claims allowed, takeovers included (default 3). 1: a job whose holder stops is failed, never run twice. */
+  /**
+   * Claims allowed, takeovers included (default 3). 1: a job whose holder dies is given up, never run
+   * twice. A job handed back by a stopping instance spends no attempt: work that must not start over
+   * records its own end when its signal aborts (the cross-check fails itself).
+   */
   maxAttempts?: number;
 }
 
