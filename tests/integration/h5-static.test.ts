@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { get } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { startTestServer, type TestServer } from '../support/server';
+
+/**
+ * Issue 19 item 6: the H5 app is served compressed (brotli or gzip, as the browser accepts), its hashed
+ * scripts and styles cached for a year, its page checked on every visit; the API is left uncompressed.
+ */
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** A GET as a browser sends it, the body as it came over the wire (not decoded). */
+function rawGet(url: string, acceptEncoding: string | null): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+    });
+    request.on('error', reject);
+  });
+}
+
+describe('the H5 app over the wire', () => {
+  let server: TestServer;
+  let dir: string;
+  // a script like the build's: repetitive text, as minified JavaScript is
+  const script = Array.from({ length: 4000 }, (_, i) => `function f${i}(a){return a+${i}}`).join(';');
+  const style = Array.from({ length: 1500 }, (_, i) => `.c${i}{margin:${i}px}`).join('');
+  const page = `<!doctype html><html><head><title>保学通</title><link rel="stylesheet" href="css/app.0a1b2c3d.css"></head><body>${'<div></div>'.repeat(200)}<script src="js/app.9f8e7d6c.js"></script></body></html>`;
+  const unhashed = randomBytes(4000).toString('hex');
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bx-h5-'));
+    mkdirSync(join(dir, 'js'));
+    mkdirSync(join(dir, 'css'));
+    writeFileSync(join(dir, 'index.html'), page);
+    writeFileSync(join(dir, 'js', 'app.9f8e7d6c.js'), script);
+    writeFileSync(join(dir, 'css', 'app.0a1b2c3d.css'), style);
+    writeFileSync(join(dir, 'js', 'config.js'), `window.config="${unhashed}"`);
+    server = await startTestServer({ seedDemo: false, h5Dir: dir });
+  });
+
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends a hashed script brotli-compressed to a browser that accepts it, cached for a year', async () => {
+    const answer = await rawGet(`${server.baseUrl}/js/app.9f8e7d6c.js`, 'gzip, deflate, br');
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-encoding']).toBe('br');
+    expect(answer.headers.vary).toMatch(/accept-encoding/i);
+    expect(answer.headers['content-type']).toMatch(/javascript/);
+    expect(answer.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(brotliDecompressSync(answer.body).toString()).toBe(script);
+    expect(answer.body.length).toBeLessThan(Buffer.byteLength(script) / 4);
+  });
+
+  it('sends gzip to a browser that accepts only gzip, and the file as it is to one that accepts nothing', async () => {
+    const gzip = await rawGet(`${server.baseUrl}/css/app.0a1b2c3d.css`, 'gzip');
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gzip.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(gunzipSync(gzip.body).toString()).toBe(style);
+
+    const plain = await rawGet(`${server.baseUrl}/js/app.9f8e7d6c.js`, null);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(script);
+  });
+
+  it('has the browser check the page on every visit, and keeps files without a hash for an hour', async () => {
+    const index = await rawGet(`${server.baseUrl}/`, 'br');
+    expect(index.status).toBe(200);
+    expect(index.headers['cache-control']).toBe('no-cache');
+    expect(index.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(index.body).toString()).toBe(page);
+
+    const config = await rawGet(`${server.baseUrl}/js/config.js`, 'br');
+    expect(config.headers['cache-control']).toBe('public, max-age=3600');
+  });
+
+  it('leaves the API uncompressed', async () => {
+    const health = await rawGet(`${server.apiUrl}/health`, 'gzip, deflate, br');
+    expect(health.status).toBe(200);
+    expect(health.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(health.body.toString())).toMatchObject({ status: 'ok' });
+  });
+});
