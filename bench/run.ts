@@ -16,6 +16,7 @@ import { describeMachine, renderReport } from './lib/report';
 import { clusterSection } from './sections/cluster';
 import { crosscheckSection } from './sections/crosscheck';
 import { divisionsSection } from './sections/divisions';
+import { h5LoadSection } from './sections/h5-load';
 import { inboxSection } from './sections/inbox';
 import { miniappSection } from './sections/miniapp';
 import { schoolDaySection } from './sections/school-day';
@@ -29,6 +30,7 @@ const SECTIONS: Section[] = [
   crosscheckSection,
   divisionsSection,
   miniappSection,
+  h5LoadSection,
   schoolDaySection,
   clusterSection,
 ];

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { launchChromium, openPhone } from '../../tests/support/browser';
 import { signInWithDemoAccount } from '../../tests/support/h5-app';
 import type { BenchContext } from './context';
 import { createDatabase } from './mysql';
-import { ROOT, startServer } from './server';
+import { ROOT, startServer, type BenchServer } from './server';
 
 /** The role homes timed: the account, its display name, and text only its role section shows. */
 export const TIMED_HOMES = [
@@ -23,10 +23,67 @@ export interface HomeTimings {
   /** A bare static page from the same server, cold and warm: the floor of any navigation. */
   bareCold: number[];
   bareWarm: number[];
+  /** NaN for a build given in BENCH_H5_DIR. */
   buildSeconds: number;
 }
 
-const BARE_PAGE = 'bench-bare.html';
+export const BARE_PAGE = 'bench-bare.html';
+
+export interface H5Build {
+  dir: string;
+  /** Seconds `taro build --type h5` took; null for a build given in BENCH_H5_DIR. */
+  buildSeconds: number | null;
+}
+
+const builds = new Map<string, H5Build>();
+
+/**
+ * The production H5 build the H5 figures measure, made once per bench run into scratch space (the
+ * sections that time the app share it), or an existing build named by BENCH_H5_DIR (e.g. an older
+ * commit's, to compare) used as it is. Either way it gets the bare static page of the baselines.
+ */
+export function buildH5(ctx: BenchContext): H5Build {
+  const given = process.env.BENCH_H5_DIR;
+  const dir = given ? resolve(given) : join(ctx.tmp, 'h5');
+  let build = builds.get(dir);
+  if (!build) {
+    if (given) {
+      if (!existsSync(join(dir, 'index.html'))) throw new Error(`BENCH_H5_DIR=${given} holds no H5 build (no index.html)`);
+      build = { dir, buildSeconds: null };
+    } else {
+      ctx.log('h5: taro build --type h5');
+      const started = performance.now();
+      execFileSync('npm', ['run', '--silent', 'build:h5', '-w', 'miniapp'], {
+        cwd: ROOT,
+        env: { ...process.env, BX_OUTPUT_ROOT: dir, NODE_ENV: 'production' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      build = { dir, buildSeconds: (performance.now() - started) / 1000 };
+    }
+    writeFileSync(join(dir, BARE_PAGE), '<!doctype html><meta charset="utf-8"><p id="ready">保学通</p>');
+    builds.set(dir, build);
+  }
+  return build;
+}
+
+/** The real server serving the build, on a MariaDB database of its own with the demo county. */
+export async function serveH5(ctx: BenchContext, h5Dir: string): Promise<BenchServer> {
+  const db = await createDatabase('h5');
+  return startServer({ databaseUrl: db.url, logFile: join(ctx.tmp, 'h5-server.log'), env: { H5_DIR: h5Dir } });
+}
+
+/** Signs a demo account in once, in a context of its own: the phone's storage, to reopen the app with. */
+export async function signedInState(
+  browser: Browser,
+  serverUrl: string,
+  displayName: string,
+): Promise<BrowserContextOptions['storageState']> {
+  const signedIn = await openPhone(browser);
+  await signInWithDemoAccount(signedIn.page, serverUrl, displayName);
+  const state = await signedIn.context.storageState();
+  await signedIn.context.close();
+  return state;
+}
 
 /** Milliseconds from `goto` to `ready` resolving, measured by the driver. */
 async function timed(page: Page, url: string, ready: () => Promise<unknown>): Promise<number> {
@@ -42,29 +99,15 @@ async function timed(page: Page, url: string, ready: () => Promise<unknown>): Pr
  * navigation → the role home's user card and role section visible.
  */
 export async function timeRoleHomes(ctx: BenchContext, repeats: number): Promise<HomeTimings> {
-  const h5Dir = join(ctx.tmp, 'h5');
-  ctx.log('miniapp: taro build --type h5');
-  const buildStarted = performance.now();
-  execFileSync('npm', ['run', '--silent', 'build:h5', '-w', 'miniapp'], {
-    cwd: ROOT,
-    env: { ...process.env, BX_OUTPUT_ROOT: h5Dir, NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const buildSeconds = (performance.now() - buildStarted) / 1000;
-  writeFileSync(join(h5Dir, BARE_PAGE), '<!doctype html><meta charset="utf-8"><p id="ready">保学通</p>');
-
-  const db = await createDatabase('h5');
-  const server = await startServer({ databaseUrl: db.url, logFile: join(ctx.tmp, 'h5-server.log'), env: { H5_DIR: h5Dir } });
+  const { dir: h5Dir, buildSeconds } = buildH5(ctx);
+  const server = await serveH5(ctx, h5Dir);
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
-    const timings: HomeTimings = { cold: new Map(), warm: new Map(), bareCold: [], bareWarm: [], buildSeconds };
+    const timings: HomeTimings = { cold: new Map(), warm: new Map(), bareCold: [], bareWarm: [], buildSeconds: buildSeconds ?? Number.NaN };
     const bareUrl = `${server.url}/${BARE_PAGE}`;
     for (const home of TIMED_HOMES) {
-      const signedIn = await openPhone(browser);
-      await signInWithDemoAccount(signedIn.page, server.url, home.name);
-      const storageState: BrowserContextOptions['storageState'] = await signedIn.context.storageState();
-      await signedIn.context.close();
+      const storageState = await signedInState(browser, server.url, home.name);
       const cold: number[] = [];
       const warm: number[] = [];
       for (let r = 0; r < repeats; r++) {

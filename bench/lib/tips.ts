@@ -116,9 +116,10 @@ export const TIP_COLUMNS = [
 
 /**
  * One more tip, as the database sees it: the statements MariaDB's general log records for it
- * (switched on for that one request only), each as its verb and table.
+ * (switched on for that one request only) on the server's connections to `database`, each as its
+ * verb and table; a prepared statement is counted once, when it runs (Execute), not when prepared.
  */
-export async function statementsOfOneTip(serverUrl: string, tokens: string[], villages: string[]): Promise<string[]> {
+export async function statementsOfOneTip(serverUrl: string, tokens: string[], villages: string[], database: string): Promise<string[]> {
   const admin = await createConnection(MYSQL_SERVER_URL);
   try {
     await new Promise((r) => setTimeout(r, 2000)); // requests of an earlier load still in flight
@@ -132,8 +133,10 @@ export async function statementsOfOneTip(serverUrl: string, tokens: string[], vi
     } finally {
       await admin.query('SET GLOBAL general_log = 0');
     }
+    // only the server's connections to this database (other work on the machine logs too)
     const [rows] = await admin.query(
-      "SELECT thread_id AS thread, CONVERT(argument USING utf8mb4) AS sql_text FROM mysql.general_log WHERE command_type IN ('Query', 'Execute') AND CONVERT(argument USING utf8mb4) NOT LIKE 'SET GLOBAL%' ORDER BY event_time",
+      "SELECT thread_id AS thread, CONVERT(argument USING utf8mb4) AS sql_text FROM mysql.general_log WHERE command_type IN ('Query', 'Execute') AND CONVERT(argument USING utf8mb4) NOT LIKE 'SET GLOBAL%' AND thread_id IN (SELECT id FROM information_schema.PROCESSLIST WHERE db = ?) ORDER BY event_time",
+      [database],
     );
     await admin.query('TRUNCATE mysql.general_log');
     // the outbox worker polls on connections of its own (it claims messages with an UPDATE): not the tip's

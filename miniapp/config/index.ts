@@ -4,9 +4,11 @@ import type { IProjectConfig } from '@tarojs/taro/types/compile';
 import devConfig from './dev';
 import prodConfig from './prod';
 import { resolveApiBase } from './api-base';
+import { shapeH5Loading } from './h5-loading';
 
 const sharedSource = path.resolve(__dirname, '../../shared/src');
 const ownModules = path.resolve(__dirname, '../node_modules');
+const sourceRoot = path.resolve(__dirname, '../src');
 
 /**
  * npm may install some Taro packages under miniapp/node_modules rather than the root; Taro's own
@@ -63,7 +65,10 @@ const config: UserConfigFn<'webpack5'> = (merge) => {
       publicPath: '/',
       staticDirectory: 'static',
       router: { mode: 'hash' },
-      webpackChain: resolveOwnModules,
+      webpackChain: (chain, webpack) => {
+        resolveOwnModules(chain);
+        if (!development) shapeH5Loading(chain, webpack, sourceRoot);
+      },
       compile: { include: [sharedSource] },
       output: {
         filename: 'js/[name].[contenthash:8].js',

@@ -11,6 +11,7 @@ import type { AppConfig } from './config/config.schema';
 import { AppError } from './common/errors/app-error';
 import { toAppError } from './common/errors/error.filter';
 import { buildOpenApiDocument } from './common/http/openapi';
+import { precompressedAssets } from './common/http/precompressed-assets';
 import { RouteRegistry } from './common/http/route-registry';
 import { httpLogger } from './common/logging/http-logger';
 import { NestPinoLogger } from './common/logging/logger';
@@ -39,8 +40,8 @@ function securityHeaders(_request: Request, response: Response, next: NextFuncti
   next();
 }
 
-/** The H5 build's scripts and styles, named by their content hash (miniapp/config: `[name].[contenthash:8]`). */
-const HASHED_ASSET = /[\\/](js|css)[\\/][^\\/]+\.[0-9a-f]{8}\.(js|css)$/;
+/** The H5 build's scripts and styles, named by their content hash (miniapp/config: `[name].[contenthash:8]`), and their brotli files. */
+const HASHED_ASSET = /[\\/](js|css)[\\/][^\\/]+\.[0-9a-f]{8}\.(js|css)(\.br)?$/;
 const YEAR_SECONDS = 365 * 24 * 3600;
 
 /** Builds the whole server (not yet listening): API under /api, docs at /api/docs, the H5 app at /. */
@@ -62,6 +63,8 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   if (h5Dir && existsSync(resolve(h5Dir, 'index.html'))) {
     // the app's files go compressed (brotli or gzip, as the browser accepts): a fraction of their size over a
     // rural 3G link; the API is left as it is (its answers are small pages, some carrying session tokens)
+    // the build's own brotli files (best quality) where it wrote them; the rest compressed on the fly
+    app.use(precompressedAssets(h5Dir));
     app.use(compression({ filter: (req, res) => !req.path.startsWith('/api') && compression.filter(req, res) }));
     app.useStaticAssets(h5Dir, {
       index: 'index.html',

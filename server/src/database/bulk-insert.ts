@@ -1,54 +1,25 @@
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { insertRows, type OnDuplicate } from './sql';
 
 /**
- * Inserts many rows as multi-row INSERTs, in one transaction (the caller's, or one of its own): all
- * rows or none. The statement is built straight from the entity's metadata, values prepared by the
- * driver as TypeORM itself prepares them (JSON, booleans, dates), because TypeORM's insert builder
- * spends 50–90 µs per row on parameter bookkeeping (bench: a million-row roster) and would read
- * every row back afterwards. Subscribers still hear of every row (AfterInsert), as with TypeORM.
+ * Inserts many rows as multi-row INSERTs of `chunk` rows (`insertRows`), in one transaction (the
+ * caller's, or one of its own): all rows or none. Subscribers still hear of every row (AfterInsert),
+ * as with TypeORM.
+ * With `onDuplicate: 'skip'` a row whose unique key another row holds is left out (the others go
+ * in); which went in is for the caller to read, and subscribers hear of none (use it where nobody
+ * subscribes: notices, claims).
  */
 export async function bulkInsert<T extends ObjectLiteral>(
   manager: EntityManager,
   entity: EntityTarget<T>,
   rows: T[],
   chunk = 500,
+  onDuplicate: OnDuplicate = 'fail',
 ): Promise<void> {
   if (rows.length === 0) return;
   if (!manager.queryRunner?.isTransactionActive) {
-    await manager.transaction((inner) => bulkInsert(inner, entity, rows, chunk));
+    await manager.transaction((inner) => bulkInsert(inner, entity, rows, chunk, onDuplicate));
     return;
   }
-  const queryRunner = manager.queryRunner;
-  const metadata = manager.connection.getMetadata(entity);
-  const driver = manager.connection.driver;
-  const sqlite = driver.options.type === 'better-sqlite3';
-  const columns = metadata.columns.filter((c) => c.isInsert && !c.isVirtual);
-  const head = `INSERT INTO ${driver.escape(metadata.tablePath)} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES `;
-  const now = new Date();
-  // what an absent value becomes: the column's default (SQLite has no DEFAULT in VALUES), else NULL
-  const absent = (column: ColumnMetadata): string | Date => {
-    if (column.isCreateDate || column.isUpdateDate) return now;
-    if (!sqlite) return 'DEFAULT';
-    return column.default !== undefined && column.default !== null ? driver.normalizeDefault(column)! : 'NULL';
-  };
-  for (let i = 0; i < rows.length; i += chunk) {
-    const slice = rows.slice(i, i + chunk);
-    const params: unknown[] = [];
-    const tuples = slice.map((row) => {
-      const cells = columns.map((column) => {
-        let value: unknown = column.getEntityValue(row);
-        if (value === undefined) {
-          const fallback = absent(column);
-          if (typeof fallback === 'string') return fallback;
-          value = fallback;
-        }
-        params.push(driver.preparePersistentValue(value, column));
-        return '?';
-      });
-      return `(${cells.join(', ')})`;
-    });
-    await queryRunner.query(head + tuples.join(', '), params);
-    for (const row of slice) await queryRunner.broadcaster.broadcast('AfterInsert', metadata, row);
-  }
+  for (let i = 0; i < rows.length; i += chunk) await insertRows(manager, entity, rows.slice(i, i + chunk), onDuplicate);
 }

@@ -8,6 +8,7 @@ import { EnrolmentTallySubscriber } from '../modules/registry/enrolment-tally.su
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { assertSchemaCurrent, migrateSchema } from './schema-migrations';
+import { MYSQL_PREPARED_STATEMENTS } from './sql';
 
 export type MysqlFlavour = 'mysql' | 'mariadb';
 
@@ -57,7 +58,7 @@ export function dataSourceOptions(config: DatabaseConfig, flavour: MysqlFlavour 
     // Dates are UTC in the database whatever the server's zone.
     timezone: 'Z',
     poolSize: config.poolSize,
-    extra: { connectTimeout: 5000, enableKeepAlive: true },
+    extra: { connectTimeout: 5000, enableKeepAlive: true, maxPreparedStatements: MYSQL_PREPARED_STATEMENTS },
   };
 }
 

@@ -6,6 +6,7 @@ import { Screen } from '../../components/screen';
 import { PAGES } from '../../routes';
 import { restoreSession } from '../../services/auth';
 import { messageOf } from '../../services/request';
+import { sessionStore } from '../../stores/session';
 
 /** The launch page: a signed-in user goes to their home, anyone else to sign-in. */
 export default function EntryPage() {
@@ -13,6 +14,17 @@ export default function EntryPage() {
 
   const start = async () => {
     setFailure(null);
+    // A returning user sees their home at once, as the stored session knows them; the server's answer
+    // follows (the home shows it) or, when the session has ended, sends them to sign-in.
+    if (sessionStore.get().user) {
+      void Taro.switchTab({ url: PAGES.home });
+      restoreSession()
+        .then((user) => {
+          if (!user) void Taro.reLaunch({ url: PAGES.login });
+        })
+        .catch(() => undefined);
+      return;
+    }
     try {
       const user = await restoreSession();
       if (user) await Taro.switchTab({ url: PAGES.home });

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { isMysql } from '../../database/dialect';
+import { write } from '../../database/sql';
 
 /**
  * Takes `amount` of a subject's allowance for a period, inside the caller's transaction, and
@@ -9,17 +10,13 @@ import { isMysql } from '../../database/dialect';
  */
 export async function consumeQuota(manager: EntityManager, subject: string, period: string, limit: number, amount = 1): Promise<boolean> {
   if (isMysql(manager)) {
-    await manager.query(
-      'INSERT INTO quota_counters (subject, period, used) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE used = used + VALUES(used)',
+    // One statement: the upsert hands the new count back as the statement's insert id (LAST_INSERT_ID(expr))
+    const { insertId } = await write(
+      manager,
+      'INSERT INTO quota_counters (subject, period, used) VALUES (?, ?, LAST_INSERT_ID(?)) ON DUPLICATE KEY UPDATE used = LAST_INSERT_ID(used + VALUES(used))',
       [subject, period, amount],
     );
-    const [row] = (await manager.query('SELECT used FROM quota_counters WHERE subject = ? AND period = ? FOR UPDATE', [
-      subject,
-      period,
-    ])) as Array<{
-      used: number | string;
-    }>;
-    return Number(row?.used) <= limit;
+    return insertId <= limit;
   }
   const [row] = (await manager.query(
     'INSERT INTO quota_counters (subject, period, used) VALUES (?, ?, ?) ON CONFLICT (subject, period) DO UPDATE SET used = used + excluded.used RETURNING used',

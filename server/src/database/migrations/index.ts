@@ -16,6 +16,7 @@ import { PupilChanges1765120000000 } from './1765120000000-pupil-changes';
 import { LeaveRequests1765130000000 } from './1765130000000-leave-requests';
 import { Jobs1765300000000 } from './1765300000000-jobs';
 import { SharedState1765210000000 } from './1765210000000-shared-state';
+import { InboxScopes1765400000000 } from './1765400000000-inbox-scopes';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   LeaveRequests1765130000000,
   SharedState1765210000000,
   Jobs1765300000000,
+  InboxScopes1765400000000,
 ];

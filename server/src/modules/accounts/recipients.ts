@@ -1,6 +1,7 @@
 import type { Position } from '@baoxue/shared';
 import { In, Like, type EntityManager } from 'typeorm';
 import { User } from './user.entity';
+import { selectRows } from '../../database/sql';
 
 /**
  * Who should be told: the one place that finds the enabled accounts of a unit, for every notifier.
@@ -43,17 +44,38 @@ export async function divisionOfficials(
   positions?: readonly Position[],
 ): Promise<string[]> {
   if (!divisionCodes.length) return [];
+  // hand-written: a new case asks it on every tip (TypeORM's find cost more than the index read)
+  const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
   return ids(
-    await manager.find(User, {
-      where: {
-        role: 'official',
-        ...(positions ? { position: In([...positions]) } : {}),
-        unitDivisionCode: In([...divisionCodes]),
-        disabled: false,
-      },
-      select: { id: true },
-    }),
+    await selectRows<{ id: string }>(
+      manager,
+      `SELECT id FROM users WHERE role = 'official' AND disabled = 0 AND unit_division_code IN (${list(divisionCodes.length)})${
+        positions ? ` AND position IN (${list(positions.length)})` : ''
+      }`,
+      [...divisionCodes, ...(positions ?? [])],
+    ),
   );
+}
+
+/** `divisionOfficials` of many divisions at once, by division (a batch of cases in many villages). */
+export async function officialsByDivision(
+  manager: EntityManager,
+  divisionCodes: readonly string[],
+  positions?: readonly Position[],
+): Promise<Map<string, string[]>> {
+  const byDivision = new Map<string, string[]>();
+  const codes = [...new Set(divisionCodes)];
+  if (!codes.length) return byDivision;
+  const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+  const rows = await selectRows<{ id: string; unit_division_code: string }>(
+    manager,
+    `SELECT id, unit_division_code FROM users WHERE role = 'official' AND disabled = 0 AND unit_division_code IN (${list(codes.length)})${
+      positions ? ` AND position IN (${list(positions.length)})` : ''
+    }`,
+    [...codes, ...(positions ?? [])],
+  );
+  for (const row of rows) byDivision.set(row.unit_division_code, [...(byDivision.get(row.unit_division_code) ?? []), row.id]);
+  return byDivision;
 }
 
 /** The leaders of a township (who are told when its work is overdue or escalated); none for a case in triage. */

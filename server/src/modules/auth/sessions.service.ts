@@ -13,6 +13,7 @@ import { UserRecords } from '../accounts/user-records';
 import { SchoolRecords } from '../schools/school-records';
 import { Session } from './session.entity';
 import { rawDate } from '../../database/raw-date';
+import { selectRows } from '../../database/sql';
 
 const TOKEN_PREFIX = 'bx1_';
 const LAST_SEEN_RESOLUTION_MS = 15 * 60_000;
@@ -44,6 +45,8 @@ interface SessionRow {
  */
 @Injectable()
 export class SessionsService implements SessionAuthenticator, AccountSessions {
+  private sessionSql: string | null = null;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -71,28 +74,7 @@ export class SessionsService implements SessionAuthenticator, AccountSessions {
   /** The caller behind a bearer token, in one query; throws 401/403 for anything but a live session. */
   async authenticate(token: string): Promise<Caller> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) throw new AppError('SESSION_EXPIRED');
-    const query = this.dataSource.manager.createQueryBuilder(Session, 's');
-    this.users.joinUsers(query, 'u', 'u.id = s.user_id');
-    this.schools.joinSchools(query, 'sc', 'sc.id = u.unit_school_id', 'left');
-    const row = await query
-      .select([
-        's.id AS session_id',
-        's.expires_at AS expires_at',
-        's.revoked_at AS revoked_at',
-        'u.id AS user_id',
-        'u.role AS role',
-        'u.position AS position',
-        'u.display_name AS display_name',
-        'u.unit_division_code AS unit_division_code',
-        'u.unit_school_id AS unit_school_id',
-        'u.county_code AS county_code',
-        'u.disabled AS disabled',
-        'u.last_seen_at AS last_seen_at',
-        'sc.township_code AS school_township_code',
-        'sc.county_code AS school_county_code',
-      ])
-      .where('s.token_hash = :hash', { hash: hashToken(token) })
-      .getRawOne<SessionRow>();
+    const [row] = await selectRows<SessionRow>(this.dataSource, this.sessionQuery(), [hashToken(token)]);
     const now = this.clock.now();
     if (!row || row.revoked_at || rawDate(row.expires_at) <= now) throw new AppError('SESSION_EXPIRED');
     if (row.disabled === true || Number(row.disabled) === 1) throw new AppError('ACCOUNT_DISABLED');
@@ -113,6 +95,37 @@ export class SessionsService implements SessionAuthenticator, AccountSessions {
       unit,
       countyCode: row.county_code,
     };
+  }
+
+  /**
+   * The session check's SQL, built once from the owners' joins (every request runs it: building it
+   * each time cost more than the database's primary-key reads).
+   */
+  private sessionQuery(): string {
+    if (this.sessionSql) return this.sessionSql;
+    const query = this.dataSource.manager.createQueryBuilder(Session, 's');
+    this.users.joinUsers(query, 'u', 'u.id = s.user_id');
+    this.schools.joinSchools(query, 'sc', 'sc.id = u.unit_school_id', 'left');
+    const [sql] = query
+      .select([
+        's.id AS session_id',
+        's.expires_at AS expires_at',
+        's.revoked_at AS revoked_at',
+        'u.id AS user_id',
+        'u.role AS role',
+        'u.position AS position',
+        'u.display_name AS display_name',
+        'u.unit_division_code AS unit_division_code',
+        'u.unit_school_id AS unit_school_id',
+        'u.county_code AS county_code',
+        'u.disabled AS disabled',
+        'u.last_seen_at AS last_seen_at',
+        'sc.township_code AS school_township_code',
+        'sc.county_code AS school_county_code',
+      ])
+      .where('s.token_hash = :hash', { hash: '' })
+      .getQueryAndParameters();
+    return (this.sessionSql = sql);
   }
 
   async revoke(sessionId: string): Promise<void> {

@@ -11,6 +11,16 @@ import type { DropoutCase } from './case.entity';
  */
 export const CASE_SCOPE = { division: 'c.routing_code', school: 'c.school_id' } as const;
 
+/**
+ * The same scope for the inbox: a county's, a township's or a village's prefix of the routing code
+ * is matched on the column holding that part (generated from it by the database), an equality the
+ * inbox's indexes serve together with its order. The same cases as `CASE_SCOPE`.
+ */
+export const INBOX_SCOPE = {
+  ...CASE_SCOPE,
+  divisionParts: { 6: 'c.routing_county', 9: 'c.routing_township', 12: 'c.routing_code' },
+} as const;
+
 export function canSeeCase(caller: Caller, record: Pick<DropoutCase, 'routingCode' | 'schoolId' | 'countyCode'>): boolean {
   return inReadScope(caller, 'read_case', { county: record.countyCode, division: record.routingCode, school: record.schoolId });
 }

@@ -7,7 +7,14 @@ import { DivisionsService } from '../divisions/divisions.service';
 import { schoolNames } from '../schools/school-names';
 import { CaseEvent, CaseNotice, CaseRouting, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
 import { CaseTips } from './case-tips';
+import { listedCase, listedChild, type CaseListRow } from './case-list-query';
 import { casePlaceCode, mapCaseDetail, mapCaseListItem, mapTransfer } from './case.mappers';
+
+/** A list item and the priority it was listed by (the page's cursor carries it). */
+export interface ListedItem {
+  item: CaseListItem;
+  priority: number;
+}
 
 /** Turns cases into the shapes officials see, with every lookup batched per page. */
 @Injectable()
@@ -18,6 +25,35 @@ export class CaseViewsService {
     private readonly childRecords: ChildRecords,
     private readonly userRecords: UserRecords,
   ) {}
+
+  /**
+   * List items of the rows a case list read (`caseListStatements`): the schools, the assignee and
+   * a waiting transfer came with each row, the division names come from the names cache.
+   */
+  async listedItems(rows: CaseListRow[], now: Date): Promise<ListedItem[]> {
+    if (rows.length === 0) return [];
+    const listed = rows.map((row) => ({ record: listedCase(row), child: listedChild(row) }));
+    const places = listed.map(({ record, child }) => casePlaceCode(record, child));
+    const [fullNames, divisionNames] = await Promise.all([
+      this.divisions.fullNames(places.filter((p): p is string => !!p)),
+      this.divisions.names(listed.flatMap(({ record }) => (record.townshipCode ? [record.townshipCode] : []))),
+    ]);
+    const names = (pairs: Array<[string | null, string | null]>) =>
+      new Map(pairs.filter((pair): pair is [string, string] => pair[0] !== null && pair[1] !== null));
+    const lookups = {
+      places: fullNames,
+      divisionNames,
+      schoolNames: names(
+        rows.flatMap((r): Array<[string | null, string | null]> => [
+          [r.school_id, r.school_name],
+          [r.child_school_id, r.roster_school_name],
+        ]),
+      ),
+      userNames: names(rows.map((r) => [r.assignee_id, r.assignee_name])),
+      transferPending: new Set(rows.filter((r) => Number(r.transfer_pending) === 1).map((r) => r.id)),
+    };
+    return listed.map(({ record, child }) => ({ item: mapCaseListItem(record, child, lookups, now), priority: record.priority }));
+  }
 
   async listItems(manager: EntityManager, cases: DropoutCase[], now: Date): Promise<CaseListItem[]> {
     if (cases.length === 0) return [];

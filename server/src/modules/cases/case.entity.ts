@@ -2,6 +2,9 @@ import { Column, Entity, Index, PrimaryColumn, VersionColumn } from 'typeorm';
 import type { CaseSource, CaseStatus, DropoutCause, EscalationStep, NotDropoutReason, PlacementMode } from '@baoxue/shared';
 import { divisionCodeColumn, idColumn, timestampColumn } from '../../database/columns';
 
+/** A generated prefix of the routing code: stored, so reading it costs nothing; the database keeps it. */
+const ROUTING_PART = { type: 'varchar', generatedType: 'STORED', nullable: true, insert: false, update: false, select: false } as const;
+
 /** What a case's due date is for; each has its own deadline rule in the county settings. */
 export type DueKind = 'accept' | 'verify' | 'first_visit' | 'notice' | 'notice_deadline' | 'attendance' | 'school_confirmation';
 
@@ -13,8 +16,15 @@ export type DueKind = 'accept' | 'verify' | 'first_visit' | 'notice' | 'notice_d
 @Index('idx_cases_child', ['childId'])
 @Index('idx_cases_retention', ['countyCode', 'closedAt'])
 @Index('idx_cases_confirmed', ['confirmedAt'])
-// the inbox order (priority groups first, then newest): a wide scope's page is read along it
-@Index('idx_cases_priority', ['priority', 'id'])
+// The inbox (priority groups first, then newest) of each scope is one index range, read in order and
+// stopped after a page: a county, a township, a village or the triage queue, a school.
+@Index('idx_cases_inbox_county', ['routingCounty', 'priority', 'id'])
+@Index('idx_cases_inbox_township', ['routingTownship', 'priority', 'id'])
+@Index('idx_cases_inbox_routing', ['routingCode', 'priority', 'id'])
+@Index('idx_cases_inbox_school', ['schoolId', 'priority', 'id'])
+// the inbox's overdue count of a county or a township, read from the index alone
+@Index('idx_cases_overdue_county', ['routingCounty', 'dueAt', 'mergedIntoId'])
+@Index('idx_cases_overdue_township', ['routingTownship', 'dueAt', 'mergedIntoId'])
 export class DropoutCase {
   @PrimaryColumn(idColumn)
   id: string;
@@ -58,6 +68,18 @@ export class DropoutCase {
    */
   @Column({ ...divisionCodeColumn, name: 'routing_code' })
   routingCode: string;
+
+  /**
+   * The routing code's county and township parts (its first 6 and 9 digits), computed by the
+   * database so they cannot drift from it: a county's or a township's scope (`routing_code LIKE
+   * '411522%'`) is then an equality that an index serves together with the inbox order. Never
+   * written or read by the code (`INBOX_SCOPE` names them for queries).
+   */
+  @Column({ ...ROUTING_PART, length: 6, name: 'routing_county', asExpression: 'substr(routing_code, 1, 6)' })
+  routingCounty?: string;
+
+  @Column({ ...ROUTING_PART, length: 9, name: 'routing_township', asExpression: 'substr(routing_code, 1, 9)' })
+  routingTownship?: string;
 
   /** The education line: the child's school when known. */
   @Column({ ...idColumn, name: 'school_id', nullable: true })

@@ -157,7 +157,13 @@ export function casePlaceCode(record: Pick<DropoutCase, 'townshipCode'>, child: 
   return child.villageCode ?? record.townshipCode;
 }
 
-export function mapCaseListItem(record: DropoutCase, child: CaseChildFields, lookups: CaseListLookups, now: Date): CaseListItem {
+/** What a case list item reads of the case. */
+export type ListedCase = Pick<
+  DropoutCase,
+  'id' | 'status' | 'source' | 'townshipCode' | 'schoolId' | 'assigneeId' | 'openedAt' | 'dueAt' | 'tipCount' | 'escalatedTo'
+>;
+
+export function mapCaseListItem(record: ListedCase, child: CaseChildFields, lookups: CaseListLookups, now: Date): CaseListItem {
   const place = casePlaceCode(record, child);
   return {
     id: record.id,

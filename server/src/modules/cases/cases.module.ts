@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { ChildRecordMoves } from '../children/child-record-moves';
 import { ChildrenModule } from '../children/children.module';
+import { CaseBatchOpening } from './case-batch-opening';
 import { CaseHandlingController } from './case-handling.controller';
 import { CaseHandlingService } from './case-handling.service';
 import { CaseRecords } from './case-records';
@@ -38,6 +39,7 @@ import { CaseChildLinks } from './case-child-links';
   controllers: [CasesController, CaseHandlingController],
   providers: [
     CasesService,
+    CaseBatchOpening,
     CaseRoutingService,
     CaseViewsService,
     CaseHandlingService,
@@ -58,6 +60,7 @@ import { CaseChildLinks } from './case-child-links';
     CaseRecords,
     PluggedCaseTips,
     CasesService,
+    CaseBatchOpening,
     CaseRoutingService,
     CaseViewsService,
     ChildrenModule,

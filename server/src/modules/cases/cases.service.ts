@@ -15,21 +15,19 @@ import {
   type CaseSource,
   type CaseStatus,
   type CountySettings,
-  type DropoutCause,
   type NotDropoutReason,
   type PriorityGroup,
   type SchoolCalendar,
 } from '@baoxue/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
-import { applyScope } from '../../common/auth/scope';
-import { containsPattern, LIKE_ESCAPE } from '../../common/sql/like';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { isDuplicateKey } from '../../common/errors/database-errors';
-import { decodeCursor, encodeCursor } from '../../common/http/cursor';
+import { encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
 import { transactionWithRetry } from '../../database/transaction';
+import { insertRows, selectRows } from '../../database/sql';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceService } from '../children/attendance.service';
 import { ChildMergeService } from '../children/child-merge.service';
@@ -37,29 +35,17 @@ import { ChildRecords } from '../children/child-records';
 import { DivisionRecords } from '../divisions/division-records';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { wechatTime } from '../notifications/subscribe-templates';
-import { CASE_SCOPE, canSeeCase } from './case-access';
+import { canSeeCase } from './case-access';
+import { caseListStatements, type CaseListRow, type ListCases } from './case-list-query';
 import { CaseEvent, CaseRouting, DropoutCase, type DueKind } from './case.entity';
 import { caseActionsFor, requireAccess } from './case-policy';
 import { CaseTips } from './case-tips';
+import { routedNotice } from './case-routed-notice';
 import { CaseRoutingService, type RoutingDecision } from './case-routing.service';
 import { deadline } from './case-steps';
 import { CaseViewsService } from './case-views.service';
 
 const STALE = '案件已被他人修改，以下是最新情况，请确认后重试';
-
-export interface ListCases {
-  status?: CaseStatus;
-  overdue?: 'true' | 'false';
-  priorityGroup?: PriorityGroup;
-  cause?: DropoutCause;
-  under?: string;
-  schoolId?: string;
-  q?: string;
-  source?: CaseSource;
-  cursor?: string;
-  limit: number;
-}
 
 @Injectable()
 export class CasesService {
@@ -80,9 +66,9 @@ export class CasesService {
 
   /**
    * The inbox: the caller's cases (or, for `triage`, the county's unrouted ones), children of a
-   * priority group first (BRIEF §4), then newest. One query, paged by a cursor of (priority, id):
-   * a wide scope's page is read along `idx_cases_priority`, a narrow scope's few cases by their
-   * routing code or school and sorted.
+   * priority group first (BRIEF §4), then newest, paged by a cursor of (priority, id), with the
+   * scope's overdue count — one hand-written statement (`caseListStatements`; prepared on MySQL)
+   * that reads a range of one of the inbox's indexes. This is the officials' busiest read.
    */
   async list(
     caller: Caller,
@@ -90,44 +76,25 @@ export class CasesService {
     triage = false,
   ): Promise<{ items: CaseListItem[]; nextCursor: string | null; overdueCount: number }> {
     const now = this.clock.now();
-    const scoped = () => {
-      const qb = applyScope(this.dataSource.manager.createQueryBuilder(DropoutCase, 'c'), caller, 'read_case', CASE_SCOPE).andWhere(
-        'c.merged_into_id IS NULL',
-      );
-      // the queue is the county's own routing code: an index lookup, not a scan of the county
-      if (triage) qb.andWhere('c.township_code IS NULL AND c.routing_code = :triageCode', { triageCode: caller.countyCode });
-      return qb;
-    };
-    const qb = scoped()
-      .orderBy('c.priority', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(query.limit + 1);
-    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
-    if (query.source) qb.andWhere('c.source = :source', { source: query.source });
-    if (query.overdue === 'true') qb.andWhere('c.due_at < :now', { now });
-    if (query.overdue === 'false') qb.andWhere('(c.due_at IS NULL OR c.due_at >= :now)', { now });
-    // JSON arrays are stored as text: an element is matched with its quotes
-    if (query.cause) qb.andWhere('c.causes LIKE :cause', { cause: `%"${query.cause}"%` });
-    if (query.under) qb.andWhere('c.routing_code LIKE :under', { under: `${divisionPrefix(query.under)}%` });
-    if (query.schoolId) qb.andWhere('c.school_id = :schoolId', { schoolId: query.schoolId });
-    if (query.priorityGroup || query.q) this.childRecords.joinChildren(qb, 'ch', 'ch.id = c.child_id');
-    if (query.priorityGroup) qb.andWhere('ch.priority_groups LIKE :group', { group: `%"${query.priorityGroup}"%` });
-    if (query.q) qb.andWhere(`ch.name LIKE :name ${LIKE_ESCAPE}`, { name: containsPattern(query.q) });
-    if (query.cursor) {
-      const [priority, id] = decodeCursor(query.cursor, ['number', 'string']);
-      qb.andWhere('(c.priority < :cursorPriority OR (c.priority = :cursorPriority AND c.id < :cursorId))', {
-        cursorPriority: priority,
-        cursorId: id,
-      });
-    }
-    const [rows, overdueCount] = await Promise.all([qb.getMany(), scoped().andWhere('c.due_at < :now', { now }).getCount()]);
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
+    const { page, overdue } = caseListStatements(caller, query, triage, this.asDueAt(now));
+    const rows = await selectRows<CaseListRow>(this.dataSource, page.sql, page.values);
+    // the count comes with the page's rows; a page without rows asks for it alone
+    const [counted] = rows.length
+      ? [{ n: rows[0]!.overdue_count }]
+      : await selectRows<{ n: number | string }>(this.dataSource, overdue.sql, overdue.values);
+    const listed = await this.views.listedItems(rows.slice(0, query.limit), now);
+    const last = listed[listed.length - 1];
     return {
-      items: await this.views.listItems(this.dataSource.manager, page, now),
-      nextCursor: rows.length > query.limit && last ? encodeCursor([last.priority, last.id]) : null,
-      overdueCount,
+      items: listed.map((row) => row.item),
+      nextCursor: rows.length > query.limit && last ? encodeCursor([last.priority, last.item.id]) : null,
+      overdueCount: Number(counted?.n ?? 0),
     };
+  }
+
+  /** A time as the database compares it with `due_at` in a hand-written statement (SQLite keeps UTC text). */
+  private asDueAt(time: Date): unknown {
+    const column = this.dataSource.getMetadata(DropoutCase).findColumnWithPropertyName('dueAt')!;
+    return this.dataSource.driver.preparePersistentValue(time, column);
   }
 
   /** One case, with its tips (tipsters hidden), visits, notices and timeline. Reading it is audited. */
@@ -318,7 +285,7 @@ export class CasesService {
       tipCount: input.tipCount,
       version: 1,
     });
-    await manager.insert(DropoutCase, record);
+    await insertRows(manager, DropoutCase, [record]);
     // 'opened' goes in with the 'routed' event of the first routing: one statement, same order
     await this.recordRouting(manager, record, input.decision, null, [
       { id: newId(), caseId: record.id, at: now, actorId: input.actorId, kind: 'opened', data: { source: input.source } },
@@ -435,17 +402,19 @@ export class CasesService {
     actorId: string | null,
     earlierEvents: CaseEvent[] = [],
   ): Promise<void> {
-    await manager.insert(CaseRouting, {
-      id: newId(),
-      caseId: record.id,
-      at: this.clock.now(),
-      townshipCode: decision.townshipCode,
-      schoolId: record.schoolId,
-      rule: decision.rule,
-      actorId,
-      reason: decision.reason,
-    });
-    await manager.insert(CaseEvent, [
+    await insertRows(manager, CaseRouting, [
+      {
+        id: newId(),
+        caseId: record.id,
+        at: this.clock.now(),
+        townshipCode: decision.townshipCode,
+        schoolId: record.schoolId,
+        rule: decision.rule,
+        actorId,
+        reason: decision.reason,
+      },
+    ]);
+    await insertRows(manager, CaseEvent, [
       ...earlierEvents,
       {
         id: newId(),
@@ -463,23 +432,7 @@ export class CasesService {
     const recipients = await this.routing.recipients(manager, record, record.schoolId);
     const placeCode = record.villageCode ?? record.townshipCode;
     const place = placeCode ? ((await this.divisions.fullNames([placeCode], manager)).get(placeCode) ?? '') : '';
-    const triage = !record.townshipCode;
-    const now = this.clock.now();
-    await this.notifications.notify(manager, recipients, {
-      key: `case-routed:${record.id}:${record.routingCode}:${now.getTime()}`,
-      title: triage ? '有线索需要人工分派' : '新的疑似辍学线索',
-      body: triage ? '一条线索未能自动分派到乡镇，请尽快处理。' : `${place}，请在${acknowledgeHours}小时内受理。`,
-      link: triage ? pageLink('countyTriage') : pageLink('officialCase', { id: record.id }),
-      wechat: {
-        template: 'new_case',
-        values: {
-          thing1: triage ? '待分派线索' : '疑似辍学线索',
-          thing2: triage ? '县级待分派' : place.replace(/^\S+县\s*/, '') || '本乡镇',
-          time3: wechatTime(now),
-          thing4: triage ? '请尽快分派到乡镇' : `请在${acknowledgeHours}小时内受理`,
-        },
-      },
-    });
+    await this.notifications.notify(manager, recipients, routedNotice(record, place, acknowledgeHours, this.clock.now()));
   }
 
   /** A guarded write: the row must still have the version this request read. */
@@ -506,7 +459,7 @@ export class CasesService {
   }
 
   async event(manager: EntityManager, caseId: string, actorId: string | null, kind: string, data: CaseEvent['data'] = null): Promise<void> {
-    await manager.insert(CaseEvent, { id: newId(), caseId, at: this.clock.now(), actorId, kind, data });
+    await insertRows(manager, CaseEvent, [{ id: newId(), caseId, at: this.clock.now(), actorId, kind, data }]);
   }
 
   /**
@@ -541,8 +494,13 @@ export class CasesService {
   }
 
   async settingsOf(countyCode: string, manager: EntityManager = this.dataSource.manager): Promise<CountySettings> {
+    return (await this.servedSettingsOf(countyCode, manager)) ?? countySettings(undefined);
+  }
+
+  /** A served county's settings (its own over the defaults); null when the deployment does not serve it. */
+  async servedSettingsOf(countyCode: string, manager: EntityManager = this.dataSource.manager): Promise<CountySettings | null> {
     const county = await this.divisionRecords.servedCounty(manager, countyCode);
-    return countySettings(county?.settings);
+    return county ? countySettings(county.settings) : null;
   }
 
   async reload(id: string): Promise<DropoutCase> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, In, IsNull, type EntityManager, type FindOptionsWhere, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { newReadableCode } from '../../common/ids';
 import { bulkInsert } from '../../database/bulk-insert';
+import { selectRows } from '../../database/sql';
 import { AttendanceDay } from './attendance.entity';
 import { ChildGuardian } from './child-guardian.entity';
 import { Child } from './child.entity';
@@ -320,11 +321,16 @@ export class ChildRecords {
   }
 
   /**
-   * SQL that holds when a pupil on a roster of the county has the ID number, for another module's
-   * query to anti-join on (idx_children_id_roster); the arguments are that query's columns.
+   * The ID numbers of the county's pupils on a roster from `from` to `to` (inclusive), in order, read
+   * from idx_children_id_roster alone (one range of it, no row): the roster's side of a merge by ID number.
    */
-  onRosterByIdNumberSql(idNumberColumn: string, countyCodeColumn: string): string {
-    return `EXISTS (SELECT 1 FROM children p WHERE p.id_number = ${idNumberColumn} AND p.county_code = ${countyCodeColumn} AND p.student_number IS NOT NULL)`;
+  async rosteredIdNumbers(manager: EntityManager, countyCode: string, from: string, to: string): Promise<string[]> {
+    const rows = await selectRows<{ id_number: string }>(
+      manager,
+      'SELECT id_number FROM children WHERE id_number >= ? AND id_number <= ? AND county_code = ? AND student_number IS NOT NULL ORDER BY id_number',
+      [from, to, countyCode],
+    );
+    return rows.map((row) => row.id_number);
   }
 
   /**

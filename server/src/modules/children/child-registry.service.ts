@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { PSEUDONYMISED_TEXT, type PriorityGroup } from '@baoxue/shared';
 import { Clock } from '../../common/clock';
-import { bulkInsert } from '../../database/bulk-insert';
+import { insertRows, selectRows, write } from '../../database/sql';
 import { newId, newReadableCode } from '../../common/ids';
 import { SchoolRecords } from '../schools/school-records';
+import { childrenByIdentifiers, childrenByIds, insertChildren, updateChildren } from './child-batch-sql';
 import { Child } from './child.entity';
 import {
   countyOfReport,
@@ -54,19 +55,13 @@ export type BatchResolution =
 export interface UnrosteredChildren {
   byName: Map<string, Child[]>;
   byId: Map<string, Child>;
+  /**
+   * Whether the next batch's identifiers are presumed new: the last batch found none of its own
+   * (a county's first roster). Its reports that can only become new records are then inserted
+   * without reading their identifiers first (`resolveMany`).
+   */
+  presumeNew: boolean;
 }
-
-const KNOWN_COLUMNS = {
-  id: true,
-  nameKey: true,
-  idNumber: true,
-  studentNumber: true,
-  birthDate: true,
-  birthYear: true,
-  birthYearExact: true,
-  villageCode: true,
-  schoolId: true,
-} as const;
 
 /** Identifiers looked up per query (an IN list). */
 const LOOKUP_CHUNK = 1000;
@@ -191,9 +186,78 @@ export class ChildRegistry {
    * and holding a claim per name for its length would stall every tip of those names; the unique
    * keys on ID number and 学籍号 still hold. Near candidates go to review as with `resolve`. With
    * `unrostered` (read once for a whole import) a report with a 学籍号 is matched by name against
-   * those records alone, without a query.
+   * those records alone, without a query, and while the import's identifiers keep turning out new,
+   * the reports that can only become new records are inserted without reading their identifiers
+   * first (`insertPresumedNew`).
    */
   async resolveMany(
+    manager: EntityManager,
+    reports: BatchReport[],
+    source: ChildSource,
+    unrostered?: UnrosteredChildren,
+  ): Promise<BatchResolution[]> {
+    const presumed = unrostered?.presumeNew ? await this.insertPresumedNew(manager, reports, unrostered) : new Map<BatchReport, Child>();
+    if (!presumed.size) return this.resolveEach(manager, reports, source, unrostered);
+    const resolved = await this.resolveEach(
+      manager,
+      reports.filter((r) => !presumed.has(r)),
+      source,
+      unrostered,
+    );
+    let next = 0;
+    return reports.map((report) => {
+      const child = presumed.get(report);
+      return child ? { child, created: true, rule: null, conflict: null, changed: true } : resolved[next++]!;
+    });
+  }
+
+  /**
+   * A batch of an import whose identifiers the batches before it found new: the reports that can
+   * only become new records — a 学籍号, nobody of their name near them among the records without
+   * one, no identifier another report of the batch gives too — are inserted as they are, without
+   * reading their identifiers first. The unique keys on 学籍号 and ID number decide instead: a
+   * statement in which any of them is already a record's is refused whole (MySQL and SQLite undo
+   * the statement, not the transaction), and its reports are resolved as any other, as are the
+   * batches after it until one finds nothing known again. Returns the records inserted, by report.
+   */
+  private async insertPresumedNew(
+    manager: EntityManager,
+    reports: BatchReport[],
+    unrostered: UnrosteredChildren,
+  ): Promise<Map<BatchReport, Child>> {
+    const given = new Map<string, number>();
+    const count = (value: string | null) => value && given.set(value, (given.get(value) ?? 0) + 1);
+    for (const report of reports) {
+      count(report.studentNumber && `s:${report.studentNumber}`);
+      count(report.idNumber && `i:${report.idNumber}`);
+    }
+    const once = (value: string | null) => !value || given.get(value) === 1;
+    const fresh: Array<{ report: BatchReport; nameKey: string }> = [];
+    for (const report of reports) {
+      if (!report.studentNumber || !once(`s:${report.studentNumber}`) || !once(report.idNumber && `i:${report.idNumber}`)) continue;
+      const nameKey = nameKeyOf(report.name);
+      if ((unrostered.byName.get(nameKey) ?? []).some((known) => isNear(report, known))) continue;
+      fresh.push({ report, nameKey });
+    }
+    const schoolCounties = await this.schoolCounties(
+      manager,
+      fresh.map((f) => f.report),
+    );
+    const now = this.clock.now();
+    const records = fresh.map(({ report, nameKey }) =>
+      this.newRecord(report, report.schoolId ? (schoolCounties.get(report.schoolId) ?? null) : null, now, nameKey),
+    );
+    const skipped = new Set(await insertChildren(manager, records, 'skip'));
+    if (skipped.size) unrostered.presumeNew = false;
+    const inserted = new Map<BatchReport, Child>();
+    fresh.forEach(({ report }, i) => {
+      if (!skipped.has(records[i]!)) inserted.set(report, records[i]!);
+    });
+    return inserted;
+  }
+
+  /** `resolveMany`, report by report in order, from the batch's identifiers read in one go. */
+  private async resolveEach(
     manager: EntityManager,
     reports: BatchReport[],
     source: ChildSource,
@@ -212,20 +276,11 @@ export class ChildRegistry {
       records.set(child.id, kept ?? child);
       return kept ?? child;
     };
-    const byStudent = await this.liveBy(
-      manager,
-      'studentNumber',
-      reports.map((r) => r.studentNumber),
-      held,
-    );
-    // an ID number is read only when its 学籍号 did not already find a record with that ID number
-    const byId = await this.liveBy(
-      manager,
-      'idNumber',
-      reports.map((r) => (r.idNumber && (!r.studentNumber || byStudent.get(r.studentNumber)?.idNumber !== r.idNumber) ? r.idNumber : null)),
-      held,
-    );
+    const { byStudent, byId } = await this.liveByIdentifiers(manager, reports, held);
+    if (unrostered) unrostered.presumeNew = byStudent.size === 0 && byId.size === 0;
     const unmatched = reports.filter((r) => !(r.studentNumber && byStudent.has(r.studentNumber)) && !(r.idNumber && byId.has(r.idNumber)));
+    // each report's name as matched, worked out once (folding traditional characters is not free)
+    const nameKeys = new Map(unmatched.map((r) => [r, nameKeyOf(r.name)]));
     // a record without a 学籍号 is all a report with one can be, and the import has them at hand
     const inMemory = (r: ChildReport) => !!unrostered && !!r.studentNumber;
     const named = await this.namedNearMany(
@@ -233,7 +288,7 @@ export class ChildRegistry {
       unmatched.filter((r) => !inMemory(r)),
       held,
     );
-    for (const nameKey of new Set(unmatched.filter(inMemory).map((r) => nameKeyOf(r.name)))) {
+    for (const nameKey of new Set(unmatched.filter(inMemory).map((r) => nameKeys.get(r)!))) {
       const list = named.get(nameKey) ?? [];
       for (const child of unrostered!.byName.get(nameKey) ?? []) if (!list.includes(held(child))) list.push(held(child));
       if (list.length) named.set(nameKey, list);
@@ -267,10 +322,9 @@ export class ChildRegistry {
       let rule: MatchRule | null = byNumber ? 'student_number' : byIdNumber ? 'id_number' : null;
       let outcome: MatchOutcome | null = null;
       if (!known) {
-        outcome = matchByName(
-          report,
-          (named.get(nameKeyOf(report.name)) ?? []).filter((c) => isNear(report, c)),
-        );
+        const candidates = (named.get(nameKeys.get(report) ?? nameKeyOf(report.name)) ?? []).filter((c) => isNear(report, c));
+        // most reports of an import have nobody of their name near them: nothing to match
+        outcome = candidates.length ? matchByName(report, candidates) : { match: null, rule: null, reviews: [] };
         known = outcome.match as Child | null;
         rule = outcome.rule;
       }
@@ -313,13 +367,18 @@ export class ChildRegistry {
         studentOf.set(child.id, child.studentNumber);
       }
       if (child.idNumber) byId.set(child.idNumber, child);
-      named.set(child.nameKey, [...(named.get(child.nameKey) ?? []), child]);
+      const namesakes = named.get(child.nameKey);
+      if (namesakes) namesakes.push(child);
+      else named.set(child.nameKey, [child]);
       for (const r of outcome?.reviews ?? []) review(child, r.candidate, r.reason);
       results.push({ child, created: true, rule: null, conflict: null, changed: true });
     }
     // identifiers a record gives up are released before a new record takes them
-    for (const [id, change] of changes) await manager.update(Child, { id }, change);
-    await bulkInsert(manager, Child, inserts);
+    await updateChildren(
+      manager,
+      [...changes].map(([id, change]) => ({ record: records.get(id)!, change })),
+    );
+    await insertChildren(manager, inserts);
     for (const [child, list] of reviews) await this.addReviews(manager, child, list, source);
     return results;
   }
@@ -333,40 +392,43 @@ export class ChildRegistry {
       .getMany();
     const byName = new Map<string, Child[]>();
     for (const row of rows) byName.set(row.nameKey, [...(byName.get(row.nameKey) ?? []), row]);
-    return { byName, byId: new Map(rows.map((row) => [row.id, row])) };
+    return { byName, byId: new Map(rows.map((row) => [row.id, row])), presumeNew: true };
   }
 
   /**
-   * The live records holding these 学籍号s or ID numbers, by identifier: a merged record answers
-   * with its survivor (chains followed to their end).
+   * The live records holding the reports' 学籍号s and ID numbers, by identifier, read together (one
+   * statement per thousand reports): a merged record answers with its survivor (chains followed to
+   * their end). An ID number its 学籍号 already found on the same record maps to that record.
    */
-  private async liveBy(
+  private async liveByIdentifiers(
     manager: EntityManager,
-    column: 'studentNumber' | 'idNumber',
-    values: Array<string | null>,
+    reports: ChildReport[],
     held: (child: Child) => Child,
-  ): Promise<Map<string, Child>> {
-    const wanted = [...new Set(values.filter((v): v is string => !!v))];
-    const found = new Map<string, Child>();
-    for (let i = 0; i < wanted.length; i += LOOKUP_CHUNK) {
-      const chunk = In(wanted.slice(i, i + LOOKUP_CHUNK));
-      const rows = await manager.findBy(Child, column === 'idNumber' ? { idNumber: chunk } : { studentNumber: chunk });
-      for (const row of rows) found.set(row[column]!, row);
+  ): Promise<{ byStudent: Map<string, Child>; byId: Map<string, Child> }> {
+    const studentNumbers = new Set(reports.flatMap((r) => (r.studentNumber ? [r.studentNumber] : [])));
+    const idNumbers = new Set(reports.flatMap((r) => (r.idNumber ? [r.idNumber] : [])));
+    const byStudent = new Map<string, Child>();
+    const byId = new Map<string, Child>();
+    for (const row of await childrenByIdentifiers(manager, [...studentNumbers], [...idNumbers])) {
+      if (row.studentNumber && studentNumbers.has(row.studentNumber)) byStudent.set(row.studentNumber, row);
+      if (row.idNumber && idNumbers.has(row.idNumber)) byId.set(row.idNumber, row);
     }
     for (let hops = 0; hops < 8; hops++) {
-      const merged = [...new Set([...found.values()].flatMap((c) => (c.mergedIntoId ? [c.mergedIntoId] : [])))];
+      const merged = [...new Set([...byStudent.values(), ...byId.values()].flatMap((c) => (c.mergedIntoId ? [c.mergedIntoId] : [])))];
       if (!merged.length) break;
-      const survivors = new Map<string, Child>();
-      for (let i = 0; i < merged.length; i += LOOKUP_CHUNK)
-        for (const row of await manager.findBy(Child, { id: In(merged.slice(i, i + LOOKUP_CHUNK)) })) survivors.set(row.id, row);
-      for (const [value, child] of found) {
-        if (!child.mergedIntoId) continue;
-        const survivor = survivors.get(child.mergedIntoId);
-        if (survivor) found.set(value, survivor);
-        else found.delete(value);
-      }
+      const survivors = new Map((await childrenByIds(manager, merged)).map((row) => [row.id, row]));
+      for (const found of [byStudent, byId])
+        for (const [value, child] of found) {
+          if (!child.mergedIntoId) continue;
+          const survivor = survivors.get(child.mergedIntoId);
+          if (survivor) found.set(value, survivor);
+          else found.delete(value);
+        }
     }
-    return new Map([...found].map(([value, child]) => [value, held(child)]));
+    return {
+      byStudent: new Map([...byStudent].map(([value, child]) => [value, held(child)])),
+      byId: new Map([...byId].map(([value, child]) => [value, held(child)])),
+    };
   }
 
   /**
@@ -439,11 +501,11 @@ export class ChildRegistry {
   }
 
   /** A new record for a report of a batch (as `create`, written later with the batch). */
-  private newRecord(report: BatchReport, schoolCounty: string | null, now: Date): Child {
+  private newRecord(report: BatchReport, schoolCounty: string | null, now: Date, nameKey = nameKeyOf(report.name)): Child {
     return {
       id: newId(),
       name: report.name,
-      nameKey: nameKeyOf(report.name),
+      nameKey,
       sex: report.sex,
       birthYear: report.birthDate ? Number(report.birthDate.slice(0, 4)) : report.birthYear,
       birthYearExact: !!report.birthDate || report.birthYearExact,
@@ -543,15 +605,36 @@ export class ChildRegistry {
     return child;
   }
 
+  /**
+   * Takes the claim rows `resolve` takes, for a short batch about to be resolved by `resolveMany`
+   * (a cross-check's few hundred children): a tip about one of these names then waits for the batch
+   * and finds its record, and the batch waits for a tip and finds the tip's, so neither writes a
+   * second record of one child. In one statement, in key order, so two batches queue rather than
+   * deadlock. Not for an import: a claim held for a long transaction stalls every tip of its name.
+   */
+  async claimNames(manager: EntityManager, reports: ChildReport[]): Promise<void> {
+    const placeOf = (r: ChildReport) => (r.villageCode ? `village:${r.villageCode}` : r.schoolId ? `school:${r.schoolId}` : null);
+    const claims = [...new Set(reports.flatMap((r) => (placeOf(r) ? [`${nameKeyOf(r.name)}\u0000${placeOf(r)}`] : [])))].sort();
+    if (!claims.length) return;
+    const tuples = claims.map(() => '(?, ?, 1)').join(', ');
+    const values = claims.flatMap((claim) => claim.split('\u0000'));
+    const upsert = isMysql(manager)
+      ? 'ON DUPLICATE KEY UPDATE uses = uses + 1'
+      : 'ON CONFLICT (name_key, place) DO UPDATE SET uses = uses + 1';
+    await write(manager, `INSERT INTO child_identity_claims (name_key, place, uses) VALUES ${tuples} ${upsert}`, values);
+  }
+
   /** Takes (or waits for) the claim row of a name at a place, until the transaction ends. */
   private async claim(manager: EntityManager, nameKey: string, place: string): Promise<void> {
     if (isMysql(manager))
-      await manager.query(
+      await write(
+        manager,
         'INSERT INTO child_identity_claims (name_key, place, uses) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE uses = uses + 1',
         [nameKey, place],
       );
     else
-      await manager.query(
+      await write(
+        manager,
         'INSERT INTO child_identity_claims (name_key, place, uses) VALUES (?, ?, 1) ON CONFLICT (name_key, place) DO UPDATE SET uses = uses + 1',
         [nameKey, place],
       );
@@ -559,23 +642,49 @@ export class ChildRegistry {
 
   /** Known children of this name in the report's village, township or school (merged records left out). */
   private async namedNear(manager: EntityManager, nameKey: string, report: ChildReport): Promise<KnownChild[]> {
-    const qb = manager
-      .createQueryBuilder(Child, 'ch')
-      .select(Object.keys(KNOWN_COLUMNS).map((k) => `ch.${k}`))
-      .where('ch.name_key = :nameKey AND ch.merged_into_id IS NULL', { nameKey })
-      .limit(50);
+    // hand-written: every tip asks it (TypeORM's select building cost more than the index read)
     const places: string[] = [];
-    if (report.villageCode) places.push('ch.village_code LIKE :township');
-    if (report.schoolId) places.push('ch.school_id = :schoolId');
-    qb.andWhere(`(${places.join(' OR ')})`, { township: `${report.villageCode?.slice(0, 9)}%`, schoolId: report.schoolId });
-    return qb.getMany();
+    const values: unknown[] = [nameKey];
+    if (report.villageCode) {
+      places.push('village_code LIKE ?');
+      values.push(`${report.villageCode.slice(0, 9)}%`);
+    }
+    if (report.schoolId) {
+      places.push('school_id = ?');
+      values.push(report.schoolId);
+    }
+    const rows = await selectRows<{
+      id: string;
+      name_key: string;
+      id_number: string | null;
+      student_number: string | null;
+      birth_date: string | null;
+      birth_year: number | null;
+      birth_year_exact: number | boolean;
+      village_code: string | null;
+      school_id: string | null;
+    }>(
+      manager,
+      `SELECT id, name_key, id_number, student_number, birth_date, birth_year, birth_year_exact, village_code, school_id FROM children WHERE name_key = ? AND merged_into_id IS NULL AND (${places.join(' OR ')}) LIMIT 50`,
+      values,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      nameKey: r.name_key,
+      idNumber: r.id_number,
+      studentNumber: r.student_number,
+      birthDate: r.birth_date,
+      birthYear: r.birth_year === null ? null : Number(r.birth_year),
+      birthYearExact: r.birth_year_exact === true || Number(r.birth_year_exact) === 1,
+      villageCode: r.village_code,
+      schoolId: r.school_id,
+    }));
   }
 
   private async create(manager: EntityManager, report: ChildReport): Promise<Child> {
     const schoolCounty = report.schoolId && !report.villageCode ? await this.schools.countyOf(manager, report.schoolId) : null;
     const child = this.newRecord(report, schoolCounty, this.clock.now());
-    // a copy: on MySQL the insert writes the driver's raw values back into what it is given
-    await manager.insert(Child, { ...child });
+    await insertRows(manager, Child, [child]);
     return child;
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { divisionPrefix, type CountySettings } from '@baoxue/shared';
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { selectRows } from '../../database/sql';
 import { Division, ServedCounty } from './division.entity';
 
 /** A stored division as other modules see it (they never import the entity). */
@@ -21,7 +22,13 @@ export class DivisionRecords {
 
   /** A served county, or null when the deployment does not serve it. */
   async servedCounty(manager: EntityManager, code: string): Promise<ServedCountyRow | null> {
-    return manager.findOneBy(ServedCounty, { code });
+    // hand-written: every tip reads its county's settings
+    const [row] = await selectRows<{ code: string; settings: string }>(
+      manager,
+      'SELECT code, settings FROM served_counties WHERE code = ?',
+      [code],
+    );
+    return row ? { code: row.code, settings: JSON.parse(row.settings) as Record<string, unknown> } : null;
   }
 
   /**

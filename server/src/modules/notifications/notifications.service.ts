@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { MessageView, SubscriptionKey } from '@baoxue/shared';
@@ -11,6 +12,7 @@ import { newId } from '../../common/ids';
 import { InboxMessage, OutboxMessage, SubscriptionGrant } from './notification.entities';
 import { mapMessage, mapSubscriptions } from './notification.mappers';
 import { templateData } from './subscribe-templates';
+import { bulkInsert } from '../../database/bulk-insert';
 import { transactionWithRetry } from '../../database/transaction';
 
 export interface Notice {
@@ -26,6 +28,18 @@ export interface Notice {
 /** Grants accumulate as people accept again; this bounds a runaway client. */
 const MAX_GRANTS = 50;
 
+/** The stored dedupe key's room (`messages.dedupe_key`, `outbox.dedupe_key`). */
+const DEDUPE_KEY_LENGTH = 120;
+
+/**
+ * A notice's dedupe key for one user. A key too long for the column is stored as its digest: cut
+ * short, two users' keys could end alike and one of them would never be told.
+ */
+export function dedupeKeyOf(noticeKey: string, userId: string): string {
+  const key = `${noticeKey}:${userId}`;
+  return key.length <= DEDUPE_KEY_LENGTH ? key : `sha256:${createHash('sha256').update(noticeKey).digest('hex')}:${userId}`;
+}
+
 @Injectable()
 export class NotificationsService {
   constructor(
@@ -39,51 +53,50 @@ export class NotificationsService {
    * Call it with the manager of the transaction that made the change, so both commit with it.
    */
   async notify(manager: EntityManager, userIds: readonly string[], notice: Notice): Promise<void> {
-    const recipients = [...new Set(userIds)];
-    if (recipients.length === 0) return;
+    await this.notifyEach(manager, [{ userIds, notice }]);
+  }
+
+  /**
+   * Announces many events at once (a batch of cases), as `notify` one: the messages of them all in
+   * a few multi-row INSERTs. A message already queued under its dedupe key is left as it is.
+   */
+  async notifyEach(manager: EntityManager, events: ReadonlyArray<{ userIds: readonly string[]; notice: Notice }>): Promise<void> {
     const now = this.clock.now();
-    const data = notice.wechat ? templateData(notice.wechat.template, notice.wechat.values) : null;
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(InboxMessage)
-      .values(
-        recipients.map((userId) => ({
+    const inbox: InboxMessage[] = [];
+    const outbox: OutboxMessage[] = [];
+    for (const { userIds, notice } of events) {
+      const data = notice.wechat ? templateData(notice.wechat.template, notice.wechat.values) : null;
+      for (const userId of new Set(userIds)) {
+        const dedupeKey = dedupeKeyOf(notice.key, userId);
+        inbox.push({
           id: newId(),
           userId,
-          dedupeKey: `${notice.key}:${userId}`,
+          dedupeKey,
           title: notice.title,
           body: notice.body,
           link: notice.link,
           createdAt: now,
           readAt: null,
-        })),
-      )
-      .orIgnore()
-      .execute();
-    if (!notice.wechat || !data) return;
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(OutboxMessage)
-      .values(
-        recipients.map((userId) => ({
+        });
+        if (!notice.wechat || !data) continue;
+        outbox.push({
           id: newId(),
-          dedupeKey: `${notice.key}:${userId}`,
+          dedupeKey,
           userId,
-          template: notice.wechat!.template,
+          template: notice.wechat.template,
           payload: { data, page: notice.link },
-          status: 'pending' as const,
+          status: 'pending',
           attempts: 0,
           nextAttemptAt: now,
           leasedUntil: null,
           lastError: null,
           createdAt: now,
           sentAt: null,
-        })),
-      )
-      .orIgnore()
-      .execute();
+        });
+      }
+    }
+    await bulkInsert(manager, InboxMessage, inbox, 500, 'skip');
+    await bulkInsert(manager, OutboxMessage, outbox, 500, 'skip');
   }
 
   async list(

@@ -24,14 +24,16 @@ import { newId } from '../../common/ids';
 import { Job } from '../../common/jobs/job.entity';
 import { JobRunner, type JobContext } from '../../common/jobs/job-runner';
 import { LOGGER } from '../../common/logging/logger';
+import { bulkInsert } from '../../database/bulk-insert';
+import { selectRows } from '../../database/sql';
 import { transactionWithRetry } from '../../database/transaction';
 import { UserRecords } from '../accounts/user-records';
 import { AuditService } from '../audit/audit.service';
+import { CaseBatchOpening, type CaseOpening } from '../cases/case-batch-opening';
+import { CaseRoutingService, type RoutingDecision } from '../cases/case-routing.service';
+import type { ChildReport } from '../children/child-matching';
 import { ChildRecords, type ChildRow } from '../children/child-records';
 import { ChildRegistry } from '../children/child-registry.service';
-import { CaseRecords } from '../cases/case-records';
-import { CaseRoutingService } from '../cases/case-routing.service';
-import { CasesService } from '../cases/cases.service';
 import { DivisionsService } from '../divisions/divisions.service';
 import { SchoolRecords } from '../schools/school-records';
 import { AbsenceMonitorService } from './absence-monitor.service';
@@ -39,11 +41,12 @@ import { nameDistance, nearDates } from './name-similarity';
 import { CrosscheckReview, CrosscheckRun, HouseholdMember, PovertyRegistration } from './registry.entities';
 
 const BATCH = 2000;
-/** Household children anti-joined per query (a range of the primary key). */
-const WINDOW = 20_000;
+/** ID numbers of the household list (and the pupils' in the same range) compared per page. */
+const MERGE_PAGE = 40_000;
 /** Household children looked up per query for pupils like them (one index lookup each). */
 const LOOKUPS_PER_QUERY = 200;
-const CASES_PER_TRANSACTION = 100;
+/** Cases opened per transaction (multi-row INSERTs: CaseBatchOpening). */
+const CASES_PER_TRANSACTION = 500;
 const CROSSCHECK_JOB = 'crosscheck';
 /** A run that lost its holder is failed with this, never run again: what it did stands, the county starts anew. */
 const INTERRUPTED = '比对中断（处理它的服务器停止运行），请重新比对';
@@ -63,6 +66,9 @@ const PRIORITY_OF: Record<PovertyCategory, PriorityGroup> = {
 
 type Counts = CrosscheckRunView['counts'];
 
+/** What became of a household child on no roster: a case opened, one that already follows the child, or a pupil after all. */
+type Outcome = 'opened' | 'followed' | 'enrolled';
+
 /** Pupils who may be some household children, keyed for the matching rules. */
 interface RosterIndex {
   /** `nameKey|birthDate|village`: the same child under another (or no) ID number. */
@@ -71,6 +77,24 @@ interface RosterIndex {
   byBirthVillage: Map<string, Array<{ id: string; nameKey: string }>>;
   /** `nameKey|village` → pupils, for birth dates typed differently. */
   byNameVillage: Map<string, Array<{ id: string; birthDate: string }>>;
+}
+
+/**
+ * Whether an ID number of the household page is on the roster page, asked in ascending order: a
+ * merge of the two lists, each read once, when both came in the order JavaScript compares them (the
+ * indexes' order, for ID numbers); a set otherwise.
+ */
+function rosterLookup(household: string[], rostered: string[]): (idNumber: string) => boolean {
+  const ascending = (ids: string[]) => ids.every((id, i) => i === 0 || ids[i - 1]! < id);
+  if (!ascending(household) || !ascending(rostered)) {
+    const set = new Set(rostered);
+    return (idNumber) => set.has(idNumber);
+  }
+  let next = 0;
+  return (idNumber) => {
+    while (next < rostered.length && rostered[next]! < idNumber) next++;
+    return rostered[next] === idNumber;
+  };
 }
 
 /**
@@ -85,7 +109,7 @@ export class CrosscheckService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly cases: CasesService,
+    private readonly openings: CaseBatchOpening,
     private readonly routing: CaseRoutingService,
     private readonly absences: AbsenceMonitorService,
     private readonly divisions: DivisionsService,
@@ -93,7 +117,6 @@ export class CrosscheckService {
     private readonly registry: ChildRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly children: ChildRecords,
-    private readonly caseRecords: CaseRecords,
     private readonly schools: SchoolRecords,
     private readonly users: UserRecords,
     private readonly jobs: JobRunner,
@@ -263,7 +286,7 @@ export class CrosscheckService {
     if (decision === 'different') {
       const member = await this.dataSource.manager.findOneByOrFail(HouseholdMember, { id: review.householdMemberId });
       const run = await this.dataSource.manager.findOneByOrFail(CrosscheckRun, { id: review.runId });
-      await this.dataSource.transaction((manager) => this.openNotEnrolled(manager, member, run.schoolYear));
+      await transactionWithRetry(this.dataSource, (manager) => this.openNotEnrolled(manager, [member], run.schoolYear, new Map()));
     }
     return (await this.reviewViews([await this.dataSource.manager.findOneByOrFail(CrosscheckReview, { id })]))[0]!;
   }
@@ -279,97 +302,184 @@ export class CrosscheckService {
       absent: 0,
       priorityFlagged: 0,
     };
-    // where the time goes, in the log: matching in the database and here, opening cases, absences
-    const stages = { flagMs: 0, matchMs: 0, openMs: 0, absenceMs: 0 };
-    let mark = performance.now();
-    const lap = (stage: keyof typeof stages) => {
-      const now = performance.now();
-      stages[stage] += Math.round(now - mark);
-      mark = now;
+    // where the time goes, in the log: the poor-household flags; matching (the merge by ID number,
+    // then by name) and opening cases, which overlap; the absence rules
+    const stages = { flagMs: 0, matchMs: 0, openMs: 0, absenceMs: 0, totalMs: 0, serverCpuMs: 0 };
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const timed = async <T>(stage: keyof typeof stages, work: Promise<T>): Promise<T> => {
+      const from = performance.now();
+      try {
+        return await work;
+      } finally {
+        stages[stage] += Math.round(performance.now() - from);
+      }
     };
-    counts.priorityFlagged = await this.flagPriorities(run.countyCode, signal);
-    lap('flagMs');
+    counts.priorityFlagged = await timed('flagMs', this.flagPriorities(run.countyCode, signal));
     const ages = compulsoryBirthDates(run.schoolYear);
-    counts.householdChecked = await this.dataSource.manager
-      .createQueryBuilder(HouseholdMember, 'hm')
-      .where('hm.county_code = :county AND hm.birth_date > :after AND hm.birth_date <= :through', { county: run.countyCode, ...ages })
-      .getCount();
     const decided = await this.decidedPairs(run.countyCode);
+    const decisions = new Map<string, RoutingDecision>();
     let unmatched = 0;
-    let cursor = '';
-    for (let last = false; !last;) {
+    const settle = async (idNumbers: string[]) => {
       signal.throwIfAborted();
-      // a window of the household list by primary key, so each query reads its rows in key order
-      // once (no sort of the whole list); the database anti-joins them by ID number and only
-      // children on no roster by ID come back
-      const bound = await this.dataSource.manager
-        .createQueryBuilder(HouseholdMember, 'hm')
-        .select('hm.id', 'id')
-        .where('hm.id > :cursor', { cursor })
-        .orderBy('hm.id', 'ASC')
-        .offset(WINDOW - 1)
-        .limit(1)
-        .getRawOne<{ id: string }>();
-      last = !bound;
-      const members = await this.dataSource.manager
-        .createQueryBuilder(HouseholdMember, 'hm')
-        .where(`hm.id > :cursor${bound ? ' AND hm.id <= :upper' : ''}`, { cursor, upper: bound?.id })
-        // `+` keeps SQLite from reading the whole county through the county index instead of the window
-        .andWhere('+hm.county_code = :county AND hm.birth_date > :after AND hm.birth_date <= :through', { county: run.countyCode, ...ages })
-        .andWhere(`NOT ${this.children.onRosterByIdNumberSql('hm.id_number', 'hm.county_code')}`)
-        .getMany();
-      if (bound) cursor = bound.id;
-      if (members.length === 0) continue;
-      unmatched += members.length;
-      const pupils = await this.pupilsLike(run.countyCode, members);
-      const notEnrolled: HouseholdMember[] = [];
-      for (const member of members) {
-        if (pupils.byIdentity.has(`${member.nameKey}|${member.birthDate}|${member.villageCode}`)) {
-          counts.matchedByName++;
-          continue;
-        }
-        const candidates = this.nearMatches(member, pupils);
-        const same = candidates.find((c) => decided.get(`${member.id}|${c.childId}`) === 'same');
-        if (same) {
-          counts.matchedByName++;
-          continue;
-        }
-        const open = candidates.filter((c) => decided.get(`${member.id}|${c.childId}`) !== 'different');
-        if (open.length) {
-          for (const candidate of open) await this.addReview(run, member, candidate);
-          counts.review++;
-          continue;
-        }
-        notEnrolled.push(member);
+      const notEnrolled = await timed(
+        'matchMs',
+        (async () => {
+          const members = await this.householdMembers(run.countyCode, idNumbers);
+          unmatched += members.length;
+          return this.matchByName(run, members, decided, counts);
+        })(),
+      );
+      if (notEnrolled.length === 0) return;
+      // one transaction per batch: all of it or none, a few commits for a county; a batch that lost a
+      // race the database decided (a deadlock, an ID number a tip's child took first) runs again and
+      // finds the winner's rows
+      const outcomes = await timed(
+        'openMs',
+        transactionWithRetry(this.dataSource, (manager) => this.openNotEnrolled(manager, notEnrolled, run.schoolYear, decisions)),
+      );
+      for (const outcome of outcomes) {
+        if (outcome === 'opened') counts.notEnrolled++;
+        else if (outcome === 'followed') counts.alreadyFollowed++;
+        else counts.matchedByName++;
       }
-      lap('matchMs');
-      // one transaction per group of cases: all of a group or none, a few commits for a county; a
-      // group that lost a race for a child (a tip about the same child) runs again and finds it
-      for (let i = 0; i < notEnrolled.length; i += CASES_PER_TRANSACTION) {
-        signal.throwIfAborted();
-        const outcomes = await transactionWithRetry(this.dataSource, async (manager) => {
-          const done: Array<'opened' | 'followed' | 'enrolled'> = [];
-          for (const member of notEnrolled.slice(i, i + CASES_PER_TRANSACTION))
-            done.push(await this.openNotEnrolled(manager, member, run.schoolYear));
-          return done;
-        });
-        for (const outcome of outcomes) {
-          if (outcome === 'opened') counts.notEnrolled++;
-          else if (outcome === 'followed') counts.alreadyFollowed++;
-          else counts.matchedByName++;
-        }
+    };
+    // household children on no roster by ID number, in batches of cases opened one after another
+    // while the merge reads on
+    let opening: Promise<void> = Promise.resolve();
+    const pending: string[] = [];
+    const open = (batch: string[]) => {
+      opening = opening.then(() => settle(batch));
+      // awaited below; a failure must not go unheard meanwhile
+      opening.catch(() => undefined);
+    };
+    let checked = 0;
+    try {
+      const pages = this.notOnRosterById(run.countyCode, ages, signal);
+      for (let page = await timed('matchMs', pages.next()); !page.done; page = await timed('matchMs', pages.next())) {
+        checked += page.value.checked;
+        pending.push(...page.value.notOnRoster);
+        while (pending.length >= CASES_PER_TRANSACTION) open(pending.splice(0, CASES_PER_TRANSACTION));
       }
-      lap('openMs');
+      if (pending.length) open(pending.splice(0));
+    } finally {
+      // a run that stops midway lets the batch in hand finish (or fail) first
+      await opening.catch(() => undefined);
     }
-    lap('matchMs');
-    counts.matchedById = counts.householdChecked - unmatched;
+    await opening;
+    counts.householdChecked = checked;
+    counts.matchedById = checked - unmatched;
     signal.throwIfAborted();
-    const absence = await this.absences.run(run.countyCode);
-    lap('absenceMs');
+    const absence = await timed('absenceMs', this.absences.run(run.countyCode));
     counts.absent = absence.opened;
     counts.alreadyFollowed += absence.alreadyFollowed;
+    stages.totalMs = Math.round(performance.now() - started);
+    // this process's CPU meanwhile (the run's, and whatever else it served): the rest was the database's
+    const used = process.cpuUsage(cpu);
+    stages.serverCpuMs = Math.round((used.user + used.system) / 1000);
     this.logger.info({ run: run.id, counts, ...stages }, 'cross-check finished');
     return counts;
+  }
+
+  /**
+   * The county's household children of school age, page by page: how many, and the ID numbers of
+   * those on no roster. A merge join of two index-ordered streams: a page of the household list's ID
+   * numbers (uq_household_members_id, in order), then the pupils' ID numbers in the same range
+   * (idx_children_id_roster), each read from its index alone — one step of an index scan per ID
+   * number, where an anti-join in the database pays an index lookup each. The next page is read
+   * while this one is compared. The birth date comes from the ID number itself, as the household
+   * import took it from there (an 18-digit ID number is required).
+   */
+  private async *notOnRosterById(
+    countyCode: string,
+    ages: { after: string; through: string },
+    signal: AbortSignal,
+  ): AsyncGenerator<{ checked: number; notOnRoster: string[] }> {
+    const manager = this.dataSource.manager;
+    const [after, through] = [ages.after, ages.through].map((date) => date.replaceAll('-', ''));
+    const householdPage = (cursor: string) => {
+      const page = selectRows<{ id_number: string }>(
+        manager,
+        `SELECT id_number FROM household_members WHERE county_code = ? AND id_number > ? ORDER BY id_number LIMIT ${MERGE_PAGE}`,
+        [countyCode, cursor],
+      ).then((rows) => rows.map((row) => row.id_number));
+      // read ahead: if the run stops first, nobody waits for this page
+      page.catch(() => undefined);
+      return page;
+    };
+    for (let next: Promise<string[]> | null = householdPage(''); next;) {
+      const household: string[] = await next;
+      signal.throwIfAborted();
+      if (household.length === 0) return;
+      const [first, last] = [household[0]!, household[household.length - 1]!];
+      next = household.length === MERGE_PAGE ? householdPage(last) : null;
+      const rostered = await this.children.rosteredIdNumbers(manager, countyCode, first, last);
+      const onRoster = rosterLookup(household, rostered);
+      let checked = 0;
+      const notOnRoster: string[] = [];
+      for (const idNumber of household) {
+        const born = idNumber.slice(6, 14);
+        if (born <= after || born > through) continue;
+        checked++;
+        if (!onRoster(idNumber)) notOnRoster.push(idNumber);
+      }
+      yield { checked, notOnRoster };
+    }
+  }
+
+  /** The county's household children with these ID numbers, in the order given. */
+  private async householdMembers(countyCode: string, idNumbers: string[]): Promise<HouseholdMember[]> {
+    const rows = await this.dataSource.manager.findBy(HouseholdMember, { countyCode, idNumber: In(idNumbers) });
+    const byId = new Map(rows.map((row) => [row.idNumber, row]));
+    return idNumbers.flatMap((idNumber) => byId.get(idNumber) ?? []);
+  }
+
+  /**
+   * Household children on no roster by ID number who are pupils all the same — the same name, birth
+   * date and village, or nearly (a review for an official, unless one decided the pair already) —
+   * are counted (and their reviews added); the others, not enrolled, are returned.
+   */
+  private async matchByName(
+    run: CrosscheckRun,
+    members: HouseholdMember[],
+    decided: Map<string, 'same' | 'different' | 'pending'>,
+    counts: Counts,
+  ): Promise<HouseholdMember[]> {
+    const pupils = await this.pupilsLike(run.countyCode, members);
+    const notEnrolled: HouseholdMember[] = [];
+    const reviews: CrosscheckReview[] = [];
+    for (const member of members) {
+      if (pupils.byIdentity.has(`${member.nameKey}|${member.birthDate}|${member.villageCode}`)) {
+        counts.matchedByName++;
+        continue;
+      }
+      const candidates = this.nearMatches(member, pupils);
+      if (candidates.some((c) => decided.get(`${member.id}|${c.childId}`) === 'same')) {
+        counts.matchedByName++;
+        continue;
+      }
+      const open = candidates.filter((c) => decided.get(`${member.id}|${c.childId}`) !== 'different');
+      if (open.length) {
+        for (const candidate of open)
+          reviews.push({
+            id: newId(),
+            countyCode: run.countyCode,
+            runId: run.id,
+            householdMemberId: member.id,
+            childId: candidate.childId,
+            reason: candidate.reason,
+            status: 'pending',
+            decidedBy: null,
+            decidedAt: null,
+          });
+        counts.review++;
+        continue;
+      }
+      notEnrolled.push(member);
+    }
+    // a pair already on the list (from an earlier run) stays as it is
+    await bulkInsert(this.dataSource.manager, CrosscheckReview, reviews, 500, 'skip');
+    return notEnrolled;
   }
 
   /**
@@ -414,76 +524,89 @@ export class CrosscheckService {
     return [...found].map(([childId, reason]) => ({ childId, reason }));
   }
 
-  private async addReview(run: CrosscheckRun, member: HouseholdMember, candidate: { childId: string; reason: string }): Promise<void> {
-    await this.dataSource.manager
-      .createQueryBuilder()
-      .insert()
-      .into(CrosscheckReview)
-      .values({
-        id: newId(),
-        countyCode: run.countyCode,
-        runId: run.id,
-        householdMemberId: member.id,
-        childId: candidate.childId,
-        reason: candidate.reason,
-        status: 'pending',
-        decidedBy: null,
-        decidedAt: null,
-      })
-      .orIgnore()
-      .execute();
-  }
-
   /**
-   * A child of school age on no roster: a case routed to the township of the household's village,
-   * unless the child already has an open case or one from a cross-check of the same school year.
+   * Household children of school age on no roster, in one transaction: a case each, routed to the
+   * township of the household's village (`CaseBatchOpening`: the rows of a tip's case, a few
+   * statements for the batch) — unless the child is a pupil after all (on a roster under an ID
+   * number the matching could not see), already has an open case, or had one from a cross-check of
+   * the same school year. The children's records come from the registry (claims taken first, so a
+   * tip about one of them at the same time finds the same record); an open case is the database's
+   * to arbitrate (one per child, a unique key), so a tip that opened one meanwhile wins and the
+   * child counts as followed. `decisions`: the routing of each village, for the run.
    */
   private async openNotEnrolled(
     manager: EntityManager,
-    member: HouseholdMember,
+    members: HouseholdMember[],
     schoolYear: number,
-  ): Promise<'opened' | 'followed' | 'enrolled'> {
+    decisions: Map<string, RoutingDecision>,
+  ): Promise<Outcome[]> {
+    const reports = members.map((member): ChildReport => ({
+      name: member.name,
+      sex: member.sex,
+      idNumber: member.idNumber,
+      studentNumber: null,
+      birthDate: member.birthDate,
+      birthYear: Number(member.birthDate.slice(0, 4)),
+      birthYearExact: true,
+      villageCode: member.villageCode,
+      schoolId: null,
+      grade: null,
+      countyCode: member.countyCode,
+    }));
     // the household child may be known already (from a tip, a notice): the registry finds it
-    const { child, created } = await this.registry.resolve(
+    await this.registry.claimNames(manager, reports);
+    const resolved = await this.registry.resolveMany(manager, reports, 'household');
+    const children = resolved.map((r, i) => {
+      // only a roster's rows can be refused (two records, two 学籍号s); a household row never is
+      if (!r.child) throw new Error(`household row ${members[i]!.id} not resolved: ${r.conflict}`);
+      return { child: r.child, created: r.created };
+    });
+    const countyCode = members[0]!.countyCode;
+    const groups = await this.prioritiesOf(
       manager,
-      {
-        name: member.name,
-        sex: member.sex,
-        idNumber: member.idNumber,
-        studentNumber: null,
-        birthDate: member.birthDate,
-        birthYear: Number(member.birthDate.slice(0, 4)),
-        birthYearExact: true,
-        villageCode: member.villageCode,
-        schoolId: null,
-        grade: null,
-        countyCode: member.countyCode,
-      },
-      'household',
+      countyCode,
+      children.map(({ child }) => child.idNumber),
     );
-    // a pupil on a roster under no ID number the matching above could see is enrolled after all
-    if (child.studentNumber && child.schoolId) return 'enrolled';
-    const groups = await this.priorityOf(manager, child.idNumber, member.countyCode);
-    if (groups.some((g) => !child.priorityGroups.includes(g))) {
-      child.priorityGroups = [...new Set([...child.priorityGroups, ...groups])];
+    for (const child of new Set(children.map((c) => c.child))) {
+      const more = (child.idNumber && groups.get(child.idNumber)) || [];
+      if (!more.some((g) => !child.priorityGroups.includes(g))) continue;
+      child.priorityGroups = [...new Set([...child.priorityGroups, ...more])];
       await this.registry.setPriorityGroups(manager, child.id, child.priorityGroups);
     }
-    if (!created) {
-      const { from, to } = schoolYearRange(schoolYear);
-      const followed = await this.caseRecords.isFollowed(manager, child.id, 'cross_check', startOfChinaDay(from), endOfChinaDay(to));
-      if (followed) return 'followed';
+    const { from, to } = schoolYearRange(schoolYear);
+    const followed = await this.openings.followed(
+      manager,
+      children.filter((c) => !c.created).map((c) => c.child.id),
+      'cross_check',
+      startOfChinaDay(from),
+      endOfChinaDay(to),
+    );
+    const unrouted = [...new Set(members.map((m) => m.villageCode))].filter((village) => !decisions.has(village));
+    if (unrouted.length) {
+      // the county is asked once, not once a village
+      const served = (await this.divisions.isServedCounty(countyCode, manager)) ? countyCode : null;
+      for (const village of unrouted) decisions.set(village, await this.routing.decide(manager, village, countyCode, served));
     }
-    const decision = await this.routing.decide(manager, member.villageCode, member.countyCode);
-    await this.cases.open(manager, {
-      childId: child.id,
-      priorityGroups: child.priorityGroups,
-      source: 'cross_check',
-      decision,
-      schoolId: null,
-      actorId: null,
-      tipCount: 0,
+    const openings: CaseOpening[] = [];
+    for (const [i, { child }] of children.entries()) {
+      // a pupil on a roster under no ID number the matching above could see is enrolled after all
+      if ((child.studentNumber && child.schoolId) || followed.has(child.id)) continue;
+      openings.push({
+        childId: child.id,
+        priorityGroups: child.priorityGroups,
+        decision: decisions.get(members[i]!.villageCode)!,
+        schoolId: null,
+      });
+    }
+    const opened = await this.openings.open(manager, openings, 'cross_check');
+    // two household rows of one child: the first opened its case, the second finds it followed
+    const counted = new Set<string>();
+    return children.map(({ child }): Outcome => {
+      if (child.studentNumber && child.schoolId) return 'enrolled';
+      if (!opened.has(child.id) || counted.has(child.id)) return 'followed';
+      counted.add(child.id);
+      return 'opened';
     });
-    return 'opened';
   }
 
   /** Flags children on the poor-household list; returns how many gained a flag. */
@@ -516,10 +639,19 @@ export class CrosscheckService {
     }
   }
 
-  private async priorityOf(manager: EntityManager, idNumber: string | null, countyCode: string): Promise<PriorityGroup[]> {
-    if (!idNumber) return [];
-    const registrations = await manager.findBy(PovertyRegistration, { countyCode, idNumber });
-    return [...new Set(registrations.map((r) => PRIORITY_OF[r.category]))];
+  /** The priority groups the poor-household list gives each of these ID numbers (those it lists). */
+  private async prioritiesOf(
+    manager: EntityManager,
+    countyCode: string,
+    idNumbers: Array<string | null>,
+  ): Promise<Map<string, PriorityGroup[]>> {
+    const wanted = [...new Set(idNumbers.filter((n): n is string => !!n))];
+    const groups = new Map<string, PriorityGroup[]>();
+    for (let i = 0; i < wanted.length; i += BATCH) {
+      const registrations = await manager.findBy(PovertyRegistration, { countyCode, idNumber: In(wanted.slice(i, i + BATCH)) });
+      for (const r of registrations) groups.set(r.idNumber, [...new Set([...(groups.get(r.idNumber) ?? []), PRIORITY_OF[r.category]])]);
+    }
+    return groups;
   }
 
   private async decidedPairs(countyCode: string): Promise<Map<string, 'same' | 'different' | 'pending'>> {

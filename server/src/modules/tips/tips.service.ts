@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   chinaDay,
+  countySettings,
   divisionLevelOf,
   divisionPrefix,
   parseIdNumber,
@@ -18,7 +19,9 @@ import type { Caller } from '../../common/auth/caller';
 import { applyScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
+import { isDuplicateKey } from '../../common/errors/database-errors';
 import { consumeQuota } from '../../common/quota/quota';
+import { insertRows } from '../../database/sql';
 import { transactionWithRetry } from '../../database/transaction';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
@@ -87,13 +90,16 @@ export class TipsService {
    */
   async create(caller: Caller, input: TipInput): Promise<{ tip: OwnTipView; message: string; created: boolean }> {
     const hash = requestHash(input);
-    const settings = await this.cases.settingsOf(caller.countyCode!);
+    const served = await this.cases.servedSettingsOf(caller.countyCode!);
+    const settings = served ?? countySettings(null);
     await this.checkPlace(input.divisionCode);
     if (input.child.lastSchoolId) await this.checkSchool(input.child.lastSchoolId);
 
     let stored: { tip: Tip; message: string; openedCase: boolean };
     try {
-      stored = await transactionWithRetry(this.dataSource, (manager) => this.store(manager, caller, input, hash, settings));
+      stored = await transactionWithRetry(this.dataSource, (manager) =>
+        this.store(manager, caller, input, hash, { settings, served: served !== null }),
+      );
     } catch (error) {
       // A retry of a stored tip (also one racing its first submission) answers with the stored tip.
       if (error instanceof AlreadyStored) return this.replay(error.tip, hash);
@@ -183,22 +189,26 @@ export class TipsService {
    * The tip's transaction: the supervisor's daily allowance is taken first (its counter row makes
    * the supervisor's tips take turns), then the child is resolved in the registry and the tip joins
    * the child's open case or opens one. Both are held by unique keys: a race lost to a parallel tip
-   * about the same child fails here and runs again, finding the winner's child and case.
+   * about the same child fails here and runs again, finding the winner's child and case. The tip's
+   * idempotency key is held the same way, by the tip's unique (supervisor, key) when it is written
+   * last: a retry of a stored tip fails there and answers with the stored one (its work rolled back).
    */
   private async store(
     manager: EntityManager,
     caller: Caller,
     input: TipInput,
     hash: string,
-    settings: CountySettings,
+    county: { settings: CountySettings; served: boolean },
   ): Promise<{ tip: Tip; message: string; openedCase: boolean }> {
     const now = this.clock.now();
+    const { settings } = county;
     const dailyLimit = settings.tipsPerSupervisorPerDay;
     const allowed = await consumeQuota(manager, `tips:${caller.userId}`, chinaDay(now), dailyLimit);
-    const earlier = await manager.findOneBy(Tip, { supervisorId: caller.userId, idempotencyKey: input.idempotencyKey });
-    if (earlier) throw new AlreadyStored(earlier);
-    if (!allowed)
+    if (!allowed) {
+      // a retry of a tip stored before the allowance ran out is still answered with that tip
+      await this.throwIfStored(manager, caller, input.idempotencyKey);
       throw new AppError('TIP_DAILY_LIMIT', `每位监督员每天最多提交${dailyLimit}条线索，请明天再提交；紧急情况请直接联系乡镇或县教育局`);
+    }
     const report = this.reportOf(
       {
         childName: input.child.name,
@@ -213,8 +223,9 @@ export class TipsService {
       caller.countyCode,
     );
     const tipId = newId();
-    const { child } = await this.children.resolve(manager, report, 'tip');
-    const existing = await this.caseRecords.openCaseOf(manager, child.id);
+    const { child, created } = await this.children.resolve(manager, report, 'tip');
+    // a child recorded just now has no case yet
+    const existing = created ? null : await this.caseRecords.openCaseOf(manager, child.id);
     let caseId: string;
     let message: string;
     if (existing) {
@@ -228,7 +239,7 @@ export class TipsService {
         child.villageCode && (!input.divisionCode || child.villageCode.startsWith(divisionPrefix(input.divisionCode)))
           ? child.villageCode
           : input.divisionCode;
-      const decision = await this.routing.decide(manager, place, caller.countyCode!);
+      const decision = await this.routing.decide(manager, place, caller.countyCode!, county.served ? caller.countyCode : null);
       const opened = await this.cases.open(
         manager,
         {
@@ -266,10 +277,20 @@ export class TipsService {
       photoId: input.photoId,
       createdAt: now,
     });
-    // a copy: on MySQL the insert writes the driver's raw values (0/1) back into what it is given
-    await manager.insert(Tip, { ...tip });
+    try {
+      await insertRows(manager, Tip, [tip]);
+    } catch (error) {
+      if (isDuplicateKey(error)) await this.throwIfStored(manager, caller, input.idempotencyKey);
+      throw error;
+    }
     if (input.photoId) await this.uploads.attach(manager, input.photoId, caller.userId, 'tip_evidence', tipId, 'photoId');
     return { tip, message, openedCase: !existing };
+  }
+
+  /** The supervisor's tip under this key, if one is stored (also by a parallel request that just committed). */
+  private async throwIfStored(manager: EntityManager, caller: Caller, idempotencyKey: string): Promise<void> {
+    const earlier = await manager.findOneBy(Tip, { supervisorId: caller.userId, idempotencyKey });
+    if (earlier) throw new AlreadyStored(earlier);
   }
 
   private async replay(stored: Tip, hash: string): Promise<{ tip: OwnTipView; message: string; created: boolean }> {

@@ -1,0 +1,130 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { input, launchChromium, openPhone, visibleText } from '../../support/browser';
+import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
+import { startTestServer, type TestServer } from '../../support/server';
+
+/**
+ * Issue 19 item 6: the H5 build loads by role. The entry carries the framework and the main package
+ * (sign-in, home and the other tab pages); each role's subpackage is a chunk of its own, which
+ * index.html preloads when the URL names one of its pages; Taro's photo gallery (Swiper) comes only
+ * when a photo is opened.
+ */
+
+/** The role subpackages, each built as `js/<role>.<hash>.js` (miniapp/config/h5-loading.ts). */
+const ROLE_CHUNKS = readdirSync(resolve(__dirname, '../../../miniapp/src/packages'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+
+/** `js/supervisor.4253472e.js` → `supervisor.js`: a built file's name without its content hash. */
+function unhashed(path: string): string {
+  return path.replace(/^.*\//, '').replace(/\.[0-9a-f]{8}\./, '.');
+}
+
+/** The scripts and styles the page requests from now on, as unhashed names. */
+function recordAssets(page: Page): string[] {
+  const requested: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (/\.(js|css)$/.test(path)) requested.push(unhashed(path));
+  });
+  return requested;
+}
+
+describe('the H5 app loads what the first page needs', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let names: Record<string, string>;
+  /** The files index.html names: the entry. */
+  let entry: string[];
+  const sessions = new Map<string, BrowserContextOptions['storageState']>();
+
+  beforeAll(async () => {
+    const h5Dir = requireH5Build();
+    const html = readFileSync(join(h5Dir, 'index.html'), 'utf8');
+    entry = [...html.matchAll(/\s(?:src|href)="?([^"\s>]+\.(?:js|css))/g)].map((match) => unhashed(match[1]!));
+    [server, browser] = await Promise.all([startTestServer({ database: 'sqlite', mode: 'demo', h5Dir }), launchChromium()]);
+    names = await demoAccountNames(server);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A phone that signed in as this demo account before: its storage holds the session, its cache is empty. */
+  async function returningPhone(account: string) {
+    if (!sessions.has(account)) {
+      const first = await openPhone(browser);
+      await signInWithDemoAccount(first.page, server.baseUrl, names[account]!);
+      sessions.set(account, await first.context.storageState());
+      await first.context.close();
+    }
+    return openPhone(browser, { storageState: sessions.get(account) });
+  }
+
+  test('the entry is the framework, the app and its style', () => {
+    expect(entry).toEqual(expect.arrayContaining(['framework.js', 'app.js', 'app.css']));
+    expect(entry).toHaveLength(3);
+  });
+
+  test('a county admin opening the app gets the home from the entry alone', async () => {
+    const { context, page, errors } = await returningPhone('county-admin');
+    try {
+      const requested = recordAssets(page);
+      await page.goto(`${server.baseUrl}/`);
+      await visibleText(page, '县级管理').waitFor();
+      await page.locator('.user-card').filter({ visible: true }).waitFor();
+      expect(new Set(requested)).toEqual(new Set(entry));
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the tip form loads the supervisor’s chunk, preloaded with the entry, and no other role’s', async () => {
+    const { context, page, errors } = await returningPhone('supervisor');
+    try {
+      const requested = recordAssets(page);
+      await page.goto(`${server.baseUrl}/#/packages/supervisor/pages/tip-form/index`);
+      await input(page, '请输入孩子的姓名').waitFor();
+      expect(requested).toContain('supervisor.js');
+      for (const role of ROLE_CHUNKS.filter((role) => role !== 'supervisor')) expect(requested).not.toContain(`${role}.js`);
+      expect(requested).not.toContain('preview-image.js');
+      // index.html asked for the page's chunks before the entry ran
+      const preloaded = await page.$$eval('link[rel="preload"]', (links) => links.map((link) => (link as HTMLLinkElement).href));
+      expect(preloaded.map(unhashed)).toContain('supervisor.js');
+      const pageFiles = new Set(requested.filter((file) => !entry.includes(file)));
+      expect(new Set(preloaded.map(unhashed))).toEqual(pageFiles);
+
+      // the gallery arrives when a photo is opened
+      const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 140, b: 200 } } })
+        .png()
+        .toBuffer();
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), visibleText(page, '添加照片').click()]);
+      await chooser.setFiles({ name: 'evidence.png', mimeType: 'image/png', buffer: photo });
+      await page.locator('.photo-thumb').filter({ visible: true }).click();
+      await page.locator('taro-swiper-core').first().waitFor({ state: 'attached' });
+      expect(requested).toContain('preview-image.js');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a county page loads the county chunk, not the supervisor’s', async () => {
+    const { context, page, errors } = await returningPhone('county-admin');
+    try {
+      const requested = recordAssets(page);
+      await page.goto(`${server.baseUrl}/#/packages/county/pages/triage/index`);
+      await page.locator('.triage-page').filter({ visible: true }).waitFor();
+      expect(requested).toContain('county.js');
+      for (const role of ROLE_CHUNKS.filter((role) => role !== 'county')) expect(requested).not.toContain(`${role}.js`);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
