@@ -9,7 +9,7 @@ import { AuditEntry } from '../../server/src/modules/audit/audit-entry.entity';
 import { ChildRegistry } from '../../server/src/modules/children/child-registry.service';
 import { Child } from '../../server/src/modules/children/child.entity';
 import { CrosscheckService } from '../../server/src/modules/registry/crosscheck.service';
-import { RegistryImportService } from '../../server/src/modules/registry/registry-import.service';
+import { RegistryImportService, ROSTER_BATCH } from '../../server/src/modules/registry/registry-import.service';
 import { CrosscheckRun, RegistryImport } from '../../server/src/modules/registry/registry.entities';
 import { api, expectError, signInAs, type ApiClient, type ApiResponse } from '../support/api';
 import { currentDatabaseKind } from '../support/database';
@@ -233,8 +233,9 @@ describe('imports and cross-checks as jobs that outlive their instance', () => {
     (currentDatabaseKind() === 'mysql' ? it : it.skip)(
       'stop before their commit when the holder loses the job mid-write, and the next holder writes it whole',
       async () => {
-        const { file, studentNumbers } = roster(1500);
-        // A stalls inside the writing transaction, its first batch of 1000 written but not committed
+        const pupils = ROSTER_BATCH + 500;
+        const { file, studentNumbers } = roster(pupils);
+        // A stalls inside the writing transaction, its first batch written but not committed
         const registry = a.app.get(ChildRegistry);
         const original = registry.resolveMany.bind(registry);
         let calls = 0;
@@ -262,9 +263,9 @@ describe('imports and cross-checks as jobs that outlive their instance', () => {
 
         await within(b.app.get(RegistryImportService).settled(id), 60_000, 'B finishing the import');
         // A committed nothing: B created every pupil
-        expect(await importOf(id)).toMatchObject({ status: 'completed', created: 1500, unchanged: 0 });
+        expect(await importOf(id)).toMatchObject({ status: 'completed', created: pupils, unchanged: 0 });
         expect(await jobOf('registry_import', id)).toMatchObject({ status: 'done', attempts: 2, holder: b.app.get(JobRunner).holder });
-        expect(await manager().countBy(Child, { studentNumber: In(studentNumbers) })).toBe(1500);
+        expect(await manager().countBy(Child, { studentNumber: In(studentNumbers) })).toBe(pupils);
       },
       90_000,
     );

@@ -26,15 +26,11 @@ interface MysqlConnection {
   query(sql: string, values: unknown[], callback: Callback): void;
 }
 
-interface MysqlPool extends MysqlConnection {
-  getConnection(callback: (error: Error | null, connection: MysqlConnection & { release(): void }) => void): void;
-}
-
 /** The connection a MySQL statement runs on: the manager's transaction's, else one from the pool. */
 async function mysqlConnection(manager: EntityManager): Promise<MysqlConnection> {
   const runner = manager.queryRunner;
   if (runner && !runner.isReleased) return (await runner.connect()) as MysqlConnection;
-  return (manager.connection.driver as unknown as { pool: MysqlPool }).pool;
+  return (manager.connection.driver as unknown as { pool: MysqlConnection }).pool;
 }
 
 /**
