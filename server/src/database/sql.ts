@@ -54,6 +54,11 @@ async function run(manager: EntityManager, sql: string, values: unknown[], prepa
 /** Prepared statements a MySQL connection keeps (mysql2 closes the least used beyond it). */
 export const MYSQL_PREPARED_STATEMENTS = 64;
 
+/** `count` placeholders for an IN list or a row of values: `?, ?, ?`. */
+export function placeholders(count: number): string {
+  return Array<string>(count).fill('?').join(', ');
+}
+
 /** Rows of a SELECT, typed by the caller (column names as the SQL writes them). */
 export async function selectRows<T>(manager: EntityManager | DataSource, sql: string, values: unknown[] = []): Promise<T[]> {
   return (await run('manager' in manager ? manager.manager : manager, sql, values)) as T[];

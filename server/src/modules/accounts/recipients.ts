@@ -1,7 +1,7 @@
 import type { Position } from '@baoxue/shared';
 import { In, Like, type EntityManager } from 'typeorm';
 import { User } from './user.entity';
-import { selectRows } from '../../database/sql';
+import { placeholders, selectRows } from '../../database/sql';
 
 /**
  * Who should be told: the one place that finds the enabled accounts of a unit, for every notifier.
@@ -43,18 +43,7 @@ export async function divisionOfficials(
   divisionCodes: readonly string[],
   positions?: readonly Position[],
 ): Promise<string[]> {
-  if (!divisionCodes.length) return [];
-  // hand-written: a new case asks it on every tip (TypeORM's find cost more than the index read)
-  const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-  return ids(
-    await selectRows<{ id: string }>(
-      manager,
-      `SELECT id FROM users WHERE role = 'official' AND disabled = 0 AND unit_division_code IN (${list(divisionCodes.length)})${
-        positions ? ` AND position IN (${list(positions.length)})` : ''
-      }`,
-      [...divisionCodes, ...(positions ?? [])],
-    ),
-  );
+  return [...(await officialsByDivision(manager, divisionCodes, positions)).values()].flat();
 }
 
 /** `divisionOfficials` of many divisions at once, by division (a batch of cases in many villages). */
@@ -66,11 +55,11 @@ export async function officialsByDivision(
   const byDivision = new Map<string, string[]>();
   const codes = [...new Set(divisionCodes)];
   if (!codes.length) return byDivision;
-  const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+  // hand-written: a new case asks it on every tip (TypeORM's find cost more than the index read)
   const rows = await selectRows<{ id: string; unit_division_code: string }>(
     manager,
-    `SELECT id, unit_division_code FROM users WHERE role = 'official' AND disabled = 0 AND unit_division_code IN (${list(codes.length)})${
-      positions ? ` AND position IN (${list(positions.length)})` : ''
+    `SELECT id, unit_division_code FROM users WHERE role = 'official' AND disabled = 0 AND unit_division_code IN (${placeholders(codes.length)})${
+      positions ? ` AND position IN (${placeholders(positions.length)})` : ''
     }`,
     [...codes, ...(positions ?? [])],
   );

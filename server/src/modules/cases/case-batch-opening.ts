@@ -75,36 +75,7 @@ export class CaseBatchOpening {
     const settings = new Map<string, CountySettings>();
     for (const county of new Set(unique.map((o) => o.decision.countyCode)))
       settings.set(county, await this.cases.settingsOf(county, manager));
-    const records = unique.map((o): DropoutCase => ({
-      id: newId(),
-      childId: o.childId,
-      openChildId: o.childId,
-      priority: o.priorityGroups.length ? 1 : 0,
-      status: 'reported',
-      source,
-      countyCode: o.decision.countyCode,
-      townshipCode: o.decision.townshipCode,
-      villageCode: o.decision.villageCode,
-      routingCode: o.decision.routingCode,
-      schoolId: o.schoolId,
-      assigneeId: null,
-      openedAt: now,
-      ...this.cases.due('accept', now, settings.get(o.decision.countyCode)!),
-      causes: null,
-      escalationSteps: null,
-      confirmedAt: null,
-      notDropoutReason: null,
-      confirmingSchoolId: null,
-      returnedOn: null,
-      returnSchoolId: null,
-      returnGrade: null,
-      placement: null,
-      closedAt: null,
-      mergedIntoId: null,
-      pseudonymisedAt: null,
-      tipCount: 0,
-      version: 1,
-    }));
+    const records = unique.map((o) => this.cases.newCase({ ...o, tipCount: 0 }, source, now, settings.get(o.decision.countyCode)!));
     // the claim: a case whose child has an open one by now is skipped by the database, not by a look first
     await bulkInsert(manager, DropoutCase, records, 500, 'skip');
     const written = new Set<string>();
@@ -117,37 +88,19 @@ export class CaseBatchOpening {
     }
     const opened = records.filter((r) => written.has(r.id));
     const decisionOf = new Map(unique.map((o) => [o.childId, o.decision]));
+    const routings = opened.map((record) => this.cases.routingRows(record, decisionOf.get(record.childId)!, null, now));
     await bulkInsert(
       manager,
       CaseRouting,
-      opened.map((record) => {
-        const decision = decisionOf.get(record.childId)!;
-        return {
-          id: newId(),
-          caseId: record.id,
-          at: now,
-          townshipCode: decision.townshipCode,
-          schoolId: record.schoolId,
-          rule: decision.rule,
-          actorId: null,
-          reason: decision.reason,
-        };
-      }),
+      routings.map((r) => r.routing),
     );
     // 'opened' then 'routed', as one case's timeline starts
     await bulkInsert(
       manager,
       CaseEvent,
-      opened.flatMap((record): CaseEvent[] => [
+      opened.flatMap((record, i): CaseEvent[] => [
         { id: newId(), caseId: record.id, at: now, actorId: null, kind: 'opened', data: { source } },
-        {
-          id: newId(),
-          caseId: record.id,
-          at: now,
-          actorId: null,
-          kind: 'routed',
-          data: { townshipCode: record.townshipCode, rule: decisionOf.get(record.childId)!.rule },
-        },
+        routings[i]!.routed,
       ]),
     );
     await this.announce(manager, opened, settings, now);

@@ -256,35 +256,7 @@ export class CasesService {
     const now = this.clock.now();
     const settings =
       known?.countyCode === input.decision.countyCode ? known.settings : await this.settingsOf(input.decision.countyCode, manager);
-    const record = manager.create(DropoutCase, {
-      id: newId(),
-      childId: input.childId,
-      openChildId: input.childId,
-      priority: input.priorityGroups.length ? 1 : 0,
-      status: 'reported',
-      source: input.source,
-      countyCode: input.decision.countyCode,
-      townshipCode: input.decision.townshipCode,
-      villageCode: input.decision.villageCode,
-      routingCode: input.decision.routingCode,
-      schoolId: input.schoolId,
-      assigneeId: null,
-      openedAt: now,
-      ...this.due('accept', now, settings),
-      causes: null,
-      escalationSteps: null,
-      confirmedAt: null,
-      notDropoutReason: null,
-      confirmingSchoolId: null,
-      returnedOn: null,
-      returnSchoolId: null,
-      returnGrade: null,
-      placement: null,
-      closedAt: null,
-      mergedIntoId: null,
-      tipCount: input.tipCount,
-      version: 1,
-    });
+    const record = this.newCase(input, input.source, now, settings);
     await insertRows(manager, DropoutCase, [record]);
     // 'opened' goes in with the 'routed' event of the first routing: one statement, same order
     await this.recordRouting(manager, record, input.decision, null, [
@@ -402,29 +374,86 @@ export class CasesService {
     actorId: string | null,
     earlierEvents: CaseEvent[] = [],
   ): Promise<void> {
-    await insertRows(manager, CaseRouting, [
-      {
+    const { routing, routed } = this.routingRows(record, decision, actorId, this.clock.now());
+    await insertRows(manager, CaseRouting, [routing]);
+    await insertRows(manager, CaseEvent, [...earlierEvents, routed]);
+  }
+
+  /**
+   * A new case's row as a tip or a cross-check opens it (status 'reported', the acceptance deadline of
+   * its county): one place for `open` and the batch opening (`CaseBatchOpening`).
+   */
+  newCase(
+    input: {
+      childId: string;
+      priorityGroups: readonly PriorityGroup[];
+      decision: RoutingDecision;
+      schoolId: string | null;
+      tipCount: number;
+    },
+    source: CaseSource,
+    now: Date,
+    settings: CountySettings,
+  ): DropoutCase {
+    return {
+      id: newId(),
+      childId: input.childId,
+      openChildId: input.childId,
+      priority: input.priorityGroups.length ? 1 : 0,
+      status: 'reported',
+      source,
+      countyCode: input.decision.countyCode,
+      townshipCode: input.decision.townshipCode,
+      villageCode: input.decision.villageCode,
+      routingCode: input.decision.routingCode,
+      schoolId: input.schoolId,
+      assigneeId: null,
+      openedAt: now,
+      ...this.due('accept', now, settings),
+      causes: null,
+      escalationSteps: null,
+      confirmedAt: null,
+      notDropoutReason: null,
+      confirmingSchoolId: null,
+      returnedOn: null,
+      returnSchoolId: null,
+      returnGrade: null,
+      placement: null,
+      closedAt: null,
+      mergedIntoId: null,
+      pseudonymisedAt: null,
+      tipCount: input.tipCount,
+      version: 1,
+    };
+  }
+
+  /** A routing of a case and its 'routed' event, as every routing records them. */
+  routingRows(
+    record: Pick<DropoutCase, 'id' | 'schoolId'>,
+    decision: RoutingDecision,
+    actorId: string | null,
+    at: Date,
+  ): { routing: CaseRouting; routed: CaseEvent } {
+    return {
+      routing: {
         id: newId(),
         caseId: record.id,
-        at: this.clock.now(),
+        at,
         townshipCode: decision.townshipCode,
         schoolId: record.schoolId,
         rule: decision.rule,
         actorId,
         reason: decision.reason,
       },
-    ]);
-    await insertRows(manager, CaseEvent, [
-      ...earlierEvents,
-      {
+      routed: {
         id: newId(),
         caseId: record.id,
-        at: this.clock.now(),
+        at,
         actorId,
         kind: 'routed',
         data: { townshipCode: decision.townshipCode, rule: decision.rule },
       },
-    ]);
+    };
   }
 
   /** Tells the township (or, in triage, the county) that a case waits for them. */
