@@ -210,6 +210,8 @@ describe('registry imports', () => {
         [ID_B, '李明', '低保', ''],
       ]),
     );
+    // the errors first: a failure says why (a system error, an interrupted job) rather than only that it failed
+    expect(poverty.errors).toEqual([]);
     expect(poverty).toMatchObject({ status: 'completed', created: 2 });
     expect(await server.dataSource.manager.countBy(PovertyRegistration, { idNumber: ID_B })).toBe(2);
   });

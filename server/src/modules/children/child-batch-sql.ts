@@ -3,7 +3,7 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { newReadableCode } from '../../common/ids';
 import { isDuplicateKey } from '../../common/errors/database-errors';
 import { isMysql } from '../../database/dialect';
-import { selectRows, write } from '../../database/sql';
+import { placeholders, selectRows, write } from '../../database/sql';
 import { Child } from './child.entity';
 
 /**
@@ -19,7 +19,7 @@ import { Child } from './child.entity';
  */
 const IN_LIST = 900;
 /** Rows per multi-row INSERT or upsert (20 columns: well inside SQLite's 32,766 parameters). */
-const WRITE_CHUNK = 1000;
+export const CHILDREN_PER_INSERT = 1000;
 /** A new binding code that another record took meanwhile is drawn again, at most this many times. */
 const CODE_ATTEMPTS = 5;
 /** The columns that identify a child: a change to them is written record by record, in order (`updateChildren`). */
@@ -50,8 +50,6 @@ function inLists(values: string[], pad: string): string[][] {
   }
   return lists;
 }
-
-const placeholders = (count: number) => Array<string>(count).fill('?').join(', ');
 
 /**
  * The records holding any of these 学籍号s or ID numbers, each once (merged records as they are):
@@ -142,7 +140,17 @@ async function withFreeCodes(withCodes: Array<{ bindingCode?: string | null }>, 
  * to resolve otherwise).
  */
 export async function insertChildren(manager: EntityManager, rows: Child[], taken: 'fail' | 'skip' = 'fail'): Promise<Child[]> {
-  if (rows.length === 0) return [];
+  function* chunks() {
+    for (let i = 0; i < rows.length; i += CHILDREN_PER_INSERT) yield rows.slice(i, i + CHILDREN_PER_INSERT);
+  }
+  return insertChunks(manager, chunks(), taken);
+}
+
+/**
+ * `insertChildren` for records made chunk by chunk (of at most `CHILDREN_PER_INSERT`): the next chunk
+ * is made while the database inserts the one before.
+ */
+export async function insertChunks(manager: EntityManager, chunks: Iterable<Child[]>, taken: 'fail' | 'skip' = 'fail'): Promise<Child[]> {
   const metadata = manager.connection.getMetadata(Child);
   const driver = manager.connection.driver;
   const runner = manager.queryRunner!;
@@ -181,10 +189,10 @@ export async function insertChildren(manager: EntityManager, rows: Child[], take
     }
     for (const row of chunk) await runner.broadcaster.broadcast('AfterInsert', metadata, row);
   };
-  redrawCodesWithin(rows);
   let previous: { chunk: Child[]; sent: Promise<unknown> } | null = null;
-  for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
-    const chunk = rows.slice(i, i + WRITE_CHUNK);
+  for (const chunk of chunks) {
+    if (chunk.length === 0) continue;
+    redrawCodesWithin(chunk);
     const sent = send(chunk);
     // answered in `settle`; a failure while an earlier chunk is being settled is not unhandled
     sent.catch(() => undefined);
@@ -195,7 +203,7 @@ export async function insertChildren(manager: EntityManager, rows: Child[], take
   return skipped;
 }
 
-/** Two records of one batch never draw the same code (the database would refuse the second). */
+/** Two records of one statement never draw the same code (the database would refuse the statement). */
 function redrawCodesWithin(rows: Array<{ bindingCode?: string | null }>): void {
   const seen = new Set<string>();
   for (const row of rows) {
@@ -238,8 +246,8 @@ export async function updateChildren(manager: EntityManager, changes: Array<{ re
     const tail = isMysql(manager)
       ? ` ON DUPLICATE KEY UPDATE ${changed.map((c) => `${c.databaseName} = VALUES(${c.databaseName})`).join(', ')}`
       : ` ON CONFLICT (id) DO UPDATE SET ${changed.map((c) => `${c.databaseName} = excluded.${c.databaseName}`).join(', ')}`;
-    for (let i = 0; i < items.length; i += WRITE_CHUNK) {
-      const chunk = items.slice(i, i + WRITE_CHUNK);
+    for (let i = 0; i < items.length; i += CHILDREN_PER_INSERT) {
+      const chunk = items.slice(i, i + CHILDREN_PER_INSERT);
       const tuple = `(${placeholders(columns.length)})`;
       await withFreeCodes(
         chunk.map((item) => item.change),

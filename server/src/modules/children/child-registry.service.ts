@@ -5,7 +5,7 @@ import { Clock } from '../../common/clock';
 import { insertRows, selectRows, write } from '../../database/sql';
 import { newId, newReadableCode } from '../../common/ids';
 import { SchoolRecords } from '../schools/school-records';
-import { childrenByIdentifiers, childrenByIds, insertChildren, updateChildren } from './child-batch-sql';
+import { CHILDREN_PER_INSERT, childrenByIdentifiers, childrenByIds, insertChildren, insertChunks, updateChildren } from './child-batch-sql';
 import { Child } from './child.entity';
 import {
   countyOfReport,
@@ -232,27 +232,31 @@ export class ChildRegistry {
       count(report.idNumber && `i:${report.idNumber}`);
     }
     const once = (value: string | null) => !value || given.get(value) === 1;
-    const fresh: Array<{ report: BatchReport; nameKey: string }> = [];
-    for (const report of reports) {
-      if (!report.studentNumber || !once(`s:${report.studentNumber}`) || !once(report.idNumber && `i:${report.idNumber}`)) continue;
-      const nameKey = nameKeyOf(report.name);
-      if ((unrostered.byName.get(nameKey) ?? []).some((known) => isNear(report, known))) continue;
-      fresh.push({ report, nameKey });
-    }
-    const schoolCounties = await this.schoolCounties(
-      manager,
-      fresh.map((f) => f.report),
+    const candidates = reports.filter(
+      (report) => !!report.studentNumber && once(`s:${report.studentNumber}`) && once(report.idNumber && `i:${report.idNumber}`),
     );
+    const schoolCounties = await this.schoolCounties(manager, candidates);
     const now = this.clock.now();
-    const records = fresh.map(({ report, nameKey }) =>
-      this.newRecord(report, report.schoolId ? (schoolCounties.get(report.schoolId) ?? null) : null, now, nameKey),
-    );
-    const skipped = new Set(await insertChildren(manager, records, 'skip'));
+    const reportOf = new Map<Child, BatchReport>();
+    const newRecord = this.newRecord.bind(this);
+    // records made a chunk at a time, each while the database inserts the chunk before
+    function* chunks() {
+      for (let i = 0; i < candidates.length; i += CHILDREN_PER_INSERT) {
+        const chunk: Child[] = [];
+        for (const report of candidates.slice(i, i + CHILDREN_PER_INSERT)) {
+          const nameKey = nameKeyOf(report.name);
+          if ((unrostered.byName.get(nameKey) ?? []).some((known) => isNear(report, known))) continue;
+          const record = newRecord(report, report.schoolId ? (schoolCounties.get(report.schoolId) ?? null) : null, now, nameKey);
+          reportOf.set(record, report);
+          chunk.push(record);
+        }
+        yield chunk;
+      }
+    }
+    const skipped = new Set(await insertChunks(manager, chunks(), 'skip'));
     if (skipped.size) unrostered.presumeNew = false;
     const inserted = new Map<BatchReport, Child>();
-    fresh.forEach(({ report }, i) => {
-      if (!skipped.has(records[i]!)) inserted.set(report, records[i]!);
-    });
+    for (const [record, report] of reportOf) if (!skipped.has(record)) inserted.set(report, record);
     return inserted;
   }
 

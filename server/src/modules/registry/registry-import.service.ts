@@ -470,9 +470,21 @@ export class RegistryImportService {
       const rejected: ApiRowError[] = [];
       // what a roster row may land on besides its pupil: read once, not once per batch
       const unrostered = record.kind === 'roster' ? await this.registry.unrostered(manager, record.countyCode) : undefined;
-      for await (const { rows, lines } of valid.batches(size)) {
+      const batches = valid.batches(size);
+      // the next batch is read while the database writes this one (once this one's first statement is sent)
+      const readAhead = () => {
+        const next = new Promise<void>((resolve) => setImmediate(resolve)).then(() => batches.next());
+        next.catch(() => undefined);
+        return next;
+      };
+      for (let next = batches.next(); ;) {
+        const batch = await next;
+        if (batch.done) break;
+        const { rows, lines } = batch.value;
         signal.throwIfAborted();
-        const result = await this.apply(manager, record, rows, { lines, rejected, unrostered });
+        const applying = this.apply(manager, record, rows, { lines, rejected, unrostered });
+        next = readAhead();
+        const result = await applying;
         counts.created += result.created;
         counts.updated += result.updated;
         counts.unchanged += result.unchanged;
