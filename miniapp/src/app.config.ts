@@ -23,6 +23,8 @@ export default defineAppConfig({
         'pages/registry-import/index',
         'pages/crosscheck/index',
         'pages/dropout-stats/index',
+        'pages/cohort-intakes/index',
+        'pages/scorecards/index',
         'pages/subsidies/index',
         'pages/subsidy-policies/index',
         'pages/subsidy-eligibility/index',
@@ -35,6 +37,8 @@ export default defineAppConfig({
         'pages/suspensions/index',
       ],
     },
+    // 市、省教育局: the region's counties, figures only
+    { root: 'packages/region', pages: ['pages/overview/index', 'pages/colleagues/index'] },
     {
       root: 'packages/notices',
       pages: [

@@ -25,9 +25,11 @@ export const PAGES = {
   crosscheck: '/packages/county/pages/crosscheck/index',
   childReviews: '/packages/county/pages/child-reviews/index',
   auditLog: '/packages/county/pages/audit/index',
-  dropoutStats: '/packages/county/pages/dropout-stats/index',
+  dropoutStats: APP_PAGES.dropoutStats,
+  cohortIntakes: '/packages/county/pages/cohort-intakes/index',
+  scorecards: '/packages/county/pages/scorecards/index',
   officialUnit: '/packages/official/pages/unit/index',
-  officialInbox: '/packages/official/pages/inbox/index',
+  officialInbox: APP_PAGES.officialInbox,
   officialCase: APP_PAGES.officialCase,
   supervisorTipForm: '/packages/supervisor/pages/tip-form/index',
   supervisorTips: '/packages/supervisor/pages/tips/index',
@@ -63,6 +65,8 @@ export const PAGES = {
   schoolChanges: APP_PAGES.schoolChanges,
   schoolTeachers: '/packages/school/pages/teachers/index',
   countySuspensions: APP_PAGES.countySuspensions,
+  regionOverview: '/packages/region/pages/overview/index',
+  regionColleagues: '/packages/region/pages/colleagues/index',
 } as const;
 
 export type PageUrl = (typeof PAGES)[keyof typeof PAGES];

@@ -17,6 +17,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CasesModule } from './modules/cases/cases.module';
+import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { DivisionsModule } from './modules/divisions/divisions.module';
 import { EnrolmentModule } from './modules/enrolment/enrolment.module';
 import { GuardiansModule } from './modules/guardians/guardians.module';
@@ -30,6 +31,7 @@ import { LeaveModule } from './modules/school-line/leave.module';
 import { SchoolLineModule } from './modules/school-line/school-line.module';
 import { SchoolNoticesModule } from './modules/school-notices/school-notices.module';
 import { SchoolsModule } from './modules/schools/schools.module';
+import { ScorecardsModule } from './modules/scorecards/scorecards.module';
 import { SubsidiesModule } from './modules/subsidies/subsidies.module';
 import { TipsModule } from './modules/tips/tips.module';
 import { UploadsModule } from './modules/uploads/uploads.module';
@@ -66,6 +68,8 @@ export class AppModule {
         CasesModule,
         TipsModule,
         RegistryModule,
+        DashboardModule,
+        ScorecardsModule,
         GuardiansModule,
         EnrolmentModule,
         PupilChangesModule,

@@ -38,6 +38,44 @@ describe('accounts', () => {
     expect(first.body.items[0]!.displayName).toBe('周国华');
   });
 
+  it('finds accounts by part of the name, on the server, page by page and within the role filter', async () => {
+    const county = '411522000000';
+    const names = Array.from({ length: 7 }, (_, i) => `搜索测试${i}号`);
+    for (const [i, displayName] of names.entries())
+      await createUser(server.dataSource, {
+        role: i % 2 ? 'supervisor' : 'official',
+        position: i % 2 ? null : 'cadre',
+        unitDivisionCode: '411522101000',
+        countyCode: county,
+        displayName,
+      });
+    // another county's account of the same name is never found
+    await createUser(server.dataSource, {
+      role: 'supervisor',
+      unitDivisionCode: '411521100000',
+      countyCode: '411521000000',
+      displayName: '搜索测试外县',
+    });
+    type Page = { items: AccountView[]; nextCursor: string | null };
+    const found: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: Page } = await admin.get<Page>(
+        `/accounts?limit=3&q=${encodeURIComponent('搜索测试')}${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.body.items.length).toBeLessThanOrEqual(3);
+      found.push(...page.body.items.map((a) => a.displayName));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(found.sort()).toEqual([...names].sort());
+    const supervisors = await admin.get<Page>(`/accounts?role=supervisor&q=${encodeURIComponent('测试')}`);
+    expect(supervisors.body.items.map((a) => a.displayName).sort()).toEqual(names.filter((_, i) => i % 2).sort());
+    // LIKE's wildcards are plain text
+    expect((await admin.get<Page>(`/accounts?q=${encodeURIComponent('%')}`)).body.items).toEqual([]);
+    const tooLong = expectError(await admin.get(`/accounts?q=${'长'.repeat(21)}`), 400, 'VALIDATION_FAILED');
+    expect(tooLong.fields).toEqual({ q: '搜索词最多20个字' });
+  });
+
   it('disables and enables an account with an audit entry, but not the admin’s own', async () => {
     const cadre = (await admin.get<{ items: AccountView[] }>('/accounts?role=official')).body.items.find((a) => a.displayName === '陈丽')!;
     expect((await admin.patch<AccountView>(`/accounts/${cadre.id}`, { disabled: true })).body.disabled).toBe(true);

@@ -188,7 +188,15 @@ describe('the cross-check opening its cases in batches', () => {
       expect((outbox.get(c.id) ?? []).length).toBe(messages.length * ((outbox.get(tipCase.id) ?? []).length / told.length));
       if (c.villageCode !== WUMING) continue;
       expect(messages.map((m) => [m.userId, m.title, m.body, m.link]).sort()).toEqual(
-        told.map((m) => [m.userId, m.title, m.body, m.link?.replace(tipCase.id, c.id)]).sort(),
+        // each names its own case (its number and link), and is announced as a cross-check finding, not a tip
+        told
+          .map((m) => [
+            m.userId,
+            m.title === '新的疑似辍学线索' ? '四查三比对发现疑似失学辍学儿童' : m.title,
+            m.body.replace(tipCase.caseNumber, c.caseNumber),
+            m.link?.replace(tipCase.id, c.id),
+          ])
+          .sort(),
       );
     }
   }, 120_000);

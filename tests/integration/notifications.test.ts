@@ -60,7 +60,8 @@ describe('notifications: in-app messages and the WeChat outbox', () => {
     const inbox = await official.get<MessagePage>('/messages');
     expect(inbox.body.items[0]).toMatchObject({
       title: '新的疑似辍学线索',
-      body: '光山县 十里镇 吴明村民委员会，请在24小时内受理。',
+      // the case's number (案件编号) first: the county's sequence of the year
+      body: expect.stringMatching(/^案件光山-\d{4}-\d{6}，光山县 十里镇 吴明村民委员会，请在24小时内受理。$/),
       read: false,
     });
     expect(inbox.body.items[0]!.link).toMatch(/^\/packages\/official\/pages\/case\/index\?id=/);

@@ -160,6 +160,32 @@ describe('operator commands', () => {
     expect(listed.stdout).toMatch(new RegExp(`马明\\s+${secondCode.slice(-2)}\\s`));
   }, 120_000);
 
+  it('prints a region admin code for a prefecture or province with a served county, replacing the same person’s unused one', async () => {
+    refused(await cli('invite-region-admin', '6229'), 64, /--name <name> is required/);
+    refused(await cli('invite-region-admin', DONGXIANG, '--name', '马光'), 64, /"622926000000" is not a prefecture or province/);
+    refused(await cli('invite-region-admin', '622', '--name', '马光'), 64, /is not a prefecture or province/);
+    refused(await cli('invite-region-admin', '4115', '--name', '马光'), 65, /no county of 4115 is served by this deployment/);
+    refused(await cli('invite-region-admin', '6229', '--name', '马光', '--hours', '721'), 64, /--hours must be a whole number/);
+
+    const first = await cli('invite-region-admin', '6229', '--name', '马光');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('(622900000000; 1 served counties)');
+    const again = await cli('invite-region-admin', '622900000000', '--name', '马光');
+    expect(again.stdout).toContain('replaces 1 earlier unused code(s) for the same name');
+    const province = await cli('invite-region-admin', '62', '--name', '甘省');
+    expect(province.status).toBe(0);
+
+    const stored = await dataSource.manager.find(Invitation, { where: { role: 'region_admin' }, order: { createdAt: 'ASC' } });
+    expect(stored.map((i) => [i.note, i.unitDivisionCode, i.countyCode, i.createdBy, i.revokedAt !== null])).toEqual([
+      ['马光', '622900000000', '622900000000', null, true],
+      ['马光', '622900000000', '622900000000', null, false],
+      ['甘省', '620000000000', '620000000000', null, false],
+    ]);
+    expect(stored.map((i) => i.codeHash)).toEqual([printedCode(first), printedCode(again), printedCode(province)].map(hashToken));
+    // the county's admins never see them
+    expect((await cli('list-county-admins', DONGXIANG)).stdout).not.toContain('马光');
+  }, 120_000);
+
   it('revokes a county admin by id or name: signed out, a parent again; again is harmless', async () => {
     const admin = async (displayName: string) => {
       const user = await dataSource.manager.save(

@@ -245,6 +245,10 @@ describe('subsidies 资助', () => {
       ['2023-autumn', 'paid', '5678'],
     ]);
     expect(seen.entitlements.find((e) => e.semester === '2024-spring')?.paidFen).toBe(62_500);
+    // the batch number is the county office's own code: the guardian never reads it, the county does
+    expect(seen.payments.map((p) => p.reference)).toEqual([null, null]);
+    expect(JSON.stringify(seen)).not.toMatch(/GS2023Q|GS2024C/);
+    expect((await record(county, boarder)).payments.map((p) => p.reference)).toEqual(['GS2024C', 'GS2023Q']);
     const failed = await county.get<{ items: Array<{ childName: string; failureReason: string }> }>('/subsidies/payments?status=failed');
     expect(failed.body.items).toEqual([expect.objectContaining({ childName: '刘走读', failureReason: '卡号错误' })]);
   });

@@ -98,6 +98,7 @@ export function registrySampleCall(key: RouteKey, r: RegistryRecords): Call | nu
       return { path: at(key, r.reviewId), body: { decision: 'same' } };
     case 'statsDropout':
     case 'statsExport':
+    case 'regionOverview':
       return { path: `${routes[key].path}?schoolYear=${SCHOOL_YEAR}` };
     default:
       return null;

@@ -347,6 +347,8 @@ export function sampleCall(key: RouteKey, ctx: SampleContext): Call | null {
       return { path: `${path()}?category=read` };
     case 'countySettingsUpdate':
       return { path: path(), body: { acknowledgeHours: 24 } };
+    case 'statsIntakeSet':
+      return { path: path({ entryYear: '2018' }), body: { intake: 1200, source: '2018年教育事业统计年报' } };
     case 'subscriptionsRecord':
       return { path: path(), body: { accepted: ['tip_progress'] } };
     case 'authLogout':

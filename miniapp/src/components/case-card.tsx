@@ -45,6 +45,7 @@ export function CaseCard({ item, onClick, active }: { item: CaseItem; onClick?: 
           <Text className={`tag tag-status-${item.status}`}>{CASE_STATUS_LABELS[item.status]}</Text>
         </View>
       </View>
+      <Text className="list-item-meta case-number">案件编号 {item.number}</Text>
       {facts && <Text className="list-item-meta">{facts}</Text>}
       <PriorityTags groups={item.child.priorityGroups} />
       <Text className="list-item-line">{item.place ?? '居住地不清楚'}</Text>

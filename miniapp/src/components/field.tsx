@@ -1,10 +1,22 @@
 import type { ReactNode } from 'react';
 import { Text, View } from '@tarojs/components';
 
-/** A labelled form row with its validation message beneath. */
-export function Field({ label, error, hint, children }: { label: string; error?: string; hint?: string; children: ReactNode }) {
+/** A labelled form row with its validation message beneath; `id` lets a form scroll to it. */
+export function Field({
+  label,
+  error,
+  hint,
+  id,
+  children,
+}: {
+  label: string;
+  error?: string;
+  hint?: string;
+  id?: string;
+  children: ReactNode;
+}) {
   return (
-    <View className={error ? 'field field-invalid' : 'field'}>
+    <View id={id} className={error ? 'field field-invalid' : 'field'}>
       <Text className="field-label">{label}</Text>
       {children}
       {hint && !error && <Text className="field-hint">{hint}</Text>}

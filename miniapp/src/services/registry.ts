@@ -1,5 +1,5 @@
 import { REGISTRY_KINDS } from '@baoxue/shared';
-import type { RegistryKind, RequestQuery, ResponseOf } from '@baoxue/shared';
+import type { RegistryKind, RequestBody, RequestQuery, ResponseOf } from '@baoxue/shared';
 import { downloadFile } from './download';
 import { call, upload, type UploadInput } from './request';
 
@@ -8,6 +8,7 @@ export type CrosscheckRun = ResponseOf<'crosscheckRunGet'>;
 export type ReviewPair = ResponseOf<'crosscheckDecide'>;
 export type DropoutStats = ResponseOf<'statsDropout'>;
 export type StatsQuery = RequestQuery<'statsDropout'>;
+export type CohortIntake = ResponseOf<'statsIntakeSet'>;
 
 /** Registries (户籍, 学籍, 缺勤, 困难家庭) and what the county does with them: 四查三比对 and dropout statistics. */
 export const registryApi = {
@@ -25,4 +26,8 @@ export const registryApi = {
 
   dropout: (query: StatsQuery) => call('statsDropout', { query }),
   exportDropout: (query: StatsQuery) => downloadFile('statsExport', { query, fileName: `辍学率统计-${String(query.schoolYear)}学年.xlsx` }),
+  /** The county's grade-1 intakes of earlier years (for 巩固率), and entering or correcting one year's. */
+  intakes: () => call('statsIntakes'),
+  setIntake: (entryYear: number, body: RequestBody<'statsIntakeSet'>) =>
+    call('statsIntakeSet', { params: { entryYear: String(entryYear) }, body }),
 };

@@ -1,8 +1,18 @@
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
-import { CaseEvent, CaseNotice, CaseRecheck, CaseRouting, CaseTransfer, CaseVisit, DropoutCase } from '../modules/cases/case.entity';
+import {
+  CaseEvent,
+  CaseNotice,
+  CaseNumberCounter,
+  CaseRecheck,
+  CaseRouting,
+  CaseTransfer,
+  CaseVisit,
+  DropoutCase,
+} from '../modules/cases/case.entity';
 import { AttendanceDay } from '../modules/children/attendance.entity';
 import { ChildGuardian } from '../modules/children/child-guardian.entity';
 import {
+  CohortIntake,
   CrosscheckReview,
   CrosscheckRun,
   EnrolmentTally,
@@ -54,6 +64,7 @@ export const entities = [
   AuditEntry,
   Child,
   DropoutCase,
+  CaseNumberCounter,
   CaseRouting,
   CaseEvent,
   Tip,
@@ -73,6 +84,7 @@ export const entities = [
   PovertyRegistration,
   CrosscheckRun,
   CrosscheckReview,
+  CohortIntake,
   EnrolmentTally,
   EnrolmentTallyChange,
   BindingAttempt,

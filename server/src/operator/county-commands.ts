@@ -20,6 +20,7 @@ export const COUNTY_COMMANDS = [
   'list-counties',
   'list-county-admins',
   'revoke-county-admin',
+  'invite-region-admin',
 ] as const;
 export type CountyCommand = (typeof COUNTY_COMMANDS)[number];
 
@@ -38,6 +39,11 @@ export const COUNTY_COMMANDS_USAGE = `
                                         whoever redeems it in the mini program or the H5 console (我的 →
                                         输入邀请码) a county admin of the county; shown once. Running it
                                         again for the same name replaces the earlier unused code
+  invite-region-admin <prefix> --name <name> [--hours <1-720>]
+                                        the same for the education department of a prefecture (4-digit
+                                        prefix, e.g. 4115) or a province (2 digits, e.g. 41) with a served
+                                        county: whoever redeems it sees its counties' figures only, never
+                                        a child's data, and invites colleagues of the same region
   list-counties                         the served counties: divisions, schools, county admins
   list-county-admins <countyCode>       the county's admins and its unused county admin codes
   revoke-county-admin <countyCode> <user id or name>
@@ -165,6 +171,22 @@ const COMMANDS: Record<CountyCommand, (counties: CountyOnboardingService, parsed
     const hours = values.hours === undefined ? 168 : Number(values.hours);
     const invitation = await counties.inviteCountyAdmin(county, values.name, hours);
     out(`County admin invitation for ${values.name.trim()}, ${invitation.county} (${county})`);
+    out(`  code:    ${invitation.code}`);
+    out(`  expires: ${chinaMinute(invitation.expiresAt)} (China time; ${invitation.expiresAt.toISOString()})`);
+    if (invitation.replaced) out(`  replaces ${invitation.replaced} earlier unused code(s) for the same name, which no longer work`);
+    out('The code works once and is shown only now (only its hash is stored): hand it over in person or by phone.');
+    out('To redeem it: sign in to the mini program (or the H5 console), 我的 → 输入邀请码.');
+    return EXIT.ok;
+  },
+
+  'invite-region-admin': async (counties, { positionals, values }, out) => {
+    const [region] = expectArgs(positionals, values, ['prefix'], ['name', 'hours']);
+    if (values.name === undefined) throw new OnboardingError('--name <name> is required: whom the code is for', true);
+    const hours = values.hours === undefined ? 168 : Number(values.hours);
+    const invitation = await counties.inviteRegionAdmin(region, values.name, hours);
+    out(
+      `Region admin invitation for ${values.name.trim()}, ${invitation.region} (${invitation.regionCode}; ${invitation.counties} served counties)`,
+    );
     out(`  code:    ${invitation.code}`);
     out(`  expires: ${chinaMinute(invitation.expiresAt)} (China time; ${invitation.expiresAt.toISOString()})`);
     if (invitation.replaced) out(`  replaces ${invitation.replaced} earlier unused code(s) for the same name, which no longer work`);

@@ -7,10 +7,13 @@ import * as common from './schemas/common';
 import * as divisions from './schemas/divisions';
 import * as health from './schemas/health';
 import * as invitations from './schemas/invitations';
+import * as dashboard from './schemas/dashboard';
 import * as handling from './schemas/case-handling';
 import * as cases from './schemas/cases';
 import * as messages from './schemas/messages';
 import * as parents from './schemas/parents';
+import * as region from './schemas/region';
+import * as scorecards from './schemas/scorecards';
 import * as registry from './schemas/registry';
 import * as schools from './schemas/schools';
 import * as schoolLine from './schemas/school-line';
@@ -111,6 +114,7 @@ export const contract = {
   noticesAcknowledge: { params: common.idParam, response: handling.noticeView },
   rechecksComplete: { params: common.idParam, body: handling.recheckRequest, response: common.okResponse },
   dispatchList: { response: handling.dispatchResponse },
+  dashboard: { response: dashboard.dashboardResponse },
   countySettingsGet: { response: handling.countySettingsView },
   countySettingsUpdate: { body: handling.countySettingsRequest, response: handling.countySettingsView },
 
@@ -189,6 +193,10 @@ export const contract = {
   crosscheckDecide: { params: registry.reviewIdParam, body: registry.decideReviewRequest, response: registry.reviewPairView },
   statsDropout: { query: registry.statsQuery, response: registry.statsResponse },
   statsExport: { query: registry.statsQuery, binary: XLSX, response: uploads.fileResponse },
+  regionOverview: { query: region.regionOverviewQuery, response: region.regionOverviewResponse },
+  scorecards: { query: scorecards.scorecardQuery, response: scorecards.scorecardResponse },
+  statsIntakes: { response: registry.intakeListResponse },
+  statsIntakeSet: { params: registry.intakeYearParam, body: registry.intakeRequest, response: registry.intakeView },
 
   accountsList: { query: accounts.listAccountsQuery, response: accounts.accountPageResponse },
   accountsUpdate: { params: common.idParam, body: accounts.updateAccountRequest, response: accounts.accountView },

@@ -96,6 +96,7 @@ export const routes = {
   noticesAcknowledge: { method: 'POST', path: '/notices/:id/acknowledge' },
   rechecksComplete: { method: 'POST', path: '/rechecks/:id' },
   dispatchList: { method: 'GET', path: '/dispatch' },
+  dashboard: { method: 'GET', path: '/dashboard' },
   countySettingsGet: { method: 'GET', path: '/county/settings' },
   countySettingsUpdate: { method: 'PUT', path: '/county/settings' },
 
@@ -227,6 +228,10 @@ export const routes = {
   },
   statsDropout: { method: 'GET', path: '/stats/dropout' },
   statsExport: { method: 'GET', path: '/stats/export' },
+  regionOverview: { method: 'GET', path: '/region/overview' },
+  scorecards: { method: 'GET', path: '/scorecards' },
+  statsIntakes: { method: 'GET', path: '/stats/intakes' },
+  statsIntakeSet: { method: 'PUT', path: '/stats/intakes/:entryYear' },
 
   accountsList: { method: 'GET', path: '/accounts' },
   accountsUpdate: { method: 'PATCH', path: '/accounts/:id' },

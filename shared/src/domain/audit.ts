@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = {
   // the county's settings
   'county.settings': { label: '修改本县时限与规则', category: 'settings' },
   'calendar.terms': { label: '修改校历学期', category: 'settings' },
+  'stats.intake': { label: '填报往年一年级入学人数', category: 'settings' },
   'calendar.day': { label: '设置校历日期', category: 'settings' },
   'calendar.day_reset': { label: '恢复校历日期为国家安排', category: 'settings' },
   'subsidy.policy.create': { label: '新增资助标准', category: 'settings' },

@@ -8,6 +8,9 @@ export const APP_PAGES = {
   countyTriage: '/packages/county/pages/triage/index',
   parentNotices: '/packages/parent/pages/notices/index',
   countyDispatch: '/packages/county/pages/dispatch/index',
+  // the lists a dashboard figure opens: the inbox with a filter, the statistics
+  officialInbox: '/packages/official/pages/inbox/index',
+  dropoutStats: '/packages/county/pages/dropout-stats/index',
   parentEnrolment: '/packages/parent/pages/enrolment/index',
   parentSchoolNotices: '/packages/parent/pages/school-notices/index',
   parentSubsidies: '/packages/parent/pages/subsidies/index',

@@ -60,6 +60,7 @@ export type CaseFact =
   | 'returned' // a return to school has been recorded
   | 'in_township' // the case is with a township, not in the county's triage queue
   | 'has_tips' // a supervisor's tip is attached
+  | 'has_assignee' // a responsible cadre (包抓干部) is named
   | 'several_tips'; // more than one tip is attached
 
 export interface CaseFacts {
@@ -68,6 +69,7 @@ export interface CaseFacts {
   returned: boolean;
   inTownship: boolean;
   tipCount: number;
+  hasAssignee: boolean;
 }
 
 interface CaseActionRule {
@@ -129,7 +131,12 @@ export const CASE_POLICY = {
     refusal: '只有本乡镇的负责人或包抓干部可以退回案件',
   },
   set_causes: { who: TOWNSHIP_OR_ASSIGNEE, when: { statuses: OPEN }, label: '设置辍学原因' },
-  set_assignee: { who: ['township_leader', 'county_admin'], when: { statuses: OPEN }, label: '更换包抓干部' },
+  // a change of cadre: naming the first one is the acceptance
+  set_assignee: {
+    who: ['township_leader', 'county_admin'],
+    when: { statuses: OPEN.filter((status) => status !== 'reported'), facts: ['has_assignee'] },
+    label: '更换包抓干部',
+  },
   transfer: { who: TOWNSHIP_OR_ASSIGNEE, when: { statuses: OPEN }, label: '移交到其他乡镇或学校' },
   merge: { who: TOWNSHIP_OR_ASSIGNEE, when: { statuses: OPEN }, label: '与其他案件合并' },
   split: { who: TOWNSHIP_OR_ASSIGNEE, when: { statuses: OPEN, facts: ['several_tips'] }, label: '拆分为新案件' },
@@ -176,6 +183,7 @@ const FACT_HOLDS: Record<CaseFact, (facts: CaseFacts) => boolean> = {
   in_township: (f) => f.inTownship,
   has_tips: (f) => f.tipCount > 0,
   several_tips: (f) => f.tipCount > 1,
+  has_assignee: (f) => f.hasAssignee,
 };
 
 /** Whether the case's state lets `action` be taken now. */
@@ -224,6 +232,11 @@ export const RecordActor = {
   guardian: 'guardian',
   /** A social supervisor. */
   supervisor: 'supervisor',
+  /**
+   * The education department of a prefecture or province (市、省教育局) whose division prefix holds the
+   * record: it reads aggregates of its counties only, never a child's, parent's or tipster's data.
+   */
+  regionAdmin: 'region_admin',
 } as const;
 export type RecordActor = (typeof RecordActor)[keyof typeof RecordActor];
 
@@ -233,7 +246,7 @@ export type RecordActor = (typeof RecordActor)[keyof typeof RecordActor];
  * levels the row names), school staff their own school's, a guardian their bound children's, a
  * supervisor what they sent themselves.
  */
-export type ReadRelation = 'county' | 'division' | 'school' | 'class' | 'bound_child' | 'own';
+export type ReadRelation = 'county' | 'division' | 'school' | 'class' | 'bound_child' | 'own' | 'region';
 export const READ_RELATION = {
   county_admin: 'county',
   division_leader: 'division',
@@ -243,6 +256,7 @@ export const READ_RELATION = {
   class_teacher: 'class',
   guardian: 'bound_child',
   supervisor: 'own',
+  region_admin: 'region',
 } as const satisfies Record<RecordActor, ReadRelation>;
 
 export const RecordAction = {
@@ -281,6 +295,8 @@ export const RecordAction = {
   readInvitation: 'read_invitation',
   readTransfer: 'read_transfer', // the transfers waiting for the caller's township or school
   readStats: 'read_stats', // dropout statistics of a unit
+  readDashboard: 'read_dashboard', // the home dashboard (工作台): a unit's case figures, rates, trend and dispatch items
+  manageCohortIntake: 'manage_cohort_intake', // the county's grade-1 intake of earlier years, for 巩固率
   readEligibility: 'read_eligibility', // 资助对象 by school year
   readPayment: 'read_payment',
   readComplaint: 'read_complaint', // a subsidy complaint and its timeline
@@ -301,6 +317,9 @@ export const RecordAction = {
   readLeave: 'read_leave',
   readAbsenceAlert: 'read_absence_alert', // pupils absent without leave to follow up, and the contacts made
   readPupilChange: 'read_pupil_change',
+  // above the county (BRIEF §1, §5a): aggregates only
+  readRegion: 'read_region', // the region's overview: one row of figures per onboarded county, prefecture subtotals
+  readScorecard: 'read_scorecard', // 考核排名: townships and schools of a county, or a region's counties, ranked (counts only)
 } as const;
 export type RecordAction = (typeof RecordAction)[keyof typeof RecordAction];
 /** The rows that say who reads a kind of record. */
@@ -404,7 +423,8 @@ export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
   upload_deferral_document: { record: 'upload', who: ['guardian'], ...UPLOAD_REFUSAL },
   upload_leave_note: { record: 'upload', who: ['guardian'], ...UPLOAD_REFUSAL },
   upload_pupil_change_document: { record: 'upload', who: ['school_staff'], ...UPLOAD_REFUSAL },
-  issue_invitations: { record: 'invitation', who: ['county_admin'], refusal: '只有县教育局可以发放和撤销邀请码' },
+  // a region admin invites colleagues of its own region only (the service checks the role and the unit)
+  issue_invitations: { record: 'invitation', who: ['county_admin', 'region_admin'], refusal: '只有县教育局可以发放和撤销邀请码' },
   manage_schools: { record: 'school', who: ['county_admin'], refusal: '只有县教育局可以新增和修改学校' },
   import_divisions: { record: 'division', who: ['county_admin'], refusal: '只有县教育局可以导入本县的区划代码' },
   import_registry: { record: 'registry_import', who: ['county_admin'], refusal: '只有县教育局可以导入名册' },
@@ -435,7 +455,7 @@ export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
     refusal: '您无权查看学校通知',
   },
   read_account: { record: 'account', who: ['county_admin'], refusal: '只有县教育局可以查看本县账号' },
-  read_invitation: { record: 'invitation', who: ['county_admin'], refusal: '只有县教育局可以查看邀请码' },
+  read_invitation: { record: 'invitation', who: ['county_admin', 'region_admin'], refusal: '只有县教育局可以查看邀请码' },
   // a transfer waits for the township (its leaders and cadres) or the school it was sent to
   read_transfer: {
     record: 'transfer',
@@ -443,12 +463,21 @@ export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
     levels: ['township'],
     refusal: '只有接收移交的乡镇或学校可以处理移交',
   },
-  // the county sees all its units, a division its own area, a school itself
+  // the county sees all its units, a division its own area, a school itself; a region a county of its
+  // area, by township at most (the drill-down stops at the county's figures)
   read_stats: {
     record: 'stats',
-    who: ['county_admin', 'division_leader', 'division_cadre', 'school_staff'],
+    who: ['county_admin', 'division_leader', 'division_cadre', 'school_staff', 'region_admin'],
     refusal: '您无权查看辍学统计',
   },
+  // the home dashboard is the county's for its education bureau and a township's for its leaders
+  read_dashboard: {
+    record: 'stats',
+    who: ['county_admin', 'division_leader'],
+    levels: ['township'],
+    refusal: '工作台仅对县教育局和乡镇负责人开放',
+  },
+  manage_cohort_intake: { record: 'stats', who: ['county_admin'], refusal: '往年入学人数由县教育局填报' },
   read_eligibility: { record: 'eligibility', who: ['county_admin'], refusal: '资助对象名单仅对县学生资助管理中心开放' },
   read_payment: { record: 'payment', who: ['county_admin'], refusal: '资助发放记录仅对县学生资助管理中心开放' },
   // a guardian reads the complaints about their bound children; the office those of its county
@@ -494,6 +523,15 @@ export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
     who: ['school_staff', 'county_admin'],
     refusal: '学籍异动仅对相关学校和县教育局开放',
   },
+  read_region: { record: 'stats', who: ['region_admin'], refusal: '区域概览仅对市、省教育局开放' },
+  // the county ranks its townships and schools; a township's leaders see the township table (ranking is
+  // public within the county); a region its counties. Aggregates only (the service checks the table)
+  read_scorecard: {
+    record: 'stats',
+    who: ['county_admin', 'division_leader', 'region_admin'],
+    levels: ['township'],
+    refusal: '考核排名仅对县教育局、乡镇负责人和市、省教育局开放',
+  },
 };
 
 /** The complaint action of a transition. */
@@ -518,6 +556,7 @@ export const RECORD_ACTOR_ROLES: Record<RecordActor, Role> = {
   class_teacher: 'official',
   guardian: 'parent',
   supervisor: 'supervisor',
+  region_admin: 'region_admin',
 };
 
 /** The role each case actor holds. */

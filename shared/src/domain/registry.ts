@@ -87,3 +87,59 @@ export function stageOfGrade(grade: number | null): 'primary' | 'junior' | null 
   if (grade >= 7 && grade <= 9) return 'junior';
   return null;
 }
+
+/** 巩固率 national goal (BRIEF §5); the national figure was 95.4 % in 2021. */
+export const CONSOLIDATION_TARGET = 0.95;
+/** The earliest and latest school years a grade-1 intake (一年级入学人数) may be entered for. */
+export const INTAKE_YEARS = { min: 2000, max: 2100 } as const;
+
+/** The school year a cohort entered grade 1, from the school year it graduates from grade 9 (Y ⇔ Y − 8). */
+export function cohortEntryYear(graduatingYear: number): number {
+  return graduatingYear - 8;
+}
+
+/** Why a 巩固率 is absent: no intake entered, no roster for the year, or nobody left in the cohort. */
+export type ConsolidationGap = 'no_intake' | 'no_roster' | 'empty_cohort';
+export const CONSOLIDATION_GAPS: Record<ConsolidationGap, string> = {
+  no_intake: '未填报该届一年级入学人数',
+  no_roster: '花名册只保存本学年的在籍学生，无法得到该学年的九年级人数',
+  empty_cohort: '入学人数加转入减转出为零，无法计算',
+};
+
+export interface ConsolidationParts {
+  /** The cohort's grade-9 pupils (九年级在籍学生), null when the roster does not hold the year. */
+  graduates: number | null;
+  /** The grade-1 intake of the cohort's entry year (一年级入学人数), null when not entered. */
+  intake: number | null;
+  /** Pupils of the cohort transferred in from outside the unit (转入). */
+  transfersIn: number;
+  /** Pupils of the cohort who moved away or transferred out of the unit (转出、迁出). */
+  transfersOut: number;
+}
+
+export interface Consolidation {
+  /** graduates ÷ (intake + transfersIn − transfersOut); null with the reason when it cannot be computed. */
+  rate: number | null;
+  gap: ConsolidationGap | null;
+  rag: Rag | null;
+  /** The formula with its figures, as officials write it. */
+  formula: string;
+}
+
+/**
+ * 巩固率 (BRIEF §5) = pupils of the graduating year's grade 9 ÷ the cohort's grade-1 intake nine
+ * years earlier, adjusted for normal transfers (含正常流动生): intake + transferred in − transferred
+ * out. Never a guess: no intake, no roster for the year or an empty cohort gives no rate, with the
+ * reason. Green at or above the goal of 95 %, amber within 3 points below it, red further below.
+ */
+export function consolidationOf(parts: ConsolidationParts): Consolidation {
+  const { graduates, intake, transfersIn, transfersOut } = parts;
+  const base = intake === null ? null : intake + transfersIn - transfersOut;
+  const formula = `九年级在籍 ${graduates ?? '？'} ÷（一年级入学 ${intake ?? '？'} + 转入 ${transfersIn} − 转出 ${transfersOut}）`;
+  const gap: ConsolidationGap | null =
+    intake === null ? 'no_intake' : graduates === null ? 'no_roster' : base !== null && base <= 0 ? 'empty_cohort' : null;
+  if (gap || graduates === null || base === null) return { rate: null, gap, rag: null, formula };
+  const rate = graduates / base;
+  const rag: Rag = rate >= CONSOLIDATION_TARGET ? 'green' : rate >= CONSOLIDATION_TARGET - 0.03 ? 'amber' : 'red';
+  return { rate, gap: null, rag, formula: `${formula} = ${(rate * 100).toFixed(1)}%` };
+}

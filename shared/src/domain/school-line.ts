@@ -4,7 +4,7 @@
  * and 学籍异动 (a pupil who transfers out, suspends studies or moves away).
  */
 
-import { GRADE_LABELS } from './tips';
+import { gradeLabel } from './tips';
 
 /** A day the county's calendar sets apart from the national rule (weekdays, national holidays, 调休). */
 export const CalendarDayKind = {
@@ -139,7 +139,7 @@ export const PUPIL_CHANGE_STATUS_LABELS: Record<PupilChangeStatus, string> = {
  * places in a grade but no class (an alert's class name '') reads 三年级（未分班）.
  */
 export function classLabel(grade: number, className: string): string {
-  return `${GRADE_LABELS[grade] ?? `${grade}年级`}${className || '（未分班）'}`;
+  return `${gradeLabel(grade)}${className || '（未分班）'}`;
 }
 
 /** How far back a roll call first sent from a phone that was offline may be dated (calendar days). */

@@ -1,3 +1,5 @@
+import type { SchoolStage } from './schools';
+
 /**
  * What a supervisor sees of the case their tip fed: coarse milestones only, never the family's
  * details (BRIEF §3). Each milestone is reached once, in this order, except `unfounded`, which ends it.
@@ -27,6 +29,23 @@ export const GRADE_LABELS: Record<number, string> = {
   8: '初二',
   9: '初三',
 };
+
+/** A grade as people write it (一年级 … 六年级, 初一 … 初三): wherever a grade is shown, never a bare number. */
+export function gradeLabel(grade: number): string {
+  return GRADE_LABELS[grade] ?? `${grade}年级`;
+}
+
+/** The grades a school of a stage teaches (a nine-year school both); every grade when the stage is unknown. */
+export function gradesOfStage(stage: SchoolStage | null | undefined): number[] {
+  if (stage === 'primary') return [1, 2, 3, 4, 5, 6];
+  if (stage === 'junior') return [7, 8, 9];
+  return [1, 2, 3, 4, 5, 6, 7, 8, 9];
+}
+
+/** Grade choices for a picker, worded: `{ value: '7', label: '初一' }`. */
+export function gradeChoices(stage: SchoolStage | null | undefined): Array<{ value: string; label: string }> {
+  return gradesOfStage(stage).map((grade) => ({ value: String(grade), label: gradeLabel(grade) }));
+}
 
 export const TIP_LIMITS = {
   observationMin: 10,

@@ -4,7 +4,10 @@ import { SessionsService } from '../../../server/src/modules/auth/sessions.servi
 import { User } from '../../../server/src/modules/accounts/user.entity';
 import { AuditEntry } from '../../../server/src/modules/audit/audit-entry.entity';
 import { api, expectError, signInAs, type ApiClient, type ApiResponse } from '../../support/api';
-import { OTHER_COUNTY } from '../../support/factories';
+import { ChildGuardian } from '../../../server/src/modules/children/child-guardian.entity';
+import { Child } from '../../../server/src/modules/children/child.entity';
+import { Tip } from '../../../server/src/modules/tips/tip.entity';
+import { clientFor, createUser, OTHER_COUNTY } from '../../support/factories';
 import { childrenOutOfScopeCall } from '../../support/children-matrix';
 import { parentOutOfScopeCall } from '../../support/parents-matrix';
 import { registryOutOfScopeCall } from '../../support/registry-matrix';
@@ -38,7 +41,7 @@ import { startTestServer, type TestServer } from '../../support/server';
  * Every endpoint × every role × in and out of scope. The table of expectations must name exactly
  * the routes the server registers, so a new endpoint fails this test until its access is decided.
  */
-type Expected = 'public' | 'signed-in' | ReadonlyArray<'parent' | 'supervisor' | 'official' | 'county_admin'>;
+type Expected = 'public' | 'signed-in' | ReadonlyArray<'parent' | 'supervisor' | 'official' | 'county_admin' | 'region_admin'>;
 
 const EXPECTED: Record<RouteKey, Expected> = {
   health: 'public',
@@ -51,9 +54,9 @@ const EXPECTED: Record<RouteKey, Expected> = {
   me: 'signed-in',
   meUpdateProfile: 'signed-in',
   mePrivacyConsent: 'signed-in',
-  invitationsCreate: ['county_admin'],
-  invitationsList: ['county_admin'],
-  invitationsRevoke: ['county_admin'],
+  invitationsCreate: ['county_admin', 'region_admin'],
+  invitationsList: ['county_admin', 'region_admin'],
+  invitationsRevoke: ['county_admin', 'region_admin'],
   invitationsRedeem: 'signed-in',
   divisionsServed: 'signed-in',
   divisionsSearch: 'signed-in',
@@ -96,6 +99,7 @@ const EXPECTED: Record<RouteKey, Expected> = {
   noticesAcknowledge: 'signed-in',
   rechecksComplete: ['official', 'county_admin'],
   dispatchList: ['official', 'county_admin'],
+  dashboard: ['official', 'county_admin'],
   countySettingsGet: ['official', 'county_admin'],
   countySettingsUpdate: ['county_admin'],
   childrenBind: ['parent'],
@@ -158,8 +162,12 @@ const EXPECTED: Record<RouteKey, Expected> = {
   crosscheckRunGet: ['county_admin'],
   crosscheckReviews: ['county_admin'],
   crosscheckDecide: ['county_admin'],
-  statsDropout: ['official', 'county_admin'],
-  statsExport: ['official', 'county_admin'],
+  statsDropout: ['official', 'county_admin', 'region_admin'],
+  statsExport: ['official', 'county_admin', 'region_admin'],
+  regionOverview: ['region_admin'],
+  scorecards: ['official', 'county_admin', 'region_admin'],
+  statsIntakes: ['county_admin'],
+  statsIntakeSet: ['county_admin'],
   auditList: ['official', 'county_admin'],
   auditExport: ['official', 'county_admin'],
   calendarGet: ['official', 'county_admin', 'supervisor'],
@@ -290,6 +298,16 @@ function outOfScopeCall(key: RouteKey, ctx: SampleContext): { call: Call; status
 
 /** Routes whose path names a record; each must have an out-of-scope case above (or be public data). */
 const PUBLIC_DATA_ROUTES: ReadonlySet<RouteKey> = new Set(['divisionsGet', 'divisionsChildren', 'schoolsGet', 'registryTemplate']);
+
+/** Routes whose path names a school year of the caller's own county (its grade-1 intake): nothing of another's to reach. */
+const OWN_COUNTY_YEAR_ROUTES: ReadonlySet<RouteKey> = new Set(['statsIntakeSet']);
+
+/** Routes only a region admin (not among the matrix's demo accounts) may call: its own test proves them. */
+const REGION_ONLY: ReadonlySet<RouteKey> = new Set(
+  (Object.keys(EXPECTED) as RouteKey[]).filter(
+    (key) => Array.isArray(EXPECTED[key]) && (EXPECTED[key] as readonly string[]).join() === 'region_admin',
+  ),
+);
 
 /** Routes on the caller's own records (their messages): another's is covered above for the other county. */
 const OWN_RECORDS_ONLY: ReadonlySet<RouteKey> = new Set(['messagesRead']);
@@ -446,7 +464,14 @@ describe('access matrix', () => {
     // every route's sample succeeds for at least one role in scope, so "allowed" is a 2xx, not merely "not refused"
     const neverSucceeded = registered
       .map((r) => r.key)
-      .filter((key) => EXPECTED[key] !== 'public' && key !== 'authLogout' && !succeeded.has(key) && !(key in NO_SUCCESSFUL_SAMPLE));
+      .filter(
+        (key) =>
+          EXPECTED[key] !== 'public' &&
+          key !== 'authLogout' &&
+          !succeeded.has(key) &&
+          !(key in NO_SUCCESSFUL_SAMPLE) &&
+          !REGION_ONLY.has(key),
+      );
     // and a route listed there that now succeeds leaves the list
     const listedButSucceeded = Object.keys(NO_SUCCESSFUL_SAMPLE).filter((key) => succeeded.has(key as RouteKey));
     expect({ wrong, neverSucceeded, listedButSucceeded }).toEqual({ wrong: [], neverSucceeded: [], listedButSucceeded: [] });
@@ -454,7 +479,11 @@ describe('access matrix', () => {
 
   it('answers requests for another county’s records as not found, and refuses writes into it', async () => {
     const idRoutes = registered.filter(
-      (r) => /:\w+/.test(r.path) && !PUBLIC_DATA_ROUTES.has(r.key) && !OWN_COUNTY_CALENDAR_ROUTES.has(r.key),
+      (r) =>
+        /:\w+/.test(r.path) &&
+        !PUBLIC_DATA_ROUTES.has(r.key) &&
+        !OWN_COUNTY_CALENDAR_ROUTES.has(r.key) &&
+        !OWN_COUNTY_YEAR_ROUTES.has(r.key),
     );
     for (const route of idRoutes)
       expect({ route: route.key, covered: outOfScopeCall(route.key, ctx) !== null }).toEqual({ route: route.key, covered: true });
@@ -479,7 +508,12 @@ describe('access matrix', () => {
       ...schoolLineSameCountyCalls(key, account, ctx.schoolLine, sample),
     ];
     for (const route of registered.filter(
-      (r) => /:\w+/.test(r.path) && !PUBLIC_DATA_ROUTES.has(r.key) && !OWN_COUNTY_CALENDAR_ROUTES.has(r.key) && r.access.kind !== 'public',
+      (r) =>
+        /:\w+/.test(r.path) &&
+        !PUBLIC_DATA_ROUTES.has(r.key) &&
+        !OWN_COUNTY_CALENDAR_ROUTES.has(r.key) &&
+        !OWN_COUNTY_YEAR_ROUTES.has(r.key) &&
+        r.access.kind !== 'public',
     ))
       for (const account of SAME_COUNTY_ACCOUNTS)
         if (allowedAs(route.key, account) && !refusedByRule(route.key, account) && !OWN_RECORDS_ONLY.has(route.key))
@@ -571,6 +605,43 @@ describe('access matrix', () => {
       expect({ key, audited: after.length - before }).toEqual({ key, audited: 1 });
       expect(after.every((entry) => entry.at instanceof Date && entry.actorRole === 'county_admin')).toBe(true);
     }
+  });
+
+  it('answers a region admin (市、省教育局) only the routes of its role, none with a child’s name, ID number or address', async () => {
+    // 信阳市 holds both counties of the matrix (光山县 and 罗山县): everything they hold is under its prefix
+    const region = await clientFor(server, await createUser(server.dataSource, { role: 'region_admin', unitDivisionCode: '411500000000' }));
+    const children = await server.dataSource.manager.find(Child);
+    const tips = await server.dataSource.manager.find(Tip);
+    const guardians = await server.dataSource.manager.find(ChildGuardian);
+    const secrets = [
+      ...children.flatMap((c) => [c.name, c.idNumber ?? '']),
+      ...guardians.flatMap((g) => [g.name, g.phone ?? '']),
+      ...tips.flatMap((t) => [t.childName, t.observation, t.locationNote ?? '', t.contact ?? '']),
+    ].filter((s) => s.length >= 2);
+    expect(secrets.length).toBeGreaterThan(20);
+    const wrong: string[] = [];
+    const succeeded = new Set<RouteKey>();
+    for (const route of registered) {
+      const expected = EXPECTED[route.key];
+      if (expected === 'public' || route.key === 'authLogout' || route.key === 'invitationsRedeem') continue;
+      const call = sampleCall(route.key, ctx);
+      const response = await send(region, route, call);
+      const allowed = expected === 'signed-in' || expected.includes('region_admin');
+      if (!allowed && response.status !== 403) wrong.push(`${route.key}: ${response.status}, expected 403`);
+      if (response.status === 401 || response.status >= 500) wrong.push(`${route.key}: ${response.status}`);
+      if (response.status >= 200 && response.status < 300) {
+        succeeded.add(route.key);
+        const problem = bodyProblem(route.key, call, response);
+        if (problem) wrong.push(`${route.key}: ${problem}`);
+      }
+      const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+      if (FULL_ID_NUMBER.test(text) || /\d{6}\*{8}\d{3}[\dX]/.test(text)) wrong.push(`${route.key}: an ID number`);
+      const leaked = secrets.find((secret) => text.includes(secret));
+      if (leaked) wrong.push(`${route.key}: names “${leaked}”`);
+    }
+    for (const key of [...REGION_ONLY, 'me', 'invitationsList'] as RouteKey[])
+      if (!succeeded.has(key)) wrong.push(`${key}: never answered the region admin`);
+    expect(wrong).toEqual([]);
   });
 
   it('keeps lists to the caller’s county', async () => {

@@ -184,6 +184,12 @@ describe('the H5 app: a case from suspicion to 销号', () => {
       const returnForm = cadre.page.locator('.return-form').filter({ visible: true });
       await returnForm.getByText('建议编入六年级', { exact: false }).waitFor();
       await returnForm.locator('.segment-active').getByText('六年级', { exact: true }).waitFor();
+      // the case's school comes preset, and the picker offers 十里镇's schools only
+      await returnForm.getByText(`${SCHOOL}（十里镇）`).waitFor();
+      await returnForm.locator('.picker-option').first().waitFor();
+      const townships = await returnForm.locator('.picker-option-level').allInnerTexts();
+      expect(townships.length).toBeGreaterThan(0);
+      expect(townships.filter((t) => !t.startsWith('十里镇'))).toEqual([]);
       await returnForm.locator('input[placeholder="搜索学校名称"]').fill('十里镇中心小学');
       await returnForm.locator('.picker-option').filter({ hasText: SCHOOL }).first().click();
       await returnForm.getByText(`${SCHOOL}（十里镇）`).waitFor();
@@ -259,6 +265,44 @@ describe('the H5 app: a case from suspicion to 销号', () => {
     }
   }, 240_000);
 
+  test('更换包抓干部 once a cadre is named; a return without a school asks for one', async () => {
+    // no school known: the return form cannot preset one
+    const { caseId } = await tipAbout('马无校', { lastSchoolId: null });
+    const cadreApi = await signInAs(server, 'township-cadre');
+    const leader = await openPhone(browser);
+    const cadre = await openPhone(browser);
+    try {
+      await signInWithDemoAccount(leader.page, server.baseUrl, names['township-leader']!);
+      await navigate(leader.page, () => visibleText(leader.page, '收件箱').click());
+      await openCase(leader.page, '马无校');
+      await leader.page.locator('.case-actions .btn').filter({ visible: true }).getByText('受理并指定包抓干部', { exact: true }).waitFor();
+      expect(await leader.page.locator('.case-actions').filter({ visible: true }).innerText()).not.toContain('更换包抓干部');
+
+      expect((await cadreApi.post(`/cases/${caseId}/accept`, {})).status).toBe(200);
+      for (const body of [{ transition: 'start_verification' }, { transition: 'confirm', causes: ['learning_difficulty'] }]) {
+        const version = (await cadreApi.get<CaseDetail>(`/cases/${caseId}`)).body.version;
+        expect((await cadreApi.post(`/cases/${caseId}/transitions`, { version, ...body })).status).toBe(200);
+      }
+      await leader.page.reload();
+      await caseHeading(leader.page, '马无校').waitFor();
+      await action(leader.page, '更换包抓干部');
+
+      await signInWithDemoAccount(cadre.page, server.baseUrl, names['township-cadre']!);
+      await navigate(cadre.page, () => visibleText(cadre.page, '收件箱').click());
+      await openCase(cadre.page, '马无校');
+      await action(cadre.page, '登记返校');
+      const returnForm = cadre.page.locator('.return-form').filter({ visible: true });
+      await returnForm.locator('.picker-current-value').getByText('未选择', { exact: true }).waitFor();
+      await returnForm.locator('.btn-primary').click();
+      await returnForm.getByText('请选择返校学校', { exact: true }).waitFor();
+      expect(await returnForm.innerText()).not.toContain('编号格式不正确');
+      await screenshot(cadre.page, 'case-return-no-school');
+      expect([...leader.errors, ...cadre.errors]).toEqual([]);
+    } finally {
+      await Promise.all([leader, cadre].map((phone) => phone.context.close()));
+    }
+  }, 120_000);
+
   test('two officials edit one case: the later one is told, sees the latest state, and can try again', async () => {
     const { caseId } = await tipAbout('郑小兵');
     const cadreApi = await signInAs(server, 'township-cadre');
@@ -315,6 +359,8 @@ describe('the H5 app: a case from suspicion to 销号', () => {
 
   test('the inbox filters by status, overdue and cause; the county sees the overdue case on its dispatch list', async () => {
     const { caseId } = await tipAbout('孙小北');
+    // another case of the township, which a search by 孙小北's number leaves out
+    await tipAbout('钱小东');
     // Its acceptance was due a day ago: the deadline run raises it to the township leader.
     await server.dataSource.manager.update(DropoutCase, { id: caseId }, { dueAt: new Date(Date.now() - 30 * HOUR) });
     await server.app.get(DeadlinesService).run();
@@ -327,6 +373,10 @@ describe('the H5 app: a case from suspicion to 销号', () => {
       const overdueCard = cadre.page.locator('.case-card').filter({ visible: true }).filter({ hasText: '孙小北' });
       await overdueCard.getByText('已超期', { exact: true }).waitFor();
       await overdueCard.getByText('逾期已升级到乡镇负责人督办').waitFor();
+      // the card names the case by its number (案件编号), not an id
+      const { caseNumber } = await server.dataSource.manager.findOneByOrFail(DropoutCase, { id: caseId });
+      expect(caseNumber).toMatch(/^光山-\d{4}-\d{6}$/);
+      await overdueCard.getByText(`案件编号 ${caseNumber}`, { exact: true }).waitFor();
 
       await filterInbox(cadre.page, async (panel) => {
         await panel.locator('.segment').getByText('只看超期', { exact: true }).click();
@@ -335,6 +385,18 @@ describe('the H5 app: a case from suspicion to 销号', () => {
       await overdueCard.waitFor();
       expect(await cadre.page.locator('.case-card').filter({ visible: true }).filter({ hasText: '刘小雨' }).count()).toBe(0);
       await screenshot(cadre.page, 'inbox-overdue-filter');
+      // the search box finds a case by its number too
+      const search = cadre.page.locator('input[placeholder="按孩子姓名或案件编号查找"]').filter({ visible: true });
+      await filterInbox(cadre.page, async (panel) => {
+        await panel.locator('.btn-plain').getByText('清除', { exact: true }).click();
+      });
+      const another = cadre.page.locator('.case-card').filter({ visible: true }).filter({ hasText: '钱小东' });
+      await another.waitFor();
+      await search.fill(caseNumber);
+      await another.waitFor({ state: 'detached' });
+      await overdueCard.waitFor();
+      expect(await cadre.page.locator('.case-card').filter({ visible: true }).count()).toBe(1);
+      await search.fill('');
 
       await filterInbox(cadre.page, async (panel) => {
         await panel.locator('.btn-plain').getByText('清除', { exact: true }).click();
@@ -363,6 +425,7 @@ describe('the H5 app: a case from suspicion to 销号', () => {
       await screenshot(admin.page, 'county-dispatch');
       await navigate(admin.page, () => item.click());
       await caseHeading(admin.page, '孙小北').waitFor();
+      await visibleText(admin.page, caseNumber).waitFor();
       await visibleText(admin.page, '逾期未办，已升级到乡镇负责人督办').waitFor();
       await visibleText(admin.page, '下一步：受理线索').waitFor();
       expect([...cadre.errors, ...admin.errors]).toEqual([]);

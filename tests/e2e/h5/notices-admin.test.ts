@@ -104,7 +104,7 @@ describe('the H5 app: school notices, subsidy payments and deferrals for officia
       '2024-03-20',
       'GS2024C01',
     ];
-    const bad = await workbook(PAYMENT_HEADER, [row(a, '625'), row(b, '六百')]);
+    const bad = await workbook(PAYMENT_HEADER, [row(a, '六二五'), row(b, '六百')]);
     const good = await workbook(PAYMENT_HEADER, [row(a, '625'), row(b, '625')]);
     const { page, context, errors } = await openPhone(browser);
     try {
@@ -116,6 +116,15 @@ describe('the H5 app: school notices, subsidy payments and deferrals for officia
       const result = page.locator('.import-result').filter({ visible: true });
       await result.getByText('未导入', { exact: true }).waitFor();
       await result.getByText('第 3 行（金额（元））：金额应为大于0的数字，最多两位小数', { exact: true }).waitFor();
+      // one problem per line, not one paragraph
+      const rowErrors = result.locator('.row-error');
+      expect(await rowErrors.allInnerTexts()).toEqual([
+        '第 2 行（金额（元））：金额应为大于0的数字，最多两位小数',
+        '第 3 行（金额（元））：金额应为大于0的数字，最多两位小数',
+      ]);
+      const [first, second] = await Promise.all([rowErrors.nth(0).boundingBox(), rowErrors.nth(1).boundingBox()]);
+      expect(second!.y).toBeGreaterThanOrEqual(first!.y + first!.height);
+      expect(second!.x).toBe(first!.x);
       await screenshot(page, 'subsidy-payments-row-error');
       const admin = await signInAs(server, 'county-admin');
       expect((await admin.get<ResponseOf<'paymentsList'>>('/subsidies/payments?semester=2024-spring')).body.items).toEqual([]);

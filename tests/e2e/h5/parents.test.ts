@@ -206,11 +206,14 @@ describe('the H5 app: a parent’s enrolment notice, subsidies and complaint', (
       await payment.getByText('已到账', { exact: true }).waitFor();
       await payment.getByText('一卡通/社保卡（尾号2468）', { exact: true }).waitFor();
       await payment.getByText(`${today} 到账`, { exact: true }).waitFor();
+      // the county's batch number is its office's own code: not for parents
+      expect(await payment.innerText()).not.toMatch(/批次|GS-PARENTS-1/);
       await parent.page.locator('.benefit-card').filter({ visible: true }).getByText('营养改善计划', { exact: true }).waitFor();
       await screenshot(parent.page, 'parent-subsidies');
 
       await navigate(parent.page, () => payment.getByText('对这笔发放有疑问？反映问题').click());
       await visibleText(parent.page, `${CHILD}的资助`).waitFor();
+      expect(await parent.page.locator('.complaint-form').filter({ visible: true }).innerText()).not.toMatch(/批次|GS-PARENTS-1/);
       await parent.page.locator('.complaint-form textarea').filter({ visible: true }).fill(COMPLAINT_TEXT);
       await navigate(parent.page, () => visibleText(parent.page, '提交').click());
       const subject = `${label} 生活补助 ${amount}（已到账）`;
@@ -221,6 +224,12 @@ describe('the H5 app: a parent’s enrolment notice, subsidies and complaint', (
       const filed = (await county.get<ResponseOf<'complaintsGet'>>(`/subsidies/complaints/${complaintId}`)).body;
       expect(filed).toMatchObject({ childId: child.id, status: 'open', semester: semesterKey(semester) });
       await screenshot(parent.page, 'parent-complaint-open');
+      // back on 资助, the complaint just filed is listed without reopening the page
+      await navigate(parent.page, () => parent.page.goBack());
+      const listed = parent.page.locator('.complaint-item').filter({ visible: true }).filter({ hasText: subject });
+      await listed.getByText('待处理', { exact: true }).waitFor();
+      await navigate(parent.page, () => listed.click());
+      await parent.page.locator('.complaint-text').filter({ visible: true }).getByText(COMPLAINT_TEXT, { exact: true }).waitFor();
 
       // ── The county's student-aid office accepts and answers it ────────────────────────────────
       await signInWithDemoAccount(office.page, server.baseUrl, names['county-admin']!);
@@ -252,6 +261,17 @@ describe('the H5 app: a parent’s enrolment notice, subsidies and complaint', (
       await confirmModal(parent.page, '办结');
       await parent.page.locator('.complaint-head .tag').filter({ visible: true }).getByText('已办结', { exact: true }).waitFor();
       expect((await parentApi.get<ResponseOf<'complaintsGet'>>(`/subsidies/complaints/${complaintId}`)).body.status).toBe('closed');
+
+      // ── Her empty notice lists speak to a parent who has bound a child ────────────────────────
+      expect((await parentApi.get<ResponseOf<'noticesMine'>>('/notices/mine')).body.items).toEqual([]);
+      expect((await parentApi.get<ResponseOf<'schoolNoticesMine'>>('/school-notices/mine')).body.items).toEqual([]);
+      await parent.page.goto(`${server.baseUrl}/#/packages/parent/pages/notices/index`);
+      await settled(parent.page);
+      await visibleText(parent.page, '没有收到正式通知。乡镇发出的《限期返校通知书》等正式通知会显示在这里。').waitFor();
+      await parent.page.goto(`${server.baseUrl}/#/packages/parent/pages/school-notices/index`);
+      await settled(parent.page);
+      await visibleText(parent.page, '孩子的学校还没有发过通知。学校发给家长的通知会显示在这里。').waitFor();
+      expect(await parent.page.locator('.school-notices-page').filter({ visible: true }).innerText()).not.toContain('绑定孩子后');
 
       expect([...parent.errors, ...staff.errors, ...office.errors]).toEqual([]);
     } finally {

@@ -51,6 +51,7 @@ describe('the H5 app: every demo role signs in and reaches its home', () => {
         await signInWithDemoAccount(page, server.baseUrl, demo.displayName);
         await expectUserCard(page, session.user);
         await expectRoleSection(page, session.user);
+        await expectDashboard(page, session.user, client);
         await screenshot(page, account);
         await exploreRolePages(page, session.user, client, account);
         expect(errors).toEqual([]);
@@ -90,6 +91,35 @@ async function expectRoleSection(page: Page, user: Me): Promise<void> {
       await visibleText(page, '个人资料').waitFor();
       return;
   }
+}
+
+/**
+ * The county admin's and a township leader's home opens with their dashboard (issue 16): the API's
+ * figures on cards, the rates, the trend; the overdue card opens the inbox filtered to overdue cases.
+ * Nobody else has one.
+ */
+async function expectDashboard(page: Page, user: Me, client: ApiClient): Promise<void> {
+  const leader = user.role === 'official' && user.unit?.kind === 'division' && user.unit.level === 'township' && user.position === 'leader';
+  const figures = page.locator('.dash-figure').filter({ visible: true });
+  if (user.role !== 'county_admin' && !leader) {
+    await visibleText(page, user.role === 'official' ? '本单位' : '个人资料')
+      .first()
+      .waitFor();
+    expect(await figures.count()).toBe(0);
+    return;
+  }
+  const dashboard = (await client.get<ResponseOf<'dashboard'>>('/dashboard')).body;
+  await visibleText(page, '工作台').waitFor();
+  for (const figure of [...Object.values(dashboard.cases), { label: '今日调度', count: dashboard.dispatch.count }]) {
+    const card = figures.filter({ has: page.getByText(figure.label, { exact: true }) });
+    expect(await card.locator('.dash-value').innerText()).toBe(String(figure.count));
+  }
+  for (const stage of dashboard.rates.stages) await visibleText(page, stage.label).first().waitFor();
+  await visibleText(page, `近${dashboard.trend.length}周趋势`).waitFor();
+  await navigate(page, () => figures.filter({ has: page.getByText('已逾期', { exact: true }) }).click());
+  await visibleText(page, '筛选：只看超期').waitFor();
+  await navigate(page, () => page.goBack());
+  await visibleText(page, '工作台').waitFor();
 }
 
 /** Opens the pages the role's home leads to and checks each shows the server's data. */

@@ -1,6 +1,7 @@
 import type { ResponseOf } from '@baoxue/shared';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
+import { Tip } from '../../../server/src/modules/tips/tip.entity';
 import { signInAs, type ApiClient } from '../../support/api';
 import { input, launchChromium, navigate, openPhone, screenshot, visibleText } from '../../support/browser';
 import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
@@ -311,6 +312,74 @@ describe('the H5 app: a supervisor’s tip reaches the right township', () => {
       await Promise.all([cadre.context.close(), admin.context.close()]);
     }
   }, 120_000);
+
+  test('a refused tip brings the first field to correct into view and focus, with the summary at the top', async () => {
+    const { context, page, errors } = await openPhone(browser);
+    try {
+      await signInWithDemoAccount(page, server.baseUrl, names.supervisor!);
+      await openTipForm(page);
+      // everything but the name, then 提交线索 at the bottom of the form: the name's row is far above
+      await page.locator('textarea').filter({ visible: true }).fill('这个孩子开学以来一直没有去学校，白天在村口小卖部帮忙。');
+      await pickPlace(page, ['光山县', '十里镇', '吴明村']);
+      await submit(page);
+      await visibleText(page, '请填写孩子姓名').waitFor();
+      // focused, and scrolled into the viewport
+      await page.waitForFunction(() => !!document.activeElement?.closest('.input-child-name'), undefined, { timeout: 5_000 });
+      await page.waitForFunction(
+        () => {
+          const row = Array.from(document.querySelectorAll('#tip-field-child-name')).find((e) => (e as HTMLElement).offsetParent !== null);
+          const box = row?.getBoundingClientRect();
+          return !!box && box.top >= 0 && box.bottom <= window.innerHeight;
+        },
+        undefined,
+        { timeout: 5_000 },
+      );
+      // the summary sits above the form's first card
+      const summary = page.locator('#tip-form-errors .form-error').filter({ visible: true }).first();
+      await summary.waitFor();
+      expect(await summary.innerText()).toBe('请按提示修改后再提交');
+      const summaryBox = (await summary.boundingBox())!;
+      const firstCard = (await page.locator('.card').filter({ visible: true }).filter({ hasText: '孩子的情况' }).boundingBox())!;
+      expect(summaryBox.y).toBeLessThan(firstCard.y);
+      await screenshot(page, 'tip-form-first-error-focused');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  test('a tip about a child already followed says so once, and its progress is its case’s', async () => {
+    const { context, page, errors } = await openPhone(browser);
+    try {
+      const first = await fileTip(supervisorApi, { child: { name: '周跟进', sex: 'male', age: 12 } });
+      const caseId = (await server.dataSource.manager.findOneByOrFail(Tip, { id: first.body.tip.id })).caseId;
+      expect((await (await signInAs(server, 'township-cadre')).post(`/cases/${caseId}/accept`, {})).status).toBe(200);
+
+      await signInWithDemoAccount(page, server.baseUrl, names.supervisor!);
+      await openTipForm(page);
+      await fillTip(page, { name: '周跟进', observation: '又看到这个孩子白天在镇上网吧，没有去学校上课。' });
+      await page.locator('.segment').filter({ visible: true }).getByText('男', { exact: true }).click();
+      await input(page, '岁').fill('12');
+      await pickPlace(page, ['光山县', '十里镇', '吴明村']);
+      await submit(page);
+      await resultTitle(page, '已提交').waitFor();
+      const result = page.locator('.result-card').filter({ visible: true });
+      await result.getByText('这个孩子已有工作人员在跟进', { exact: false }).waitFor();
+      expect((await result.innerText()).match(/工作人员在跟进/g)).toHaveLength(1);
+      await screenshot(page, 'tip-already-followed');
+
+      // 我的线索: the later tip was received after the case was accepted, and shows 已受理 like the first
+      await navigate(page, () => result.getByText('我的线索', { exact: true }).click());
+      const rows = page.locator('.tip-row').filter({ visible: true }).filter({ hasText: '周跟进' });
+      await rows.nth(1).waitFor();
+      expect(await rows.count()).toBe(2);
+      expect(await rows.locator('.progress').allInnerTexts()).toEqual(['已受理', '已受理']);
+      await visibleText(page, '确认辍学儿童').waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
 
   async function countTips(childName: string): Promise<number> {
     const mine = (await supervisorApi.get<ResponseOf<'tipsMine'>>('/tips/mine?limit=100')).body;

@@ -132,6 +132,7 @@ describe('tip mappers', () => {
 function dropoutCase(overrides: Partial<DropoutCase> = {}): DropoutCase {
   return {
     id: 'case-1',
+    caseNumber: '光山-2026-000001',
     childId: 'child-1',
     openChildId: 'child-1',
     priority: 0,

@@ -214,6 +214,7 @@ describe('subsidy mappers', () => {
     const rows = { eligibility: [eligibility], payments: [payment()], complaints: [complaint] };
     const entitlements = [{ semester: '2025-autumn', label: '2025年秋季学期', lines: [], totalFen: 0, paidFen: 0 }];
     const record = mapChildSubsidies(
+      'guardian',
       child,
       rows,
       { entitlements, nutrition: { amountFen: 500, effectiveFrom: '2021-09-01' } },
@@ -230,10 +231,17 @@ describe('subsidy mappers', () => {
     ]);
     expect(JSON.stringify(record)).not.toContain(ID);
     expect(JSON.stringify(record)).not.toContain('BIND-SECRET');
-    expect(mapChildSubsidies({ ...child, schoolId: null }, rows, { entitlements, nutrition: null }, schoolNames)).toMatchObject({
-      child: { schoolName: null },
-      benefitsInKind: [],
-    });
+    // the county's batch number is an office code: a guardian never reads it, an official does
+    expect(record.payments.map((p) => p.reference)).toEqual([null]);
+    expect(mapChildSubsidies('official', child, rows, { entitlements, nutrition: null }, schoolNames).payments[0]!.reference).toBe(
+      payment().reference,
+    );
+    expect(mapChildSubsidies('guardian', { ...child, schoolId: null }, rows, { entitlements, nutrition: null }, schoolNames)).toMatchObject(
+      {
+        child: { schoolName: null },
+        benefitsInKind: [],
+      },
+    );
   });
 });
 

@@ -61,7 +61,7 @@ const WHEN: Record<CaseAction, readonly CaseStatus[]> = {
   route: OPEN,
   return_to_triage: ['reported', 'assigned'],
   set_causes: OPEN,
-  set_assignee: OPEN,
+  set_assignee: OPEN.filter((s) => s !== 'reported'),
   transfer: OPEN,
   merge: OPEN,
   split: OPEN,
@@ -72,8 +72,8 @@ const WHEN: Record<CaseAction, readonly CaseStatus[]> = {
   complete_recheck: CASE_STATUSES,
 };
 
-const ALL_FACTS = { attendanceProven: true, returned: true, inTownship: true, tipCount: 2 };
-const NO_FACTS = { attendanceProven: false, returned: false, inTownship: false, tipCount: 0 };
+const ALL_FACTS = { attendanceProven: true, returned: true, inTownship: true, tipCount: 2, hasAssignee: true };
+const NO_FACTS = { attendanceProven: false, returned: false, inTownship: false, tipCount: 0, hasAssignee: false };
 
 describe('the case policy', () => {
   it('has a row, a Chinese label and a hand-checked answer for every action', () => {
@@ -110,9 +110,14 @@ describe('the case policy', () => {
     expect(needs('reveal_tipster', 'verifying', { tipCount: 0 })).toBe(false);
     expect(needs('reveal_tipster', 'verifying', { tipCount: 1 })).toBe(true);
     expect(needs('split', 'verifying', { tipCount: 1 })).toBe(false);
+    // 更换包抓干部 only once a cadre is named
+    expect(needs('set_assignee', 'assigned', { hasAssignee: false })).toBe(false);
+    expect(needs('set_assignee', 'assigned', { hasAssignee: true })).toBe(true);
     const unconditional = CASE_ACTIONS.filter((a) => WHEN[a].some((s) => caseActionPossible(a, { status: s, ...NO_FACTS })));
     expect(unconditional.sort()).toEqual(
-      CASE_ACTIONS.filter((a) => !['close', 'record_attendance', 'return_to_triage', 'reveal_tipster', 'split'].includes(a)).sort(),
+      CASE_ACTIONS.filter(
+        (a) => !['close', 'record_attendance', 'return_to_triage', 'reveal_tipster', 'split', 'set_assignee'].includes(a),
+      ).sort(),
     );
   });
 
@@ -132,7 +137,6 @@ describe('the case policy', () => {
       'close_not_dropout',
       'return_to_triage',
       'set_causes',
-      'set_assignee',
       'transfer',
       'merge',
       'reveal_tipster',

@@ -248,9 +248,28 @@ describe('createInvitationRequest', () => {
     ]);
   });
 
+  it('takes a region admin (市、省教育局) of a prefecture or province, without a position', () => {
+    const prefecture = { kind: 'division', code: '411500000000' } as const;
+    expect(valid(createInvitationRequest.safeParse({ role: 'region_admin', unit: prefecture }))).toMatchObject({ unit: prefecture });
+    expect(
+      valid(createInvitationRequest.safeParse({ role: 'region_admin', unit: { kind: 'division', code: '410000000000' } })),
+    ).toMatchObject({
+      role: 'region_admin',
+    });
+    expect(problems(createInvitationRequest.safeParse({ role: 'region_admin', unit: { kind: 'division', code: '411522000000' } }))).toEqual(
+      ['unit.code: 上级教育局管理员的单位应为市或省'],
+    );
+    expect(problems(createInvitationRequest.safeParse({ role: 'region_admin', unit: prefecture, position: 'leader' }))).toEqual([
+      'position: 上级教育局管理员不设职务',
+    ]);
+    expect(problems(createInvitationRequest.safeParse({ role: 'region_admin', unit: school }))).toEqual([
+      'unit: 上级教育局管理员的单位应为本市或本省',
+    ]);
+  });
+
   it('refuses an unknown role, an unknown position and a missing unit', () => {
     expect(problems(createInvitationRequest.safeParse({ role: 'parent', unit: township }))).toEqual([
-      'role: 请选择身份（社会监督员、工作人员或县教育局管理员）',
+      'role: 请选择身份（社会监督员、工作人员、县教育局或上级教育局管理员）',
     ]);
     expect(problems(createInvitationRequest.safeParse({ role: 'official', unit: township, position: 'boss' }))).toEqual([
       'position: 请选择职务',

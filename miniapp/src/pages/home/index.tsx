@@ -1,10 +1,11 @@
 import type { ReactNode } from 'react';
 import { Button, Text, View } from '@tarojs/components';
-import { TIP_MILESTONES } from '@baoxue/shared';
+import { regionBureauName, TIP_MILESTONES } from '@baoxue/shared';
 import type { Me } from '@baoxue/shared';
 import { Menu, type MenuEntry } from '../../components/menu';
 import { Screen } from '../../components/screen';
-import { Loading } from '../../components/status';
+import { ErrorNotice, Loading } from '../../components/status';
+import { DashboardPanel } from '../../components/dashboard';
 import { UserCard } from '../../components/user-card';
 import { useCurrentUser } from '../../hooks/use-current-user';
 import { useLoader } from '../../hooks/use-loader';
@@ -13,11 +14,13 @@ import { useStore } from '../../hooks/use-store';
 import { useUnreadBadge } from '../../hooks/use-unread-badge';
 import { PAGES } from '../../routes';
 import { formatCount, inboxSummary, triageSummary } from '../../services/cases';
+import { dashboardApi, hasDashboard } from '../../services/dashboard';
 import { noticesApi } from '../../services/notices';
 import { parentSummary } from '../../services/parent-summary';
 import { rollCallOutbox } from '../../services/roll-call-outbox';
 import { tipOutbox } from '../../services/tip-outbox';
 import { tipsApi } from '../../services/tips';
+import { formatDateTime } from '../../utils/format';
 import { unitName } from '../../utils/labels';
 import { openPage } from '../../utils/navigation';
 
@@ -41,17 +44,32 @@ export default function HomePage() {
 
 function RoleSection({ user }: { user: Me }) {
   switch (user.role) {
+    case 'region_admin':
+      return (
+        <Section
+          title={user.unit?.kind === 'division' ? regionBureauName(user.unit.name, user.unit.code) : '上级教育局'}
+          note="辖区各县的辍学率和案件办理情况，只有汇总数字。"
+        >
+          <RegionMenu />
+        </Section>
+      );
     case 'county_admin':
       return (
-        <Section title="县级管理">
-          <CountyMenu />
-        </Section>
+        <>
+          <HomeDashboard />
+          <Section title="县级管理">
+            <CountyMenu />
+          </Section>
+        </>
       );
     case 'official':
       return (
-        <Section title="本单位">
-          <OfficialMenu user={user} />
-        </Section>
+        <>
+          {hasDashboard(user) && <HomeDashboard />}
+          <Section title="本单位">
+            <OfficialMenu user={user} />
+          </Section>
+        </>
       );
     case 'supervisor':
       return (
@@ -75,6 +93,23 @@ function Section({ title, note, children }: { title: string; note?: string; chil
       {note && <Text className="section-note">{note}</Text>}
       {children}
     </View>
+  );
+}
+
+/** The county's or the township's figures first (工作台), each opening its list; the menu follows. */
+function HomeDashboard() {
+  const dashboard = useSummary(() => dashboardApi.get());
+  const data = dashboard.data;
+  return (
+    <Section title="工作台" note={data ? `${data.unitName} · 截至${formatDateTime(data.generatedAt)}` : undefined}>
+      {data ? (
+        <DashboardPanel dashboard={data} />
+      ) : dashboard.error ? (
+        <ErrorNotice message={dashboard.error} onRetry={() => void dashboard.reload()} />
+      ) : (
+        <Loading />
+      )}
+    </Section>
   );
 }
 
@@ -171,7 +206,7 @@ function OfficialMenu({ user }: { user: Me }) {
         ledgerEntry,
         statsEntry,
         // the same leaders read their township's audit log (as services/audit.ts canReadAudit)
-        ...(reviewsChildren ? [childReviewsEntry, auditEntry] : []),
+        ...(reviewsChildren ? [childReviewsEntry, auditEntry, scorecardsEntry] : []),
         officialEntry(user),
       ]}
     />
@@ -221,7 +256,26 @@ function CountyMenu() {
         { title: '校历', description: '学期、节假日、调休上课和本县停课补课安排', onClick: () => openPage(PAGES.countyCalendar) },
         ledgerEntry,
         statsEntry,
+        scorecardsEntry,
         ...countyEntries,
+      ]}
+    />
+  );
+}
+
+/** Above the county: figures of the region's counties, colleagues; nothing that reads a child. */
+function RegionMenu() {
+  return (
+    <Menu
+      entries={[
+        { title: '辖区概况', description: '各县辍学率对照目标、在办和逾期案件、本学年返校', onClick: () => openPage(PAGES.regionOverview) },
+        {
+          title: '各县考核排名',
+          description: '各县受理、核查、家访、逾期和返校情况排名（仅汇总数字）',
+          onClick: () => openPage(PAGES.scorecards),
+        },
+        { title: '邀请同事', description: '发放本辖区管理员的邀请码', onClick: () => openPage(PAGES.regionColleagues) },
+        { title: '个人资料', description: '修改您的姓名', onClick: () => openPage(PAGES.profile) },
       ]}
     />
   );
@@ -267,6 +321,12 @@ const statsEntry: MenuEntry = {
   title: '辍学统计',
   description: '各单位辍学率对照国家目标，可导出 Excel',
   onClick: () => openPage(PAGES.dropoutStats),
+};
+
+const scorecardsEntry: MenuEntry = {
+  title: '考核排名',
+  description: '各乡镇、学校的受理、核查、家访、逾期和返校情况排名',
+  onClick: () => openPage(PAGES.scorecards),
 };
 
 const auditEntry: MenuEntry = {

@@ -1,4 +1,12 @@
-import { divisionLevelOf, divisionPrefix, mayTakeRecordAction, RECORD_POLICY, type RecordAction, type RecordActor } from '@baoxue/shared';
+import {
+  divisionLevelOf,
+  divisionPrefix,
+  isWithinDivision,
+  mayTakeRecordAction,
+  RECORD_POLICY,
+  type RecordAction,
+  type RecordActor,
+} from '@baoxue/shared';
 import { AppError } from '../errors/app-error';
 import type { Caller } from './caller';
 
@@ -28,6 +36,14 @@ export function recordActorsFor(caller: Caller, action: RecordAction, record: Po
     return actors;
   }
   if (caller.role === 'supervisor') return actors.add('supervisor');
+  if (caller.role === 'region_admin') {
+    // a prefecture's or province's bureau: its unit is the region, a record of it lies under the region's prefix
+    if (caller.unit?.kind !== 'division') return actors;
+    const region = caller.unit.code;
+    const within = (code: string | null | undefined) => code === undefined || (code !== null && isWithinDivision(code, region));
+    if (within(record.countyCode) && within(record.divisionCode) && record.schoolId === undefined) actors.add('region_admin');
+    return actors;
+  }
   if (!caller.countyCode) return actors;
   if (caller.role === 'county_admin') {
     if (record.countyCode === undefined || record.countyCode === caller.countyCode) actors.add('county_admin');

@@ -20,7 +20,8 @@ export type ReadScope =
   | { relation: 'division'; code: string }
   | { relation: 'school'; schoolId: string }
   | { relation: 'class'; schoolId: string; userId: string }
-  | { relation: 'bound_child' | 'own'; userId: string };
+  | { relation: 'bound_child' | 'own'; userId: string }
+  | { relation: 'region'; code: string };
 
 /**
  * The caller's scope for `action`'s row: the relation of the actor it lists the caller as (at most
@@ -42,6 +43,8 @@ export function readScope(caller: Caller, action: RecordAction): ReadScope | nul
       return unit?.kind === 'school' ? { relation, schoolId: unit.schoolId } : null;
     case 'class':
       return unit?.kind === 'school' ? { relation, schoolId: unit.schoolId, userId: caller.userId } : null;
+    case 'region':
+      return unit?.kind === 'division' ? { relation, code: unit.code } : null;
     default:
       return { relation, userId: caller.userId };
   }
@@ -64,13 +67,18 @@ export interface ScopeColumns {
   /** The user who created the record (a supervisor's own tips). */
   owner?: string;
   /**
+   * The prefecture or province (its 12-digit code) a record of a region admin's belongs to: they are
+   * matched on it exactly. Records without one (a child's, a case's) are never theirs.
+   */
+  region?: string;
+  /**
    * The class the record belongs to (school, grade, class name): a 班主任 reads the records of the
    * classes `class_teachers` names them for.
    */
   schoolClass?: readonly [school: string, grade: string, className: string];
 }
 
-const SCOPE_COLUMNS = ['county', 'division', 'school', 'owner'] as const satisfies ReadonlyArray<keyof ScopeColumns>;
+const SCOPE_COLUMNS = ['county', 'division', 'school', 'owner', 'region'] as const satisfies ReadonlyArray<keyof ScopeColumns>;
 type ValueColumn = (typeof SCOPE_COLUMNS)[number];
 
 /** The one condition a scope puts on a record: a column equal to, or starting with, a value. */
@@ -85,6 +93,8 @@ function scopeCondition(scope: ReadScope | null, columns: ScopeColumns): { colum
       return columns.school ? { column: 'school', value: scope.schoolId, prefix: false } : null;
     case 'own':
       return columns.owner ? { column: 'owner', value: scope.userId, prefix: false } : null;
+    case 'region':
+      return columns.region ? { column: 'region', value: scope.code, prefix: false } : null;
     default:
       // nothing, or a guardian's: their lists are read through their bindings (the `…Mine` routes)
       return null;

@@ -17,6 +17,8 @@ import { LeaveRequests1765130000000 } from './1765130000000-leave-requests';
 import { Jobs1765300000000 } from './1765300000000-jobs';
 import { SharedState1765210000000 } from './1765210000000-shared-state';
 import { InboxScopes1765400000000 } from './1765400000000-inbox-scopes';
+import { CaseNumbers1765520000000 } from './1765520000000-case-numbers';
+import { CohortIntakes1765510000000 } from './1765510000000-cohort-intakes';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
 export const migrations = [
@@ -39,4 +41,6 @@ export const migrations = [
   SharedState1765210000000,
   Jobs1765300000000,
   InboxScopes1765400000000,
+  CohortIntakes1765510000000,
+  CaseNumbers1765520000000,
 ];

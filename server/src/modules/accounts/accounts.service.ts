@@ -10,6 +10,7 @@ import { AppError } from '../../common/errors/app-error';
 import { isDuplicateKey } from '../../common/errors/database-errors';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { newId } from '../../common/ids';
+import { containsPattern, LIKE_ESCAPE } from '../../common/sql/like';
 import { AuditService } from '../audit/audit.service';
 import { toAccountView, toMe } from './account.mapper';
 import { AccountSessions } from './account-sessions';
@@ -74,7 +75,7 @@ export class AccountsService {
   /** Accounts of the admin's county, newest first. Parents belong to no county and are never listed. */
   async list(
     caller: Caller,
-    query: { role?: Role; cursor?: string; limit: number },
+    query: { role?: Role; q?: string; cursor?: string; limit: number },
   ): Promise<{ items: AccountView[]; nextCursor: string | null }> {
     requireRecordAccess(caller, 'read_account');
     const qb = applyScope(this.dataSource.manager.createQueryBuilder(User, 'u'), caller, 'read_account', { division: 'u.county_code' })
@@ -82,6 +83,7 @@ export class AccountsService {
       .orderBy('u.id', 'DESC')
       .limit(query.limit + 1);
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
+    if (query.q) qb.andWhere(`u.display_name LIKE :name ${LIKE_ESCAPE}`, { name: containsPattern(query.q) });
     if (query.cursor) {
       const [id] = decodeCursor(query.cursor, ['string']);
       qb.andWhere('u.id < :id', { id });

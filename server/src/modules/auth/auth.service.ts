@@ -116,9 +116,9 @@ export class AuthService {
   private async startSession(user: UserRow, wechatSessionKey: string | null, method: SignInMethod): Promise<SessionResponse> {
     if (user.disabled) throw new AppError('ACCOUNT_DISABLED');
     const { token, expiresAt } = await this.sessions.issue(user.id, wechatSessionKey);
-    // Sign-ins of officials and the county bureau are audited with the unit they sign in for (BRIEF §7);
+    // Sign-ins of officials and the education bureaus are audited with the unit they sign in for (BRIEF §7);
     // a computer's sign-in with a code from the phone is audited for everyone.
-    if (method === 'desktop' || user.role === 'official' || user.role === 'county_admin') {
+    if (method === 'desktop' || user.role === 'official' || user.role === 'county_admin' || user.role === 'region_admin') {
       await this.audit.record(await this.sessions.authenticate(token), {
         action: method === 'desktop' ? 'auth.desktop-login' : 'auth.sign_in',
         targetType: 'user',

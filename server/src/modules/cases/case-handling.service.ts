@@ -5,9 +5,12 @@ import {
   chinaDay,
   endOfChinaDay,
   ESCALATION_ORDER,
+  gradeLabel,
+  gradesOfStage,
   isOpenCase,
   NOT_DROPOUT_REASONS,
   pageLink,
+  SCHOOL_STAGE_LABELS,
   schoolDaysFrom,
   type AttendanceSummary,
   type CaseDetail,
@@ -122,7 +125,7 @@ export class CaseHandlingService {
                 schoolId: school.id,
                 evidence: input.evidence,
               });
-              await this.tellSchool(manager, record.id, school.id, '请确认转入学生已在校就读');
+              await this.tellSchool(manager, record, school.id, '请确认转入学生已在校就读');
               return;
             }
             await this.cases.update(manager, record, {
@@ -174,6 +177,8 @@ export class CaseHandlingService {
             const status = this.cases.next(record, 'record_return', '登记返校');
             const school = await this.schoolRecords.findById(manager, input.schoolId);
             if (!school || school.countyCode !== record.countyCode) throw AppError.invalid({ schoolId: '请选择本县的一所学校' });
+            if (!gradesOfStage(school.stage).includes(input.grade))
+              throw AppError.invalid({ grade: `${SCHOOL_STAGE_LABELS[school.stage]}没有${gradeLabel(input.grade)}，请重新选择年级` });
             if (input.returnedOn > chinaDay(now)) throw AppError.invalid({ returnedOn: '返校日期不能晚于今天' });
             await this.cases.update(manager, record, {
               status,
@@ -196,7 +201,7 @@ export class CaseHandlingService {
               placement: input.placement,
             });
             await this.caseTips.announce(manager, record.id, 'returned', null);
-            await this.tellSchool(manager, record.id, school.id, '有劝返学生到校，请每天登记出勤');
+            await this.tellSchool(manager, record, school.id, '有劝返学生到校，请每天登记出勤');
             return;
           }
           case 'close': {
@@ -294,7 +299,7 @@ export class CaseHandlingService {
         await this.cases.checkAssignee(manager, record, assigneeId);
         await this.cases.update(manager, record, { assigneeId });
         await this.cases.event(manager, record.id, caller.userId, 'assignee_changed', { assigneeId });
-        await this.cases.tellAssignee(manager, record.id, assigneeId);
+        await this.cases.tellAssignee(manager, record, assigneeId);
       },
       (record) => requireAccess(caller, 'set_assignee', record),
     );
@@ -434,7 +439,7 @@ export class CaseHandlingService {
         await this.notifications.notify(manager, recipients, {
           key: `transfer:${transfer.id}`,
           title: '有案件移交给本单位',
-          body: `请在${settings.transferAcceptDays}天内接收或说明理由拒绝。`,
+          body: `案件${record.caseNumber}：请在${settings.transferAcceptDays}天内接收或说明理由拒绝。`,
           link: pageLink('officialCase', { id: record.id }),
         });
       },
@@ -565,7 +570,7 @@ export class CaseHandlingService {
           await this.notifications.notify(manager, [record.assigneeId], {
             key: `notice-acknowledged:${notice.id}`,
             title: '监护人已确认收到通知书',
-            body: `监护人已确认收到《限期返校通知书》，限期${notice.deadlineOn}。`,
+            body: `案件${record.caseNumber}：监护人已确认收到《限期返校通知书》，限期${notice.deadlineOn}。`,
             link: pageLink('officialCase', { id: record.id }),
           });
         }
@@ -611,7 +616,7 @@ export class CaseHandlingService {
     await this.notifications.notify(manager, recipients, {
       key: `reopened:${record.id}:${this.clock.now().getTime()}`,
       title: '返校学生再次缺勤，案件重新打开',
-      body: '请尽快家访劝返。',
+      body: `案件${record.caseNumber}：请尽快家访劝返。`,
       link: pageLink('officialCase', { id: record.id }),
     });
   }
@@ -683,12 +688,12 @@ export class CaseHandlingService {
     return transfer;
   }
 
-  private async tellSchool(manager: EntityManager, caseId: string, schoolId: string, body: string): Promise<void> {
+  private async tellSchool(manager: EntityManager, record: DropoutCase, schoolId: string, body: string): Promise<void> {
     await this.notifications.notify(manager, await schoolStaff(manager, schoolId), {
-      key: `school:${caseId}:${schoolId}:${this.clock.now().getTime()}`,
+      key: `school:${record.id}:${schoolId}:${this.clock.now().getTime()}`,
       title: '控辍保学：学校需处理的事项',
-      body,
-      link: pageLink('officialCase', { id: caseId }),
+      body: `案件${record.caseNumber}：${body}`,
+      link: pageLink('officialCase', { id: record.id }),
     });
   }
 }

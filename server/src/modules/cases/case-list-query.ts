@@ -1,4 +1,15 @@
-import { divisionPrefix, type CaseSource, type CaseStatus, type DropoutCause, type PriorityGroup } from '@baoxue/shared';
+import {
+  addDays,
+  chinaDay,
+  divisionPrefix,
+  FINISHED_CASE_STATUSES,
+  normalizeCaseNumber,
+  startOfChinaDay,
+  type CaseSource,
+  type CaseStatus,
+  type DropoutCause,
+  type PriorityGroup,
+} from '@baoxue/shared';
 import type { Caller } from '../../common/auth/caller';
 import { scopeWhere } from '../../common/auth/scope';
 import { decodeCursor } from '../../common/http/cursor';
@@ -18,6 +29,10 @@ export interface ListCases {
   schoolId?: string;
   q?: string;
   source?: CaseSource;
+  open?: 'true';
+  dueToday?: 'true';
+  returnedIn?: string;
+  closedIn?: string;
   cursor?: string;
   limit: number;
 }
@@ -28,12 +43,48 @@ export interface Statement {
   values: unknown[];
 }
 
+/** A time as the database compares it with a timestamp column (`due_at`, `closed_at`) in a hand-written statement. */
+export type AsTimestamp = (time: Date) => unknown;
+
+/**
+ * The inbox filters a dashboard figure opens, as conditions on `c`: the dashboard counts each figure
+ * with the very condition its list filters by, so the number and the list cannot disagree. "Today"
+ * and months are China's (BRIEF §4a); a return counts as the statistics count it (`case-records`).
+ */
+export const FIGURE_CONDITIONS = {
+  open: (): Statement => ({
+    sql: `c.status NOT IN (${FINISHED_CASE_STATUSES.map(() => '?').join(', ')})`,
+    values: [...FINISHED_CASE_STATUSES],
+  }),
+  overdue: (now: Date, at: AsTimestamp): Statement => ({ sql: 'c.due_at < ?', values: [at(now)] }),
+  dueToday: (now: Date, at: AsTimestamp): Statement => ({
+    sql: 'c.due_at >= ? AND c.due_at < ?',
+    values: [at(now), at(startOfChinaDay(addDays(chinaDay(now), 1)))],
+  }),
+  returnedIn: (month: string): Statement => returnedBetween(`${month}-01`, nextMonth(month)),
+  closedIn: (month: string, at: AsTimestamp): Statement => ({
+    sql: "c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ?",
+    values: [at(startOfChinaDay(`${month}-01`)), at(startOfChinaDay(nextMonth(month)))],
+  }),
+};
+
+/** Cases returned to school from one day up to (not including) another, `YYYY-MM-DD`, and still returned or closed. */
+export function returnedBetween(from: string, until: string): Statement {
+  return { sql: "c.status IN ('returned', 'closed') AND c.returned_on >= ? AND c.returned_on < ?", values: [from, until] };
+}
+
+/** The first day of the month after `2026-12`: `2027-01-01`. */
+function nextMonth(month: string): string {
+  const [year, index] = month.split('-').map(Number) as [number, number];
+  return index === 12 ? `${year + 1}-01-01` : `${year}-${String(index + 1).padStart(2, '0')}-01`;
+}
+
 /**
  * What a case list reads: each case with its child, the schools (the case's and the child's roster
  * school), the assignee's name and whether a transfer waits. The tables of other modules are joined
  * by their primary keys (as their `join…` helpers do), for the names on the card.
  */
-const LIST_COLUMNS = `c.id, c.status, c.source, c.priority, c.township_code, c.school_id, c.assignee_id, c.opened_at, c.due_at, c.tip_count, c.escalated_to,
+const LIST_COLUMNS = `c.id, c.case_number, c.status, c.source, c.priority, c.township_code, c.school_id, c.assignee_id, c.opened_at, c.due_at, c.tip_count, c.escalated_to,
   ch.name AS child_name, ch.sex AS child_sex, ch.birth_year AS child_birth_year, ch.id_number AS child_id_number,
   ch.priority_groups AS child_priority_groups, ch.student_number AS child_student_number, ch.school_id AS child_school_id,
   ch.grade AS child_grade, ch.class_name AS child_class_name, ch.village_code AS child_village_code,
@@ -48,6 +99,7 @@ const LIST_FROM = `cases c
 /** One row of a case list page. */
 export interface CaseListRow {
   id: string;
+  case_number: string;
   status: CaseStatus;
   source: CaseSource;
   priority: number | string;
@@ -81,7 +133,7 @@ export interface CaseListRow {
  * The inbox's statements (BRIEF §4): the page — the caller's cases (or, for `triage`, the county's
  * unrouted ones) that meet the filters, priority groups first, then newest, from the cursor on, one
  * more than `limit` (it tells whether a next page exists), each row carrying the scope's overdue
- * count — and the overdue count alone, for a page without rows. `dueBefore` is now, as the
+ * count — and the overdue count alone, for a page without rows. `at` renders a time as the
  * database compares it with `due_at`. The scope is the policy's (`scopeWhere`) on the inbox's
  * columns: with its index of (scope, priority, id) a page is one range read in order, however deep
  * the cursor; the count a range of (scope, due_at) read from the index alone.
@@ -90,8 +142,11 @@ export function caseListStatements(
   caller: Caller,
   query: ListCases,
   triage: boolean,
-  dueBefore: unknown,
+  now: Date,
+  // mysql2 binds a Date as the column compares it; SQLite needs the driver's text (the service passes it)
+  at: AsTimestamp = (time) => time,
 ): { page: Statement; overdue: Statement } {
+  const dueBefore = at(now);
   const scope = scopeWhere(caller, 'read_case', INBOX_SCOPE);
   const inScope = [scope.sql, 'c.merged_into_id IS NULL'];
   const scopeValues: unknown[] = [...scope.values];
@@ -108,14 +163,22 @@ export function caseListStatements(
   };
   if (query.status) filter('c.status = ?', query.status);
   if (query.source) filter('c.source = ?', query.source);
-  if (query.overdue === 'true') filter('c.due_at < ?', dueBefore);
   if (query.overdue === 'false') filter('(c.due_at IS NULL OR c.due_at >= ?)', dueBefore);
+  const condition = ({ sql, values: args }: Statement) => filter(sql, ...args);
+  if (query.overdue === 'true') condition(FIGURE_CONDITIONS.overdue(now, at));
+  if (query.open === 'true') condition(FIGURE_CONDITIONS.open());
+  if (query.dueToday === 'true') condition(FIGURE_CONDITIONS.dueToday(now, at));
+  if (query.returnedIn) condition(FIGURE_CONDITIONS.returnedIn(query.returnedIn));
+  if (query.closedIn) condition(FIGURE_CONDITIONS.closedIn(query.closedIn, at));
   // JSON arrays are stored as text: an element is matched with its quotes
   if (query.cause) filter('c.causes LIKE ?', `%"${query.cause}"%`);
   if (query.under) filter('c.routing_code LIKE ?', `${divisionPrefix(query.under)}%`);
   if (query.schoolId) filter('c.school_id = ?', query.schoolId);
   if (query.priorityGroup) filter('ch.priority_groups LIKE ?', `%"${query.priorityGroup}"%`);
-  if (query.q) filter(`ch.name LIKE ? ${LIKE_ESCAPE}`, containsPattern(query.q));
+  // a case number is looked up by its key; any other text is part of a name
+  const caseNumber = query.q ? normalizeCaseNumber(query.q) : null;
+  if (caseNumber) filter('c.case_number = ?', caseNumber);
+  else if (query.q) filter(`ch.name LIKE ? ${LIKE_ESCAPE}`, containsPattern(query.q));
   if (query.cursor) {
     const [priority, id] = decodeCursor(query.cursor, ['number', 'string']);
     filter('(c.priority < ? OR (c.priority = ? AND c.id < ?))', priority, priority, id);
@@ -140,6 +203,7 @@ export function caseListStatements(
 export function listedCase(row: CaseListRow): ListedCase & { priority: number } {
   return {
     id: row.id,
+    caseNumber: row.case_number,
     status: row.status,
     source: row.source,
     priority: Number(row.priority),

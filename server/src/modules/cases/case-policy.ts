@@ -33,6 +33,7 @@ export function caseActionsFor(
     returned: !!record.returnedOn,
     inTownship: !!record.townshipCode,
     tipCount: record.tipCount,
+    hasAssignee: !!record.assigneeId,
   };
   return allowedCaseActions(actorsFor(caller, record), facts);
 }

@@ -1,7 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { FINISHED_CASE_STATUSES, type CaseSource, type CaseStatus, type DropoutCause } from '@baoxue/shared';
 import { In, type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import type { Caller } from '../../common/auth/caller';
+import { selectRows } from '../../database/sql';
 import { CaseEvent, DropoutCase } from './case.entity';
+import { dashboardCounts, dashboardStatement, type DashboardCaseCounts, type DashboardPeriod } from './case-dashboard-query';
+import { isMysql } from '../../database/dialect';
+import {
+  acknowledgeStatement,
+  HOURS_BETWEEN,
+  scorecardCounts,
+  tipsStatement,
+  workStatement,
+  type ScorecardCounts,
+  type ScorecardPeriod,
+} from './case-scorecard-query';
 
 /** A stored case as other modules see it (they never import the entity). */
 export type CaseRow = DropoutCase;
@@ -11,6 +24,11 @@ export type CaseEventRow = CaseEvent;
 
 /** The cases a report covers: a school's, or those routed within a division (a prefix of routing codes). */
 export type CaseReportScope = { schoolId: string } | { routingPrefix: string };
+
+/** The figures of a report's case work, as SQL over `c` (one definition for a unit and for a region's counties). */
+const OPEN_SQL = 'SUM(CASE WHEN c.status NOT IN (:...finished) THEN 1 ELSE 0 END)';
+const OVERDUE_SQL = 'SUM(CASE WHEN c.status NOT IN (:...finished) AND c.due_at < :now THEN 1 ELSE 0 END)';
+const RETURNED_SQL = "c.status IN ('returned', 'closed') AND c.returned_on >= :from AND c.returned_on <= :to";
 
 /**
  * Cases as other modules read them (reporting, the registry, tips). The cases module owns the cases table.
@@ -73,11 +91,35 @@ export class CaseRecords {
   /** Open and overdue cases of a report's scope, counted in one pass over the cases. */
   async openAndOverdue(manager: EntityManager, scope: CaseReportScope, now: Date): Promise<{ open: number; overdue: number }> {
     const [counts] = await this.reported(manager, scope)
-      .select(`SUM(CASE WHEN c.status NOT IN (:...finished) THEN 1 ELSE 0 END)`, 'open')
-      .addSelect(`SUM(CASE WHEN c.status NOT IN (:...finished) AND c.due_at < :now THEN 1 ELSE 0 END)`, 'overdue')
+      .select(OPEN_SQL, 'open')
+      .addSelect(OVERDUE_SQL, 'overdue')
       .setParameters({ finished: FINISHED_CASE_STATUSES, now })
       .getRawMany<{ open: string | number | null; overdue: string | number | null }>();
     return { open: Number(counts?.open ?? 0), overdue: Number(counts?.overdue ?? 0) };
+  }
+
+  /**
+   * The same figures for every county under a region's prefix at once, grouped by the county the
+   * cases are routed in (`routing_county`): open and overdue now, returned to school between two days.
+   */
+  async figuresByCounty(
+    manager: EntityManager,
+    regionPrefix: string,
+    now: Date,
+    from: string,
+    to: string,
+  ): Promise<Map<string, { open: number; overdue: number; returned: number }>> {
+    const rows = await this.reported(manager, { routingPrefix: regionPrefix })
+      .select('c.routing_county', 'county')
+      .addSelect(OPEN_SQL, 'open')
+      .addSelect(OVERDUE_SQL, 'overdue')
+      .addSelect(`SUM(CASE WHEN ${RETURNED_SQL} THEN 1 ELSE 0 END)`, 'returned')
+      .setParameters({ finished: FINISHED_CASE_STATUSES, now, from, to })
+      .groupBy('c.routing_county')
+      .getRawMany<{ county: string; open: string | number | null; overdue: string | number | null; returned: string | number | null }>();
+    return new Map(
+      rows.map((r) => [r.county, { open: Number(r.open ?? 0), overdue: Number(r.overdue ?? 0), returned: Number(r.returned ?? 0) }]),
+    );
   }
 
   /** When each case of the scope that returned to school between two days (YYYY-MM-DD) was opened and returned (raw values). */
@@ -88,7 +130,7 @@ export class CaseRecords {
     to: string,
   ): Promise<Array<{ openedAt: Date | string; returnedOn: string }>> {
     return this.reported(manager, scope)
-      .andWhere("c.status IN ('returned', 'closed') AND c.returned_on >= :from AND c.returned_on <= :to", { from, to })
+      .andWhere(RETURNED_SQL, { from, to })
       .select('c.opened_at', 'openedAt')
       .addSelect('c.returned_on', 'returnedOn')
       .getRawMany<{ openedAt: Date | string; returnedOn: string }>();
@@ -131,6 +173,35 @@ export class CaseRecords {
           to,
         },
       );
+  }
+
+  /**
+   * The dashboard's case figures of the caller's inbox (`dashboardStatement`): open, overdue, due
+   * today, returned and closed this month, and the weeks' new cases and returns, in one statement.
+   */
+  async dashboardCounts(manager: EntityManager, caller: Caller, period: DashboardPeriod): Promise<DashboardCaseCounts> {
+    const column = manager.connection.getMetadata(DropoutCase).findColumnWithPropertyName('dueAt')!;
+    const at = (time: Date) => manager.connection.driver.preparePersistentValue(time, column);
+    const { sql, values } = dashboardStatement(caller, period, at);
+    const [row] = await selectRows<Record<string, unknown>>(manager, sql, values);
+    return dashboardCounts(row, period);
+  }
+
+  /**
+   * The counts of a scorecard (考核排名) per unit — township, school or county — in three grouped
+   * statements over the units' cases (`case-scorecard-query`); units without a case are absent.
+   */
+  async scorecardCounts(manager: EntityManager, period: ScorecardPeriod): Promise<Map<string, ScorecardCounts>> {
+    const column = manager.connection.getMetadata(DropoutCase).findColumnWithPropertyName('dueAt')!;
+    const at = (time: Date) => manager.connection.driver.preparePersistentValue(time, column);
+    const hours = HOURS_BETWEEN[isMysql(manager) ? 'mysql' : 'sqlite'];
+    const run = ({ sql, values }: { sql: string; values: unknown[] }) => selectRows<Record<string, unknown>>(manager, sql, values);
+    const [acknowledge, work, tips] = await Promise.all([
+      run(acknowledgeStatement(period, at, hours)),
+      run(workStatement(period, at, hours)),
+      run(tipsStatement(period, at)),
+    ]);
+    return scorecardCounts(acknowledge, work, tips);
   }
 
   /** The cases a report covers, merged ones aside. */

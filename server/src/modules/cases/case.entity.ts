@@ -25,9 +25,20 @@ export type DueKind = 'accept' | 'verify' | 'first_visit' | 'notice' | 'notice_d
 // the inbox's overdue count of a county or a township, read from the index alone
 @Index('idx_cases_overdue_county', ['routingCounty', 'dueAt', 'mergedIntoId'])
 @Index('idx_cases_overdue_township', ['routingTownship', 'dueAt', 'mergedIntoId'])
+// a number is given once in a county; led by the number, the key also serves a search by number
+@Index('uq_cases_number', ['caseNumber', 'countyCode'], { unique: true })
 export class DropoutCase {
   @PrimaryColumn(idColumn)
   id: string;
+
+  /**
+   * 案件编号, `光山-2026-000123` (`formatCaseNumber`): the county's sequence of the year the case opened,
+   * reserved from `case_number_counters` in the transaction that inserts the case. Every path that
+   * opens a case writes it and the migration numbered the cases before it; the column is nullable
+   * only because SQLite cannot add a NOT NULL column without a default to a table with rows.
+   */
+  @Column({ type: 'varchar', length: 40, name: 'case_number', nullable: true })
+  caseNumber: string;
 
   @Column({ ...idColumn, name: 'child_id' })
   childId: string;
@@ -353,4 +364,21 @@ export class CaseRecheck {
 
   @Column({ type: 'varchar', length: 12, nullable: true })
   result: 'attending' | 'absent' | null;
+}
+
+/**
+ * The last case number given in a county in a year (China time). Incremented — by as many numbers as
+ * a batch opens — in the transaction that inserts the cases, so parallel openings queue on the row and
+ * never share a number; a transaction that rolls back gives its numbers back.
+ */
+@Entity('case_number_counters')
+export class CaseNumberCounter {
+  @PrimaryColumn({ ...divisionCodeColumn, name: 'county_code' })
+  countyCode: string;
+
+  @PrimaryColumn({ type: 'integer' })
+  year: number;
+
+  @Column({ type: 'integer' })
+  last: number;
 }

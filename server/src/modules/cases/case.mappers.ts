@@ -160,13 +160,14 @@ export function casePlaceCode(record: Pick<DropoutCase, 'townshipCode'>, child: 
 /** What a case list item reads of the case. */
 export type ListedCase = Pick<
   DropoutCase,
-  'id' | 'status' | 'source' | 'townshipCode' | 'schoolId' | 'assigneeId' | 'openedAt' | 'dueAt' | 'tipCount' | 'escalatedTo'
+  'id' | 'caseNumber' | 'status' | 'source' | 'townshipCode' | 'schoolId' | 'assigneeId' | 'openedAt' | 'dueAt' | 'tipCount' | 'escalatedTo'
 >;
 
 export function mapCaseListItem(record: ListedCase, child: CaseChildFields, lookups: CaseListLookups, now: Date): CaseListItem {
   const place = casePlaceCode(record, child);
   return {
     id: record.id,
+    number: record.caseNumber,
     status: record.status,
     source: record.source,
     child: {
@@ -251,6 +252,7 @@ export function mapCaseDetail(record: DropoutCase, parts: CaseDetailParts): Case
     villageCode: record.villageCode,
     countyCode: record.countyCode,
     assigneeId: record.assigneeId,
+    schoolId: record.schoolId,
     nextStep:
       record.dueKind && isOpenCase(record.status)
         ? { kind: record.dueKind, label: DUE_LABELS[record.dueKind], dueAt: record.dueAt?.toISOString() ?? null }

@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { ChildRecordMoves } from '../children/child-record-moves';
 import { ChildrenModule } from '../children/children.module';
 import { CaseBatchOpening } from './case-batch-opening';
+import { CaseNumbers } from './case-numbers';
 import { CaseHandlingController } from './case-handling.controller';
 import { CaseHandlingService } from './case-handling.service';
 import { CaseRecords } from './case-records';
@@ -40,6 +41,7 @@ import { CaseChildLinks } from './case-child-links';
   providers: [
     CasesService,
     CaseBatchOpening,
+    CaseNumbers,
     CaseRoutingService,
     CaseViewsService,
     CaseHandlingService,

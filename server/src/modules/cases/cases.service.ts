@@ -39,6 +39,7 @@ import { canSeeCase } from './case-access';
 import { caseListStatements, type CaseListRow, type ListCases } from './case-list-query';
 import { CaseEvent, CaseRouting, DropoutCase, type DueKind } from './case.entity';
 import { caseActionsFor, requireAccess } from './case-policy';
+import { CaseNumbers } from './case-numbers';
 import { CaseTips } from './case-tips';
 import { routedNotice } from './case-routed-notice';
 import { CaseRoutingService, type RoutingDecision } from './case-routing.service';
@@ -62,6 +63,7 @@ export class CasesService {
     private readonly childMerges: ChildMergeService,
     private readonly childRecords: ChildRecords,
     private readonly divisionRecords: DivisionRecords,
+    private readonly caseNumbers: CaseNumbers,
   ) {}
 
   /**
@@ -76,7 +78,7 @@ export class CasesService {
     triage = false,
   ): Promise<{ items: CaseListItem[]; nextCursor: string | null; overdueCount: number }> {
     const now = this.clock.now();
-    const { page, overdue } = caseListStatements(caller, query, triage, this.asDueAt(now));
+    const { page, overdue } = caseListStatements(caller, query, triage, now, (time) => this.asDueAt(time));
     const rows = await selectRows<CaseListRow>(this.dataSource, page.sql, page.values);
     // the count comes with the page's rows; a page without rows asks for it alone
     const [counted] = rows.length
@@ -137,7 +139,7 @@ export class CasesService {
       await this.update(manager, record, { status: next, assigneeId, ...this.due('verify', this.clock.now(), settings) });
       await this.event(manager, record.id, caller.userId, 'accepted', { assigneeId });
       await this.caseTips.announce(manager, record.id, 'assigned', null);
-      if (assigneeId !== caller.userId) await this.tellAssignee(manager, record.id, assigneeId);
+      if (assigneeId !== caller.userId) await this.tellAssignee(manager, record, assigneeId);
     });
   }
 
@@ -257,6 +259,7 @@ export class CasesService {
     const settings =
       known?.countyCode === input.decision.countyCode ? known.settings : await this.settingsOf(input.decision.countyCode, manager);
     const record = this.newCase(input, input.source, now, settings);
+    await this.caseNumbers.assign(manager, [record]);
     await insertRows(manager, DropoutCase, [record]);
     // 'opened' goes in with the 'routed' event of the first routing: one statement, same order
     await this.recordRouting(manager, record, input.decision, null, [
@@ -343,12 +346,12 @@ export class CasesService {
     if (!candidates.some((u) => u.id === assigneeId)) throw AppError.invalid({ assigneeId: '包抓干部应为本乡镇或其所辖村的负责人或干部' });
   }
 
-  async tellAssignee(manager: EntityManager, caseId: string, assigneeId: string): Promise<void> {
+  async tellAssignee(manager: EntityManager, record: Pick<DropoutCase, 'id' | 'caseNumber'>, assigneeId: string): Promise<void> {
     await this.notifications.notify(manager, [assigneeId], {
-      key: `case-assigned:${caseId}:${assigneeId}:${this.clock.now().getTime()}`,
+      key: `case-assigned:${record.id}:${assigneeId}:${this.clock.now().getTime()}`,
       title: '您被指定为包抓干部',
-      body: '请在规定时间内完成核查和劝返。',
-      link: pageLink('officialCase', { id: caseId }),
+      body: `案件${record.caseNumber}：请在规定时间内完成核查和劝返。`,
+      link: pageLink('officialCase', { id: record.id }),
     });
   }
 
@@ -397,6 +400,8 @@ export class CasesService {
   ): DropoutCase {
     return {
       id: newId(),
+      // given by CaseNumbers in the transaction that inserts the case
+      caseNumber: '',
       childId: input.childId,
       openChildId: input.childId,
       priority: input.priorityGroups.length ? 1 : 0,

@@ -101,7 +101,7 @@ export class DeadlinesService {
       await this.notifications.notify(manager, [...recipients, ...(record.assigneeId ? [record.assigneeId] : [])], {
         key: `overdue:${record.id}:${level}:${record.dueAt?.getTime()}`,
         title: level === 'leader' ? '案件逾期，请督办' : '案件逾期，已升级到县教育局',
-        body: `“${record.dueKind ? DUE_LABELS[record.dueKind] : '当前步骤'}”已超过时限。`,
+        body: `案件${record.caseNumber}“${record.dueKind ? DUE_LABELS[record.dueKind] : '当前步骤'}”已超过时限。`,
         link: pageLink('officialCase', { id: record.id }),
       });
       return true;

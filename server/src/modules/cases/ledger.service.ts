@@ -9,6 +9,7 @@ import {
   divisionPrefix,
   endOfChinaDay,
   ESCALATION_STEPS,
+  gradeLabel,
   maskedOrNull,
   NOT_DROPOUT_REASONS,
   PLACEMENT_MODES,
@@ -119,7 +120,7 @@ export class LedgerService {
     const sheet = workbook.addWorksheet('控辍保学台账', { views: [{ state: 'frozen', ySplit: 1 }] });
     sheet.columns = [
       { header: '序号', key: 'index', width: 6 },
-      { header: '案件编号', key: 'id', width: 38 },
+      { header: '案件编号', key: 'number', width: 18 },
       { header: '儿童姓名', key: 'name', width: 10 },
       { header: '性别', key: 'sex', width: 6 },
       { header: '出生年份', key: 'birthYear', width: 9 },
@@ -152,7 +153,7 @@ export class LedgerService {
       const caseVisits = visitsByCase.get(c.id) ?? [];
       sheet.addRow({
         index: i + 1,
-        id: c.id,
+        number: c.caseNumber,
         name: child.name,
         sex: CHILD_SEXES[child.sex],
         birthYear: child.birthYear ?? '',
@@ -177,7 +178,7 @@ export class LedgerService {
         notDropout: c.notDropoutReason ? NOT_DROPOUT_REASONS[c.notDropoutReason] : '',
         returnedOn: c.returnedOn ?? '',
         returnSchool: c.returnSchoolId ? (schools.get(c.returnSchoolId) ?? '') : '',
-        returnGrade: c.returnGrade ?? '',
+        returnGrade: c.returnGrade === null ? '' : gradeLabel(c.returnGrade),
         placement: c.placement ? PLACEMENT_MODES[c.placement] : '',
         openedOn: dayOrBlank(c.openedAt),
         acceptedOn: dayOrBlank(acceptedAt.get(c.id)),
@@ -189,7 +190,7 @@ export class LedgerService {
 
     const visitSheet = workbook.addWorksheet('家访记录', { views: [{ state: 'frozen', ySplit: 1 }] });
     visitSheet.columns = [
-      { header: '案件编号', key: 'caseId', width: 38 },
+      { header: '案件编号', key: 'caseNumber', width: 18 },
       { header: '儿童姓名', key: 'name', width: 10 },
       { header: '家访日期', key: 'visitedOn', width: 12 },
       { header: '走访人员', key: 'visitors', width: 20 },
@@ -203,7 +204,7 @@ export class LedgerService {
     const caseById = new Map(cases.map((c) => [c.id, c]));
     for (const v of visits) {
       visitSheet.addRow({
-        caseId: v.caseId,
+        caseNumber: caseById.get(v.caseId)!.caseNumber,
         name: childById.get(caseById.get(v.caseId)!.childId)?.name ?? '',
         visitedOn: v.visitedOn,
         visitors: v.visitors,

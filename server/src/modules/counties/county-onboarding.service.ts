@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { divisionLevelOf, personNameField, type DivisionImportResponse } from '@baoxue/shared';
+import {
+  divisionLevelOf,
+  divisionPrefix,
+  isDivisionCode,
+  padDivisionCode,
+  personNameField,
+  regionAdminLabel,
+  type DivisionImportResponse,
+} from '@baoxue/shared';
 import type { DataSource } from 'typeorm';
 import {
   AmbiguousCountyAdmin,
@@ -162,6 +170,36 @@ export class CountyOnboardingService {
       throw new OnboardingError('--hours must be a whole number of hours from 1 to 720', true);
     const invitation = await this.invitations.issueCountyAdminCode(countyCode, name.data, expiresInHours);
     return { ...invitation, county: await this.fullName(countyCode) };
+  }
+
+  /**
+   * A single-use code that makes whoever redeems it a region admin (市、省教育局) of the prefecture or
+   * province `region` (its 4- or 2-digit prefix, or its 12-digit code), for the person `name`. The
+   * deployment must serve a county of it: a region admin sees nothing else.
+   */
+  async inviteRegionAdmin(
+    region: string,
+    rawName: string,
+    expiresInHours: number,
+  ): Promise<OperatorInvitation & { region: string; regionCode: string; counties: number }> {
+    const regionCode = /^\d{2}$|^\d{4}$/.test(region) ? padDivisionCode(region) : region;
+    if (!regionCode || !isDivisionCode(regionCode) || !['province', 'prefecture'].includes(divisionLevelOf(regionCode)))
+      throw new OnboardingError(
+        `"${region}" is not a prefecture or province: give its 4- or 2-digit prefix (e.g. 4115, 41) or its 12-digit code`,
+        true,
+      );
+    const counties = await this.divisionRecords.servedCountiesUnder(this.dataSource.manager, divisionPrefix(regionCode));
+    if (!counties.length)
+      throw new OnboardingError(
+        `no county of ${divisionPrefix(regionCode)} is served by this deployment (list-counties shows the served ones)`,
+      );
+    const name = personNameField.safeParse(rawName);
+    if (!name.success) throw new OnboardingError(`--name: ${name.error.issues[0]?.message ?? '姓名不正确'}`, true);
+    if (!Number.isInteger(expiresInHours) || expiresInHours < 1 || expiresInHours > 24 * 30)
+      throw new OnboardingError('--hours must be a whole number of hours from 1 to 720', true);
+    const invitation = await this.invitations.issueRegionAdminCode(regionCode, name.data, expiresInHours);
+    const regionName = (await this.divisions.names([regionCode])).get(regionCode) ?? regionAdminLabel(regionCode);
+    return { ...invitation, region: regionName, regionCode, counties: counties.length };
   }
 
   async listCountyAdmins(countyCode: string): Promise<{ county: string; admins: CountyAdminRow[]; pending: PendingAdminCode[] }> {

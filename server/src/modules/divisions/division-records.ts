@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { divisionPrefix, type CountySettings } from '@baoxue/shared';
-import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { Like, type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { selectRows } from '../../database/sql';
 import { Division, ServedCounty } from './division.entity';
 
@@ -18,6 +18,11 @@ export class DivisionRecords {
   /** Every county this deployment serves. */
   async servedCounties(manager: EntityManager): Promise<ServedCountyRow[]> {
     return manager.find(ServedCounty);
+  }
+
+  /** The served counties whose codes start with `prefix` (a prefecture's or province's), by code. */
+  async servedCountiesUnder(manager: EntityManager, prefix: string): Promise<ServedCountyRow[]> {
+    return manager.find(ServedCounty, { where: { code: Like(`${prefix}%`) }, order: { code: 'ASC' } });
   }
 
   /** A served county, or null when the deployment does not serve it. */

@@ -28,6 +28,10 @@ export class Invitation {
   @Column({ ...idColumn, name: 'unit_school_id', nullable: true })
   unitSchoolId: string | null;
 
+  /**
+   * The area whose admins see and revoke the code: the county, or for a region admin's code its
+   * prefecture or province (the region's own code, which no county's prefix matches).
+   */
   @Column({ ...divisionCodeColumn, name: 'county_code' })
   countyCode: string;
 

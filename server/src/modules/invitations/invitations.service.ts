@@ -16,7 +16,7 @@ import type { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
 import type { Caller } from '../../common/auth/caller';
 import { requireCountyAccess, requireRecordAccess } from '../../common/auth/record-policy';
-import { applyScope, assertCountyScope } from '../../common/auth/scope';
+import { applyScope, inReadScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { RateLimiter } from '../../common/http/rate-limiter';
@@ -79,11 +79,8 @@ export class InvitationsService {
   ) {}
 
   async create(caller: Caller, input: CreateInput): Promise<InvitationView & { code: string }> {
-    const county = requireCountyAccess(caller, 'issue_invitations');
-    // another county admin of the admin's own county: its unit is the county itself
-    if (input.role === 'county_admin' && (input.unit.kind !== 'division' || input.unit.code !== county))
-      throw AppError.forbidden('只能邀请本县的县教育局管理员', { 'unit.code': '县教育局管理员的单位应为本县' });
-    const unit = await this.resolveUnit(county, input.unit);
+    const { area, unit } =
+      caller.role === 'region_admin' ? this.regionColleague(caller, input) : await this.countyAppointment(caller, input);
     const code = newReadableCode(CODE_LENGTH);
     const now = this.clock.now();
     const invitation = this.dataSource.manager.create(Invitation, {
@@ -93,7 +90,7 @@ export class InvitationsService {
       role: input.role,
       position: input.position,
       ...unit,
-      countyCode: county,
+      countyCode: area,
       note: input.note ?? null,
       expiresAt: new Date(now.getTime() + input.expiresInHours * HOUR),
       createdBy: caller.userId,
@@ -113,6 +110,40 @@ export class InvitationsService {
     return { ...(await this.toViews([invitation]))[0]!, code };
   }
 
+  /** What a county admin's code makes its user, in their county. */
+  private async countyAppointment(
+    caller: Caller,
+    input: CreateInput,
+  ): Promise<{ area: string; unit: Pick<Invitation, 'unitDivisionCode' | 'unitSchoolId'> }> {
+    const county = requireCountyAccess(caller, 'issue_invitations');
+    if (input.role === 'region_admin')
+      throw AppError.forbidden('上级教育局管理员由系统运维人员或本辖区的上级教育局管理员邀请', {
+        role: '县教育局不能邀请上级教育局管理员',
+      });
+    // another county admin of the admin's own county: its unit is the county itself
+    if (input.role === 'county_admin' && (input.unit.kind !== 'division' || input.unit.code !== county))
+      throw AppError.forbidden('只能邀请本县的县教育局管理员', { 'unit.code': '县教育局管理员的单位应为本县' });
+    return { area: county, unit: await this.resolveUnit(county, input.unit) };
+  }
+
+  /**
+   * A region admin invites colleagues of its own prefecture or province only: the same role, the same
+   * region. The code's area (`county_code`) is then the region's code, which only its admins see.
+   */
+  private regionColleague(
+    caller: Caller,
+    input: CreateInput,
+  ): { area: string; unit: Pick<Invitation, 'unitDivisionCode' | 'unitSchoolId'> } {
+    requireRecordAccess(caller, 'issue_invitations');
+    if (caller.unit?.kind !== 'division') throw AppError.forbidden();
+    const region = caller.unit.code;
+    if (input.role !== 'region_admin')
+      throw AppError.forbidden('上级教育局只能邀请本辖区的上级教育局管理员', { role: '只能邀请上级教育局管理员' });
+    if (input.unit.kind !== 'division' || input.unit.code !== region)
+      throw AppError.forbidden('只能邀请本辖区的上级教育局管理员', { 'unit.code': '不在您的辖区范围内' });
+    return { area: region, unit: { unitDivisionCode: region, unitSchoolId: null } };
+  }
+
   /**
    * The operator's code for a county admin of a served county (`invite-county-admin`), for the
    * person `name`. The plain code is returned once and only its hash is kept. Issuing again for the
@@ -120,13 +151,27 @@ export class InvitationsService {
    * one code per person works.
    */
   async issueCountyAdminCode(countyCode: string, name: string, expiresInHours: number): Promise<OperatorInvitation> {
+    return this.issueOperatorCode('county_admin', countyCode, name, expiresInHours);
+  }
+
+  /** The same for a region admin of a prefecture or province (`invite-region-admin`); `regionCode` is its 12-digit code. */
+  async issueRegionAdminCode(regionCode: string, name: string, expiresInHours: number): Promise<OperatorInvitation> {
+    return this.issueOperatorCode('region_admin', regionCode, name, expiresInHours);
+  }
+
+  private async issueOperatorCode(
+    role: 'county_admin' | 'region_admin',
+    countyCode: string,
+    name: string,
+    expiresInHours: number,
+  ): Promise<OperatorInvitation> {
     const code = newReadableCode(CODE_LENGTH);
     const now = this.clock.now();
     const invitation = this.dataSource.manager.create(Invitation, {
       id: newId(),
       codeHash: hashToken(code),
       codeHint: code.slice(-2),
-      role: 'county_admin',
+      role,
       position: null,
       unitDivisionCode: countyCode,
       unitSchoolId: null,
@@ -144,11 +189,7 @@ export class InvitationsService {
         .createQueryBuilder()
         .update(Invitation)
         .set({ revokedAt: now })
-        .where('county_code = :countyCode AND role = :role AND note = :name AND created_by IS NULL', {
-          countyCode,
-          role: 'county_admin',
-          name,
-        })
+        .where('county_code = :countyCode AND role = :role AND note = :name AND created_by IS NULL', { countyCode, role, name })
         .andWhere('used_at IS NULL AND revoked_at IS NULL AND expires_at > :now', { now })
         .execute();
       await manager.insert(Invitation, invitation);
@@ -159,7 +200,7 @@ export class InvitationsService {
           targetType: 'invitation',
           targetId: invitation.id,
           placeCode: countyCode,
-          details: { role: 'county_admin', county: countyCode, issuedBy: 'operator', replaced: earlier.affected ?? 0 },
+          details: { role, county: countyCode, issuedBy: 'operator', replaced: earlier.affected ?? 0 },
         },
         manager,
       );
@@ -206,6 +247,7 @@ export class InvitationsService {
     const now = this.clock.now();
     const qb = applyScope(this.dataSource.manager.createQueryBuilder(Invitation, 'i'), caller, 'read_invitation', {
       division: 'i.county_code',
+      region: 'i.county_code',
     })
       .orderBy('i.created_at', 'DESC')
       .limit(LIST_LIMIT);
@@ -219,8 +261,8 @@ export class InvitationsService {
   async revoke(caller: Caller, id: string): Promise<InvitationView> {
     requireRecordAccess(caller, 'issue_invitations');
     const invitation = await this.dataSource.manager.findOneBy(Invitation, { id });
-    if (!invitation) throw AppError.notFound();
-    assertCountyScope(caller, invitation.countyCode);
+    if (!invitation || !inReadScope(caller, 'read_invitation', { division: invitation.countyCode, region: invitation.countyCode }))
+      throw AppError.notFound();
     if (invitation.usedAt) throw new AppError('INVITATION_NOT_REVOCABLE');
     if (!invitation.revokedAt) {
       invitation.revokedAt = this.clock.now();
@@ -243,6 +285,7 @@ export class InvitationsService {
   async redeem(caller: Caller, rawCode: string, displayName: string, confirmRoleChange = false): Promise<Me> {
     // a county would lose its admin to a typo; an admin role is taken away by the operator (`revoke-county-admin`)
     if (caller.role === 'county_admin') throw AppError.forbidden('县教育局管理员账号不能使用邀请码');
+    if (caller.role === 'region_admin') throw AppError.forbidden('上级教育局管理员账号不能使用邀请码');
     const limitKey = `invitation:${caller.userId}`;
     const limit = this.config.auth.invitationAttemptsPerHour;
     const lockedOut = '邀请码输错次数过多，请一小时后再试';
@@ -277,7 +320,8 @@ export class InvitationsService {
         position: invitation.position,
         unitDivisionCode: invitation.unitDivisionCode,
         unitSchoolId: invitation.unitSchoolId,
-        countyCode: invitation.countyCode,
+        // a region admin acts for no county: every county's records stay closed to them
+        countyCode: invitation.role === 'region_admin' ? null : invitation.countyCode,
         displayName,
       });
       await this.audit.record(

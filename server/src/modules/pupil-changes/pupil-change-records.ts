@@ -1,7 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { ChildRecords } from '../children/child-records';
+import { SchoolRecords } from '../schools/school-records';
 import { PupilChange } from './pupil-change.entity';
+
+/** An effective transfer out or move away of a pupil of one cohort, with the places it left and reached. */
+export interface CohortMove {
+  kind: 'transfer_out' | 'moved_away';
+  fromCountyCode: string;
+  fromTownshipCode: string;
+  /** The receiving school's county and township (a transfer); null for a move away. */
+  toCountyCode: string | null;
+  toTownshipCode: string | null;
+  /** Where the child lives, as its record says now. */
+  villageCode: string | null;
+}
 
 /**
  * 学籍异动 as other modules ask about them. The absence rules (the roll call's streaks, the daily
@@ -9,7 +22,41 @@ import { PupilChange } from './pupil-change.entity';
  */
 @Injectable()
 export class PupilChangeRecords {
-  constructor(private readonly children: ChildRecords) {}
+  constructor(
+    private readonly children: ChildRecords,
+    private readonly schools: SchoolRecords,
+  ) {}
+
+  /**
+   * The effective transfers and moves away, into or out of a county, of the pupils of the cohort that
+   * graduates from grade 9 in `graduatingYear`: a pupil in grade g during school year S belongs to the
+   * cohort graduating in S + 9 − g (the grade recorded on the change, the school year of its date).
+   */
+  async cohortMoves(manager: EntityManager, countyCode: string, graduatingYear: number): Promise<CohortMove[]> {
+    const cohort: string[] = [];
+    const params: Record<string, string | number> = { countyCode };
+    for (let grade = 1; grade <= 9; grade++) {
+      const schoolYear = graduatingYear + grade - 9;
+      cohort.push(`(pc.from_grade = :g${grade} AND pc.effective_on BETWEEN :from${grade} AND :to${grade})`);
+      Object.assign(params, { [`g${grade}`]: grade, [`from${grade}`]: `${schoolYear}-09-01`, [`to${grade}`]: `${schoolYear + 1}-08-31` });
+    }
+    const qb = manager.createQueryBuilder(PupilChange, 'pc');
+    this.schools.joinSchools(qb, 'fs', 'fs.id = pc.from_school_id');
+    this.schools.joinSchools(qb, 'ts', 'ts.id = pc.to_school_id', 'left');
+    this.children.joinChildren(qb, 'ch', 'ch.id = pc.child_id', 'left');
+    const rows = await qb
+      .select('pc.kind', 'kind')
+      .addSelect('pc.county_code', 'fromCountyCode')
+      .addSelect('fs.township_code', 'fromTownshipCode')
+      .addSelect('ts.county_code', 'toCountyCode')
+      .addSelect('ts.township_code', 'toTownshipCode')
+      .addSelect('ch.village_code', 'villageCode')
+      .where("pc.status = 'effective' AND pc.kind IN ('transfer_out', 'moved_away')")
+      .andWhere('(pc.county_code = :countyCode OR ts.county_code = :countyCode)')
+      .andWhere(`(${cohort.join(' OR ')})`, params)
+      .getRawMany<CohortMove>();
+    return rows;
+  }
 
   /**
    * Of these children, those whose absences no longer count: an effective 休学 or move away, and no

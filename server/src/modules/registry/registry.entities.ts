@@ -226,3 +226,34 @@ export class EnrolmentTallyChange {
   @Column({ ...timestampColumn, name: 'changed_at' })
   changedAt: Date;
 }
+
+/**
+ * A county's grade-1 intake (一年级入学人数) of a school year, from its own statistics, for 巩固率
+ * (BRIEF §5): one row per county and entry year, written as an upsert; optionally per township.
+ */
+@Entity('cohort_intakes')
+export class CohortIntake {
+  @PrimaryColumn({ ...divisionCodeColumn, name: 'county_code' })
+  countyCode: string;
+
+  /** The school year the cohort entered grade 1 (2018 = 2018–2019). */
+  @PrimaryColumn({ type: 'int', name: 'entry_year' })
+  entryYear: number;
+
+  @Column({ type: 'int' })
+  intake: number;
+
+  /** Where the figure comes from, e.g. 2018年教育事业统计年报. */
+  @Column({ type: 'varchar', length: 100 })
+  source: string;
+
+  /** The township intakes the county gave (township code → pupils), counted where the children live. */
+  @Column({ type: 'simple-json' })
+  townships: Record<string, number>;
+
+  @Column({ ...idColumn, name: 'updated_by' })
+  updatedBy: string;
+
+  @Column({ ...timestampColumn, name: 'updated_at' })
+  updatedAt: Date;
+}

@@ -10,7 +10,10 @@ import { SchoolCalendarModule } from '../school-calendar/school-calendar.module'
 import { SchoolLineModule } from '../school-line/school-line.module';
 import { SchoolsModule } from '../schools/schools.module';
 import { AbsenceMonitorService } from './absence-monitor.service';
+import { ConsolidationController } from './consolidation.controller';
+import { ConsolidationService } from './consolidation.service';
 import { CrosscheckController } from './crosscheck.controller';
+import { RegionController } from './region.controller';
 import { CrosscheckService } from './crosscheck.service';
 import { RegistryController } from './registry.controller';
 import { RegistryImportService } from './registry-import.service';
@@ -31,17 +34,18 @@ import { CrosscheckChildLinks } from './crosscheck-child-links';
     SchoolLineModule,
     SchoolsModule,
   ],
-  controllers: [RegistryController, CrosscheckController],
+  controllers: [RegistryController, CrosscheckController, RegionController, ConsolidationController],
   providers: [
     RegistryImportService,
     CrosscheckService,
     AbsenceMonitorService,
     StatsService,
+    ConsolidationService,
     EnrolmentTallyService,
     HouseholdRecords,
     CrosscheckChildLinks,
   ],
-  exports: [RegistryImportService, CrosscheckService, AbsenceMonitorService, HouseholdRecords],
+  exports: [RegistryImportService, CrosscheckService, AbsenceMonitorService, HouseholdRecords, StatsService],
 })
 export class RegistryModule implements OnModuleInit {
   constructor(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ancestorDivisionCode,
+  CONSOLIDATION_TARGET,
   divisionLevelOf,
   divisionPrefix,
   DROPOUT_CAUSES,
@@ -14,9 +15,12 @@ import {
   schoolYearRange,
   stageOfGrade,
   startOfChinaDay,
+  regionAdminLabel,
   type CaseStatus,
   type DropoutCause,
   type DropoutRow,
+  type RegionFiguresRow,
+  type RegionOverviewResponse,
   type StatsResponse,
 } from '@baoxue/shared';
 import ExcelJS from 'exceljs';
@@ -29,7 +33,9 @@ import { AppError } from '../../common/errors/app-error';
 import { ChildRecords } from '../children/child-records';
 import { CaseRecords, type CaseReportScope } from '../cases/case-records';
 import { rawDate } from '../../database/raw-date';
+import { DivisionRecords } from '../divisions/division-records';
 import { DivisionsService } from '../divisions/divisions.service';
+import { ConsolidationService, type ConsolidationUnit } from './consolidation.service';
 import { EnrolmentTallyService, poorSql } from './enrolment-tally.service';
 import { EnrolmentTally } from './registry.entities';
 import { SchoolRecords } from '../schools/school-records';
@@ -78,10 +84,12 @@ export class StatsService {
     private readonly children: ChildRecords,
     private readonly caseRecords: CaseRecords,
     private readonly schools: SchoolRecords,
+    private readonly consolidation: ConsolidationService,
+    private readonly divisionRecords: DivisionRecords,
   ) {}
 
   async dropout(caller: Caller, query: StatsQuery): Promise<StatsResponse> {
-    const scope = this.scopeOf(caller, query.under);
+    const scope = this.scopeOf(caller, query.under, query.by);
     const { from, to } = schoolYearRange(query.schoolYear);
     const manager = this.dataSource.manager;
     // a child counts where it lives: its village, else its school's township, else its latest case's township, else in a row "未落实到村", "未落实到乡镇" or "学校不详", so rows always sum to the total
@@ -105,24 +113,7 @@ export class StatsService {
       this.caseFigures(scope, from, to),
     ]);
 
-    const tallies = new Map<string, Tally>();
-    const total = emptyTally();
-    const add = (unit: string | null, grade: number | null, poor: boolean, count: number, field: 'enrolled' | 'dropouts') => {
-      const stage = stageOfGrade(grade);
-      if (!stage) return;
-      const code = this.rowCodeOf(scope, query.by, unit || null);
-      if (!tallies.has(code)) tallies.set(code, emptyTally());
-      for (const t of [total, tallies.get(code)!]) {
-        t[field][stage] += count;
-        if (poor) t[field].poor += count;
-      }
-    };
-    for (const row of enrolled) add(row.unit, Number(row.grade), Boolean(Number(row.poor)), Number(row.count), 'enrolled');
-    for (const row of dropouts) {
-      // a child whose grade nobody gave (tips often know only an age) is placed by age (expectedGrade)
-      const grade = row.grade !== null ? Number(row.grade) : expectedGrade(query.schoolYear, row.birthYear, row.birthDate);
-      add(row.unit, grade, row.poor, row.count, 'dropouts');
-    }
+    const { tallies, total } = tallyUp(query.schoolYear, enrolled, dropouts, (unit) => this.rowCodeOf(scope, query.by, unit || null));
 
     const codes = [...tallies.keys()];
     const names = await this.rowNames(scope, query.by, codes);
@@ -139,8 +130,18 @@ export class StatsService {
       unitName,
       total: this.row(scope.kind === 'school' ? scope.schoolId : scope.code, unitName, total),
       rows,
+      // 巩固率 of the cohort graduating from grade 9 in this school year, beside the dropout rates
+      consolidation: await this.consolidation.forUnit(this.consolidationUnit(scope, unitName), query.schoolYear),
       cases,
     };
+  }
+
+  private consolidationUnit(scope: UnitScope, unitName: string): ConsolidationUnit {
+    if (scope.kind === 'school') return { kind: 'other', code: scope.schoolId, name: unitName };
+    const level = divisionLevelOf(scope.code);
+    return level === 'county' || level === 'township'
+      ? { kind: level, code: scope.code }
+      : { kind: 'other', code: scope.code, name: unitName };
   }
 
   async export(caller: Caller, query: StatsQuery): Promise<{ fileName: string; content: Buffer }> {
@@ -178,6 +179,29 @@ export class StatsService {
         or: rate(row.poor),
       });
     }
+    const consolidation = workbook.addWorksheet('巩固率');
+    const consolidationLabel = { green: '达标', amber: '预警', red: '未达标' };
+    const { graduatingYear, entryYear, source } = stats.consolidation;
+    consolidation.addRows([
+      [`${graduatingYear}学年九年级毕业届（${entryYear}学年入学）九年义务教育巩固率，目标 ${CONSOLIDATION_TARGET * 100}%`],
+      ['巩固率 = 九年级在籍学生 ÷（一年级入学人数 + 转入 − 转出、迁出）'],
+      [`入学人数来源：${source ?? '未填报'}`],
+      [],
+    ]);
+    const header = consolidation.addRow(['单位', '九年级在籍', '一年级入学', '转入', '转出', '巩固率', '算式或说明']);
+    header.font = { bold: true };
+    for (const row of [{ ...stats.consolidation.total, name: `${stats.consolidation.total.name}（合计）` }, ...stats.consolidation.rows])
+      consolidation.addRow([
+        row.name,
+        row.graduates ?? '—',
+        row.intake ?? '—',
+        row.transfersIn,
+        row.transfersOut,
+        row.rate === null ? '—' : `${(row.rate * 100).toFixed(1)}%（${consolidationLabel[row.rag!]}）`,
+        row.gapLabel ?? row.formula,
+      ]);
+    consolidation.getColumn(1).width = 24;
+    consolidation.getColumn(7).width = 60;
     const cases = workbook.addWorksheet('案件');
     cases.addRows([
       ['在办案件', stats.cases.open],
@@ -191,6 +215,71 @@ export class StatsService {
     return { fileName: `辍学率统计-${stats.schoolYear}学年.xlsx`, content: Buffer.from(await workbook.xlsx.writeBuffer()) };
   }
 
+  /**
+   * The overview of a prefecture or province (`read_region`): for every county of its prefix the
+   * deployment serves, the figures of the county's own statistics (the same tallies, dropouts, rates,
+   * targets and colours, and its open, overdue and returned cases), each computed by one grouped query
+   * over all the counties at once; a province also gets its prefectures' subtotals, the sums of their
+   * counties. Counts only: nothing about a child.
+   */
+  async regionOverview(caller: Caller, schoolYear: number): Promise<RegionOverviewResponse> {
+    requireRecordAccess(caller, 'read_region');
+    const reach = readScope(caller, 'read_region');
+    const level = reach?.relation === 'region' ? divisionLevelOf(reach.code) : null;
+    if (reach?.relation !== 'region' || (level !== 'province' && level !== 'prefecture')) throw AppError.forbidden();
+    const prefix = divisionPrefix(reach.code);
+    const scope: Scope = { kind: 'region', prefix };
+    const { from, to } = schoolYearRange(schoolYear);
+    const manager = this.dataSource.manager;
+    await this.tallies.ensureCurrent();
+    const enrolledQb = manager
+      .createQueryBuilder(EnrolmentTally, 't')
+      .select('t.county_code', 'unit')
+      .addSelect('t.grade', 'grade')
+      .addSelect('t.poor', 'poor')
+      .addSelect('SUM(t.pupils)', 'count')
+      .groupBy('t.county_code')
+      .addGroupBy('t.grade')
+      .addGroupBy('t.poor');
+    this.restrict(enrolledQb, scope, 't', 't.county_code');
+    const [served, enrolled, dropouts, cases] = await Promise.all([
+      this.divisionRecords.servedCountiesUnder(manager, prefix),
+      enrolledQb.getRawMany<{ unit: string | null; grade: number; poor: number | boolean; count: string | number }>(),
+      this.dropoutChildren(scope, 'county', from, to),
+      this.caseRecords.figuresByCounty(manager, prefix, this.clock.now(), from, to),
+    ]);
+    const counties = served.map((county) => county.code);
+    const { tallies } = tallyUp(schoolYear, enrolled, dropouts, (unit) => unit ?? '');
+    const prefectureOf = (county: string) => ancestorDivisionCode(county, 'prefecture')!;
+    const prefectures = level === 'province' ? [...new Set(counties.map(prefectureOf))] : [];
+    const names = await this.divisions.names([reach.code, ...prefectures, ...counties]);
+    const nameOf = (code: string) => names.get(code) ?? (divisionLevelOf(code) === 'prefecture' ? `${divisionPrefix(code)}（市）` : code);
+    const figures = (code: string, among: string[]): RegionFiguresRow => {
+      const tally = emptyTally();
+      const work = { open: 0, overdue: 0, returned: 0 };
+      for (const county of among) {
+        const own = tallies.get(county);
+        for (const field of ['enrolled', 'dropouts'] as const)
+          for (const stage of ['primary', 'junior', 'poor'] as const) tally[field][stage] += own?.[field][stage] ?? 0;
+        const counted = cases.get(divisionPrefix(county));
+        for (const key of ['open', 'overdue', 'returned'] as const) work[key] += counted?.[key] ?? 0;
+      }
+      return { ...this.row(code, nameOf(code), tally), ...work };
+    };
+    return {
+      schoolYear,
+      region: { code: reach.code, name: names.get(reach.code) ?? regionAdminLabel(reach.code), level },
+      total: figures(reach.code, counties),
+      prefectures: prefectures.map((code) =>
+        figures(
+          code,
+          counties.filter((county) => prefectureOf(county) === code),
+        ),
+      ),
+      counties: counties.map((code) => ({ ...figures(code, [code]), prefectureCode: prefectureOf(code) })),
+    };
+  }
+
   private row(code: string, name: string, tally: Tally): DropoutRow {
     const cell = (stage: 'primary' | 'junior' | 'poor') => {
       const enrolled = tally.enrolled[stage];
@@ -201,7 +290,7 @@ export class StatsService {
     return { code, name, primary: cell('primary'), junior: cell('junior'), poor: cell('poor') };
   }
 
-  private async caseFigures(scope: Scope, from: string, to: string): Promise<StatsResponse['cases']> {
+  private async caseFigures(scope: UnitScope, from: string, to: string): Promise<StatsResponse['cases']> {
     const manager = this.dataSource.manager;
     const now = this.clock.now();
     const covered: CaseReportScope = scope.kind === 'school' ? { schoolId: scope.schoolId } : { routingPrefix: divisionPrefix(scope.code) };
@@ -235,9 +324,16 @@ export class StatsService {
   }
 
   /** A township sees its own figures, a village cadre their village, school staff their school, the county all (`read_stats`). */
-  private scopeOf(caller: Caller, under?: string): Scope {
+  private scopeOf(caller: Caller, under: string | undefined, by: StatsQuery['by']): UnitScope {
     requireRecordAccess(caller, 'read_stats');
     const reach = readScope(caller, 'read_stats');
+    if (reach?.relation === 'region') {
+      // above the county, a county's figures by township at most: never its villages or schools, never a child
+      if (!under || divisionLevelOf(under) !== 'county' || !isWithinDivision(under, reach.code))
+        throw AppError.forbidden('请选择本辖区内的一个县', { under: '应为本辖区内的县' });
+      if (by !== 'township') throw AppError.forbidden('上级教育局只能查看县的汇总和各乡镇的数字', { by: '只能按乡镇统计' });
+      return { kind: 'division', code: under };
+    }
     if (reach?.relation === 'school') {
       if (under) throw AppError.forbidden('学校只能查看本校的统计', { under: '不在您的管辖范围内' });
       return { kind: 'school', schoolId: reach.schoolId };
@@ -269,6 +365,10 @@ export class StatsService {
       qb.andWhere(`${alias}.school_id = :school`, { school: scope.schoolId });
       return;
     }
+    if (scope.kind === 'region') {
+      qb.andWhere(`${alias}.county_code LIKE :region`, { region: `${scope.prefix}%` });
+      return;
+    }
     qb.andWhere(`${alias}.county_code = :county`, { county: ancestorDivisionCode(scope.code, 'county') });
     const prefix = this.placePrefix(scope);
     if (prefix)
@@ -288,11 +388,12 @@ export class StatsService {
    * (`loose`) and are placed by the township of their latest case, so that a child with cases in
    * two townships is still counted once.
    */
-  private async dropoutChildren(scope: Scope, by: StatsQuery['by'], from: string, to: string): Promise<DropoutTally[]> {
+  private async dropoutChildren(scope: Scope, by: StatsQuery['by'] | 'county', from: string, to: string): Promise<DropoutTally[]> {
     const counted = () =>
       this.caseRecords.confirmedQuery(this.dataSource.manager, 'c', CONFIRMED_OR_LATER, startOfChinaDay(from), endOfChinaDay(to));
     const place = 'COALESCE(ch.village_code, s.township_code)';
-    const unit = by === 'school' ? 'ch.school_id' : place;
+    // by county, every child counts in its own record's county (as the county's total does): none is loose
+    const unit = by === 'school' ? 'ch.school_id' : by === 'county' ? 'ch.county_code' : place;
     const bornYear = 'CASE WHEN ch.grade IS NULL THEN ch.birth_year END';
     const bornOn = 'CASE WHEN ch.grade IS NULL THEN ch.birth_date END';
     const poor = poorSql('ch.priority_groups');
@@ -304,14 +405,13 @@ export class StatsService {
       .addSelect(bornYear, 'birthYear')
       .addSelect(bornOn, 'birthDate')
       .addSelect(poor, 'poor')
-      .addSelect(loose, 'loose')
       .addSelect('COUNT(DISTINCT c.child_id)', 'count')
       .groupBy(unit)
       .addGroupBy('ch.grade')
       .addGroupBy(bornYear)
       .addGroupBy(bornOn)
-      .addGroupBy(poor)
-      .addGroupBy(loose);
+      .addGroupBy(poor);
+    if (by !== 'county') qb.addSelect(loose, 'loose').addGroupBy(loose);
     this.restrict(qb, scope, 'ch', place, true);
     const rows = await qb.getRawMany<{
       unit: string | null;
@@ -319,7 +419,7 @@ export class StatsService {
       birthYear: number | string | null;
       birthDate: string | null;
       poor: number | string;
-      loose: string | null;
+      loose?: string | null;
       count: number | string;
     }>();
     const looseIds = rows.flatMap((row) => (row.loose ? [row.loose] : []));
@@ -352,7 +452,7 @@ export class StatsService {
   }
 
   /** The row a unit's children are counted in: the unit at the level asked for, else the scope's row of children placed no lower. */
-  private rowCodeOf(scope: Scope, by: StatsQuery['by'], unit: string | null): string {
+  private rowCodeOf(scope: UnitScope, by: StatsQuery['by'], unit: string | null): string {
     const own = scope.kind === 'school' ? scope.schoolId : scope.code;
     if (by === 'school') return unit ?? own;
     if (!unit || !isDivisionCode(unit) || (scope.kind === 'division' && !isWithinDivision(unit, scope.code))) return own;
@@ -361,7 +461,7 @@ export class StatsService {
   }
 
   /** Each row's name and place in the list: units by code, each row of children placed no lower after its peers. */
-  private async rowNames(scope: Scope, by: StatsQuery['by'], codes: string[]): Promise<Map<string, { name: string; sortKey: string }>> {
+  private async rowNames(scope: UnitScope, by: StatsQuery['by'], codes: string[]): Promise<Map<string, { name: string; sortKey: string }>> {
     const own = scope.kind === 'school' ? scope.schoolId : scope.code;
     const result = new Map<string, { name: string; sortKey: string }>();
     if (by === 'school') {
@@ -395,4 +495,38 @@ export class StatsService {
   }
 }
 
-type Scope = { kind: 'school'; schoolId: string } | { kind: 'division'; code: string };
+/** What a unit's statistics cover: a school's pupils, or a county's children within a division of it. */
+type UnitScope = { kind: 'school'; schoolId: string } | { kind: 'division'; code: string };
+/** The counties of a prefecture or province (the prefix of their codes), counted each as a whole. */
+type Scope = UnitScope | { kind: 'region'; prefix: string };
+
+/**
+ * Adds up pupils enrolled and children dropped out by stage and poverty into rows (`rowOf` names a
+ * unit's row) and a total. A child whose grade nobody gave (tips often know only an age) is placed by
+ * age (expectedGrade).
+ */
+function tallyUp(
+  schoolYear: number,
+  enrolled: Array<{ unit: string | null; grade: number; poor: number | boolean; count: string | number }>,
+  dropouts: DropoutTally[],
+  rowOf: (unit: string | null) => string,
+): { tallies: Map<string, Tally>; total: Tally } {
+  const tallies = new Map<string, Tally>();
+  const total = emptyTally();
+  const add = (unit: string | null, grade: number | null, poor: boolean, count: number, field: 'enrolled' | 'dropouts') => {
+    const stage = stageOfGrade(grade);
+    if (!stage) return;
+    const code = rowOf(unit);
+    if (!tallies.has(code)) tallies.set(code, emptyTally());
+    for (const t of [total, tallies.get(code)!]) {
+      t[field][stage] += count;
+      if (poor) t[field].poor += count;
+    }
+  };
+  for (const row of enrolled) add(row.unit, Number(row.grade), Boolean(Number(row.poor)), Number(row.count), 'enrolled');
+  for (const row of dropouts) {
+    const grade = row.grade !== null ? Number(row.grade) : expectedGrade(schoolYear, row.birthYear, row.birthDate);
+    add(row.unit, grade, row.poor, row.count, 'dropouts');
+  }
+  return { tallies, total };
+}

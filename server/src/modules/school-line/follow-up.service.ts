@@ -214,7 +214,7 @@ export class FollowUpService implements CaseRetentionFollower {
           await this.notifications.notify(manager, told, {
             key: `school-report:${open.id}:${child.id}:${input.clientKey}`,
             title: '学校上报了在办案件的学生',
-            body: `${school.name}上报${child.name}疑似辍学：${input.reason}`.slice(0, 120),
+            body: `${school.name}上报${child.name}疑似辍学（案件${open.caseNumber}）：${input.reason}`.slice(0, 120),
             link: pageLink('officialCase', { id: open.id }),
           });
         } else {

@@ -1,9 +1,9 @@
-import { GRADE_LABELS, type LeaveView } from '@baoxue/shared';
+import { gradeLabel, type LeaveView } from '@baoxue/shared';
 import type { LeaveRequest } from './leave.entity';
 
 /** 三年级2班. */
 export function leaveClassLabel(grade: number, className: string): string {
-  return `${GRADE_LABELS[grade] ?? `${grade}年级`}${className}`;
+  return `${gradeLabel(grade)}${className}`;
 }
 
 export interface LeaveLookups {

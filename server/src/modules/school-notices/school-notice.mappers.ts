@@ -1,4 +1,4 @@
-import { GRADE_LABELS, SCHOOL_NOTICE_AUDIENCES, type ReceivedSchoolNoticeView, type SchoolNoticeView } from '@baoxue/shared';
+import { gradeLabel, SCHOOL_NOTICE_AUDIENCES, type ReceivedSchoolNoticeView, type SchoolNoticeView } from '@baoxue/shared';
 import type { SchoolNotice, SchoolNoticeReceipt } from './school-notice.entities';
 
 // Pure mappers from school notices to the contract's shapes. The service looks names and read
@@ -9,7 +9,7 @@ type Names = ReadonlyMap<string, string>;
 /** `全校`, `三年级` or `三年级2班`. */
 export function audienceLabel(notice: Pick<SchoolNotice, 'audience' | 'grade' | 'className'>): string {
   if (notice.audience === 'school') return SCHOOL_NOTICE_AUDIENCES.school;
-  const grade = GRADE_LABELS[notice.grade ?? 0] ?? `${notice.grade}年级`;
+  const grade = gradeLabel(notice.grade ?? 0);
   return notice.audience === 'grade' ? grade : `${grade}${notice.className}`;
 }
 

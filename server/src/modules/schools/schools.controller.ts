@@ -12,8 +12,8 @@ export class SchoolsController {
 
   @Endpoint('schoolsList')
   @SignedIn()
-  list(@Query({ schema: contract.schoolsList.query }) query: z.output<typeof contract.schoolsList.query>) {
-    return this.schools.list(query);
+  list(@CurrentCaller() caller: Caller, @Query({ schema: contract.schoolsList.query }) query: z.output<typeof contract.schoolsList.query>) {
+    return this.schools.list(caller, query);
   }
 
   @Endpoint('schoolsGet')

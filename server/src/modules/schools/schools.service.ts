@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ancestorDivisionCode, divisionLevelOf, divisionPrefix, type SchoolView } from '@baoxue/shared';
-import type { DataSource } from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { Caller } from '../../common/auth/caller';
 import { requireCountyAccess, requireRecordAccess } from '../../common/auth/record-policy';
-import { assertCountyScope } from '../../common/auth/scope';
+import { assertCountyScope, readScope } from '../../common/auth/scope';
 import { AppError } from '../../common/errors/app-error';
 import { isDuplicateKey } from '../../common/errors/database-errors';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
@@ -19,6 +19,7 @@ export interface ListSchools {
   under?: string;
   stage?: string;
   q?: string;
+  actionable?: 'true';
   cursor?: string;
   limit: number;
 }
@@ -40,8 +41,11 @@ export class SchoolsService {
     private readonly divisionRecords: DivisionRecords,
   ) {}
 
-  /** Schools of the served counties; names and places are public, so every role may pick from them. */
-  async list(query: ListSchools): Promise<{ items: SchoolView[]; nextCursor: string | null }> {
+  /**
+   * Schools of the served counties; names and places are public, so every role may pick from them.
+   * `actionable`: only those of the caller's own case work (see `actionableSchools`).
+   */
+  async list(caller: Caller, query: ListSchools): Promise<{ items: SchoolView[]; nextCursor: string | null }> {
     const qb = this.dataSource.manager
       .createQueryBuilder(School, 's')
       .where((w) => `s.county_code IN ${this.divisionRecords.servedCountyCodes(w)}`)
@@ -56,6 +60,7 @@ export class SchoolsService {
       if (column) qb.andWhere(`${column} = :under`, { under: query.under });
       else qb.andWhere('s.county_code LIKE :prefix', { prefix: `${divisionPrefix(query.under)}%` });
     }
+    if (query.actionable) this.actionableSchools(qb, caller);
     if (query.stage) qb.andWhere('s.stage = :stage', { stage: query.stage });
     if (query.q) qb.andWhere(`s.name LIKE :name ${LIKE_ESCAPE}`, { name: containsPattern(query.q) });
     if (query.cursor) {
@@ -73,6 +78,29 @@ export class SchoolsService {
       items: await this.toViews(page),
       nextCursor: rows.length > query.limit && last ? encodeCursor([last.townshipCode, last.name, last.id]) : null,
     };
+  }
+
+  /**
+   * The schools a caller's cases can name, by the reach `read_case` gives them: a county admin's
+   * county, a township's (or its village's) township, school staff their own school. Anyone else
+   * handles no cases, so their list is empty.
+   */
+  private actionableSchools(qb: SelectQueryBuilder<School>, caller: Caller): void {
+    const scope = readScope(caller, 'read_case');
+    switch (scope?.relation) {
+      case 'county':
+        qb.andWhere('s.county_code = :own', { own: scope.countyCode });
+        return;
+      case 'division':
+        if (divisionLevelOf(scope.code) === 'county') qb.andWhere('s.county_code = :own', { own: scope.code });
+        else qb.andWhere('s.township_code = :own', { own: ancestorDivisionCode(scope.code, 'township') });
+        return;
+      case 'school':
+        qb.andWhere('s.id = :own', { own: scope.schoolId });
+        return;
+      default:
+        qb.andWhere('1 = 0');
+    }
   }
 
   async get(id: string): Promise<SchoolView> {

@@ -82,6 +82,12 @@ export class ChildSubsidiesService {
         }),
     );
     const nutrition = child.schoolId && county ? nutritionRate(county, chinaDay(this.clock.now()), policies) : null;
-    return mapChildSubsidies(child, { eligibility, payments, complaints }, { entitlements, nutrition }, schools);
+    return mapChildSubsidies(
+      guardian ? 'guardian' : 'official',
+      child,
+      { eligibility, payments, complaints },
+      { entitlements, nutrition },
+      schools,
+    );
   }
 }

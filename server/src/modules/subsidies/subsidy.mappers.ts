@@ -158,8 +158,12 @@ export function mapComplaint(
 
 type ChildSubsidies = ChildSubsidiesResponse;
 
-/** A child's subsidy record; entitlements and the meal rate come computed by the rules. */
+/**
+ * A child's subsidy record; entitlements and the meal rate come computed by the rules. `viewer`:
+ * a guardian reads each payment without the county's batch number, an internal code of the office.
+ */
 export function mapChildSubsidies(
+  viewer: 'guardian' | 'official',
   child: SubsidyChild,
   rows: { eligibility: SubsidyEligibilityRow[]; payments: SubsidyPayment[]; complaints: SubsidyComplaint[] },
   computed: {
@@ -185,7 +189,7 @@ export function mapChildSubsidies(
       boarding: e.boarding,
     })),
     entitlements: computed.entitlements,
-    payments: rows.payments.map((p) => mapPayment(p, child.name)),
+    payments: rows.payments.map((p) => ({ ...mapPayment(p, child.name), reference: viewer === 'guardian' ? null : p.reference })),
     benefitsInKind: nutrition
       ? [
           {

@@ -349,18 +349,26 @@ export class TipsService {
     return { tip, record };
   }
 
+  /**
+   * The supervisor's record (BRIEF §3): tips sent, and the children they were about that were
+   * confirmed dropped out or are back at school: two tips about one child count that child once.
+   */
   private async stats(caller: Caller): Promise<{ sent: number; confirmed: number; returned: number }> {
-    const query = this.dataSource.manager.createQueryBuilder(Tip, 't');
-    this.caseRecords.joinCases(query, 'c', 'c.id = t.case_id');
-    const rows = await query
-      .select('c.status', 'status')
-      .addSelect('COUNT(*)', 'count')
-      .where('t.supervisor_id = :me', { me: caller.userId })
-      .groupBy('c.status')
-      .getRawMany<{ status: string; count: string | number }>();
-    const count = (statuses?: string[]) =>
-      rows.filter((r) => !statuses || statuses.includes(r.status)).reduce((sum, r) => sum + Number(r.count), 0);
-    return { sent: count(), confirmed: count(CONFIRMED_OR_LATER), returned: count(RETURNED_OR_LATER) };
+    const children = (statuses: readonly string[]) => {
+      const query = this.dataSource.manager.createQueryBuilder(Tip, 't');
+      this.caseRecords.joinCases(query, 'c', 'c.id = t.case_id');
+      return query
+        .select('COUNT(DISTINCT c.child_id)', 'count')
+        .where('t.supervisor_id = :me', { me: caller.userId })
+        .andWhere('c.status IN (:...statuses)', { statuses })
+        .getRawOne<{ count: string | number }>();
+    };
+    const [sent, confirmed, returned] = await Promise.all([
+      this.dataSource.manager.countBy(Tip, { supervisorId: caller.userId }),
+      children(CONFIRMED_OR_LATER),
+      children(RETURNED_OR_LATER),
+    ]);
+    return { sent, confirmed: Number(confirmed?.count ?? 0), returned: Number(returned?.count ?? 0) };
   }
 
   /** `newCases`: every tip opened its case just now, so the only milestone is its own receipt. */

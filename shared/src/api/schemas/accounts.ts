@@ -17,6 +17,8 @@ export type AccountView = z.infer<typeof accountView>;
 
 export const listAccountsQuery = pageQuery.extend({
   role: z.enum(ROLES, { error: '身份不正确' }).optional(),
+  /** Part of the account's name (accounts hold no phone number: WeChat signs them in). */
+  q: z.string().trim().max(20, '搜索词最多20个字').optional(),
 });
 export const accountPageResponse = pageOf(accountView);
 

@@ -58,7 +58,8 @@ export const caseTransitionRequest = z.discriminatedUnion(
     z.object({
       transition: z.literal('record_return'),
       version,
-      schoolId: entityId,
+      // a missing school is the usual mistake: say so, not that an id is malformed
+      schoolId: z.uuid({ error: '请选择返校学校' }),
       grade: z.coerce.number({ error: '请选择年级' }).int().min(1, '年级应为一年级到初三').max(9, '年级应为一年级到初三'),
       placement: z.enum(keys(PLACEMENT_MODES), { error: '请选择安置方式' }),
       returnedOn: isoDate,

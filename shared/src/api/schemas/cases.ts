@@ -29,6 +29,8 @@ export const caseChildView = z.object({
 /** One line of an inbox. */
 export const caseListItem = z.object({
   id: z.string(),
+  /** 案件编号, what people read and say: the county's yearly sequence, `光山-2026-000123`. */
+  number: z.string(),
   status: z.enum(CASE_STATUSES),
   source: z.enum(keys(CASE_SOURCES)),
   child: caseChildView,
@@ -51,12 +53,23 @@ export const caseListItem = z.object({
 });
 export type CaseListItem = z.infer<typeof caseListItem>;
 
+/** A calendar month, `2026-12`. */
+const monthField = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 2026-12');
+
 export const listCasesQuery = caseFilters.extend({
-  /** Part of the child's name. */
+  /** Part of the child's name, or a case number (`光山-2026-000123`). */
   q: z.string().trim().max(20, '搜索词最多20个字').optional(),
   status: z.enum(CASE_STATUSES, { error: '状态不正确' }).optional(),
   /** Only cases whose current step is overdue. */
   overdue: z.enum(['true', 'false'], { error: '应为 true 或 false' }).optional(),
+  /** Only open cases (neither closed nor found not to be a dropout): a dashboard's 在办案件. */
+  open: z.enum(['true'], { error: '应为 true' }).optional(),
+  /** Only cases whose current step falls due later today (China time), not yet overdue. */
+  dueToday: z.enum(['true'], { error: '应为 true' }).optional(),
+  /** Only cases returned to school in this month (`2026-12`), as the statistics count returns. */
+  returnedIn: monthField.optional(),
+  /** Only cases closed (销号) in this month (`2026-12`, China time). */
+  closedIn: monthField.optional(),
   /** How the cases came in, e.g. the children a cross-check found (四查三比对). */
   source: z.enum(keys(CASE_SOURCES), { error: '来源不正确' }).optional(),
 });
@@ -89,6 +102,8 @@ export const caseDetail = caseListItem.extend({
   villageCode: z.string().nullable(),
   countyCode: z.string(),
   assigneeId: z.string().nullable(),
+  /** The child's school on the case (the one `schoolName` names): the return form starts from it. */
+  schoolId: z.string().nullable(),
   tips: z.array(officialTipView),
   routings: z.array(routingView),
   events: z.array(caseEventView),

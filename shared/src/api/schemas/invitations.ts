@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { INVITATION_STATUSES } from '../../domain/invitations';
+import { divisionLevelOf } from '../../validators/division-code';
 import { INVITABLE_ROLES, POSITIONS, ROLES } from '../../domain/roles';
 import { personNameField, textField, typedCodeField } from '../fields';
 import { unitRef, unitView } from './common';
 
 export const createInvitationRequest = z
   .object({
-    role: z.enum(INVITABLE_ROLES, { error: '请选择身份（社会监督员、工作人员或县教育局管理员）' }),
+    role: z.enum(INVITABLE_ROLES, { error: '请选择身份（社会监督员、工作人员、县教育局或上级教育局管理员）' }),
     unit: unitRef,
     position: z.enum(POSITIONS, { error: '请选择职务' }).nullable().default(null),
     /** Whom the code is for, so the admin can tell codes apart; not shown to others. */
@@ -19,6 +20,14 @@ export const createInvitationRequest = z
       .default(72),
   })
   .superRefine((value, ctx) => {
+    if (value.role === 'region_admin') {
+      // a colleague of the region admin's own prefecture or province; the server checks the code
+      if (value.position) ctx.addIssue({ code: 'custom', path: ['position'], message: '上级教育局管理员不设职务' });
+      if (value.unit.kind === 'school') ctx.addIssue({ code: 'custom', path: ['unit'], message: '上级教育局管理员的单位应为本市或本省' });
+      else if (!['province', 'prefecture'].includes(divisionLevelOf(value.unit.code)))
+        ctx.addIssue({ code: 'custom', path: ['unit', 'code'], message: '上级教育局管理员的单位应为市或省' });
+      return;
+    }
     if (value.role === 'county_admin') {
       // the unit is the admin's own county; the server checks the code
       if (value.position) ctx.addIssue({ code: 'custom', path: ['position'], message: '县教育局管理员不设职务' });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DROPOUT_CAUSES } from '../../domain/cases';
-import { IMPORT_STATUSES, REGISTRY_KINDS } from '../../domain/registry';
+import { CONSOLIDATION_GAPS, IMPORT_STATUSES, INTAKE_YEARS, REGISTRY_KINDS } from '../../domain/registry';
 import { divisionCodeField, entityId, pageOf, pageQuery } from '../fields';
 
 const keys = <T extends Record<string, string>>(record: T) => Object.keys(record) as [keyof T & string, ...Array<keyof T & string>];
@@ -117,11 +117,42 @@ export const dropoutRow = z.object({
 });
 export type DropoutRow = z.infer<typeof dropoutRow>;
 
+/** 巩固率 of one unit for the cohort graduating in the school year, with the formula's parts. */
+export const consolidationRow = z.object({
+  code: z.string(),
+  name: z.string(),
+  graduates: z.number().nullable(),
+  intake: z.number().nullable(),
+  transfersIn: z.number(),
+  transfersOut: z.number(),
+  rate: z.number().nullable(),
+  target: z.number(),
+  rag: z.enum(['green', 'amber', 'red']).nullable(),
+  gap: z.enum(keys(CONSOLIDATION_GAPS)).nullable(),
+  /** Why the rate is absent, in Chinese. */
+  gapLabel: z.string().nullable(),
+  formula: z.string(),
+});
+export type ConsolidationRow = z.infer<typeof consolidationRow>;
+
+export const consolidationView = z.object({
+  /** The school year the cohort graduates from grade 9, and the year it entered grade 1 (Y − 8). */
+  graduatingYear: z.number(),
+  entryYear: z.number(),
+  /** Where the intake came from (the county's note), null when none was entered. */
+  source: z.string().nullable(),
+  total: consolidationRow,
+  /** Per township, only where the county entered the township's intake. */
+  rows: z.array(consolidationRow),
+});
+export type ConsolidationView = z.infer<typeof consolidationView>;
+
 export const statsResponse = z.object({
   schoolYear: z.number(),
   unitName: z.string(),
   total: dropoutRow,
   rows: z.array(dropoutRow),
+  consolidation: consolidationView,
   cases: z.object({
     open: z.number(),
     overdue: z.number(),
@@ -134,3 +165,44 @@ export const statsResponse = z.object({
 export type StatsResponse = z.infer<typeof statsResponse>;
 
 export const reviewIdParam = z.object({ id: entityId });
+
+const intakeCount = (label: string) =>
+  z
+    .number({ error: `请填写${label}` })
+    .int(`${label}应为整数`)
+    .min(0, `${label}不能为负数`)
+    .max(10_000_000, `${label}过大`);
+
+/** The school year a grade-1 intake was entered for (2018 = the 2018–2019 school year). */
+export const intakeYearParam = z.object({
+  entryYear: z.coerce
+    .number({ error: '请选择入学学年' })
+    .int('入学学年不正确')
+    .min(INTAKE_YEARS.min, `入学学年不能早于${INTAKE_YEARS.min}年`)
+    .max(INTAKE_YEARS.max, `入学学年不能晚于${INTAKE_YEARS.max}年`),
+});
+
+/**
+ * The county's grade-1 intake of a school year from its own statistics (e.g. 教育事业统计年报), and
+ * optionally per township, counted where the children live (as the dropout rates count them).
+ */
+export const intakeRequest = z.object({
+  intake: intakeCount('一年级入学人数'),
+  source: z.string({ error: '请填写数据来源' }).trim().min(2, '请填写数据来源').max(100, '数据来源最多100字'),
+  townships: z
+    .array(z.object({ code: divisionCodeField, intake: intakeCount('乡镇入学人数') }))
+    .max(200, '乡镇最多200个')
+    .default([]),
+});
+
+export const intakeView = z.object({
+  entryYear: z.number(),
+  /** The school year this cohort graduates from grade 9. */
+  graduatingYear: z.number(),
+  intake: z.number(),
+  source: z.string(),
+  townships: z.array(z.object({ code: z.string(), name: z.string(), intake: z.number() })),
+  updatedAt: z.string(),
+});
+export type IntakeView = z.infer<typeof intakeView>;
+export const intakeListResponse = z.object({ items: z.array(intakeView) });

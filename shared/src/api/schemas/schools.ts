@@ -48,6 +48,8 @@ export const listSchoolsQuery = pageQuery.extend({
   under: divisionCodeField.optional(),
   stage: z.enum(SCHOOL_STAGES, { error: '学段不正确' }).optional(),
   q: z.string().trim().max(20, '搜索词最多20个字').optional(),
+  /** Only the schools whose cases the caller handles (a township's own, a school its own): filters and pickers of case work. */
+  actionable: z.enum(['true'], { error: '应为 true' }).optional(),
 });
 
 export const schoolPageResponse = pageOf(schoolView);

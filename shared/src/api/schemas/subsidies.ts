@@ -166,8 +166,8 @@ export const childSubsidiesResponse = z.object({
   ),
   /** Entitlements by semester, newest first. */
   entitlements: z.array(semesterEntitlementView),
-  /** Every payment, newest first. */
-  payments: z.array(paymentView),
+  /** Every payment, newest first; a guardian is not shown the county's internal batch number (`reference` null). */
+  payments: z.array(paymentView.extend({ reference: z.string().nullable() })),
   /** Shown, not paid: 营养改善计划 meals at school. */
   benefitsInKind: z.array(z.object({ label: z.string(), description: z.string(), dailyFen: z.number(), since: z.string() })),
   complaints: z.array(z.object({ id: z.string(), status: z.enum(COMPLAINT_STATUS_KEYS), createdAt: z.string(), subject: z.string() })),

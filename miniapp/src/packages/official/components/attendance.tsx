@@ -1,5 +1,5 @@
 import { Button, Text, View } from '@tarojs/components';
-import { attendanceRequest, GRADE_LABELS, PLACEMENT_MODES } from '@baoxue/shared';
+import { attendanceRequest, gradeLabel, PLACEMENT_MODES } from '@baoxue/shared';
 import { DateField } from '../../../components/date-field';
 import { DetailRow } from '../../../components/detail-row';
 import { Field, FormError } from '../../../components/field';
@@ -31,7 +31,7 @@ export function ReturnCard({ editor, canRecord }: { editor: CaseEditor; canRecor
       <Text className="card-title">返校与出勤</Text>
       <DetailRow label="返校学校">{returned.schoolName ?? '—'}</DetailRow>
       <DetailRow label="返校日期">{returned.returnedOn}</DetailRow>
-      <DetailRow label="编入年级">{GRADE_LABELS[returned.grade] ?? `${returned.grade}年级`}</DetailRow>
+      <DetailRow label="编入年级">{gradeLabel(returned.grade)}</DetailRow>
       <DetailRow label="安置方式">{PLACEMENT_MODES[returned.placement]}</DetailRow>
       {attendance && (
         <View className={attendance.satisfied ? 'attendance-summary attendance-satisfied' : 'attendance-summary'}>

@@ -11,6 +11,11 @@ import { Segmented } from '../../../components/segmented';
 export interface CaseFilters {
   status?: CaseStatus;
   overdueOnly: boolean;
+  /** The filters a dashboard figure opens the inbox with: open cases, due later today, returned or closed in a month (`2026-12`). */
+  open?: boolean;
+  dueToday?: boolean;
+  returnedIn?: string;
+  closedIn?: string;
   priorityGroup?: PriorityGroup;
   cause?: DropoutCause;
   /** A township or village, with its name for the summary line. */
@@ -19,6 +24,23 @@ export interface CaseFilters {
 }
 
 export const NO_FILTERS: CaseFilters = { overdueOnly: false };
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** The filters a link opens the inbox with (a dashboard figure's: `?overdue=true`, `?returnedIn=2026-12`). */
+export function filtersFromLink(params: Partial<Record<string, string>>): CaseFilters {
+  const month = (value: string | undefined) => (value && MONTH.test(value) ? value : undefined);
+  return {
+    overdueOnly: params.overdue === 'true',
+    open: params.open === 'true' || undefined,
+    dueToday: params.dueToday === 'true' || undefined,
+    returnedIn: month(params.returnedIn),
+    closedIn: month(params.closedIn),
+  };
+}
+
+/** 2026-12 → 2026年12月. */
+const monthLabel = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`;
 
 const STATUSES = [
   { value: 'all', label: '全部' },
@@ -32,6 +54,10 @@ export function describeFilters(filters: CaseFilters): string {
   return [
     filters.status && CASE_STATUS_LABELS[filters.status],
     filters.overdueOnly && '只看超期',
+    filters.dueToday && '今日到期',
+    filters.open && '在办',
+    filters.returnedIn && `${monthLabel(filters.returnedIn)}返校`,
+    filters.closedIn && `${monthLabel(filters.closedIn)}销号`,
     filters.priorityGroup && PRIORITY_GROUPS[filters.priorityGroup],
     filters.cause && DROPOUT_CAUSES[filters.cause],
     filters.place?.name,
@@ -64,9 +90,10 @@ export function CaseFilterPanel({ user, value, onApply }: { user: Me; value: Cas
           choices={[
             { value: 'any', label: '不限' },
             { value: 'overdue', label: '只看超期' },
+            { value: 'today', label: '今日到期' },
           ]}
-          value={draft.overdueOnly ? 'overdue' : 'any'}
-          onChange={(choice) => patch({ overdueOnly: choice === 'overdue' })}
+          value={draft.overdueOnly ? 'overdue' : draft.dueToday ? 'today' : 'any'}
+          onChange={(choice) => patch({ overdueOnly: choice === 'overdue', dueToday: choice === 'today' || undefined })}
         />
       </Field>
       <Field label="重点群体">
@@ -109,6 +136,7 @@ export function CaseFilterPanel({ user, value, onApply }: { user: Me; value: Cas
       <Field label="学校">
         <SchoolPicker
           value={draft.school?.id ?? null}
+          actionable
           onChange={(school: SchoolView) =>
             patch({ school: draft.school?.id === school.id ? undefined : { id: school.id, name: school.name } })
           }

@@ -1,6 +1,7 @@
+import { useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
-import { chinaDay, GRADE_LABELS, PLACEMENT_MODES, suggestedGrade } from '@baoxue/shared';
-import type { PlacementMode } from '@baoxue/shared';
+import { chinaDay, gradeChoices, gradeLabel, gradesOfStage, PLACEMENT_MODES, suggestedGrade } from '@baoxue/shared';
+import type { PlacementMode, SchoolStage } from '@baoxue/shared';
 import { DateField } from '../../../components/date-field';
 import { Field, FormError } from '../../../components/field';
 import { SchoolPicker } from '../../../components/school-picker';
@@ -12,7 +13,6 @@ import { monthsBetween, today } from '../../../utils/dates';
 import { transitionSchema, type CaseEditor } from '../case-editing';
 
 const returnSchema = transitionSchema('record_return');
-const GRADES = Object.entries(GRADE_LABELS).map(([grade, label]) => ({ value: grade, label }));
 const PLACEMENTS = (Object.keys(PLACEMENT_MODES) as PlacementMode[]).map((mode) => ({ value: mode, label: PLACEMENT_MODES[mode] }));
 
 /** What is known of the child for placing them: the grade a tip reported and their age. */
@@ -33,7 +33,7 @@ export function gradeAdvice(detail: CaseDetailView, returnedOn: string): { grade
   const suggested = suggestedGrade(grade, monthsOut, age);
   return {
     grade: suggested,
-    note: `建议编入${GRADE_LABELS[suggested]}：离校时${GRADE_LABELS[grade]}，自报告起约${monthsOut}个月（${rule}）。`,
+    note: `建议编入${gradeLabel(suggested)}：离校时${gradeLabel(grade)}，自报告起约${monthsOut}个月（${rule}）。`,
   };
 }
 
@@ -44,9 +44,13 @@ export function ReturnForm({ editor }: { editor: CaseEditor }) {
   const form = useForm(returnSchema, {
     transition: 'record_return',
     returnedOn: initialDay,
+    // most children go back to the school on the case
+    schoolId: detail.schoolId ?? undefined,
     grade: gradeAdvice(detail, initialDay).grade ?? undefined,
     placement: 'regular_class',
   });
+  // a primary school offers 一至六年级, a junior school 初一至初三, a nine-year school both
+  const [stage, setStage] = useState<SchoolStage | null>(null);
   const advice = gradeAdvice(detail, form.values.returnedOn ?? initialDay);
   const grade = form.values.grade === undefined || form.values.grade === null ? undefined : String(form.values.grade);
   const submit = () =>
@@ -55,7 +59,17 @@ export function ReturnForm({ editor }: { editor: CaseEditor }) {
   return (
     <View className="action-panel return-form">
       <Field label="返校学校" error={form.errors.schoolId}>
-        <SchoolPicker value={form.values.schoolId ?? null} onChange={(school) => form.set('schoolId', school.id)} />
+        <SchoolPicker
+          value={form.values.schoolId ?? null}
+          actionable
+          onPreset={(school) => setStage(school.stage)}
+          onChange={(school) => {
+            form.set('schoolId', school.id);
+            setStage(school.stage);
+            // a grade the school does not teach is not kept
+            if (form.values.grade && !gradesOfStage(school.stage).includes(Number(form.values.grade))) form.set('grade', undefined);
+          }}
+        />
       </Field>
       <Field label="返校日期" error={form.errors.returnedOn}>
         <DateField
@@ -66,7 +80,7 @@ export function ReturnForm({ editor }: { editor: CaseEditor }) {
         />
       </Field>
       <Field label="编入年级" error={form.errors.grade}>
-        <Segmented choices={GRADES} value={grade} onChange={(value) => form.set('grade', Number(value))} />
+        <Segmented choices={gradeChoices(stage)} value={grade} onChange={(value) => form.set('grade', Number(value))} />
         <Text className="field-hint grade-advice">{advice.note}</Text>
       </Field>
       <Field label="安置方式" error={form.errors.placement} hint="送教上门适用于重度残疾儿童，视同在校">

@@ -1,16 +1,8 @@
 import { Text, View } from '@tarojs/components';
 import { TIP_MILESTONES } from '@baoxue/shared';
-import type { TipMilestone, TipMilestoneView } from '@baoxue/shared';
+import type { TipMilestoneView } from '@baoxue/shared';
 import { formatDateTime } from '../../../utils/format';
-
-/** The path a tip's case normally takes; `unfounded` ends it early instead. */
-const ORDER: TipMilestone[] = ['received', 'assigned', 'visited', 'returned', 'closed'];
-
-/** The latest milestone reached, as a few words for a list. */
-export function latestMilestone(milestones: readonly TipMilestoneView[]): string {
-  const last = [...milestones].sort((a, b) => a.at.localeCompare(b.at)).pop();
-  return last ? TIP_MILESTONES[last.kind] : TIP_MILESTONES.received;
-}
+import { TIP_PROGRESS as ORDER } from '../tip-progress';
 
 /**
  * The coarse progress a supervisor may see (BRIEF §3): received, accepted, visited, returned,

@@ -28,8 +28,8 @@ export function SubmitResult({ outcome, tipKey, onAnother }: { outcome: SubmitOu
     return (
       <View className="card result-card result-sent">
         <Text className="result-title">已提交</Text>
+        {/* the server's answer already says when the child is followed (and that the tip joined the case) */}
         <Text className="result-message">{created.message}</Text>
-        {created.tip.alreadyFollowed && <Text className="notice">这个孩子已经有工作人员在跟进，您的线索已补充到同一案件中。</Text>}
         <View className="actions">
           <Button className="btn btn-primary btn-block" onClick={() => openPage(PAGES.supervisorTip, { id: created.tip.id })}>
             查看这条线索

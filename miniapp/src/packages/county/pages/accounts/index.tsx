@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Text, View } from '@tarojs/components';
+import { Button, Input, Text, View } from '@tarojs/components';
 import { ROLE_LABELS, ROLES } from '@baoxue/shared';
 import type { AccountView, Role } from '@baoxue/shared';
 import { PagedList } from '../../../../components/paged-list';
@@ -7,6 +7,7 @@ import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
+import { useDebounced } from '../../../../hooks/use-debounced';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { accountsApi } from '../../../../services/accounts';
 import { confirm, toastSuccess } from '../../../../utils/feedback';
@@ -15,15 +16,21 @@ import { roleTitle, unitName } from '../../../../utils/labels';
 
 type RoleFilter = Role | 'all';
 
+// parents sign in with WeChat and belong to no county: the county's list never holds one
 const FILTERS: ReadonlyArray<{ value: RoleFilter; label: string }> = [
   { value: 'all', label: '全部' },
-  ...ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] })),
+  ...ROLES.filter((role) => role !== 'parent').map((role) => ({ value: role, label: ROLE_LABELS[role] })),
 ];
 
 export default function AccountsPage() {
   const me = useCurrentUser();
   const [role, setRole] = useState<RoleFilter>('all');
-  const accounts = usePagedList((cursor) => accountsApi.list({ cursor, role: role === 'all' ? undefined : role, limit: 20 }), [role]);
+  const [query, setQuery] = useState('');
+  const searchTerm = useDebounced(query.trim());
+  const accounts = usePagedList(
+    (cursor) => accountsApi.list({ cursor, role: role === 'all' ? undefined : role, q: searchTerm || undefined, limit: 20 }),
+    [role, searchTerm],
+  );
   const saving = useAction(async (account: AccountView, disabling: boolean) => {
     accounts.replace(await accountsApi.setDisabled(account.id, disabling), (a, b) => a.id === b.id);
     toastSuccess(disabling ? '已停用' : '已启用');
@@ -40,8 +47,15 @@ export default function AccountsPage() {
 
   return (
     <Screen className="list-page">
+      <Input
+        className="input input-small account-search"
+        value={query}
+        maxlength={20}
+        placeholder="按姓名搜索账号"
+        onInput={(event) => setQuery(event.detail.value)}
+      />
       <Segmented choices={FILTERS} value={role} onChange={setRole} />
-      <PagedList list={accounts} empty="没有账号">
+      <PagedList list={accounts} empty={searchTerm ? `没有姓名含“${searchTerm}”的账号` : '没有账号'}>
         {(account) => (
           <View key={account.id} className="card list-item">
             <View className="list-item-head">
@@ -60,13 +74,15 @@ export default function AccountsPage() {
             {account.role === 'county_admin' ? (
               account.id !== me?.id && <Text className="list-item-meta">管理员账号由系统运维人员管理</Text>
             ) : (
-              <Button
-                className={account.disabled ? 'btn btn-plain btn-small' : 'btn btn-danger btn-small'}
-                loading={saving.running?.[0].id === account.id}
-                onClick={() => void toggle(account)}
-              >
-                {account.disabled ? '启用' : '停用'}
-              </Button>
+              <View className="inline-actions">
+                <Button
+                  className="btn btn-plain btn-small account-toggle"
+                  loading={saving.running?.[0].id === account.id}
+                  onClick={() => void toggle(account)}
+                >
+                  {account.disabled ? '启用' : '停用'}
+                </Button>
+              </View>
             )}
           </View>
         )}

@@ -7,7 +7,7 @@ import {
   CHILD_RECORD_SOURCES,
   CHILD_SEXES,
   decideChildReviewRequest,
-  GRADE_LABELS,
+  gradeLabel,
   splitMergeRequest,
 } from '@baoxue/shared';
 import { PriorityTags } from '../../../../components/case-card';
@@ -279,7 +279,7 @@ function birthLabel(record: ChildRecord): string {
 }
 
 function schoolLabel(record: ChildRecord): string {
-  const grade = record.grade ? (GRADE_LABELS[record.grade] ?? `${record.grade}年级`) : null;
+  const grade = record.grade ? gradeLabel(record.grade) : null;
   if (record.onRoster) return `学籍：${[record.schoolName ?? '学校不详', grade].filter(Boolean).join(' ')}`;
   return record.schoolName ? `无学籍（报告的学校：${record.schoolName}）` : '无学籍';
 }

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Button, Text, View } from '@tarojs/components';
-import { CASE_SOURCES, GRADE_LABELS } from '@baoxue/shared';
+import { CASE_SOURCES, gradeLabel } from '@baoxue/shared';
 import type { CaseSource } from '@baoxue/shared';
 import { CaseCard } from '../../../../components/case-card';
 import { DetailRow } from '../../../../components/detail-row';
@@ -279,7 +279,7 @@ function ReviewCard({ pair, onDecided }: { pair: ReviewPair; onDecided: (pair: R
           <Text className="list-item-line">{pupil.birthDate ? `${pupil.birthDate} 出生` : '出生日期不详'}</Text>
           <Text className="list-item-line">
             {pupil.schoolName ?? '学校不详'}
-            {pupil.grade ? ` · ${GRADE_LABELS[pupil.grade] ?? `${pupil.grade}年级`}` : ''}
+            {pupil.grade ? ` · ${gradeLabel(pupil.grade)}` : ''}
           </Text>
           {pupil.villageName && <Text className="list-item-line">{pupil.villageName}</Text>}
           {pupil.studentNumberMasked && <Text className="list-item-meta">学籍号 {pupil.studentNumberMasked}</Text>}

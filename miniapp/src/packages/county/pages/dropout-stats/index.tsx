@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
-import type { DropoutRow, DropoutStage, Me, Rag } from '@baoxue/shared';
+import type { ConsolidationRow, DropoutRow, DropoutStage, Me, Rag } from '@baoxue/shared';
 import { Screen } from '../../../../components/screen';
 import { Segmented, type Choice } from '../../../../components/segmented';
 import { ErrorNotice, Loading } from '../../../../components/status';
@@ -8,7 +8,9 @@ import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useLoader } from '../../../../hooks/use-loader';
 import { registryApi, type DropoutStats, type StatsQuery } from '../../../../services/registry';
+import { PAGES } from '../../../../routes';
 import { toastSuccess } from '../../../../utils/feedback';
+import { openPage } from '../../../../utils/navigation';
 import { RateChart, type RateBar } from '../../components/rate-chart';
 import { percent, recentSchoolYears, schoolYearLabel } from '../../registry-shared';
 import '../../registry.css';
@@ -86,6 +88,7 @@ function Stats({ user }: { user: Me }) {
           stats={stats.data}
           stage={stage}
           onStage={setStage}
+          canEnterIntake={user.role === 'county_admin'}
           onOpenTownship={
             !township && query.by === 'township' && user.role === 'county_admin'
               ? (row) => setTownship({ code: row.code, name: row.name })
@@ -109,10 +112,12 @@ function StatsBody({
   stage,
   onStage,
   onOpenTownship,
+  canEnterIntake,
 }: {
   stats: DropoutStats;
   stage: DropoutStage;
   onStage: (stage: DropoutStage) => void;
+  canEnterIntake: boolean;
   onOpenTownship?: (row: DropoutRow) => void;
 }) {
   const bars = useMemo<RateBar[]>(
@@ -165,6 +170,8 @@ function StatsBody({
         {onOpenTownship && stats.rows.length > 0 && <Text className="list-item-meta">点击乡镇查看各村</Text>}
       </View>
 
+      <ConsolidationCard consolidation={stats.consolidation} canEnterIntake={canEnterIntake} />
+
       <CaseFigures cases={stats.cases} />
     </>
   );
@@ -197,6 +204,81 @@ function RateCell({ cell }: { cell: Cell }) {
       </Text>
     </View>
   );
+}
+
+const CONSOLIDATION_RAG_LABELS: Record<Rag, string> = { green: '达标', amber: '预警', red: '未达标' };
+
+/**
+ * 巩固率 of the cohort graduating from grade 9 this school year, beside the dropout rates: the
+ * formula with its parts, red/amber/green against the goal of 95 %, and why it is absent when it is.
+ */
+function ConsolidationCard({ consolidation, canEnterIntake }: { consolidation: DropoutStats['consolidation']; canEnterIntake: boolean }) {
+  const { total, rows, graduatingYear, entryYear, source } = consolidation;
+  return (
+    <View className="card consolidation-card">
+      <Text className="card-title">九年义务教育巩固率</Text>
+      <Text className="list-item-meta">
+        {schoolYearLabel(graduatingYear)}九年级（{schoolYearLabel(entryYear)}入学一年级）
+      </Text>
+      <View className="total-cells">
+        <View className={`total-cell ${total.rag ? `rag-${total.rag}` : 'rate-none'}`}>
+          <Text className="total-stage">{total.name}</Text>
+          <Text className="total-rate">{total.rate === null ? '—' : consolidationPercent(total.rate)}</Text>
+          <Text className="total-meta">
+            {total.rag ? `${CONSOLIDATION_RAG_LABELS[total.rag]} · ` : ''}目标 ≥ {consolidationPercent(total.target)}
+          </Text>
+        </View>
+      </View>
+      {total.gapLabel && <Text className="list-item-meta consolidation-gap">{total.gapLabel}</Text>}
+      <Text className="list-item-meta consolidation-formula">{total.formula}</Text>
+      {source && <Text className="list-item-meta">入学人数来源：{source}</Text>}
+      {rows.length > 0 && (
+        <View className="rate-table">
+          <View className="rate-row rate-head">
+            <Text className="rate-name">乡镇</Text>
+            <Text className="rate-cell">巩固率</Text>
+            <Text className="rate-cell">九年级/基数</Text>
+          </View>
+          {rows.map((row) => (
+            <ConsolidationLine key={row.code} row={row} />
+          ))}
+        </View>
+      )}
+      <Text className="footnote">
+        巩固率 = 九年级在籍学生 ÷（九年前一年级入学人数 + 转入 −
+        转出、迁出），转入转出取自学籍异动。乡镇按学生居住地统计，只显示县里填报了该乡镇入学人数的乡镇。全国2021年为95.4%，目标95%，低于目标3个百分点以内为预警。
+      </Text>
+      {canEnterIntake && (
+        <Button className="btn btn-plain btn-small btn-open-intakes" onClick={() => openPage(PAGES.cohortIntakes)}>
+          填报往年一年级入学人数
+        </Button>
+      )}
+    </View>
+  );
+}
+
+function ConsolidationLine({ row }: { row: ConsolidationRow }) {
+  const base = row.intake === null ? null : row.intake + row.transfersIn - row.transfersOut;
+  return (
+    <View className="rate-row">
+      <Text className="rate-name">{row.name}</Text>
+      {row.rate === null ? (
+        <Text className="rate-cell rate-none">—</Text>
+      ) : (
+        <View className={`rate-cell rag-${row.rag}`}>
+          <Text className="rate-value">{consolidationPercent(row.rate)}</Text>
+        </View>
+      )}
+      <Text className="rate-cell rate-count">
+        {row.graduates ?? '—'}/{base ?? '—'}
+      </Text>
+    </View>
+  );
+}
+
+/** 0.9542 → 95.4% (巩固率 is quoted to one decimal). */
+function consolidationPercent(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
 }
 
 function CaseFigures({ cases }: { cases: DropoutStats['cases'] }) {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
-import { SUBSIDY_CATEGORIES, schoolYearLabel, schoolYearOf } from '@baoxue/shared';
+import { gradeLabel, SUBSIDY_CATEGORIES, schoolYearLabel, schoolYearOf } from '@baoxue/shared';
 import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
@@ -47,7 +47,7 @@ function EligibilityItem({ item }: { item: Eligibility }) {
       </View>
       <Text className="list-item-line">
         {item.schoolName ?? '—'}
-        {item.grade ? ` · ${item.grade}年级` : ''} · {STAGES[item.stage]} · {item.boarding ? '寄宿' : '非寄宿'}
+        {item.grade ? ` · ${gradeLabel(item.grade)}` : ''} · {STAGES[item.stage]} · {item.boarding ? '寄宿' : '非寄宿'}
       </Text>
       <Text className="list-item-meta">
         {schoolYearLabel(item.schoolYear)} · {item.source === 'import' ? '导入' : '手工认定'} · {formatDateTime(item.confirmedAt)}

@@ -1,12 +1,15 @@
 import { useState } from 'react';
 import { Button, Input, Text, Textarea, View } from '@tarojs/components';
-import { SCHOOL_NOTICE_AUDIENCES, sendSchoolNoticeRequest } from '@baoxue/shared';
+import { gradeChoices, SCHOOL_NOTICE_AUDIENCES, sendSchoolNoticeRequest } from '@baoxue/shared';
 import type { SchoolNoticeAudience } from '@baoxue/shared';
 import { Field, FormError } from '../../../../components/field';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
+import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useForm } from '../../../../hooks/use-form';
+import { useLoader } from '../../../../hooks/use-loader';
 import { noticesOfficeApi, type SchoolNotice } from '../../../../services/notices-office';
+import { schoolsApi } from '../../../../services/schools';
 import { goBack } from '../../../../utils/navigation';
 import '../../notices.css';
 
@@ -16,11 +19,6 @@ const AUDIENCES: ReadonlyArray<{ value: SchoolNoticeAudience; label: string }> =
   { value: 'class', label: SCHOOL_NOTICE_AUDIENCES.class },
 ];
 
-const GRADES = ['一年级', '二年级', '三年级', '四年级', '五年级', '六年级', '初一', '初二', '初三'].map((label, i) => ({
-  value: String(i + 1),
-  label,
-}));
-
 /** A school notice to the guardians of the whole school, a grade or a class. */
 export default function SchoolNoticeSendPage() {
   const [sent, setSent] = useState<SchoolNotice | null>(null);
@@ -29,6 +27,11 @@ export default function SchoolNoticeSendPage() {
 
 function SendForm({ onSent }: { onSent: (notice: SchoolNotice) => void }) {
   const form = useForm(sendSchoolNoticeRequest, { audience: { kind: 'school' } });
+  // the grades the sender's school teaches: a primary school 一至六年级, a junior school 初一至初三
+  const user = useCurrentUser();
+  const schoolId = user?.unit?.kind === 'school' ? user.unit.schoolId : null;
+  const school = useLoader(() => (schoolId ? schoolsApi.get(schoolId) : null), [schoolId]);
+  const grades = gradeChoices(school.data?.stage);
   const audience = form.values.audience ?? { kind: 'school' as const };
   const grade = 'grade' in audience ? String(audience.grade ?? '') : '';
   const className = audience.kind === 'class' ? (audience.className ?? '') : '';
@@ -51,7 +54,7 @@ function SendForm({ onSent }: { onSent: (notice: SchoolNotice) => void }) {
         <Segmented choices={AUDIENCES} value={audience.kind} onChange={chooseKind} />
         {audience.kind !== 'school' && (
           <View className="audience-grade">
-            <Segmented choices={GRADES} value={grade} onChange={chooseGrade} />
+            <Segmented choices={grades} value={grade} onChange={chooseGrade} />
           </View>
         )}
         {audience.kind === 'class' && (

@@ -1,7 +1,15 @@
 import { useEffect, useState, type ComponentProps } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
-import { CASE_SOURCES, CASE_STATUS_LABELS, CaseAction, PRIORITY_GROUPS, revealTipsterRequest, splitTipRequest } from '@baoxue/shared';
+import {
+  CASE_SOURCES,
+  CASE_STATUS_LABELS,
+  CaseAction,
+  gradeLabel,
+  PRIORITY_GROUPS,
+  revealTipsterRequest,
+  splitTipRequest,
+} from '@baoxue/shared';
 import type { Me } from '@baoxue/shared';
 import { childFacts } from '../../../../components/case-card';
 import { ROUTING_RULE_LABELS } from '../../../../components/case-labels';
@@ -166,18 +174,21 @@ function CaseView({
           <DetailRow label="学籍">
             {[
               detail.child.roster.schoolName,
-              detail.child.roster.grade ? `${detail.child.roster.grade}年级` : null,
+              detail.child.roster.grade ? gradeLabel(detail.child.roster.grade) : null,
               detail.child.roster.className,
             ]
               .filter(Boolean)
               .join(' ')}
           </DetailRow>
         )}
+        <DetailRow label="案件编号">{detail.number}</DetailRow>
         <DetailRow label="居住地">{detail.place ?? '不清楚'}</DetailRow>
         <DetailRow label="负责乡镇">{detail.townshipName ?? '县教育局待分派'}</DetailRow>
         {detail.schoolName && <DetailRow label="学校">{detail.schoolName}</DetailRow>}
         <DetailRow label="包抓干部">{detail.assigneeName ?? '尚未指定'}</DetailRow>
-        <DetailRow label="来源">{`${CASE_SOURCES[detail.source]}，共 ${detail.tipCount} 条线索`}</DetailRow>
+        <DetailRow label="来源">
+          {detail.tipCount > 0 ? `${CASE_SOURCES[detail.source]}，共 ${detail.tipCount} 条线索` : CASE_SOURCES[detail.source]}
+        </DetailRow>
         <DetailRow label="收到时间">{formatDateTime(detail.openedAt)}</DetailRow>
         {detail.confirmedAt && <DetailRow label="确认辍学">{formatDateTime(detail.confirmedAt)}</DetailRow>}
       </View>

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { useRouter } from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
 import type { Me, RequestQuery } from '@baoxue/shared';
 import { CaseCard } from '../../../../components/case-card';
@@ -15,7 +16,7 @@ import { transfersApi } from '../../../../services/case-handling';
 import { casesApi, type CaseItem } from '../../../../services/cases';
 import { toastSuccess } from '../../../../utils/feedback';
 import { openPage } from '../../../../utils/navigation';
-import { CaseFilterPanel, describeFilters, NO_FILTERS, type CaseFilters } from '../../components/case-filters';
+import { CaseFilterPanel, describeFilters, filtersFromLink, NO_FILTERS, type CaseFilters } from '../../components/case-filters';
 import { SubscribeNewCases } from '../../components/subscribe-new-cases';
 import { IncomingTransfer } from '../../components/transfers';
 import '../../official.css';
@@ -39,12 +40,18 @@ export default function InboxPage() {
 }
 
 function Inbox({ user }: { user: Me }) {
-  const [filters, setFilters] = useState<CaseFilters>(NO_FILTERS);
+  // a dashboard figure opens the inbox on the cases it counts
+  const link = useRouter().params;
+  const [filters, setFilters] = useState<CaseFilters>(() => filtersFromLink(link));
   const [filtering, setFiltering] = useState(false);
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim());
   const query: ListQuery = {
     status: filters.status,
+    open: filters.open ? 'true' : undefined,
+    dueToday: filters.dueToday ? 'true' : undefined,
+    returnedIn: filters.returnedIn,
+    closedIn: filters.closedIn,
     priorityGroup: filters.priorityGroup,
     cause: filters.cause,
     under: filters.place?.code,
@@ -100,7 +107,7 @@ function Inbox({ user }: { user: Me }) {
         className="input input-search"
         value={search}
         maxlength={20}
-        placeholder="按孩子姓名查找"
+        placeholder="按孩子姓名或案件编号查找"
         onInput={(event) => setSearch(event.detail.value)}
       />
       <View className="filter-bar">

@@ -155,7 +155,6 @@ function NewComplaint({ childId, paymentId, semester }: { childId: string; payme
             {payment.cardTail ? `（尾号${payment.cardTail}）` : ''}
             {payment.paidOn ? ` · ${payment.paidOn} 到账` : ''}
           </Text>
-          <Text className="list-item-meta">批次 {payment.reference}</Text>
         </View>
       )}
       {entitlement && (

@@ -8,10 +8,12 @@ import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { noticesApi, type FormalNotice } from '../../../../services/notices';
+import { childrenApi } from '../../../../services/parents';
 import { PAGES } from '../../../../routes';
 import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { pageUrl } from '../../../../utils/navigation';
+import { emptyNoticesText } from '../../empty-notices';
 import './index.css';
 
 /**
@@ -26,6 +28,7 @@ export default function NoticesPage() {
     if (kind === 'enrolment') void Taro.redirectTo({ url: pageUrl(PAGES.parentEnrolment, { id }) });
   }, [kind, id]);
   const notices = useLoader(() => (user ? noticesApi.mine() : null), [user?.id]);
+  const children = useLoader(() => (user ? childrenApi.mine() : null), [user?.id]);
   useOnReturn(() => void notices.reload());
   const items = notices.data?.items ?? [];
 
@@ -35,7 +38,7 @@ export default function NoticesPage() {
     <Screen className="detail-page notices-page">
       {notices.error && <ErrorNotice message={notices.error} onRetry={() => void notices.reload()} />}
       {notices.loading && !notices.data && <Loading />}
-      {notices.data && items.length === 0 && <Empty text="没有收到正式通知。绑定孩子后，学校和乡镇发给您的通知会显示在这里。" />}
+      {notices.data && children.data && items.length === 0 && <Empty text={emptyNoticesText('formal', children.data.items.length > 0)} />}
       {items.map((notice) => (
         <NoticeCard key={notice.id} notice={notice} onAcknowledged={replace} />
       ))}

@@ -5,11 +5,13 @@ import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
 import { Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
+import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { useStableCallback } from '../../../../hooks/use-stable-callback';
-import { schoolNoticesApi, type ReceivedSchoolNotice } from '../../../../services/parents';
+import { childrenApi, schoolNoticesApi, type ReceivedSchoolNotice } from '../../../../services/parents';
 import { formatDateTime } from '../../../../utils/format';
+import { emptyNoticesText } from '../../empty-notices';
 import '../../parent.css';
 
 const same = (a: ReceivedSchoolNotice, b: ReceivedSchoolNotice) => a.id === b.id;
@@ -23,6 +25,7 @@ export default function SchoolNoticesPage() {
   const { id } = useRouter().params;
   const notices = usePagedList((cursor) => (user ? schoolNoticesApi.mine(cursor) : Promise.resolve(EMPTY)), [user?.id]);
   useOnReturn(() => void notices.reload());
+  const children = useLoader(() => (user ? childrenApi.mine() : null), [user?.id]);
   const [openIds, setOpenIds] = useState<ReadonlySet<string>>(new Set(id ? [id] : []));
   const unread = notices.items.filter((notice) => !notice.read).length;
 
@@ -69,7 +72,7 @@ export default function SchoolNoticesPage() {
           <Text className="section-title">{unread > 0 ? `${unread} 条未读` : '没有未读通知'}</Text>
         </View>
       )}
-      <PagedList list={notices} empty="还没有学校通知。绑定孩子后，学校发给家长的通知会显示在这里。">
+      <PagedList list={notices} empty={emptyNoticesText('school', children.data ? children.data.items.length > 0 : null)}>
         {(notice) => {
           const shown = openIds.has(notice.id);
           return (

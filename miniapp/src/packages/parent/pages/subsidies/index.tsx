@@ -151,9 +151,7 @@ function ChildRecord({ childId }: { childId: string }) {
                 </Text>
                 {payment.paidOn && <Text className="list-item-line">{payment.paidOn} 到账</Text>}
                 {payment.failureReason && <Text className="list-item-error">发放失败：{payment.failureReason}</Text>}
-                <Text className="list-item-meta">
-                  批次 {payment.reference} · 更新于 {formatDateTime(payment.updatedAt)}
-                </Text>
+                <Text className="list-item-meta">更新于 {formatDateTime(payment.updatedAt)}</Text>
                 <Text className="link" onClick={() => complain({ paymentId: payment.id })}>
                   对这笔发放有疑问？反映问题
                 </Text>

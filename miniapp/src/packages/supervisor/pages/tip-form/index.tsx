@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import Taro from '@tarojs/taro';
 import { Button, Input, Text, Textarea, View } from '@tarojs/components';
-import { CHILD_SEXES, createTipRequest, GRADE_LABELS, TIP_LIMITS } from '@baoxue/shared';
+import { CHILD_SEXES, createTipRequest, gradeChoices, TIP_LIMITS } from '@baoxue/shared';
 import type { ChildSex, Me } from '@baoxue/shared';
 import { Field, FormError } from '../../../../components/field';
 import { PhotoField } from '../../../../components/photo-field';
@@ -18,10 +19,13 @@ import { SubmitResult } from '../../components/submit-result';
 import { clearDraft, hasContent, loadDraft, placeCode, saveDraft, type PlaceChoice, type TipDraft } from '../../tip-draft';
 
 const SEXES = (Object.keys(CHILD_SEXES) as ChildSex[]).map((sex) => ({ value: sex, label: CHILD_SEXES[sex] }));
-const GRADES = [{ value: '', label: '不清楚' }, ...Object.entries(GRADE_LABELS).map(([grade, label]) => ({ value: grade, label }))];
+const GRADES = [{ value: '', label: '不清楚' }, ...gradeChoices(null)];
 
-/** Error paths drawn beside a field; any other the server names is listed above the button. */
-const SHOWN_FIELDS = new Set([
+/**
+ * Error paths drawn beside a field, in the order the form shows them; any other the server names is
+ * listed in the summary at the top of the form.
+ */
+const FIELD_ORDER = [
   'child.name',
   'child.sex',
   'child.age',
@@ -32,9 +36,16 @@ const SHOWN_FIELDS = new Set([
   'divisionCode',
   'locationNote',
   'observation',
-  'contact',
   'photoId',
-]);
+  'contact',
+] as const;
+type FieldPath = (typeof FIELD_ORDER)[number];
+const SHOWN_FIELDS = new Set<string>(FIELD_ORDER);
+
+/** The element id of a field's row, to scroll to (`child.lastSchoolName` shares the school's row). */
+function fieldId(path: FieldPath): string {
+  return `tip-field-${path === 'child.lastSchoolName' ? 'child-lastSchoolId' : path.replace('.', '-')}`;
+}
 
 interface Submitted {
   outcome: SubmitOutcome;
@@ -125,8 +136,26 @@ function TipForm({ user, onSubmitted }: { user: Me; onSubmitted: (submitted: Sub
     form.set('photoId', next?.id ?? null);
   };
 
-  const submit = () =>
-    form.submit(async (body) => {
+  // After a refused submit, the first field to correct comes into view and, if typed, takes the focus.
+  const jumpToError = useRef(false);
+  const [focused, setFocused] = useState<FieldPath | null>(null);
+  const { errors, formError, submitting } = form;
+  useEffect(() => {
+    if (!jumpToError.current || submitting) return;
+    jumpToError.current = false;
+    const first = FIELD_ORDER.find((path) => errors[path]);
+    if (!first && !formError) return;
+    void Taro.pageScrollTo({ selector: first ? `#${fieldId(first)}` : '#tip-form-errors', offsetTop: -16, duration: 200 }).catch(
+      () => undefined,
+    );
+    setFocused(first ?? null);
+  }, [errors, formError, submitting]);
+  const focusProps = (path: FieldPath) => ({ focus: focused === path, onBlur: () => setFocused(null) });
+
+  const submit = () => {
+    jumpToError.current = true;
+    setFocused(null);
+    return form.submit(async (body) => {
       // Asked first, straight from the tap as WeChat requires; the tip does not wait for the answer.
       const asking = askToSubscribe(['tip_progress']);
       const draft = current();
@@ -143,6 +172,7 @@ function TipForm({ user, onSubmitted }: { user: Me; onSubmitted: (submitted: Sub
       await asking;
       onSubmitted({ outcome, key: body.idempotencyKey });
     });
+  };
 
   const chosenSchool = child.lastSchoolId
     ? { kind: 'listed' as const, id: child.lastSchoolId, name: schoolLabel ?? '已选学校' }
@@ -161,23 +191,39 @@ function TipForm({ user, onSubmitted }: { user: Me; onSubmitted: (submitted: Sub
         </Text>
       </View>
 
+      {/* the summary at the top: what to correct, each field's own message stays beside it */}
+      <View id="tip-form-errors">
+        <FormError message={form.formError} />
+        {otherErrors.length > 0 && (
+          <View className="form-error">
+            {otherErrors.map(([path, message]) => (
+              <Text key={path} className="form-error-line">
+                {message}
+              </Text>
+            ))}
+          </View>
+        )}
+      </View>
+
       <View className="card">
         <Text className="card-title">孩子的情况</Text>
-        <Field label="孩子姓名" error={form.errors['child.name']}>
+        <Field label="孩子姓名" id={fieldId('child.name')} error={form.errors['child.name']}>
           <Input
             className="input input-child-name"
+            {...focusProps('child.name')}
             value={child.name}
             maxlength={20}
             placeholder="请输入孩子的姓名"
             onInput={(event) => setChild({ name: event.detail.value })}
           />
         </Field>
-        <Field label="性别" error={form.errors['child.sex']}>
+        <Field label="性别" id={fieldId('child.sex')} error={form.errors['child.sex']}>
           <Segmented choices={SEXES} value={child.sex ?? 'unknown'} onChange={(sex) => setChild({ sex })} />
         </Field>
-        <Field label="大约年龄（选填）" error={form.errors['child.age']} hint="义务教育阶段一般为6到15岁">
+        <Field label="大约年龄（选填）" id={fieldId('child.age')} error={form.errors['child.age']} hint="义务教育阶段一般为6到15岁">
           <Input
             className="input input-age"
+            {...focusProps('child.age')}
             type="number"
             value={child.age === null || child.age === undefined ? '' : String(child.age)}
             maxlength={2}
@@ -185,10 +231,14 @@ function TipForm({ user, onSubmitted }: { user: Me; onSubmitted: (submitted: Sub
             onInput={(event) => setChild({ age: event.detail.value === '' ? null : event.detail.value })}
           />
         </Field>
-        <Field label="年级（选填）" error={form.errors['child.grade']}>
+        <Field label="年级（选填）" id={fieldId('child.grade')} error={form.errors['child.grade']}>
           <Segmented choices={GRADES} value={grade} onChange={(value) => setChild({ grade: value === '' ? null : Number(value) })} />
         </Field>
-        <Field label="原来就读的学校（选填）" error={form.errors['child.lastSchoolId'] ?? form.errors['child.lastSchoolName']}>
+        <Field
+          label="原来就读的学校（选填）"
+          id={fieldId('child.lastSchoolId')}
+          error={form.errors['child.lastSchoolId'] ?? form.errors['child.lastSchoolName']}
+        >
           <SchoolField
             chosen={chosenSchool}
             near={placeCode(place)}
@@ -206,9 +256,15 @@ function TipForm({ user, onSubmitted }: { user: Me; onSubmitted: (submitted: Sub
             }}
           />
         </Field>
-        <Field label="身份证号（选填）" error={form.errors['child.idNumber']} hint="只在确切知道时填写，工作人员看到的是隐去中间位数的号码">
+        <Field
+          label="身份证号（选填）"
+          id={fieldId('child.idNumber')}
+          error={form.errors['child.idNumber']}
+          hint="只在确切知道时填写，工作人员看到的是隐去中间位数的号码"
+        >
           <Input
             className="input input-id-number"
+            {...focusProps('child.idNumber')}
             type="idcard"
             value={child.idNumber ?? ''}
             maxlength={22}
@@ -220,12 +276,13 @@ function TipForm({ user, onSubmitted }: { user: Me; onSubmitted: (submitted: Sub
 
       <View className="card">
         <Text className="card-title">孩子住在哪里</Text>
-        <Field label="所在村（社区）" error={form.errors.divisionCode}>
+        <Field label="所在村（社区）" id={fieldId('divisionCode')} error={form.errors.divisionCode}>
           <PlacePicker value={place} onChange={choosePlace} />
         </Field>
-        <Field label="位置说明（选填）" error={form.errors.locationNote}>
+        <Field label="位置说明（选填）" id={fieldId('locationNote')} error={form.errors.locationNote}>
           <Input
             className="input input-location-note"
+            {...focusProps('locationNote')}
             value={form.values.locationNote ?? ''}
             maxlength={TIP_LIMITS.locationNoteMax}
             placeholder="例如：村东头小卖部往北第二户"
@@ -236,9 +293,10 @@ function TipForm({ user, onSubmitted }: { user: Me; onSubmitted: (submitted: Sub
 
       <View className="card">
         <Text className="card-title">看到的情况</Text>
-        <Field label="情况说明" error={form.errors.observation}>
+        <Field label="情况说明" id={fieldId('observation')} error={form.errors.observation}>
           <Textarea
             className="textarea textarea-observation"
+            {...focusProps('observation')}
             value={form.values.observation ?? ''}
             maxlength={TIP_LIMITS.observationMax}
             placeholder="例如：开学两周了，白天常看到孩子在家附近放牛，没有去上学"
@@ -249,7 +307,12 @@ function TipForm({ user, onSubmitted }: { user: Me; onSubmitted: (submitted: Sub
             {observationLength < TIP_LIMITS.observationMin ? `（至少${TIP_LIMITS.observationMin}个字）` : ''}
           </Text>
         </Field>
-        <Field label="照片（选填）" error={undefined} hint={photo ? undefined : '可拍摄能说明情况的照片，请勿拍摄孩子正脸'}>
+        <Field
+          label="照片（选填）"
+          id={fieldId('photoId')}
+          error={undefined}
+          hint={photo ? undefined : '可拍摄能说明情况的照片，请勿拍摄孩子正脸'}
+        >
           <PhotoField
             photo={photo}
             error={form.errors.photoId}
@@ -263,25 +326,21 @@ function TipForm({ user, onSubmitted }: { user: Me; onSubmitted: (submitted: Sub
       </View>
 
       <View className="card">
-        <Field label="您的联系方式（选填）" error={form.errors.contact} hint="工作人员需要核实时可以联系您；只有说明理由并留痕后才能看到">
+        <Field
+          label="您的联系方式（选填）"
+          id={fieldId('contact')}
+          error={form.errors.contact}
+          hint="工作人员需要核实时可以联系您；只有说明理由并留痕后才能看到"
+        >
           <Input
             className="input input-contact"
+            {...focusProps('contact')}
             value={form.values.contact ?? ''}
             maxlength={TIP_LIMITS.contactMax}
             placeholder="手机号或微信号"
             onInput={(event) => form.set('contact', event.detail.value || null)}
           />
         </Field>
-        {otherErrors.length > 0 && (
-          <View className="form-error">
-            {otherErrors.map(([path, message]) => (
-              <Text key={path} className="form-error-line">
-                {message}
-              </Text>
-            ))}
-          </View>
-        )}
-        <FormError message={form.formError} />
         <Button className="btn btn-primary btn-block" loading={form.submitting} onClick={() => void submit()}>
           提交线索
         </Button>

@@ -1,6 +1,5 @@
 import { useEffect, useRef } from 'react';
 import { Button, Text, View } from '@tarojs/components';
-import { TIP_MILESTONES } from '@baoxue/shared';
 import type { OwnTipView } from '@baoxue/shared';
 import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
@@ -13,7 +12,7 @@ import { tipOutbox } from '../../../../services/tip-outbox';
 import { tipsApi } from '../../../../services/tips';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
-import { latestMilestone } from '../../components/milestones';
+import { latestMilestone } from '../../tip-progress';
 import { QueuedTips } from '../../components/queued-tips';
 
 /** 我的线索: the supervisor's record, tips still on the phone, and every tip sent with its progress. */
@@ -32,9 +31,9 @@ export default function MyTipsPage() {
   return (
     <Screen className="list-page tips-page">
       <View className="card stats-card">
-        <Stat label="已提交" value={stats?.sent} />
-        <Stat label="确认辍学" value={stats?.confirmed} />
-        <Stat label={TIP_MILESTONES.returned} value={stats?.returned} />
+        <Stat label="已提交线索" value={stats?.sent} />
+        <Stat label="确认辍学儿童" value={stats?.confirmed} />
+        <Stat label="已复学儿童" value={stats?.returned} />
       </View>
       <Button className="btn btn-primary btn-block" onClick={() => openPage(PAGES.supervisorTipForm)}>
         提交新线索
