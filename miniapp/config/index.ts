@@ -51,13 +51,42 @@ const config: UserConfigFn<'webpack5'> = (merge) => {
     // Taro's mini program terser defaults write every non-ASCII character as \uXXXX (6 bytes for
     // a Chinese character that takes 3 in UTF-8). WeChat reads UTF-8 sources, and the main
     // package's 2 MB budget is mostly Chinese UI text, so the weapp build keeps it as UTF-8.
-    ...(platform === 'h5' ? {} : { terser: { enable: true, config: { output: { ascii_only: false } } } }),
+    ...(platform === 'h5'
+      ? {}
+      : {
+          terser: {
+            enable: true,
+            config: {
+              // Taro turns off terser's default passes that rewrite code (joining and inlining
+              // variables, reducing constants); they are terser's defaults elsewhere and trim the
+              // main package's scripts (issue 16).
+              compress: {
+                collapse_vars: true,
+                comparisons: true,
+                computed_props: true,
+                inline: true,
+                loops: true,
+                negate_iife: true,
+                properties: true,
+                reduce_funcs: true,
+                reduce_vars: true,
+                switches: true,
+                typeofs: true,
+              },
+              output: { ascii_only: false },
+            },
+          },
+        }),
     mini: {
       compile: { include: [sharedSource] },
       optimizeMainPackage: { enable: true },
       webpackChain: resolveOwnModules,
       postcss: {
         pxtransform: { enable: true, config: {} },
+        // WeChat renders with WebKit on iOS and Chromium (XWeb) on Android. The package.json
+        // browserslist also serves H5 browsers and would add IE's -ms- and old -webkit- flexbox
+        // prefixes: in the mini program they are dead bytes (issue 16, the main package's size).
+        autoprefixer: { enable: true, config: { overrideBrowserslist: ['ios >= 9', 'android >= 5'] } },
         cssModules: { enable: false },
       },
     },

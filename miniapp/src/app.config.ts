@@ -25,6 +25,7 @@ export default defineAppConfig({
         'pages/dropout-stats/index',
         'pages/cohort-intakes/index',
         'pages/scorecards/index',
+        'pages/circulars/index',
         'pages/subsidies/index',
         'pages/subsidy-policies/index',
         'pages/subsidy-eligibility/index',
@@ -47,6 +48,8 @@ export default defineAppConfig({
         'pages/deferrals/index',
         'pages/school-notices/index',
         'pages/school-notice-send/index',
+        'pages/circulars/index',
+        'pages/circular/index',
       ],
     },
     {

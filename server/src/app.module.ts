@@ -32,6 +32,7 @@ import { SchoolLineModule } from './modules/school-line/school-line.module';
 import { SchoolNoticesModule } from './modules/school-notices/school-notices.module';
 import { SchoolsModule } from './modules/schools/schools.module';
 import { ScorecardsModule } from './modules/scorecards/scorecards.module';
+import { CircularsModule } from './modules/circulars/circulars.module';
 import { SubsidiesModule } from './modules/subsidies/subsidies.module';
 import { TipsModule } from './modules/tips/tips.module';
 import { UploadsModule } from './modules/uploads/uploads.module';
@@ -70,6 +71,7 @@ export class AppModule {
         RegistryModule,
         DashboardModule,
         ScorecardsModule,
+        CircularsModule,
         GuardiansModule,
         EnrolmentModule,
         PupilChangesModule,

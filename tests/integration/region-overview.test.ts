@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import {
   ancestorDivisionCode,
+  chinaDay,
   expectedGrade,
   FINISHED_CASE_STATUSES,
   idNumberCheckCharacter,
@@ -10,8 +11,12 @@ import {
   schoolYearRange,
   stageOfGrade,
   type CaseDetail,
+  type ConsolidationRow,
+  type IntakeView,
   type InvitationView,
   type Me,
+  type PupilChangeView,
+  type RegionConsolidation,
   type RegionFiguresRow,
   type RegionOverviewResponse,
   type SchoolView,
@@ -22,6 +27,7 @@ import { Child } from '../../server/src/modules/children/child.entity';
 import { ServedCounty } from '../../server/src/modules/divisions/division.entity';
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { expectError, signInAs, signInWithWechat, type ApiClient, type ApiResponse } from '../support/api';
+import { clientFor, createUser } from '../support/factories';
 import { printedCode, runCli, type CliResult } from '../support/cli';
 import { importRegistry, ROSTER_HEADER, xlsx } from '../support/registry';
 import { startTestServer, type TestServer } from '../support/server';
@@ -32,7 +38,9 @@ import { fileTip, raiseTipLimit } from '../support/tips';
  * (光山县, the demo county, and 罗山县, onboarded beside it) and one of 临夏州 (东乡族自治县) get pupils,
  * tips and cases through the API; the prefecture's overview equals a recount from the rows, the
  * province sees both counties with the prefecture's subtotal, the other prefecture sees neither, the
- * drill-down stops at a county's townships, and nothing a region admin reaches names a child.
+ * drill-down stops at a county's townships, and nothing a region admin reaches names a child. Part 3:
+ * each county's 巩固率 in the overview is the county's own, and a subtotal sums the parts of the
+ * counties that entered the cohort's intake.
  */
 const GUANGSHAN = '411522000000';
 const LUOSHAN = '411521000000';
@@ -506,6 +514,149 @@ describe('prefecture and province users: their counties’ figures, never a chil
     expectError(await clients.guangshan!.post(`/invitations/${another.body.id}/revoke`), 404, 'NOT_FOUND');
     expectError(await clients.henan!.post(`/invitations/${another.body.id}/revoke`), 404, 'NOT_FOUND');
     expect((await xinyang.post<InvitationView>(`/invitations/${another.body.id}/revoke`)).body.status).toBe('revoked');
+  });
+
+  it('carries each county’s 巩固率, and sums the parts of the counties that entered the cohort’s intake', async () => {
+    const entryYear = schoolYear - 8;
+    const effectiveOn = chinaDay(server.clock.now());
+    // a junior school in each county of 信阳, with grade-9 pupils on its roster
+    const juniors: Record<string, SchoolView> = {};
+    for (const [key, name, division] of [
+      ['guangshan', '光山县十里镇第二初级中学', '411522101000'],
+      ['luoshan', '罗山县周党镇初级中学', ZHOUDANG],
+    ] as const) {
+      const created = await clients[key]!.post<SchoolView>('/schools', { name, stage: 'junior', divisionCode: division });
+      expect(created.status).toBe(201);
+      juniors[key] = created.body;
+    }
+    const nine = (names: string[], village: string) => names.map((name) => ({ name, grade: 9, village }));
+    await roster(clients.guangshan!, '411522', '光山县十里镇第二初级中学', nine(['周光九', '吴光九', '郑光九', '王光九'], WUMING));
+    await roster(clients.luoshan!, '411521', '罗山县周党镇初级中学', nine(['李罗九', '王罗九', '冯罗九'], LEIFAN));
+    const staff = async (key: 'guangshan' | 'luoshan', county: string) =>
+      clientFor(
+        server,
+        await createUser(server.dataSource, {
+          role: 'official',
+          position: 'school_staff',
+          unitSchoolId: juniors[key]!.id,
+          countyCode: county,
+        }),
+      );
+    const [guangshanStaff, luoshanStaff] = [await staff('guangshan', GUANGSHAN), await staff('luoshan', LUOSHAN)];
+    const childId = async (name: string) => (await manager().findOneByOrFail(Child, { name })).id;
+    // 学籍异动: one 光山 pupil moves away, another transfers to 罗山's junior school, which confirms it
+    const moved = await guangshanStaff.post<PupilChangeView>('/pupil-changes', {
+      childId: await childId('周光九'),
+      kind: 'moved_away',
+      destination: '广东省东莞市',
+      effectiveOn,
+      reason: '随父母外出务工',
+    });
+    expect(moved.status).toBe(201);
+    const sent = await guangshanStaff.post<PupilChangeView>('/pupil-changes', {
+      childId: await childId('吴光九'),
+      kind: 'transfer_out',
+      toSchoolId: juniors.luoshan!.id,
+      effectiveOn,
+      reason: '随父母迁居',
+    });
+    expect(sent.status).toBe(201);
+    expect((await luoshanStaff.post(`/pupil-changes/${sent.body.id}/confirm`, { approve: true })).status).toBe(200);
+
+    const regionOf = async (client: ApiClient) => {
+      const response = await asRegion(client.get<RegionOverviewResponse>(`/region/overview?schoolYear=${schoolYear}`));
+      expect(response.status).toBe(200);
+      return response.body;
+    };
+    const countyOwn = async (admin: ApiClient): Promise<Omit<ConsolidationRow, 'code' | 'name'>> => {
+      const {
+        code: _code,
+        name: _name,
+        ...own
+      } = (await admin.get<StatsResponse>(`/stats/dropout?schoolYear=${schoolYear}`)).body.consolidation.total;
+      return own;
+    };
+    const partsOf = (figure: Pick<RegionConsolidation, 'graduates' | 'intake' | 'transfersIn' | 'transfersOut'>) => ({
+      graduates: figure.graduates,
+      intake: figure.intake,
+      transfersIn: figure.transfersIn,
+      transfersOut: figure.transfersOut,
+    });
+    const putIntake = (admin: ApiClient, intake: number) =>
+      admin.request<IntakeView>('PUT', `/stats/intakes/${entryYear}`, { intake, source: `${entryYear}年教育事业统计年报` });
+
+    // no county has entered the intake: no rate anywhere, and the total says both are missing
+    let answer = await regionOf(clients.xinyang!);
+    for (const county of answer.counties) expect(county.consolidation).toMatchObject({ rate: null, gap: 'no_intake', countiesCounted: 0 });
+    expect(answer.total.consolidation).toMatchObject({ rate: null, gap: 'no_intake', countiesCounted: 0, countiesWithoutIntake: 2 });
+
+    // 光山 enters its intake: the total is 光山's alone, 罗山's grade-9 pupils are not counted without its intake
+    expect((await putIntake(clients.guangshan!, 6)).status).toBe(200);
+    answer = await regionOf(clients.xinyang!);
+    const guangshanOwn = await countyOwn(clients.guangshan!);
+    const guangshanRow = answer.counties.find((c) => c.code === GUANGSHAN)!.consolidation;
+    expect(guangshanRow).toEqual({ ...guangshanOwn, countiesCounted: 1, countiesWithoutIntake: 0 });
+    // by hand: 4 in grade 9, one moved away, one transferred to 罗山 → 2 ÷ (6 + 0 − 2)
+    expect(partsOf(guangshanRow)).toEqual({ graduates: 2, intake: 6, transfersIn: 0, transfersOut: 2 });
+    expect(answer.counties.find((c) => c.code === LUOSHAN)!.consolidation).toMatchObject({ gap: 'no_intake', countiesWithoutIntake: 1 });
+    expect(answer.total.consolidation).toMatchObject({
+      ...partsOf(guangshanRow),
+      countiesCounted: 1,
+      countiesWithoutIntake: 1,
+      rag: 'red',
+    });
+    expect(answer.total.consolidation.rate).toBeCloseTo(2 / 4, 10);
+
+    // 罗山 enters its intake: each county as its own statistics show it, the total the sum of their parts
+    expect((await putIntake(clients.luoshan!, 5)).status).toBe(200);
+    answer = await regionOf(clients.xinyang!);
+    const own: Record<string, Omit<ConsolidationRow, 'code' | 'name'>> = {
+      [GUANGSHAN]: await countyOwn(clients.guangshan!),
+      [LUOSHAN]: await countyOwn(clients.luoshan!),
+    };
+    for (const county of answer.counties)
+      expect([county.code, county.consolidation]).toEqual([
+        county.code,
+        { ...own[county.code], countiesCounted: 1, countiesWithoutIntake: 0 },
+      ]);
+    // a recount of each county's grade-9 pupils from the rows
+    for (const county of [GUANGSHAN, LUOSHAN]) {
+      const [{ n }] = (await manager().query(
+        'SELECT COUNT(*) AS n FROM children WHERE county_code = ? AND grade = 9 AND school_id IS NOT NULL AND merged_into_id IS NULL',
+        [county],
+      )) as [{ n: number | string }];
+      expect([county, Number(n)]).toEqual([county, own[county]!.graduates]);
+    }
+    // by hand: 罗山 has 冯罗三 and its three, and 吴光九 transferred in → 5 ÷ (5 + 1 − 0)
+    expect(partsOf(own[LUOSHAN]!)).toEqual({ graduates: 5, intake: 5, transfersIn: 1, transfersOut: 0 });
+    const hand = {
+      graduates: own[GUANGSHAN]!.graduates! + own[LUOSHAN]!.graduates!,
+      intake: own[GUANGSHAN]!.intake! + own[LUOSHAN]!.intake!,
+      transfersIn: own[GUANGSHAN]!.transfersIn + own[LUOSHAN]!.transfersIn,
+      transfersOut: own[GUANGSHAN]!.transfersOut + own[LUOSHAN]!.transfersOut,
+    };
+    expect(hand).toEqual({ graduates: 7, intake: 11, transfersIn: 1, transfersOut: 2 });
+    const rate = 7 / (11 + 1 - 2);
+    expect(answer.total.consolidation).toMatchObject({ ...hand, countiesCounted: 2, countiesWithoutIntake: 0, gap: null, rag: 'red' });
+    expect(answer.total.consolidation.rate).toBeCloseTo(rate, 10);
+    expect(answer.total.consolidation.formula).toBe('九年级在籍 7 ÷（一年级入学 11 + 转入 1 − 转出 2） = 70.0%');
+
+    // the province: the prefecture's subtotal and the total are the same sum
+    const province = await regionOf(clients.henan!);
+    for (const figure of [province.prefectures[0]!.consolidation, province.total.consolidation]) {
+      expect(figure).toMatchObject({ ...hand, countiesCounted: 2, countiesWithoutIntake: 0 });
+      expect(figure.rate).toBeCloseTo(rate, 10);
+    }
+    // 临夏: 东乡 entered no intake; nothing of 信阳 is counted
+    const linxia = await regionOf(clients.linxia!);
+    expect(linxia.counties[0]!.consolidation).toMatchObject({ gap: 'no_intake', intake: null, rate: null, countiesWithoutIntake: 1 });
+    expect(linxia.total.consolidation).toMatchObject({
+      graduates: null,
+      intake: null,
+      transfersIn: 0,
+      transfersOut: 0,
+      countiesWithoutIntake: 1,
+    });
   });
 
   it('answers a region admin with nothing that names a child, an ID number or an address', async () => {

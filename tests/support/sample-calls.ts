@@ -166,6 +166,9 @@ export interface SampleContext {
   handlingCaseId: string;
   /** A message of the demo parent. */
   messageId: string;
+  /** A 通报 of the county (sent to its township leaders and schools), and one of the other county. */
+  circularId: string;
+  otherCircularId: string;
   photo: Buffer;
   /** Children, notices and subsidy records of the parent routes. */
   parents: ParentRecords;
@@ -250,7 +253,13 @@ export async function seedSampleContext(server: TestServer): Promise<{ clients: 
     { parent: clients.parent, staff: clients['school-staff'], leader: clients['school-leader'], county: clients['county-admin'] },
     other.schoolId,
   );
+  const circular = (client: ApiClient, idempotencyKey: string) =>
+    client.post<{ id: string }>('/circulars', { ...MATRIX_CIRCULAR, idempotencyKey }).then((response) => response.body.id);
+  const circularId = await circular(clients['county-admin'], MATRIX_CIRCULAR_KEY);
+  const otherCircularId = await circular(otherAdmin, '0193a5f0-0000-7000-8000-00000000c002');
   const ctx: SampleContext = {
+    circularId,
+    otherCircularId,
     schoolLine,
     parents,
     registry,
@@ -275,6 +284,10 @@ export async function seedSampleContext(server: TestServer): Promise<{ clients: 
   };
   return { clients, ctx };
 }
+
+/** The 通报 the matrix publishes; the publish route's sample repeats its key (an idempotent replay). */
+const MATRIX_CIRCULAR = { title: '矩阵考核通报', by: 'township', from: '2026-09-01', to: '2026-11-30' };
+const MATRIX_CIRCULAR_KEY = '0193a5f0-0000-7000-8000-00000000c001';
 
 /** A request the route accepts from a role allowed to call it; null when no sample was written for it. */
 export function sampleCall(key: RouteKey, ctx: SampleContext): Call | null {
@@ -351,6 +364,11 @@ export function sampleCall(key: RouteKey, ctx: SampleContext): Call | null {
       return { path: path({ entryYear: '2018' }), body: { intake: 1200, source: '2018年教育事业统计年报' } };
     case 'subscriptionsRecord':
       return { path: path(), body: { accepted: ['tip_progress'] } };
+    case 'circularsPublish':
+      return { path: path(), body: { ...MATRIX_CIRCULAR, idempotencyKey: MATRIX_CIRCULAR_KEY } };
+    case 'circularsGet':
+    case 'circularsPdf':
+      return { path: path({ id: ctx.circularId }) };
     case 'authLogout':
     case 'authDesktopCode':
     case 'messagesReadAll':

@@ -3,6 +3,7 @@ import { CASE_SOURCES, CASE_STATUS_LABELS, CHILD_SEXES, PRIORITY_GROUPS, type Pr
 import type { CaseItem } from '../services/cases';
 import { formatDateTime } from '../utils/format';
 import { ESCALATED_TO_LABELS } from './case-labels';
+import './subpackage.css';
 
 /** The facts about a child that fit on one line: sex, birth year, masked ID number. */
 export function childFacts(child: CaseItem['child']): string {

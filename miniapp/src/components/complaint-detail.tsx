@@ -3,6 +3,8 @@ import { COMPLAINT_STATUSES } from '@baoxue/shared';
 import type { ComplaintStatus, ComplaintView } from '@baoxue/shared';
 import { formatDateTime } from '../utils/format';
 import { DetailRow } from './detail-row';
+import './subpackage.css';
+import './timeline.css';
 
 export const COMPLAINT_TAGS: Record<ComplaintStatus, string> = {
   open: 'tag tag-waiting',

@@ -1,5 +1,6 @@
 import { Input, Picker, View } from '@tarojs/components';
 import { today } from '../utils/dates';
+import './date-field.css';
 
 interface Props {
   /** YYYY-MM-DD, or null when nothing is chosen yet. */

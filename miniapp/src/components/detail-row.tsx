@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Text, View } from '@tarojs/components';
+import './detail-row.css';
 
 /** A label and its value on a detail page. */
 export function DetailRow({ label, children }: { label: string; children: ReactNode }) {

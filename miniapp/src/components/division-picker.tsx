@@ -7,6 +7,8 @@ import { useLoader } from '../hooks/use-loader';
 import { useStableCallback } from '../hooks/use-stable-callback';
 import { divisionsApi } from '../services/divisions';
 import { ErrorNotice, Loading } from './status';
+import './subpackage.css';
+import './picker.css';
 
 interface Props {
   /** The chosen division's code, or null. */

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Text, View } from '@tarojs/components';
+import './field.css';
 
 /** A labelled form row with its validation message beneath; `id` lets a form scroll to it. */
 export function Field({

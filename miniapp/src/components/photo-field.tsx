@@ -4,6 +4,7 @@ import { Button, Image, Text, View } from '@tarojs/components';
 import { TIP_LIMITS } from '@baoxue/shared';
 import { ensurePrivacyAgreed } from '../services/privacy';
 import { messageOf, type UploadInput } from '../services/request';
+import './photo-field.css';
 
 export interface UploadedPhoto {
   id: string;

@@ -5,6 +5,7 @@ import { PUPIL_CHANGE_KIND_LABELS, PUPIL_CHANGE_STATUS_LABELS } from '@baoxue/sh
 import { DetailRow } from './detail-row';
 import type { PupilChange } from '../services/school-line';
 import { formatDateTime } from '../utils/format';
+import './subpackage.css';
 
 /**
  * One 学籍异动 as the school that recorded it, the receiving school and the county read it. The

@@ -3,6 +3,7 @@ import { Button, Text, Textarea, View } from '@tarojs/components';
 import type { z } from 'zod';
 import { useAction } from '../hooks/use-action';
 import { ApiError, messageOf } from '../services/request';
+import './subpackage.css';
 
 interface Props {
   title: string;

@@ -6,6 +6,7 @@ import { casesApi, type CaseDetailView } from '../services/cases';
 import { divisionsApi } from '../services/divisions';
 import { Field, FormError } from './field';
 import { ErrorNotice, Loading } from './status';
+import './subpackage.css';
 
 /**
  * The county's hand routing of a case that could not be routed by its place: a township of the

@@ -6,6 +6,8 @@ import { useDebounced } from '../hooks/use-debounced';
 import { useLoader } from '../hooks/use-loader';
 import { schoolsApi } from '../services/schools';
 import { ErrorNotice, Loading } from './status';
+import './subpackage.css';
+import './picker.css';
 
 /**
  * Search the county's schools by name and tap one (`exclude`: a school that may not be chosen, e.g.

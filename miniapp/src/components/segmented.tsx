@@ -1,4 +1,5 @@
 import { View } from '@tarojs/components';
+import './segmented.css';
 
 export interface Choice<T extends string> {
   value: T;

@@ -4,6 +4,7 @@ import { Image } from '@tarojs/components';
 import { CHILD_SEXES, GRADE_LABELS } from '@baoxue/shared';
 import type { OfficialTipView, OwnTipView } from '@baoxue/shared';
 import { DetailRow } from './detail-row';
+import './subpackage.css';
 
 type TipFactsView = Pick<OfficialTipView & OwnTipView, 'child' | 'place' | 'locationNote' | 'observation' | 'photoUrl'>;
 

@@ -1,4 +1,5 @@
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
+import { Circular, CircularNumberCounter, CircularReceipt } from '../modules/circulars/circular.entities';
 import {
   CaseEvent,
   CaseNotice,
@@ -115,4 +116,7 @@ export const entities = [
   FamilyContact,
   SchoolReport,
   PupilChange,
+  Circular,
+  CircularReceipt,
+  CircularNumberCounter,
 ];

@@ -14,6 +14,7 @@ import * as messages from './schemas/messages';
 import * as parents from './schemas/parents';
 import * as region from './schemas/region';
 import * as scorecards from './schemas/scorecards';
+import * as circulars from './schemas/circulars';
 import * as registry from './schemas/registry';
 import * as schools from './schemas/schools';
 import * as schoolLine from './schemas/school-line';
@@ -195,6 +196,11 @@ export const contract = {
   statsExport: { query: registry.statsQuery, binary: XLSX, response: uploads.fileResponse },
   regionOverview: { query: region.regionOverviewQuery, response: region.regionOverviewResponse },
   scorecards: { query: scorecards.scorecardQuery, response: scorecards.scorecardResponse },
+  circularsPublish: { body: circulars.publishCircularRequest, response: circulars.circularView },
+  circularsList: { query: circulars.listCircularsQuery, response: circulars.circularPageResponse },
+  circularsMine: { query: circulars.listCircularsQuery, response: circulars.circularPageResponse },
+  circularsGet: { params: common.idParam, response: circulars.circularView },
+  circularsPdf: { params: common.idParam, binary: PDF, response: uploads.fileResponse },
   statsIntakes: { response: registry.intakeListResponse },
   statsIntakeSet: { params: registry.intakeYearParam, body: registry.intakeRequest, response: registry.intakeView },
 

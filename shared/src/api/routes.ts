@@ -230,6 +230,11 @@ export const routes = {
   statsExport: { method: 'GET', path: '/stats/export' },
   regionOverview: { method: 'GET', path: '/region/overview' },
   scorecards: { method: 'GET', path: '/scorecards' },
+  circularsPublish: { method: 'POST', path: '/circulars' },
+  circularsList: { method: 'GET', path: '/circulars' },
+  circularsMine: { method: 'GET', path: '/circulars/mine' },
+  circularsGet: { method: 'GET', path: '/circulars/:id' },
+  circularsPdf: { method: 'GET', path: '/circulars/:id/pdf' },
   statsIntakes: { method: 'GET', path: '/stats/intakes' },
   statsIntakeSet: { method: 'PUT', path: '/stats/intakes/:entryYear' },
 

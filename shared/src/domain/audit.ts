@@ -103,6 +103,7 @@ export const AUDIT_ACTIONS = {
   'leave.approve': { label: '批准请假', category: 'work', purpose: '审批请假' },
   'leave.refuse': { label: '不批准请假', category: 'work', purpose: '审批请假' },
   'school_notice.send': { label: '发送学校通知', category: 'work' },
+  'circular.publish': { label: '发布考核通报', category: 'work' },
   'class.teachers': { label: '指定班主任', category: 'account' },
   'pupil.family_contact': { label: '登记家校联系', category: 'work', purpose: SCHOOL_FOLLOW_UP },
   'pupil.report': { label: '上报疑似辍学学生', category: 'work', purpose: SCHOOL_FOLLOW_UP },

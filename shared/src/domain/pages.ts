@@ -24,6 +24,8 @@ export const APP_PAGES = {
   schoolChanges: '/packages/school/pages/changes/index',
   countySuspensions: '/packages/county/pages/suspensions/index',
   parentLeave: '/packages/parent/pages/leave/index',
+  // 通报 sent to a township leader or a school (packages/notices)
+  receivedCircular: '/packages/notices/pages/circular/index',
 } as const;
 export type AppPage = keyof typeof APP_PAGES;
 

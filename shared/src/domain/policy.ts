@@ -320,6 +320,8 @@ export const RecordAction = {
   // above the county (BRIEF §1, §5a): aggregates only
   readRegion: 'read_region', // the region's overview: one row of figures per onboarded county, prefecture subtotals
   readScorecard: 'read_scorecard', // 考核排名: townships and schools of a county, or a region's counties, ranked (counts only)
+  publishCircular: 'publish_circular', // 通报: the county publishes a scorecard of a period to its townships and schools
+  readCircular: 'read_circular', // a 通报: the county that published it, the township leaders and school staff it went to
 } as const;
 export type RecordAction = (typeof RecordAction)[keyof typeof RecordAction];
 /** The rows that say who reads a kind of record. */
@@ -355,7 +357,8 @@ export type RecordKind =
   | 'roll_call'
   | 'leave'
   | 'absence_alert'
-  | 'pupil_change';
+  | 'pupil_change'
+  | 'circular';
 
 interface RecordActionRule {
   record: RecordKind;
@@ -531,6 +534,14 @@ export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
     who: ['county_admin', 'division_leader', 'region_admin'],
     levels: ['township'],
     refusal: '考核排名仅对县教育局、乡镇负责人和市、省教育局开放',
+  },
+  publish_circular: { record: 'circular', who: ['county_admin'], refusal: '通报由县教育局发布' },
+  // sent to every township leader and every school's staff of the county (a receipt each: the service reads through it)
+  read_circular: {
+    record: 'circular',
+    who: ['county_admin', 'division_leader', 'school_staff'],
+    levels: ['township'],
+    refusal: '通报仅对县教育局、乡镇负责人和学校教职工开放',
   },
 };
 

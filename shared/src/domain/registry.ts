@@ -143,3 +143,33 @@ export function consolidationOf(parts: ConsolidationParts): Consolidation {
   const rag: Rag = rate >= CONSOLIDATION_TARGET ? 'green' : rate >= CONSOLIDATION_TARGET - 0.03 ? 'amber' : 'red';
   return { rate, gap: null, rag, formula: `${formula} = ${(rate * 100).toFixed(1)}%` };
 }
+
+/** Counties' 巩固率 parts summed for a prefecture or province, and how many counties they cover. */
+export interface RegionConsolidationParts extends ConsolidationParts {
+  /** Counties whose parts are in the sum: those that entered the cohort's intake. */
+  countiesCounted: number;
+  /** Counties left out of the sum because they entered no intake for the cohort. */
+  countiesWithoutIntake: number;
+}
+
+/**
+ * The parts of a region's 巩固率 (BRIEF §5): grade-9 pupils, intakes and transfers in and out summed
+ * over the counties that entered the cohort's intake, so the rate compares each counted county's
+ * graduates with its own cohort and never counts a county's graduates without its intake; the other
+ * counties are left out whole, and counted in `countiesWithoutIntake`. A move between two counted
+ * counties is out of one and into the other, so it cancels in the sum. With no county counted
+ * there is no intake (no rate) and no grade-9 figure; without a roster for the year, no grade-9 figure.
+ */
+export function sumConsolidationParts(counties: readonly ConsolidationParts[]): RegionConsolidationParts {
+  const counted = counties.filter((county) => county.intake !== null);
+  const sum = (pick: (parts: ConsolidationParts) => number) => counted.reduce((total, parts) => total + pick(parts), 0);
+  const rosterHeld = counted.length > 0 && counted.every((county) => county.graduates !== null);
+  return {
+    graduates: rosterHeld ? sum((parts) => parts.graduates!) : null,
+    intake: counted.length ? sum((parts) => parts.intake!) : null,
+    transfersIn: sum((parts) => parts.transfersIn),
+    transfersOut: sum((parts) => parts.transfersOut),
+    countiesCounted: counted.length,
+    countiesWithoutIntake: counties.length - counted.length,
+  };
+}

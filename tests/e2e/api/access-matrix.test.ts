@@ -166,6 +166,11 @@ const EXPECTED: Record<RouteKey, Expected> = {
   statsExport: ['official', 'county_admin', 'region_admin'],
   regionOverview: ['region_admin'],
   scorecards: ['official', 'county_admin', 'region_admin'],
+  circularsPublish: ['county_admin'],
+  circularsList: ['county_admin'],
+  circularsMine: ['official', 'county_admin'],
+  circularsGet: ['official', 'county_admin'],
+  circularsPdf: ['official', 'county_admin'],
   statsIntakes: ['county_admin'],
   statsIntakeSet: ['county_admin'],
   auditList: ['official', 'county_admin'],
@@ -232,6 +237,9 @@ function outOfScopeCall(key: RouteKey, ctx: SampleContext): { call: Call; status
       };
     case 'messagesRead':
       return { call: { path: `/messages/${ctx.messageId}/read` }, status: 404, as: 'county-admin' };
+    case 'circularsGet':
+    case 'circularsPdf':
+      return { call: { path: routes[key].path.replace(':id', ctx.otherCircularId) }, status: 404 };
     case 'casesTransition':
     case 'casesLogVisit':
     case 'casesSetCauses':
@@ -310,7 +318,8 @@ const REGION_ONLY: ReadonlySet<RouteKey> = new Set(
 );
 
 /** Routes on the caller's own records (their messages): another's is covered above for the other county. */
-const OWN_RECORDS_ONLY: ReadonlySet<RouteKey> = new Set(['messagesRead']);
+// a 通报 goes to every township leader and school of its county: no unit of the county lacks it (the other county's is covered above)
+const OWN_RECORDS_ONLY: ReadonlySet<RouteKey> = new Set(['messagesRead', 'circularsGet', 'circularsPdf']);
 
 /**
  * Routes whose sample no role can complete in this matrix, and why; every other route must answer
@@ -351,6 +360,7 @@ const RETURNS_ITS_RECORD: ReadonlySet<RouteKey> = new Set<RouteKey>([
   'casesConfirmEnrolment',
   'enrolmentGet',
   'schoolNoticesGet',
+  'circularsGet',
   'complaintsGet',
   'complaintsTransition',
   'deferralsDecide',

@@ -134,13 +134,12 @@ describe('actorsFor', () => {
 });
 
 describe('actionsFor', () => {
-  it('offers the township leader the whole of a new case', () => {
+  it('offers the township leader the whole of a new case (naming its first cadre is the acceptance)', () => {
     expect(caseActionsFor(leader, record({ status: 'reported', assigneeId: null }), false)).toEqual([
       'accept',
       'close_not_dropout',
       'return_to_triage',
       'set_causes',
-      'set_assignee',
       'transfer',
       'merge',
       'reveal_tipster',
@@ -155,7 +154,6 @@ describe('actionsFor', () => {
       'close_not_dropout',
       'route',
       'set_causes',
-      'set_assignee',
       'transfer',
       'merge',
       'reveal_tipster',
@@ -163,6 +161,11 @@ describe('actionsFor', () => {
       'complete_recheck',
     ]);
     expect(caseActionsFor(leader, inTriage, false)).toEqual([]);
+  });
+
+  it('offers a change of cadre (更换包抓干部) only once one is named', () => {
+    expect(caseActionsFor(leader, record({ status: 'verifying', assigneeId: null }), false)).not.toContain('set_assignee');
+    expect(caseActionsFor(leader, record({ status: 'verifying' }), false)).toContain('set_assignee');
   });
 
   it('offers a village cadre visits and notices, not the township’s decisions', () => {

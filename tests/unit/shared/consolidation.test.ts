@@ -1,4 +1,4 @@
-import { cohortEntryYear, consolidationOf, CONSOLIDATION_TARGET, intakeRequest } from '@baoxue/shared';
+import { cohortEntryYear, consolidationOf, CONSOLIDATION_TARGET, intakeRequest, sumConsolidationParts } from '@baoxue/shared';
 
 describe('巩固率 (consolidation rate)', () => {
   it('divides the grade-9 pupils by the intake adjusted for transfers in and out', () => {
@@ -32,6 +32,27 @@ describe('巩固率 (consolidation rate)', () => {
       rate: null,
       gap: 'empty_cohort',
     });
+  });
+
+  it('sums a region’s counties over those that entered the intake, never a county’s graduates without it', () => {
+    const counted = { graduates: 90, intake: 100, transfersIn: 3, transfersOut: 5 };
+    const other = { graduates: 48, intake: 50, transfersIn: 5, transfersOut: 3 };
+    const missing = { graduates: 70, intake: null, transfersIn: 9, transfersOut: 9 };
+    expect(sumConsolidationParts([counted, missing, other])).toEqual({
+      graduates: 138,
+      intake: 150,
+      transfersIn: 8,
+      transfersOut: 8,
+      countiesCounted: 2,
+      countiesWithoutIntake: 1,
+    });
+    // no county counted: no intake and no grade-9 figure, so no rate
+    const none = sumConsolidationParts([missing]);
+    expect(none).toMatchObject({ graduates: null, intake: null, transfersIn: 0, transfersOut: 0, countiesWithoutIntake: 1 });
+    expect(consolidationOf(none).gap).toBe('no_intake');
+    // an earlier school year: the intakes are there, the grade-9 pupils are not
+    expect(consolidationOf(sumConsolidationParts([{ ...counted, graduates: null }, other])).gap).toBe('no_roster');
+    expect(sumConsolidationParts([])).toMatchObject({ intake: null, countiesCounted: 0, countiesWithoutIntake: 0 });
   });
 
   it('follows a cohort: graduating from grade 9 in school year Y ⇔ entered grade 1 in Y − 8', () => {

@@ -78,6 +78,9 @@ const WHO: Record<RecordAction, { who: string; levels?: string[]; refusal: strin
   // above the county (BRIEF §1, §5a): aggregates only
   read_region: { who: '........R', refusal: '区域概览仅对市、省教育局开放' },
   read_scorecard: { who: 'AL......R', levels: ['township'], refusal: '考核排名仅对县教育局、乡镇负责人和市、省教育局开放' },
+  // 通报: published by the county to every township leader and every school's staff
+  publish_circular: { who: 'A........', refusal: '通报由县教育局发布' },
+  read_circular: { who: 'AL.S.....', levels: ['township'], refusal: '通报仅对县教育局、乡镇负责人和学校教职工开放' },
 };
 
 const letters = (actors: readonly string[]) => ACTORS.map((a, i) => (actors.includes(a) ? 'ALCSHTGPR'[i] : '.')).join('');

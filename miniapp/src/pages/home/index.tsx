@@ -207,6 +207,8 @@ function OfficialMenu({ user }: { user: Me }) {
         statsEntry,
         // the same leaders read their township's audit log (as services/audit.ts canReadAudit)
         ...(reviewsChildren ? [childReviewsEntry, auditEntry, scorecardsEntry] : []),
+        // 通报 reach township leaders and every school (as services/circulars.ts receivesCirculars)
+        ...(reviewsChildren || user.unit?.kind === 'school' ? [receivedCircularsEntry] : []),
         officialEntry(user),
       ]}
     />
@@ -257,6 +259,7 @@ function CountyMenu() {
         ledgerEntry,
         statsEntry,
         scorecardsEntry,
+        { title: '考核通报', description: '依考核排名发布的通报，发给各乡镇和各学校', onClick: () => openPage(PAGES.circulars) },
         ...countyEntries,
       ]}
     />
@@ -327,6 +330,12 @@ const scorecardsEntry: MenuEntry = {
   title: '考核排名',
   description: '各乡镇、学校的受理、核查、家访、逾期和返校情况排名',
   onClick: () => openPage(PAGES.scorecards),
+};
+
+const receivedCircularsEntry: MenuEntry = {
+  title: '考核通报',
+  description: '县教育局发布的各乡镇、学校考核排名通报',
+  onClick: () => openPage(PAGES.receivedCirculars),
 };
 
 const auditEntry: MenuEntry = {

@@ -19,6 +19,7 @@ import { SharedState1765210000000 } from './1765210000000-shared-state';
 import { InboxScopes1765400000000 } from './1765400000000-inbox-scopes';
 import { CaseNumbers1765520000000 } from './1765520000000-case-numbers';
 import { CohortIntakes1765510000000 } from './1765510000000-cohort-intakes';
+import { Circulars1765540000000 } from './1765540000000-circulars';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   InboxScopes1765400000000,
   CohortIntakes1765510000000,
   CaseNumbers1765520000000,
+  Circulars1765540000000,
 ];

@@ -1,5 +1,5 @@
-import type { Position } from '@baoxue/shared';
-import { In, Like, type EntityManager } from 'typeorm';
+import { divisionLevelOf, type Position } from '@baoxue/shared';
+import { In, IsNull, Like, Not, type EntityManager } from 'typeorm';
 import { User } from './user.entity';
 import { placeholders, selectRows } from '../../database/sql';
 
@@ -88,4 +88,19 @@ export async function townshipHandlers(manager: EntityManager, townshipCode: str
     },
     order: { displayName: 'ASC' },
   });
+}
+
+/** Every township leader and every school's staff of a county: who a 通报 (a county's circular) goes to. */
+export async function countyUnitHeadsAndSchoolStaff(manager: EntityManager, countyCode: string): Promise<string[]> {
+  const officials = await manager.find(User, {
+    select: { id: true, position: true, unitDivisionCode: true, unitSchoolId: true },
+    where: [
+      { countyCode, role: 'official', disabled: false, unitSchoolId: Not(IsNull()) },
+      { countyCode, role: 'official', disabled: false, position: 'leader', unitDivisionCode: Not(IsNull()) },
+    ],
+    order: { id: 'ASC' },
+  });
+  return officials
+    .filter((user) => user.unitSchoolId !== null || divisionLevelOf(user.unitDivisionCode!) === 'township')
+    .map((user) => user.id);
 }

@@ -11,12 +11,15 @@ import {
   isDivisionCode,
   isWithinDivision,
   schoolYearOf,
+  sumConsolidationParts,
+  type ConsolidationParts,
   type ConsolidationRow,
   type ConsolidationView,
   type intakeRequest,
   type IntakeView,
+  type RegionConsolidation,
 } from '@baoxue/shared';
-import type { DataSource, EntityManager } from 'typeorm';
+import { Like, type DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Caller } from '../../common/auth/caller';
 import { requireCountyAccess } from '../../common/auth/record-policy';
@@ -167,6 +170,63 @@ export class ConsolidationService {
     };
   }
 
+  /**
+   * Each county's 巩固率 parts for the cohort graduating in `graduatingYear`, for every county of the
+   * region `prefix` (a prefecture's or province's): the same figures as each county's own (forUnit),
+   * from one query per part over all the counties at once — intakes, grade-9 pupils by county, moves
+   * grouped by the county left and the county reached. Counties in `counties` without any figure get
+   * no intake, no transfers and, when the roster holds the year, no grade-9 pupils.
+   */
+  async partsByCounty(prefix: string, counties: readonly string[], graduatingYear: number): Promise<Map<string, ConsolidationParts>> {
+    const manager = this.dataSource.manager;
+    const thisYear = schoolYearOf(chinaDay(this.clock.now()));
+    const [intakes, graduates, moves] = await Promise.all([
+      manager.find(CohortIntake, {
+        select: { countyCode: true, intake: true },
+        where: { countyCode: Like(`${prefix}%`), entryYear: cohortEntryYear(graduatingYear) },
+      }),
+      graduatingYear === thisYear ? this.gradeNineByCounty(manager, prefix) : Promise.resolve(null),
+      this.pupilChanges.cohortMovesByCounty(manager, prefix, graduatingYear),
+    ]);
+    const parts = new Map<string, ConsolidationParts>(
+      counties.map((county) => [
+        county,
+        { graduates: graduates ? (graduates.get(county) ?? 0) : null, intake: null, transfersIn: 0, transfersOut: 0 },
+      ]),
+    );
+    for (const row of intakes) {
+      const county = parts.get(row.countyCode);
+      if (county) county.intake = row.intake;
+    }
+    for (const move of moves) {
+      // as cohortFigures counts them: out of the county left, into the county a transfer reached, unless the same
+      const to = move.kind === 'transfer_out' ? move.toCountyCode : null;
+      if (to === move.fromCountyCode) continue;
+      const from = parts.get(move.fromCountyCode);
+      if (from) from.transfersOut += move.moves;
+      const reached = to === null ? undefined : parts.get(to);
+      if (reached) reached.transfersIn += move.moves;
+    }
+    return parts;
+  }
+
+  /** A county's 巩固率 in a region's overview: its own figure, as its statistics show it. */
+  countyFigure(parts: ConsolidationParts): RegionConsolidation {
+    const counted = parts.intake === null ? 0 : 1;
+    return { ...this.figure(parts), countiesCounted: counted, countiesWithoutIntake: 1 - counted };
+  }
+
+  /** A prefecture's or region's 巩固率: its counties' parts summed where they entered the intake (sumConsolidationParts). */
+  sumFigure(counties: readonly ConsolidationParts[]): RegionConsolidation {
+    const sum = sumConsolidationParts(counties);
+    return { ...this.figure(sum), countiesCounted: sum.countiesCounted, countiesWithoutIntake: sum.countiesWithoutIntake };
+  }
+
+  private figure(parts: ConsolidationParts): Omit<ConsolidationRow, 'code' | 'name'> {
+    const { code: _code, name: _name, ...figure } = this.row('', '', parts.graduates, parts.intake, parts.transfersIn, parts.transfersOut);
+    return figure;
+  }
+
   private row(
     code: string,
     name: string,
@@ -223,13 +283,12 @@ export class ConsolidationService {
    * where the transfer in was counted).
    */
   private async gradeNine(manager: EntityManager, countyCode: string): Promise<NonNullable<CohortFigures['graduates']>> {
-    await this.tallies.ensureCurrent();
-    const rows = await this.schools
-      .joinSchools(manager.createQueryBuilder(EnrolmentTally, 't'), 's', 's.id = t.school_id', 'left')
-      .select('t.village_code', 'village')
+    const rows = await (
+      await this.gradeNineQuery(manager)
+    )
+      .addSelect('t.village_code', 'village')
       .addSelect('s.township_code', 'township')
-      .addSelect('SUM(t.pupils)', 'pupils')
-      .where('t.county_code = :countyCode AND t.grade = 9', { countyCode })
+      .andWhere('t.county_code = :countyCode', { countyCode })
       .groupBy('t.village_code')
       .addGroupBy('s.township_code')
       .getRawMany<{ village: string; township: string | null; pupils: string | number }>();
@@ -242,6 +301,27 @@ export class ConsolidationService {
       if (township) townships.set(township, (townships.get(township) ?? 0) + pupils);
     }
     return { county, townships };
+  }
+
+  /** Grade-9 pupils on the roster of every county of the region `prefix`, by county (gradeNine's county totals). */
+  private async gradeNineByCounty(manager: EntityManager, prefix: string): Promise<Map<string, number>> {
+    const rows = await (
+      await this.gradeNineQuery(manager)
+    )
+      .addSelect('t.county_code', 'county')
+      .andWhere('t.county_code LIKE :region', { region: `${prefix}%` })
+      .groupBy('t.county_code')
+      .getRawMany<{ county: string; pupils: string | number }>();
+    return new Map(rows.map((row) => [row.county, Number(row.pupils)]));
+  }
+
+  /** The current tallies' grade-9 pupils (`pupils`, summed), with their schools (`s`) joined: to be narrowed and grouped. */
+  private async gradeNineQuery(manager: EntityManager) {
+    await this.tallies.ensureCurrent();
+    return this.schools
+      .joinSchools(manager.createQueryBuilder(EnrolmentTally, 't'), 's', 's.id = t.school_id', 'left')
+      .select('SUM(t.pupils)', 'pupils')
+      .where('t.grade = 9');
   }
 
   /** Where a child is followed: the township of its village when that is in the county, else its school's township. */

@@ -218,9 +218,10 @@ export class StatsService {
   /**
    * The overview of a prefecture or province (`read_region`): for every county of its prefix the
    * deployment serves, the figures of the county's own statistics (the same tallies, dropouts, rates,
-   * targets and colours, and its open, overdue and returned cases), each computed by one grouped query
-   * over all the counties at once; a province also gets its prefectures' subtotals, the sums of their
-   * counties. Counts only: nothing about a child.
+   * targets and colours, its open, overdue and returned cases, and the 巩固率 of the cohort graduating
+   * in the school year), each computed by one grouped query over all the counties at once; a province
+   * also gets its prefectures' subtotals, the sums of their counties (for the 巩固率, of those that
+   * entered the cohort's intake). Counts only: nothing about a child.
    */
   async regionOverview(caller: Caller, schoolYear: number): Promise<RegionOverviewResponse> {
     requireRecordAccess(caller, 'read_region');
@@ -249,12 +250,15 @@ export class StatsService {
       this.caseRecords.figuresByCounty(manager, prefix, this.clock.now(), from, to),
     ]);
     const counties = served.map((county) => county.code);
+    // 巩固率 of the cohort graduating in the school year, as each county's own statistics show it
+    const consolidation = await this.consolidation.partsByCounty(prefix, counties, schoolYear);
     const { tallies } = tallyUp(schoolYear, enrolled, dropouts, (unit) => unit ?? '');
     const prefectureOf = (county: string) => ancestorDivisionCode(county, 'prefecture')!;
     const prefectures = level === 'province' ? [...new Set(counties.map(prefectureOf))] : [];
     const names = await this.divisions.names([reach.code, ...prefectures, ...counties]);
     const nameOf = (code: string) => names.get(code) ?? (divisionLevelOf(code) === 'prefecture' ? `${divisionPrefix(code)}（市）` : code);
-    const figures = (code: string, among: string[]): RegionFiguresRow => {
+    // a county's own 巩固率; a subtotal's over the counties that entered the intake (sumConsolidationParts)
+    const figures = (code: string, among: string[], county = false): RegionFiguresRow => {
       const tally = emptyTally();
       const work = { open: 0, overdue: 0, returned: 0 };
       for (const county of among) {
@@ -264,7 +268,12 @@ export class StatsService {
         const counted = cases.get(divisionPrefix(county));
         for (const key of ['open', 'overdue', 'returned'] as const) work[key] += counted?.[key] ?? 0;
       }
-      return { ...this.row(code, nameOf(code), tally), ...work };
+      const parts = among.map((county) => consolidation.get(county)!);
+      return {
+        ...this.row(code, nameOf(code), tally),
+        ...work,
+        consolidation: county ? this.consolidation.countyFigure(parts[0]!) : this.consolidation.sumFigure(parts),
+      };
     };
     return {
       schoolYear,
@@ -276,7 +285,7 @@ export class StatsService {
           counties.filter((county) => prefectureOf(county) === code),
         ),
       ),
-      counties: counties.map((code) => ({ ...figures(code, [code]), prefectureCode: prefectureOf(code) })),
+      counties: counties.map((code) => ({ ...figures(code, [code], true), prefectureCode: prefectureOf(code) })),
     };
   }
 

@@ -10,5 +10,6 @@ import { ScorecardsService } from './scorecards.service';
   imports: [CasesModule, DivisionsModule, SchoolsModule],
   controllers: [ScorecardsController],
   providers: [ScorecardsService],
+  exports: [ScorecardsService],
 })
 export class ScorecardsModule {}

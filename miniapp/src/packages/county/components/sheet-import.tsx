@@ -7,6 +7,7 @@ import type { SubsidyImportResult } from '../../../services/subsidy-office';
 import { useAction } from '../../../hooks/use-action';
 import { toastSuccess } from '../../../utils/feedback';
 import { chooseSpreadsheetFile } from '../choose-file';
+import '../county.css';
 import '../registry.css';
 
 type Outcome =

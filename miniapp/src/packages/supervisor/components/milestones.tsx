@@ -3,6 +3,7 @@ import { TIP_MILESTONES } from '@baoxue/shared';
 import type { TipMilestoneView } from '@baoxue/shared';
 import { formatDateTime } from '../../../utils/format';
 import { TIP_PROGRESS as ORDER } from '../tip-progress';
+import '../../../components/timeline.css';
 
 /**
  * The coarse progress a supervisor may see (BRIEF §3): received, accepted, visited, returned,

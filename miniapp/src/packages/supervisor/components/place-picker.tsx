@@ -6,6 +6,9 @@ import { useLoader } from '../../../hooks/use-loader';
 import { divisionsApi } from '../../../services/divisions';
 import { shortDivisionName } from '../../../utils/labels';
 import type { PlaceChoice, PlaceStep } from '../tip-draft';
+import '../../../components/subpackage.css';
+import '../../../components/picker.css';
+import '../supervisor.css';
 
 const NEXT_LEVEL: Partial<Record<DivisionLevel, DivisionLevel>> = { county: 'township', township: 'village' };
 

@@ -5,6 +5,7 @@ import { confirm } from '../../../utils/feedback';
 import { formatDateTime } from '../../../utils/format';
 import { openPage } from '../../../utils/navigation';
 import { hasContent, loadDraft, reopenRefusedTip } from '../tip-draft';
+import '../../../components/subpackage.css';
 
 /** Tips still on this phone: waiting for the network (待发送), or refused by the server (未能提交). */
 export function QueuedTips({ items }: { items: QueuedTip[] }) {

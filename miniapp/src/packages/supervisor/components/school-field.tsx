@@ -6,6 +6,9 @@ import { ErrorNotice, Loading } from '../../../components/status';
 import { useDebounced } from '../../../hooks/use-debounced';
 import { useLoader } from '../../../hooks/use-loader';
 import { schoolsApi } from '../../../services/schools';
+import '../../../components/subpackage.css';
+import '../../../components/picker.css';
+import '../supervisor.css';
 
 interface Props {
   /** What is chosen now: a school from the list, a typed name, or nothing. */

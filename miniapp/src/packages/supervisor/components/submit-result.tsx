@@ -7,6 +7,7 @@ import type { CreatedTip } from '../../../services/tips';
 import { confirm } from '../../../utils/feedback';
 import { openPage } from '../../../utils/navigation';
 import { reopenRefusedTip } from '../tip-draft';
+import '../supervisor.css';
 
 /**
  * What became of a submitted tip. "已提交" only once the server has it; until then "待发送", and

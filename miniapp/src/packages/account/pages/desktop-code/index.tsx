@@ -6,6 +6,7 @@ import { useLoader } from '../../../../hooks/use-loader';
 import { createDesktopCode } from '../../../../services/auth';
 import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
+import '../../../../components/subpackage.css';
 
 /** The server that serves the API also serves the computer (H5) version at its root. */
 const DESKTOP_URL = API_BASE.replace(/\/api\/?$/, '');

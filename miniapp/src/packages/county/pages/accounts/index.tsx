@@ -13,6 +13,7 @@ import { accountsApi } from '../../../../services/accounts';
 import { confirm, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { roleTitle, unitName } from '../../../../utils/labels';
+import '../../../../components/subpackage.css';
 
 type RoleFilter = Role | 'all';
 

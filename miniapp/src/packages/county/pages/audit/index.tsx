@@ -14,6 +14,7 @@ import { downloadFile } from '../../../../services/download';
 import { today } from '../../../../utils/dates';
 import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
+import '../../../../components/subpackage.css';
 import '../../audit.css';
 
 type Named = { id: string; name: string };

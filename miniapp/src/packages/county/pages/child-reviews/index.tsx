@@ -22,6 +22,7 @@ import { ApiError } from '../../../../services/request';
 import { showError, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
+import '../../../../components/field.css';
 import '../../registry.css';
 import '../../child-reviews.css';
 

@@ -11,6 +11,7 @@ import { PAGES } from '../../../../routes';
 import { subsidyOfficeApi, type Complaint } from '../../../../services/subsidy-office';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
+import '../../../../components/subpackage.css';
 import '../../subsidies.css';
 
 type Filter = ComplaintStatus | 'overdue' | 'all';

@@ -16,6 +16,7 @@ import { hoursLabel } from '../../../../utils/dates';
 import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
+import '../../../../components/field.css';
 import '../../county.css';
 
 /**

@@ -8,6 +8,7 @@ import { divisionsApi } from '../../../../services/divisions';
 import { ensurePrivacyAgreed } from '../../../../services/privacy';
 import { ApiError, messageOf } from '../../../../services/request';
 import { chooseSpreadsheetFile, type ChosenFile } from '../../choose-file';
+import '../../county.css';
 
 const FORMAT_LABELS: Record<DivisionImportResponse['format'], string> = {
   baoxue: '保学通格式',

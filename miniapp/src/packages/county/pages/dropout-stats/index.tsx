@@ -13,6 +13,8 @@ import { toastSuccess } from '../../../../utils/feedback';
 import { openPage } from '../../../../utils/navigation';
 import { RateChart, type RateBar } from '../../components/rate-chart';
 import { percent, recentSchoolYears, schoolYearLabel } from '../../registry-shared';
+import '../../../../components/subpackage.css';
+import '../../../../components/dropout-rates.css';
 import '../../registry.css';
 
 type Level = NonNullable<StatsQuery['by']>;

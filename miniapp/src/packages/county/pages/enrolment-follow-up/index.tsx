@@ -12,6 +12,8 @@ import { followUpApi, type EnrolmentBatch as Batch, type FollowUp } from '../../
 import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { shortDivisionName } from '../../../../utils/labels';
+import '../../../../components/field.css';
+import '../../../../components/subpackage.css';
 import '../../county.css';
 
 type Group = FollowUp['groups'][number];

@@ -10,6 +10,8 @@ import { registryApi, type RegistryImport } from '../../../../services/registry'
 import { formatDateTime } from '../../../../utils/format';
 import { failureMessage, SheetFileActions } from '../../components/sheet-import';
 import { usePolling } from '../../registry-shared';
+import '../../county.css';
+import '../../../../components/subpackage.css';
 import '../../registry.css';
 
 const KINDS: ReadonlyArray<Choice<RegistryKind>> = [

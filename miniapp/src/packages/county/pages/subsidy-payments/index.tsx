@@ -8,6 +8,7 @@ import { Segmented } from '../../../../components/segmented';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { subsidyOfficeApi, type Payment } from '../../../../services/subsidy-office';
 import { SheetImport } from '../../components/sheet-import';
+import '../../../../components/subpackage.css';
 import '../../subsidies.css';
 
 type Filter = PaymentStatus | 'all';

@@ -13,6 +13,7 @@ import { useLoader } from '../../../../hooks/use-loader';
 import { subsidyOfficeApi, type SubsidyPolicy } from '../../../../services/subsidy-office';
 import { today } from '../../../../utils/dates';
 import { confirm, toastSuccess } from '../../../../utils/feedback';
+import '../../../../components/subpackage.css';
 import '../../subsidies.css';
 
 const STAGES = [

@@ -13,6 +13,7 @@ import { PAGES } from '../../../../routes';
 import { casesApi, type CaseItem } from '../../../../services/cases';
 import { toastSuccess } from '../../../../utils/feedback';
 import { openPage } from '../../../../utils/navigation';
+import '../../county.css';
 
 /**
  * 待分派线索: tips whose place could not be routed (不清楚, or outside the served counties) and

@@ -11,6 +11,7 @@ import { useLoader } from '../../../../hooks/use-loader';
 import { noticesOfficeApi, type SchoolNotice } from '../../../../services/notices-office';
 import { schoolsApi } from '../../../../services/schools';
 import { goBack } from '../../../../utils/navigation';
+import '../../../../components/subpackage.css';
 import '../../notices.css';
 
 const AUDIENCES: ReadonlyArray<{ value: SchoolNoticeAudience; label: string }> = [

@@ -40,6 +40,7 @@ import { EscalationCard } from '../../components/escalation';
 import { NextStepCard } from '../../components/next-step';
 import { IncomingTransfer, TransferList } from '../../components/transfers';
 import { VisitList } from '../../components/visits';
+import '../../../../components/timeline.css';
 import '../../official.css';
 
 type Dialog = { kind: 'reveal'; tipId: string } | { kind: 'split'; tipId: string };

@@ -19,6 +19,7 @@ import { enrolmentApi, type EnrolmentNotice } from '../../../../services/parents
 import { fileUrl, messageOf } from '../../../../services/request';
 import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
+import '../../../../components/subpackage.css';
 import '../../parent.css';
 
 const STATE_TAGS: Record<EnrolmentNoticeState, string> = {

@@ -18,6 +18,7 @@ import { today } from '../../../../utils/dates';
 import { toastSuccess } from '../../../../utils/feedback';
 import { goBack } from '../../../../utils/navigation';
 import { randomUuid } from '../../../../utils/uuid';
+import '../../../../components/subpackage.css';
 import '../../parent.css';
 
 /** The longest leave one request may ask for (the server says the same). */

@@ -17,6 +17,8 @@ import { today } from '../../../../utils/dates';
 import { confirm, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
+import '../../../../components/field.css';
+import '../../../../components/subpackage.css';
 import '../../parent.css';
 
 const STATUS_TAGS: Record<LeaveStatus, string> = {

@@ -14,6 +14,8 @@ import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { pageUrl } from '../../../../utils/navigation';
 import { emptyNoticesText } from '../../empty-notices';
+import '../../../../components/field.css';
+import '../../../../components/subpackage.css';
 import './index.css';
 
 /**

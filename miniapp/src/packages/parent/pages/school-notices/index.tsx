@@ -12,6 +12,7 @@ import { useStableCallback } from '../../../../hooks/use-stable-callback';
 import { childrenApi, schoolNoticesApi, type ReceivedSchoolNotice } from '../../../../services/parents';
 import { formatDateTime } from '../../../../utils/format';
 import { emptyNoticesText } from '../../empty-notices';
+import '../../../../components/subpackage.css';
 import '../../parent.css';
 
 const same = (a: ReceivedSchoolNotice, b: ReceivedSchoolNotice) => a.id === b.id;

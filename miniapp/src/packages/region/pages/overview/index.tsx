@@ -1,12 +1,21 @@
 import { useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
-import { schoolYearOf, type DropoutRow, type DropoutStage, type Rag } from '@baoxue/shared';
+import {
+  schoolYearOf,
+  type ConsolidationRow,
+  type DropoutRow,
+  type DropoutStage,
+  type Rag,
+  type RegionConsolidation,
+} from '@baoxue/shared';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { useLoader } from '../../../../hooks/use-loader';
 import { regionApi, type CountyFigures, type RegionFigures, type RegionOverview } from '../../../../services/region';
 import { today } from '../../../../utils/dates';
+import '../../../../components/subpackage.css';
+import '../../../../components/dropout-rates.css';
 import '../../region.css';
 
 const STAGES: ReadonlyArray<{ value: DropoutStage; label: string }> = [
@@ -15,17 +24,20 @@ const STAGES: ReadonlyArray<{ value: DropoutStage; label: string }> = [
   { value: 'poor', label: '困难家庭' },
 ];
 const RAG_LABELS: Record<Rag, string> = { green: '达标', amber: '预警', red: '超标' };
+const CONSOLIDATION_RAG_LABELS: Record<Rag, string> = { green: '达标', amber: '预警', red: '未达标' };
 
 /** 2026 → 2026—2027学年. */
 const yearLabel = (year: number) => `${year}—${year + 1}学年`;
 /** 0.00421 → 0.42%. */
 const percent = (rate: number) => `${(rate * 100).toFixed(2)}%`;
+/** 0.9542 → 95.4% (巩固率 is quoted to one decimal). */
+const consolidationPercent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
 
 /**
  * 辖区概况 of a prefecture's or province's education department: one row per county the system
  * serves — dropout rates by stage against the targets in red, amber or green, open, overdue and
- * returned cases — a province's prefectures as subtotals, and a county's townships on a tap. Figures
- * only: no child is ever named here.
+ * returned cases, the 巩固率 of the cohort graduating in the school year against 95 % — a province's
+ * prefectures as subtotals, and a county's townships on a tap. Figures only: no child is ever named here.
  */
 export default function RegionOverviewPage() {
   const current = schoolYearOf(today());
@@ -50,7 +62,8 @@ export default function RegionOverviewPage() {
       )}
       <Text className="footnote">
         辍学率 = 本学年确认辍学的学生数 ÷ 学籍在籍学生数，口径与各县统计相同。目标：小学 ≤ 0.6%，初中 ≤ 1.8%，建档立卡脱贫户和监测户子女为
-        0；超出目标一半以内为预警。此处只显示汇总数字，不含任何学生的个人信息。
+        0；超出目标一半以内为预警。巩固率 = 该学年九年级在籍学生 ÷（九年前一年级入学人数 + 转入 − 转出、迁出），目标
+        95%，低于目标3个百分点以内为预警；各市和全辖区的巩固率只合计已填报该届入学人数的县，未填报的县整县不计入。此处只显示汇总数字，不含任何学生的个人信息。
       </Text>
     </Screen>
   );
@@ -64,6 +77,7 @@ function Overview({ overview, onOpenCounty }: { overview: RegionOverview; onOpen
           {overview.region.name} · {yearLabel(overview.schoolYear)}
         </Text>
         <Totals row={overview.total} />
+        <ConsolidationTotal figure={overview.total.consolidation} />
       </View>
       {overview.prefectures.length > 0 && (
         <View className="card">
@@ -123,6 +137,7 @@ function FiguresTable({ rows, onOpen }: { rows: RegionFigures[] | RegionOverview
         ))}
         <Text className="rate-cell">在办/逾期</Text>
         <Text className="rate-cell">返校</Text>
+        <Text className="rate-cell">巩固率</Text>
       </View>
       {rows.map((row) => (
         <View
@@ -138,6 +153,7 @@ function FiguresTable({ rows, onOpen }: { rows: RegionFigures[] | RegionOverview
             {row.open}/{row.overdue}
           </Text>
           <Text className="rate-cell">{row.returned}</Text>
+          <ConsolidationCell figure={row.consolidation} />
         </View>
       ))}
     </View>
@@ -170,6 +186,7 @@ function CountyBody({ figures }: { figures: CountyFigures }) {
           {figures.unitName} · {yearLabel(figures.schoolYear)}
         </Text>
         <Totals row={{ ...figures.total, ...figures.cases }} />
+        <ConsolidationTotal figure={figures.consolidation.total} />
       </View>
       <View className="card rate-table township-table">
         <View className="rate-row rate-head">
@@ -202,6 +219,55 @@ function RateCell({ cell }: { cell: DropoutRow['primary'] }) {
       <Text className="rate-count">
         {cell.dropouts}/{cell.enrolled}
       </Text>
+    </View>
+  );
+}
+
+/** The unit's 巩固率 against 95 %, its formula, and which counties a sum leaves out (or why there is none). */
+function ConsolidationTotal({ figure }: { figure: RegionConsolidation | ConsolidationRow }) {
+  const missing = 'countiesWithoutIntake' in figure ? figure.countiesWithoutIntake : 0;
+  const counted = 'countiesCounted' in figure ? figure.countiesCounted : null;
+  return (
+    <View className="consolidation-total">
+      <View className={`consolidation-figure ${figure.rag ? `rag-${figure.rag}` : 'rate-none'}`}>
+        <Text className="total-stage">九年义务教育巩固率</Text>
+        <Text className="total-rate">{figure.rate === null ? '—' : consolidationPercent(figure.rate)}</Text>
+        <Text className="total-meta">
+          {figure.rag ? `${CONSOLIDATION_RAG_LABELS[figure.rag]} · ` : ''}目标 ≥ {consolidationPercent(figure.target)}
+        </Text>
+      </View>
+      {figure.gapLabel && <Text className="list-item-meta">{figure.gapLabel}</Text>}
+      <Text className="list-item-meta">{figure.formula}</Text>
+      {counted !== null && missing > 0 && (
+        <Text className="list-item-meta consolidation-missing">
+          {missing}个县未填报该届一年级入学人数，不计入合计{counted > 0 ? `（按已填报的${counted}个县计算）` : ''}
+        </Text>
+      )}
+    </View>
+  );
+}
+
+/** A county's or prefecture's 巩固率 in the table: the rate in red, amber or green, its parts, or why there is none. */
+function ConsolidationCell({ figure }: { figure: RegionConsolidation }) {
+  const base = figure.intake === null ? null : figure.intake + figure.transfersIn - figure.transfersOut;
+  const note = figure.countiesCounted + figure.countiesWithoutIntake > 1 && figure.countiesWithoutIntake > 0;
+  if (figure.rate === null)
+    return (
+      <View className="rate-cell rate-none">
+        <Text className="rate-value">—</Text>
+        <Text className="rate-count">
+          {figure.gap === 'no_intake' ? '未填报入学' : figure.gap === 'no_roster' ? '无九年级数' : '无法计算'}
+        </Text>
+        {note && figure.countiesCounted > 0 && <Text className="rate-count">{figure.countiesWithoutIntake}县未计入</Text>}
+      </View>
+    );
+  return (
+    <View className={`rate-cell rag-${figure.rag}`}>
+      <Text className="rate-value">{consolidationPercent(figure.rate)}</Text>
+      <Text className="rate-count">
+        {figure.graduates}/{base}
+      </Text>
+      {note && <Text className="rate-count">{figure.countiesWithoutIntake}县未计入</Text>}
     </View>
   );
 }

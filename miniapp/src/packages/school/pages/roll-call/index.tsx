@@ -16,6 +16,7 @@ import { schoolLineApi, type RollCallPupil, type RollCallSheet } from '../../../
 import { toastSuccess } from '../../../../utils/feedback';
 import { queuedRollCall, submitRollCall } from '../../roll-call-queue';
 import { dayWithWeekday, decodedParam, takenAtTime } from '../../school-days';
+import '../../../../components/subpackage.css';
 import '../../school.css';
 
 type Marks = Record<string, AbsenceReason>;

@@ -7,6 +7,7 @@ import { useCurrentUser } from '../../../../hooks/use-current-user';
 import { useLoader } from '../../../../hooks/use-loader';
 import { schoolLineApi, type SchoolClass } from '../../../../services/school-line';
 import { toastSuccess } from '../../../../utils/feedback';
+import '../../../../components/subpackage.css';
 import '../../school.css';
 
 type Person = { userId: string; name: string };

@@ -14,6 +14,7 @@ import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
 import { latestMilestone } from '../../tip-progress';
 import { QueuedTips } from '../../components/queued-tips';
+import '../../../../components/subpackage.css';
 
 /** 我的线索: the supervisor's record, tips still on the phone, and every tip sent with its progress. */
 export default function MyTipsPage() {
