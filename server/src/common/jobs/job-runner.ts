@@ -6,6 +6,7 @@ import { chinaDay } from '@baoxue/shared';
 import type { Logger } from 'pino';
 import { In, LessThan, type DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
+import { transactionWithRetry } from '../../database/transaction';
 import { Clock } from '../clock';
 import { isDuplicateKey } from '../errors/database-errors';
 import { newId } from '../ids';
@@ -125,6 +126,11 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
    * together). The same kind and run key queued again returns the job already there.
    */
   async enqueue(manager: EntityManager, kind: string, runKey: string, payload: JobPayload = null): Promise<string> {
+    // alone, in a transaction of its own that is tried again: through several Galera writers, another
+    // node queueing the same key at once fails this insert's commit as a conflict (1213), not as a
+    // duplicate; the next try finds that job. A caller's transaction is retried by its caller.
+    if (!manager.queryRunner?.isTransactionActive)
+      return transactionWithRetry(this.dataSource, (transaction) => this.enqueue(transaction, kind, runKey, payload));
     const definition = this.definitionOf(kind);
     const now = new Date();
     const job: Job = {
