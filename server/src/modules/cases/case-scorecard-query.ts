@@ -193,6 +193,23 @@ export function tipsStatement(period: ScorecardPeriod, at: AsTimestamp): Stateme
   ]);
 }
 
+/** A unit's counts before any case: every count 0, no median. */
+export function noScorecardCounts(): ScorecardCounts {
+  return {
+    acknowledgeMedianHours: null,
+    acknowledged: 0,
+    verifiedOnTime: 0,
+    verifiedDue: 0,
+    visitedOnTime: 0,
+    visitsDue: 0,
+    overdue: 0,
+    returned: 0,
+    relapses: 0,
+    tipsConfirmed: 0,
+    tipsDecided: 0,
+  };
+}
+
 /** The three statements' rows as counts per unit (SUM gives NULL over no rows, and decimal strings on MySQL). */
 export function scorecardCounts(
   acknowledge: Array<Record<string, unknown>>,
@@ -202,20 +219,7 @@ export function scorecardCounts(
   const counts = new Map<string, ScorecardCounts>();
   const of = (unit: unknown): ScorecardCounts => {
     const key = String(unit);
-    if (!counts.has(key))
-      counts.set(key, {
-        acknowledgeMedianHours: null,
-        acknowledged: 0,
-        verifiedOnTime: 0,
-        verifiedDue: 0,
-        visitedOnTime: 0,
-        visitsDue: 0,
-        overdue: 0,
-        returned: 0,
-        relapses: 0,
-        tipsConfirmed: 0,
-        tipsDecided: 0,
-      });
+    if (!counts.has(key)) counts.set(key, noScorecardCounts());
     return counts.get(key)!;
   };
   const n = (value: unknown) => Number(value ?? 0);

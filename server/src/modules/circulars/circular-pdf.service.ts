@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
-import PDFDocument from 'pdfkit';
 import { CIRCULAR_TABLES, chineseDate, scorecardBasisText, scorecardValueText, type ScorecardResponse } from '@baoxue/shared';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
-import { AppError } from '../../common/errors/app-error';
+import { CJK_FONT, CjkPdf } from '../../common/pdf/cjk-pdf';
 
 /** What a printed 通报 carries: its heading and the locked scorecard. */
 export interface PrintedCircular {
@@ -17,7 +15,6 @@ export interface PrintedCircular {
   scorecard: ScorecardResponse;
 }
 
-const FONT = 'circular-cjk';
 const MARGIN = 40;
 const RANK_WIDTH = 34;
 const NAME_WIDTH = 128;
@@ -30,51 +27,28 @@ const ROW_HEIGHT = 26;
  */
 @Injectable()
 export class CircularPdfService {
-  private font: Buffer | null = null;
+  private readonly pdf: CjkPdf;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  async render(circular: PrintedCircular): Promise<Buffer> {
-    const font = this.loadFont();
-    const doc = new PDFDocument({
-      size: 'A4',
-      layout: 'landscape',
-      margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
-      info: { Title: circular.title, Author: circular.bureau, Creator: '保学通' },
-    });
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const finished = new Promise<Buffer>((resolve, reject) => {
-      doc.on('end', () => resolve(Buffer.concat(chunks)));
-      doc.on('error', reject);
-    });
-    try {
-      doc.registerFont(FONT, font, this.config.pdf.fontName ?? undefined);
-      this.write(doc, circular);
-    } catch {
-      doc.end();
-      await finished.catch(() => undefined);
-      throw new AppError('PDF_UNAVAILABLE');
-    }
-    doc.end();
-    return finished;
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.pdf = new CjkPdf(config.pdf);
   }
 
-  private loadFont(): Buffer {
-    if (!this.font) {
-      try {
-        this.font = readFileSync(this.config.pdf.fontPath);
-      } catch {
-        throw new AppError('PDF_UNAVAILABLE');
-      }
-    }
-    return this.font;
+  async render(circular: PrintedCircular): Promise<Buffer> {
+    return this.pdf.render(
+      {
+        size: 'A4',
+        layout: 'landscape',
+        margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+        info: { Title: circular.title, Author: circular.bureau, Creator: '保学通' },
+      },
+      (doc) => this.write(doc, circular),
+    );
   }
 
   private write(doc: PDFKit.PDFDocument, circular: PrintedCircular): void {
     const card = circular.scorecard;
     const width = doc.page.width - MARGIN * 2;
-    doc.font(FONT).fontSize(12).text(circular.number, { align: 'center', width });
+    doc.font(CJK_FONT).fontSize(12).text(circular.number, { align: 'center', width });
     doc.moveDown(0.4).fontSize(18).text(circular.title, { align: 'center', width });
     doc.moveDown(0.8).fontSize(11);
     doc.text(

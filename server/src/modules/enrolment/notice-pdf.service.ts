@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
-import PDFDocument from 'pdfkit';
 import { APP_CONFIG, type AppConfig } from '../../config/config.schema';
-import { AppError } from '../../common/errors/app-error';
+import { CJK_FONT, CjkPdf } from '../../common/pdf/cjk-pdf';
 
 /** One printed notice: its stored text, and what only paper carries (the binding code, the tear-off receipt). */
 export interface PrintedNotice {
@@ -13,7 +11,6 @@ export interface PrintedNotice {
   bindingCode: string | null;
 }
 
-const FONT = 'notice-cjk';
 const MARGIN = 56;
 /** Two ideographic spaces, as Chinese forms separate fields. */
 const GAP = '\u3000\u3000';
@@ -30,49 +27,24 @@ function spacedCode(code: string): string {
  */
 @Injectable()
 export class NoticePdfService {
-  /** The font file, read once: parsing it from memory halves the time of each PDF. */
-  private font: Buffer | null = null;
+  private readonly pdf: CjkPdf;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  async render(notices: PrintedNotice[], title: string): Promise<Buffer> {
-    const { fontName } = this.config.pdf;
-    const font = this.loadFont();
-    const doc = new PDFDocument({
-      size: 'A4',
-      margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
-      autoFirstPage: false,
-      info: { Title: title, Author: '保学通', Creator: '保学通' },
-    });
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const finished = new Promise<Buffer>((resolve, reject) => {
-      doc.on('end', () => resolve(Buffer.concat(chunks)));
-      doc.on('error', reject);
-    });
-    try {
-      doc.registerFont(FONT, font, fontName ?? undefined);
-      for (const notice of notices) this.page(doc, notice);
-    } catch (error) {
-      doc.end();
-      await finished.catch(() => undefined);
-      if (error instanceof AppError) throw error;
-      // an unreadable font file, or a collection without the named face
-      throw new AppError('PDF_UNAVAILABLE');
-    }
-    doc.end();
-    return finished;
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.pdf = new CjkPdf(config.pdf);
   }
 
-  private loadFont(): Buffer {
-    if (!this.font) {
-      try {
-        this.font = readFileSync(this.config.pdf.fontPath);
-      } catch {
-        throw new AppError('PDF_UNAVAILABLE');
-      }
-    }
-    return this.font;
+  async render(notices: PrintedNotice[], title: string): Promise<Buffer> {
+    return this.pdf.render(
+      {
+        size: 'A4',
+        margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+        autoFirstPage: false,
+        info: { Title: title, Author: '保学通', Creator: '保学通' },
+      },
+      (doc) => {
+        for (const notice of notices) this.page(doc, notice);
+      },
+    );
   }
 
   private page(doc: PDFKit.PDFDocument, notice: PrintedNotice): void {
@@ -82,7 +54,7 @@ export class NoticePdfService {
     const [heading, ...rest] = lines;
     const closing = rest.splice(rest.length - 2, 2);
     doc
-      .font(FONT)
+      .font(CJK_FONT)
       .fontSize(20)
       .text(heading ?? '', { align: 'center', width });
     doc.moveDown(0.8);

@@ -28,7 +28,7 @@ import { readScope } from '../../common/auth/scope';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { CaseRecords } from '../cases/case-records';
-import type { ScorecardCounts, ScorecardPeriod, ScorecardUnits } from '../cases/case-scorecard-query';
+import { noScorecardCounts, type ScorecardCounts, type ScorecardPeriod, type ScorecardUnits } from '../cases/case-scorecard-query';
 import { DivisionRecords } from '../divisions/division-records';
 import { DivisionsService } from '../divisions/divisions.service';
 import { SchoolRecords } from '../schools/school-records';
@@ -40,20 +40,6 @@ export interface ScorecardQuery {
 }
 
 const HOURS_PER_DAY = 24;
-
-const NO_COUNTS: ScorecardCounts = {
-  acknowledgeMedianHours: null,
-  acknowledged: 0,
-  verifiedOnTime: 0,
-  verifiedDue: 0,
-  visitedOnTime: 0,
-  visitsDue: 0,
-  overdue: 0,
-  returned: 0,
-  relapses: 0,
-  tipsConfirmed: 0,
-  tipsDecided: 0,
-};
 
 /**
  * Scorecards (考核排名, BRIEF §5a): per township or school of a county — or per county of a region —
@@ -95,7 +81,7 @@ export class ScorecardsService {
     };
     const [counts, listed] = await Promise.all([this.caseRecords.scorecardCounts(manager, period), this.unitList(units, counties)]);
     const rows = rankScorecard(
-      listed.map((unit) => ({ code: unit.code, name: unit.name, figures: figuresOf(counts.get(unit.code) ?? NO_COUNTS) })),
+      listed.map((unit) => ({ code: unit.code, name: unit.name, figures: figuresOf(counts.get(unit.code) ?? noScorecardCounts()) })),
     );
     const formulas = scorecardFormulas(sameLimits([...settings.values()]));
     return {
