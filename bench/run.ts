@@ -19,6 +19,7 @@ import { divisionsSection } from './sections/divisions';
 import { h5LoadSection } from './sections/h5-load';
 import { inboxSection } from './sections/inbox';
 import { miniappSection } from './sections/miniapp';
+import { reportingSection } from './sections/reporting';
 import { schoolDaySection } from './sections/school-day';
 import { statsSection } from './sections/stats';
 import { tipsSection } from './sections/tips';
@@ -32,6 +33,7 @@ const SECTIONS: Section[] = [
   miniappSection,
   h5LoadSection,
   schoolDaySection,
+  reportingSection,
   clusterSection,
 ];
 

@@ -57,8 +57,9 @@ export async function insertChildren(
   db: Connection,
   villages: Village[],
   count: number,
-  options: { pupils: boolean; seed: number },
+  options: { pupils: boolean; seed: number; county?: string; firstNumber?: number },
 ): Promise<{ ids: string[]; villageOf: string[]; priorityOf: number[] }> {
+  const county = options.county ?? COUNTY;
   const next = seeded(options.seed);
   const ids: string[] = [];
   const villageOf: string[] = [];
@@ -83,9 +84,9 @@ export async function insertChildren(
         2026 - 6 - grade,
         0,
         village,
-        COUNTY,
+        county,
         options.pupils ? grade : null,
-        options.pupils ? `L${String(i).padStart(18, '0')}` : null,
+        options.pupils ? `L${String((options.firstNumber ?? 0) + i).padStart(18, '0')}` : null,
         poor ? '["registered_poor"]' : '[]',
         now,
         now,
@@ -130,8 +131,9 @@ export async function insertCases(
   children: { ids: string[]; villageOf: string[]; priorityOf: number[] },
   villages: Village[],
   count: number,
-  options: { seed: number; confirmedShare: number },
+  options: { seed: number; confirmedShare: number; county?: string },
 ): Promise<void> {
+  const county = options.county ?? COUNTY;
   const next = seeded(options.seed);
   const townshipOf = new Map(villages.map((v) => [v.code, v.township]));
   const now = Date.now();
@@ -147,7 +149,7 @@ export async function insertCases(
         children.ids[i],
         status,
         next() < 0.7 ? 'tip' : 'cross_check',
-        COUNTY,
+        county,
         townshipOf.get(village),
         village,
         village,

@@ -25,7 +25,11 @@ export default defineAppConfig({
         'pages/dropout-stats/index',
         'pages/cohort-intakes/index',
         'pages/scorecards/index',
+        'pages/data-quality/index',
         'pages/circulars/index',
+        'pages/spot-checks/index',
+        'pages/spot-check/index',
+        'pages/rectifications/index',
         'pages/subsidies/index',
         'pages/subsidy-policies/index',
         'pages/subsidy-eligibility/index',
@@ -40,6 +44,8 @@ export default defineAppConfig({
     },
     // 市、省教育局: the region's counties, figures only
     { root: 'packages/region', pages: ['pages/overview/index', 'pages/colleagues/index'] },
+    // 定期报告: every level's own report and its units' reports (BRIEF §5a)
+    { root: 'packages/reports', pages: ['pages/index/index', 'pages/report/index', 'pages/list/index'] },
     {
       root: 'packages/notices',
       pages: [
@@ -82,7 +88,7 @@ export default defineAppConfig({
     },
   ],
   tabBar: {
-    color: '#6b7280',
+    color: '#5f6b7a',
     selectedColor: '#1f6feb',
     backgroundColor: '#ffffff',
     borderStyle: 'white',

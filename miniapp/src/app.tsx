@@ -3,11 +3,14 @@ import { useDidShow, useLaunch } from '@tarojs/taro';
 import { listenForPrivacyAuthorization } from './services/privacy';
 import { rollCallOutbox } from './services/roll-call-outbox';
 import { tipOutbox } from './services/tip-outbox';
+import { startAccessibility } from './utils/a11y';
 import './app.css';
 
 export default function App({ children }: PropsWithChildren) {
   useLaunch(() => {
     listenForPrivacyAuthorization();
+    // the browser build: roles, keyboard focus and input labels for Taro's components
+    startAccessibility();
     // Tips left on the phone by an earlier run go now, and whenever the network returns.
     tipOutbox.start();
     // So do roll calls a teacher took without signal.

@@ -28,7 +28,11 @@ export const PAGES = {
   dropoutStats: APP_PAGES.dropoutStats,
   cohortIntakes: '/packages/county/pages/cohort-intakes/index',
   scorecards: '/packages/county/pages/scorecards/index',
+  dataQuality: '/packages/county/pages/data-quality/index',
   circulars: '/packages/county/pages/circulars/index',
+  spotChecks: '/packages/county/pages/spot-checks/index',
+  spotCheck: '/packages/county/pages/spot-check/index',
+  rectifications: '/packages/county/pages/rectifications/index',
   receivedCirculars: '/packages/notices/pages/circulars/index',
   circular: APP_PAGES.receivedCircular,
   officialUnit: '/packages/official/pages/unit/index',
@@ -70,6 +74,9 @@ export const PAGES = {
   countySuspensions: APP_PAGES.countySuspensions,
   regionOverview: '/packages/region/pages/overview/index',
   regionColleagues: '/packages/region/pages/colleagues/index',
+  reports: '/packages/reports/pages/index/index',
+  report: '/packages/reports/pages/report/index',
+  reportList: '/packages/reports/pages/list/index',
 } as const;
 
 export type PageUrl = (typeof PAGES)[keyof typeof PAGES];

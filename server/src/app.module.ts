@@ -32,7 +32,10 @@ import { SchoolLineModule } from './modules/school-line/school-line.module';
 import { SchoolNoticesModule } from './modules/school-notices/school-notices.module';
 import { SchoolsModule } from './modules/schools/schools.module';
 import { ScorecardsModule } from './modules/scorecards/scorecards.module';
+import { DataQualityModule } from './modules/data-quality/data-quality.module';
 import { CircularsModule } from './modules/circulars/circulars.module';
+import { SpotChecksModule } from './modules/spot-checks/spot-checks.module';
+import { ReportsModule } from './modules/reports/reports.module';
 import { SubsidiesModule } from './modules/subsidies/subsidies.module';
 import { TipsModule } from './modules/tips/tips.module';
 import { UploadsModule } from './modules/uploads/uploads.module';
@@ -71,7 +74,10 @@ export class AppModule {
         RegistryModule,
         DashboardModule,
         ScorecardsModule,
+        DataQualityModule,
         CircularsModule,
+        SpotChecksModule,
+        ReportsModule,
         GuardiansModule,
         EnrolmentModule,
         PupilChangesModule,

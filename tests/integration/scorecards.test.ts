@@ -210,6 +210,7 @@ describe('scorecards of townships, schools and counties', () => {
       'returned',
       'relapses',
       'tips_confirmed',
+      'spot_check_problems',
     ]);
     expect(townships.figures.find((f) => f.key === 'verified_on_time')!.formula).toContain('受理后3天内');
 
@@ -223,6 +224,7 @@ describe('scorecards of townships, schools and counties', () => {
       returned: [1, 1, null],
       relapses: [1, 1, null],
       tips_confirmed: [2 / 3, 2, 3],
+      spot_check_problems: [0, 0, null],
     });
     // 寨河镇: acknowledged in 30, 40 and (the second case) 1 h; of three verifications due one on time;
     // the one first visit due was late; an unaccepted tip and an unfinished verification overdue; one
@@ -235,6 +237,7 @@ describe('scorecards of townships, schools and counties', () => {
       returned: [1, 1, null],
       relapses: [1, 1, null],
       tips_confirmed: [1, 2, 2],
+      spot_check_problems: [0, 0, null],
     });
     // a township without cases: no shares, no median
     const quiet = townships.rows.find((row) => row.code !== SHILI && row.code !== ZHAIHE)!;
@@ -246,6 +249,7 @@ describe('scorecards of townships, schools and counties', () => {
       returned: [0, 0, null],
       relapses: [0, 0, null],
       tips_confirmed: [null, 0, 0],
+      spot_check_problems: [0, 0, null],
     });
 
     // ranks: per figure (ties share a place), overall by the sum of places, no data counting last (19)
@@ -259,6 +263,7 @@ describe('scorecards of townships, schools and counties', () => {
       returned: 1,
       relapses: 18,
       tips_confirmed: 2,
+      spot_check_problems: 1,
     });
     expect(Object.fromEntries(Object.entries(zhaihe.figures).map(([k, f]) => [k, f.rank]))).toEqual({
       acknowledge_hours: 2,
@@ -268,8 +273,10 @@ describe('scorecards of townships, schools and counties', () => {
       returned: 1,
       relapses: 18,
       tips_confirmed: 1,
+      spot_check_problems: 1,
     });
-    expect([shili.score, zhaihe.score, quiet.score]).toEqual([25, 45, 19 + 19 + 19 + 1 + 3 + 1 + 19]);
+    // every township ranks first on spot-check problems (none yet): one place more each
+    expect([shili.score, zhaihe.score, quiet.score]).toEqual([26, 46, 19 + 19 + 19 + 1 + 3 + 1 + 19 + 1]);
     expect(townships.rows.map((row) => row.rank)).toEqual([1, 2, ...Array(17).fill(3)]);
     expect(townships.rows.slice(0, 2).map((row) => row.code)).toEqual([SHILI, ZHAIHE]);
 
@@ -287,6 +294,7 @@ describe('scorecards of townships, schools and counties', () => {
       returned: [2, 2, null],
       relapses: [1, 1, null],
       tips_confirmed: [1, 3, 3],
+      spot_check_problems: [0, 0, null],
     });
     expect(rowOf(schools, shiliSchool).rank).toBe(1);
 
@@ -306,6 +314,7 @@ describe('scorecards of townships, schools and counties', () => {
       returned: [2, 2, null],
       relapses: [2, 2, null],
       tips_confirmed: [4 / 5, 4, 5],
+      spot_check_problems: [0, 0, null],
     });
     const raw = JSON.stringify(counties);
     expect(raw).not.toMatch(/\d{17}[\dX]/);
@@ -320,6 +329,7 @@ describe('scorecards of townships, schools and counties', () => {
       returned: [0, 0, null],
       relapses: [0, 0, null],
       tips_confirmed: [null, 0, 0],
+      spot_check_problems: [0, 0, null],
     });
   });
 

@@ -44,6 +44,21 @@ export async function openPhone(
   return { context, page, errors };
 }
 
+/** A desktop browser window (1440×900, the console's reference size) in a fresh context; see openPhone. */
+export async function openDesktop(
+  browser: Browser,
+  {
+    storageState,
+    viewport = { width: 1440, height: 900 },
+  }: { storageState?: BrowserContextOptions['storageState']; viewport?: { width: number; height: number } } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { context, page, errors };
+}
+
 /**
  * Text on the page the user is looking at. Taro's H5 router keeps earlier pages of the stack in
  * the DOM (hidden), so every lookup is restricted to what is visible.

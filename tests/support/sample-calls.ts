@@ -24,6 +24,8 @@ import { clientFor, createUser, OTHER_COUNTY, seedOtherCounty } from './factorie
 import { parentSampleCall, seedParentRecords, type ParentRecords } from './parents-matrix';
 import { registrySampleCall, seedRegistryRecords, type RegistryRecords } from './registry-matrix';
 import { schoolLineSampleCall, seedSchoolLineRecords, type SchoolLineRecords } from './school-line-matrix';
+import { seedSpotCheckRecords, spotCheckSampleCall, type SpotCheckRecords } from './spot-checks-matrix';
+import { reportSampleCall, seedReportRecords, type ReportRecords } from './reports-matrix';
 import type { TestServer } from './server';
 import { fileTip, imageForm, photoWithGps, raiseTipLimit, tipBody } from './tips';
 
@@ -180,6 +182,10 @@ export interface SampleContext {
   steps: CaseStepRecords;
   /** Classes, roll calls, leave and pupil changes of the school-line routes. */
   schoolLine: SchoolLineRecords;
+  /** 督导 draws and 整改 items, of the county and out of scope. */
+  spotChecks: SpotCheckRecords;
+  /** Periodic reports in each state the report routes start from, and out of scope. */
+  reports: ReportRecords;
 }
 
 export interface Call {
@@ -257,7 +263,15 @@ export async function seedSampleContext(server: TestServer): Promise<{ clients: 
     client.post<{ id: string }>('/circulars', { ...MATRIX_CIRCULAR, idempotencyKey }).then((response) => response.body.id);
   const circularId = await circular(clients['county-admin'], MATRIX_CIRCULAR_KEY);
   const otherCircularId = await circular(otherAdmin, '0193a5f0-0000-7000-8000-00000000c002');
+  const spotChecks = await seedSpotCheckRecords(server, await caseOf(forHandling));
+  const reports = await seedReportRecords(server, {
+    schoolLeader: clients['school-leader'],
+    county: clients['county-admin'],
+    otherCounty: otherAdmin,
+  });
   const ctx: SampleContext = {
+    spotChecks,
+    reports,
     circularId,
     otherCircularId,
     schoolLine,
@@ -379,7 +393,9 @@ export function sampleCall(key: RouteKey, ctx: SampleContext): Call | null {
         parentSampleCall(key, ctx.parents) ??
         registrySampleCall(key, ctx.registry) ??
         childrenSampleCall(key, ctx.children) ??
-        schoolLineSampleCall(key, ctx.schoolLine)
+        schoolLineSampleCall(key, ctx.schoolLine) ??
+        spotCheckSampleCall(key, ctx.spotChecks) ??
+        reportSampleCall(key, ctx.reports)
       );
   }
 }

@@ -36,6 +36,7 @@ export function CaseCard({ item, onClick, active }: { item: CaseItem; onClick?: 
   return (
     <View
       className={`card list-item case-card${item.overdue ? ' case-card-overdue' : ''}${active ? ' case-card-active' : ''}`}
+      role={onClick ? 'button' : undefined}
       onClick={onClick}
     >
       <View className="list-item-head">

@@ -9,7 +9,7 @@ import { openPage } from '../utils/navigation';
 export function CircularCard({ circular }: { circular: CircularSummary }) {
   const unread = circular.readAt === null;
   return (
-    <View className="card list-item circular-card" onClick={() => openPage(PAGES.circular, { id: circular.id })}>
+    <View className="card list-item circular-card" role="button" onClick={() => openPage(PAGES.circular, { id: circular.id })}>
       <View className="list-item-head">
         <Text className="list-item-title">{circular.title}</Text>
         {unread && <Text className="tag">未读</Text>}

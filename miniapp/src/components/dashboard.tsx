@@ -28,7 +28,7 @@ export function DashboardPanel({ dashboard }: { dashboard: Dashboard }) {
     <View className={`dash-bar dash-${kind}`} style={{ height: `${Math.round((count / highest) * 100)}%` }} />
   );
   return (
-    <View>
+    <View className="dash">
       <View className="dash-figures">
         {[...figures, { label: '今日调度', count: dispatch.count, link: dispatch.link }].map((figure) => (
           <View
@@ -41,7 +41,7 @@ export function DashboardPanel({ dashboard }: { dashboard: Dashboard }) {
           </View>
         ))}
       </View>
-      <View className="card" onClick={() => follow(rates.link)}>
+      <View className="card" role="button" onClick={() => follow(rates.link)}>
         <Text className="card-title">
           {rates.schoolYear}—{rates.schoolYear + 1}学年辍学率 ›
         </Text>
@@ -71,13 +71,13 @@ export function DashboardPanel({ dashboard }: { dashboard: Dashboard }) {
           ))}
         </View>
       </View>
-      <View className="card">
+      <View className="card dash-dispatch">
         <Text className="card-title dash-link" onClick={() => follow(dispatch.link)}>
           今日调度（{dispatch.count}）›
         </Text>
         {dispatch.items.length === 0 && <Text className="dash-note">没有逾期事项。</Text>}
         {dispatch.items.map((item) => (
-          <View key={item.caseId} className="dash-row" onClick={() => openPage(PAGES.officialCase, { id: item.caseId })}>
+          <View key={item.caseId} className="dash-row" role="button" onClick={() => openPage(PAGES.officialCase, { id: item.caseId })}>
             <Text className="dash-name">{item.childName}</Text>
             <Text className="dash-note">
               {item.townshipName ?? '县级待分派'} · {item.dueLabel}已逾期{late(item.overdueHours)}

@@ -5,7 +5,7 @@ import type { SchoolView } from '@baoxue/shared';
 /** A school as a card: name, stage, place, address and 学校标识码 when known. */
 export function SchoolCard({ school, onClick }: { school: SchoolView; onClick?: () => void }) {
   return (
-    <View className="card list-item" onClick={onClick}>
+    <View className="card list-item" role={onClick ? 'button' : undefined} onClick={onClick}>
       <View className="list-item-head">
         <Text className="list-item-title">{school.name}</Text>
         <Text className="tag">{SCHOOL_STAGE_LABELS[school.stage]}</Text>

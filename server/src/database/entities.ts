@@ -1,5 +1,7 @@
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
 import { Circular, CircularNumberCounter, CircularReceipt } from '../modules/circulars/circular.entities';
+import { PeriodicReport, PeriodicReportEvent } from '../modules/reports/report.entity';
+import { Rectification, SpotCheck, SpotCheckItem } from '../modules/spot-checks/spot-check.entities';
 import {
   CaseEvent,
   CaseNotice,
@@ -119,4 +121,9 @@ export const entities = [
   Circular,
   CircularReceipt,
   CircularNumberCounter,
+  PeriodicReport,
+  PeriodicReportEvent,
+  SpotCheck,
+  SpotCheckItem,
+  Rectification,
 ];

@@ -14,13 +14,16 @@ import * as messages from './schemas/messages';
 import * as parents from './schemas/parents';
 import * as region from './schemas/region';
 import * as scorecards from './schemas/scorecards';
+import * as dataQuality from './data-quality';
 import * as circulars from './schemas/circulars';
+import * as spotChecks from './schemas/spot-checks';
 import * as registry from './schemas/registry';
 import * as schools from './schemas/schools';
 import * as schoolLine from './schemas/school-line';
 import * as subsidies from './schemas/subsidies';
 import * as tips from './schemas/tips';
 import * as uploads from './schemas/uploads';
+import * as reports from './reports';
 import { pageQuery } from './fields';
 import type { RouteKey } from './routes';
 
@@ -196,11 +199,24 @@ export const contract = {
   statsExport: { query: registry.statsQuery, binary: XLSX, response: uploads.fileResponse },
   regionOverview: { query: region.regionOverviewQuery, response: region.regionOverviewResponse },
   scorecards: { query: scorecards.scorecardQuery, response: scorecards.scorecardResponse },
+  dataQuality: { query: dataQuality.dataQualityQuery, response: dataQuality.dataQualityResponse },
   circularsPublish: { body: circulars.publishCircularRequest, response: circulars.circularView },
   circularsList: { query: circulars.listCircularsQuery, response: circulars.circularPageResponse },
   circularsMine: { query: circulars.listCircularsQuery, response: circulars.circularPageResponse },
   circularsGet: { params: common.idParam, response: circulars.circularView },
   circularsPdf: { params: common.idParam, binary: PDF, response: uploads.fileResponse },
+  spotChecksDraw: { body: spotChecks.drawSpotCheckRequest, response: spotChecks.spotCheckView },
+  spotChecksList: { query: spotChecks.listSpotChecksQuery, response: spotChecks.spotCheckPageResponse },
+  spotChecksGet: { params: common.idParam, query: spotChecks.spotCheckQuery, response: spotChecks.spotCheckView },
+  spotChecksExport: { params: common.idParam, query: spotChecks.spotCheckQuery, binary: XLSX, response: uploads.fileResponse },
+  spotChecksRecordFinding: {
+    params: spotChecks.spotCheckItemParams,
+    body: spotChecks.recordFindingRequest,
+    response: spotChecks.spotCheckItemView,
+  },
+  rectificationsList: { query: spotChecks.listRectificationsQuery, response: spotChecks.rectificationPageResponse },
+  rectificationsReport: { params: common.idParam, body: spotChecks.reportRectificationRequest, response: spotChecks.rectificationView },
+  rectificationsReview: { params: common.idParam, body: spotChecks.reviewRectificationRequest, response: spotChecks.rectificationView },
   statsIntakes: { response: registry.intakeListResponse },
   statsIntakeSet: { params: registry.intakeYearParam, body: registry.intakeRequest, response: registry.intakeView },
 
@@ -232,6 +248,16 @@ export const contract = {
   pupilChangesList: { query: schoolLine.pupilChangeListQuery, response: schoolLine.pupilChangePage },
   pupilChangesConfirm: { params: common.idParam, body: schoolLine.pupilChangeConfirmRequest, response: schoolLine.pupilChangeView },
   pupilChangesDecide: { params: common.idParam, body: schoolLine.pupilChangeDecisionRequest, response: schoolLine.pupilChangeView },
+  reportsMine: { response: reports.myReportsResponse },
+  reportsList: { query: reports.listReportsQuery, response: reports.reportListResponse },
+  reportsOpen: { body: reports.openReportRequest, response: reports.reportView },
+  reportsGet: { params: common.idParam, response: reports.reportView },
+  reportsUpdate: { params: common.idParam, body: reports.updateReportRequest, response: reports.reportView },
+  reportsSubmit: { params: common.idParam, body: reports.submitReportRequest, response: reports.reportView },
+  reportsApprove: { params: common.idParam, body: reports.approveReportRequest, response: reports.reportView },
+  reportsReturn: { params: common.idParam, body: reports.returnReportRequest, response: reports.reportView },
+  reportsReopen: { params: common.idParam, body: reports.reopenReportRequest, response: reports.reportView },
+  reportsExport: { params: common.idParam, binary: XLSX, response: uploads.fileResponse },
 } as const satisfies Record<RouteKey, RouteSchemas>;
 
 type Schemas<K extends RouteKey> = (typeof contract)[K];

@@ -230,11 +230,21 @@ export const routes = {
   statsExport: { method: 'GET', path: '/stats/export' },
   regionOverview: { method: 'GET', path: '/region/overview' },
   scorecards: { method: 'GET', path: '/scorecards' },
+  dataQuality: { method: 'GET', path: '/data-quality' },
   circularsPublish: { method: 'POST', path: '/circulars' },
   circularsList: { method: 'GET', path: '/circulars' },
   circularsMine: { method: 'GET', path: '/circulars/mine' },
   circularsGet: { method: 'GET', path: '/circulars/:id' },
   circularsPdf: { method: 'GET', path: '/circulars/:id/pdf' },
+  // 督导 spot checks and their 整改 items (BRIEF §5a)
+  spotChecksDraw: { method: 'POST', path: '/spot-checks' },
+  spotChecksList: { method: 'GET', path: '/spot-checks' },
+  spotChecksGet: { method: 'GET', path: '/spot-checks/:id' },
+  spotChecksExport: { method: 'GET', path: '/spot-checks/:id/export' },
+  spotChecksRecordFinding: { method: 'POST', path: '/spot-checks/:id/items/:itemId/finding' },
+  rectificationsList: { method: 'GET', path: '/rectifications' },
+  rectificationsReport: { method: 'POST', path: '/rectifications/:id/report' },
+  rectificationsReview: { method: 'POST', path: '/rectifications/:id/review' },
   statsIntakes: { method: 'GET', path: '/stats/intakes' },
   statsIntakeSet: { method: 'PUT', path: '/stats/intakes/:entryYear' },
 
@@ -267,6 +277,17 @@ export const routes = {
   pupilChangesList: { method: 'GET', path: '/pupil-changes' },
   pupilChangesConfirm: { method: 'POST', path: '/pupil-changes/:id/confirm' },
   pupilChangesDecide: { method: 'POST', path: '/pupil-changes/:id/decision' },
+  // periodic reports up the chain (BRIEF §5a)
+  reportsMine: { method: 'GET', path: '/reports/mine' },
+  reportsList: { method: 'GET', path: '/reports' },
+  reportsOpen: { method: 'POST', path: '/reports' },
+  reportsGet: { method: 'GET', path: '/reports/:id' },
+  reportsUpdate: { method: 'PATCH', path: '/reports/:id' },
+  reportsSubmit: { method: 'POST', path: '/reports/:id/submit' },
+  reportsApprove: { method: 'POST', path: '/reports/:id/approve' },
+  reportsReturn: { method: 'POST', path: '/reports/:id/return' },
+  reportsReopen: { method: 'POST', path: '/reports/:id/reopen' },
+  reportsExport: { method: 'GET', path: '/reports/:id/export' },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteKey = keyof typeof routes;

@@ -1,3 +1,5 @@
+import { DEFAULT_REPORT_DUE_SETTINGS } from './reports';
+
 /**
  * Local policy, configurable per county (served_counties.settings); these are the defaults of
  * BRIEF §4 (即辍即劝: acknowledge within 24 h, verify within 3 days, …).
@@ -35,6 +37,11 @@ export interface CountySettings {
   retentionYears: number;
   /** A parent's complaint about a subsidy (资助投诉) is answered by the county's student-aid office within this many days. */
   complaintAnswerDays: number;
+  /** Periodic reports (BRIEF §5a): the day of the next month a school's and a township's monthly report are due… */
+  reportSchoolDueDay: number;
+  reportTownshipDueDay: number;
+  /** …and the day of the month after the quarter the county's quarterly report is due. */
+  reportCountyDueDay: number;
 }
 
 /** What each setting is called where officials set it (时限与规则) and read its changes (the audit log). */
@@ -56,6 +63,9 @@ export const COUNTY_SETTING_LABELS: Record<keyof CountySettings, string> = {
   tipsPerSupervisorPerDay: '每位监督员每天最多提交',
   complaintAnswerDays: '答复家长的资助投诉',
   retentionYears: '结案后保存案件资料',
+  reportSchoolDueDay: '学校月报截止（次月几日）',
+  reportTownshipDueDay: '乡镇月报截止（次月几日）',
+  reportCountyDueDay: '县季报截止（季后首月几日）',
 };
 
 export const DEFAULT_COUNTY_SETTINGS: CountySettings = {
@@ -76,6 +86,7 @@ export const DEFAULT_COUNTY_SETTINGS: CountySettings = {
   absenceCaseWindowDays: 30,
   retentionYears: 5,
   complaintAnswerDays: 7,
+  ...DEFAULT_REPORT_DUE_SETTINGS,
 };
 
 export function countySettings(stored: Partial<CountySettings> | null | undefined): CountySettings {

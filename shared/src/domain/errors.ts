@@ -142,6 +142,14 @@ export const ERROR_GROUPS = {
     CROSSCHECK_RUNNING: { status: 409, message: '已有一次比对正在运行，请稍后' },
     CROSSCHECK_REVIEW_DECIDED: { status: 409, message: '该比对已处理' },
   } satisfies Group<'CROSSCHECK_'>,
+  spotChecks: {
+    SPOT_CHECK_FINDING_RECORDED: { status: 409, message: '这件抽查案件已登记核查结果' },
+    SPOT_CHECK_RECTIFICATION_STEP: { status: 409, message: '整改事项当前状态下不能进行这一步' },
+  } satisfies Group<'SPOT_CHECK_'>,
+  reports: {
+    REPORT_STEP_OUT_OF_ORDER: { status: 409, message: '报告当前状态下不能进行这一步' },
+    REPORT_PERIOD_NOT_ENDED: { status: 400, message: '报告期尚未结束，不能上报' },
+  } satisfies Group<'REPORT_'>,
 } as const satisfies Record<string, Record<string, ErrorSpec>>;
 
 type Groups = typeof ERROR_GROUPS;
@@ -167,6 +175,8 @@ export const ERRORS = {
   ...ERROR_GROUPS.pupilChanges,
   ...ERROR_GROUPS.subsidies,
   ...ERROR_GROUPS.registry,
+  ...ERROR_GROUPS.spotChecks,
+  ...ERROR_GROUPS.reports,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

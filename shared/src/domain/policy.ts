@@ -320,8 +320,21 @@ export const RecordAction = {
   // above the county (BRIEF §1, §5a): aggregates only
   readRegion: 'read_region', // the region's overview: one row of figures per onboarded county, prefecture subtotals
   readScorecard: 'read_scorecard', // 考核排名: townships and schools of a county, or a region's counties, ranked (counts only)
+  readDataQuality: 'read_data_quality', // 数据质量: records of the caller's unit that look fabricated or impossible, by rule
   publishCircular: 'publish_circular', // 通报: the county publishes a scorecard of a period to its townships and schools
   readCircular: 'read_circular', // a 通报: the county that published it, the township leaders and school staff it went to
+  // 督导 spot checks (BRIEF §5a)
+  drawSpotCheck: 'draw_spot_check', // the county draws a sample of closed cases per township
+  inspectSpotCheck: 'inspect_spot_check', // an inspector records whether a sampled child is really in class
+  readSpotCheck: 'read_spot_check', // the draws and their findings (a region: no child's personal data)
+  reportRectification: 'report_rectification', // the township records what it did about a 整改 item
+  reviewRectification: 'review_rectification', // the county accepts a rectification or returns it
+  readRectification: 'read_rectification',
+  // periodic reports (BRIEF §5a): a school's leader, a township's leaders and the county bureau report
+  // their own unit; the level above reviews (a school's township, a township's county, a county's region)
+  submitReport: 'submit_report',
+  reviewReport: 'review_report',
+  readReport: 'read_report',
 } as const;
 export type RecordAction = (typeof RecordAction)[keyof typeof RecordAction];
 /** The rows that say who reads a kind of record. */
@@ -358,7 +371,10 @@ export type RecordKind =
   | 'leave'
   | 'absence_alert'
   | 'pupil_change'
-  | 'circular';
+  | 'circular'
+  | 'spot_check'
+  | 'rectification'
+  | 'report';
 
 interface RecordActionRule {
   record: RecordKind;
@@ -535,6 +551,13 @@ export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
     levels: ['township'],
     refusal: '考核排名仅对县教育局、乡镇负责人和市、省教育局开放',
   },
+  // the county checks its records; a township's leaders their township's (case numbers and who logged what, as on the cases)
+  read_data_quality: {
+    record: 'case',
+    who: ['county_admin', 'division_leader'],
+    levels: ['township'],
+    refusal: '数据质量检查仅对县教育局和乡镇负责人开放',
+  },
   publish_circular: { record: 'circular', who: ['county_admin'], refusal: '通报由县教育局发布' },
   // sent to every township leader and every school's staff of the county (a receipt each: the service reads through it)
   read_circular: {
@@ -542,6 +565,53 @@ export const RECORD_POLICY: Record<RecordAction, RecordActionRule> = {
     who: ['county_admin', 'division_leader', 'school_staff'],
     levels: ['township'],
     refusal: '通报仅对县教育局、乡镇负责人和学校教职工开放',
+  },
+  draw_spot_check: { record: 'spot_check', who: ['county_admin'], refusal: '督导抽查由县教育局抽样' },
+  // a county's own inspectors, or a prefecture's or province's for a cross-county check (case number,
+  // township, school and grade only: the service leaves the child's personal data out for them)
+  inspect_spot_check: {
+    record: 'spot_check',
+    who: ['county_admin', 'region_admin'],
+    refusal: '督导核查由县教育局或市、省教育局进行',
+  },
+  read_spot_check: {
+    record: 'spot_check',
+    who: ['county_admin', 'region_admin'],
+    refusal: '督导抽查仅对县教育局和市、省教育局开放',
+  },
+  report_rectification: {
+    record: 'rectification',
+    who: ['division_leader', 'division_cadre'],
+    levels: ['township'],
+    refusal: '整改情况由乡镇负责人或乡镇干部登记',
+  },
+  review_rectification: { record: 'rectification', who: ['county_admin'], refusal: '整改由县教育局验收' },
+  read_rectification: {
+    record: 'rectification',
+    who: ['county_admin', 'division_leader', 'division_cadre'],
+    levels: ['township'],
+    refusal: '整改事项仅对县教育局和乡镇开放',
+  },
+  // the service checks the unit: a school's leader its school, a township's leaders their township, a
+  // county admin its county (submitting for another unit is refused naming the field `unit`)
+  submit_report: {
+    record: 'report',
+    who: ['school_leader', 'division_leader', 'county_admin'],
+    levels: ['township'],
+    refusal: '定期报告由学校负责人、乡镇负责人或县教育局上报',
+  },
+  // the level above: a school's township leaders, a township's county bureau, a county's prefecture and province
+  review_report: {
+    record: 'report',
+    who: ['division_leader', 'county_admin', 'region_admin'],
+    levels: ['township'],
+    refusal: '定期报告由上一级（乡镇负责人、县教育局或市、省教育局）审核',
+  },
+  read_report: {
+    record: 'report',
+    who: ['school_leader', 'division_leader', 'county_admin', 'region_admin'],
+    levels: ['township'],
+    refusal: '定期报告仅对报告单位及其上级开放',
   },
 };
 

@@ -13,6 +13,7 @@ export const ScorecardFigure = {
   returned: 'returned', // children back in school in the period
   relapses: 'relapses', // children who dropped out again after a return
   tipsConfirmed: 'tips_confirmed', // share of supervisors' tips confirmed as dropouts
+  spotCheckProblems: 'spot_check_problems', // 督导 spot-check problems found in the period, plus 整改 items overdue now
 } as const;
 export type ScorecardFigure = (typeof ScorecardFigure)[keyof typeof ScorecardFigure];
 export const SCORECARD_FIGURES = Object.values(ScorecardFigure) as [ScorecardFigure, ...ScorecardFigure[]];
@@ -26,6 +27,7 @@ export const SCORECARD_BETTER: Record<ScorecardFigure, 'lower' | 'higher'> = {
   returned: 'higher',
   relapses: 'lower',
   tips_confirmed: 'higher',
+  spot_check_problems: 'lower',
 };
 
 export const SCORECARD_LABELS: Record<ScorecardFigure, string> = {
@@ -36,6 +38,7 @@ export const SCORECARD_LABELS: Record<ScorecardFigure, string> = {
   returned: '返校人数',
   relapses: '返校后再次辍学',
   tips_confirmed: '监督员线索确认率',
+  spot_check_problems: '督导抽查问题',
 };
 
 /** How a figure reads: hours, a share, or a number of cases or children. */
@@ -47,6 +50,7 @@ export const SCORECARD_KINDS: Record<ScorecardFigure, 'hours' | 'share' | 'count
   returned: 'count',
   relapses: 'count',
   tips_confirmed: 'share',
+  spot_check_problems: 'count',
 };
 
 /** The limits a scorecard measures against: one county's, or null where the counties of a region differ. */
@@ -64,6 +68,8 @@ export function scorecardFormulas(limits: ScorecardLimits): Record<ScorecardFigu
     returned: '返校日期在期间内、现为已返校或已销号的儿童人数',
     relapses: '期间内返校后再次辍学的儿童人数：已返校或销号的案件被重新打开，或曾返校的儿童又被确认辍学',
     tips_confirmed: '期间内收到、经核查确认为辍学的监督员线索数 ÷ 期间内收到、已有核查结论的监督员线索数',
+    spot_check_problems:
+      '期间内督导抽查发现问题（孩子未在校，或在校但记录与实际不符）的销号案件数 ＋ 此刻已超过整改期限仍未整改的整改事项数',
   };
 }
 

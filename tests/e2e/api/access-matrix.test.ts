@@ -36,6 +36,8 @@ import {
   type SampleContext,
 } from '../../support/sample-calls';
 import { startTestServer, type TestServer } from '../../support/server';
+import { spotCheckOutOfScopeCall, spotCheckSameCountyCalls } from '../../support/spot-checks-matrix';
+import { reportOutOfScopeCall, reportSameCountyCalls } from '../../support/reports-matrix';
 
 /**
  * Every endpoint × every role × in and out of scope. The table of expectations must name exactly
@@ -166,11 +168,20 @@ const EXPECTED: Record<RouteKey, Expected> = {
   statsExport: ['official', 'county_admin', 'region_admin'],
   regionOverview: ['region_admin'],
   scorecards: ['official', 'county_admin', 'region_admin'],
+  dataQuality: ['official', 'county_admin'],
   circularsPublish: ['county_admin'],
   circularsList: ['county_admin'],
   circularsMine: ['official', 'county_admin'],
   circularsGet: ['official', 'county_admin'],
   circularsPdf: ['official', 'county_admin'],
+  spotChecksDraw: ['county_admin'],
+  spotChecksList: ['county_admin', 'region_admin'],
+  spotChecksGet: ['county_admin', 'region_admin'],
+  spotChecksExport: ['county_admin', 'region_admin'],
+  spotChecksRecordFinding: ['county_admin', 'region_admin'],
+  rectificationsList: ['official', 'county_admin'],
+  rectificationsReport: ['official'],
+  rectificationsReview: ['county_admin'],
   statsIntakes: ['county_admin'],
   statsIntakeSet: ['county_admin'],
   auditList: ['official', 'county_admin'],
@@ -198,6 +209,16 @@ const EXPECTED: Record<RouteKey, Expected> = {
   pupilChangesList: ['official', 'county_admin'],
   pupilChangesConfirm: ['official'],
   pupilChangesDecide: ['county_admin'],
+  reportsMine: ['official', 'county_admin', 'region_admin'],
+  reportsList: ['official', 'county_admin', 'region_admin'],
+  reportsOpen: ['official', 'county_admin'],
+  reportsGet: ['official', 'county_admin', 'region_admin'],
+  reportsUpdate: ['official', 'county_admin'],
+  reportsSubmit: ['official', 'county_admin'],
+  reportsApprove: ['official', 'county_admin', 'region_admin'],
+  reportsReturn: ['official', 'county_admin', 'region_admin'],
+  reportsReopen: ['official', 'county_admin', 'region_admin'],
+  reportsExport: ['official', 'county_admin', 'region_admin'],
 };
 
 /** The sample of the shared table, or the bare path for a route that needs nothing more. */
@@ -299,7 +320,9 @@ function outOfScopeCall(key: RouteKey, ctx: SampleContext): { call: Call; status
         parentOutOfScopeCall(key, ctx.parents) ??
         registryOutOfScopeCall(key, ctx.registry) ??
         childrenOutOfScopeCall(key, ctx.children) ??
-        schoolLineOutOfScopeCall(key, ctx.schoolLine)
+        schoolLineOutOfScopeCall(key, ctx.schoolLine) ??
+        spotCheckOutOfScopeCall(key, ctx.spotChecks) ??
+        reportOutOfScopeCall(key, ctx.reports)
       );
   }
 }
@@ -516,6 +539,8 @@ describe('access matrix', () => {
     const outOfScope = (key: RouteKey, account: (typeof SAME_COUNTY_ACCOUNTS)[number], sample: Call['body']) => [
       ...sameCountyOutOfScopeCalls(key, account, sameCounty, sample, ctx.mergeIntoCaseId),
       ...schoolLineSameCountyCalls(key, account, ctx.schoolLine, sample),
+      ...spotCheckSameCountyCalls(key, account, ctx.spotChecks),
+      ...reportSameCountyCalls(key, account, ctx.reports),
     ];
     for (const route of registered.filter(
       (r) =>

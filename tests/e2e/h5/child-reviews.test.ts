@@ -96,7 +96,7 @@ describe('the H5 console: records that may be one child', () => {
       await known.getByText('建档立卡/脱贫户', { exact: true }).waitFor();
       await known.getByText('没有在办案件', { exact: true }).waitFor();
       expect(await page.locator('.taro_page').filter({ visible: true }).innerText()).not.toContain(pupil.idNumber!);
-      await screenshots(page, 'child-reviews-pending', card);
+      await screenshots(page, 'child-reviews-pending', card, { pair: name });
 
       // 是同一儿童: the roster record is suggested to stay, and a reason is required.
       await card.getByText('是同一儿童（合并）', { exact: true }).click();
@@ -105,7 +105,8 @@ describe('the H5 console: records that may be one child', () => {
       await dialog.getByText('合并', { exact: true }).click();
       await dialog.getByText('请填写理由', { exact: true }).waitFor();
       await dialog.locator('textarea').fill('核对了学籍和家长电话，是同一个孩子');
-      await screenshots(page, 'child-reviews-merge-dialog');
+      // the dialog belongs to the phone card: at a desk the pairs are a table (its own shots below)
+      await screenshots(page, 'child-reviews-merge-dialog', undefined, { phoneOnly: true });
       await dialog.getByText('合并', { exact: true }).click();
       await dialog.waitFor({ state: 'detached' });
 
@@ -115,7 +116,7 @@ describe('the H5 console: records that may be one child', () => {
       await known.getByText('保留', { exact: true }).waitFor();
       await reported.getByText('已并入', { exact: true }).waitFor();
       await known.getByText('在办案件：待受理 ›', { exact: true }).waitFor();
-      await screenshots(page, 'child-reviews-merged', card);
+      await screenshots(page, 'child-reviews-merged', card, { pair: name });
       const merge = await manager().findOneByOrFail(ChildMerge, { survivorId: pupil.id, mergedId: reportedId });
       expect(merge).toMatchObject({ reason: '核对了学籍和家长电话，是同一个孩子', splitAt: null });
       expect(await manager().findOneByOrFail(Child, { id: reportedId })).toMatchObject({ mergedIntoId: pupil.id });
@@ -139,7 +140,7 @@ describe('the H5 console: records that may be one child', () => {
       await card.getByText('理由：家访核实，是同名的两个孩子', { exact: true }).waitFor();
       await reported.getByText('在办案件：待受理 ›', { exact: true }).waitFor();
       await known.getByText('没有在办案件', { exact: true }).waitFor();
-      await screenshots(page, 'child-reviews-split', card);
+      await screenshots(page, 'child-reviews-split', card, { pair: name });
 
       expect(await manager().findOneByOrFail(ChildMerge, { id: merge.id })).toMatchObject({
         splitReason: '家访核实，是同名的两个孩子',
@@ -149,6 +150,64 @@ describe('the H5 console: records that may be one child', () => {
       expect(await manager().findOneByOrFail(DropoutCase, { id: caseId })).toMatchObject({ childId: reportedId, openChildId: reportedId });
       expect(await manager().findOneByOrFail(ChildMatchReview, { id: reviewId })).toMatchObject({ status: 'rejected' });
       expect(await manager().countBy(AuditEntry, { action: 'child.split', targetId: pupil.id })).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  test('at a desk the pairs are a table: sorted, a row opens the comparison and the decision', async () => {
+    const pairs = ['章可欣', '严嘉树'];
+    const found = [];
+    for (const name of pairs) found.push(await rosterPupilAndTip(name));
+    const { page, context, errors } = await openPhone(browser);
+    try {
+      await page.setViewportSize(PHONE);
+      await signInWithDemoAccount(page, server.baseUrl, names['county-admin']!);
+      await navigate(page, () => visibleText(page, '疑似重复儿童').click());
+      await page.setViewportSize(DESKTOP);
+      const table = page.locator('table[aria-label="疑似重复儿童"]').filter({ visible: true });
+      const rows = table.locator('.data-table-row');
+      for (const name of pairs) await rows.filter({ hasText: name }).waitFor();
+      expect(await page.locator('.child-review').filter({ visible: true }).count()).toBe(0);
+      // both records of a pair in one row
+      const row = rows.filter({ hasText: pairs[0]! });
+      await row.getByText(CHILD_MATCH_REASONS.neighbouring_village, { exact: true }).waitFor();
+      await row.getByText('无学籍', { exact: true }).waitFor();
+      await row.getByText('光山县十里镇中心小学 五年级', { exact: true }).waitFor();
+
+      // sorted by the new record's name (column 2), both ways
+      const cells = () =>
+        table
+          .locator('.data-table-row td:nth-child(2)')
+          .allInnerTexts()
+          .then((texts) => texts.map((text) => text.trim()));
+      const before = await cells();
+      const byName = table.locator('.data-table-sort').filter({ hasText: '新登记姓名' });
+      await byName.click();
+      const ascending = await cells();
+      expect(ascending).toEqual([...before].sort((a, b) => a.localeCompare(b, 'zh-CN')));
+      await byName.click();
+      expect(await cells()).toEqual([...ascending].reverse());
+
+      // a row opens the comparison above the table, with its decision
+      await row.click();
+      const opened = page.locator('.child-review-opened').filter({ visible: true });
+      await side(opened, '已有的记录').getByText('学籍：光山县十里镇中心小学 五年级', { exact: true }).waitFor();
+      expect(await row.getAttribute('aria-current')).toBe('true');
+      await opened.getByText('不是同一儿童', { exact: true }).click();
+      const dialog = page.locator('.reason-dialog').filter({ visible: true });
+      await dialog.locator('textarea').fill('出生日期和父母姓名都不同');
+      await dialog.getByText('确认', { exact: true }).click();
+      await opened.getByText('已确认不是同一儿童，保留为两个孩子', { exact: true }).waitFor();
+      await row.getByText('不是同一儿童', { exact: true }).waitFor();
+      await screenshot(page, 'child-reviews-table-desktop');
+      expect(await manager().findOneByOrFail(ChildMatchReview, { id: found[0]!.reviewId })).toMatchObject({ status: 'rejected' });
+
+      // at phone width the same page is the phone cards
+      await page.setViewportSize(PHONE);
+      await reviewCard(page, pairs[1]!).waitFor();
+      expect(await page.locator('.data-table').count()).toBe(0);
       expect(errors).toEqual([]);
     } finally {
       await context.close();
@@ -270,19 +329,32 @@ async function confirmModal(page: Page, confirmText: string): Promise<void> {
 /**
  * The page as an official sees it on a phone (375×812) and on a computer (1440×900), scrolled to
  * `focus` (Taro's H5 page scrolls inside its own container, so a full-page shot shows one screen).
+ * On the review page at a desk the pairs are a table (issue 16): the row of `pair` is clicked, which
+ * opens its comparison above the table, and that is the focus.
  */
-async function screenshots(page: Page, name: string, focus?: Locator): Promise<void> {
-  for (const [viewport, suffix] of [
+async function screenshots(
+  page: Page,
+  name: string,
+  focus?: Locator,
+  { pair, phoneOnly = false }: { pair?: string; phoneOnly?: boolean } = {},
+): Promise<void> {
+  const viewports = [
     [DESKTOP, '-desktop'],
     [PHONE, ''],
-  ] as const) {
+  ] as const;
+  for (const [viewport, suffix] of phoneOnly ? viewports.slice(1) : viewports) {
     await page.setViewportSize(viewport);
     // the success toast has faded (its box is empty, so Playwright's visibility cannot tell)
     await page.waitForFunction(() =>
       Array.from(document.querySelectorAll('.taro__toast')).every((e) => getComputedStyle(e).display === 'none'),
     );
     await settled(page);
-    await focus?.scrollIntoViewIfNeeded();
+    if (pair && viewport === DESKTOP) {
+      await page.locator('.data-table-row').filter({ visible: true }).filter({ hasText: pair }).click();
+      await page.locator('.child-review-opened').filter({ visible: true }).filter({ hasText: pair }).scrollIntoViewIfNeeded();
+    } else {
+      await focus?.scrollIntoViewIfNeeded();
+    }
     await screenshot(page, `${name}${suffix}`);
   }
 }

@@ -14,6 +14,8 @@ const PREFIXES: Record<Exclude<keyof typeof ERROR_GROUPS, 'common'>, RegExp> = {
   pupilChanges: /^PUPIL_CHANGE_/,
   subsidies: /^COMPLAINT_/,
   registry: /^CROSSCHECK_/,
+  reports: /^REPORT_/,
+  spotChecks: /^SPOT_CHECK_/,
 };
 
 describe('the error table', () => {

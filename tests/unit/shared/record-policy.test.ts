@@ -78,9 +78,22 @@ const WHO: Record<RecordAction, { who: string; levels?: string[]; refusal: strin
   // above the county (BRIEF §1, §5a): aggregates only
   read_region: { who: '........R', refusal: '区域概览仅对市、省教育局开放' },
   read_scorecard: { who: 'AL......R', levels: ['township'], refusal: '考核排名仅对县教育局、乡镇负责人和市、省教育局开放' },
+  // 数据质量: the county's records that look fabricated, a township's leaders their township's
+  read_data_quality: { who: 'AL.......', levels: ['township'], refusal: '数据质量检查仅对县教育局和乡镇负责人开放' },
   // 通报: published by the county to every township leader and every school's staff
   publish_circular: { who: 'A........', refusal: '通报由县教育局发布' },
   read_circular: { who: 'AL.S.....', levels: ['township'], refusal: '通报仅对县教育局、乡镇负责人和学校教职工开放' },
+  // periodic reports: a unit's own leadership submits, the level above reviews (the service narrows to the unit)
+  submit_report: { who: 'AL..H....', levels: ['township'], refusal: '定期报告由学校负责人、乡镇负责人或县教育局上报' },
+  review_report: { who: 'AL......R', levels: ['township'], refusal: '定期报告由上一级（乡镇负责人、县教育局或市、省教育局）审核' },
+  read_report: { who: 'AL..H...R', levels: ['township'], refusal: '定期报告仅对报告单位及其上级开放' },
+  // 督导 spot checks: the county draws; its own or a region's inspectors record findings; townships rectify, the county accepts
+  draw_spot_check: { who: 'A........', refusal: '督导抽查由县教育局抽样' },
+  inspect_spot_check: { who: 'A.......R', refusal: '督导核查由县教育局或市、省教育局进行' },
+  read_spot_check: { who: 'A.......R', refusal: '督导抽查仅对县教育局和市、省教育局开放' },
+  report_rectification: { who: '.LC......', levels: ['township'], refusal: '整改情况由乡镇负责人或乡镇干部登记' },
+  review_rectification: { who: 'A........', refusal: '整改由县教育局验收' },
+  read_rectification: { who: 'ALC......', levels: ['township'], refusal: '整改事项仅对县教育局和乡镇开放' },
 };
 
 const letters = (actors: readonly string[]) => ACTORS.map((a, i) => (actors.includes(a) ? 'ALCSHTGPR'[i] : '.')).join('');

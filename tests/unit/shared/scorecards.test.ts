@@ -24,11 +24,11 @@ describe('scorecard ranking', () => {
       unit('b', { acknowledge_hours: 4, overdue_now: 0, returned: 1 }),
       unit('c', { overdue_now: 0, returned: 0 }),
     ]);
-    // b: 1 + 1 + 1 + 3×4 missing = 15; a: 2 + 3 + 1 + 12 = 18; c: 3 (no median) + 1 + 3 + 12 = 19
+    // b: 1 + 1 + 1 + 3×5 missing = 18; a: 2 + 3 + 1 + 15 = 21; c: 3 (no median) + 1 + 3 + 15 = 22
     expect(ranked.map((r) => [r.code, r.score, r.rank])).toEqual([
-      ['b', 15, 1],
-      ['a', 18, 2],
-      ['c', 19, 3],
+      ['b', 18, 1],
+      ['a', 21, 2],
+      ['c', 22, 3],
     ]);
     expect(ranked[0]!.figures.acknowledge_hours.rank).toBe(1);
     expect(ranked[2]!.figures.acknowledge_hours.rank).toBeNull();

@@ -79,9 +79,11 @@ export default function LoginPage() {
         </View>
       )}
 
-      <View className="agreement" onClick={() => setAgreed(!agreed)}>
-        <View className={agreed ? 'checkbox checkbox-checked' : 'checkbox'}>{agreed ? '✓' : ''}</View>
-        <Text>我已阅读并同意</Text>
+      <View className="agreement-row">
+        <View className="agreement" role="checkbox" aria-checked={agreed} onClick={() => setAgreed(!agreed)}>
+          <View className={agreed ? 'checkbox checkbox-checked' : 'checkbox'}>{agreed ? '✓' : ''}</View>
+          <Text>我已阅读并同意</Text>
+        </View>
         <Text
           className="link"
           onClick={(event) => {

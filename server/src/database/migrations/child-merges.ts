@@ -14,6 +14,7 @@ import { CrosscheckChildLinks } from '../../modules/registry/crosscheck-child-li
 import { LeaveChildLinks } from '../../modules/school-line/leave-child-links';
 import { SchoolLineChildLinks } from '../../modules/school-line/school-line-child-links';
 import { FollowUpChildLinks } from '../../modules/school-line/follow-up-child-links';
+import { SpotCheckChildLinks } from '../../modules/spot-checks/spot-check-child-links';
 import { SubsidyChildLinks } from '../../modules/subsidies/subsidy-child-links';
 import { TipRecords } from '../../modules/tips/tip-records';
 
@@ -34,10 +35,14 @@ export function standaloneChildMerges(
     new BindingChildLinks(),
     new CrosscheckChildLinks(),
     new SubsidyChildLinks(),
-    // the school line's tables (1765110000000 on) do not exist yet when the one-child migration repairs
-    ...[new SchoolLineChildLinks(), new FollowUpChildLinks(), new LeaveChildLinks(), new PupilChangeChildLinks()].map((h) =>
-      auditLog === 'current' ? h : new NotCreatedYet(h),
-    ),
+    // the school line's tables (1765110000000 on) and the spot checks' (1765610000000) do not exist yet when the one-child migration repairs
+    ...[
+      new SchoolLineChildLinks(),
+      new FollowUpChildLinks(),
+      new LeaveChildLinks(),
+      new PupilChangeChildLinks(),
+      new SpotCheckChildLinks(),
+    ].map((h) => (auditLog === 'current' ? h : new NotCreatedYet(h))),
   );
   const audit = auditLog === 'current' ? new AuditService(dataSource, clock) : new AuditBeforeViewer(dataSource, clock);
   return new ChildMergeService(clock, audit, moves, new UserRecords());

@@ -20,6 +20,9 @@ import { InboxScopes1765400000000 } from './1765400000000-inbox-scopes';
 import { CaseNumbers1765520000000 } from './1765520000000-case-numbers';
 import { CohortIntakes1765510000000 } from './1765510000000-cohort-intakes';
 import { Circulars1765540000000 } from './1765540000000-circulars';
+import { PeriodicReports1765601000000 } from './1765601000000-periodic-reports';
+import { SpotChecks1765610000000 } from './1765610000000-spot-checks';
+import { DataQualityIndices1765617300000 } from './1765617300000-data-quality-indices';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
 export const migrations = [
@@ -45,4 +48,7 @@ export const migrations = [
   CohortIntakes1765510000000,
   CaseNumbers1765520000000,
   Circulars1765540000000,
+  PeriodicReports1765601000000,
+  SpotChecks1765610000000,
+  DataQualityIndices1765617300000,
 ];

@@ -597,6 +597,26 @@ export class CaseHandlingService {
     return { ok: true };
   }
 
+  /**
+   * A 督导 spot check found the child of a closed (or returned) case not in school: back to persuasion,
+   * in the caller's transaction, through the same step as any reopening (timeline, deadline,
+   * notifications). False when the case is no longer closed or returned (someone reopened it already)
+   * or the child has another open case meanwhile: the child is being followed there.
+   */
+  async reopenAfterSpotCheck(
+    manager: EntityManager,
+    caseId: string,
+    inspectorId: string,
+    data: Record<string, string | number>,
+  ): Promise<boolean> {
+    const record = await manager.findOneByOrFail(DropoutCase, { id: caseId });
+    if (record.mergedIntoId || (record.status !== 'closed' && record.status !== 'returned')) return false;
+    const open = await manager.findOneBy(DropoutCase, { openChildId: record.childId });
+    if (open && open.id !== record.id) return false;
+    await this.reopen(manager, record, inspectorId, 'spot_check_reopened', data);
+    return true;
+  }
+
   /** Back to persuasion: the child left school again. */
   private async reopen(
     manager: EntityManager,

@@ -6,6 +6,7 @@ import { selectRows } from '../../database/sql';
 import { CaseEvent, DropoutCase } from './case.entity';
 import { dashboardCounts, dashboardStatement, type DashboardCaseCounts, type DashboardPeriod } from './case-dashboard-query';
 import { isMysql } from '../../database/dialect';
+import { reportFiguresOf, reportFiguresStatement, type CaseReportFigures } from './case-report-query';
 import {
   acknowledgeStatement,
   HOURS_BETWEEN,
@@ -38,6 +39,48 @@ export class CaseRecords {
   /** The case, or null when there is none with this id. */
   async findById(manager: EntityManager, id: string): Promise<CaseRow | null> {
     return manager.findOneBy(DropoutCase, { id });
+  }
+
+  /**
+   * Cases closed (销号) from `from` to `to` in these townships of a county and still closed, ordered by
+   * township and id — a stable key, so a draw over them is reproducible (督导 spot checks).
+   */
+  async closedIn(
+    manager: EntityManager,
+    countyCode: string,
+    townshipCodes: string[],
+    from: Date,
+    to: Date,
+  ): Promise<
+    Array<
+      Pick<
+        CaseRow,
+        'id' | 'caseNumber' | 'childId' | 'townshipCode' | 'villageCode' | 'schoolId' | 'returnSchoolId' | 'returnGrade' | 'closedAt'
+      >
+    >
+  > {
+    if (townshipCodes.length === 0) return [];
+    return manager
+      .createQueryBuilder(DropoutCase, 'c')
+      .select([
+        'c.id',
+        'c.caseNumber',
+        'c.childId',
+        'c.townshipCode',
+        'c.villageCode',
+        'c.schoolId',
+        'c.returnSchoolId',
+        'c.returnGrade',
+        'c.closedAt',
+      ])
+      .where("c.county_code = :countyCode AND c.township_code IN (:...townshipCodes) AND c.status = 'closed'", {
+        countyCode,
+        townshipCodes,
+      })
+      .andWhere('c.merged_into_id IS NULL AND c.closed_at >= :from AND c.closed_at <= :to', { from, to })
+      .orderBy('c.township_code', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .getMany();
   }
 
   /** The child's open case (at most one: BRIEF §3a), or null. */
@@ -202,6 +245,21 @@ export class CaseRecords {
       run(tipsStatement(period, at)),
     ]);
     return scorecardCounts(acknowledge, work, tips);
+  }
+
+  /**
+   * The case figures of a periodic report (BRIEF §5a) of a unit — a school, or a township or county
+   * by where cases are routed — and a period of China days, in two grouped statements (`case-report-query`).
+   */
+  async reportFigures(manager: EntityManager, scope: CaseReportScope, from: string, to: string, now: Date): Promise<CaseReportFigures> {
+    const column = manager.connection.getMetadata(DropoutCase).findColumnWithPropertyName('dueAt')!;
+    const at = (time: Date) => manager.connection.driver.preparePersistentValue(time, column);
+    const { cases, visits } = reportFiguresStatement(scope, from, to, now, at);
+    const [[row], [visitRow]] = await Promise.all([
+      selectRows<Record<string, unknown>>(manager, cases.sql, cases.values),
+      selectRows<Record<string, unknown>>(manager, visits.sql, visits.values),
+    ]);
+    return reportFiguresOf(row, visitRow);
   }
 
   /** The cases a report covers, merged ones aside. */

@@ -196,6 +196,9 @@ export class CaseRouting {
 /** The case timeline: who did what, when. */
 @Entity('case_events')
 @Index('idx_case_events_case', ['caseId', 'at'])
+// one account's work of a day, and a period's events of a kind (data-quality flags)
+@Index('idx_case_events_actor', ['actorId', 'at'])
+@Index('idx_case_events_kind', ['kind', 'at'])
 export class CaseEvent {
   @PrimaryColumn(idColumn)
   id: string;
@@ -219,6 +222,9 @@ export class CaseEvent {
 /** 家访劝返: one home visit, several per case. */
 @Entity('case_visits')
 @Index('idx_case_visits_case', ['caseId', 'visitedOn'])
+// one account's visits in the order logged, and a period's visits (data-quality flags)
+@Index('idx_case_visits_recorder', ['recordedBy', 'recordedAt'])
+@Index('idx_case_visits_recorded', ['recordedAt'])
 export class CaseVisit {
   @PrimaryColumn(idColumn)
   id: string;

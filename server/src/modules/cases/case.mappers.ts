@@ -108,6 +108,8 @@ export function summariseEvent(event: CaseEvent, names: ReadonlyMap<string, stri
       return '销号';
     case 'reopened':
       return `重新劝返：${String(data.reason ?? '')}`;
+    case 'spot_check_reopened':
+      return `督导抽查发现孩子未在校，重新劝返：${String(data.note ?? '')}`;
     case 'relapse_detected':
       return `返校后连续${String(data.days ?? '')}个上学日缺勤，重新劝返`;
     case 'absences_reported':

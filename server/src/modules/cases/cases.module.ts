@@ -25,6 +25,8 @@ import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
 import { PluggedCaseTips } from './plugged-case-tips';
 import { CaseChildLinks } from './case-child-links';
+import { DispatchRectifications } from './dispatch-rectifications';
+import { DispatchReports } from './dispatch-reports';
 
 @Module({
   imports: [
@@ -52,6 +54,8 @@ import { CaseChildLinks } from './case-child-links';
     CaseRetentionFollowers,
     CaseRecords,
     CaseChildLinks,
+    DispatchRectifications,
+    DispatchReports,
     // the tips module plugs its implementation in (TipsModule.onModuleInit)
     PluggedCaseTips,
     { provide: CaseTips, useExisting: PluggedCaseTips },
@@ -69,6 +73,8 @@ import { CaseChildLinks } from './case-child-links';
     DeadlinesService,
     RetentionService,
     CaseRetentionFollowers,
+    DispatchRectifications,
+    DispatchReports,
   ],
 })
 export class CasesModule implements OnModuleInit {

@@ -15,6 +15,8 @@ import { CaseEvent, CaseRecheck, CaseTransfer, DropoutCase } from './case.entity
 import { DUE_LABELS } from './case-steps';
 import { CaseViewsService } from './case-views.service';
 import { CasesService } from './cases.service';
+import { DispatchRectifications } from './dispatch-rectifications';
+import { DispatchReports } from './dispatch-reports';
 
 const HOUR = 3_600_000;
 
@@ -34,6 +36,8 @@ export class DeadlinesService {
     private readonly divisions: DivisionsService,
     private readonly notifications: NotificationsService,
     private readonly childRecords: ChildRecords,
+    private readonly rectifications: DispatchRectifications,
+    private readonly dispatchReports: DispatchReports,
     jobs: JobRunner,
   ) {
     // once a minute across every instance (off in tests, which drive it by hand)
@@ -195,6 +199,8 @@ export class DeadlinesService {
       byTownship: [...counts].map(([townshipName, count]) => ({ townshipName, overdue: count })).sort((a, b) => b.overdue - a.overdue),
       pendingTransfers: await this.views.transferViews(manager, transfers, now),
       rechecksDue: rechecks.map((r) => ({ id: r.id, caseId: r.caseId, childName: childOfCase.get(r.caseId) ?? '', dueOn: r.dueOn })),
+      rectifications: await this.rectifications.list(manager, caller, now),
+      reportsDue: await this.dispatchReports.list(manager, caller, now),
     };
   }
 }

@@ -29,6 +29,7 @@ export const CHILD_REFERENCES: Readonly<Record<string, 'moved' | 'bookkeeping'>>
   'school_reports.child_id': 'moved',
   'pupil_changes.child_id': 'moved',
   'absence_alerts.child_id': 'moved',
+  'spot_check_items.child_id': 'moved',
   // the merge's own links
   'children.merged_into_id': 'bookkeeping',
   'child_merges.survivor_id': 'bookkeeping',

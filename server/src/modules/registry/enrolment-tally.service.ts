@@ -1,10 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { divisionPrefix } from '@baoxue/shared';
 import type { Logger } from 'pino';
 import { In, type DataSource } from 'typeorm';
 import { JobRunner } from '../../common/jobs/job-runner';
 import { LOGGER } from '../../common/logging/logger';
 import { bulkInsert } from '../../database/bulk-insert';
+import { selectRows } from '../../database/sql';
 import { ChildRecords } from '../children/child-records';
 import { EnrolmentTally, EnrolmentTallyChange } from './registry.entities';
 
@@ -54,6 +56,30 @@ export class EnrolmentTallyService implements OnApplicationShutdown {
       this.recounting ??= this.recount().finally(() => (this.recounting = null));
       await this.recounting;
     }
+  }
+
+  /**
+   * Pupils on the roster now, by stage (grades 1–6, 7–9), of a school or of a division — where the
+   * pupils live, else their school's township, as the statistics place them: a periodic report's
+   * enrolment (BRIEF §5a), one grouped statement over the tallies.
+   */
+  async enrolledByStage(unit: { schoolId: string } | { divisionCode: string }): Promise<{ primary: number; junior: number }> {
+    await this.ensureCurrent();
+    const place = "COALESCE(NULLIF(t.village_code, ''), s.township_code)";
+    const where =
+      'schoolId' in unit
+        ? { sql: 't.school_id = ?', values: [unit.schoolId] }
+        : {
+            sql: `t.county_code = ? AND ${place} LIKE ?`,
+            values: [`${unit.divisionCode.slice(0, 6)}000000`, `${divisionPrefix(unit.divisionCode)}%`],
+          };
+    const [row] = await selectRows<{ primary_pupils: number | string | null; junior_pupils: number | string | null }>(
+      this.dataSource.manager,
+      `SELECT SUM(CASE WHEN t.grade <= 6 THEN t.pupils ELSE 0 END) AS primary_pupils, SUM(CASE WHEN t.grade >= 7 THEN t.pupils ELSE 0 END) AS junior_pupils
+       FROM enrolment_tallies t LEFT JOIN schools s ON s.id = t.school_id WHERE ${where.sql}`,
+      where.values,
+    );
+    return { primary: Number(row?.primary_pupils ?? 0), junior: Number(row?.junior_pupils ?? 0) };
   }
 
   /**

@@ -45,7 +45,16 @@ import { CrosscheckChildLinks } from './crosscheck-child-links';
     HouseholdRecords,
     CrosscheckChildLinks,
   ],
-  exports: [RegistryImportService, CrosscheckService, AbsenceMonitorService, HouseholdRecords, StatsService],
+  exports: [
+    RegistryImportService,
+    CrosscheckService,
+    AbsenceMonitorService,
+    HouseholdRecords,
+    StatsService,
+    // periodic reports: their enrolment and the county's 巩固率
+    ConsolidationService,
+    EnrolmentTallyService,
+  ],
 })
 export class RegistryModule implements OnModuleInit {
   constructor(

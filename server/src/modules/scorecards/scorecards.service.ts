@@ -32,6 +32,7 @@ import { noScorecardCounts, type ScorecardCounts, type ScorecardPeriod, type Sco
 import { DivisionRecords } from '../divisions/division-records';
 import { DivisionsService } from '../divisions/divisions.service';
 import { SchoolRecords } from '../schools/school-records';
+import { SpotChecksService } from '../spot-checks/spot-checks.service';
 
 export interface ScorecardQuery {
   by?: 'township' | 'school' | 'county';
@@ -56,6 +57,7 @@ export class ScorecardsService {
     private readonly divisionRecords: DivisionRecords,
     private readonly divisions: DivisionsService,
     private readonly schools: SchoolRecords,
+    private readonly spotChecks: SpotChecksService,
   ) {}
 
   async scorecard(caller: Caller, query: ScorecardQuery): Promise<ScorecardResponse> {
@@ -79,9 +81,17 @@ export class ScorecardsService {
       limits: new Map([...settings].map(([code, s]) => [code, limitHours(s)])),
       fallback: limitHours(DEFAULT_COUNTY_SETTINGS),
     };
-    const [counts, listed] = await Promise.all([this.caseRecords.scorecardCounts(manager, period), this.unitList(units, counties)]);
+    const [counts, problems, listed] = await Promise.all([
+      this.caseRecords.scorecardCounts(manager, period),
+      this.spotChecks.scorecardProblems(manager, units, from, to, period.now),
+      this.unitList(units, counties),
+    ]);
     const rows = rankScorecard(
-      listed.map((unit) => ({ code: unit.code, name: unit.name, figures: figuresOf(counts.get(unit.code) ?? noScorecardCounts()) })),
+      listed.map((unit) => ({
+        code: unit.code,
+        name: unit.name,
+        figures: figuresOf(counts.get(unit.code) ?? noScorecardCounts(), problems.get(unit.code) ?? 0),
+      })),
     );
     const formulas = scorecardFormulas(sameLimits([...settings.values()]));
     return {
@@ -161,7 +171,7 @@ function sameLimits(all: CountySettings[]): ScorecardLimits {
 }
 
 /** A unit's figures from its counts: shares of their denominators (none without one), the median in hours to a tenth. */
-function figuresOf(counts: ScorecardCounts): Record<ScorecardFigure, Omit<ScorecardValue, 'rank'>> {
+function figuresOf(counts: ScorecardCounts, spotCheckProblems: number): Record<ScorecardFigure, Omit<ScorecardValue, 'rank'>> {
   const share = (numerator: number, denominator: number) => ({
     value: denominator ? numerator / denominator : null,
     numerator,
@@ -180,5 +190,6 @@ function figuresOf(counts: ScorecardCounts): Record<ScorecardFigure, Omit<Scorec
     returned: count(counts.returned),
     relapses: count(counts.relapses),
     tips_confirmed: share(counts.tipsConfirmed, counts.tipsDecided),
+    spot_check_problems: count(spotCheckProblems),
   };
 }

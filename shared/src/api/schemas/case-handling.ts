@@ -10,6 +10,7 @@ import {
 import { FULL_ID_REASON_MIN } from '../../domain/audit';
 import { isCalendarDay } from '../../domain/calendar';
 import { divisionCodeField, entityId, pageQuery, textField } from '../fields';
+import { dispatchReportItem } from '../reports';
 
 const keys = <T extends Record<string, string>>(record: T) => Object.keys(record) as [keyof T & string, ...Array<keyof T & string>];
 
@@ -190,6 +191,19 @@ export const dispatchResponse = z.object({
   byTownship: z.array(z.object({ townshipName: z.string(), overdue: z.number() })),
   pendingTransfers: z.array(transferView),
   rechecksDue: z.array(z.object({ id: z.string(), caseId: z.string(), childName: z.string(), dueOn: z.string() })),
+  /** 整改 items of 督导 spot checks still with a township (not yet rectified), the overdue ones first. */
+  rectifications: z.array(
+    z.object({
+      id: z.string(),
+      caseNumber: z.string(),
+      townshipName: z.string(),
+      problem: z.string(),
+      deadlineOn: z.string(),
+      overdue: z.boolean(),
+    }),
+  ),
+  /** Reports of the units below (a township's schools, a county's townships) that are late or returned (BRIEF §5a). */
+  reportsDue: z.array(dispatchReportItem),
 });
 
 export const countySettingsView = z.object({
@@ -210,6 +224,9 @@ export const countySettingsView = z.object({
   absenceCaseWindowDays: z.number(),
   retentionYears: z.number(),
   complaintAnswerDays: z.number(),
+  reportSchoolDueDay: z.number(),
+  reportTownshipDueDay: z.number(),
+  reportCountyDueDay: z.number(),
 });
 
 const positive = (label: string, max: number) =>
@@ -238,6 +255,9 @@ export const countySettingsRequest = z
     absenceCaseWindowDays: positive('累计缺勤观察天数', 90),
     retentionYears: positive('案件资料保存年限', 30),
     complaintAnswerDays: positive('资助投诉答复时限（天）', 60),
+    reportSchoolDueDay: positive('学校月报截止日', 28),
+    reportTownshipDueDay: positive('乡镇月报截止日', 28),
+    reportCountyDueDay: positive('县季报截止日', 28),
   })
   .partial()
   .refine((v) => v.closeMinPresentDays === undefined || v.closeWindowDays === undefined || v.closeMinPresentDays <= v.closeWindowDays, {

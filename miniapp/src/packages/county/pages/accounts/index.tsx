@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Button, Input, Text, View } from '@tarojs/components';
 import { ROLE_LABELS, ROLES } from '@baoxue/shared';
 import type { AccountView, Role } from '@baoxue/shared';
-import { PagedList } from '../../../../components/paged-list';
+import { DataTable } from '../../../../components/data-table';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { useAction } from '../../../../hooks/use-action';
@@ -13,6 +13,7 @@ import { accountsApi } from '../../../../services/accounts';
 import { confirm, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { roleTitle, unitName } from '../../../../utils/labels';
+import { accountColumns } from '../../components/county-columns';
 import '../../../../components/subpackage.css';
 
 type RoleFilter = Role | 'all';
@@ -56,8 +57,13 @@ export default function AccountsPage() {
         onInput={(event) => setQuery(event.detail.value)}
       />
       <Segmented choices={FILTERS} value={role} onChange={setRole} />
-      <PagedList list={accounts} empty={searchTerm ? `没有姓名含“${searchTerm}”的账号` : '没有账号'}>
-        {(account) => (
+      <DataTable<AccountView>
+        label="账号列表"
+        list={accounts}
+        empty={searchTerm ? `没有姓名含“${searchTerm}”的账号` : '没有账号'}
+        rowKey={(account) => account.id}
+        columns={accountColumns(me?.id ?? null, { run: (account) => void toggle(account), busyId: saving.running?.[0].id ?? null })}
+        card={(account) => (
           <View key={account.id} className="card list-item">
             <View className="list-item-head">
               <Text className="list-item-title">{account.displayName}</Text>
@@ -87,7 +93,7 @@ export default function AccountsPage() {
             )}
           </View>
         )}
-      </PagedList>
+      />
     </Screen>
   );
 }

@@ -11,10 +11,11 @@ import {
   splitMergeRequest,
 } from '@baoxue/shared';
 import { PriorityTags } from '../../../../components/case-card';
-import { PagedList } from '../../../../components/paged-list';
+import { DataTable } from '../../../../components/data-table';
 import { ReasonDialog } from '../../../../components/reason-dialog';
 import { Screen } from '../../../../components/screen';
 import { Segmented, type Choice } from '../../../../components/segmented';
+import { useDesktop } from '../../../../hooks/use-desktop';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { PAGES } from '../../../../routes';
 import { childrenApi, type ChildRecord, type ChildReview, type ChildReviewStatus } from '../../../../services/children';
@@ -22,6 +23,7 @@ import { ApiError } from '../../../../services/request';
 import { showError, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
+import { CHILD_REVIEW_COLUMNS } from '../../components/child-review-columns';
 import '../../../../components/field.css';
 import '../../registry.css';
 import '../../child-reviews.css';
@@ -53,22 +55,42 @@ type Dialog = { kind: 'confirm'; survivor: Side } | { kind: 'reject' } | { kind:
 export default function ChildReviewsPage() {
   const [status, setStatus] = useState<ChildReviewStatus>('pending');
   const reviews = usePagedList((cursor) => childrenApi.reviews({ status, cursor, limit: 20 }), [status]);
+  // at a desk the pairs are a table; a row opens its comparison and decision above it
+  const desktop = useDesktop();
+  const [openId, setOpenId] = useState<string | null>(null);
+  const opened = desktop ? reviews.items.find((review) => review.id === openId) : undefined;
+  const card = (review: ChildReview) => (
+    <ReviewCard
+      key={review.id}
+      review={review}
+      onDecided={(decided) => reviews.replace(decided, (a, b) => a.id === b.id)}
+      onReload={() => void reviews.reload()}
+    />
+  );
   return (
     <Screen className="list-page child-reviews-page">
       <Text className="section-note">
         同一个孩子可能因线索、名册等不同来源被登记成两条记录。请核对两边的信息：是同一儿童就合并为一条记录，案件、监护人、学籍、出勤和资助等随之合并；不是就保留为两个孩子。合并错了可以拆分。
       </Text>
       <Segmented choices={STATUS_TABS} value={status} onChange={setStatus} />
-      <PagedList list={reviews} empty={EMPTY[status]}>
-        {(review) => (
-          <ReviewCard
-            key={review.id}
-            review={review}
-            onDecided={(decided) => reviews.replace(decided, (a, b) => a.id === b.id)}
-            onReload={() => void reviews.reload()}
-          />
-        )}
-      </PagedList>
+      {opened && (
+        <View className="child-review-opened" role="region" aria-label="核对这对记录">
+          {card(opened)}
+          <Button className="btn btn-plain btn-small" onClick={() => setOpenId(null)}>
+            收起
+          </Button>
+        </View>
+      )}
+      <DataTable<ChildReview>
+        label="疑似重复儿童"
+        list={reviews}
+        empty={EMPTY[status]}
+        rowKey={(review) => review.id}
+        columns={CHILD_REVIEW_COLUMNS}
+        onOpen={(review) => setOpenId(review.id)}
+        activeKey={opened?.id ?? null}
+        card={card}
+      />
     </Screen>
   );
 }

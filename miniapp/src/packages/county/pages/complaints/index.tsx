@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { COMPLAINT_STATUSES } from '@baoxue/shared';
 import type { ComplaintStatus } from '@baoxue/shared';
-import { PagedList } from '../../../../components/paged-list';
+import { DataTable } from '../../../../components/data-table';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { useOnReturn } from '../../../../hooks/use-on-return';
@@ -11,6 +11,7 @@ import { PAGES } from '../../../../routes';
 import { subsidyOfficeApi, type Complaint } from '../../../../services/subsidy-office';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
+import { COMPLAINT_COLUMNS } from '../../components/county-columns';
 import '../../../../components/subpackage.css';
 import '../../subsidies.css';
 
@@ -43,9 +44,16 @@ export default function ComplaintsPage() {
     <Screen className="list-page complaints-page">
       {overdue > 0 && <Text className="section-title section-title-alert">{overdue} 件投诉已超过答复期限</Text>}
       <Segmented choices={FILTERS} value={filter} onChange={setFilter} />
-      <PagedList list={complaints} empty="没有资助投诉">
-        {(complaint) => <ComplaintItem key={complaint.id} complaint={complaint} />}
-      </PagedList>
+      <DataTable<Complaint>
+        label="资助投诉列表"
+        list={complaints}
+        empty="没有资助投诉"
+        rowKey={(complaint) => complaint.id}
+        columns={COMPLAINT_COLUMNS}
+        onOpen={(complaint) => openPage(PAGES.countyComplaint, { id: complaint.id })}
+        rowAlert={(complaint) => complaint.overdue}
+        card={(complaint) => <ComplaintItem key={complaint.id} complaint={complaint} />}
+      />
     </Screen>
   );
 }

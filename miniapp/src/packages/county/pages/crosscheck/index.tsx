@@ -3,8 +3,8 @@ import { Button, Text, View } from '@tarojs/components';
 import { CASE_SOURCES, gradeLabel } from '@baoxue/shared';
 import type { CaseSource } from '@baoxue/shared';
 import { CaseCard } from '../../../../components/case-card';
+import { DataTable } from '../../../../components/data-table';
 import { DetailRow } from '../../../../components/detail-row';
-import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
 import { Segmented, type Choice } from '../../../../components/segmented';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
@@ -12,11 +12,12 @@ import { useAction } from '../../../../hooks/use-action';
 import { useLoader } from '../../../../hooks/use-loader';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { PAGES } from '../../../../routes';
-import { casesApi } from '../../../../services/cases';
+import { casesApi, type CaseItem } from '../../../../services/cases';
 import { registryApi, type CrosscheckRun, type ReviewPair } from '../../../../services/registry';
-import { confirm, toastSuccess } from '../../../../utils/feedback';
+import { confirm, showError, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
+import { ReviewBulkDecide, reviewPairColumns, SOURCE_CASE_COLUMNS, type Decision } from '../../components/crosscheck-table';
 import { recentSchoolYears, schoolYearLabel, usePolling } from '../../registry-shared';
 import '../../registry.css';
 
@@ -223,9 +224,16 @@ function SourceCases({ source }: { source: CaseSource }) {
       <Text className="list-item-meta">
         来源为“{CASE_SOURCES[source]}”的全部案件（含以往各次），身份证号已隐去中间位数。点击查看办理情况。
       </Text>
-      <PagedList list={cases} empty="没有立案的孩子">
-        {(item) => <CaseCard key={item.id} item={item} onClick={() => openPage(PAGES.officialCase, { id: item.id })} />}
-      </PagedList>
+      <DataTable<CaseItem>
+        label={`${CASE_SOURCES[source]}立案名单`}
+        list={cases}
+        empty="没有立案的孩子"
+        rowKey={(item) => item.id}
+        columns={SOURCE_CASE_COLUMNS}
+        onOpen={(item) => openPage(PAGES.officialCase, { id: item.id })}
+        rowAlert={(item) => item.overdue}
+        card={(item) => <CaseCard key={item.id} item={item} onClick={() => openPage(PAGES.officialCase, { id: item.id })} />}
+      />
     </View>
   );
 }
@@ -233,17 +241,66 @@ function SourceCases({ source }: { source: CaseSource }) {
 function ReviewQueue() {
   const [status, setStatus] = useState<ReviewStatus>('pending');
   const reviews = usePagedList((cursor) => registryApi.reviews({ status, cursor, limit: 20 }), [status]);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const onDecided = (decided: ReviewPair) => reviews.replace(decided, (a, b) => a.id === b.id);
+  // a row's 是同一人 / 不是同一人 on the desktop table: the same question and request as the card's
+  const decideRow = async (pair: ReviewPair, decision: Decision) => {
+    const [title, question] = decisionQuestion(pair, decision);
+    if (!(await confirm(title, question, '确认'))) return;
+    setBusyId(pair.id);
+    try {
+      onDecided(await registryApi.decide(pair.id, decision));
+      setSelected((keys) => keys.filter((key) => key !== pair.id));
+      toastSuccess('已确认');
+    } catch (failure) {
+      showError(failure);
+    } finally {
+      setBusyId(null);
+    }
+  };
+  const pendingSelected = reviews.items.filter((pair) => pair.status === 'pending' && selected.includes(pair.id));
   return (
     <>
       <Text className="section-note">
         户籍中的孩子与学籍中的学生姓名只差一个字，或出生日期相近。请核对后确认：是同一人则不再列入失学名单；不是同一人则按失学立案。
       </Text>
-      <Segmented choices={REVIEW_FILTERS} value={status} onChange={setStatus} />
-      <PagedList list={reviews} empty={status === 'pending' ? '没有需要确认的记录' : '没有记录'}>
-        {(pair) => <ReviewCard key={pair.id} pair={pair} onDecided={(decided) => reviews.replace(decided, (a, b) => a.id === b.id)} />}
-      </PagedList>
+      <Segmented
+        choices={REVIEW_FILTERS}
+        value={status}
+        onChange={(next) => {
+          setSelected([]);
+          setStatus(next);
+        }}
+      />
+      <DataTable<ReviewPair>
+        label="待人工确认名单"
+        list={reviews}
+        empty={status === 'pending' ? '没有需要确认的记录' : '没有记录'}
+        rowKey={(pair) => pair.id}
+        columns={reviewPairColumns({ run: (pair, decision) => void decideRow(pair, decision), busyId })}
+        card={(pair) => <ReviewCard key={pair.id} pair={pair} onDecided={onDecided} />}
+        selected={status === 'pending' ? selected : undefined}
+        onSelect={status === 'pending' ? setSelected : undefined}
+        bulkActions={
+          <ReviewBulkDecide
+            pairs={pendingSelected}
+            onDone={(decided, refused) => {
+              decided.forEach(onDecided);
+              setSelected(refused);
+            }}
+          />
+        }
+      />
     </>
   );
+}
+
+/** The title and question that confirm one pair's decision. */
+function decisionQuestion({ household, pupil }: ReviewPair, decision: Decision): [string, string] {
+  return decision === 'same'
+    ? ['是同一人', `确认户籍中的${household.name}就是学籍中的${pupil.name}？确认后不再列入失学名单。`]
+    : ['不是同一人', `确认${household.name}和${pupil.name}不是同一人？${household.name}将按失学立案，分派到户籍所在乡镇核查。`];
 }
 
 function ReviewCard({ pair, onDecided }: { pair: ReviewPair; onDecided: (pair: ReviewPair) => void }) {
@@ -253,12 +310,9 @@ function ReviewCard({ pair, onDecided }: { pair: ReviewPair; onDecided: (pair: R
     toastSuccess('已确认');
   });
 
-  const decide = async (decision: 'same' | 'different') => {
-    const question =
-      decision === 'same'
-        ? `确认户籍中的${household.name}就是学籍中的${pupil.name}？确认后不再列入失学名单。`
-        : `确认${household.name}和${pupil.name}不是同一人？${household.name}将按失学立案，分派到户籍所在乡镇核查。`;
-    if (!(await confirm(decision === 'same' ? '是同一人' : '不是同一人', question, '确认'))) return;
+  const decide = async (decision: Decision) => {
+    const [title, question] = decisionQuestion(pair, decision);
+    if (!(await confirm(title, question, '确认'))) return;
     await deciding.run(decision);
   };
 

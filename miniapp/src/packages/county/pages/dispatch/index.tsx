@@ -1,13 +1,15 @@
 import { useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
-import type { Me } from '@baoxue/shared';
+import { REPORT_KINDS, type Me } from '@baoxue/shared';
 import { PriorityTags } from '../../../../components/case-card';
 import { ESCALATED_TO_LABELS } from '../../../../components/case-labels';
+import { DataTable } from '../../../../components/data-table';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
+import { useDesktop } from '../../../../hooks/use-desktop';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { PAGES } from '../../../../routes';
@@ -16,8 +18,16 @@ import { hoursLabel } from '../../../../utils/dates';
 import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { openPage } from '../../../../utils/navigation';
+import { DISPATCH_COLUMNS } from '../../components/county-columns';
 import '../../../../components/field.css';
 import '../../county.css';
+
+/** Where a late or returned report of a unit below stands (BRIEF §5a). */
+const REPORT_DUE_TEXT: Record<DispatchView['reportsDue'][number]['status'], string> = {
+  missing: '未生成',
+  draft: '未上报',
+  returned: '退回未重报',
+};
 
 /**
  * 一日一调度: every overdue step in the unit, by township, with who owns it and how late it is;
@@ -39,12 +49,18 @@ export default function DispatchPage() {
 }
 
 function Dispatch({ view, user, reload }: { view: DispatchView; user: Me; reload: () => Promise<void> }) {
+  const desktop = useDesktop();
   const byTownship = new Map<string, DispatchItem[]>();
   for (const item of view.items) {
     const township = item.townshipName ?? '县级待分派';
     byTownship.set(township, [...(byTownship.get(township) ?? []), item]);
   }
-  const nothing = view.items.length === 0 && view.pendingTransfers.length === 0 && view.rechecksDue.length === 0;
+  const nothing =
+    view.items.length === 0 &&
+    view.pendingTransfers.length === 0 &&
+    view.rechecksDue.length === 0 &&
+    view.reportsDue.length === 0 &&
+    view.rectifications.length === 0;
 
   return (
     <>
@@ -68,16 +84,27 @@ function Dispatch({ view, user, reload }: { view: DispatchView; user: Me; reload
       </View>
       {nothing && <Empty text="今天没有逾期事项，也没有待复查的孩子" />}
 
-      {[...byTownship].map(([township, items]) => (
-        <View key={township} className="section">
-          <Text className="section-title section-title-alert">
-            {township}：逾期 {items.length} 件
-          </Text>
-          {items.map((item) => (
-            <DispatchCard key={item.caseId} item={item} />
-          ))}
-        </View>
-      ))}
+      {desktop && view.items.length > 0 && (
+        <DataTable<DispatchItem>
+          label="逾期事项"
+          items={view.items}
+          rowKey={(item) => `${item.caseId}-${item.dueKind}`}
+          columns={DISPATCH_COLUMNS}
+          onOpen={(item) => openPage(PAGES.officialCase, { id: item.caseId })}
+          card={(item) => <DispatchCard key={item.caseId} item={item} />}
+        />
+      )}
+      {!desktop &&
+        [...byTownship].map(([township, items]) => (
+          <View key={township} className="section">
+            <Text className="section-title section-title-alert">
+              {township}：逾期 {items.length} 件
+            </Text>
+            {items.map((item) => (
+              <DispatchCard key={item.caseId} item={item} />
+            ))}
+          </View>
+        ))}
 
       {view.pendingTransfers.length > 0 && (
         <View className="section">
@@ -97,6 +124,58 @@ function Dispatch({ view, user, reload }: { view: DispatchView; user: Me; reload
               </Text>
               <Text className="history-note">原因：{transfer.reason}</Text>
               <Text className="list-item-meta">接收期限 {formatDateTime(transfer.dueAt)}</Text>
+            </View>
+          ))}
+        </View>
+      )}
+
+      {view.reportsDue.length > 0 && (
+        <View className="section dispatch-reports">
+          <Text className="section-title section-title-alert">下级定期报告逾期或被退回（{view.reportsDue.length}）</Text>
+          {view.reportsDue.map((report) => (
+            <View
+              key={`${report.kind}-${report.unit.id}-${report.period}`}
+              className="card list-item case-card-overdue"
+              onClick={() =>
+                report.reportId
+                  ? openPage(PAGES.report, { id: report.reportId })
+                  : openPage(PAGES.reportList, { kind: report.kind, period: report.period })
+              }
+            >
+              <View className="list-item-head">
+                <Text className="list-item-title">{report.unit.name}</Text>
+                <Text className="tag tag-overdue">{REPORT_DUE_TEXT[report.status]}</Text>
+              </View>
+              <Text className="list-item-line">
+                {report.periodLabel}
+                {REPORT_KINDS[report.kind]}
+              </Text>
+              <Text className="list-item-meta">
+                上报期限 {report.dueOn}
+                {report.late ? ' · 已逾期' : ''}
+              </Text>
+            </View>
+          ))}
+        </View>
+      )}
+
+      {view.rectifications.length > 0 && (
+        <View className="section dispatch-rectifications">
+          <Text className="section-title section-title-alert">督导整改事项（{view.rectifications.length}）</Text>
+          {view.rectifications.map((item) => (
+            <View
+              key={item.id}
+              className={item.overdue ? 'card list-item case-card-overdue' : 'card list-item'}
+              onClick={() => openPage(PAGES.rectifications)}
+            >
+              <View className="list-item-head">
+                <Text className="list-item-title">
+                  {item.townshipName} · 案件{item.caseNumber}
+                </Text>
+                {item.overdue && <Text className="tag tag-overdue">已逾期</Text>}
+              </View>
+              <Text className="list-item-line">{item.problem}</Text>
+              <Text className="list-item-meta">整改期限 {item.deadlineOn}</Text>
             </View>
           ))}
         </View>

@@ -6,12 +6,14 @@ import { Screen } from '../../../../components/screen';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
 import { useAction } from '../../../../hooks/use-action';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
+import { useDesktop } from '../../../../hooks/use-desktop';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { followUpApi, type EnrolmentBatch as Batch, type FollowUp } from '../../../../services/enrolment-follow-up';
 import { toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { shortDivisionName } from '../../../../utils/labels';
+import { FollowUpTables } from '../../components/follow-up-tables';
 import '../../../../components/field.css';
 import '../../../../components/subpackage.css';
 import '../../county.css';
@@ -87,6 +89,7 @@ function sum(groups: readonly Group[]): Counts {
 function FollowUpView({ view, batch, user, reload }: { view: FollowUp; batch: Batch | null; user: Me; reload: () => Promise<void> }) {
   const counts = sum(view.groups);
   const unit = user.unit?.name ?? '';
+  const desktop = useDesktop();
   return (
     <>
       <View className="card">
@@ -103,61 +106,66 @@ function FollowUpView({ view, batch, user, reload }: { view: FollowUp; batch: Ba
         {!batch && counts.pending > 0 && <Text className="field-hint">选择一个批次后可以提醒未回执的家长。</Text>}
       </View>
 
-      <View className="section">
-        <Text className="section-title">按学校和村</Text>
-        {view.groups.map((group) => (
-          <View key={`${group.schoolId}-${group.villageCode ?? ''}`} className="card list-item follow-up-group">
-            <View className="list-item-head">
-              <Text className="list-item-title">{group.villageName ? shortDivisionName(group.villageName) : '村未知'}</Text>
-              {group.counts.pending === 0 ? (
-                <Text className="tag tag-sent">全部回执</Text>
-              ) : (
-                <Text className={group.counts.overdue > 0 ? 'tag tag-overdue' : 'tag tag-waiting'}>未回执 {group.counts.pending}</Text>
-              )}
-            </View>
-            <Text className="list-item-line">{group.schoolName}</Text>
-            <Text className="list-item-line">
-              共 {group.counts.total} 份 · 已回执 {group.counts.acknowledged} · 未回执 {group.counts.pending}
-              {group.counts.overdue ? `（逾期 ${group.counts.overdue}）` : ''}
-              {group.counts.deferred ? ` · 延缓入学 ${group.counts.deferred}` : ''}
-              {group.counts.deferralsToDecide ? ` · 延缓申请待审批 ${group.counts.deferralsToDecide}` : ''}
-            </Text>
-            {batch && group.counts.pending > 0 && group.villageCode && view.groups.length > 1 && (
-              <RemindButton batchId={batch.id} under={group.villageCode} label="提醒本村未回执的家长" onDone={reload} />
-            )}
-          </View>
-        ))}
-      </View>
-
-      <View className="section">
-        <Text className="section-title">未回执名单</Text>
-        {view.items.length === 0 && <Empty text="没有未回执的家长" />}
-        {view.items.map((item) => (
-          <View
-            key={item.noticeId}
-            className={item.overdue ? 'card list-item case-card-overdue pending-child' : 'card list-item pending-child'}
-          >
-            <View className="list-item-head">
-              <Text className="list-item-title">{item.childName}</Text>
-              <View className="tags">
-                {item.overdue && <Text className="tag tag-overdue">已逾期</Text>}
-                <Text className="tag tag-waiting">{ENROLMENT_NOTICE_STATES[item.state]}</Text>
+      {desktop && <FollowUpTables view={view} batch={batch} reload={reload} />}
+      {!desktop && (
+        <>
+          <View className="section">
+            <Text className="section-title">按学校和村</Text>
+            {view.groups.map((group) => (
+              <View key={`${group.schoolId}-${group.villageCode ?? ''}`} className="card list-item follow-up-group">
+                <View className="list-item-head">
+                  <Text className="list-item-title">{group.villageName ? shortDivisionName(group.villageName) : '村未知'}</Text>
+                  {group.counts.pending === 0 ? (
+                    <Text className="tag tag-sent">全部回执</Text>
+                  ) : (
+                    <Text className={group.counts.overdue > 0 ? 'tag tag-overdue' : 'tag tag-waiting'}>未回执 {group.counts.pending}</Text>
+                  )}
+                </View>
+                <Text className="list-item-line">{group.schoolName}</Text>
+                <Text className="list-item-line">
+                  共 {group.counts.total} 份 · 已回执 {group.counts.acknowledged} · 未回执 {group.counts.pending}
+                  {group.counts.overdue ? `（逾期 ${group.counts.overdue}）` : ''}
+                  {group.counts.deferred ? ` · 延缓入学 ${group.counts.deferred}` : ''}
+                  {group.counts.deferralsToDecide ? ` · 延缓申请待审批 ${group.counts.deferralsToDecide}` : ''}
+                </Text>
+                {batch && group.counts.pending > 0 && group.villageCode && view.groups.length > 1 && (
+                  <RemindButton batchId={batch.id} under={group.villageCode} label="提醒本村未回执的家长" onDone={reload} />
+                )}
               </View>
-            </View>
-            <Text className="list-item-line">
-              {item.villageName ? shortDivisionName(item.villageName) : '村未知'} · {item.schoolName}
-            </Text>
-            <Text className="list-item-line">
-              {item.guardiansInApp > 0 ? `${item.guardiansInApp} 位家长已绑定小程序` : '家长未使用小程序，请村里上门送达纸质通知书'}
-            </Text>
-            <Text className="list-item-meta">
-              回执截止 {item.acknowledgeBy}
-              {item.lastRemindedAt ? ` · 上次提醒 ${formatDateTime(item.lastRemindedAt)}` : ''}
-            </Text>
+            ))}
           </View>
-        ))}
-        {view.truncated && <Text className="field-hint">名单较长，只显示前面的一部分；请按村查看。</Text>}
-      </View>
+
+          <View className="section">
+            <Text className="section-title">未回执名单</Text>
+            {view.items.length === 0 && <Empty text="没有未回执的家长" />}
+            {view.items.map((item) => (
+              <View
+                key={item.noticeId}
+                className={item.overdue ? 'card list-item case-card-overdue pending-child' : 'card list-item pending-child'}
+              >
+                <View className="list-item-head">
+                  <Text className="list-item-title">{item.childName}</Text>
+                  <View className="tags">
+                    {item.overdue && <Text className="tag tag-overdue">已逾期</Text>}
+                    <Text className="tag tag-waiting">{ENROLMENT_NOTICE_STATES[item.state]}</Text>
+                  </View>
+                </View>
+                <Text className="list-item-line">
+                  {item.villageName ? shortDivisionName(item.villageName) : '村未知'} · {item.schoolName}
+                </Text>
+                <Text className="list-item-line">
+                  {item.guardiansInApp > 0 ? `${item.guardiansInApp} 位家长已绑定小程序` : '家长未使用小程序，请村里上门送达纸质通知书'}
+                </Text>
+                <Text className="list-item-meta">
+                  回执截止 {item.acknowledgeBy}
+                  {item.lastRemindedAt ? ` · 上次提醒 ${formatDateTime(item.lastRemindedAt)}` : ''}
+                </Text>
+              </View>
+            ))}
+            {view.truncated && <Text className="field-hint">名单较长，只显示前面的一部分；请按村查看。</Text>}
+          </View>
+        </>
+      )}
     </>
   );
 }

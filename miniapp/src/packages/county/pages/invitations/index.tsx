@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import { INVITATION_STATUS_LABELS, POSITION_LABELS, ROLE_LABELS } from '@baoxue/shared';
 import type { InvitationStatus, InvitationView } from '@baoxue/shared';
+import { DataTable } from '../../../../components/data-table';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { Empty, ErrorNotice, Loading } from '../../../../components/status';
@@ -14,6 +15,7 @@ import { confirm, toastSuccess } from '../../../../utils/feedback';
 import { formatDateTime } from '../../../../utils/format';
 import { unitName } from '../../../../utils/labels';
 import { openPage } from '../../../../utils/navigation';
+import { invitationColumns } from '../../components/county-columns';
 
 type Filter = InvitationStatus | 'all';
 
@@ -51,38 +53,44 @@ export default function InvitationsPage() {
       {invitations.error && <ErrorNotice message={invitations.error} onRetry={() => void invitations.reload()} />}
       {invitations.loading && !invitations.data && <Loading />}
       {invitations.data?.items.length === 0 && <Empty text="还没有邀请码" />}
-      {invitations.data?.items.map((invitation) => (
-        <View key={invitation.id} className="card list-item">
-          <View className="list-item-head">
-            <Text className="list-item-title">
-              {ROLE_LABELS[invitation.role]}
-              {invitation.position ? ` · ${POSITION_LABELS[invitation.position]}` : ''}
-            </Text>
-            <Text className={`tag tag-${invitation.status}`}>{INVITATION_STATUS_LABELS[invitation.status]}</Text>
-          </View>
-          <Text className="list-item-line">单位：{unitName(invitation.unit)}</Text>
-          {invitation.note && <Text className="list-item-line">备注：{invitation.note}</Text>}
-          <Text className="list-item-line">邀请码尾号：{invitation.codeHint}</Text>
-          <Text className="list-item-meta">
-            {invitation.issuedByName ?? '系统运维人员'} 发放于 {formatDateTime(invitation.createdAt)}，有效期至{' '}
-            {formatDateTime(invitation.expiresAt)}
-          </Text>
-          {invitation.usedAt && (
+      <DataTable<InvitationView>
+        label="邀请码列表"
+        items={invitations.data?.items ?? []}
+        rowKey={(invitation) => invitation.id}
+        columns={invitationColumns({ run: (invitation) => void revoke(invitation), busyId: revoking.running?.[0].id ?? null })}
+        card={(invitation) => (
+          <View key={invitation.id} className="card list-item">
+            <View className="list-item-head">
+              <Text className="list-item-title">
+                {ROLE_LABELS[invitation.role]}
+                {invitation.position ? ` · ${POSITION_LABELS[invitation.position]}` : ''}
+              </Text>
+              <Text className={`tag tag-${invitation.status}`}>{INVITATION_STATUS_LABELS[invitation.status]}</Text>
+            </View>
+            <Text className="list-item-line">单位：{unitName(invitation.unit)}</Text>
+            {invitation.note && <Text className="list-item-line">备注：{invitation.note}</Text>}
+            <Text className="list-item-line">邀请码尾号：{invitation.codeHint}</Text>
             <Text className="list-item-meta">
-              {invitation.usedByName ?? '用户'} 于 {formatDateTime(invitation.usedAt)} 使用
+              {invitation.issuedByName ?? '系统运维人员'} 发放于 {formatDateTime(invitation.createdAt)}，有效期至{' '}
+              {formatDateTime(invitation.expiresAt)}
             </Text>
-          )}
-          {invitation.status === 'active' && (
-            <Button
-              className="btn btn-plain btn-small"
-              loading={revoking.running?.[0].id === invitation.id}
-              onClick={() => void revoke(invitation)}
-            >
-              撤销
-            </Button>
-          )}
-        </View>
-      ))}
+            {invitation.usedAt && (
+              <Text className="list-item-meta">
+                {invitation.usedByName ?? '用户'} 于 {formatDateTime(invitation.usedAt)} 使用
+              </Text>
+            )}
+            {invitation.status === 'active' && (
+              <Button
+                className="btn btn-plain btn-small"
+                loading={revoking.running?.[0].id === invitation.id}
+                onClick={() => void revoke(invitation)}
+              >
+                撤销
+              </Button>
+            )}
+          </View>
+        )}
+      />
     </Screen>
   );
 }

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Button, Input } from '@tarojs/components';
 import { SCHOOL_STAGE_LABELS } from '@baoxue/shared';
-import type { SchoolStage } from '@baoxue/shared';
-import { PagedList } from '../../../../components/paged-list';
+import type { SchoolStage, SchoolView } from '@baoxue/shared';
+import { DataTable } from '../../../../components/data-table';
 import { SchoolCard } from '../../../../components/school-card';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
@@ -12,6 +12,7 @@ import { usePagedList } from '../../../../hooks/use-paged-list';
 import { PAGES } from '../../../../routes';
 import { schoolsApi } from '../../../../services/schools';
 import { openPage } from '../../../../utils/navigation';
+import { SCHOOL_COLUMNS } from '../../components/county-columns';
 
 type StageFilter = SchoolStage | 'all';
 
@@ -41,9 +42,15 @@ export default function SchoolsPage() {
       </Button>
       <Input className="input" value={query} placeholder="按学校名称搜索" onInput={(event) => setQuery(event.detail.value)} />
       <Segmented choices={STAGES} value={stage} onChange={setStage} />
-      <PagedList list={schools} empty="没有符合条件的学校">
-        {(school) => <SchoolCard key={school.id} school={school} onClick={() => openPage(PAGES.schoolEdit, { id: school.id })} />}
-      </PagedList>
+      <DataTable<SchoolView>
+        label="学校列表"
+        list={schools}
+        empty="没有符合条件的学校"
+        rowKey={(school) => school.id}
+        columns={SCHOOL_COLUMNS}
+        onOpen={(school) => openPage(PAGES.schoolEdit, { id: school.id })}
+        card={(school) => <SchoolCard key={school.id} school={school} onClick={() => openPage(PAGES.schoolEdit, { id: school.id })} />}
+      />
     </Screen>
   );
 }

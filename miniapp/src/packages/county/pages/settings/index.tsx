@@ -72,6 +72,14 @@ const GROUPS: ReadonlyArray<{ title: string; rows: readonly SettingRow[] }> = [
     ],
   },
   {
+    title: '定期报告',
+    rows: [
+      { name: 'reportSchoolDueDay', unit: '日', hint: '学校向乡镇上报上月月报的截止日' },
+      { name: 'reportTownshipDueDay', unit: '日', hint: '乡镇向县教育局上报上月月报的截止日' },
+      { name: 'reportCountyDueDay', unit: '日', hint: '县教育局向市、省教育局上报上季度季报的截止日；过期未上报的列入上级的调度清单' },
+    ],
+  },
+  {
     title: '个人信息保护',
     rows: [
       {

@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { gradeLabel, SUBSIDY_CATEGORIES, schoolYearLabel, schoolYearOf } from '@baoxue/shared';
-import { PagedList } from '../../../../components/paged-list';
+import { DataTable } from '../../../../components/data-table';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { subsidyOfficeApi, type Eligibility } from '../../../../services/subsidy-office';
 import { today } from '../../../../utils/dates';
 import { formatDateTime } from '../../../../utils/format';
+import { ELIGIBILITY_COLUMNS } from '../../components/county-columns';
 import { SheetImport } from '../../components/sheet-import';
 import '../../subsidies.css';
 
@@ -31,9 +32,14 @@ export default function SubsidyEligibilityPage() {
       />
       <Text className="section-title">资助对象</Text>
       <Segmented choices={years} value={schoolYear} onChange={setSchoolYear} />
-      <PagedList list={list} empty="这一学年还没有认定资助对象">
-        {(item) => <EligibilityItem key={item.id} item={item} />}
-      </PagedList>
+      <DataTable<Eligibility>
+        label="资助对象列表"
+        list={list}
+        empty="这一学年还没有认定资助对象"
+        rowKey={(item) => item.id}
+        columns={ELIGIBILITY_COLUMNS}
+        card={(item) => <EligibilityItem key={item.id} item={item} />}
+      />
     </Screen>
   );
 }

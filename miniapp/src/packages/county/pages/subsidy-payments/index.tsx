@@ -2,11 +2,12 @@ import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { formatYuan, PAYMENT_CHANNELS, PAYMENT_STATUSES } from '@baoxue/shared';
 import type { PaymentStatus } from '@baoxue/shared';
-import { PagedList } from '../../../../components/paged-list';
+import { DataTable } from '../../../../components/data-table';
 import { Screen } from '../../../../components/screen';
 import { Segmented } from '../../../../components/segmented';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { subsidyOfficeApi, type Payment } from '../../../../services/subsidy-office';
+import { PAYMENT_COLUMNS } from '../../components/county-columns';
 import { SheetImport } from '../../components/sheet-import';
 import '../../../../components/subpackage.css';
 import '../../subsidies.css';
@@ -40,9 +41,14 @@ export default function SubsidyPaymentsPage() {
       />
       <Text className="section-title">发放记录</Text>
       <Segmented choices={FILTERS} value={status} onChange={setStatus} />
-      <PagedList list={payments} empty="没有发放记录">
-        {(payment) => <PaymentItem key={payment.id} payment={payment} />}
-      </PagedList>
+      <DataTable<Payment>
+        label="资助发放记录"
+        list={payments}
+        empty="没有发放记录"
+        rowKey={(item) => item.id}
+        columns={PAYMENT_COLUMNS}
+        card={(payment) => <PaymentItem key={payment.id} payment={payment} />}
+      />
     </Screen>
   );
 }

@@ -7,12 +7,14 @@ import { RouteCaseForm } from '../../../../components/route-case-form';
 import { Screen } from '../../../../components/screen';
 import { Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
+import { useDesktop } from '../../../../hooks/use-desktop';
 import { useOnReturn } from '../../../../hooks/use-on-return';
 import { usePagedList } from '../../../../hooks/use-paged-list';
 import { PAGES } from '../../../../routes';
 import { casesApi, type CaseItem } from '../../../../services/cases';
 import { toastSuccess } from '../../../../utils/feedback';
 import { openPage } from '../../../../utils/navigation';
+import { TriageDesktop } from '../../components/triage-desktop';
 import '../../county.css';
 
 /**
@@ -21,6 +23,7 @@ import '../../county.css';
  */
 export default function TriagePage() {
   const user = useCurrentUser();
+  const desktop = useDesktop();
   const queue = usePagedList((cursor) => casesApi.triage({ cursor, limit: 20 }), []);
   const reload = useRef(queue.reload);
   reload.current = queue.reload;
@@ -41,9 +44,13 @@ export default function TriagePage() {
       {queue.lastPage && queue.lastPage.overdueCount > 0 && (
         <View className="form-error">有 {queue.lastPage.overdueCount} 条已超过分派期限，请尽快处理。</View>
       )}
-      <PagedList list={queue} empty="没有待分派的线索">
-        {(item) => <TriageItem key={item.id} item={item} user={user} onRouted={() => void queue.reload()} />}
-      </PagedList>
+      {desktop ? (
+        <TriageDesktop countyCode={user.unit?.kind === 'division' ? user.unit.code : null} queue={queue} />
+      ) : (
+        <PagedList list={queue} empty="没有待分派的线索">
+          {(item) => <TriageItem key={item.id} item={item} user={user} onRouted={() => void queue.reload()} />}
+        </PagedList>
+      )}
     </Screen>
   );
 }

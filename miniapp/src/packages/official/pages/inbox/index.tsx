@@ -7,6 +7,7 @@ import { PagedList } from '../../../../components/paged-list';
 import { Screen } from '../../../../components/screen';
 import { ErrorNotice, Loading } from '../../../../components/status';
 import { useCurrentUser } from '../../../../hooks/use-current-user';
+import { useDesktop } from '../../../../hooks/use-desktop';
 import { useDebounced } from '../../../../hooks/use-debounced';
 import { useLoader } from '../../../../hooks/use-loader';
 import { useOnReturn } from '../../../../hooks/use-on-return';
@@ -17,6 +18,7 @@ import { casesApi, type CaseItem } from '../../../../services/cases';
 import { toastSuccess } from '../../../../utils/feedback';
 import { openPage } from '../../../../utils/navigation';
 import { CaseFilterPanel, describeFilters, filtersFromLink, NO_FILTERS, type CaseFilters } from '../../components/case-filters';
+import { InboxDesktop } from '../../components/inbox-desktop';
 import { SubscribeNewCases } from '../../components/subscribe-new-cases';
 import { IncomingTransfer } from '../../components/transfers';
 import '../../official.css';
@@ -42,6 +44,7 @@ export default function InboxPage() {
 function Inbox({ user }: { user: Me }) {
   // a dashboard figure opens the inbox on the cases it counts
   const link = useRouter().params;
+  const desktop = useDesktop();
   const [filters, setFilters] = useState<CaseFilters>(() => filtersFromLink(link));
   const [filtering, setFiltering] = useState(false);
   const [search, setSearch] = useState('');
@@ -79,30 +82,28 @@ function Inbox({ user }: { user: Me }) {
   const described = describeFilters(filters);
   const transfers = incoming.data?.items ?? [];
 
-  return (
-    <Screen className="list-page inbox-page">
-      <SubscribeNewCases />
-      {transfers.length > 0 && (
-        <View className="section">
-          <Text className="section-title section-title-alert">移交给本单位，待接收（{transfers.length}）</Text>
-          {transfers.map((transfer) => (
-            <IncomingTransfer
-              key={transfer.id}
-              transfer={transfer}
-              onAccepted={(accepted) => {
-                toastSuccess('已接收');
-                void reload.current();
-                openPage(PAGES.officialCase, { id: accepted.id });
-              }}
-              onRejected={() => {
-                toastSuccess('已拒绝');
-                void incoming.reload();
-              }}
-            />
-          ))}
-        </View>
-      )}
-
+  const transferSection = transfers.length > 0 && (
+    <View className="section">
+      <Text className="section-title section-title-alert">移交给本单位，待接收（{transfers.length}）</Text>
+      {transfers.map((transfer) => (
+        <IncomingTransfer
+          key={transfer.id}
+          transfer={transfer}
+          onAccepted={(accepted) => {
+            toastSuccess('已接收');
+            void reload.current();
+            openPage(PAGES.officialCase, { id: accepted.id });
+          }}
+          onRejected={() => {
+            toastSuccess('已拒绝');
+            void incoming.reload();
+          }}
+        />
+      ))}
+    </View>
+  );
+  const searchAndFilters = (
+    <>
       <Input
         className="input input-search"
         value={search}
@@ -121,16 +122,53 @@ function Inbox({ user }: { user: Me }) {
           {filtering ? '收起筛选' : '筛选'}
         </Button>
       </View>
-      {filtering && (
-        <CaseFilterPanel
+    </>
+  );
+  const filterPanel = filtering && (
+    <CaseFilterPanel
+      user={user}
+      value={filters}
+      onApply={(next) => {
+        setFilters(next);
+        setFiltering(false);
+      }}
+    />
+  );
+  const overdueCapped = overdue.data?.nextCursor && (
+    <Text className="field-hint">超期案件较多，这里只列出前100件，请选择“只看超期”查看全部。</Text>
+  );
+  const empty = overdueItems.length > 0 ? null : described || q ? '没有符合条件的案件' : '收件箱里还没有案件';
+
+  if (desktop) {
+    return (
+      <Screen className="list-page inbox-page inbox-page-desktop">
+        <InboxDesktop
           user={user}
-          value={filters}
-          onApply={(next) => {
-            setFilters(next);
-            setFiltering(false);
-          }}
+          initialCaseId={link.case ?? null}
+          toolbar={searchAndFilters}
+          above={
+            <>
+              {transferSection}
+              {filterPanel}
+              {overdue.error && <ErrorNotice message={overdue.error} onRetry={() => void overdue.reload()} />}
+            </>
+          }
+          items={[...overdueItems, ...newest.items]}
+          list={newest}
+          empty={empty}
+          below={overdueCapped}
+          onChanged={() => void reload.current()}
         />
-      )}
+      </Screen>
+    );
+  }
+
+  return (
+    <Screen className="list-page inbox-page">
+      <SubscribeNewCases />
+      {transferSection}
+      {searchAndFilters}
+      {filterPanel}
 
       {overdueItems.length > 0 && (
         <View className="section">
@@ -138,7 +176,7 @@ function Inbox({ user }: { user: Me }) {
           {overdueItems.map((item) => (
             <CaseCard key={item.id} item={item} onClick={() => open(item)} />
           ))}
-          {overdue.data?.nextCursor && <Text className="field-hint">超期案件较多，这里只列出前100件，请选择“只看超期”查看全部。</Text>}
+          {overdueCapped}
         </View>
       )}
       {overdue.error && <ErrorNotice message={overdue.error} onRetry={() => void overdue.reload()} />}
@@ -147,7 +185,7 @@ function Inbox({ user }: { user: Me }) {
         <Text className="section-title">
           {filters.overdueOnly ? '超期案件（最新在前）' : overdueItems.length > 0 ? '其他案件（最新在前）' : '案件（最新在前）'}
         </Text>
-        <PagedList list={newest} empty={overdueItems.length > 0 ? null : described || q ? '没有符合条件的案件' : '收件箱里还没有案件'}>
+        <PagedList list={newest} empty={empty}>
           {(item) => <CaseCard key={item.id} item={item} onClick={() => open(item)} />}
         </PagedList>
       </View>
