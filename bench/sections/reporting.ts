@@ -118,7 +118,7 @@ function chinaToday(): string {
 
 /**
  * Synthetic counties for the province view: `prefectures` × `perPrefecture` county codes of
- * province 41, each with `townships` × 10 villages (codes only: the overview counts by county).
+ * province 41 (the demo county's aside), each with `townships` × 10 villages (codes only: the overview counts by county).
  */
 function syntheticCounties(prefectures: number, perPrefecture: number, townships: number): Array<{ code: string; villages: Village[] }> {
   const counties: Array<{ code: string; villages: Village[] }> = [];
@@ -130,7 +130,8 @@ function syntheticCounties(prefectures: number, perPrefecture: number, townships
         const township = `${county}${String(100 + t)}`;
         for (let v = 1; v <= 10; v++) villages.push({ code: `${township}${String(200 + v)}`, township: `${township}000` });
       }
-      counties.push({ code: `${county}000000`, villages });
+      // the demo county (411522) is written above with its own roster
+      if (`${county}000000` !== COUNTY) counties.push({ code: `${county}000000`, villages });
     }
   return counties;
 }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
+import { In } from 'typeorm';
 import {
   idNumberCheckCharacter,
   schoolDaysFrom,
@@ -17,7 +19,7 @@ import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { User } from '../../server/src/modules/accounts/user.entity';
 import { api, expectError, signInAs, signInWithWechat, type ApiClient } from '../support/api';
 import { startTestServer, type TestServer } from '../support/server';
-import { fileTip, raiseTipLimit } from '../support/tips';
+import { fileTip, raiseTipLimit, ZHANGWEIZI } from '../support/tips';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -408,6 +410,51 @@ describe('case handling from suspicion to 销号', () => {
     const audits = await server.dataSource.manager.findBy(AuditEntry, { action: 'ledger.export' });
     expect(audits.map((a) => a.details?.revealIds).sort()).toEqual([false, true]);
     expectError(await cadre.request('GET', '/cases/ledger?under=411522102000'), 403, 'FORBIDDEN');
+  });
+
+  it("exports only the selected cases (ids), never one outside the caller's scope, and names `ids` when malformed", async () => {
+    const selected = await Promise.all(['所选甲', '所选乙', '所选丙'].map((name) => newCase(name)));
+    await newCase('未选丁');
+    // a case of 寨河镇: the 十里镇 cadre may not read it, so selecting its id exports nothing of it
+    const elsewhere = await fileTip(supervisor, { divisionCode: ZHANGWEIZI, child: { name: '寨河所选' } });
+    const elsewhereId = (await server.dataSource.manager.findOneByOrFail(Tip, { id: elsewhere.body.tip.id })).caseId;
+    const numbers = async (ids: string[]) =>
+      (await server.dataSource.manager.findBy(DropoutCase, { id: In(ids) })).map((c) => c.caseNumber).sort();
+
+    const exported = async (client: ApiClient, ids: string[]) => {
+      const response = await fetch(`${server.apiUrl}/cases/ledger?ids=${ids.join(',')}`, {
+        headers: { authorization: `Bearer ${client.token}` },
+      });
+      expect(response.status).toBe(200);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as never);
+      const sheet = workbook.getWorksheet('控辍保学台账')!;
+      expect(sheet.getRow(1).getCell(2).text).toBe('案件编号');
+      const rows = sheet.rowCount > 1 ? sheet.getRows(2, sheet.rowCount - 1)! : [];
+      return rows.map((row) => ({ number: row.getCell(2).text, name: row.getCell(3).text }));
+    };
+
+    const selectedIds = selected.map((c) => c.caseId);
+    const rows = await exported(cadre, [...selectedIds, elsewhereId]);
+    expect(rows).toHaveLength(3);
+    expect(rows.map((row) => row.number).sort()).toEqual(await numbers(selectedIds));
+    expect(rows.map((row) => row.name).sort()).toEqual(['所选丙', '所选甲', '所选乙'].sort());
+    expect(JSON.stringify(rows)).not.toContain('未选丁');
+    expect(JSON.stringify(rows)).not.toContain('寨河所选');
+    // only a case of another township: an empty ledger, not an error that would reveal it exists
+    expect(await exported(cadre, [elsewhereId])).toEqual([]);
+    // the county reads both townships: the same selection has all four
+    expect((await exported(admin, [...selectedIds, elsewhereId])).map((row) => row.number).sort()).toEqual(
+      await numbers([...selectedIds, elsewhereId]),
+    );
+
+    // malformed, empty or too many ids: 400 naming the field
+    const tooMany = Array.from({ length: 201 }, () => randomUUID()).join(',');
+    for (const ids of ['not-an-id', `${selectedIds[0]},42`, ',', tooMany]) {
+      const invalid = expectError(await cadre.request('GET', `/cases/ledger?ids=${ids}`), 400, 'VALIDATION_FAILED');
+      expect(Object.keys(invalid.fields)).toEqual(['ids']);
+      expect(invalid.fields.ids).toMatch(/[\u4e00-\u9fff]/);
+    }
   });
 
   it('lets the county tune its time limits, within bounds', async () => {

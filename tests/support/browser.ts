@@ -100,3 +100,31 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** The lowest contrast ratio of any visible text under `root` against its nearest opaque background (WCAG's formula). */
+export async function lowestContrast(page: Page, root: string): Promise<{ ratio: number; text: string }> {
+  return page.evaluate((selector) => {
+    const channels = (color: string) => (color.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = ([r, g, b]: number[]) => {
+      const c = [r!, g!, b!].map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!;
+    };
+    const background = (element: Element | null): number[] => {
+      for (let at = element; at; at = at.parentElement) {
+        const [r, g, b, a = 1] = channels(getComputedStyle(at).backgroundColor);
+        if (a > 0.5) return [r!, g!, b!];
+      }
+      return [255, 255, 255];
+    };
+    let lowest = { ratio: 21, text: '' };
+    for (const element of Array.from(document.querySelector(selector)!.querySelectorAll('*'))) {
+      const own = Array.from(element.childNodes).some((node) => node.nodeType === 3 && node.textContent!.trim());
+      const box = element.getBoundingClientRect();
+      if (!own || box.width === 0 || box.height === 0) continue;
+      const [fg, bg] = [luminance(channels(getComputedStyle(element).color)), luminance(background(element))];
+      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      if (ratio < lowest.ratio) lowest = { ratio, text: element.textContent!.trim().slice(0, 30) };
+    }
+    return lowest;
+  }, root);
+}

@@ -14,6 +14,7 @@ const DESKTOP_TABLE_MARKERS = [
   'matchMedia',
   '批量分派',
   '批量提醒家长',
+  '导出所选',
 ];
 
 function filesUnder(dir: string): string[] {

@@ -9,7 +9,7 @@ const STATUS_ORDER = Object.keys(CASE_STATUS_LABELS);
 const NUMBER: Column<CaseItem> = {
   key: 'number',
   title: '案件编号',
-  width: '140px',
+  width: '128px',
   render: (item) => item.number,
   sortValue: (item) => item.number,
 };
@@ -33,10 +33,17 @@ const STATUS: Column<CaseItem> = {
   ),
   sortValue: (item) => (item.overdue ? -1 : STATUS_ORDER.indexOf(item.status)),
 };
+/** Where the child lives, without the county every case of the list shares (the full place on hover). */
+function placeInCounty(place: string | null): string {
+  if (!place) return '不清楚';
+  const [first, ...rest] = place.split(' ');
+  return rest.length && /[县区市旗]$/.test(first!) ? rest.join(' ') : place;
+}
+
 const PLACE: Column<CaseItem> = {
   key: 'place',
   title: '居住地',
-  render: (item) => item.place ?? '不清楚',
+  render: (item) => <span title={item.place ?? undefined}>{placeInCounty(item.place)}</span>,
   sortValue: (item) => item.place,
 };
 const SCHOOL: Column<CaseItem> = {

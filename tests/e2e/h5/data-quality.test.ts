@@ -1,11 +1,11 @@
 import { chinaDay } from '@baoxue/shared';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { newId } from '../../../server/src/common/ids';
 import { User } from '../../../server/src/modules/accounts/user.entity';
 import { CaseVisit } from '../../../server/src/modules/cases/case.entity';
 import { Tip } from '../../../server/src/modules/tips/tip.entity';
 import { signInAs } from '../../support/api';
-import { launchChromium, navigate, openPhone, screenshot, visibleText } from '../../support/browser';
+import { launchChromium, lowestContrast, navigate, openPhone, screenshot, visibleText } from '../../support/browser';
 import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { startTestServer, type TestServer } from '../../support/server';
 import { fileTip } from '../../support/tips';
@@ -51,35 +51,6 @@ describe('the H5 app: the data-quality page', () => {
     await server?.close();
   });
 
-  /** The lowest contrast ratio of any visible text of the page against its nearest opaque background. */
-  async function lowestContrast(page: Page): Promise<{ ratio: number; text: string }> {
-    return page.evaluate(() => {
-      const channels = (color: string) => (color.match(/[\d.]+/g) ?? []).map(Number);
-      const luminance = ([r, g, b]: number[]) => {
-        const c = [r!, g!, b!].map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
-        return 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!;
-      };
-      const background = (element: Element | null): number[] => {
-        for (let at = element; at; at = at.parentElement) {
-          const [r, g, b, a = 1] = channels(getComputedStyle(at).backgroundColor);
-          if (a > 0.5) return [r!, g!, b!];
-        }
-        return [255, 255, 255];
-      };
-      let lowest = { ratio: 21, text: '' };
-      const root = document.querySelector('.quality-page')!;
-      for (const element of Array.from(root.querySelectorAll('*'))) {
-        const own = Array.from(element.childNodes).some((node) => node.nodeType === 3 && node.textContent!.trim());
-        const box = element.getBoundingClientRect();
-        if (!own || box.width === 0 || box.height === 0) continue;
-        const [fg, bg] = [luminance(channels(getComputedStyle(element).color)), luminance(background(element))];
-        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-        if (ratio < lowest.ratio) lowest = { ratio, text: element.textContent!.trim().slice(0, 30) };
-      }
-      return lowest;
-    });
-  }
-
   test('the county admin reads the flags by rule and opens a flagged case', async () => {
     const { page, context, errors } = await openPhone(browser);
     try {
@@ -96,7 +67,7 @@ describe('the H5 app: the data-quality page', () => {
       const all = await page.locator('.quality-page').innerText();
       for (const title of ['销号前后点名缺勤', '日期早于立案', '同日在其他乡镇有工作记录']) expect(all).toContain(title);
       expect(all).not.toContain('质量测试童');
-      const contrast = await lowestContrast(page);
+      const contrast = await lowestContrast(page, '.quality-page');
       expect(contrast.ratio >= 4.5 ? null : contrast).toBeNull();
       await screenshot(page, 'data-quality');
 

@@ -1,4 +1,5 @@
 import { APP_PAGES, type ResponseOf } from '@baoxue/shared';
+import ExcelJS from 'exceljs';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { signInAs, type ApiClient } from '../../support/api';
 import { launchChromium, openDesktop, openPhone, screenshot, settled } from '../../support/browser';
@@ -13,8 +14,9 @@ const LOAD = 60_000;
 /**
  * Issue 16: at a desk the lists are data tables. The township's inbox shows at least 15 cases in the
  * first 1440×900 viewport, sorts by a column, opens a case beside the list (by mouse, or ↓ and Enter)
- * and keeps it in the address; the county selects five triage cases and routes them to a township
- * at once (批量分派); at phone width the same pages are the phone cards.
+ * and keeps it in the address; the township exports the cases it selects as a ledger (导出所选); the
+ * county selects five triage cases and routes them to a township at once (批量分派); at phone width
+ * the same pages are the phone cards.
  */
 describe('the H5 app at a desk: data tables', () => {
   let server: TestServer;
@@ -65,7 +67,7 @@ describe('the H5 app at a desk: data tables', () => {
     await settled(page);
   }
 
-  /** The visible table's rows, as the text of one column (1-based). */
+  /** The visible table's rows, as the text of one column (1-based; the inbox's first is the row's checkbox). */
   function column(page: Page, index: number): Promise<string[]> {
     return page
       .locator(`.data-table-row td:nth-child(${index})`)
@@ -99,19 +101,19 @@ describe('the H5 app at a desk: data tables', () => {
       expect(fontSize).toBeLessThanOrEqual(16);
 
       // Sorting by 案件编号 orders the loaded rows by it, ascending then descending.
-      const before = await column(page, 1);
+      const before = await column(page, 2);
       expect(before.length).toBeGreaterThanOrEqual(20);
       const ascending = [...before].sort();
       const sortButton = page.locator('.data-table-sort').filter({ visible: true }).filter({ hasText: '案件编号' });
       await sortButton.click();
-      expect(await column(page, 1)).toEqual(ascending);
+      expect(await column(page, 2)).toEqual(ascending);
       expect(await page.locator('th[aria-sort="ascending"]').filter({ visible: true }).count()).toBe(1);
       await sortButton.click();
-      expect(await column(page, 1)).toEqual([...ascending].reverse());
+      expect(await column(page, 2)).toEqual([...ascending].reverse());
       // and by the child's name: the order changes
-      const names = await column(page, 2);
+      const names = await column(page, 3);
       await page.locator('.data-table-sort').filter({ visible: true }).filter({ hasText: '孩子' }).click();
-      const byName = await column(page, 2);
+      const byName = await column(page, 3);
       expect(byName).not.toEqual(names);
       expect([...byName].sort()).toEqual([...names].sort());
 
@@ -135,7 +137,7 @@ describe('the H5 app at a desk: data tables', () => {
 
       // Keyboard: focus the first row, ↓ moves to the second, Enter opens it.
       await rows.first().waitFor();
-      const second = (await column(page, 2))[1]!;
+      const second = (await column(page, 3))[1]!;
       await rows.first().focus();
       await page.keyboard.press('ArrowDown');
       expect(await rows.nth(1).evaluate((row) => row === document.activeElement)).toBe(true);
@@ -146,6 +148,46 @@ describe('the H5 app at a desk: data tables', () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.locator('.case-card').filter({ visible: true }).first().waitFor();
       expect(await page.locator('.data-table').filter({ visible: true }).count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
+  test('the inbox: three cases selected and exported as a ledger (导出所选)', async () => {
+    // four new cases; the fourth, not selected, stays out of the file
+    const seeded = await fileTips('邬', 4);
+    const chosen = seeded.slice(0, 3);
+    const cadreApi = await signInAs(server, 'township-cadre');
+    const numbers: string[] = [];
+    for (const name of chosen) {
+      const found = (await cadreApi.get<ResponseOf<'casesList'>>(`/cases?q=${encodeURIComponent(name)}`)).body.items;
+      expect(found).toHaveLength(1);
+      numbers.push(found[0]!.number);
+    }
+    const { page, context, errors } = await openDesktop(browser, { storageState: sessions.get('township-cadre') });
+    try {
+      await open(page, APP_PAGES.officialInbox);
+      const rows = page.locator('.data-table-row').filter({ visible: true });
+      await rows.filter({ hasText: chosen[0]! }).waitFor({ timeout: LOAD });
+      for (const name of chosen) await rows.filter({ hasText: name }).locator('input[type="checkbox"]').check();
+      const bulk = page.locator('.data-table-bulk').filter({ visible: true });
+      await bulk.getByText('已选 3 项').waitFor();
+      // ticking a row selects it without opening it
+      expect(await page.locator('.inbox-desktop-panel .case-child-name').filter({ visible: true }).count()).toBe(0);
+      await screenshot(page, 'desktop-inbox-selected');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        bulk.getByRole('button', { name: '导出所选（Excel）' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/^控辍保学台账-\d{4}-\d{2}-\d{2}\.xlsx$/);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile((await download.path())!);
+      const sheet = workbook.getWorksheet('控辍保学台账')!;
+      expect(sheet.getRow(1).getCell(2).text).toBe('案件编号');
+      const exported = sheet.getRows(2, sheet.rowCount - 1)!.map((row) => [row.getCell(2).text, row.getCell(3).text]);
+      expect(exported.map(([number]) => number).sort()).toEqual([...numbers].sort());
+      expect(exported.map(([, name]) => name).sort()).toEqual([...chosen].sort());
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { signInAs } from '../../support/api';
-import { launchChromium, navigate, openPhone, screenshot, settled, visibleText } from '../../support/browser';
+import { launchChromium, lowestContrast, navigate, openPhone, screenshot, settled, visibleText } from '../../support/browser';
 import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { startTestServer, type TestServer } from '../../support/server';
 import { fileTip } from '../../support/tips';
@@ -30,35 +30,6 @@ describe('the H5 app: the scorecard page', () => {
     await server?.close();
   });
 
-  /** The lowest contrast ratio of any visible text of the page against its nearest opaque background. */
-  async function lowestContrast(page: Page): Promise<{ ratio: number; text: string }> {
-    return page.evaluate(() => {
-      const channels = (color: string) => (color.match(/[\d.]+/g) ?? []).map(Number);
-      const luminance = ([r, g, b]: number[]) => {
-        const c = [r!, g!, b!].map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
-        return 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!;
-      };
-      const background = (element: Element | null): number[] => {
-        for (let at = element; at; at = at.parentElement) {
-          const [r, g, b, a = 1] = channels(getComputedStyle(at).backgroundColor);
-          if (a > 0.5) return [r!, g!, b!];
-        }
-        return [255, 255, 255];
-      };
-      let lowest = { ratio: 21, text: '' };
-      const root = document.querySelector('.scorecard-page')!;
-      for (const element of Array.from(root.querySelectorAll('*'))) {
-        const own = Array.from(element.childNodes).some((node) => node.nodeType === 3 && node.textContent!.trim());
-        const box = element.getBoundingClientRect();
-        if (!own || box.width === 0 || box.height === 0) continue;
-        const [fg, bg] = [luminance(channels(getComputedStyle(element).color)), luminance(background(element))];
-        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-        if (ratio < lowest.ratio) lowest = { ratio, text: element.textContent!.trim().slice(0, 30) };
-      }
-      return lowest;
-    });
-  }
-
   test('the county admin reads the townships and the schools, each formula and a legible page', async () => {
     const { page, context, errors } = await openPhone(browser);
     try {
@@ -77,14 +48,14 @@ describe('the H5 app: the scorecard page', () => {
         expect(text).toContain(formula);
       expect(text).toContain('统计期间');
       expect(text).not.toContain('排名测试童');
-      const contrast = await lowestContrast(page);
+      const contrast = await lowestContrast(page, '.scorecard-page');
       expect(contrast.ratio >= 4.5 ? null : contrast).toBeNull();
       await screenshot(page, 'scorecards-townships');
 
       await visibleText(page, '各学校').click();
       await settled(page);
       await visibleText(page, '光山县十里镇中心小学').waitFor();
-      const schoolsContrast = await lowestContrast(page);
+      const schoolsContrast = await lowestContrast(page, '.scorecard-page');
       expect(schoolsContrast.ratio >= 4.5 ? null : schoolsContrast).toBeNull();
       await screenshot(page, 'scorecards-schools');
       expect(errors).toEqual([]);

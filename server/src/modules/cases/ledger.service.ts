@@ -33,6 +33,8 @@ import { CaseEvent, CaseVisit, DropoutCase } from './case.entity';
 import { CaseViewsService } from './case-views.service';
 
 export interface LedgerQuery {
+  /** Only these cases, comma-separated (a selection in the inbox); ids the caller may not read are left out unsaid. */
+  ids?: string;
   from?: string;
   to?: string;
   under?: string;
@@ -80,6 +82,8 @@ export class LedgerService {
       .andWhere('c.merged_into_id IS NULL')
       .orderBy('c.opened_at', 'ASC')
       .limit(MAX_ROWS + 1);
+    // on top of the scope: a selected case the caller may not read is simply not in the file
+    if (query.ids) qb.andWhere('c.id IN (:...ids)', { ids: query.ids.split(',') });
     if (query.under) qb.andWhere('c.routing_code LIKE :under', { under: `${divisionPrefix(query.under)}%` });
     if (query.from) qb.andWhere('c.opened_at >= :from', { from: startOfChinaDay(query.from) });
     if (query.to) qb.andWhere('c.opened_at <= :to', { to: endOfChinaDay(query.to) });

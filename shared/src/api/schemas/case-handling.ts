@@ -265,8 +265,33 @@ export const countySettingsRequest = z
     message: '销号所需出勤天数不能超过观察期',
   });
 
+/** The most cases one selection export names (a desk's selection of the inbox, issue 16). */
+export const LEDGER_MAX_SELECTED = 200;
+
+/**
+ * `id1,id2,…`: case ids as one query parameter, at most {@link LEDGER_MAX_SELECTED}. It stays a
+ * string (forms submit what they parse), trimmed and without repeats; the server splits it at commas.
+ */
+const selectedCaseIds = z
+  .string({ error: '所选案件应为以逗号分隔的案件ID' })
+  .overwrite((value) => [...new Set(value.split(',').map((id) => id.trim()))].filter((id) => id !== '').join(','))
+  .superRefine((value, ctx) => {
+    const ids = value === '' ? [] : value.split(',');
+    const problem =
+      ids.length === 0
+        ? '请至少选择一个案件'
+        : ids.length > LEDGER_MAX_SELECTED
+          ? `一次最多导出${LEDGER_MAX_SELECTED}个所选案件`
+          : ids.some((id) => !entityId.safeParse(id).success)
+            ? '所选案件的ID格式不正确'
+            : null;
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const ledgerQuery = z
   .object({
+    /** Only these cases (the inbox's selection), within what the caller may read anyway. */
+    ids: selectedCaseIds.optional(),
     /** Cases opened from … to … (inclusive), YYYY-MM-DD. */
     from: isoDate.optional(),
     to: isoDate.optional(),
