@@ -635,7 +635,8 @@ export class CaseHandlingService {
     ];
     await this.notifications.notify(manager, recipients, {
       key: `reopened:${record.id}:${this.clock.now().getTime()}`,
-      title: '返校学生再次缺勤，案件重新打开',
+      // a spot check found the child out of school; otherwise the child left school again
+      title: kind === 'spot_check_reopened' ? '督导抽查发现孩子未在校，案件重新打开' : '返校学生再次缺勤，案件重新打开',
       body: `案件${record.caseNumber}：请尽快家访劝返。`,
       link: pageLink('officialCase', { id: record.id }),
     });
