@@ -436,6 +436,12 @@ describe('case handling from suspicion to 销号', () => {
 
     const selectedIds = selected.map((c) => c.caseId);
     const rows = await exported(cadre, [...selectedIds, elsewhereId]);
+    if (rows.length !== 3) {
+      // say what the database holds for the selection, so a miss through several Galera writers explains itself
+      const held = await server.dataSource.manager.findBy(DropoutCase, { id: In(selectedIds) });
+      const tips = await server.dataSource.manager.findBy(Tip, { caseId: In(selectedIds) });
+      console.error('selected', selectedIds, 'held', held, 'tips', tips);
+    }
     expect(rows).toHaveLength(3);
     expect(rows.map((row) => row.number).sort()).toEqual(await numbers(selectedIds));
     expect(rows.map((row) => row.name).sort()).toEqual(['所选丙', '所选甲', '所选乙'].sort());

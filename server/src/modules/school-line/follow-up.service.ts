@@ -44,8 +44,6 @@ const ROLL_CALL_DAYS = 30;
 const SHOWN = 20;
 /** A contact is recorded when it happens: at most this many days later. */
 const CONTACT_LATE_DAYS = 60;
-/** Parallel reports of one pupil race for its one open case: the losers run again and join the winner's. */
-const REPORT_ATTEMPTS = 8;
 
 /**
  * The school's follow-up of a pupil absent without leave (BRIEF §4a): what the roll calls say of the
@@ -260,7 +258,6 @@ export class FollowUpService implements CaseRetentionFollower {
         );
         return { caseId, existing: !!open };
       },
-      REPORT_ATTEMPTS,
     );
   }
 
