@@ -58,7 +58,14 @@ export function dataSourceOptions(config: DatabaseConfig, flavour: MysqlFlavour 
     // Dates are UTC in the database whatever the server's zone.
     timezone: 'Z',
     poolSize: config.poolSize,
-    extra: { connectTimeout: 5000, enableKeepAlive: true, maxPreparedStatements: MYSQL_PREPARED_STATEMENTS },
+    extra: {
+      connectTimeout: 5000,
+      enableKeepAlive: true,
+      maxPreparedStatements: MYSQL_PREPARED_STATEMENTS,
+      // mysql2 captures a stack trace for every statement, in case it fails: 4–8 % of the server's CPU
+      // on the tip path (bench/RESULTS.md). A failed statement's error still names its code and SQL.
+      trace: false,
+    },
   };
 }
 
