@@ -178,87 +178,84 @@ export class FollowUpService implements CaseRetentionFollower {
    * join the winner's case. A retry with the same key answers with the same case.
    */
   async report(caller: Caller, childId: string, input: ReportInput): Promise<{ caseId: string; existing: boolean }> {
-    return transactionWithRetry(
-      this.dataSource,
-      async (manager) => {
-        // the pupil first (not found, refused), then the key: a used one tells nothing of another pupil
-        const child = await this.pupil(manager, caller, childId, 'follow_absence');
-        const earlier = await manager.findOneBy(SchoolReport, { reportedBy: caller.userId, clientKey: input.clientKey });
-        if (earlier) {
-          if (earlier.childId !== child.id) throw AppError.invalid({ clientKey: '该提交编号已用于另一名学生，请刷新后重新提交' });
-          return { caseId: earlier.caseId, existing: earlier.existing };
-        }
-        const school = await this.schools.getById(manager, child.schoolId!);
-        const contacts = await manager.find(FamilyContact, {
-          where: { childId: child.id, schoolId: school.id },
-          order: { contactedOn: 'DESC', recordedAt: 'DESC' },
+    return transactionWithRetry(this.dataSource, async (manager) => {
+      // the pupil first (not found, refused), then the key: a used one tells nothing of another pupil
+      const child = await this.pupil(manager, caller, childId, 'follow_absence');
+      const earlier = await manager.findOneBy(SchoolReport, { reportedBy: caller.userId, clientKey: input.clientKey });
+      if (earlier) {
+        if (earlier.childId !== child.id) throw AppError.invalid({ clientKey: '该提交编号已用于另一名学生，请刷新后重新提交' });
+        return { caseId: earlier.caseId, existing: earlier.existing };
+      }
+      const school = await this.schools.getById(manager, child.schoolId!);
+      const contacts = await manager.find(FamilyContact, {
+        where: { childId: child.id, schoolId: school.id },
+        order: { contactedOn: 'DESC', recordedAt: 'DESC' },
+      });
+      const event = {
+        schoolName: school.name,
+        reason: input.reason,
+        contacts: contacts.length,
+        contactSummary: summariseContacts(contacts.slice(0, 3)),
+      };
+      const open = await this.caseRecords.openCaseOf(manager, child.id);
+      let caseId: string;
+      if (open) {
+        caseId = open.id;
+        await this.cases.event(manager, open.id, caller.userId, 'school_reported', event);
+        const told = open.assigneeId
+          ? [open.assigneeId]
+          : open.townshipCode
+            ? await townshipLeaders(manager, open.townshipCode)
+            : await countyAdmins(manager, open.countyCode);
+        await this.notifications.notify(manager, told, {
+          key: `school-report:${open.id}:${child.id}:${input.clientKey}`,
+          title: '学校上报了在办案件的学生',
+          body: `${school.name}上报${child.name}疑似辍学（案件${open.caseNumber}）：${input.reason}`.slice(0, 120),
+          link: pageLink('officialCase', { id: open.id }),
         });
-        const event = {
-          schoolName: school.name,
-          reason: input.reason,
-          contacts: contacts.length,
-          contactSummary: summariseContacts(contacts.slice(0, 3)),
-        };
-        const open = await this.caseRecords.openCaseOf(manager, child.id);
-        let caseId: string;
-        if (open) {
-          caseId = open.id;
-          await this.cases.event(manager, open.id, caller.userId, 'school_reported', event);
-          const told = open.assigneeId
-            ? [open.assigneeId]
-            : open.townshipCode
-              ? await townshipLeaders(manager, open.townshipCode)
-              : await countyAdmins(manager, open.countyCode);
-          await this.notifications.notify(manager, told, {
-            key: `school-report:${open.id}:${child.id}:${input.clientKey}`,
-            title: '学校上报了在办案件的学生',
-            body: `${school.name}上报${child.name}疑似辍学（案件${open.caseNumber}）：${input.reason}`.slice(0, 120),
-            link: pageLink('officialCase', { id: open.id }),
-          });
-        } else {
-          const decision = await this.routing.decide(manager, child.villageCode, child.countyCode ?? school.countyCode);
-          const opened = await this.cases.open(manager, {
-            childId: child.id,
-            priorityGroups: child.priorityGroups,
-            source: 'school',
-            decision,
-            schoolId: school.id,
-            actorId: caller.userId,
-            tipCount: 0,
-          });
-          caseId = opened.id;
-          await this.cases.event(manager, caseId, caller.userId, 'school_reported', event);
-        }
-        const report: SchoolReport = {
-          id: newId(),
-          countyCode: school.countyCode,
-          schoolId: school.id,
+      } else {
+        const decision = await this.routing.decide(manager, child.villageCode, child.countyCode ?? school.countyCode);
+        const opened = await this.cases.open(manager, {
           childId: child.id,
-          caseId,
-          existing: !!open,
+          priorityGroups: child.priorityGroups,
+          source: 'school',
+          decision,
+          schoolId: school.id,
+          actorId: caller.userId,
+          tipCount: 0,
+        });
+        caseId = opened.id;
+        await this.cases.event(manager, caseId, caller.userId, 'school_reported', event);
+      }
+      const report: SchoolReport = {
+        id: newId(),
+        countyCode: school.countyCode,
+        schoolId: school.id,
+        childId: child.id,
+        caseId,
+        existing: !!open,
+        reason: input.reason,
+        reportedBy: caller.userId,
+        clientKey: input.clientKey,
+        reportedAt: this.clock.now(),
+      };
+      await manager.insert(SchoolReport, { ...report });
+      await this.alerts.markReported(manager, child.id, caseId);
+      await this.audit.record(
+        caller,
+        {
+          action: 'pupil.report',
+          targetType: 'case',
+          targetId: caseId,
+          childId: child.id,
+          placeCode: placeOfChild(child),
           reason: input.reason,
-          reportedBy: caller.userId,
-          clientKey: input.clientKey,
-          reportedAt: this.clock.now(),
-        };
-        await manager.insert(SchoolReport, { ...report });
-        await this.alerts.markReported(manager, child.id, caseId);
-        await this.audit.record(
-          caller,
-          {
-            action: 'pupil.report',
-            targetType: 'case',
-            targetId: caseId,
-            childId: child.id,
-            placeCode: placeOfChild(child),
-            reason: input.reason,
-            details: { existing: !!open },
-          },
-          manager,
-        );
-        return { caseId, existing: !!open };
-      },
-    );
+          details: { existing: !!open },
+        },
+        manager,
+      );
+      return { caseId, existing: !!open };
+    });
   }
 
   /** Retention (BRIEF §7, every copy): a school's report keeps the reason its case's timeline had; it goes with the case's text. */
