@@ -53,8 +53,8 @@ describe('the H5 frame: the desktop console and the phone title bar', () => {
       for (const group of ['案件', '名册与比对', '资助', '通知', '统计与报告', '设置']) {
         await sidebar.getByRole('heading', { name: group, exact: true }).waitFor();
       }
-      expect(await currentLink(sidebar)).toBe('首页');
-      expect(await crumbsOf(page)).toEqual(['首页']);
+      await eventually(() => currentLink(sidebar), '首页');
+      await eventually(() => crumbsOf(page), ['首页']);
 
       // fixed type: the root font no longer follows the window, body text is 14–16 px
       const type = await page.evaluate(() => {
@@ -89,13 +89,13 @@ describe('the H5 frame: the desktop console and the phone title bar', () => {
       // a sidebar link opens its page: breadcrumbs name its group, the sidebar marks it
       await navigate(page, () => sidebar.getByRole('link', { name: '学校管理', exact: true }).click());
       expect(page.url()).toContain(SCHOOLS_PAGE);
-      expect(await crumbsOf(page)).toEqual(['首页', '设置', '学校管理']);
-      expect(await currentLink(sidebar)).toBe('学校管理');
+      await eventually(() => crumbsOf(page), ['首页', '设置', '学校管理']);
+      await eventually(() => currentLink(sidebar), '学校管理');
 
       // a page opened from a list: the list is a breadcrumb, the page's own title (set by the page) last
       await navigate(page, () => visibleText(page, '新增学校').click());
       await untilCrumbs(page, ['首页', '设置', '学校管理', '新增学校']);
-      expect(await currentLink(sidebar)).toBe('学校管理');
+      await eventually(() => currentLink(sidebar), '学校管理');
       await input(page, NEW_SCHOOL).fill('光山县测试小学');
       await screenshot(page, 'desktop-shell-form-1440');
 
@@ -124,22 +124,22 @@ describe('the H5 frame: the desktop console and the phone title bar', () => {
       // another sidebar page, then the browser's back and forward
       await navigate(page, () => sidebar.getByRole('link', { name: '账号管理', exact: true }).click());
       expect(page.url()).toContain(ACCOUNTS_PAGE);
-      expect(await crumbsOf(page)).toEqual(['首页', '设置', '账号管理']);
+      await eventually(() => crumbsOf(page), ['首页', '设置', '账号管理']);
       await navigate(page, () => page.goBack());
       expect(page.url()).toContain(SCHOOLS_PAGE);
-      expect(await crumbsOf(page)).toEqual(['首页', '设置', '学校管理']);
-      expect(await currentLink(sidebar)).toBe('学校管理');
+      await eventually(() => crumbsOf(page), ['首页', '设置', '学校管理']);
+      await eventually(() => currentLink(sidebar), '学校管理');
       await navigate(page, () => page.goForward());
       expect(page.url()).toContain(ACCOUNTS_PAGE);
-      expect(await currentLink(sidebar)).toBe('账号管理');
+      await eventually(() => currentLink(sidebar), '账号管理');
       await navigate(page, () => page.goBack());
       await navigate(page, () => page.goBack());
       expect(page.url()).toContain(HOME_PAGE);
-      expect(await currentLink(sidebar)).toBe('首页');
+      await eventually(() => currentLink(sidebar), '首页');
 
       // the breadcrumb 首页 and the header's 我的
       await navigate(page, () => sidebar.getByRole('link', { name: '入学通知书回执', exact: true }).click());
-      expect(await crumbsOf(page)).toEqual(['首页', '通知', '入学通知书回执']);
+      await eventually(() => crumbsOf(page), ['首页', '通知', '入学通知书回执']);
       await navigate(page, () => crumbLink(page, '首页').click());
       expect(page.url()).toContain(HOME_PAGE);
       await navigate(page, () => header.getByRole('link', { name: '我的', exact: true }).click());
@@ -194,6 +194,20 @@ describe('the H5 frame: the desktop console and the phone title bar', () => {
     }
   }, 120_000);
 });
+
+/**
+ * Waits until `read` answers `expected` (the router and React finish a navigation a frame or two after
+ * the address changes), then asserts it, so a miss still shows what the page had.
+ */
+async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let value = await read();
+  while (JSON.stringify(value) !== JSON.stringify(expected) && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  expect(value).toEqual(expected);
+}
 
 function crumbsOf(page: Page): Promise<string[]> {
   return page.locator('.shell-crumbs').filter({ visible: true }).locator('.shell-crumb').allInnerTexts();
