@@ -289,6 +289,19 @@ function wrap(path: string, component: SimulateComponent, env: WeappEnvironment,
     return innermost[0]!;
   };
 
+  /** `find`, waiting for the element a while: a page opened just now may not have rendered it yet. */
+  const found = async (className: string, content?: string, timeoutMs = 5000): Promise<SimulateNode> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return find(className, content);
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await sleep(25);
+      }
+    }
+  };
+
   const settle = () => sleep(30);
 
   return {
@@ -302,16 +315,16 @@ function wrap(path: string, component: SimulateComponent, env: WeappEnvironment,
       }
     },
     async tap(className, content) {
-      find(className, content).dispatchEvent('tap');
+      (await found(className, content)).dispatchEvent('tap');
       await settle();
     },
     async trigger(className, eventName, content) {
       if (eventName === 'agreeprivacyauthorization') env.privacy.needAuthorization = false;
-      find(className, content).dispatchEvent(eventName);
+      (await found(className, content)).dispatchEvent(eventName);
       await settle();
     },
     async input(className, value) {
-      find(className).dispatchEvent('input', { detail: { value, cursor: value.length } });
+      (await found(className)).dispatchEvent('input', { detail: { value, cursor: value.length } });
       await settle();
     },
     close,

@@ -53,7 +53,7 @@ describe('transactionWithRetry', () => {
   });
 
   it('gives up after a bounded number of attempts and lets the conflict through', async () => {
-    const { dataSource, attempts } = fakeDataSource(Array.from({ length: 10 }, () => deadlock));
+    const { dataSource, attempts } = fakeDataSource(Array.from({ length: TRANSACTION_ATTEMPTS }, () => deadlock));
     await expect(transactionWithRetry(dataSource, async () => 'stored')).rejects.toBeInstanceOf(QueryFailedError);
     expect(attempts()).toBe(TRANSACTION_ATTEMPTS);
   });
