@@ -94,7 +94,7 @@ describe('the H5 frame: the desktop console and the phone title bar', () => {
 
       // a page opened from a list: the list is a breadcrumb, the page's own title (set by the page) last
       await navigate(page, () => visibleText(page, '新增学校').click());
-      await untilCrumbs(page, ['首页', '设置', '学校管理', '新增学校']);
+      await eventually(() => crumbsOf(page), ['首页', '设置', '学校管理', '新增学校']);
       await eventually(() => currentLink(sidebar), '学校管理');
       await input(page, NEW_SCHOOL).fill('光山县测试小学');
       await screenshot(page, 'desktop-shell-form-1440');
@@ -115,7 +115,7 @@ describe('the H5 frame: the desktop console and the phone title bar', () => {
       await sidebar.waitFor();
       expect(await titleBar.count()).toBe(0);
       expect(await input(page, NEW_SCHOOL).inputValue()).toBe('光山县测试小学');
-      await untilCrumbs(page, ['首页', '设置', '学校管理', '新增学校']);
+      await eventually(() => crumbsOf(page), ['首页', '设置', '学校管理', '新增学校']);
 
       // the list's breadcrumb leads back to it
       await navigate(page, () => crumbLink(page, '学校管理').click());
@@ -211,16 +211,6 @@ async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 10
 
 function crumbsOf(page: Page): Promise<string[]> {
   return page.locator('.shell-crumbs').filter({ visible: true }).locator('.shell-crumb').allInnerTexts();
-}
-
-async function untilCrumbs(page: Page, expected: string[]): Promise<void> {
-  await page.waitForFunction((wanted) => {
-    const crumbs = Array.from(document.querySelectorAll('.shell-crumbs')).find((element) => element.getBoundingClientRect().height > 0);
-    return (
-      crumbs !== undefined &&
-      Array.from(crumbs.querySelectorAll('.shell-crumb'), (crumb) => (crumb as HTMLElement).innerText).join('›') === wanted.join('›')
-    );
-  }, expected);
 }
 
 function crumbLink(page: Page, name: string): Locator {
