@@ -2,14 +2,16 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { cellText } from './cell-text';
+import { firstWorksheetRows } from './first-worksheet';
 
 /**
  * The one way a spreadsheet the county uploads is read (registries, subsidy lists): rows as text,
- * streamed: .xlsx through exceljs's streaming reader, .csv through csv-parse (UTF-8 or, as Excel
- * saves it in China, GB18030). Only the first worksheet is read; blank rows are skipped. Lines are
- * numbered as the official sees them in Excel: the header is line 1.
+ * streamed: .xlsx through exceljs's parsers from the archive's directory (first-worksheet.ts), .csv
+ * through csv-parse (UTF-8 or, as Excel saves it in China, GB18030). Only the first worksheet (the
+ * first tab the official sees) is read; blank rows are skipped. Lines are numbered as the official
+ * sees them in Excel: the header is line 1.
  */
 export interface TabularRow {
   line: number;
@@ -84,23 +86,12 @@ export async function* readTable(source: SheetSource, options: ReadOptions = {})
   if (kind === 'binary') throw new UnreadableFileError('文件不是 Excel（.xlsx）或 CSV 格式；旧版 .xls 请另存为 .xlsx');
   if (kind === 'xlsx') {
     try {
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(streamOf(source), {
-        worksheets: 'emit',
-        sharedStrings: 'cache',
-        styles: 'cache',
-        hyperlinks: 'ignore',
-        entries: 'emit',
-      });
-      for await (const worksheet of reader) {
-        for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
-          const values = row.values as ExcelJS.CellValue[];
-          const cells = values.slice(1).map(cellText);
-          if (cells.some((c) => c !== '')) yield { line: row.number, cells, format: 'xlsx' };
-        }
-        return;
+      for await (const row of firstWorksheetRows(source)) {
+        const values = row.values as ExcelJS.CellValue[];
+        const cells = values.slice(1).map(cellText);
+        if (cells.some((c) => c !== '')) yield { line: row.number, cells, format: 'xlsx' };
       }
-    } catch (error) {
-      if (error instanceof UnreadableFileError) throw error;
+    } catch {
       throw new UnreadableFileError('Excel 文件已损坏或不是有效的 .xlsx 文件');
     }
     return;
