@@ -419,6 +419,16 @@ describe('the fake WeChat server over HTTP', () => {
     expect(forced.access_token).not.toBe(first.access_token);
   });
 
+  it('a token issued now has its whole life left, however the clock moves while it is issued', async () => {
+    await fake.close();
+    let reading = clock.now().getTime();
+    // every reading of the fake's clock a millisecond after the one before
+    fake = await startFakeWechat({ appId: APP_ID, appSecret: APP_SECRET, now: () => (reading += 1) });
+    const base = { grant_type: 'client_credential', appid: APP_ID, secret: APP_SECRET };
+    expect((await post(TOKEN_PATH, base)).body).toEqual({ access_token: expect.any(String), expires_in: 7200 });
+    expect((await post(TOKEN_PATH, { ...base, force_refresh: true })).body).toEqual({ access_token: expect.any(String), expires_in: 7200 });
+  });
+
   it('subscribe/send: 40001 unknown token, 42001 expired token, 40003 no openid, 40037 no template, 47003 empty value', async () => {
     const token = String(
       (await post(TOKEN_PATH, { grant_type: 'client_credential', appid: APP_ID, secret: APP_SECRET })).body.access_token,

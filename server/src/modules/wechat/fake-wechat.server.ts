@@ -175,14 +175,16 @@ export class FakeWechatServer {
     if (body.grant_type !== 'client_credential') return this.reply(res, 200, { errcode: 40002, errmsg: 'invalid grant_type' });
     if (body.appid !== this.options.appId) return this.reply(res, 200, { errcode: 40013, errmsg: 'invalid appid' });
     if (body.secret !== this.options.appSecret) return this.reply(res, 200, { errcode: 40125, errmsg: 'invalid appsecret' });
-    this.tokenRequests.push({ forceRefresh: body.force_refresh === true, at: this.now() });
+    // one reading of the clock: a token issued now has its whole life left, not a millisecond less
+    const now = this.now();
+    this.tokenRequests.push({ forceRefresh: body.force_refresh === true, at: now });
     // Like the real stable_token, the same token is returned until it expires or a refresh is forced.
     const expiry = this.currentToken ? this.tokens.get(this.currentToken) : undefined;
-    if (!this.currentToken || !expiry || expiry <= this.now() || body.force_refresh === true) {
+    if (!this.currentToken || !expiry || expiry <= now || body.force_refresh === true) {
       this.currentToken = randomBytes(24).toString('base64url');
-      this.tokens.set(this.currentToken, this.now() + TOKEN_TTL_S * 1000);
+      this.tokens.set(this.currentToken, now + TOKEN_TTL_S * 1000);
     }
-    const remaining = Math.floor((this.tokens.get(this.currentToken)! - this.now()) / 1000);
+    const remaining = Math.floor((this.tokens.get(this.currentToken)! - now) / 1000);
     this.reply(res, 200, { access_token: this.currentToken, expires_in: remaining });
   }
 
