@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config/config.schema';
 import { AuthGuard } from './common/auth/auth.guard';
 import { CoreModule } from './common/core.module';
+import type { FileStore } from './common/files/file-store';
 import { ErrorFilter } from './common/errors/error.filter';
 import { validationError } from './common/errors/validation-issues';
 import { ResponseContractInterceptor } from './common/http/response-contract.interceptor';
@@ -43,11 +44,11 @@ import { WechatModule } from './modules/wechat/wechat.module';
 
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, logger: Logger): DynamicModule {
+  static register(config: AppConfig, logger: Logger, files: FileStore): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.register(config, logger),
+        CoreModule.register(config, logger, files),
         TypeOrmModule.forRootAsync({
           // One process migrates before it accepts requests; an instance of a cluster only checks the schema
           // (`cli migrate` is the deploy step). A database that is not up yet is retried in production; a

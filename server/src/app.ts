@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/config.schema';
 import { AppError } from './common/errors/app-error';
 import { toAppError } from './common/errors/error.filter';
+import { openFileStore } from './common/files/open-file-store';
 import { buildOpenApiDocument } from './common/http/openapi';
 import { precompressedAssets } from './common/http/precompressed-assets';
 import { RouteRegistry } from './common/http/route-registry';
@@ -46,7 +47,10 @@ const YEAR_SECONDS = 365 * 24 * 3600;
 
 /** Builds the whole server (not yet listening): API under /api, docs at /api/docs, the H5 app at /. */
 export async function createApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, logger), {
+  // the file store first: a bucket that is missing or refuses stops the start before the database is
+  // touched (as a provider it failed while the database module went on migrating, with nobody to stop it)
+  const files = await openFileStore(config, logger);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, logger, files), {
     bodyParser: false,
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
     abortOnError: false,

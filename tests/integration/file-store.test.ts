@@ -1,4 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import Sqlite from 'better-sqlite3';
+import { createConnection } from 'mysql2/promise';
 import type { ApiErrorBody, CaseDetail } from '@baoxue/shared';
 import { APP_CONFIG, type AppConfig } from '../../server/src/config/config.schema';
 import { DropoutCase } from '../../server/src/modules/cases/case.entity';
@@ -6,6 +8,7 @@ import { RetentionService } from '../../server/src/modules/cases/retention.servi
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { Upload } from '../../server/src/modules/uploads/upload.entity';
 import { expectError, signInAs, type ApiClient } from '../support/api';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestS3, type TestS3 } from '../support/s3';
 import { startTestServer, type TestServer } from '../support/server';
 import { fileTip, imageForm, photoWithGps, raiseTipLimit } from '../support/tips';
@@ -112,13 +115,39 @@ describe('files in an S3 bucket shared by two instances', () => {
   });
 });
 
-describe('starting on an S3 store', () => {
-  it('refuses to start on a bucket that does not exist, naming the setting', async () => {
-    const s3 = await startTestS3();
+/** The tables a database holds (none: nothing ran on it). */
+async function tablesIn(database: TestDatabase): Promise<number> {
+  if (database.config.kind === 'sqlite') {
+    if (!existsSync(database.config.file)) return 0;
+    const sqlite = new Sqlite(database.config.file, { readonly: true });
     try {
-      const started = startTestServer({ seedDemo: false, env: { ...s3.env, S3_BUCKET: 'no-such-bucket' } });
-      await expect(started).rejects.toThrow(/S3_BUCKET: there is no bucket no-such-bucket at http:\/\/127\.0\.0\.1:\d+; create it first/);
+      return (sqlite.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
     } finally {
+      sqlite.close();
+    }
+  }
+  const conn = await createConnection(database.url);
+  try {
+    const [rows] = await conn.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE()');
+    return Number((rows as Array<{ n: number }>)[0]!.n);
+  } finally {
+    await conn.end();
+  }
+}
+
+describe('starting on an S3 store', () => {
+  it('refuses to start on a bucket that does not exist, naming the setting, before it touches the database', async () => {
+    const s3 = await startTestS3();
+    const database = await createTestDatabase();
+    try {
+      const started = startTestServer({ databaseUrl: database.url, seedDemo: false, env: { ...s3.env, S3_BUCKET: 'no-such-bucket' } });
+      await expect(started).rejects.toThrow(/S3_BUCKET: there is no bucket no-such-bucket at http:\/\/127\.0\.0\.1:\d+; create it first/);
+      // nothing went on migrating after the refusal (as a provider, the store's check failed while the
+      // database module took the deploy lock and migrated, with nobody left to stop it)
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await tablesIn(database)).toBe(0);
+    } finally {
+      await database.drop();
       await s3.close();
     }
   });

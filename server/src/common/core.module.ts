@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema';
 import { Clock } from './clock';
 import { FileStore } from './files/file-store';
-import { openFileStore } from './files/open-file-store';
 import { JobRunner } from './jobs/job-runner';
 import { RateLimiter } from './http/rate-limiter';
 import { MemoryRateLimitStore, RateLimitStore, RedisRateLimitStore } from './http/rate-limit-store';
@@ -28,7 +27,8 @@ export class CoreModule implements OnModuleInit, OnModuleDestroy {
     await this.limits.close();
   }
 
-  static register(config: AppConfig, logger: Logger): DynamicModule {
+  /** `files`: the store the configuration names, opened and checked before the modules start (`openFileStore`). */
+  static register(config: AppConfig, logger: Logger, files: FileStore): DynamicModule {
     return {
       module: CoreModule,
       providers: [
@@ -44,7 +44,7 @@ export class CoreModule implements OnModuleInit, OnModuleDestroy {
         },
         RateLimiter,
         // files (uploads, registry sheets waiting for their import) live where every instance reads them
-        { provide: FileStore, useFactory: () => openFileStore(config, logger) },
+        { provide: FileStore, useValue: files },
         JobRunner,
       ],
       exports: [APP_CONFIG, LOGGER, Clock, RateLimiter, FileStore, JobRunner],

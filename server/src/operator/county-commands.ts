@@ -7,6 +7,8 @@ import { chinaMinute, type ApiRowError } from '@baoxue/shared';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config.schema';
 import { AppError } from '../common/errors/app-error';
+import { openFileStore } from '../common/files/open-file-store';
+import { createLogger } from '../common/logging/logger';
 import { CountyOnboardingService, OnboardingError } from '../modules/counties/county-onboarding.service';
 import { schoolTemplate } from '../modules/schools/school-import.service';
 import { OperatorModule } from './operator.module';
@@ -82,7 +84,8 @@ export async function runCountyCommand(
     err(`${command}: cannot read ${missing.join(', ')}: no such file`);
     return EXIT.noInput;
   }
-  const app = await NestFactory.createApplicationContext(OperatorModule.register(context.config, context.dataSource), {
+  const files = await openFileStore(context.config, createLogger('silent'));
+  const app = await NestFactory.createApplicationContext(OperatorModule.register(context.config, context.dataSource, files), {
     logger: false,
     abortOnError: false,
   });

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config.schema';
 import { CoreModule } from '../common/core.module';
+import type { FileStore } from '../common/files/file-store';
 import { createLogger } from '../common/logging/logger';
 import { AuthModule } from '../modules/auth/auth.module';
 import { CountiesModule } from '../modules/counties/counties.module';
@@ -14,11 +15,11 @@ import { CountiesModule } from '../modules/counties/counties.module';
  */
 @Module({})
 export class OperatorModule {
-  static register(config: AppConfig, dataSource: DataSource): DynamicModule {
+  static register(config: AppConfig, dataSource: DataSource, files: FileStore): DynamicModule {
     return {
       module: OperatorModule,
       imports: [
-        CoreModule.register(config, createLogger('silent')),
+        CoreModule.register(config, createLogger('silent'), files),
         TypeOrmModule.forRootAsync({ useFactory: () => ({}), dataSourceFactory: () => Promise.resolve(dataSource) }),
         AuthModule.register({ devLogin: false }),
         CountiesModule,
