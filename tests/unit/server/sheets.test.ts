@@ -1,5 +1,5 @@
 import type { ApiRowError } from '@baoxue/shared';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -181,20 +181,25 @@ describe('one streamed reader for .xlsx and .csv', () => {
       ['学籍号', '身份证号', '姓名＊', '学年', '困难类别', '是否寄宿'],
       ['G411522201001010011', '', '陈寄宿', '2024—2025', '脱贫户', '是'],
     ]);
-    const path = join(await mkdtemp(join(tmpdir(), 'bx-sheet-')), 'small.xlsx');
+    const dir = await mkdtemp(join(tmpdir(), 'bx-sheet-'));
+    const path = join(dir, 'small.xlsx');
     await writeFile(path, file);
     const outcomes = new Map<string, number>();
-    for (let round = 0; round < 250; round++) {
-      await Promise.all(
-        Array.from({ length: 8 }, async (_, i) => {
-          const rows: TabularRow[] = [];
-          const outcome = await (async () => {
-            for await (const row of readTable(i % 2 ? path : file)) rows.push(row);
-            return rows.length === 2 && rows[1]!.cells[2] === '陈寄宿' ? 'whole' : `${rows.length} rows`;
-          })().catch((error: Error) => error.message);
-          outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-        }),
-      );
+    try {
+      for (let round = 0; round < 250; round++) {
+        await Promise.all(
+          Array.from({ length: 8 }, async (_, i) => {
+            const rows: TabularRow[] = [];
+            const outcome = await (async () => {
+              for await (const row of readTable(i % 2 ? path : file)) rows.push(row);
+              return rows.length === 2 && rows[1]!.cells[2] === '陈寄宿' ? 'whole' : `${rows.length} rows`;
+            })().catch((error: Error) => error.message);
+            outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+          }),
+        );
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
     expect(Object.fromEntries(outcomes)).toEqual({ whole: 2000 });
   });
