@@ -111,24 +111,21 @@ function caseTimes(units: ScorecardUnits, start: unknown, end: unknown): Stateme
  * The median hours from a case opening (a tip received) to its first acceptance, per unit, over the
  * cases opened in the period and accepted: rows numbered by hours within their unit, the middle one
  * (or the mean of the middle two) kept — `2·rn` between `n` and `n+2` is exactly those. Each case's
- * first acceptance comes from one grouped read of the timelines, joined once (see `workStatement`).
+ * first acceptance comes from the same grouped read of the timelines as its work (`caseTimes`).
  */
 export function acknowledgeStatement(period: ScorecardPeriod, at: AsTimestamp, hours: HoursBetween): Statement {
   const { unit, where } = unitsOf(period.units);
-  const scoped = unitsOf(period.units, 's');
-  const opened = { sql: '', values: [at(startOfChinaDay(period.from)), at(endOfChinaDay(period.to))] };
+  const start = at(startOfChinaDay(period.from));
+  const end = at(endOfChinaDay(period.to));
   return join([
     'SELECT r.unit AS unit, AVG(r.hours) AS median_hours, MAX(r.n) AS acknowledged FROM (',
     'SELECT x.unit, x.hours, ROW_NUMBER() OVER (PARTITION BY x.unit ORDER BY x.hours) AS rn, COUNT(*) OVER (PARTITION BY x.unit) AS n FROM (',
-    `SELECT ${unit} AS unit, ${hours('c.opened_at', 'a.accepted_at')} AS hours FROM cases c JOIN (`,
-    "SELECT e.case_id, MIN(e.at) AS accepted_at FROM case_events e JOIN cases s ON s.id = e.case_id WHERE e.kind = 'accepted' AND ",
-    scoped.where,
-    ' AND s.merged_into_id IS NULL AND s.opened_at >= ? AND s.opened_at <= ?',
-    opened,
-    ' GROUP BY e.case_id) a ON a.case_id = c.id WHERE ',
+    `SELECT ${unit} AS unit, ${hours('c.opened_at', 't.accepted_at')} AS hours FROM cases c JOIN (`,
+    caseTimes(period.units, start, end),
+    ') t ON t.case_id = c.id WHERE ',
     where,
     ' AND c.merged_into_id IS NULL AND c.opened_at >= ? AND c.opened_at <= ?',
-    opened,
+    { sql: '', values: [start, end] },
     ') x WHERE x.hours IS NOT NULL) r WHERE 2 * r.rn BETWEEN r.n AND r.n + 2 GROUP BY r.unit',
   ]);
 }
