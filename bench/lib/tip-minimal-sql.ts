@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { newId } from '../../server/src/common/ids';
 import { tipRequest } from './tips';
 
@@ -10,17 +10,19 @@ import { tipRequest } from './tips';
  *
  *   the session (who sends it); then in the transaction: the supervisor's daily counter (one upsert
  *   that also answers the new count), the child's claim row (name and village: parallel reports of
- *   one child take turns), the namesakes of the village, then either a new child with its case, the
- *   case's routing, its two events ('opened', 'routed'), the officials to tell and their inbox and
- *   WeChat outbox rows — or, for a namesake with an open case, that case's tip count and a
- *   'tip_attached' event; last the tip itself, whose unique (supervisor, idempotency key) is the
- *   idempotency claim.
+ *   one child take turns), the namesakes of the village, then either, for a namesake with an open
+ *   case, that case's tip count, a 'tip_attached' event and the tip — or a new child, the new case's
+ *   routing and its two events ('opened', 'routed'), the officials to tell, the tip, and last the
+ *   county's case number (one upsert on the county's counter row, locked from there to the commit,
+ *   so it comes last, as in the product), the officials' inbox and WeChat outbox rows naming it and
+ *   the case. The tip's unique (supervisor, idempotency key) is the idempotency claim.
  *
  * The rows go to copies of the product's tables (`CREATE TABLE bench_min_<t> LIKE <t>`: same columns,
  * same indexes), so the product's runs and these never share rows or locks.
  */
 const TABLES = [
   'quota_counters',
+  'case_number_counters',
   'child_identity_claims',
   'children',
   'cases',
@@ -40,7 +42,8 @@ const SQL = {
   child: `INSERT INTO ${T.children} (id, name, name_key, sex, birth_year, birth_year_exact, village_code, priority_groups, county_code, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, '[]', ?, ?, ?)`,
   openCase: `SELECT id FROM ${T.cases} WHERE open_child_id = ?`,
   attach: `UPDATE ${T.cases} SET tip_count = tip_count + 1 WHERE id = ?`,
-  case: `INSERT INTO ${T.cases} (id, child_id, open_child_id, priority, status, source, county_code, township_code, village_code, routing_code, opened_at, due_at, due_kind, tip_count, version) VALUES (?, ?, ?, 0, 'reported', 'tip', ?, ?, ?, ?, ?, ?, 'accept', 1, 1)`,
+  caseNumber: `INSERT INTO ${T.case_number_counters} (county_code, year, last) VALUES (?, ?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE last = LAST_INSERT_ID(last + 1)`,
+  case: `INSERT INTO ${T.cases} (id, case_number, child_id, open_child_id, priority, status, source, county_code, township_code, village_code, routing_code, opened_at, due_at, due_kind, tip_count, version) VALUES (?, ?, ?, ?, 0, 'reported', 'tip', ?, ?, ?, ?, ?, ?, 'accept', 1, 1)`,
   routing: `INSERT INTO ${T.case_routings} (id, case_id, at, township_code, rule, actor_id, reason) VALUES (?, ?, ?, ?, 'village', NULL, NULL)`,
   events: `INSERT INTO ${T.case_events} (id, case_id, at, actor_id, kind, data) VALUES (?, ?, ?, NULL, 'opened', '{"source":"tip"}'), (?, ?, ?, NULL, 'routed', ?)`,
   event: `INSERT INTO ${T.case_events} (id, case_id, at, actor_id, kind, data) VALUES (?, ?, ?, NULL, 'tip_attached', ?)`,
@@ -96,37 +99,30 @@ async function writeTip(
     const [namesakes] = await conn.execute<RowDataPacket[]>(SQL.namesakes, [nameKey, village]);
     const known = namesakes.find((n) => Math.abs(Number(n.birth_year) - birthYear) <= 1);
     const [open] = known ? await conn.execute<RowDataPacket[]>(SQL.openCase, [known.id]) : [[]];
-    let caseId: string;
+    const caseId = open[0] ? (open[0].id as string) : newId();
+    const insertTip = () =>
+      conn.execute(SQL.tip, [
+        newId(),
+        supervisorId,
+        tip.idempotencyKey || randomUUID(),
+        createHash('sha256').update(body).digest('hex'),
+        caseId,
+        open[0] ? 1 : 0,
+        tip.child.name,
+        tip.child.sex,
+        tip.child.age,
+        village,
+        tip.observation,
+        now,
+      ]);
     if (open[0]) {
-      caseId = open[0].id as string;
       await conn.execute(SQL.attach, [caseId]);
       await conn.execute(SQL.event, [newId(), caseId, now, JSON.stringify({ tipId: newId() })]);
+      await insertTip();
     } else {
+      const county = village.slice(0, 6) + '000000';
       const childId = known ? (known.id as string) : newId();
-      if (!known)
-        await conn.execute(SQL.child, [
-          childId,
-          tip.child.name,
-          nameKey,
-          tip.child.sex,
-          birthYear,
-          village,
-          village.slice(0, 6) + '000000',
-          now,
-          now,
-        ]);
-      caseId = newId();
-      await conn.execute(SQL.case, [
-        caseId,
-        childId,
-        childId,
-        village.slice(0, 6) + '000000',
-        township,
-        village,
-        village,
-        now,
-        new Date(now.getTime() + 72 * 3_600_000),
-      ]);
+      if (!known) await conn.execute(SQL.child, [childId, tip.child.name, nameKey, tip.child.sex, birthYear, village, county, now, now]);
       await conn.execute(SQL.routing, [newId(), caseId, now, township]);
       await conn.execute(SQL.events, [
         newId(),
@@ -138,6 +134,9 @@ async function writeTip(
         JSON.stringify({ townshipCode: township, rule: 'village' }),
       ]);
       const [officials] = await conn.execute<RowDataPacket[]>(SQL.officials, [township, village]);
+      await insertTip();
+      const [{ insertId: number }] = await conn.execute<ResultSetHeader>(SQL.caseNumber, [county, now.getUTCFullYear()]);
+      const caseNumber = `${county}-${now.getUTCFullYear()}-${String(number).padStart(6, '0')}`;
       if (officials.length) {
         const key = `case-routed:${caseId}:${village}:${now.getTime()}`;
         await conn.execute(
@@ -147,7 +146,7 @@ async function writeTip(
             o.id,
             `${key}:${o.id}`,
             '新的疑似辍学线索',
-            `${village}，请在72小时内受理。`,
+            `案件${caseNumber}，${village}，请在72小时内受理。`,
             `/official/case?id=${caseId}`,
             now,
             null,
@@ -171,21 +170,19 @@ async function writeTip(
           ]),
         );
       }
+      await conn.execute(SQL.case, [
+        caseId,
+        caseNumber,
+        childId,
+        childId,
+        county,
+        township,
+        village,
+        village,
+        now,
+        new Date(now.getTime() + 72 * 3_600_000),
+      ]);
     }
-    await conn.execute(SQL.tip, [
-      newId(),
-      supervisorId,
-      tip.idempotencyKey || randomUUID(),
-      createHash('sha256').update(body).digest('hex'),
-      caseId,
-      open[0] ? 1 : 0,
-      tip.child.name,
-      tip.child.sex,
-      tip.child.age,
-      village,
-      tip.observation,
-      now,
-    ]);
     await conn.query('COMMIT');
   } catch (error) {
     await conn.query('ROLLBACK');

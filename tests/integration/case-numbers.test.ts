@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import {
   caseNumberYear,
@@ -16,6 +17,7 @@ import { School } from '../../server/src/modules/schools/school.entity';
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { expectError, signInAs, type ApiClient } from '../support/api';
 import { clientFor, createUser, OTHER_COUNTY, seedOtherCounty } from '../support/factories';
+import { currentDatabaseKind } from '../support/database';
 import { csv, HOUSEHOLD_HEADER, importRegistry } from '../support/registry';
 import { startTestServer, type TestServer } from '../support/server';
 import { fileTip, raiseTipLimit, WUMING, ZHANGWEIZI, type TipResponse } from '../support/tips';
@@ -219,6 +221,62 @@ describe('case numbers', () => {
     expect(sequences).toEqual(sequences.map((_, i) => before + 1 + i));
     await expectConsecutivePerCounty(false);
   }, 120_000);
+
+  /*
+   * The county's counter row stays locked from a case's number until its transaction commits, and
+   * every case the county opens meanwhile waits (issue 19): a tip takes the number last. Held here by
+   * another transaction, the waiting tip has already written its tip, routing and events (read
+   * uncommitted), and nothing but the case row and its notices is left for after the number.
+   */
+  (currentDatabaseKind() === 'mysql' ? it : it.skip)(
+    'takes the county number last in a tip that opens a case',
+    async () => {
+      const { year } = parts((await caseOf(await fileTip(supervisor, { child: { name: '编号锁前', age: 9 } }))).caseNumber);
+      const holder = server.dataSource.createQueryRunner();
+      const reader = server.dataSource.createQueryRunner();
+      let pending: Promise<TipResponse> | undefined;
+      try {
+        await holder.startTransaction();
+        const [held] = await holder.query('SELECT last FROM case_number_counters WHERE county_code = ? AND year = ? FOR UPDATE', [
+          COUNTY,
+          year,
+        ]);
+        const body = { idempotencyKey: randomUUID(), child: { name: '编号锁中', age: 10 } };
+        pending = fileTip(supervisor, body);
+        await reader.startTransaction('READ UNCOMMITTED');
+        // the tip's connection asks for the county's number, and waits for the holder
+        const waiting = async () =>
+          (
+            await reader.query(
+              "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE db = DATABASE() AND info LIKE 'INSERT INTO case_number_counters%'",
+            )
+          )[0].n > 0;
+        for (const started = Date.now(); !(await waiting());) {
+          if (Date.now() - started > 10_000) throw new Error('the tip never asked for the county number');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        const [tip] = await reader.query('SELECT case_id FROM tips WHERE idempotency_key = ?', [body.idempotencyKey]);
+        expect(tip).toBeDefined();
+        const routings = await reader.query('SELECT id FROM case_routings WHERE case_id = ?', [tip.case_id]);
+        const events = await reader.query('SELECT kind FROM case_events WHERE case_id = ? ORDER BY kind', [tip.case_id]);
+        expect([routings.length, events.map((e: { kind: string }) => e.kind)]).toEqual([1, ['opened', 'routed']]);
+        expect(await reader.query('SELECT id FROM cases WHERE id = ?', [tip.case_id])).toEqual([]);
+        await reader.commitTransaction();
+        await holder.commitTransaction();
+        const opened = await caseOf(await pending);
+        expect(opened.id).toBe(tip.case_id);
+        expect(parts(opened.caseNumber).sequence).toBe(Number(held.last) + 1);
+      } finally {
+        for (const runner of [reader, holder]) {
+          if (runner.isTransactionActive) await runner.rollbackTransaction();
+          await runner.release();
+        }
+        // a failed check lets the tip go on: it ends before the next test counts
+        await pending;
+      }
+    },
+    60_000,
+  );
 
   it('numbers the cases opened before the migration in opening order, and counts on from there', async () => {
     const counts = await expectConsecutivePerCounty(false);

@@ -238,11 +238,19 @@ export class CasesService {
 
   /**
    * Opens a case for a new report, routed in the same transaction, and tells whoever must act.
-   * Used for tips now, and for cross-checks and absences later.
+   * Used for tips, the school line and absences (a cross-check opens its cases in batches).
+   *
+   * The case's number is reserved last: the county's counter row stays locked from its reservation
+   * until the transaction ends, and every case the county opens meanwhile waits for it. A caller
+   * with more to write (the tip that opens the case) writes it first and opens the case last, under
+   * an id it chose (`input.id`), so the county's openings take turns only over the case's own row
+   * and the commit.
    */
   async open(
     manager: EntityManager,
     input: {
+      /** The case's id, when the caller has written rows naming it already. */
+      id?: string;
       childId: string;
       /** The child's priority groups: a case of a child in one is listed first. */
       priorityGroups: readonly PriorityGroup[];
@@ -258,14 +266,16 @@ export class CasesService {
     const now = this.clock.now();
     const settings =
       known?.countyCode === input.decision.countyCode ? known.settings : await this.settingsOf(input.decision.countyCode, manager);
-    const record = this.newCase(input, input.source, now, settings);
-    await this.caseNumbers.assign(manager, [record]);
-    await insertRows(manager, DropoutCase, [record]);
+    const record = { ...this.newCase(input, input.source, now, settings), ...(input.id ? { id: input.id } : {}) };
     // 'opened' goes in with the 'routed' event of the first routing: one statement, same order
     await this.recordRouting(manager, record, input.decision, null, [
       { id: newId(), caseId: record.id, at: now, actorId: input.actorId, kind: 'opened', data: { source: input.source } },
     ]);
-    await this.announceRouting(manager, record, settings.acknowledgeHours);
+    // the notice names the case by its number: who hears of it and where is read before the number
+    const audience = await this.routingAudience(manager, record);
+    await this.caseNumbers.assign(manager, [record]);
+    await this.announceRouting(manager, record, settings.acknowledgeHours, audience);
+    await insertRows(manager, DropoutCase, [record]);
     return record;
   }
 
@@ -462,11 +472,22 @@ export class CasesService {
   }
 
   /** Tells the township (or, in triage, the county) that a case waits for them. */
-  private async announceRouting(manager: EntityManager, record: DropoutCase, acknowledgeHours: number): Promise<void> {
+  private async announceRouting(
+    manager: EntityManager,
+    record: DropoutCase,
+    acknowledgeHours: number,
+    audience?: { recipients: string[]; place: string },
+  ): Promise<void> {
+    const { recipients, place } = audience ?? (await this.routingAudience(manager, record));
+    await this.notifications.notify(manager, recipients, routedNotice(record, place, acknowledgeHours, this.clock.now()));
+  }
+
+  /** Who must hear that a case was routed (`announceRouting`), and the place its notice names. */
+  private async routingAudience(manager: EntityManager, record: DropoutCase): Promise<{ recipients: string[]; place: string }> {
     const recipients = await this.routing.recipients(manager, record, record.schoolId);
     const placeCode = record.villageCode ?? record.townshipCode;
     const place = placeCode ? ((await this.divisions.fullNames([placeCode], manager)).get(placeCode) ?? '') : '';
-    await this.notifications.notify(manager, recipients, routedNotice(record, place, acknowledgeHours, this.clock.now()));
+    return { recipients, place };
   }
 
   /** A guarded write: the row must still have the version this request read. */

@@ -190,8 +190,10 @@ export class TipsService {
    * the supervisor's tips take turns), then the child is resolved in the registry and the tip joins
    * the child's open case or opens one. Both are held by unique keys: a race lost to a parallel tip
    * about the same child fails here and runs again, finding the winner's child and case. The tip's
-   * idempotency key is held the same way, by the tip's unique (supervisor, key) when it is written
-   * last: a retry of a stored tip fails there and answers with the stored one (its work rolled back).
+   * idempotency key is held the same way, by the tip's unique (supervisor, key): a retry of a stored
+   * tip fails there and answers with the stored one (its work rolled back). A new case is opened
+   * last, after the tip naming it: its number locks the county's counter until the commit
+   * (`CasesService.open`).
    */
   private async store(
     manager: EntityManager,
@@ -226,35 +228,10 @@ export class TipsService {
     const { child, created } = await this.children.resolve(manager, report, 'tip');
     // a child recorded just now has no case yet
     const existing = created ? null : await this.caseRecords.openCaseOf(manager, child.id);
-    let caseId: string;
-    let message: string;
+    const caseId = existing?.id ?? newId();
     if (existing) {
-      caseId = existing.id;
-      message = MESSAGES.followed;
       await this.caseRecords.changeTipCount(manager, existing.id, 1);
       await this.cases.event(manager, existing.id, null, 'tip_attached', { tipId });
-    } else {
-      // a known child's own village routes the case when the tip names only its township or county
-      const place =
-        child.villageCode && (!input.divisionCode || child.villageCode.startsWith(divisionPrefix(input.divisionCode)))
-          ? child.villageCode
-          : input.divisionCode;
-      const decision = await this.routing.decide(manager, place, caller.countyCode!, county.served ? caller.countyCode : null);
-      const opened = await this.cases.open(
-        manager,
-        {
-          childId: child.id,
-          priorityGroups: child.priorityGroups,
-          source: 'tip',
-          decision,
-          schoolId: await this.servedSchool(manager, input.child.lastSchoolId ?? child.schoolId),
-          actorId: null,
-          tipCount: 1,
-        },
-        { countyCode: caller.countyCode!, settings },
-      );
-      caseId = opened.id;
-      message = decision.townshipCode ? MESSAGES.routed : MESSAGES.triage;
     }
     const tip = manager.create(Tip, {
       id: tipId,
@@ -284,7 +261,28 @@ export class TipsService {
       throw error;
     }
     if (input.photoId) await this.uploads.attach(manager, input.photoId, caller.userId, 'tip_evidence', tipId, 'photoId');
-    return { tip, message, openedCase: !existing };
+    if (existing) return { tip, message: MESSAGES.followed, openedCase: false };
+    // a known child's own village routes the case when the tip names only its township or county
+    const place =
+      child.villageCode && (!input.divisionCode || child.villageCode.startsWith(divisionPrefix(input.divisionCode)))
+        ? child.villageCode
+        : input.divisionCode;
+    const decision = await this.routing.decide(manager, place, caller.countyCode!, county.served ? caller.countyCode : null);
+    await this.cases.open(
+      manager,
+      {
+        id: caseId,
+        childId: child.id,
+        priorityGroups: child.priorityGroups,
+        source: 'tip',
+        decision,
+        schoolId: await this.servedSchool(manager, input.child.lastSchoolId ?? child.schoolId),
+        actorId: null,
+        tipCount: 1,
+      },
+      { countyCode: caller.countyCode!, settings },
+    );
+    return { tip, message: decision.townshipCode ? MESSAGES.routed : MESSAGES.triage, openedCase: true };
   }
 
   /** The supervisor's tip under this key, if one is stored (also by a parallel request that just committed). */
