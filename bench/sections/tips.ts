@@ -15,8 +15,9 @@ const REPEATS = 3;
 /**
  * 1. Tip intake: many supervisors post tips (distinct tokens and idempotency keys, villages all over
  * the county) on 16 connections. Baseline: a tip's minimal SQL (bench/lib/tip-minimal-sql.ts: the
- * statements a tip needs, prepared, in one transaction, through mysql2 on 16 connections); a second
- * reference is a bare single-row INSERT of a tip-shaped row — the floor of "one durable write".
+ * statements a tip needs, prepared, in one transaction, through mysql2 on 16 connections); other
+ * references: the same without the county's case number (what its one counter row costs), and a bare
+ * single-row INSERT of a tip-shaped row — the floor of "one durable write".
  */
 export const tipsSection: Section = {
   key: 'tips',
@@ -37,20 +38,25 @@ export const tipsSection: Section = {
       const bare = () =>
         closedLoop(CONNECTIONS, baselineDuration, () => sqlPool.execute(insert, tipRow(supervisors.userIds, villages) as never[]));
       const minimalTip = await minimalTipSql(sqlPool, supervisors.tokens, villages);
-      const minimal = () => closedLoop(CONNECTIONS, baselineDuration, minimalTip);
+      const minimal = () => closedLoop(CONNECTIONS, baselineDuration, () => minimalTip(true));
+      const unnumbered = () => closedLoop(CONNECTIONS, baselineDuration, () => minimalTip(false));
 
       ctx.log(`tips: warm-up`);
       await tipLoad(server.url, supervisors.tokens, villages, CONNECTIONS, 5);
       await bare();
       await minimal();
+      await unnumbered();
       const product: LoadResult[] = [];
       const baseline: LoadResult[] = [];
       const inserts: LoadResult[] = [];
+      const withoutNumber: LoadResult[] = [];
       for (let r = 0; r < REPEATS; r++) {
         baseline.push(await minimal());
         ctx.log(
           `tips: minimal SQL ${r + 1}: ${fmt(baseline[r]!.throughput)} tips/s, p99 ${fmt(baseline[r]!.p99)} ms, failures ${baseline[r]!.failures}`,
         );
+        withoutNumber.push(await unnumbered());
+        ctx.log(`tips: minimal SQL without the case number ${r + 1}: ${fmt(withoutNumber[r]!.throughput)} tips/s`);
         inserts.push(await bare());
         ctx.log(`tips: bare INSERT ${r + 1}: ${fmt(inserts[r]!.throughput)} rows/s, p99 ${fmt(inserts[r]!.p99)} ms`);
         product.push(await tipLoad(server.url, supervisors.tokens, villages, CONNECTIONS, duration));
@@ -75,6 +81,14 @@ export const tipsSection: Section = {
         goals: [],
       };
       throughput.goals.push(ratioGoal(throughput, 0.5));
+      const againstUnnumbered: Figure = {
+        label: 'throughput against the minimal SQL without the case number',
+        unit: 'tips/s',
+        better: 'higher',
+        samples: product.map((p) => p.throughput),
+        baseline: { label: 'minimal SQL, no case number', unit: 'tips/s', samples: withoutNumber.map((b) => b.throughput) },
+        goals: [],
+      };
       const againstInsert: Figure = {
         label: 'throughput against one bare INSERT',
         unit: 'tips/s',
@@ -110,7 +124,8 @@ export const tipsSection: Section = {
         );
       const statements = await statementsOfOneTip(server.url, supervisors.tokens, villages, db.name);
       notes.push(
-        `One tip as the database sees it (MariaDB's general log, one request): ${statements.length} statements against the minimal SQL's 13 or 15 (the session, then in one transaction: START, the daily counter's upsert, the child's claim row, the village's namesakes, child, case, routing, the two events in one INSERT, the officials, their inbox and outbox rows when there are any, the tip, COMMIT) — ${statements.map((s) => `\`${s}\``).join(', ')}. Each is a round trip on loopback while the transaction holds its locks; on 2 cores the server process and MariaDB share the CPU.`,
+        `One tip as the database sees it (MariaDB's general log, one request): ${statements.length} statements against the minimal SQL's 13 or 15 for a new child (the session, then in one transaction: START, the daily counter's upsert, the child's claim row, the village's namesakes, child, routing, the two events in one INSERT, the officials, the tip, the county's case number, the officials' inbox and outbox rows when there are any, the case, COMMIT) — ${statements.map((s) => `\`${s}\``).join(', ')}. Each is a round trip on loopback while the transaction holds its locks; on 2 cores the server process and MariaDB share the CPU.`,
+        `The county's case number (案件编号, consecutive in a county's year) comes from one counter row per county, locked from the number's reservation until the commit: every new case of the county waits for it, so both the product and the minimal SQL take it last (only the notices naming it, the case row and the commit after it). All of this load opens cases in one county; a province's counties each have their own row. The figure against the minimal SQL without the number shows what the one row costs here.`,
       );
       const missed = [throughput, p99].some((f) => f.goals.some((g) => !g.met));
       if (missed || ctx.profile) {
@@ -127,10 +142,10 @@ export const tipsSection: Section = {
         setup: [
           `Real server process (demo mode, logs at info, response validation off, pool of 10 MySQL connections) on a fresh MariaDB database with the seeded county (19 townships, ${villages.length} villages).`,
           `${SUPERVISORS} supervisors with their own session tokens; every request has a new idempotency key, a random village and a random child, so most tips open a new case (routing, notifications to the township and village officials, the WeChat outbox) and some join an open case.`,
-          `autocannon, ${CONNECTIONS} connections, ${duration} s per repeat, ${REPEATS} repeats after a 5 s warm-up; every answer must be 201. Baseline: a tip's minimal SQL on ${CONNECTIONS} mysql2 connections — the same random tips, each the statements a tip needs (the session; the daily counter, the child's claim and namesakes, child, case, routing, events, the officials and their inbox and outbox rows, the tip), prepared, in one transaction, into copies of the product's tables (\`CREATE TABLE … LIKE\`); second reference: single-row INSERTs into a copy of the \`tips\` table. ${baselineDuration} s per repeat each, interleaved with the product runs.`,
+          `autocannon, ${CONNECTIONS} connections, ${duration} s per repeat, ${REPEATS} repeats after a 5 s warm-up; every answer must be 201. Baseline: a tip's minimal SQL on ${CONNECTIONS} mysql2 connections — the same random tips, each the statements a tip needs (the session; the daily counter, the child's claim and namesakes, child, routing, events, the officials, the tip, the county's case number, the officials' inbox and outbox rows and the case), prepared, in one transaction, into copies of the product's tables (\`CREATE TABLE … LIKE\`); second reference: the same minimal SQL without the case number; third: single-row INSERTs into a copy of the \`tips\` table. ${baselineDuration} s per repeat each, interleaved with the product runs.`,
           `At the end the database held ${Number(tips).toLocaleString('en-US')} tips in ${Number(cases).toLocaleString('en-US')} cases.`,
         ],
-        figures: [throughput, p50, p99, againstInsert],
+        figures: [throughput, p50, p99, againstUnnumbered, againstInsert],
         notes,
       };
     } finally {
