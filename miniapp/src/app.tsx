@@ -4,7 +4,10 @@ import { listenForPrivacyAuthorization } from './services/privacy';
 import { rollCallOutbox } from './services/roll-call-outbox';
 import { tipOutbox } from './services/tip-outbox';
 import { startAccessibility } from './utils/a11y';
+import { adaptTaroComponents } from './utils/taro-components';
 import './app.css';
+
+adaptTaroComponents();
 
 export default function App({ children }: PropsWithChildren) {
   useLaunch(() => {
