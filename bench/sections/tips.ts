@@ -72,31 +72,27 @@ export const tipsSection: Section = {
       const baselineFailures = baseline.reduce((n, b) => n + b.failures, 0);
       if (baselineFailures) throw new Error(`the minimal SQL failed ${baselineFailures} times`);
 
-      const throughput: Figure = {
-        label: 'throughput',
+      // the product's throughput beside each reference run
+      const throughputAgainst = (label: string, reference: { label: string; unit: string; runs: LoadResult[] }): Figure => ({
+        label,
         unit: 'tips/s',
         better: 'higher',
         samples: product.map((p) => p.throughput),
-        baseline: { label: 'minimal SQL', unit: 'tips/s', samples: baseline.map((b) => b.throughput) },
+        baseline: { label: reference.label, unit: reference.unit, samples: reference.runs.map((b) => b.throughput) },
         goals: [],
-      };
+      });
+      const throughput = throughputAgainst('throughput', { label: 'minimal SQL', unit: 'tips/s', runs: baseline });
       throughput.goals.push(ratioGoal(throughput, 0.5));
-      const againstUnnumbered: Figure = {
-        label: 'throughput against the minimal SQL without the case number',
+      const againstUnnumbered = throughputAgainst('throughput against the minimal SQL without the case number', {
+        label: 'minimal SQL, no case number',
         unit: 'tips/s',
-        better: 'higher',
-        samples: product.map((p) => p.throughput),
-        baseline: { label: 'minimal SQL, no case number', unit: 'tips/s', samples: withoutNumber.map((b) => b.throughput) },
-        goals: [],
-      };
-      const againstInsert: Figure = {
-        label: 'throughput against one bare INSERT',
-        unit: 'tips/s',
-        better: 'higher',
-        samples: product.map((p) => p.throughput),
-        baseline: { label: 'bare INSERT', unit: 'rows/s', samples: inserts.map((b) => b.throughput) },
-        goals: [],
-      };
+        runs: withoutNumber,
+      });
+      const againstInsert = throughputAgainst('throughput against one bare INSERT', {
+        label: 'bare INSERT',
+        unit: 'rows/s',
+        runs: inserts,
+      });
       const p99s = product.map((p) => p.p99);
       const p99: Figure = {
         label: 'p99 latency',
