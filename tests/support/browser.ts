@@ -68,6 +68,16 @@ export function visibleText(page: Page, text: string | RegExp, exact = true): Lo
 }
 
 /**
+ * Resizes the page and waits until the app has laid itself out for the new width: the browser reports
+ * the media query's change (useDesktop) in the next frame, and the render it causes runs before that
+ * frame's animation callbacks; a locator resolved any sooner may name an element about to go.
+ */
+export async function resize(page: Page, size: { width: number; height: number }): Promise<void> {
+  await page.setViewportSize(size);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/**
  * Waits for navigation to finish: the page the URL names is mounted (a subpackage page loads its
  * chunk first), it is the only page shown, and Taro's slide-in transition has ended.
  */

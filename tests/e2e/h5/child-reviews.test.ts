@@ -6,7 +6,7 @@ import { ChildMatchReview, ChildMerge } from '../../../server/src/modules/childr
 import { Child } from '../../../server/src/modules/children/child.entity';
 import { Tip } from '../../../server/src/modules/tips/tip.entity';
 import { signInAs, type ApiClient } from '../../support/api';
-import { launchChromium, navigate, openPhone, screenshot, settled, visibleText } from '../../support/browser';
+import { launchChromium, navigate, openPhone, resize, screenshot, settled, visibleText } from '../../support/browser';
 import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { createPupil, DEMO_SCHOOL, schoolByName } from '../../support/pupils';
 import { startTestServer, type TestServer } from '../../support/server';
@@ -343,7 +343,8 @@ async function screenshots(
     [PHONE, ''],
   ] as const;
   for (const [viewport, suffix] of phoneOnly ? viewports.slice(1) : viewports) {
-    await page.setViewportSize(viewport);
+    // the desktop opens the pair above its table, the phone shows it as a card: the other one goes
+    await resize(page, viewport);
     // the success toast has faded (its box is empty, so Playwright's visibility cannot tell)
     await page.waitForFunction(() =>
       Array.from(document.querySelectorAll('.taro__toast')).every((e) => getComputedStyle(e).display === 'none'),
