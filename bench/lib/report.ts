@@ -96,7 +96,9 @@ export function renderReport(machine: Machine, sections: SectionResult[], wallSe
     `| wall time of the run | ${fmt(wallSeconds / 60)} min |`,
     '',
     `**Goals:** ${goals.length - missed.length} of ${goals.length} met.` +
-      (missed.length ? ` Missed: ${missed.map((m) => `${m.section} — ${m.figure} (${m.goal.text})`).join('; ')}.` : ''),
+      (missed.length
+        ? ` Missed: ${missed.map((m) => `${m.section} — ${m.figure} (${m.goal.text}${m.goal.baselineMisses ? '; the baseline misses it too' : ''})`).join('; ')}.`
+        : ''),
     '',
     ...sections.map(renderSection),
   ].join('\n');
