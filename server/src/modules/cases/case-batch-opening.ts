@@ -4,6 +4,7 @@ import { In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { newId } from '../../common/ids';
 import { bulkInsert } from '../../database/bulk-insert';
+import { placeholders } from '../../database/sql';
 import { DivisionsService } from '../divisions/divisions.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { CaseEvent, CaseRouting, DropoutCase } from './case.entity';
@@ -23,6 +24,15 @@ export interface CaseOpening {
 
 /** Children per IN list. */
 const LOOKUP_CHUNK = 1000;
+
+/** Cases numbered per UPDATE (two values a case in its CASE, one in its IN list). */
+const NUMBER_CHUNK = 500;
+
+/** The notices' recipients (per case, in order) and the names of the cases' places. */
+interface Audience {
+  recipients: string[][];
+  places: Map<string, string>;
+}
 
 /**
  * Opens the cases of many children at once (a cross-check's findings), with the rows and guarantees
@@ -70,6 +80,12 @@ export class CaseBatchOpening {
    * Opens a case for each child (one each: a child named twice is opened once) and returns the case
    * opened per child. A child missing from the answer already had an open case: the claim went to
    * that case, and nothing of this batch was written about the child.
+   *
+   * The county's case numbers come last, as in `CasesService.open`: the counter row stays locked from
+   * the reservation until the caller's transaction ends, and every case the county opens meanwhile
+   * (a supervisor's tip) waits for it. So the cases go in unnumbered (the claim decides which), with
+   * their routings and events, the notices' recipients and places are read, and only then are the
+   * numbers reserved and written, before the notices that name them.
    */
   async open(manager: EntityManager, openings: CaseOpening[], source: CaseSource): Promise<Map<string, string>> {
     const now = this.clock.now();
@@ -78,11 +94,8 @@ export class CaseBatchOpening {
     for (const county of new Set(unique.map((o) => o.decision.countyCode)))
       settings.set(county, await this.cases.settingsOf(county, manager));
     const records = unique.map((o) => this.cases.newCase({ ...o, tipCount: 0 }, source, now, settings.get(o.decision.countyCode)!));
-    // n numbers per county in one statement; a case the claim skips below (a child whose case another
-    // transaction opened meanwhile) leaves its number unused: a rare gap, never a number given twice
-    await this.numbers.assign(manager, records);
     // the claim: a case whose child has an open one by now is skipped by the database, not by a look first
-    await bulkInsert(manager, DropoutCase, records, 500, 'skip');
+    await bulkInsert(manager, DropoutCase, records.map(unnumbered), 500, 'skip');
     const written = new Set<string>();
     for (let i = 0; i < records.length; i += LOOKUP_CHUNK) {
       const rows = await manager.find(DropoutCase, {
@@ -108,12 +121,16 @@ export class CaseBatchOpening {
         routings[i]!.routed,
       ]),
     );
-    await this.announce(manager, opened, settings, now);
+    const audience = await this.audienceOf(manager, opened);
+    // n numbers per county in one statement, only for the cases the claim let in: no gaps
+    await this.numbers.assign(manager, opened);
+    for (let i = 0; i < opened.length; i += NUMBER_CHUNK) await writeNumbers(manager, opened.slice(i, i + NUMBER_CHUNK));
+    await this.announce(manager, opened, audience, settings, now);
     return new Map(opened.map((r) => [r.childId, r.id]));
   }
 
-  /** Tells each case's township and village (or, in triage, its county) that it waits for them, as `CasesService` does one case. */
-  private async announce(manager: EntityManager, records: DropoutCase[], settings: Map<string, CountySettings>, now: Date): Promise<void> {
+  /** Who is told of each case (its township and village, or in triage its county), and the places' names. */
+  private async audienceOf(manager: EntityManager, records: DropoutCase[]): Promise<Audience> {
     const recipients = await this.routing.recipientsOfMany(
       manager,
       records.map((record) => ({ route: record, schoolId: record.schoolId })),
@@ -122,6 +139,17 @@ export class CaseBatchOpening {
       [...new Set(records.flatMap((r) => ((r.villageCode ?? r.townshipCode) ? [(r.villageCode ?? r.townshipCode)!] : [])))],
       manager,
     );
+    return { recipients, places };
+  }
+
+  /** Tells each case's township and village (or, in triage, its county) that it waits for them, as `CasesService` does one case. */
+  private async announce(
+    manager: EntityManager,
+    records: DropoutCase[],
+    { recipients, places }: Audience,
+    settings: Map<string, CountySettings>,
+    now: Date,
+  ): Promise<void> {
     await this.notifications.notifyEach(
       manager,
       records.map((record, i) => {
@@ -138,4 +166,22 @@ export class CaseBatchOpening {
       }),
     );
   }
+}
+
+/**
+ * A case's row as the batch inserts it, before its number is reserved: the number NULL, which the
+ * unique key on (number, county) lets the batch's rows share (the column is nullable; the entity's
+ * type says a stored case always has one, which holds once the transaction commits).
+ */
+function unnumbered(record: DropoutCase): DropoutCase {
+  return { ...record, caseNumber: null as unknown as string };
+}
+
+/** Writes the reserved numbers onto cases already inserted: one UPDATE for the chunk. */
+async function writeNumbers(manager: EntityManager, records: DropoutCase[]): Promise<void> {
+  if (!records.length) return;
+  await manager.query(
+    `UPDATE cases SET case_number = CASE id ${records.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${placeholders(records.length)})`,
+    [...records.flatMap((r) => [r.id, r.caseNumber]), ...records.map((r) => r.id)],
+  );
 }
