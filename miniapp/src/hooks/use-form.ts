@@ -1,9 +1,16 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { z } from 'zod';
 import { ApiError, messageOf } from '../services/request';
 
 /** What the person has filled in so far: any field may still be missing. */
 export type Draft<S extends z.ZodType> = Partial<z.input<S>>;
+
+/**
+ * The schema a form validates with: at hand, or fetched apart (the H5 build loads zod and the
+ * contract's schemas in a chunk of their own, off the page's first load). A fetched schema is asked
+ * for right after the form's first render, so it is there long before the person taps 提交.
+ */
+export type SchemaSource<S extends z.ZodType> = S | (() => Promise<S>);
 
 export interface Form<S extends z.ZodType> {
   values: Draft<S>;
@@ -25,11 +32,18 @@ export interface Form<S extends z.ZodType> {
  * Form state validated by the same zod schema the server applies, so a person sees the same Chinese
  * message beside the field before sending that the server would answer with.
  */
-export function useForm<S extends z.ZodType>(schema: S, initial: Draft<S>, initialErrors: Record<string, string> = {}): Form<S> {
+export function useForm<S extends z.ZodType>(
+  source: SchemaSource<S>,
+  initial: Draft<S>,
+  initialErrors: Record<string, string> = {},
+): Form<S> {
   const [values, setValues] = useState<Draft<S>>(initial);
   const [errors, setErrors] = useState<Record<string, string>>(initialErrors);
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const loadSchema = useSchema(source);
+  // A tap while a fetched schema is still on its way must not validate and send a second time.
+  const validating = useRef(false);
 
   const set: Form<S>['set'] = (name, value) => {
     const previous = values[name];
@@ -40,8 +54,23 @@ export function useForm<S extends z.ZodType>(schema: S, initial: Draft<S>, initi
   };
 
   const submit: Form<S>['submit'] = async (send, fixed) => {
-    if (submitting) return;
-    const parsed = schema.safeParse(fixed ? { ...values, ...fixed } : values);
+    if (submitting || validating.current) return;
+    let ready: S;
+    if (typeof source === 'function') {
+      validating.current = true;
+      try {
+        ready = await loadSchema();
+      } catch (failure) {
+        // The schema's chunk did not arrive (the network dropped before it did): the next tap asks again.
+        setFormError(messageOf(failure));
+        return;
+      } finally {
+        validating.current = false;
+      }
+    } else {
+      ready = source;
+    }
+    const parsed = ready.safeParse(fixed ? { ...values, ...fixed } : values);
     if (!parsed.success) {
       const { fields, general } = issuesToErrors(parsed.error.issues);
       setErrors(fields);
@@ -62,6 +91,26 @@ export function useForm<S extends z.ZodType>(schema: S, initial: Draft<S>, initi
   };
 
   return { values, errors, formError, submitting, set, submit };
+}
+
+/**
+ * The form's schema, as a function that resolves to it: a fetched one is asked for after the first
+ * render and kept once it arrives; a failed fetch is asked for again at the next call.
+ */
+function useSchema<S extends z.ZodType>(source: SchemaSource<S>): () => Promise<S> {
+  const loading = useRef<Promise<S> | null>(null);
+  const load = useCallback(() => {
+    if (typeof source !== 'function') return Promise.resolve(source);
+    loading.current ??= source().catch((failure: unknown) => {
+      loading.current = null;
+      throw failure;
+    });
+    return loading.current;
+  }, [source]);
+  useEffect(() => {
+    void load().catch(() => undefined);
+  }, [load]);
+  return load;
 }
 
 function issuesToErrors(issues: readonly z.core.$ZodIssue[]): { fields: Record<string, string>; general: string | null } {

@@ -10,13 +10,27 @@ import { startTestServer, type TestServer } from '../../support/server';
  * Issue 19 item 6: the H5 build loads by role. The entry carries the framework and the main package
  * (sign-in, home and the other tab pages); each role's subpackage is a chunk of its own, which
  * index.html preloads when the URL names one of its pages; Taro's photo gallery (Swiper) comes only
- * when a photo is opened.
+ * when a photo is opened. Validation (zod, 27 KB brotli, and the contract's schemas) is on no page's first
+ * load: the tip form fetches its schema once it has rendered, long before 提交线索 is tapped.
  */
 
 /** The role subpackages, each built as `js/<role>.<hash>.js` (miniapp/config/h5-loading.ts). */
 const ROLE_CHUNKS = readdirSync(resolve(__dirname, '../../../miniapp/src/packages'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
+
+/** zod's core names its classes in its code: a built script holding zod holds this text. */
+const ZOD_MARK = '$ZodType';
+
+/**
+ * Installed before the app runs: the page clock's time when the tip form is first in the document
+ * (a mutation observer answers in the same task as the render, before the form's effects run).
+ */
+const FORM_SHOWN_PROBE = `new MutationObserver((_, observer) => {
+  if (!document.querySelector('.tip-form-page')) return;
+  window.__formShownAt = performance.now();
+  observer.disconnect();
+}).observe(document, { childList: true, subtree: true });`;
 
 /** `js/supervisor.4253472e.js` → `supervisor.js`: a built file's name without its content hash. */
 function unhashed(path: string): string {
@@ -39,12 +53,17 @@ describe('the H5 app loads what the first page needs', () => {
   let names: Record<string, string>;
   /** The files index.html names: the entry. */
   let entry: string[];
+  /** The built scripts that hold zod, as unhashed names. */
+  let zodFiles: string[];
   const sessions = new Map<string, BrowserContextOptions['storageState']>();
 
   beforeAll(async () => {
     const h5Dir = requireH5Build();
     const html = readFileSync(join(h5Dir, 'index.html'), 'utf8');
     entry = [...html.matchAll(/\s(?:src|href)="?([^"\s>]+\.(?:js|css))/g)].map((match) => unhashed(match[1]!));
+    zodFiles = readdirSync(join(h5Dir, 'js'))
+      .filter((file) => file.endsWith('.js') && readFileSync(join(h5Dir, 'js', file), 'utf8').includes(ZOD_MARK))
+      .map(unhashed);
     [server, browser] = await Promise.all([startTestServer({ database: 'sqlite', mode: 'demo', h5Dir }), launchChromium()]);
     names = await demoAccountNames(server);
   }, 60_000);
@@ -65,9 +84,11 @@ describe('the H5 app loads what the first page needs', () => {
     return openPhone(browser, { storageState: sessions.get(account) });
   }
 
-  test('the entry is the framework, the app and its style', () => {
+  test('the entry is the framework, the app and its style, without zod', () => {
     expect(entry).toEqual(expect.arrayContaining(['framework.js', 'app.js', 'app.css']));
     expect(entry).toHaveLength(3);
+    expect(zodFiles).not.toEqual([]);
+    for (const file of entry) expect(zodFiles).not.toContain(file);
   });
 
   test('a county admin opening the app gets the home from the entry alone', async () => {
@@ -84,20 +105,40 @@ describe('the H5 app loads what the first page needs', () => {
     }
   });
 
-  test('the tip form loads the supervisor’s chunk, preloaded with the entry, and no other role’s', async () => {
+  test('the tip form loads the supervisor’s chunk, preloaded with the entry, and no other role’s; its validation after', async () => {
     const { context, page, errors } = await returningPhone('supervisor');
     try {
       const requested = recordAssets(page);
+      await page.addInitScript({ content: FORM_SHOWN_PROBE });
       await page.goto(`${server.baseUrl}/#/packages/supervisor/pages/tip-form/index`);
       await input(page, '请输入孩子的姓名').waitFor();
       expect(requested).toContain('supervisor.js');
       for (const role of ROLE_CHUNKS.filter((role) => role !== 'supervisor')) expect(requested).not.toContain(`${role}.js`);
       expect(requested).not.toContain('preview-image.js');
-      // index.html asked for the page's chunks before the entry ran
-      const preloaded = await page.$$eval('link[rel="preload"]', (links) => links.map((link) => (link as HTMLLinkElement).href));
-      expect(preloaded.map(unhashed)).toContain('supervisor.js');
-      const pageFiles = new Set(requested.filter((file) => !entry.includes(file)));
-      expect(new Set(preloaded.map(unhashed))).toEqual(pageFiles);
+      // index.html asked for the page's chunks before the entry ran, and zod is in none of them
+      const preloaded = new Set(
+        (await page.$$eval('link[rel="preload"]', (links) => links.map((link) => (link as HTMLLinkElement).href))).map(unhashed),
+      );
+      expect(preloaded).toContain('supervisor.js');
+      for (const file of preloaded) expect(zodFiles).not.toContain(file);
+
+      // What the form needs came from the entry and the preloads; its validation (the tip's schema
+      // and zod) was fetched once the form was in the page, before anything is typed or tapped.
+      await page.waitForFunction((zod) => {
+        const arrived = performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '').replace(/\.[0-9a-f]{8}\./, '.'));
+        return arrived.includes('tip-request.js') && zod.some((file) => arrived.includes(file));
+      }, zodFiles);
+      const { shownAt, fetched } = await page.evaluate(() => ({
+        shownAt: (window as unknown as { __formShownAt: number }).__formShownAt,
+        fetched: performance.getEntriesByType('resource').map((e) => ({ path: new URL(e.name).pathname, startTime: e.startTime })),
+      }));
+      const pageFiles = fetched.filter(({ path }) => /\.(js|css)$/.test(path) && !entry.includes(unhashed(path)));
+      const beforeForm = pageFiles.filter(({ startTime }) => startTime < shownAt).map(({ path }) => unhashed(path));
+      const afterForm = pageFiles.filter(({ startTime }) => startTime >= shownAt).map(({ path }) => unhashed(path));
+      expect(new Set(beforeForm)).toEqual(preloaded);
+      expect(afterForm).toContain('tip-request.js');
+      expect(afterForm.some((file) => zodFiles.includes(file))).toBe(true);
+      for (const file of afterForm) expect(file).toMatch(/^(tip-request|\d+)\.js$/);
 
       // the gallery arrives when a photo is opened
       const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 140, b: 200 } } })

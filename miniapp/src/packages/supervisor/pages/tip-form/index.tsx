@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Button, Input, Text, Textarea, View } from '@tarojs/components';
-import { CHILD_SEXES, createTipRequest, gradeChoices, TIP_LIMITS } from '@baoxue/shared';
+import { CHILD_SEXES, gradeChoices, TIP_LIMITS } from '@baoxue/shared';
 import type { ChildSex, Me } from '@baoxue/shared';
 import { Field, FormError } from '../../../../components/field';
 import { PhotoField } from '../../../../components/photo-field';
@@ -17,6 +17,7 @@ import { PlacePicker } from '../../components/place-picker';
 import { SchoolField } from '../../components/school-field';
 import { SubmitResult } from '../../components/submit-result';
 import { clearDraft, hasContent, loadDraft, placeCode, saveDraft, type PlaceChoice, type TipDraft } from '../../tip-draft';
+import { tipRequest } from '../../tip-request';
 
 const SEXES = (Object.keys(CHILD_SEXES) as ChildSex[]).map((sex) => ({ value: sex, label: CHILD_SEXES[sex] }));
 const GRADES = [{ value: '', label: '不清楚' }, ...gradeChoices(null)];
@@ -98,7 +99,7 @@ export default function TipFormPage() {
 
 function TipForm({ user, onSubmitted }: { user: Me; onSubmitted: (submitted: Submitted) => void }) {
   const [saved] = useState<TipDraft>(() => loadDraft(user.id));
-  const form = useForm(createTipRequest, saved.values, saved.errors);
+  const form = useForm(tipRequest, saved.values, saved.errors);
   const [place, setPlace] = useState<PlaceChoice>(saved.place);
   const [schoolLabel, setSchoolLabel] = useState<string | null>(saved.schoolLabel);
   const [photo, setPhoto] = useState(saved.photo);
