@@ -8,7 +8,7 @@ import {
   type CaseListItem,
   type CrosscheckRunView,
 } from '@baoxue/shared';
-import { In, Like } from 'typeorm';
+import { In, Like, type QueryRunner } from 'typeorm';
 import { numberCases } from '../../server/src/database/migrations/1765520000000-case-numbers';
 import { CaseNumberCounter, DropoutCase } from '../../server/src/modules/cases/case.entity';
 import { InboxMessage } from '../../server/src/modules/notifications/notification.entities';
@@ -222,6 +222,20 @@ describe('case numbers', () => {
     await expectConsecutivePerCounty(false);
   }, 120_000);
 
+  /** Waits until a connection of the server asks for county numbers (and so waits for a holder of the counter row). */
+  async function askingForNumbers(reader: QueryRunner, who: string): Promise<void> {
+    const asking = async () =>
+      (
+        await reader.query(
+          "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE db = DATABASE() AND info LIKE 'INSERT INTO case_number_counters%'",
+        )
+      )[0].n > 0;
+    for (const started = Date.now(); !(await asking());) {
+      if (Date.now() - started > 20_000) throw new Error(`${who} never asked for the county's numbers`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /*
    * The county's counter row stays locked from a case's number until its transaction commits, and
    * every case the county opens meanwhile waits (issue 19): a tip takes the number last. Held here by
@@ -245,16 +259,7 @@ describe('case numbers', () => {
         pending = fileTip(supervisor, body);
         await reader.startTransaction('READ UNCOMMITTED');
         // the tip's connection asks for the county's number, and waits for the holder
-        const waiting = async () =>
-          (
-            await reader.query(
-              "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE db = DATABASE() AND info LIKE 'INSERT INTO case_number_counters%'",
-            )
-          )[0].n > 0;
-        for (const started = Date.now(); !(await waiting());) {
-          if (Date.now() - started > 10_000) throw new Error('the tip never asked for the county number');
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await askingForNumbers(reader, 'the tip');
         const [tip] = await reader.query('SELECT case_id FROM tips WHERE idempotency_key = ?', [body.idempotencyKey]);
         expect(tip).toBeDefined();
         const routings = await reader.query('SELECT id FROM case_routings WHERE case_id = ?', [tip.case_id]);
@@ -309,16 +314,7 @@ describe('case numbers', () => {
         expect(run.status).toBe(201);
         runId = run.body.id;
         await reader.startTransaction('READ UNCOMMITTED');
-        const waiting = async () =>
-          (
-            await reader.query(
-              "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE db = DATABASE() AND info LIKE 'INSERT INTO case_number_counters%'",
-            )
-          )[0].n > 0;
-        for (const started = Date.now(); !(await waiting());) {
-          if (Date.now() - started > 20_000) throw new Error('the run never asked for the county numbers');
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await askingForNumbers(reader, 'the cross-check run');
         const batch = (
           await reader.query("SELECT id, case_number FROM cases WHERE county_code = ? AND source = 'cross_check'", [COUNTY])
         ).filter((c: { id: string }) => !known.has(c.id)) as Array<{ id: string; case_number: string | null }>;
