@@ -1,7 +1,7 @@
 import { addDays, GRADE_LABELS, type ResponseOf } from '@baoxue/shared';
 import type { Browser, Page } from 'playwright-core';
 import { signInAs, type ApiClient } from '../../support/api';
-import { launchChromium, navigate, openPhone, screenshot, settled, visibleText } from '../../support/browser';
+import { launchChromium, navigate, openPhone, resize, screenshot, settled, visibleText } from '../../support/browser';
 import { clientFor, createUser } from '../../support/factories';
 import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
 import { createPupil, DEMO_COUNTY, demoUser } from '../../support/pupils';
@@ -131,11 +131,11 @@ describe('the H5 app: the school line — roll call and leave', () => {
       const marks = Object.fromEntries(sheet.pupils.filter((p) => p.mark).map((p) => [p.name, p.mark]));
       expect(marks).toEqual({ [ABSENT[0]!]: 'unexcused', [ABSENT[1]!]: 'sick', [ABSENT[2]!]: 'unexcused' });
 
-      await staff.page.setViewportSize({ width: 375, height: 812 });
+      await resize(staff.page, { width: 375, height: 812 });
       await screenshot(staff.page, 'school-roll-call-375');
-      await staff.page.setViewportSize({ width: 1440, height: 900 });
+      await resize(staff.page, { width: 1440, height: 900 });
       await screenshot(staff.page, 'school-roll-call-1440');
-      await staff.page.setViewportSize({ width: 390, height: 844 });
+      await resize(staff.page, { width: 390, height: 844 });
 
       await navigate(staff.page, () => staff.page.goBack());
       // (through the week grid when today has no school)
