@@ -12,7 +12,7 @@ type Body = Record<string, unknown> | unknown[] | FormData | string | undefined;
 /** A small HTTP client for the API under test: JSON in and out, bearer token optional. */
 export class ApiClient {
   constructor(
-    private readonly server: Pick<TestServer, 'apiUrl'>,
+    private readonly server: Pick<TestServer, 'apiUrl'> & Partial<Pick<TestServer, 'recentErrors'>>,
     readonly token: string | null = null,
   ) {}
 
@@ -39,6 +39,8 @@ export class ApiClient {
     } catch {
       // not JSON: keep the text
     }
+    // a 5xx is never an answer the product means: show why, whatever the test then expects
+    if (response.status >= 500 && response.status !== 503) reportServerFailure(method, path, response.status, this.server.recentErrors?.());
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
 
@@ -53,7 +55,16 @@ export class ApiClient {
   }
 }
 
-export function api(server: Pick<TestServer, 'apiUrl'>, token: string | null = null): ApiClient {
+/** Prints the server's error log beside a 5xx: in CI it is the only record of the cause. */
+function reportServerFailure(method: string, path: string, status: number, errors: string[] | undefined): void {
+  const cause = errors?.length ? errors.join('\n') : '(no error logged by this test server)';
+  console.error(`${method} ${path} answered ${status}; the server's last errors:\n${cause}`);
+}
+
+export function api(
+  server: Pick<TestServer, 'apiUrl'> & Partial<Pick<TestServer, 'recentErrors'>>,
+  token: string | null = null,
+): ApiClient {
   return new ApiClient(server, token);
 }
 

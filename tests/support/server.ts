@@ -23,6 +23,8 @@ export interface TestServer {
   app: INestApplication;
   dataSource: DataSource;
   clock: Clock;
+  /** The server's last error-level log lines (unless a logger was given or BX_TEST_LOG_LEVEL set): what lies behind a 5xx. */
+  recentErrors(): string[];
   close(): Promise<void>;
 }
 
@@ -43,7 +45,10 @@ export interface TestServerOptions {
   h5Dir?: string;
   /** Extra environment variables, as the server would read them. */
   env?: Record<string, string>;
-  /** Where the server logs (silent by default; BX_TEST_LOG_LEVEL=info to see them). */
+  /**
+   * Where the server logs. By default only errors are kept, in memory (`recentErrors`), for the API
+   * client to show beside a 5xx; BX_TEST_LOG_LEVEL=info writes every line to the output instead.
+   */
   logger?: Logger;
 }
 
@@ -84,7 +89,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(process.env.BX_TEST_WSREP_SYNC_WAIT ? { DB_WSREP_SYNC_WAIT: process.env.BX_TEST_WSREP_SYNC_WAIT } : {}),
     ...options.env,
   });
-  const logger = options.logger ?? createLogger(config.log.level);
+  const errors = new RecentLines(ERROR_LINES_KEPT);
+  const logger = options.logger ?? (process.env.BX_TEST_LOG_LEVEL ? createLogger(config.log.level) : createLogger('error', errors));
   let server;
   try {
     server = await startServer(config, logger);
@@ -105,6 +111,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     app: server.app,
     dataSource: server.app.get<DataSource>(getDataSourceToken()),
     clock: server.app.get(Clock),
+    recentErrors: () => errors.lines(),
     close: async () => {
       await server.close();
       await externalFake?.close();
@@ -112,4 +119,23 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       rmSync(uploadDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Error lines a test server keeps (the newest): a failing request's cause, not a whole run's log. */
+const ERROR_LINES_KEPT = 20;
+
+/** A pino destination holding the last few lines it was given. */
+class RecentLines {
+  private readonly kept: string[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  write(line: string): void {
+    this.kept.push(line.trimEnd());
+    if (this.kept.length > this.limit) this.kept.shift();
+  }
+
+  lines(): string[] {
+    return [...this.kept];
+  }
 }
