@@ -1,5 +1,3 @@
-const { availableParallelism } = require('node:os');
-
 // One jest configuration with a project per test tier. `scripts/test.mjs` chooses which tiers run
 // (the MySQL and browser tiers need services) and `npm test` runs them all.
 const swc = [
@@ -40,10 +38,6 @@ module.exports = {
   // Each test gets 30 s unless it says otherwise: a PDF, a server start or a browser step can take
   // several seconds on a busy CI machine, and a timeout there is not a product failure.
   testTimeout: 30_000,
-  // Two files at once even on two cores: the suite waits on databases, browsers and servers more than
-  // it computes (in band, about half of a two-core machine sat idle).
-  // Each file has a database, ports and a temporary directory of its own.
-  maxWorkers: Math.max(2, availableParallelism() - 1),
   projects: [
     {
       ...base,

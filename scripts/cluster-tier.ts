@@ -41,7 +41,7 @@ const steps = new Set((process.env.BX_CLUSTER_STEPS ?? 'write,read-write,instanc
 async function jest(label: string, paths: string[], project: string, env: Record<string, string>): Promise<number> {
   const stepStart = Date.now();
   console.log(`\n── cluster tier: ${label} (${elapsed()})`);
-  // One file at a time, unlike the other tiers: on Galera a schema change (total order isolation) aborts
+  // One file at a time, whatever the machine's cores: on Galera a schema change (total order isolation) aborts
   // what other connections have open on the cluster, so one file's schema changes (its migrations, its
   // database created or dropped) fail another's migrations as a deadlock; and each file of
   // tests/cluster brings up a cluster of its own.
