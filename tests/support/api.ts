@@ -9,10 +9,13 @@ export interface ApiResponse<T = unknown> {
 
 type Body = Record<string, unknown> | unknown[] | FormData | string | undefined;
 
+/** What a client needs of a test server: its API's URL, and its last errors when it keeps them. */
+type ServerRef = Pick<TestServer, 'apiUrl'> & Partial<Pick<TestServer, 'recentErrors'>>;
+
 /** A small HTTP client for the API under test: JSON in and out, bearer token optional. */
 export class ApiClient {
   constructor(
-    private readonly server: Pick<TestServer, 'apiUrl'> & Partial<Pick<TestServer, 'recentErrors'>>,
+    private readonly server: ServerRef,
     readonly token: string | null = null,
   ) {}
 
@@ -61,10 +64,7 @@ function reportServerFailure(method: string, path: string, status: number, error
   console.error(`${method} ${path} answered ${status}; the server's last errors:\n${cause}`);
 }
 
-export function api(
-  server: Pick<TestServer, 'apiUrl'> & Partial<Pick<TestServer, 'recentErrors'>>,
-  token: string | null = null,
-): ApiClient {
+export function api(server: ServerRef, token: string | null = null): ApiClient {
   return new ApiClient(server, token);
 }
 
