@@ -403,13 +403,16 @@ describe('the H5 app: a case from suspicion to 销号', () => {
         await panel.locator('.chip').getByText('因贫', { exact: true }).click();
       });
       await visibleText(cadre.page, '筛选：因贫').waitFor();
+      // the filtered list replaces the whole list: wait for the card it leaves out, not for one it keeps
+      await overdueCard.waitFor({ state: 'detached' });
       await cadre.page.locator('.case-card').filter({ visible: true }).filter({ hasText: '郑小兵' }).waitFor();
-      expect(await cadre.page.locator('.case-card').filter({ visible: true }).filter({ hasText: '孙小北' }).count()).toBe(0);
 
       await filterInbox(cadre.page, async (panel) => {
         await panel.locator('.btn-plain').getByText('清除', { exact: true }).click();
         await panel.locator('.segment').getByText('已销号', { exact: true }).click();
       });
+      await visibleText(cadre.page, '筛选：已销号').waitFor();
+      await cadre.page.locator('.case-card').filter({ visible: true }).filter({ hasText: '郑小兵' }).waitFor({ state: 'detached' });
       await cadre.page.locator('.case-card').filter({ visible: true }).filter({ hasText: '刘小雨' }).waitFor();
       expect(await cadre.page.locator('.case-card').filter({ visible: true }).count()).toBe(1);
 
