@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { CACHED_BUILD_COOKIE } from '../../server/src/common/http/first-visit-page';
 import { launchChromium, openPhone } from '../../tests/support/browser';
-import { signInWithDemoAccount } from '../../tests/support/h5-app';
+import { signInWithDemoAccount, untilEntryCached } from '../../tests/support/h5-app';
 import type { BenchContext } from './context';
 import { createDatabase } from './mysql';
 import { ROOT, startServer, type BenchServer } from './server';
@@ -16,7 +17,7 @@ export const TIMED_HOMES = [
 ] as const;
 
 export interface HomeTimings {
-  /** Per role: a phone opening the app with a stored session and an empty HTTP cache. */
+  /** Per role: a phone opening the app with a stored session, an empty HTTP cache and no copy of this build (its first visit since a release). */
   cold: Map<string, number[]>;
   /** The same with the app's files in the browser cache (a second visit). */
   warm: Map<string, number[]>;
@@ -72,17 +73,20 @@ export async function serveH5(ctx: BenchContext, h5Dir: string): Promise<BenchSe
   return startServer({ databaseUrl: db.url, logFile: join(ctx.tmp, 'h5-server.log'), env: { H5_DIR: h5Dir } });
 }
 
+/** A phone's storage as it is after the first visit (the session and the cookie), and as a phone that has not opened this build. */
+export interface PhoneStates {
+  returning: BrowserContextOptions['storageState'];
+  firstVisit: BrowserContextOptions['storageState'];
+}
+
 /** Signs a demo account in once, in a context of its own: the phone's storage, to reopen the app with. */
-export async function signedInState(
-  browser: Browser,
-  serverUrl: string,
-  displayName: string,
-): Promise<BrowserContextOptions['storageState']> {
+export async function signedInState(browser: Browser, serverUrl: string, displayName: string): Promise<PhoneStates> {
   const signedIn = await openPhone(browser);
   await signInWithDemoAccount(signedIn.page, serverUrl, displayName);
-  const state = await signedIn.context.storageState();
+  await untilEntryCached(signedIn.context);
+  const returning = await signedIn.context.storageState();
   await signedIn.context.close();
-  return state;
+  return { returning, firstVisit: { ...returning, cookies: returning.cookies.filter((cookie) => cookie.name !== CACHED_BUILD_COOKIE) } };
 }
 
 /** Milliseconds from `goto` to `ready` resolving, measured by the driver. */
@@ -107,7 +111,8 @@ export async function timeRoleHomes(ctx: BenchContext, repeats: number): Promise
     const timings: HomeTimings = { cold: new Map(), warm: new Map(), bareCold: [], bareWarm: [], buildSeconds: buildSeconds ?? Number.NaN };
     const bareUrl = `${server.url}/${BARE_PAGE}`;
     for (const home of TIMED_HOMES) {
-      const storageState = await signedInState(browser, server.url, home.name);
+      // cold: a phone with the session that has not opened this build (its first visit after a release)
+      const storageState = (await signedInState(browser, server.url, home.name)).firstVisit;
       const cold: number[] = [];
       const warm: number[] = [];
       for (let r = 0; r < repeats; r++) {
@@ -118,6 +123,7 @@ export async function timeRoleHomes(ctx: BenchContext, repeats: number): Promise
           await page.getByText(home.marker, { exact: true }).filter({ visible: true }).first().waitFor();
         };
         cold.push(await timed(page, `${server.url}/`, ready));
+        await untilEntryCached(context);
         await page.goto('about:blank');
         warm.push(await timed(page, `${server.url}/`, ready));
         await context.close();

@@ -82,7 +82,7 @@ export const miniappSection: Section = {
       title: this.title,
       setup: [
         `\`taro build --type weapp\` (production) into a scratch directory: ${fmt(buildSeconds)} s. Sizes are the files WeChat uploads (source maps left out), by package root from the built app.json; ${fmt(kb(total))} KB in all. The ratio is the size ÷ WeChat's 2 MB limit per package.`,
-        `H5: \`taro build --type h5\` (production, ${fmt(homes.buildSeconds)} s) served by the real server on MariaDB with the demo county. Each role signs in once; then, ${repeats} times, a new phone-sized Chromium context with that stored session opens the app (cold: empty HTTP cache) and opens it again (warm). The time runs from \`goto\` until the user card and the role's own section are visible, as measured by the driver. Baseline: a bare static HTML page from the same server, cold and warm, in the same loop.`,
+        `H5: \`taro build --type h5\` (production, ${fmt(homes.buildSeconds)} s) served by the real server on MariaDB with the demo county. Each role signs in once; then, ${repeats} times, a new phone-sized Chromium context with that stored session opens the app (cold: empty HTTP cache and no copy of this build, so the server sends the page with the entry inside it) and, once that page has cached the entry, opens it again (warm). The time runs from \`goto\` until the user card and the role's own section are visible, as measured by the driver. Baseline: a bare static HTML page from the same server, cold and warm, in the same loop.`,
       ],
       figures,
       notes: [

@@ -12,6 +12,7 @@ import { AppError } from './common/errors/app-error';
 import { toAppError } from './common/errors/error.filter';
 import { openFileStore } from './common/files/open-file-store';
 import { buildOpenApiDocument } from './common/http/openapi';
+import { firstVisitPage } from './common/http/first-visit-page';
 import { precompressedAssets } from './common/http/precompressed-assets';
 import { RouteRegistry } from './common/http/route-registry';
 import { httpLogger } from './common/logging/http-logger';
@@ -70,6 +71,9 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     // the build's own brotli files (best quality) where it wrote them; the rest compressed on the fly
     app.use(precompressedAssets(h5Dir));
     app.use(compression({ filter: (req, res) => !req.path.startsWith('/api') && compression.filter(req, res) }));
+    // a browser without this build in its cache gets the page with the entry inside it
+    const firstVisit = firstVisitPage(h5Dir);
+    if (firstVisit) app.use(firstVisit);
     app.useStaticAssets(h5Dir, {
       index: 'index.html',
       maxAge: '1h',

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { get } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,9 +19,10 @@ interface RawAnswer {
 }
 
 /** A GET as a browser sends it, the body as it came over the wire (not decoded). */
-function rawGet(url: string, acceptEncoding: string | null): Promise<RawAnswer> {
+function rawGet(url: string, acceptEncoding: string | null, cookie?: string): Promise<RawAnswer> {
+  const headers = { ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}), ...(cookie ? { cookie } : {}) };
   return new Promise((resolve, reject) => {
-    const request = get(url, { headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (response) => {
+    const request = get(url, { headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
@@ -117,6 +118,77 @@ describe('the H5 app over the wire', () => {
     const health = await rawGet(`${server.apiUrl}/health`, 'gzip, deflate, br');
     expect(health.status).toBe(200);
     expect(health.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(health.body.toString())).toMatchObject({ status: 'ok' });
+  });
+});
+
+/**
+ * Issue 19 item 6, a phone's first visit: the build also writes `index.inline.html` (the page with
+ * its entry inside) and its brotli file; a browser that does not send the `bx_h5` cookie with this
+ * build's id gets it, one that does gets index.html.
+ */
+describe('the H5 page on a first visit', () => {
+  let server: TestServer;
+  let dir: string;
+  const page =
+    '<!doctype html><html><head><link href="/css/app.0a1b2c3d.css" rel="stylesheet"></head><body><script defer src="/js/app.9f8e7d6c.js"></script></body></html>';
+  // as the build writes it: the entry inside, and the script that caches it and sets the cookie
+  const inline = `<!doctype html><html><head><style>${'.c{margin:0}'.repeat(300)}</style></head><body>${'<script>var a=1</script>'.repeat(300)}</body></html>`;
+  const inlineBrotli = brotliCompressSync(inline, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_LGWIN]: 10 } });
+  // the build's id: the start of index.html's SHA-256 (miniapp/config/h5-loading.ts)
+  const id = createHash('sha256').update(page).digest('hex').slice(0, 16);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bx-h5-'));
+    writeFileSync(join(dir, 'index.html'), page);
+    writeFileSync(join(dir, 'index.inline.html'), inline);
+    writeFileSync(join(dir, 'index.inline.html.br'), inlineBrotli);
+    server = await startTestServer({ seedDemo: false, h5Dir: dir });
+  });
+
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends a browser without the cookie the page with the entry inside, the build’s brotli file as it is', async () => {
+    for (const path of ['/', '/index.html']) {
+      const answer = await rawGet(`${server.baseUrl}${path}`, 'gzip, deflate, br');
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-type']).toMatch(/^text\/html/);
+      expect(answer.headers['content-encoding']).toBe('br');
+      expect(answer.headers['cache-control']).toBe('no-cache');
+      expect(answer.headers.vary).toMatch(/cookie/i);
+      expect(answer.headers.vary).toMatch(/accept-encoding/i);
+      expect(answer.body.equals(inlineBrotli)).toBe(true);
+    }
+    // without brotli: gzip on the fly, or the page as it is
+    const gzip = await rawGet(`${server.baseUrl}/`, 'gzip');
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).toString()).toBe(inline);
+    const plain = await rawGet(`${server.baseUrl}/`, null);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(inline);
+  });
+
+  it('sends index.html to a browser whose cookie names this build, and the inline page again after a release', async () => {
+    const cached = await rawGet(`${server.baseUrl}/`, null, `theme=dark; bx_h5=${id}`);
+    expect(cached.status).toBe(200);
+    expect(cached.headers['cache-control']).toBe('no-cache');
+    expect(cached.headers.vary).toMatch(/cookie/i);
+    expect(cached.body.toString()).toBe(page);
+
+    // the cookie of another build: its files are not what this page needs
+    const older = await rawGet(`${server.baseUrl}/`, 'br', 'bx_h5=0123456789abcdef');
+    expect(older.body.equals(inlineBrotli)).toBe(true);
+    const prefix = await rawGet(`${server.baseUrl}/`, 'br', `xbx_h5=${id}`);
+    expect(prefix.body.equals(inlineBrotli)).toBe(true);
+  });
+
+  it('leaves the API and other files alone', async () => {
+    const health = await rawGet(`${server.apiUrl}/health`, 'gzip, deflate, br');
+    expect(health.status).toBe(200);
+    expect(health.headers.vary ?? '').not.toMatch(/cookie/i);
     expect(JSON.parse(health.body.toString())).toMatchObject({ status: 'ok' });
   });
 });

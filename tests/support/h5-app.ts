@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AuthOptions } from '@baoxue/shared';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CACHED_BUILD_COOKIE } from '../../server/src/common/http/first-visit-page';
 import { api } from './api';
 import { visibleText } from './browser';
 import type { TestServer } from './server';
@@ -33,4 +34,18 @@ export async function signInWithDemoAccount(page: Page, baseUrl: string, display
   // The sign-in page leaves the DOM once the home tab has replaced it.
   await page.locator('.login').waitFor({ state: 'detached' });
   await page.locator('.user-card').filter({ visible: true }).waitFor();
+}
+
+/**
+ * Until the first-visit page (index.inline.html) has put the build's entry in this browser's cache and
+ * set the cookie that says so (server/src/common/http/first-visit-page.ts); at most 30 s.
+ */
+export async function untilEntryCached(context: BrowserContext): Promise<string> {
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    const cookie = (await context.cookies()).find((candidate) => candidate.name === CACHED_BUILD_COOKIE);
+    if (cookie) return cookie.value;
+    if (performance.now() > deadline) throw new Error(`no ${CACHED_BUILD_COOKIE} cookie 30 s after the first visit`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { input, launchChromium, openPhone, visibleText } from '../../support/browser';
-import { demoAccountNames, requireH5Build, signInWithDemoAccount } from '../../support/h5-app';
+import { demoAccountNames, requireH5Build, signInWithDemoAccount, untilEntryCached } from '../../support/h5-app';
+import { CACHED_BUILD_COOKIE } from '../../../server/src/common/http/first-visit-page';
 import { startTestServer, type TestServer } from '../../support/server';
 
 /**
@@ -11,7 +13,9 @@ import { startTestServer, type TestServer } from '../../support/server';
  * (sign-in, home and the other tab pages); each role's subpackage is a chunk of its own, which
  * index.html preloads when the URL names one of its pages; Taro's photo gallery (Swiper) comes only
  * when a photo is opened. Validation (zod, 27 KB brotli, and the contract's schemas) is on no page's first
- * load: the tip form fetches its schema once it has rendered, long before 提交线索 is tapped.
+ * load: the tip form fetches its schema once it has rendered, long before 提交线索 is tapped. On a
+ * phone's first visit to a build the page comes with the entry inside it (index.inline.html), which
+ * then caches the entry's files and sets the cookie that gets index.html next time.
  */
 
 /** The role subpackages, each built as `js/<role>.<hash>.js` (miniapp/config/h5-loading.ts). */
@@ -55,11 +59,14 @@ describe('the H5 app loads what the first page needs', () => {
   let entry: string[];
   /** The built scripts that hold zod, as unhashed names. */
   let zodFiles: string[];
+  /** The build's id, as the first visit's cookie carries it: the start of index.html's SHA-256. */
+  let buildId: string;
   const sessions = new Map<string, BrowserContextOptions['storageState']>();
 
   beforeAll(async () => {
     const h5Dir = requireH5Build();
     const html = readFileSync(join(h5Dir, 'index.html'), 'utf8');
+    buildId = createHash('sha256').update(html).digest('hex').slice(0, 16);
     entry = [...html.matchAll(/\s(?:src|href)="?([^"\s>]+\.(?:js|css))/g)].map((match) => unhashed(match[1]!));
     zodFiles = readdirSync(join(h5Dir, 'js'))
       .filter((file) => file.endsWith('.js') && readFileSync(join(h5Dir, 'js', file), 'utf8').includes(ZOD_MARK))
@@ -73,15 +80,23 @@ describe('the H5 app loads what the first page needs', () => {
     await server?.close();
   });
 
-  /** A phone that signed in as this demo account before: its storage holds the session, its cache is empty. */
-  async function returningPhone(account: string) {
+  /**
+   * A phone that signed in as this demo account before: its storage holds the session and the cookie
+   * saying it has this build, its cache is empty (the browser dropped the files). `firstVisit`: the
+   * same phone without the cookie, opening this build for the first time.
+   */
+  async function returningPhone(account: string, { firstVisit = false } = {}) {
     if (!sessions.has(account)) {
       const first = await openPhone(browser);
       await signInWithDemoAccount(first.page, server.baseUrl, names[account]!);
+      await untilEntryCached(first.context);
       sessions.set(account, await first.context.storageState());
       await first.context.close();
     }
-    return openPhone(browser, { storageState: sessions.get(account) });
+    const state = sessions.get(account) as Exclude<BrowserContextOptions['storageState'], string | undefined>;
+    return openPhone(browser, {
+      storageState: firstVisit ? { ...state, cookies: state.cookies.filter((cookie) => cookie.name !== CACHED_BUILD_COOKIE) } : state,
+    });
   }
 
   test('the entry is the framework, the app and its style, without zod', () => {
@@ -149,6 +164,44 @@ describe('the H5 app loads what the first page needs', () => {
       await page.locator('.photo-thumb').filter({ visible: true }).click();
       await page.locator('taro-swiper-core').first().waitFor({ state: 'attached' });
       expect(requested).toContain('preview-image.js');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a first visit gets the entry inside the page, then caches it; the next visit runs it from the cache', async () => {
+    const { context, page, errors } = await returningPhone('county-admin', { firstVisit: true });
+    try {
+      const requested: Array<{ file: string; as: string }> = [];
+      page.on('request', (request) => {
+        const file = unhashed(new URL(request.url()).pathname);
+        if (entry.includes(file)) requested.push({ file, as: request.resourceType() });
+      });
+      const answer = await page.goto(`${server.baseUrl}/`);
+      expect(answer!.headers()['vary']).toMatch(/cookie/i);
+      await visibleText(page, '县级管理').waitFor();
+      await page.locator('.user-card').filter({ visible: true }).waitFor();
+      // the entry came inside the page: no script or style sheet of it was asked for
+      expect(await page.locator('script[src], link[rel="stylesheet"]').count()).toBe(0);
+
+      // once loaded, the page fetched the entry's files (into the cache) and set the cookie to this build's id
+      expect(await untilEntryCached(context)).toBe(buildId);
+      expect(requested.map(({ file }) => file).sort()).toEqual([...entry].sort());
+      expect(new Set(requested.map(({ as }) => as))).toEqual(new Set(['fetch']));
+
+      await page.goto('about:blank');
+      await page.goto(`${server.baseUrl}/`);
+      await visibleText(page, '县级管理').waitFor();
+      await page.locator('.user-card').filter({ visible: true }).waitFor();
+      // index.html this time, its scripts and style from the cache
+      expect(await page.locator('script[src]').count()).toBe(2);
+      const transfers = await page.evaluate(() =>
+        performance.getEntriesByType('resource').map((e) => [e.name, (e as PerformanceResourceTiming).transferSize] as const),
+      );
+      const entryTransfers = transfers.filter(([url]) => entry.includes(unhashed(new URL(url).pathname)));
+      expect(entryTransfers).toHaveLength(entry.length);
+      for (const [url, bytes] of entryTransfers) expect([url, bytes]).toEqual([url, 0]);
       expect(errors).toEqual([]);
     } finally {
       await context.close();
