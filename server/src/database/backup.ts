@@ -191,7 +191,10 @@ export async function restoreSqlite(
     const before = new Set(manifest.database.migrations);
     return { manifest, migrated: applied.filter((name) => !before.has(name)), keptAside };
   } finally {
-    await rm(stage, { recursive: true, force: true });
+    // An archive that breaks off mid-file fails the extraction while tar still writes that file into
+    // the stage: its last write can land between the removal's emptying and its rmdir (ENOTEMPTY),
+    // so the removal tries again a little later.
+    await rm(stage, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 }
 

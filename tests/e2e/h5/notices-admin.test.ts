@@ -122,7 +122,14 @@ describe('the H5 app: school notices, subsidy payments and deferrals for officia
         '第 2 行（金额（元））：金额应为大于0的数字，最多两位小数',
         '第 3 行（金额（元））：金额应为大于0的数字，最多两位小数',
       ]);
-      const [first, second] = await Promise.all([rowErrors.nth(0).boundingBox(), rowErrors.nth(1).boundingBox()]);
+      // both boxes read in one frame: the result panel may still be sliding in, and two separate reads
+      // would see it at two places
+      const [first, second] = await rowErrors.evaluateAll((lines) =>
+        lines.map((line) => {
+          const box = line.getBoundingClientRect();
+          return { x: box.x, y: box.y, height: box.height };
+        }),
+      );
       expect(second!.y).toBeGreaterThanOrEqual(first!.y + first!.height);
       expect(second!.x).toBe(first!.x);
       await screenshot(page, 'subsidy-payments-row-error');
