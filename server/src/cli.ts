@@ -13,6 +13,7 @@ import { describeRepair, repairChildRecords } from './modules/children/child-rep
 import { DivisionImportService } from './modules/divisions/division-import.service';
 import { ServedCounty } from './modules/divisions/division.entity';
 import { COUNTY_COMMANDS_USAGE, isCountyCommand, runCountyCommand, schoolTemplateCommand } from './operator/county-commands';
+import { snapshotTransaction } from './database/transaction';
 
 const USAGE = `Usage: node server/dist/cli.js <command>
 
@@ -90,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'repair-children': {
-        const report = await dataSource.transaction((manager) => repairChildRecords(manager, standaloneChildMerges(dataSource)));
+        const report = await snapshotTransaction(dataSource, (manager) => repairChildRecords(manager, standaloneChildMerges(dataSource)));
         console.log(describeRepair(report));
         return 0;
       }

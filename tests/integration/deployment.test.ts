@@ -5,7 +5,7 @@ import type { DatabaseConfig } from '../../server/src/config/config.schema';
 import { createDataSource, openDatabase } from '../../server/src/database/data-source';
 import { migrations } from '../../server/src/database/migrations';
 import { EXIT_SCHEMA_BEHIND } from '../../server/src/database/schema-migrations';
-import { transactionWithRetry } from '../../server/src/database/transaction';
+import { snapshotTransaction, transactionWithRetry } from '../../server/src/database/transaction';
 import { signInAs } from '../support/api';
 import { runCli, type CliResult } from '../support/cli';
 import { createTestDatabase, currentDatabaseKind, type TestDatabase } from '../support/database';
@@ -184,30 +184,76 @@ onMysql('reads after writes on Galera: wsrep_sync_wait', () => {
   }, 60_000);
 });
 
-onMysql('a deadlock between two transactions', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
-  let admin: Connection;
-
+/** A fresh database opened as the server opens it, and a second connection to it with the table `table` (id, n). */
+function probeDatabase(table: string): { db: TestDatabase; dataSource: DataSource; admin: Connection } {
+  const probe = {} as { db: TestDatabase; dataSource: DataSource; admin: Connection };
   beforeAll(async () => {
-    db = await createTestDatabase('mysql');
-    dataSource = await openDatabase(db.config);
-    admin = await sql(db.url);
-    await admin.query('CREATE TABLE deadlock_probe (id int PRIMARY KEY, n int NOT NULL) ENGINE=InnoDB');
+    probe.db = await createTestDatabase('mysql');
+    probe.dataSource = await openDatabase(probe.db.config);
+    probe.admin = await sql(probe.db.url);
+    await probe.admin.query(`CREATE TABLE ${table} (id int PRIMARY KEY, n int NOT NULL) ENGINE=InnoDB`);
   }, 60_000);
   afterAll(async () => {
-    await admin?.end();
-    await dataSource?.destroy();
-    await db?.drop();
+    await probe.admin?.end();
+    await probe.dataSource?.destroy();
+    await probe.db?.drop();
   });
+  return probe;
+}
+
+onMysql('isolation: request writes read committed data, snapshot transactions one snapshot', () => {
+  const probe = probeDatabase('isolation_probe');
+  beforeAll(async () => {
+    await probe.admin.query('INSERT INTO isolation_probe (id, n) VALUES (1, 0)');
+  });
+
+  /** Reads the row, lets another connection commit a change to it, reads it again. */
+  async function readTwice(run: (work: (manager: DataSource['manager']) => Promise<number[]>) => Promise<number[]>): Promise<number[]> {
+    const read = async (manager: DataSource['manager']) =>
+      Number(((await manager.query('SELECT n FROM isolation_probe WHERE id = 1')) as Array<{ n: number }>)[0]!.n);
+    return run(async (manager) => {
+      const before = await read(manager);
+      await probe.admin.query('UPDATE isolation_probe SET n = n + 1 WHERE id = 1');
+      return [before, await read(manager)];
+    });
+  }
+
+  it('transactionWithRetry sees what another transaction committed meanwhile, on every pooled connection, naming no level', async () => {
+    const [before, after] = await readTwice((work) => transactionWithRetry(probe.dataSource, work));
+    expect(after).toBe(before! + 1);
+    const levels = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        transactionWithRetry(probe.dataSource, async (manager) => {
+          const [row] = (await manager.query(
+            'SELECT @@session.tx_isolation AS level, CONNECTION_ID() AS id, SLEEP(0.2) AS slept',
+          )) as Array<{
+            level: string;
+            id: number;
+          }>;
+          return row!;
+        }),
+      ),
+    );
+    expect(levels.map((l) => l.level)).toEqual(Array(5).fill('READ-COMMITTED'));
+    expect(new Set(levels.map((l) => l.id)).size).toBe(5);
+  }, 60_000);
+
+  it('snapshotTransaction reads one snapshot throughout', async () => {
+    const [before, after] = await readTwice((work) => snapshotTransaction(probe.dataSource, work));
+    expect(after).toBe(before);
+  }, 60_000);
+});
+
+onMysql('a deadlock between two transactions', () => {
+  const probe = probeDatabase('deadlock_probe');
 
   /**
    * Two transactions each lock one row, wait until the other holds its row, then lock the other's:
    * InnoDB kills one of them (errno 1213), as Galera does the loser of a certification.
    */
   async function crossedWrites(run: (work: (manager: DataSource['manager']) => Promise<void>) => Promise<void>) {
-    await admin.query('DELETE FROM deadlock_probe');
-    await admin.query('INSERT INTO deadlock_probe (id, n) VALUES (1, 0), (2, 0)');
+    await probe.admin.query('DELETE FROM deadlock_probe');
+    await probe.admin.query('INSERT INTO deadlock_probe (id, n) VALUES (1, 0), (2, 0)');
     let arrived = 0;
     let bothHoldOne!: () => void;
     const barrier = new Promise<void>((resolve) => (bothHoldOne = resolve));
@@ -221,12 +267,12 @@ onMysql('a deadlock between two transactions', () => {
         await manager.query('UPDATE deadlock_probe SET n = n + 1 WHERE id = ?', [second]);
       });
     const outcomes = await Promise.allSettled([writer(1, 2), writer(2, 1)]);
-    const [rows] = await admin.query('SELECT id, n FROM deadlock_probe ORDER BY id');
+    const [rows] = await probe.admin.query('SELECT id, n FROM deadlock_probe ORDER BY id');
     return { outcomes, attempts, rows: (rows as Array<{ id: number; n: number }>).map((r) => [r.id, r.n]) };
   }
 
   it('without retries, loses one of them with ER_LOCK_DEADLOCK, which the error filter answers as 409 in Chinese', async () => {
-    const { outcomes, rows } = await crossedWrites((work) => dataSource.transaction(work));
+    const { outcomes, rows } = await crossedWrites((work) => probe.dataSource.transaction(work));
     const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(failed).toHaveLength(1);
     expect(failed[0]!.reason).toMatchObject({ driverError: { code: 'ER_LOCK_DEADLOCK', errno: 1213, sqlState: '40001' } });
@@ -242,7 +288,7 @@ onMysql('a deadlock between two transactions', () => {
   }, 60_000);
 
   it('inside transactionWithRetry, both succeed: the loser runs again after the winner commits', async () => {
-    const { outcomes, attempts, rows } = await crossedWrites((work) => transactionWithRetry(dataSource, work));
+    const { outcomes, attempts, rows } = await crossedWrites((work) => transactionWithRetry(probe.dataSource, work));
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
     expect(attempts).toBeGreaterThanOrEqual(3);
     expect(rows).toEqual([

@@ -23,8 +23,9 @@ export const BACKOFF_CAP_MS = 1000;
  * insert" code never has to guess: the unique key is the arbiter and the loser resolves to what the
  * winner wrote (a tip's idempotency key, a case's version). `work` must therefore be safe to run
  * again: it writes only through the manager, never outside the transaction. On MySQL it reads
- * committed data (each statement sees what the winner committed, also after waiting for a lock);
- * SQLite runs one transaction at a time anyway.
+ * committed data (each statement sees what the winner committed, also after waiting for a lock): the
+ * pool's sessions are READ COMMITTED (`createDataSource`), so no statement names the level. SQLite runs
+ * one transaction at a time anyway.
  */
 export async function transactionWithRetry<T>(
   dataSource: DataSource,
@@ -33,12 +34,21 @@ export async function transactionWithRetry<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await (isMysql(dataSource) ? dataSource.transaction('READ COMMITTED', work) : dataSource.transaction(work));
+      return await dataSource.transaction(work);
     } catch (error) {
       if (attempt >= attempts || !(isDuplicateKey(error) || isRetryableConflict(error))) throw error;
       await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
     }
   }
+}
+
+/**
+ * A transaction whose reads all see one snapshot, taken at its first read (REPEATABLE READ on MySQL,
+ * named per transaction since the sessions default to READ COMMITTED): a recount, an export or a job
+ * that reads a set and then writes what it read must not see other transactions' rows appear halfway.
+ */
+export function snapshotTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return isMysql(dataSource) ? dataSource.transaction('REPEATABLE READ', work) : dataSource.transaction(work);
 }
 
 /** Exponential backoff with full jitter, so the same two transactions do not collide again in step. */

@@ -14,6 +14,7 @@ import { DivisionImportService } from '../../modules/divisions/division-import.s
 import { School } from '../../modules/schools/school.entity';
 import { DEMO_PUPILS_SCHOOL, seedParentsWalkThrough } from './demo-parents';
 import { seedSchoolLine } from './demo-school-line';
+import { snapshotTransaction } from '../transaction';
 
 /** 光山县, Henan: 19 townships, 365 villages (NBS 2023), shipped in `server/data/`. */
 export const DEMO_COUNTY_CODE = '411522000000';
@@ -67,7 +68,7 @@ export class DemoSeeder {
   async seedIfEmpty(): Promise<boolean> {
     if ((await this.dataSource.manager.count(ServedCounty)) > 0) return false;
     await this.importer.importFile(DEMO_DIVISIONS_FILE);
-    await this.dataSource.transaction(async (manager) => {
+    await snapshotTransaction(this.dataSource, async (manager) => {
       await manager.insert(ServedCounty, { code: DEMO_COUNTY_CODE, settings: {} });
       const townships = await manager.find(Division, {
         where: { parentCode: DEMO_COUNTY_CODE, level: 'township' },

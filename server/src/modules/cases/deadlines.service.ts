@@ -17,6 +17,7 @@ import { CaseViewsService } from './case-views.service';
 import { CasesService } from './cases.service';
 import { DispatchRectifications } from './dispatch-rectifications';
 import { DispatchReports } from './dispatch-reports';
+import { snapshotTransaction } from '../../database/transaction';
 
 const HOUR = 3_600_000;
 
@@ -87,7 +88,7 @@ export class DeadlinesService {
   }
 
   private async escalate(record: DropoutCase, level: 'leader' | 'county'): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    return snapshotTransaction(this.dataSource, async (manager) => {
       const moved = await manager
         .createQueryBuilder()
         .update(DropoutCase)
@@ -113,7 +114,7 @@ export class DeadlinesService {
   }
 
   private async escalateTransfer(transfer: CaseTransfer): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await snapshotTransaction(this.dataSource, async (manager) => {
       const moved = await manager.update(
         CaseTransfer,
         { id: transfer.id, escalatedAt: IsNull(), status: 'pending' },

@@ -16,6 +16,7 @@ import { UploadsService } from '../uploads/uploads.service';
 import { CaseRetentionFollowers } from './case-retention-followers';
 import { CaseTipRecords } from './case-tips';
 import { CaseEvent, CaseNotice, CaseRouting, CaseTransfer, CaseVisit, DropoutCase } from './case.entity';
+import { snapshotTransaction } from '../../database/transaction';
 
 /** Cases handled per transaction: small enough to keep locks short on a county's first run. */
 const BATCH = 100;
@@ -97,7 +98,7 @@ export class RetentionService {
         .limit(BATCH)
         .getMany();
       if (due.length === 0) return result;
-      const photos = await this.dataSource.transaction(async (manager) => {
+      const photos = await snapshotTransaction(this.dataSource, async (manager) => {
         const ids = await this.pseudonymise(manager, due);
         // The files go before the commit: a store that fails rolls the batch back, and the next run
         // deletes them again (a file already gone is fine). After it, a failure would leave a photo

@@ -24,6 +24,7 @@ import { DivisionsService } from '../divisions/divisions.service';
 import { InvitationsService, type OperatorInvitation } from '../invitations/invitations.service';
 import { SchoolImportService, type SchoolImportResult } from '../schools/school-import.service';
 import { SchoolRecords } from '../schools/school-records';
+import { snapshotTransaction } from '../../database/transaction';
 
 /**
  * A refusal of an operator's command, with the sentence the terminal shows. `usage`: the command was
@@ -119,7 +120,7 @@ export class CountyOnboardingService {
           : `the divisions of ${countyCode} are not imported yet: give its division file with --divisions <file>`,
       );
     const schools = files.schools ? await this.schoolImport.importFile(countyCode, files.schools) : null;
-    const newlyServed = await this.dataSource.transaction(async (manager) => {
+    const newlyServed = await snapshotTransaction(this.dataSource, async (manager) => {
       const served = await this.divisionRecords.serveCounty(manager, countyCode);
       await this.audit.record(
         null,
@@ -220,7 +221,7 @@ export class CountyOnboardingService {
     await this.servedCounty(countyCode);
     if (!who.trim()) throw new OnboardingError('give the user id or the name of the county admin', true);
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      return await snapshotTransaction(this.dataSource, async (manager) => {
         const admin = await this.countyAdmins.revoke(manager, countyCode, who.trim());
         const revokedInvitations = await this.invitations.revokeIssuedBy(manager, admin.id);
         return { admin, revokedInvitations, remainingAdmins: (await this.countyAdmins.list(countyCode, manager)).length };

@@ -8,6 +8,7 @@ import { UnreadableFileError, type SheetSource } from '../../common/sheets/sheet
 import { Division } from './division.entity';
 import { DIVISIONS_CACHE, DivisionsService } from './divisions.service';
 import { DivisionFileError, parseDivisionFile, type DivisionRow, type ParsedDivisionFile } from './division-file';
+import { snapshotTransaction } from '../../database/transaction';
 
 const WRITE_CHUNK = 500;
 const LOOKUP_CHUNK = 2000;
@@ -49,7 +50,7 @@ export class DivisionImportService {
 
   private async write(parsed: ParsedDivisionFile, options: ImportOptions): Promise<DivisionImportResponse> {
     const { format, rows } = parsed;
-    return this.dataSource.transaction(async (manager) => {
+    return snapshotTransaction(this.dataSource, async (manager) => {
       const existing = await this.existingCodes(manager, [
         ...new Set(rows.flatMap((r) => (r.parentCode ? [r.code, r.parentCode] : [r.code]))),
       ]);

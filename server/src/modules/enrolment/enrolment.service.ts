@@ -32,6 +32,7 @@ import { EnrolmentBatch, EnrolmentNotice, DeferralApplication } from './enrolmen
 import { mapEnrolmentBatch, mapFollowUpGroup, mapFollowUpItem } from './enrolment.mappers';
 import { enrolmentNoticeText } from './enrolment-text';
 import { NoticePdfService } from './notice-pdf.service';
+import { snapshotTransaction } from '../../database/transaction';
 
 type IssueInput = z.output<typeof issueEnrolmentRequest>;
 
@@ -167,7 +168,7 @@ export class EnrolmentService {
       issuedBy: caller.userId,
       issuedAt: now,
     };
-    const notified = await this.dataSource.transaction(async (tx) => {
+    const notified = await snapshotTransaction(this.dataSource, async (tx) => {
       await tx.insert(EnrolmentBatch, batch);
       const listed = new Set(candidates.children.map((c) => c.id));
       const household = await this.householdChildren(tx, candidates.household, school.countyCode, input.schoolYear, listed, now);
@@ -342,7 +343,7 @@ export class EnrolmentService {
     const batch = await this.visibleBatch(caller, batchId);
     if (under && !mayNarrowTo(caller, under)) throw AppError.forbidden('只能提醒本单位范围内的家长', { under: '不在您的管辖范围内' });
     const now = this.clock.now();
-    return this.dataSource.transaction(async (manager) => {
+    return snapshotTransaction(this.dataSource, async (manager) => {
       const qb = applyScope(manager.createQueryBuilder(EnrolmentNotice, 'n'), caller, 'read_enrolment_notice', NOTICE_SCOPE)
         .andWhere('n.batch_id = :batch AND n.acknowledged_at IS NULL', { batch: batch.id })
         .limit(MAX_NOTICES_PER_BATCH);

@@ -8,6 +8,7 @@ import { LOGGER } from '../../common/logging/logger';
 import { UserRecords } from '../accounts/user-records';
 import { WechatApiError, WechatClient } from '../wechat/wechat.client';
 import { OutboxMessage, SubscriptionGrant } from './notification.entities';
+import { snapshotTransaction } from '../../database/transaction';
 
 const BATCH = 20;
 const MAX_ATTEMPTS = 10;
@@ -145,7 +146,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
     const status = outcome.status === 'retry' ? 'failed' : outcome.status;
     // Marking the message sent and using up the grant happen together: a worker killed between
     // the two would otherwise spend the grant twice when the message is taken over and re-sent.
-    await this.dataSource.transaction(async (manager) => {
+    await snapshotTransaction(this.dataSource, async (manager) => {
       const settled = await manager
         .createQueryBuilder()
         .update(OutboxMessage)

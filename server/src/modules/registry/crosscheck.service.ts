@@ -26,7 +26,7 @@ import { JobRunner, type JobContext } from '../../common/jobs/job-runner';
 import { LOGGER } from '../../common/logging/logger';
 import { bulkInsert } from '../../database/bulk-insert';
 import { selectRows } from '../../database/sql';
-import { transactionWithRetry } from '../../database/transaction';
+import { snapshotTransaction, transactionWithRetry } from '../../database/transaction';
 import { UserRecords } from '../accounts/user-records';
 import { AuditService } from '../audit/audit.service';
 import { CaseBatchOpening, type CaseOpening } from '../cases/case-batch-opening';
@@ -175,7 +175,7 @@ export class CrosscheckService {
   private async claimCounty(run: CrosscheckRun, insert: (manager: EntityManager) => Promise<string>): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(insert);
+        return await snapshotTransaction(this.dataSource, insert);
       } catch (error) {
         if (attempt >= START_ATTEMPTS) throw isDuplicateKey(error) ? new AppError('CROSSCHECK_RUNNING') : error;
         if (isDuplicateKey(error)) {
@@ -270,7 +270,7 @@ export class CrosscheckService {
     assertCountyScope(caller, review.countyCode);
     requireRecordAccess(caller, 'run_crosscheck', { countyCode: review.countyCode });
     if (review.status !== 'pending') throw new AppError('CROSSCHECK_REVIEW_DECIDED');
-    await this.dataSource.transaction(async (manager) => {
+    await snapshotTransaction(this.dataSource, async (manager) => {
       const claimed = await manager.update(
         CrosscheckReview,
         { id, status: 'pending' },
@@ -626,7 +626,7 @@ export class CrosscheckService {
       for (const r of registrations) groups.set(r.idNumber, (groups.get(r.idNumber) ?? new Set()).add(PRIORITY_OF[r.category]));
       const children = await this.children.findByIdentifiers(this.dataSource.manager, 'idNumber', [...groups.keys()]);
       // through the registry, so the child's cases move up the inbox with the flag
-      flagged += await this.dataSource.transaction(async (manager) => {
+      flagged += await snapshotTransaction(this.dataSource, async (manager) => {
         let changed = 0;
         for (const child of children) {
           const merged = [...new Set([...child.priorityGroups, ...groups.get(child.idNumber!)!])];

@@ -43,6 +43,7 @@ import {
   type RosterRow,
   type RowContext,
 } from './registry-formats';
+import { snapshotTransaction } from '../../database/transaction';
 
 const BATCH = 1000;
 const MAX_REPORTED_ERRORS = 200;
@@ -272,7 +273,7 @@ export class RegistryImportService {
       await this.files.put(sheet, content, contentTypeOf(fileName));
       let jobId: string;
       try {
-        jobId = await this.dataSource.transaction(async (manager) => {
+        jobId = await snapshotTransaction(this.dataSource, async (manager) => {
           await manager.insert(RegistryImport, record);
           await this.audit.record(
             caller,
@@ -465,7 +466,7 @@ export class RegistryImportService {
       .catch(() => undefined);
     // a roster's batches are larger: the child registry pipelines its inserts within a batch
     const size = record.kind === 'roster' ? ROSTER_BATCH : BATCH;
-    return this.dataSource.transaction(async (manager) => {
+    return snapshotTransaction(this.dataSource, async (manager) => {
       const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
       const rejected: ApiRowError[] = [];
       // what a roster row may land on besides its pupil: read once, not once per batch

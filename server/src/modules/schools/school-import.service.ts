@@ -18,6 +18,7 @@ import { newId } from '../../common/ids';
 import { AuditService } from '../audit/audit.service';
 import { DivisionRecords } from '../divisions/division-records';
 import { School } from './school.entity';
+import { snapshotTransaction } from '../../database/transaction';
 
 type SchoolColumn = 'name' | 'stage' | 'code' | 'division' | 'township' | 'village' | 'address';
 
@@ -151,7 +152,7 @@ export class SchoolImportService {
     this.checkDuplicates(rows, errors);
     errors.throwIfAny();
 
-    return this.dataSource.transaction(async (manager) => {
+    return snapshotTransaction(this.dataSource, async (manager) => {
       const codes = rows.flatMap((r) => (r.code ? [r.code] : []));
       const withCodes = codes.length ? await manager.find(School, { where: { code: In(codes) } }) : [];
       const inCounty = await manager.find(School, { where: { countyCode } });

@@ -14,6 +14,7 @@ import { AuditService } from '../audit/audit.service';
 import { DivisionRecords } from '../divisions/division-records';
 import { DivisionsService } from '../divisions/divisions.service';
 import { School } from './school.entity';
+import { snapshotTransaction } from '../../database/transaction';
 
 export interface ListSchools {
   under?: string;
@@ -158,7 +159,7 @@ export class SchoolsService {
 
   private async save(caller: Caller, school: School, action: 'schools.create' | 'schools.update'): Promise<void> {
     try {
-      await this.dataSource.transaction(async (manager) => {
+      await snapshotTransaction(this.dataSource, async (manager) => {
         await manager.save(School, school);
         await this.audit.record(caller, { action, targetType: 'school', targetId: school.id }, manager);
       });

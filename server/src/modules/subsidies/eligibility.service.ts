@@ -28,7 +28,7 @@ import { sheetTemplate } from '../../common/sheets/sheet-template';
 import { countyOfChild, PUPIL_COLUMNS, PupilLookup, SUBSIDY_SHEET } from './pupil-lookup';
 import { SubsidyEligibilityRow } from './subsidy.entities';
 import { mapEligibility } from './subsidy.mappers';
-import { transactionWithRetry } from '../../database/transaction';
+import { snapshotTransaction, transactionWithRetry } from '../../database/transaction';
 
 type EligibilityColumn = 'studentNumber' | 'idNumber' | 'name' | 'schoolYear' | 'category' | 'boarding';
 
@@ -233,7 +233,7 @@ export class EligibilityService {
     }
     errors.throwIfAny();
     const counts = { rows: rows.length, created: 0, updated: 0, unchanged: 0, notified: 0 };
-    await this.dataSource.transaction(async (tx) => {
+    await snapshotTransaction(this.dataSource, async (tx) => {
       for (const item of parsed) counts[(await this.upsert(tx, caller, item.child, county, item, 'import')).change]++;
       await this.audit.record(
         caller,

@@ -32,6 +32,7 @@ import { sheetTemplate } from '../../common/sheets/sheet-template';
 import { PUPIL_COLUMNS, PupilLookup, SUBSIDY_SHEET } from './pupil-lookup';
 import { SubsidyPayment } from './subsidy.entities';
 import { mapPayment } from './subsidy.mappers';
+import { snapshotTransaction } from '../../database/transaction';
 
 type PaymentColumn =
   'studentNumber' | 'idNumber' | 'name' | 'semester' | 'amount' | 'status' | 'failureReason' | 'channel' | 'card' | 'paidOn' | 'reference';
@@ -260,7 +261,7 @@ export class PaymentsService {
 
     const counts = { rows: rows.length, created: 0, updated: 0, unchanged: 0, notified: 0 };
     const now = this.clock.now();
-    await this.dataSource.transaction(async (tx) => {
+    await snapshotTransaction(this.dataSource, async (tx) => {
       const paid: SubsidyPayment[] = [];
       for (const item of parsed) {
         const before = existing.get(`${item.child.id}:${item.semester}:${item.reference}`);
