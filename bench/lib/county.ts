@@ -95,7 +95,8 @@ export async function insertChildren(
   }
   await insertRows(db, 'children', CHILD_COLUMNS, rows(), 2000);
   // written past the product, so announced as its own writers do: the enrolment tallies recount
-  if (options.pupils) await db.query('INSERT INTO enrolment_tally_changes (id, changed_at) VALUES (?, ?)', [newId(), now]);
+  if (options.pupils)
+    await db.query('INSERT INTO enrolment_tally_changes (id, county_code, changed_at) VALUES (?, ?, ?)', [newId(), county, now]);
   return { ids, villageOf, priorityOf };
 }
 

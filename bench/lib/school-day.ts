@@ -118,7 +118,7 @@ export async function insertClasses(
     children(),
   );
   // written past the product, so announced as its own writers do: the enrolment tallies recount
-  await db.query('INSERT INTO enrolment_tally_changes (id, changed_at) VALUES (?, ?)', [newId(), now]);
+  await db.query('INSERT INTO enrolment_tally_changes (id, county_code, changed_at) VALUES (?, ?, ?)', [newId(), COUNTY, now]);
   await insertRows(
     db,
     'users',

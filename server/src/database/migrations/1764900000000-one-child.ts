@@ -1,6 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { TableColumn } from 'typeorm';
+import { newId } from '../../common/ids';
 import { describeRepair, repairChildRecords, repairedAnything } from '../../modules/children/child-repair';
+import { withoutTallyNotes } from '../../modules/registry/enrolment-tally.subscriber';
 import { standaloneChildMerges } from './child-merges';
 import { ColumnKit, createTable, index } from './table-builder';
 
@@ -70,9 +72,15 @@ export class OneChild1764900000000 implements MigrationInterface {
       c.int('used'),
     ]);
 
-    const report = await repairChildRecords(queryRunner.manager, standaloneChildMerges(queryRunner.connection, undefined, 'before-viewer'));
-    // what the repair did is the operator's to know (the same report as `repair-children`)
-    if (repairedAnything(report)) console.info(describeRepair(report));
+    // the change rows name no county yet (TallyChangeCounties): the repair leaves one of this schema
+    const report = await withoutTallyNotes(queryRunner, () =>
+      repairChildRecords(queryRunner.manager, standaloneChildMerges(queryRunner.connection, undefined, 'before-viewer')),
+    );
+    if (repairedAnything(report)) {
+      await queryRunner.query('INSERT INTO enrolment_tally_changes (id, changed_at) VALUES (?, CURRENT_TIMESTAMP)', [newId()]);
+      // what the repair did is the operator's to know (the same report as `repair-children`)
+      console.info(describeRepair(report));
+    }
 
     await queryRunner.createIndex('children', index('uq_children_id_number', ['id_number'], true));
     await queryRunner.createIndex('children', index('idx_children_merged_into', ['merged_into_id']));

@@ -23,6 +23,7 @@ import { Circulars1765540000000 } from './1765540000000-circulars';
 import { PeriodicReports1765601000000 } from './1765601000000-periodic-reports';
 import { SpotChecks1765610000000 } from './1765610000000-spot-checks';
 import { DataQualityIndices1765617300000 } from './1765617300000-data-quality-indices';
+import { TallyChangeCounties1765700000000 } from './1765700000000-tally-change-counties';
 
 /** Every migration, in order. Classes, not globs, so bundling and tests see the same list. */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   PeriodicReports1765601000000,
   SpotChecks1765610000000,
   DataQualityIndices1765617300000,
+  TallyChangeCounties1765700000000,
 ];

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { newReadableCode } from '../../common/ids';
 import { isDuplicateKey } from '../../common/errors/database-errors';
@@ -203,6 +204,27 @@ export async function insertChunks(manager: EntityManager, chunks: Iterable<Chil
   return skipped;
 }
 
+/**
+ * Updates one record as TypeORM's `update` does, and tells the subscribers which county the child
+ * was in (`AfterUpdate` with it as the database entity): the enrolment tallies then recount that
+ * county (and the one the child moves to) alone, not every county of the deployment. The county is
+ * read with the row locked (MySQL; SQLite runs one transaction at a time), so no other write moves
+ * the child between the read and this transaction's commit.
+ */
+export async function updateChild(manager: EntityManager, id: string, values: QueryDeepPartialEntity<Child>): Promise<void> {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) return manager.transaction((inner) => updateChild(inner, id, values));
+  const [row] = await selectRows<{ county_code: string | null }>(
+    manager,
+    `SELECT county_code FROM children WHERE id = ?${isMysql(manager) ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  await manager.createQueryBuilder().update(Child).set(values).where({ id }).callListeners(false).execute();
+  if (!row) return;
+  const was: Partial<Child> = { id, countyCode: row.county_code };
+  await runner.broadcaster.broadcast('AfterUpdate', manager.connection.getMetadata(Child), values, was, [], []);
+}
+
 /** Two records of one statement never draw the same code (the database would refuse the statement). */
 function redrawCodesWithin(rows: Array<{ bindingCode?: string | null }>): void {
   const seen = new Set<string>();
@@ -213,22 +235,33 @@ function redrawCodesWithin(rows: Array<{ bindingCode?: string | null }>): void {
   }
 }
 
+/** A batch's change to a known record, as written (`record` holds it already), and the county the record had before it. */
+export interface RecordChange {
+  record: Child;
+  change: Partial<Child>;
+  countyBefore?: string | null;
+}
+
 /**
  * What a batch changed on known records. A change to an identifier (学籍号, ID number) is written
  * record by record in the batch's order, so that a record giving one up does so before another takes
  * it. The others — a new grade, class, school, a binding code — touch no identifier another record
  * could hold: records changed in the same columns are written together, as multi-row upserts by id
  * (the primary key is the first key MySQL checks, so the upsert always lands on the record itself).
- * Subscribers hear of each change (AfterUpdate, with the changed columns), as with TypeORM's update.
+ * Subscribers hear of each change (AfterUpdate, with the changed columns), as with TypeORM's update,
+ * and of the county the record had before when the batch says (`countyBefore`).
  */
-export async function updateChildren(manager: EntityManager, changes: Array<{ record: Child; change: Partial<Child> }>): Promise<void> {
-  const groups = new Map<string, Array<{ record: Child; change: Partial<Child> }>>();
+export async function updateChildren(manager: EntityManager, changes: RecordChange[]): Promise<void> {
+  const groups = new Map<string, RecordChange[]>();
   const now = new Date();
+  // where each child was before (its county, for the enrolment tallies); unknown: every county
+  const was = ({ record, countyBefore }: RecordChange) =>
+    countyBefore === undefined ? undefined : { id: record.id, countyCode: countyBefore };
   for (const item of changes) {
     const keys = Object.keys(item.change) as Array<keyof Child>;
     if (keys.some((key) => IDENTIFIERS.includes(key))) {
       await withFreeCodes([item.change], async () => {
-        await manager.update(Child, { id: item.record.id }, item.change);
+        await updateChild(manager, item.record.id, item.change);
       });
       if (item.change.bindingCode) item.record.bindingCode = item.change.bindingCode;
       continue;
@@ -263,9 +296,9 @@ export async function updateChildren(manager: EntityManager, changes: Array<{ re
           await manager.query(head + Array<string>(chunk.length).fill(tuple).join(', ') + tail, values);
         },
       );
-      for (const { record, change } of chunk) {
-        record.updatedAt = now;
-        await runner.broadcaster.broadcast('AfterUpdate', metadata, change, undefined, [], []);
+      for (const item of chunk) {
+        item.record.updatedAt = now;
+        await runner.broadcaster.broadcast('AfterUpdate', metadata, item.change, was(item), [], []);
       }
     }
   }

@@ -10,6 +10,7 @@ import { UserRecords } from '../accounts/user-records';
 import { AuditService, type AuditActor } from '../audit/audit.service';
 import { AttendanceDay } from './attendance.entity';
 import { ChildGuardian } from './child-guardian.entity';
+import { updateChild } from './child-batch-sql';
 import { moveChildRows, moveChildRowsBack, type ChildCaseMoves, type ChildRowsTable, type MovedRows } from './child-linked-records';
 import { ChildRecordMoves } from './child-record-moves';
 import { ChildMatchReview, ChildMerge } from './child-registry.entities';
@@ -338,11 +339,11 @@ export class ChildMergeService {
         log.merged.before[field] = merged[field];
       }
     }
-    await manager.update(Child, { id: merged.id }, release);
+    await updateChild(manager, merged.id, release);
     if (Object.keys(fill).length) {
       log.survivor.before = Object.fromEntries(Object.keys(fill).map((k) => [k, survivor[k as keyof Identity]]));
       log.survivor.after = fill;
-      await manager.update(Child, { id: survivor.id }, fill);
+      await updateChild(manager, survivor.id, fill);
     }
     if (fill.priorityGroups) await this.moves.cases.setPriority(manager, survivor.id, fill.priorityGroups);
   }
@@ -354,13 +355,13 @@ export class ChildMergeService {
       const key = field as keyof Identity;
       if (same(survivor[key], log.survivor.after[key])) (back as Record<string, unknown>)[key] = value;
     }
-    if (Object.keys(back).length) await manager.update(Child, { id: survivor.id }, back);
+    if (Object.keys(back).length) await updateChild(manager, survivor.id, back);
     if (back.priorityGroups) await this.moves.cases.setPriority(manager, survivor.id, back.priorityGroups);
     const restore: Partial<Child> = { mergedIntoId: null };
     for (const [field, value] of Object.entries(log.merged.before) as Array<[(typeof UNIQUE)[number], string]>) {
       // an identifier another record holds now stays with it (unique keys; the records were one child by it)
       if (!(await manager.existsBy(Child, { [field]: value }))) restore[field] = value;
     }
-    await manager.update(Child, { id: merged.id }, restore);
+    await updateChild(manager, merged.id, restore);
   }
 }

@@ -3,6 +3,7 @@ import { Brackets, In, IsNull, type EntityManager, type FindOptionsWhere, type O
 import { newReadableCode } from '../../common/ids';
 import { bulkInsert } from '../../database/bulk-insert';
 import { selectRows } from '../../database/sql';
+import { updateChild } from './child-batch-sql';
 import { AttendanceDay } from './attendance.entity';
 import { ChildGuardian } from './child-guardian.entity';
 import { Child } from './child.entity';
@@ -335,10 +336,12 @@ export class ChildRecords {
 
   /**
    * Pupils on a roster (with a grade and a county), counted by county, village, school, grade and
-   * priority groups as stored (JSON text), in one read: what the enrolment tallies are made of.
+   * priority groups as stored (JSON text), in one read: what the enrolment tallies are made of. Of
+   * these counties only, when given.
    */
-  async pupilCounts(manager: EntityManager): Promise<PupilCountRow[]> {
-    return manager
+  async pupilCounts(manager: EntityManager, counties: readonly string[] | null = null): Promise<PupilCountRow[]> {
+    if (counties?.length === 0) return [];
+    const qb = manager
       .createQueryBuilder(Child, 'ch')
       .select('ch.county_code', 'county')
       .addSelect('ch.village_code', 'village')
@@ -351,8 +354,9 @@ export class ChildRecords {
       .addGroupBy('ch.village_code')
       .addGroupBy('ch.school_id')
       .addGroupBy('ch.grade')
-      .addGroupBy('ch.priority_groups')
-      .getRawMany<PupilCountRow>();
+      .addGroupBy('ch.priority_groups');
+    if (counties) qb.andWhere('ch.county_code IN (:...counties)', { counties });
+    return qb.getRawMany<PupilCountRow>();
   }
 
   /** The county's children with at least `minDays` unexcused absences between two days (YYYY-MM-DD), counted in SQL. */
@@ -426,6 +430,6 @@ export class ChildRecords {
     childId: string,
     values: Partial<Pick<ChildRow, 'schoolId' | 'grade' | 'className' | 'countyCode'>>,
   ): Promise<void> {
-    await manager.update(Child, { id: childId }, values);
+    await updateChild(manager, childId, values);
   }
 }

@@ -5,7 +5,15 @@ import { Clock } from '../../common/clock';
 import { insertRows, selectRows, write } from '../../database/sql';
 import { newId, newReadableCode } from '../../common/ids';
 import { SchoolRecords } from '../schools/school-records';
-import { CHILDREN_PER_INSERT, childrenByIdentifiers, childrenByIds, insertChildren, insertChunks, updateChildren } from './child-batch-sql';
+import {
+  CHILDREN_PER_INSERT,
+  childrenByIdentifiers,
+  childrenByIds,
+  insertChildren,
+  insertChunks,
+  updateChild,
+  updateChildren,
+} from './child-batch-sql';
 import { Child } from './child.entity';
 import {
   countyOfReport,
@@ -171,7 +179,7 @@ export class ChildRegistry {
    * changed the case: its version stays, so nobody's edit in progress is refused as stale.
    */
   async setPriorityGroups(manager: EntityManager, childId: string, groups: PriorityGroup[]): Promise<void> {
-    await manager.update(Child, { id: childId }, { priorityGroups: groups });
+    await updateChild(manager, childId, { priorityGroups: groups });
     await this.moves.cases.setPriority(manager, childId, groups);
   }
 
@@ -305,6 +313,8 @@ export class ChildRegistry {
     };
     const created = new Set<string>();
     const changes = new Map<string, Partial<Child>>();
+    // each changed record's county before this batch changed it (the enrolment tallies recount it)
+    const countiesBefore = new Map<string, string | null>();
     // the 学籍号 a report of this batch gave each record
     const studentOf = new Map<string, string>();
     const inserts: Child[] = [];
@@ -356,8 +366,9 @@ export class ChildRegistry {
           if (before && map.get(before) === record) map.delete(before);
           map.set(value, record);
         }
-        Object.assign(record, change);
         const changed = Object.keys(change).length > 0;
+        if (changed && !created.has(record.id) && !countiesBefore.has(record.id)) countiesBefore.set(record.id, record.countyCode);
+        Object.assign(record, change);
         // a record made by this batch is written with the insert, with what later reports added
         if (changed && !created.has(record.id)) changes.set(record.id, { ...changes.get(record.id), ...change });
         results.push({ child: record, created: false, rule, conflict: null, changed });
@@ -380,7 +391,7 @@ export class ChildRegistry {
     // identifiers a record gives up are released before a new record takes them
     await updateChildren(
       manager,
-      [...changes].map(([id, change]) => ({ record: records.get(id)!, change })),
+      [...changes].map(([id, change]) => ({ record: records.get(id)!, change, countyBefore: countiesBefore.get(id) })),
     );
     await insertChildren(manager, inserts);
     for (const [child, list] of reviews) await this.addReviews(manager, child, list, source);
@@ -710,7 +721,7 @@ export class ChildRegistry {
     }
     const changes = this.filledIn(child, report, (column) => !taken.has(column));
     if (Object.keys(changes).length) {
-      await manager.update(Child, { id: child.id }, changes);
+      await updateChild(manager, child.id, changes);
       Object.assign(child, changes);
     }
     return holders;

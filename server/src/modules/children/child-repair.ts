@@ -5,6 +5,7 @@ import { newId } from '../../common/ids';
 import type { ChildMergeService } from './child-merge.service';
 import { matchByName, nameKeyOf, type ChildReport, type KnownChild } from './child-matching';
 import { ChildMatchReview, type ChildMatchReason } from './child-registry.entities';
+import { Child } from './child.entity';
 
 /** What a repair did; a second run reports zeros. */
 export interface RepairReport {
@@ -166,11 +167,16 @@ async function setCounties(manager: EntityManager): Promise<number> {
     byCounty.set(county, [...(byCounty.get(county) ?? []), row.id]);
   }
   for (const row of fromSchool) byCounty.set(row.county_code, [...(byCounty.get(row.county_code) ?? []), row.id]);
-  for (const [county, ids] of byCounty)
+  for (const [county, ids] of byCounty) {
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       await manager.query(`UPDATE children SET county_code = ? WHERE id IN (${chunk.map(() => '?').join(', ')})`, [county, ...chunk]);
     }
+    // a pupil with a county now counts in its enrolment: subscribers hear the county the records came to
+    const values: Partial<Child> = { countyCode: county };
+    const was: Partial<Child> = { countyCode: null };
+    await manager.queryRunner?.broadcaster.broadcast('AfterUpdate', manager.connection.getMetadata(Child), values, was, [], []);
+  }
   return fromVillage.length + fromSchool.length;
 }
 

@@ -4,17 +4,21 @@ import { divisionPrefix } from '@baoxue/shared';
 import type { Logger } from 'pino';
 import { In, type DataSource } from 'typeorm';
 import { JobRunner } from '../../common/jobs/job-runner';
+import { takeTurn } from '../../common/quota/quota';
 import { LOGGER } from '../../common/logging/logger';
 import { bulkInsert } from '../../database/bulk-insert';
 import { selectRows } from '../../database/sql';
 import { ChildRecords } from '../children/child-records';
 import { EnrolmentTally, EnrolmentTallyChange } from './registry.entities';
+import { snapshotTransaction } from '../../database/transaction';
 
 /** Children of these households count as poor in the statistics (BRIEF §5). */
 const POOR_GROUPS = ['registered_poor', 'monitored'];
 const DELETE_CHUNK = 500;
 /** A recount that keeps losing the race against writers gives up; the next request tries again. */
 const MAX_RECOUNTS = 3;
+/** The row recounts take turns on (`takeTurn`). */
+export const RECOUNT_TURN = 'enrolment_tallies';
 
 export function isPoor(priorityGroups: string): boolean {
   return POOR_GROUPS.some((group) => String(priorityGroups).includes(`"${group}"`));
@@ -26,9 +30,10 @@ export function poorSql(column: string): string {
 }
 
 /**
- * Keeps the enrolment tallies true. Writes to pupils leave change rows (EnrolmentTallySubscriber);
- * before the statistics read the tallies, any change not yet counted makes them recount every
- * pupil in one consistent read, and a timer recounts in the background so a request rarely waits.
+ * Keeps the enrolment tallies true. Writes to pupils leave change rows naming their county
+ * (EnrolmentTallySubscriber); before the statistics read the tallies, any change not yet counted
+ * makes them recount the pupils of the counties changed in one consistent read — a province's other
+ * counties are not read again — and a timer recounts in the background so a request rarely waits.
  */
 @Injectable()
 export class EnrolmentTallyService implements OnApplicationShutdown {
@@ -83,14 +88,22 @@ export class EnrolmentTallyService implements OnApplicationShutdown {
   }
 
   /**
-   * Counts every pupil again. The change rows and the pupils are read in one transaction (one
-   * snapshot on MySQL), so only the changes this count saw are cleared; later ones stay.
+   * Counts again the pupils of every county a change row names (every pupil when one names none). The
+   * change rows and the pupils are read in one transaction (one snapshot on MySQL), so only the changes
+   * this count saw are cleared; later ones stay. Recounts take turns (a row lock taken before the
+   * snapshot): two instances recounting at once could otherwise write an older count over a newer one
+   * after the newer had cleared the change it counted.
    */
   private async recount(): Promise<void> {
     const started = performance.now();
-    const pupils = await this.dataSource.transaction(async (manager) => {
-      const seen = (await manager.find(EnrolmentTallyChange, { select: { id: true } })).map((c) => c.id);
-      const rows = await this.children.pupilCounts(manager);
+    const { pupils, counties } = await snapshotTransaction(this.dataSource, async (manager) => {
+      // one recount at a time across instances, its snapshot taken after the one before committed
+      await takeTurn(manager, RECOUNT_TURN);
+      const seen = await manager.find(EnrolmentTallyChange, { select: { id: true, countyCode: true } });
+      if (seen.length === 0) return { pupils: 0, counties: [] };
+      const named = new Set(seen.map((change) => change.countyCode));
+      const counties = named.has(null) ? null : ([...named] as string[]);
+      const rows = await this.children.pupilCounts(manager, counties);
       const tallies = new Map<string, EnrolmentTally>();
       for (const row of rows) {
         const tally: EnrolmentTally = {
@@ -106,12 +119,15 @@ export class EnrolmentTallyService implements OnApplicationShutdown {
         if (found) found.pupils += Number(row.count);
         else tallies.set(key, { ...tally, pupils: Number(row.count) });
       }
-      await manager.createQueryBuilder().delete().from(EnrolmentTally).execute();
+      const cleared = manager.createQueryBuilder().delete().from(EnrolmentTally);
+      if (counties) cleared.where({ countyCode: In(counties) });
+      await cleared.execute();
       await bulkInsert(manager, EnrolmentTally, [...tallies.values()]);
-      for (let i = 0; i < seen.length; i += DELETE_CHUNK)
-        await manager.delete(EnrolmentTallyChange, { id: In(seen.slice(i, i + DELETE_CHUNK)) });
-      return [...tallies.values()].reduce((sum, t) => sum + t.pupils, 0);
+      const ids = seen.map((change) => change.id);
+      for (let i = 0; i < ids.length; i += DELETE_CHUNK)
+        await manager.delete(EnrolmentTallyChange, { id: In(ids.slice(i, i + DELETE_CHUNK)) });
+      return { pupils: [...tallies.values()].reduce((sum, t) => sum + t.pupils, 0), counties };
     });
-    this.logger.info({ pupils, ms: Math.round(performance.now() - started) }, 'enrolment tallies recounted');
+    this.logger.info({ pupils, counties: counties ?? 'all', ms: Math.round(performance.now() - started) }, 'enrolment tallies recounted');
   }
 }

@@ -217,11 +217,18 @@ export class EnrolmentTally {
   pupils: number;
 }
 
-/** A write to the pupils the tallies count, not yet counted: while any exists, they are recounted. */
+/**
+ * A write to the pupils the tallies count, not yet counted: while any exists, the county it names is
+ * recounted (every county when it names none).
+ */
 @Entity('enrolment_tally_changes')
 export class EnrolmentTallyChange {
   @PrimaryColumn(idColumn)
   id: string;
+
+  /** The county whose pupils changed; null: not known, so every county. */
+  @Column({ ...divisionCodeColumn, name: 'county_code', nullable: true })
+  countyCode: string | null;
 
   @Column({ ...timestampColumn, name: 'changed_at' })
   changedAt: Date;
