@@ -85,7 +85,7 @@ describe('enrolment tallies: recounting the counties that changed', () => {
   afterAll(async () => server?.close());
 
   it('recount the county of a changed pupil alone, both counties of a transfer, and every county when a write cannot tell', async () => {
-    // the pupils written directly above are counted once, with everything else (no change row names a county yet)
+    // the first read counts everything (the migration's own change row names no county), the pupils written above too
     expect(await enrolled(demoAdmin)).toBe(await recount(DEMO_COUNTY));
     expect(await enrolled(otherAdmin)).toBe(await recount(OTHER_COUNTY.code));
     expect(await pendingCounties()).toEqual([]);
