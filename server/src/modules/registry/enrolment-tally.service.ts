@@ -6,6 +6,7 @@ import { In, type DataSource } from 'typeorm';
 import { JobRunner } from '../../common/jobs/job-runner';
 import { takeTurn } from '../../common/quota/quota';
 import { LOGGER } from '../../common/logging/logger';
+import { chunks } from '../../common/sql/chunks';
 import { bulkInsert } from '../../database/bulk-insert';
 import { selectRows } from '../../database/sql';
 import { ChildRecords } from '../children/child-records';
@@ -14,7 +15,6 @@ import { snapshotTransaction } from '../../database/transaction';
 
 /** Children of these households count as poor in the statistics (BRIEF §5). */
 const POOR_GROUPS = ['registered_poor', 'monitored'];
-const DELETE_CHUNK = 500;
 /** A recount that keeps losing the race against writers gives up; the next request tries again. */
 const MAX_RECOUNTS = 3;
 /** The row recounts take turns on (`takeTurn`). */
@@ -96,11 +96,12 @@ export class EnrolmentTallyService implements OnApplicationShutdown {
    */
   private async recount(): Promise<void> {
     const started = performance.now();
-    const { pupils, counties } = await snapshotTransaction(this.dataSource, async (manager) => {
+    const counted = await snapshotTransaction(this.dataSource, async (manager) => {
       // one recount at a time across instances, its snapshot taken after the one before committed
       await takeTurn(manager, RECOUNT_TURN);
       const seen = await manager.find(EnrolmentTallyChange, { select: { id: true, countyCode: true } });
-      if (seen.length === 0) return { pupils: 0, counties: [] };
+      // the instance before this one counted them all while this one waited its turn
+      if (seen.length === 0) return null;
       const named = new Set(seen.map((change) => change.countyCode));
       const counties = named.has(null) ? null : ([...named] as string[]);
       const rows = await this.children.pupilCounts(manager, counties);
@@ -123,11 +124,11 @@ export class EnrolmentTallyService implements OnApplicationShutdown {
       if (counties) cleared.where({ countyCode: In(counties) });
       await cleared.execute();
       await bulkInsert(manager, EnrolmentTally, [...tallies.values()]);
-      const ids = seen.map((change) => change.id);
-      for (let i = 0; i < ids.length; i += DELETE_CHUNK)
-        await manager.delete(EnrolmentTallyChange, { id: In(ids.slice(i, i + DELETE_CHUNK)) });
+      for (const chunk of chunks(seen.map((change) => change.id))) await manager.delete(EnrolmentTallyChange, { id: In(chunk) });
       return { pupils: [...tallies.values()].reduce((sum, t) => sum + t.pupils, 0), counties };
     });
+    if (!counted) return;
+    const { pupils, counties } = counted;
     this.logger.info({ pupils, counties: counties ?? 'all', ms: Math.round(performance.now() - started) }, 'enrolment tallies recounted');
   }
 }
