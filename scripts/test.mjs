@@ -13,6 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { isStale } from './lib/freshness.mjs';
 
 const ci = Boolean(process.env.CI);
@@ -91,13 +92,29 @@ for (const tier of ['weapp', 'h5']) {
 }
 
 console.log(`running tiers: ${tiers.join(', ')}`);
-// the cluster tier brings up clusters of its own and runs after the others (scripts/cluster-tier.ts)
+// Files of these tiers run two at a time, even on two cores: they wait on databases and servers about
+// as much as they compute, and each file has a database, ports and a temporary directory of its own.
+// The browser and fault tiers run one file at a time: what they wait for (a layout that has settled,
+// a process killed on a schedule) comes late beside another file's load. The cluster tier brings up
+// clusters of its own and runs last (scripts/cluster-tier.ts).
+// With extra arguments (a path filter) one jest run takes every tier at jest's default workers, so a
+// filter that matches nothing still fails.
+const TWO_AT_A_TIME = new Set(['unit', 'sqlite', 'mysql', 'weapp']);
 const jestTiers = tiers.filter((tier) => tier !== 'cluster');
+const jestArgs = process.argv.slice(2);
+const groups = jestArgs.length
+  ? [{ tiers: jestTiers, workers: null }]
+  : [
+      { tiers: jestTiers.filter((tier) => TWO_AT_A_TIME.has(tier)), workers: Math.max(2, availableParallelism() - 1) },
+      { tiers: jestTiers.filter((tier) => !TWO_AT_A_TIME.has(tier)), workers: 1 },
+    ];
 let status = 0;
-if (jestTiers.length) {
+for (const group of groups.filter((candidate) => candidate.tiers.length)) {
   // the tier list last: --selectProjects takes every word after it, so a path filter must come first
-  const args = ['jest', ...process.argv.slice(2), '--selectProjects', ...jestTiers];
-  status = spawnSync('npx', args, { stdio: 'inherit', env: jestEnv }).status ?? 1;
+  const workers = group.workers ? [`--maxWorkers=${group.workers}`] : [];
+  const args = ['jest', ...jestArgs, ...workers, '--selectProjects', ...group.tiers];
+  const result = spawnSync('npx', args, { stdio: 'inherit', env: jestEnv }).status ?? 1;
+  if (status === 0) status = result;
 }
 if (tiers.includes('cluster')) {
   const cluster = spawnSync('npx', ['tsx', 'scripts/cluster-tier.ts', ...process.argv.slice(2)], { stdio: 'inherit', env: jestEnv });

@@ -177,23 +177,28 @@ describe('the H5 app is accessible on every page, for every role, on a phone and
     let results: PageResult[];
 
     beforeAll(async () => {
-      results = [];
-      for (const width of WIDTHS.filter((candidate) => ONLY_WIDTHS.test(candidate.name))) {
-        const context = await browser.newContext({
-          viewport: width.viewport,
-          deviceScaleFactor: width.deviceScaleFactor,
-          locale: 'zh-CN',
-          timezoneId: 'Asia/Shanghai',
-          storageState: sessions.get(role),
-        });
-        const page = await context.newPage();
-        try {
-          for (const visit of visits.get(role)!.filter((visit) => ONLY_PAGES.test(visit.page)))
-            results.push(await check(page, server, role, width.name, visit, seeds));
-        } finally {
-          await context.close();
-        }
-      }
+      // the two widths at once, each in a browser of its own: each check waits on its own page only
+      const byWidth = await Promise.all(
+        WIDTHS.filter((candidate) => ONLY_WIDTHS.test(candidate.name)).map(async (width) => {
+          const context = await browser.newContext({
+            viewport: width.viewport,
+            deviceScaleFactor: width.deviceScaleFactor,
+            locale: 'zh-CN',
+            timezoneId: 'Asia/Shanghai',
+            storageState: sessions.get(role),
+          });
+          const page = await context.newPage();
+          const checked: PageResult[] = [];
+          try {
+            for (const visit of visits.get(role)!.filter((visit) => ONLY_PAGES.test(visit.page)))
+              checked.push(await check(page, server, role, width.name, visit, seeds));
+          } finally {
+            await context.close();
+          }
+          return checked;
+        }),
+      );
+      results = byWidth.flat();
       // a role's pages take one to two minutes; a machine shared with other work can take several times that
     }, 900_000);
 
