@@ -177,7 +177,7 @@ describe('the H5 app is accessible on every page, for every role, on a phone and
     let results: PageResult[];
 
     beforeAll(async () => {
-      // the two widths at once, each in a browser of its own: each check waits on its own page only
+      // the two widths at once, each in a browser context of its own: each check waits on its own page only
       const byWidth = await Promise.all(
         WIDTHS.filter((candidate) => ONLY_WIDTHS.test(candidate.name)).map(async (width) => {
           const context = await browser.newContext({
