@@ -117,7 +117,7 @@ for (const group of groups.filter((candidate) => candidate.tiers.length)) {
   if (status === 0) status = result;
 }
 if (tiers.includes('cluster')) {
-  const cluster = spawnSync('npx', ['tsx', 'scripts/cluster-tier.ts', ...process.argv.slice(2)], { stdio: 'inherit', env: jestEnv });
+  const cluster = spawnSync('npx', ['tsx', 'scripts/cluster-tier.ts', ...jestArgs], { stdio: 'inherit', env: jestEnv });
   if (status === 0) status = cluster.status ?? 1;
 }
 process.exit(status);
