@@ -3,6 +3,7 @@ import { idNumberCheckCharacter, type CaseDetail, type CaseListItem, type OwnTip
 import sharp from 'sharp';
 import { AuditEntry } from '../../server/src/modules/audit/audit-entry.entity';
 import { DropoutCase } from '../../server/src/modules/cases/case.entity';
+import { DivisionRecords } from '../../server/src/modules/divisions/division-records';
 import { Division } from '../../server/src/modules/divisions/division.entity';
 import { Tip } from '../../server/src/modules/tips/tip.entity';
 import { Upload } from '../../server/src/modules/uploads/upload.entity';
@@ -307,6 +308,24 @@ describe('tips: routing, duplicates, protection', () => {
       } as never);
       expect(retry.status).toBe(200);
     } finally {
+      await raiseTipLimit(server.dataSource);
+    }
+  });
+
+  it("takes the county's policy from the session check, as stored at that request", async () => {
+    // the tip asks no statement of its own for its county's settings ...
+    const lookups = jest.spyOn(server.app.get(DivisionRecords), 'servedCounty');
+    try {
+      expect((await fileTip(supervisor, { child: { name: '政策随会话' } })).status).toBe(201);
+      expect(lookups).not.toHaveBeenCalled();
+      // ... and a change of the policy applies from the next request on
+      await raiseTipLimit(server.dataSource, '411522000000', 0);
+      expectError(await fileTip(supervisor, { child: { name: '政策已变' } }), 429, 'TIP_DAILY_LIMIT');
+      await raiseTipLimit(server.dataSource);
+      expect((await fileTip(supervisor, { child: { name: '政策已变' } })).status).toBe(201);
+      expect(lookups).not.toHaveBeenCalled();
+    } finally {
+      lookups.mockRestore();
       await raiseTipLimit(server.dataSource);
     }
   });

@@ -14,6 +14,12 @@ export interface Caller {
   unit: CallerUnit | null;
   /** The county of the caller's unit (null for parents). */
   countyCode: string | null;
+  /**
+   * That county's stored settings (its local policy over the defaults), read with the session: null
+   * when the deployment does not serve it. Absent on a caller not built from a session (then ask the
+   * database).
+   */
+  countySettings?: Record<string, unknown> | null;
 }
 
 export type RequestWithCaller = { caller?: Caller };

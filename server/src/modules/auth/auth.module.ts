@@ -3,6 +3,7 @@ import { SessionAuthenticator } from '../../common/auth/session-authenticator';
 import { AccountSessions } from '../accounts/account-sessions';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
+import { DivisionsModule } from '../divisions/divisions.module';
 import { SchoolsModule } from '../schools/schools.module';
 import { WechatModule } from '../wechat/wechat.module';
 import { AuthController, DevLoginController } from './auth.controller';
@@ -15,7 +16,7 @@ export class AuthModule {
     return {
       module: AuthModule,
       global: true,
-      imports: [AccountsModule, AuditModule, SchoolsModule, WechatModule],
+      imports: [AccountsModule, AuditModule, DivisionsModule, SchoolsModule, WechatModule],
       controllers: options.devLogin ? [AuthController, DevLoginController] : [AuthController],
       providers: [
         AuthService,

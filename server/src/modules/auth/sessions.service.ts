@@ -10,6 +10,7 @@ import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
 import type { AccountSessions } from '../accounts/account-sessions';
 import { UserRecords } from '../accounts/user-records';
+import { DivisionRecords } from '../divisions/division-records';
 import { SchoolRecords } from '../schools/school-records';
 import { Session } from './session.entity';
 import { rawDate } from '../../database/raw-date';
@@ -37,6 +38,14 @@ interface SessionRow {
   last_seen_at: Date | string | null;
   school_township_code: string | null;
   school_county_code: string | null;
+  /** The served county's settings as stored (JSON text), null when the county is not served. */
+  county_settings: string | Record<string, unknown> | null;
+}
+
+/** Stored settings as the driver hands them over (JSON text, or parsed by a driver that knows the type). */
+function parseSettings(stored: SessionRow['county_settings']): Record<string, unknown> | null {
+  if (stored === null) return null;
+  return typeof stored === 'string' ? (JSON.parse(stored) as Record<string, unknown>) : stored;
 }
 
 /**
@@ -53,6 +62,7 @@ export class SessionsService implements SessionAuthenticator, AccountSessions {
     private readonly clock: Clock,
     private readonly users: UserRecords,
     private readonly schools: SchoolRecords,
+    private readonly divisions: DivisionRecords,
   ) {}
 
   async issue(userId: string, wechatSessionKey: string | null = null): Promise<{ token: string; expiresAt: Date }> {
@@ -94,6 +104,7 @@ export class SessionsService implements SessionAuthenticator, AccountSessions {
       displayName: row.display_name,
       unit,
       countyCode: row.county_code,
+      countySettings: parseSettings(row.county_settings),
     };
   }
 
@@ -106,6 +117,8 @@ export class SessionsService implements SessionAuthenticator, AccountSessions {
     const query = this.dataSource.manager.createQueryBuilder(Session, 's');
     this.users.joinUsers(query, 'u', 'u.id = s.user_id');
     this.schools.joinSchools(query, 'sc', 'sc.id = u.unit_school_id', 'left');
+    // the county's policy comes with the caller: a tip reads it without a statement of its own
+    this.divisions.joinServedCounties(query, 'served', 'served.code = u.county_code');
     const [sql] = query
       .select([
         's.id AS session_id',
@@ -122,6 +135,7 @@ export class SessionsService implements SessionAuthenticator, AccountSessions {
         'u.last_seen_at AS last_seen_at',
         'sc.township_code AS school_township_code',
         'sc.county_code AS school_county_code',
+        'served.settings AS county_settings',
       ])
       .where('s.token_hash = :hash', { hash: '' })
       .getQueryAndParameters();

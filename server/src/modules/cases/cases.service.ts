@@ -552,6 +552,13 @@ export class CasesService {
     return (await this.servedSettingsOf(countyCode, manager)) ?? countySettings(undefined);
   }
 
+  /** The settings of the caller's own county as `servedSettingsOf` answers, from the session when it brought them. */
+  async callerCountySettings(caller: Caller): Promise<CountySettings | null> {
+    if (!caller.countyCode) return null;
+    if (caller.countySettings === undefined) return this.servedSettingsOf(caller.countyCode);
+    return caller.countySettings && countySettings(caller.countySettings);
+  }
+
   /** A served county's settings (its own over the defaults); null when the deployment does not serve it. */
   async servedSettingsOf(countyCode: string, manager: EntityManager = this.dataSource.manager): Promise<CountySettings | null> {
     const county = await this.divisionRecords.servedCounty(manager, countyCode);

@@ -73,6 +73,11 @@ export class DivisionRecords {
     await manager.update(ServedCounty, { code }, { settings });
   }
 
+  /** Joins the served county whose code `condition` names (left: null columns when not served), in another module's query. */
+  joinServedCounties<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, condition: string): SelectQueryBuilder<T> {
+    return qb.leftJoin(ServedCounty, alias, condition);
+  }
+
   /** The codes of the served counties as a subquery of `qb`, for `column IN (…)` in another module's query. */
   servedCountyCodes<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): string {
     return qb.subQuery().select('c.code').from(ServedCounty, 'c').getQuery();

@@ -90,7 +90,7 @@ export class TipsService {
    */
   async create(caller: Caller, input: TipInput): Promise<{ tip: OwnTipView; message: string; created: boolean }> {
     const hash = requestHash(input);
-    const served = await this.cases.servedSettingsOf(caller.countyCode!);
+    const served = await this.cases.callerCountySettings(caller);
     const settings = served ?? countySettings(null);
     await this.checkPlace(input.divisionCode);
     if (input.child.lastSchoolId) await this.checkSchool(input.child.lastSchoolId);
