@@ -10,7 +10,7 @@ import { AppError } from '../../common/errors/app-error';
 import { newId } from '../../common/ids';
 import type { AccountSessions } from '../accounts/account-sessions';
 import { UserRecords } from '../accounts/user-records';
-import { DivisionRecords } from '../divisions/division-records';
+import { DivisionRecords, storedSettings } from '../divisions/division-records';
 import { SchoolRecords } from '../schools/school-records';
 import { Session } from './session.entity';
 import { rawDate } from '../../database/raw-date';
@@ -40,12 +40,6 @@ interface SessionRow {
   school_county_code: string | null;
   /** The served county's settings as stored (JSON text), null when the county is not served. */
   county_settings: string | Record<string, unknown> | null;
-}
-
-/** Stored settings as the driver hands them over (JSON text, or parsed by a driver that knows the type). */
-function parseSettings(stored: SessionRow['county_settings']): Record<string, unknown> | null {
-  if (stored === null) return null;
-  return typeof stored === 'string' ? (JSON.parse(stored) as Record<string, unknown>) : stored;
 }
 
 /**
@@ -104,7 +98,7 @@ export class SessionsService implements SessionAuthenticator, AccountSessions {
       displayName: row.display_name,
       unit,
       countyCode: row.county_code,
-      countySettings: parseSettings(row.county_settings),
+      countySettings: row.county_settings === null ? null : storedSettings(row.county_settings),
     };
   }
 

@@ -10,6 +10,11 @@ export type DivisionRow = Division;
 /** A county this deployment serves, with its stored settings. */
 export type ServedCountyRow = ServedCounty;
 
+/** A served county's settings as the driver hands them over: JSON text, or parsed by a driver that knows the type. */
+export function storedSettings(stored: string | Record<string, unknown>): Record<string, unknown> {
+  return typeof stored === 'string' ? (JSON.parse(stored) as Record<string, unknown>) : stored;
+}
+
 /**
  * Administrative divisions as other modules read them. The divisions module owns the divisions table.
  */
@@ -33,7 +38,7 @@ export class DivisionRecords {
       'SELECT code, settings FROM served_counties WHERE code = ?',
       [code],
     );
-    return row ? { code: row.code, settings: JSON.parse(row.settings) as Record<string, unknown> } : null;
+    return row ? { code: row.code, settings: storedSettings(row.settings) } : null;
   }
 
   /**
